@@ -1,0 +1,275 @@
+"""The data shapes: the summary document of the contract, and the leaner shapes the LLM fills.
+
+Two layers, on purpose:
+- `SummaryDocument` and its parts are the output contract (shared/CONTRACT.md, section 1):
+  ids, exact spans and provenance are added by code, never by the model.
+- `Entities`, `Incidents` and `Brief` are what the model is asked to fill, pass by pass: names,
+  kinds, verbatim quotes and figures as written. Their field descriptions are part of the prompt.
+
+`schema_hash()` fingerprints both layers; it is recorded in every output and sent in every
+request, so a cassette recorded for another schema never replays silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+ActorKind = Literal[
+    "person", "military_unit", "armed_forces", "armed_group", "government",
+    "organization", "media", "civilians", "other",
+]
+LocationKind = Literal["settlement", "region", "country", "facility", "other"]
+EventType = Literal[
+    "battle", "explosion_remote_violence", "violence_against_civilians",
+    "protest_riot", "strategic_development", "other",
+]
+CasualtyKind = Literal["killed", "wounded", "captured", "missing", "casualties"]
+
+ACTOR_KINDS: tuple[str, ...] = ActorKind.__args__  # type: ignore[attr-defined]
+LOCATION_KINDS: tuple[str, ...] = LocationKind.__args__  # type: ignore[attr-defined]
+EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+CASUALTY_KINDS: tuple[str, ...] = CasualtyKind.__args__  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------------------------
+# What the model fills (lean: no ids, no offsets).
+# --------------------------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExtractedActor(_Strict):
+    name: str = Field(
+        max_length=80,
+        description="The actor's name exactly as written in the article, most complete form.",
+    )
+    aliases: list[str] = Field(
+        max_length=4,
+        description="Other names the article uses for the same actor, verbatim; [] if none.",
+    )
+    kind: ActorKind = Field(description="What sort of actor this is.")
+    side: str | None = Field(
+        max_length=40,
+        description='The country the actor fights or speaks for: "Russia", "Ukraine", '
+        "another country name, or null when unclear or neutral.",
+    )
+
+
+class ExtractedLocation(_Strict):
+    name: str = Field(max_length=80, description="The place name exactly as written in the article.")
+    kind: LocationKind = Field(description="settlement (city, town, village), region, country, facility, or other.")
+    admin1: str | None = Field(
+        max_length=60, description="The region/province it lies in, if the article says; else null."
+    )
+    country: str | None = Field(max_length=40, description="The country it lies in, or null.")
+
+
+class Entities(_Strict):
+    """Pass 1: who and where."""
+
+    actors: list[ExtractedActor] = Field(
+        max_length=16,
+        description="People, units, armed forces, armed groups, governments and organisations "
+        "that act or make claims in the reported events. Each actor once.",
+    )
+    locations: list[ExtractedLocation] = Field(
+        max_length=16,
+        description="Places where reported events happen or that the story is about. Each place once.",
+    )
+
+
+class ExtractedEvent(_Strict):
+    type: EventType = Field(
+        description="ACLED type: battle (armed clash), explosion_remote_violence (shelling, "
+        "missiles, drones, bombs), violence_against_civilians, protest_riot, "
+        "strategic_development (withdrawal, territory change, arrest, agreement, dismissal, "
+        "recruitment, aid), other. Quotes and commentary are not events."
+    )
+    description: str = Field(max_length=200, description="One short neutral sentence: what happened.")
+    quote: str = Field(
+        max_length=300,
+        description="A short passage copied verbatim from the article that reports this event.",
+    )
+    date: str | None = Field(
+        max_length=10,
+        description="YYYY-MM-DD when the article makes the date clear, else null.",
+    )
+    locations: list[str] = Field(
+        max_length=4, description="Names of the places where it happened, as written; [] if none."
+    )
+    actors: list[str] = Field(
+        max_length=4, description="Names of the actors involved, as written; [] if none."
+    )
+
+
+class ExtractedCasualty(_Strict):
+    kind: CasualtyKind = Field(
+        description="killed, wounded, captured, missing, or casualties (killed and wounded together, not split)."
+    )
+    figure: str = Field(
+        max_length=60,
+        description='The number of people as written in the article, copied exactly: "64", '
+        '"at least 8", "as many as 40,000", "dozens", "thousands".',
+    )
+    affected: str | None = Field(
+        max_length=60,
+        description='Who suffered it: a side or group ("Russia", "Ukraine", "Wagner", "civilians").',
+    )
+    claimed_by: str | None = Field(
+        max_length=60,
+        description="Who asserts the figure when the article attributes it (a person, army, "
+        "ministry); null when the article states it itself.",
+    )
+    quote: str = Field(
+        max_length=300,
+        description="The sentence of the article, copied verbatim, that contains the figure.",
+    )
+
+
+class Incidents(_Strict):
+    """Pass 2: what happened and how many."""
+
+    events: list[ExtractedEvent] = Field(
+        max_length=10,
+        description="Distinct events the article reports (not quotes, claims or commentary).",
+    )
+    casualties: list[ExtractedCasualty] = Field(
+        max_length=10,
+        description="Every number of people killed, wounded, captured or missing that the "
+        "article gives, each figure once. [] if the article gives none.",
+    )
+
+
+class Brief(_Strict):
+    """Pass 3: the neutral summary."""
+
+    summary: str = Field(
+        max_length=900,
+        description="2 to 4 neutral sentences in your own words: the main facts of the article "
+        "only, with who claims what. No opinions, nothing not in the article.",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The output document (contract section 1). Built by code from the passes above.
+# --------------------------------------------------------------------------------------------
+
+
+class Span(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class Actor(BaseModel):
+    id: str
+    name: str
+    aliases: list[str] = []
+    kind: ActorKind
+    side: str | None = None
+    mentions: list[Span] = []
+
+
+class Location(BaseModel):
+    id: str
+    name: str
+    kind: LocationKind
+    admin1: str | None = None
+    country: str | None = None
+    mentions: list[Span] = []
+
+
+class Event(BaseModel):
+    id: str
+    type: EventType
+    description: str
+    date: str | None = None
+    location_ids: list[str] = []
+    actor_ids: list[str] = []
+    evidence: list[Span] = []
+
+
+class Casualty(BaseModel):
+    id: str
+    kind: CasualtyKind
+    count: int | None = None
+    low: int | None = None
+    high: int | None = None
+    approximate: bool = False
+    raw: str
+    affected: str | None = None
+    claimed_by: str | None = None
+    event_id: str | None = None
+    evidence: list[Span] = []
+
+
+class ArticleInfo(BaseModel):
+    id: str
+    title: str | None = None
+    published: str | None = None
+    sha256: str
+    chars: int
+    source: str | None = None
+    text: str | None = Field(
+        default=None, description="The article text, present when the reader has no copy (URL, stdin)."
+    )
+
+
+class Dropped(BaseModel):
+    """What the model produced that could not be grounded in the article, by field."""
+
+    actors: int = 0
+    locations: int = 0
+    events: int = 0
+    casualties: int = 0
+    items: list[str] = Field(default_factory=list, description="What was dropped and why, one line each.")
+
+
+class Provenance(BaseModel):
+    model: str
+    prompt_version: str
+    schema_hash: str
+    calls: int
+    retries: int
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float
+    first_try_valid: bool = True
+    chunks: int = 1
+    spans: dict[str, int] = Field(
+        default_factory=dict, description="How each output span was aligned: exact, normalized, fuzzy."
+    )
+    dropped: Dropped = Field(default_factory=Dropped)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class SummaryDocument(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    article: ArticleInfo
+    summary: str
+    actors: list[Actor]
+    locations: list[Location]
+    events: list[Event]
+    casualties: list[Casualty]
+    provenance: Provenance
+
+
+PASSES: dict[str, type[BaseModel]] = {"entities": Entities, "incidents": Incidents, "brief": Brief}
+
+
+@lru_cache(maxsize=1)
+def schema_hash() -> str:
+    """A short fingerprint of every schema the model sees and of the output document."""
+    payload = {name: model.model_json_schema() for name, model in PASSES.items()}
+    payload["document"] = SummaryDocument.model_json_schema()
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
