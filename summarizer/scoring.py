@@ -705,8 +705,16 @@ def bootstrap_ci(
     return percentile(values, alpha), percentile(values, 1 - alpha)
 
 
-def cost_usd(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
-    """Cost from the price table: 0 for local models, None when the price is unknown."""
+def cost_usd(
+    model: str,
+    prompt_tokens: int,
+    completion_tokens: int,
+    price_per_mtok: tuple[float, float] | None = None,
+) -> float | None:
+    """Cost in USD: from `price_per_mtok` (input, output per 1M tokens) when given, else from
+    the price table; 0 for local models, None when the price is unknown."""
+    if price_per_mtok is not None:
+        return (prompt_tokens * price_per_mtok[0] + completion_tokens * price_per_mtok[1]) / 1e6
     if model.startswith("local/") or model == "local":
         return 0.0
     key = model.split("/", 1)[1] if model.startswith("openai/") else model
@@ -805,10 +813,11 @@ def aggregate(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     confidence: float = DEFAULT_CONFIDENCE,
+    price_per_mtok: tuple[float, float] | None = None,
 ) -> RunAggregate:
     """Sum a model's article scores: micro P/R/F1 per field (counts summed over articles),
     the macro F1 (mean of the four fields' micro F1), the same as means over articles, and
-    bootstrap intervals over articles."""
+    bootstrap intervals over articles. `price_per_mtok` overrides the price table."""
     n = len(scores)
     fields: dict[str, FieldAggregate] = {}
     for name in FIELDS:
@@ -853,7 +862,7 @@ def aggregate(
         completion_tokens=completion_tokens,
         latency_s=latency,
         latency_mean_s=latency / n if n else None,
-        cost_usd=cost_usd(model, prompt_tokens, completion_tokens),
+        cost_usd=cost_usd(model, prompt_tokens, completion_tokens, price_per_mtok),
     )
 
 
