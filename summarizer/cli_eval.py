@@ -90,14 +90,14 @@ def print_run(console: Console, run: ModelRun) -> None:
         title=f"{run.model} — macro F1 {_f(a.macro_f1)} {_ci(a.macro_f1_ci)}",
         title_justify="left",
     )
-    table.add_column("field")
-    for col in ("precision", "recall", "F1", "F1 95% CI", "TP", "FP", "FN", "F1 (art. mean)"):
-        table.add_column(col, justify="right")
+    table.add_column("field", no_wrap=True)
+    for col in ("P", "R", "F1", "F1 95% CI", "TP/FP/FN", "art. F1"):
+        table.add_column(col, justify="right", no_wrap=True)
     for name in FIELDS:
         fa = a.fields[name]
         table.add_row(
             name, _f(fa.precision), _f(fa.recall), _f(fa.f1), _ci(fa.f1_ci),
-            str(fa.tp), str(fa.fp), str(fa.fn), _f(fa.f1_articles),
+            f"{fa.tp}/{fa.fp}/{fa.fn}", _f(fa.f1_articles),
         )
     console.print(table)
     other = Table(show_header=False, box=None, padding=(0, 2))
@@ -249,6 +249,10 @@ def eval_command(
         f"[bold]{data.name}[/bold]: {len(data)} articles · "
         f"{'offline replay' if settings.offline else 'live'} · run {result.run_id}",
         highlight=False,
+    )
+    console.print(
+        "[dim]Per field: P/R/F1 micro (counts summed over articles); art. F1 = mean of "
+        "per-article F1; macro F1 = mean of the four fields' F1.[/dim]"
     )
     for run in result.runs:
         print_run(console, run)

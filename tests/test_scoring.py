@@ -41,7 +41,7 @@ def cas(kind: str, count: int | None = None, low: int | None = None, high: int |
 
 
 def record(**gold: list[dict]) -> dict:
-    g = {"actors": [], "locations": [], "events": [], "casualties": []}
+    g: dict[str, list[dict]] = {"actors": [], "locations": [], "events": [], "casualties": []}
     g.update(gold)
     return {"id": "a1", "text": TEXT, "published": None, "source": None, "gold": g}
 
