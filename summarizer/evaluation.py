@@ -20,6 +20,7 @@ import math
 import os
 import re
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -312,6 +313,18 @@ class EvalResult:
 Progress = Callable[[str, str, ArticleResult], None]
 
 
+class InternalError(SummarizerError):
+    """An unexpected exception inside the pipeline (a bug), recorded instead of raised."""
+
+    exit_code = 1
+
+
+def _internal_error(exc: Exception) -> InternalError:
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return InternalError(f"unexpected {type(exc).__name__}{where}: {exc}")
+
+
 def _price(model: str, settings: Settings) -> tuple[float, float] | None:
     try:
         spec = providers.resolve(model, settings)
@@ -337,7 +350,8 @@ def run_eval(
     key) raises ConfigError before anything runs. After that nothing stops the run: an article
     that fails is scored as a failure (all its gold missed) and the next one is tried. When a
     model fails with a configuration error mid-run (weights not installed, say), its remaining
-    articles are marked failed with the same error instead of being tried again.
+    articles are marked failed with the same error instead of being tried again. An
+    unexpected exception (a bug) is recorded as an `InternalError` failure, not raised.
     """
     settings = settings or Settings()
     models = list(dict.fromkeys(models))  # the same model twice would only be run twice
@@ -364,6 +378,8 @@ def run_eval(
                     error = fatal = exc
                 except SummarizerError as exc:
                     error = exc
+                except Exception as exc:  # a bug must not lose the other articles' results
+                    error = _internal_error(exc)
             wall = time.perf_counter() - t0
             if document is not None:
                 score = score_article(document, record, model=model)

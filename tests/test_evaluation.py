@@ -15,7 +15,13 @@ from typer.testing import CliRunner
 from summarizer import evaluation, providers
 from summarizer.articles import Article
 from summarizer.cli_eval import eval_command
-from summarizer.errors import CassetteMissError, ConfigError, ExtractionError, InputError
+from summarizer.errors import (
+    CassetteMissError,
+    ConfigError,
+    ExtractionError,
+    InputError,
+    ModelNotInstalledError,
+)
 from summarizer.providers import ModelSpec
 from summarizer.report import highlight, render_report
 from summarizer.schema import (
@@ -34,6 +40,9 @@ DATA = Path(__file__).parent / "data" / "gold_small.jsonl"
 
 
 # ---------------------------------------------------------------------------- the fake model
+
+
+CALLS: list[tuple[str, str]] = []
 
 
 def _spans(text: str, needle: str) -> list[Span]:
@@ -61,8 +70,15 @@ def fake_summarize(
     article: Article, model: str, settings: Settings | None = None
 ) -> SummaryDocument:
     t = article.text
+    CALLS.append((model, article.id))
     if model == "fake/offline":
         raise CassetteMissError(f"no recorded answer for {article.id}")
+    if model == "fake/buggy":
+        if article.id == "eval-b":
+            raise KeyError("oops")
+        return _doc(article, model)
+    if model == "fake/unwired":
+        raise ModelNotInstalledError("weights of fake/unwired are not installed")
     if model == "fake/good":
         if article.id == "eval-a":
             return _doc(
@@ -259,6 +275,25 @@ def test_failing_articles_do_not_stop_the_run(tmp_path: Path) -> None:
     assert res.run("fake/good").aggregate.macro_f1 == 1.0
 
 
+def test_a_bug_is_recorded_not_raised() -> None:
+    data = evaluation.load_dataset(DATA)
+    res = evaluation.run_eval(data, ["fake/buggy"], resamples=10)
+    (problem,) = res.run("fake/buggy").run_problems()
+    assert problem.article_id == "eval-b" and problem.error_exit_code == 1
+    assert problem.score.error_type == "InternalError"
+    assert "unexpected KeyError at test_evaluation.py:" in (problem.score.error or "")
+
+
+def test_configuration_error_mid_run_is_not_retried() -> None:
+    data = evaluation.load_dataset(DATA)
+    CALLS.clear()
+    res = evaluation.run_eval(data, ["fake/unwired", "fake/good"], resamples=10)
+    assert CALLS.count(("fake/unwired", "eval-a")) == 1 and len(CALLS) == 1 + 3
+    run = res.run("fake/unwired")
+    assert [r.score.error_type for r in run.results] == ["ModelNotInstalledError"] * 3
+    assert {r.error_exit_code for r in run.results} == {3}
+
+
 def test_misconfigured_model_fails_before_running() -> None:
     data = evaluation.load_dataset(DATA)
     with pytest.raises(ConfigError):
@@ -429,6 +464,9 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert res.exit_code == 4
     assert "fake/offline: 3 of 3 articles failed" in res.stderr
     assert "Comparison" in res.stdout
+
+    res = runner.invoke(_app(), _args(tmp_path, "fake/buggy"))
+    assert res.exit_code == 1 and "InternalError: unexpected KeyError" in res.stderr
 
     res = runner.invoke(_app(Settings(offline=True)), _args(tmp_path, "fake/good") + ["--record"])
     assert res.exit_code == 1 and "exclude each other" in res.stderr
