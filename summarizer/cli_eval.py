@@ -272,6 +272,17 @@ def eval_command(
             typer.echo(f"summarizer: wrote {report}", err=True)
     except SummarizerError as exc:
         raise _fail(exc) from None
+    earlier = evaluation.previous_runs(result, runs_log)
+    for run in result.runs:
+        prev = earlier.get(run.model)
+        if prev is not None:
+            console.print(
+                f"{run.model}: macro F1 {run.aggregate.macro_f1:.3f} against "
+                f"{prev.macro_f1:.3f} in run {prev.run_id} of {prev.timestamp} "
+                f"(prompt {prev.prompt_version}, schema {prev.schema_hash}): "
+                f"{run.aggregate.macro_f1 - prev.macro_f1:+.3f}",
+                highlight=False,
+            )
     try:
         log = evaluation.append_run_log(result, runs_log)
         typer.echo(f"summarizer: run {result.run_id} appended to {log}", err=True)

@@ -368,6 +368,23 @@ def test_run_log_appends(result: evaluation.EvalResult, tmp_path: Path) -> None:
     assert other.exists()
 
 
+def test_previous_runs_from_the_log(result: evaluation.EvalResult, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    log = tmp_path / "log.jsonl"
+    assert evaluation.previous_runs(result, log) == {}
+    older = replace(result, run_id="old", started="2020-01-01T00:00:00+00:00")
+    evaluation.append_run_log(older, log)
+    with log.open("a") as fh:
+        fh.write("not json\n")
+    evaluation.append_run_log(result, log)  # the current run itself is not "previous"
+    prev = evaluation.previous_runs(result, log)
+    assert set(prev) == {"fake/good", "fake/weak"}
+    weak = prev["fake/weak"]
+    assert weak.run_id == "old" and weak.articles == 3 and weak.failures == 1
+    assert math.isclose(weak.macro_f1, 0.225) and weak.prompt_version == "test-v1"
+
+
 # ---------------------------------------------------------------------------- report
 
 
@@ -437,6 +454,9 @@ def test_cli_full_run(tmp_path: Path) -> None:
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     assert (tmp_path / "preds" / "fake_weak" / "eval-a.json").exists()
     assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 6
+    again = runner.invoke(_app(Settings(offline=True)), _args(tmp_path, "fake/weak"))
+    assert again.exit_code == 0
+    assert "fake/weak: macro F1 0.225 against 0.225 in run" in again.stdout
 
 
 def test_cli_min_f1(tmp_path: Path) -> None:
