@@ -96,8 +96,13 @@ def print_run(console: Console, run: ModelRun) -> None:
     for name in FIELDS:
         fa = a.fields[name]
         table.add_row(
-            name, _f(fa.precision), _f(fa.recall), _f(fa.f1), _ci(fa.f1_ci),
-            f"{fa.tp}/{fa.fp}/{fa.fn}", _f(fa.f1_articles),
+            name,
+            _f(fa.precision),
+            _f(fa.recall),
+            _f(fa.f1),
+            _ci(fa.f1_ci),
+            f"{fa.tp}/{fa.fp}/{fa.fn}",
+            _f(fa.f1_articles),
         )
     console.print(table)
     other = Table(show_header=False, box=None, padding=(0, 2))
@@ -173,12 +178,17 @@ def print_comparison(console: Console, result: EvalResult) -> None:
 def eval_command(
     ctx: typer.Context,
     dataset: Annotated[
-        Path, typer.Option("--dataset", "-d", help="Gold dataset, JSONL in the contract's format.")
+        Path,
+        typer.Option(
+            "--dataset", "-d", metavar="FILE", help="Gold dataset, JSONL in the contract's format."
+        ),
     ] = DEFAULT_DATASET,
     model: Annotated[
         list[str] | None,
         typer.Option(
-            "--model", "-m",
+            "--model",
+            "-m",
+            metavar="PROVIDER/MODEL",
             help=f"provider/model to evaluate; repeat for several (default {DEFAULT_MODEL}).",
         ),
     ] = None,
@@ -187,13 +197,17 @@ def eval_command(
     ] = False,
     save_predictions: Annotated[
         Path | None,
-        typer.Option("--save-predictions", help="Write DIR/<model>/<article id>.json."),
+        typer.Option(
+            "--save-predictions", metavar="DIR", help="Write DIR/<model>/<article id>.json."
+        ),
     ] = None,
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the figures as JSON to this file.")
+        Path | None,
+        typer.Option("--json", metavar="FILE", help="Write the figures as JSON to this file."),
     ] = None,
     report: Annotated[
-        Path | None, typer.Option("--report", help="Write a self-contained HTML report.")
+        Path | None,
+        typer.Option("--report", metavar="FILE.html", help="Write a self-contained HTML report."),
     ] = None,
     min_f1: Annotated[
         float | None,
@@ -203,6 +217,7 @@ def eval_command(
         Path | None,
         typer.Option(
             "--runs-log",
+            metavar="FILE",
             help="Append one line per model and article here "
             "(default $SUMMARIZER_DATA_DIR/runs.jsonl or ~/.local/share/summarizer/runs.jsonl).",
         ),
@@ -230,12 +245,14 @@ def eval_command(
             done[0] += 1
             if sys.stderr.isatty():
                 status = (
-                    f"failed ({result.score.error_type})" if result.failed
+                    f"failed ({result.score.error_type})"
+                    if result.failed
                     else f"macro F1 {result.score.macro_f1:.2f}"
                 )
                 err.print(
                     f"[dim][{done[0]}/{total}] {model_name} {article_id}: {status}[/dim]",
-                    highlight=False, markup=True,
+                    highlight=False,
+                    markup=True,
                 )
 
         result = evaluation.run_eval(data, models, settings, progress=progress)
