@@ -1,0 +1,245 @@
+"""One structured call to a model, with the two retry layers kept apart.
+
+- Transport retries (tenacity) live in `RetryTransport`, under the openai client: timeouts,
+  connection errors, 429 (honouring Retry-After) and 5xx are retried with exponential backoff
+  and jitter. They never reach the prompt.
+- Validation re-asks (instructor) live above it: a response that does not validate is sent
+  back with the validation error, a bounded number of times.
+
+`Usage` counts the tokens of every attempt, failed ones included, through instructor's hooks.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ._http import httpx
+
+from .errors import CassetteMissError, ConfigError, ExtractionError, ProviderError
+from .providers import ModelSpec
+from .settings import Settings
+
+T = TypeVar("T", bound=BaseModel)
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError)
+
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
+
+
+@dataclass
+class Usage:
+    calls: int = 0  # HTTP completions that came back (attempts, re-asks included)
+    retries: int = 0  # validation re-asks
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    first_try_valid: bool = True
+
+    def add(self, other: Usage) -> None:
+        self.calls += other.calls
+        self.retries += other.retries
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.latency_s += other.latency_s
+        self.first_try_valid = self.first_try_valid and other.first_try_valid
+
+
+class _Retryable(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+class RetryTransport(httpx.BaseTransport):
+    """An httpx transport that retries transient failures (tenacity), below the openai client."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport | None = None,
+        *,
+        attempts: int = 4,
+        base_wait: float = 1.0,
+        max_wait: float = 60.0,
+    ) -> None:
+        self.inner = inner or httpx.HTTPTransport()
+        self.attempts = max(1, attempts)
+        self.base_wait = base_wait
+        self.max_wait = max_wait
+
+    def _wait(self, retry_state: Any) -> float:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exc, _Retryable):
+            hinted = retry_after_seconds(exc.response)
+            if hinted is not None:
+                return min(hinted, self.max_wait)
+        backoff = self.base_wait * 2 ** (retry_state.attempt_number - 1)
+        return min(self.max_wait, backoff) * (0.5 + random.random() / 2)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        import tenacity
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.attempts),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception_type((_Retryable, *RETRY_EXCEPTIONS)),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    response = self.inner.handle_request(request)
+                    if response.status_code in RETRY_STATUSES:
+                        response.read()
+                        response.close()
+                        raise _Retryable(response)
+                    return response
+        except _Retryable as exc:  # retries exhausted: hand the last answer to the client
+            return exc.response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _instructor_mode(mode: str) -> Any:
+    import instructor
+
+    return {
+        "tools": instructor.Mode.TOOLS,
+        "json_schema": instructor.Mode.JSON_SCHEMA,
+        "json_object_schema": instructor.Mode.JSON_SCHEMA,  # response_format replaced below
+        "json": instructor.Mode.JSON,
+    }[mode]
+
+
+def _cause_chain(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        chain.append(cur)
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return chain
+
+
+class ModelClient:
+    """A configured client for one model: openai client + instructor, with both retry layers."""
+
+    def __init__(self, spec: ModelSpec, base_url: str, settings: Settings) -> None:
+        import instructor
+        import openai
+
+        self.spec = spec
+        self.settings = settings
+        self.base_url = base_url
+        transport = RetryTransport(attempts=settings.transport_attempts)
+        self._http = httpx.Client(transport=transport, timeout=httpx.Timeout(settings.timeout_s, connect=10.0))
+        raw = openai.OpenAI(
+            base_url=base_url, api_key=spec.api_key or "not-needed", max_retries=0, http_client=self._http
+        )
+        self.client = instructor.from_openai(raw, mode=_instructor_mode(spec.mode))
+        self._usage: Usage | None = None
+        self.client.on("completion:response", self._on_response)
+        self.client.on("parse:error", self._on_parse_error)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _on_response(self, response: Any) -> None:
+        if self._usage is None:
+            return
+        self._usage.calls += 1
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            self._usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+            self._usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+
+    def _on_parse_error(self, *_: Any, **__: Any) -> None:
+        if self._usage is not None:
+            self._usage.retries += 1
+            self._usage.first_try_valid = False
+
+    def extract(self, messages: list[dict[str, str]], response_model: type[T], *, max_tokens: int, usage: Usage) -> T:
+        """One structured call. Counts into `usage`; raises a SummarizerError on failure."""
+        import instructor
+        import openai
+
+        kwargs: dict[str, Any] = {
+            "model": self.spec.model_id,
+            "messages": messages,
+            "response_model": response_model,
+            "max_retries": self.settings.max_reasks,
+            "max_tokens": max_tokens,
+            "temperature": 0.0,
+            "seed": 0,
+        }
+        extra: dict[str, Any] = dict(self.spec.extra_body)
+        if self.spec.mode == "json_object_schema":
+            schema = response_model.model_json_schema()
+            extra["response_format"] = {"type": "json_object", "schema": schema}
+        if extra:
+            kwargs["extra_body"] = extra
+        self._usage = usage
+        started = time.perf_counter()
+        try:
+            return self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
+        except Exception as exc:  # translate at the library's edge
+            raise self._translate(exc, max_tokens) from exc
+        finally:
+            usage.latency_s += time.perf_counter() - started
+            self._usage = None
+
+    def _translate(self, exc: Exception, max_tokens: int) -> Exception:
+        import instructor.core.exceptions as iexc
+        import openai
+
+        where = f"{self.spec.name} at {self.base_url}"
+        chain = _cause_chain(exc)
+        if any(type(err).__name__ == "CannotOverwriteExistingCassetteException" for err in chain):
+            return CassetteMissError("request not recorded")  # the pipeline adds the details
+        for err in chain:
+            if isinstance(err, iexc.IncompleteOutputException):
+                return ExtractionError(
+                    f"{self.spec.name}: output cut off at the {max_tokens}-token budget (the model may be looping)"
+                )
+            if isinstance(err, openai.AuthenticationError):
+                return ConfigError(f"{where} rejected the API key", hint="check OPENAI_API_KEY")
+            if isinstance(err, openai.NotFoundError):
+                return ConfigError(f"{where}: model or endpoint not found ({err.status_code})")
+            if isinstance(err, openai.RateLimitError):
+                return ProviderError(f"{where}: rate limited (429) after {self.settings.transport_attempts} tries")
+            if isinstance(err, openai.APIStatusError):
+                return ProviderError(f"{where}: HTTP {err.status_code} after retries: {str(err)[:200]}")
+            if isinstance(err, openai.APITimeoutError):
+                return ProviderError(f"{where}: timed out after {self.settings.timeout_s:.0f} s")
+            if isinstance(err, openai.APIConnectionError):
+                return ProviderError(f"cannot reach {where}", hint="is the server running? check --base-url")
+        if isinstance(exc, iexc.InstructorRetryException):
+            return ExtractionError(
+                f"{self.spec.name}: no valid answer after {self.settings.max_reasks} re-asks: {str(exc)[:300]}"
+            )
+        return ExtractionError(f"{self.spec.name}: {type(exc).__name__}: {str(exc)[:300]}")

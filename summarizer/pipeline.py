@@ -1,0 +1,174 @@
+"""Summarizing one article: chunking, the three extraction passes, grounding, the document.
+
+Pass 1 (entities) finds who and where; pass 2 (incidents) finds events and casualty figures,
+given pass 1's names; pass 3 (brief) writes the summary. Every pass sends the same system
+message and the article first, so a server with a prompt cache processes the article once.
+Articles longer than the model's context budget are split on paragraph boundaries with one
+paragraph of overlap; the parts' findings are merged and grounded against the whole article.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+from pydantic import BaseModel
+
+from . import cassettes, prompts
+from .articles import Article
+from .document import Extraction, ground
+from .errors import CassetteMissError
+from .llm import ModelClient, Usage
+from .providers import ModelSpec, resolve
+from .schema import Brief, Entities, Incidents, Provenance, SummaryDocument, schema_hash
+from .settings import Settings
+
+__all__ = ["Settings", "summarize", "split_chunks"]
+
+CHARS_PER_TOKEN = 3.2  # conservative for English news text
+PROMPT_OVERHEAD_TOKENS = 1_800  # system message, task, schema, pass-1 names
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def split_chunks(text: str, max_chars: int, overlap: int = 1) -> list[tuple[int, int]]:
+    """Split text into (start, end) parts of at most ~max_chars on paragraph boundaries,
+    consecutive parts sharing `overlap` paragraphs. A paragraph longer than max_chars is cut
+    at sentence or word boundaries. Parts cover the whole text."""
+    if len(text) <= max_chars:
+        return [(0, len(text))]
+    paras: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        paras.append((pos, m.end()))
+        pos = m.end()
+    paras.append((pos, len(text)))
+    pieces: list[tuple[int, int]] = []
+    for s, e in paras:
+        while e - s > max_chars:
+            cut = max(text.rfind(". ", s, s + max_chars), text.rfind(" ", s, s + max_chars))
+            cut = cut + 1 if cut > s else s + max_chars
+            pieces.append((s, cut))
+            s = cut
+        if e > s:
+            pieces.append((s, e))
+    chunks: list[tuple[int, int]] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j + 1 < len(pieces) and pieces[j + 1][1] - pieces[i][0] <= max_chars:
+            j += 1
+        chunks.append((pieces[i][0], pieces[j][1]))
+        if j + 1 >= len(pieces):
+            break
+        i = max(j + 1 - overlap, i + 1)
+    return chunks
+
+
+def _schema_text(model: type[BaseModel]) -> str:
+    return json.dumps(model.model_json_schema(), separators=(",", ":"), ensure_ascii=False)
+
+
+def _entities_line(entities: Entities) -> str:
+    actors = "; ".join(f"{a.name} ({a.kind})" for a in entities.actors) or "none"
+    places = "; ".join(loc.name for loc in entities.locations) or "none"
+    return f"actors: {actors}. places: {places}."
+
+
+class _Passes:
+    def __init__(self, client: ModelClient, article: Article, prompt: prompts.Prompt, usage: Usage) -> None:
+        self.client = client
+        self.article = article
+        self.prompt = prompt
+        self.usage = usage
+        self.system = prompt.header(schema_hash()) + "\n" + prompt.system
+
+    def _messages(self, chunk: str, task: str) -> list[dict[str, str]]:
+        head = self.prompt.article.format(
+            text=chunk, title=self.article.title or "unknown", published=self.article.published or "unknown"
+        )
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": head + "\n\n" + task}]
+
+    def run(self, chunk: str, name: str, model: type[BaseModel], max_tokens: int, **fmt: str) -> BaseModel:
+        task = self.prompt.tasks[name].format(published=self.article.published or "unknown", **fmt)
+        task += "\n\nAnswer with one JSON object matching this JSON schema:\n" + _schema_text(model)
+        return self.client.extract(self._messages(chunk, task), model, max_tokens=max_tokens, usage=self.usage)
+
+
+def _budget(spec: ModelSpec, chars: int, per_char: float, floor: int) -> int:
+    return max(floor, min(spec.max_output_tokens, int(floor + chars * per_char)))
+
+
+@contextmanager
+def _endpoint(spec: ModelSpec, settings: Settings) -> Iterator[str]:
+    if settings.offline:
+        yield spec.base_url or "http://127.0.0.1:9/v1"  # never contacted: replay only
+    elif spec.local:
+        from .localserver import local_server
+
+        with local_server(spec.name) as base_url:
+            yield base_url
+    else:
+        yield spec.base_url or "https://api.openai.com/v1"
+
+
+def summarize(article: Article, model: str, settings: Settings | None = None) -> SummaryDocument:
+    """Summarize one article with one model. Raises a SummarizerError on failure."""
+    settings = settings or Settings()
+    spec = resolve(model, settings)
+    prompt = prompts.load(settings.prompt_version)
+    if settings.published and not article.published:
+        from dataclasses import replace
+
+        article = replace(article, published=settings.published)
+    context = settings.context_tokens or spec.context_tokens
+    max_chars = max(2_000, int((context - spec.max_output_tokens - PROMPT_OVERHEAD_TOKENS) * CHARS_PER_TOKEN))
+    chunks = split_chunks(article.text, max_chars)
+    usage = Usage()
+    extraction = Extraction()
+    cassette = cassettes.cassette_path(settings.cassettes(), spec.name, article.sha256)
+    with ExitStack() as stack:
+        if settings.offline or settings.record:
+            stack.enter_context(cassettes.use_cassette(cassette, record=settings.record and not settings.offline))
+        base_url = stack.enter_context(_endpoint(spec, settings))
+        client = ModelClient(spec, base_url, settings)
+        stack.callback(client.close)
+        passes = _Passes(client, article, prompt, usage)
+        try:
+            for start, end in chunks:
+                chunk = article.text[start:end]
+                ents = passes.run(chunk, "entities", Entities, _budget(spec, len(chunk), 0.12, 400))
+                assert isinstance(ents, Entities)
+                incs = passes.run(chunk, "incidents", Incidents, _budget(spec, len(chunk), 0.2, 600),
+                                  entities=_entities_line(ents))
+                assert isinstance(incs, Incidents)
+                extraction.add(ents, incs, start)
+            lead = article.text[chunks[0][0]:chunks[0][1]]
+            brief = passes.run(lead, "brief", Brief, 400)
+            assert isinstance(brief, Brief)
+            extraction.summary = brief.summary.strip()
+        except CassetteMissError as exc:
+            raise CassetteMissError(
+                f"no recorded answer for model {spec.name}, prompt {prompt.version}, schema {schema_hash()}, "
+                f"article {article.id} (sha256 {article.sha256[:16]}) in {cassette}",
+                hint="record it with --record (needs the model), or run without --offline",
+            ) from exc
+    grounded = ground(article, extraction)
+    from .schema import ArticleInfo
+
+    info = ArticleInfo(
+        id=article.id, title=article.title, published=article.published, sha256=article.sha256,
+        chars=article.chars, source=article.source,
+        text=article.text if article.origin in ("url", "stdin") else None,
+    )
+    provenance = Provenance(
+        model=spec.name, prompt_version=prompt.version, schema_hash=schema_hash(), calls=usage.calls,
+        retries=usage.retries, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+        latency_s=round(usage.latency_s, 3), first_try_valid=usage.first_try_valid, chunks=len(chunks),
+        spans=grounded.spans, dropped=grounded.dropped, warnings=[*article.warnings, *grounded.warnings],
+    )
+    return SummaryDocument(
+        article=info, summary=extraction.summary, actors=grounded.actors, locations=grounded.locations,
+        events=grounded.events, casualties=grounded.casualties, provenance=provenance,
+    )

@@ -1,0 +1,123 @@
+"""Rendering a summary document: JSON (the contract), a Markdown brief, rich terminal tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .schema import SummaryDocument
+
+
+def to_json(doc: SummaryDocument) -> str:
+    return doc.model_dump_json(indent=2)
+
+
+def _figure(c: Any) -> str:
+    if c.count is not None:
+        return f"{c.count:,}"
+    if c.low is not None and c.high is not None:
+        return f"{c.low:,}–{c.high:,}"
+    if c.low is not None:
+        return f"≥{c.low:,}"
+    if c.high is not None:
+        return f"≤{c.high:,}"
+    return "?"
+
+
+def _names(ids: list[str], table: dict[str, str]) -> str:
+    return ", ".join(table[i] for i in ids if i in table) or "—"
+
+
+def _md_cell(text: str | None) -> str:
+    return (text or "—").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(doc: SummaryDocument) -> str:
+    a = doc.article
+    p = doc.provenance
+    loc_names = {loc.id: loc.name for loc in doc.locations}
+    actor_names = {x.id: x.name for x in doc.actors}
+    lines = [f"# {a.title or a.id}", ""]
+    meta = [f"article `{a.id}`", f"{a.chars:,} chars", f"sha256 `{a.sha256[:12]}`"]
+    if a.published:
+        meta.insert(1, f"published {a.published}")
+    lines += [" · ".join(meta), "", "## Summary", "", doc.summary or "_(no summary)_", ""]
+    lines += ["## Casualties", ""]
+    if doc.casualties:
+        lines += ["| kind | figure | as written | affected | claimed by | evidence (chars) |", "|---|---|---|---|---|---|"]
+        for c in doc.casualties:
+            ev = c.evidence[0]
+            approx = " (approx.)" if c.approximate else ""
+            lines.append(
+                f"| {c.kind} | {_figure(c)}{approx} | “{_md_cell(c.raw)}” | {_md_cell(c.affected)} | "
+                f"{_md_cell(c.claimed_by)} | {ev.start}–{ev.end} |"
+            )
+    else:
+        lines.append("_No casualty figures in the article._")
+    lines += ["", "## Events", ""]
+    if doc.events:
+        for e in doc.events:
+            when = f" ({e.date})" if e.date else ""
+            lines.append(f"- **{e.type}**{when}: {e.description} — where: {_names(e.location_ids, loc_names)}; "
+                         f"who: {_names(e.actor_ids, actor_names)}")
+            if e.evidence:
+                quote = " ".join(e.evidence[0].text.split())
+                lines.append(f"  > {quote[:300]}{'…' if len(quote) > 300 else ''} _[{e.evidence[0].start}–{e.evidence[0].end}]_")
+    else:
+        lines.append("_No events reported._")
+    lines += ["", "## Actors", "", "| name | kind | side | aliases | mentions |", "|---|---|---|---|---|"]
+    for x in doc.actors:
+        lines.append(f"| {_md_cell(x.name)} | {x.kind} | {_md_cell(x.side)} | {_md_cell(', '.join(x.aliases))} | {len(x.mentions)} |")
+    lines += ["", "## Locations", "", "| name | kind | admin1 | country | mentions |", "|---|---|---|---|---|"]
+    for loc in doc.locations:
+        lines.append(f"| {_md_cell(loc.name)} | {loc.kind} | {_md_cell(loc.admin1)} | {_md_cell(loc.country)} | {len(loc.mentions)} |")
+    d = p.dropped
+    lines += [
+        "", "## Provenance", "",
+        f"{p.model} · prompt {p.prompt_version} · schema {p.schema_hash} · {p.calls} calls, {p.retries} re-asks · "
+        f"{p.prompt_tokens:,} prompt + {p.completion_tokens:,} completion tokens · {p.latency_s:.1f} s",
+        f"Dropped as ungrounded: {d.actors} actors, {d.locations} locations, {d.events} events, {d.casualties} casualties.",
+    ]
+    lines += [f"- {item}" for item in d.items]
+    lines += [f"- warning: {w}" for w in p.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def print_tables(doc: SummaryDocument, console: Any) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    a = doc.article
+    p = doc.provenance
+    console.print(Panel(doc.summary or "(no summary)", title=a.title or a.id, subtitle=p.model))
+    loc_names = {loc.id: loc.name for loc in doc.locations}
+    t = Table(title="Casualties", show_lines=False)
+    for col in ("kind", "figure", "as written", "affected", "claimed by", "chars"):
+        t.add_column(col)
+    for c in doc.casualties:
+        t.add_row(c.kind, _figure(c) + ("~" if c.approximate else ""), c.raw, c.affected or "—", c.claimed_by or "—",
+                  f"{c.evidence[0].start}–{c.evidence[0].end}")
+    console.print(t)
+    t = Table(title="Events")
+    for col in ("id", "type", "date", "where", "description"):
+        t.add_column(col)
+    for e in doc.events:
+        t.add_row(e.id, e.type, e.date or "—", _names(e.location_ids, loc_names), e.description)
+    console.print(t)
+    t = Table(title="Actors")
+    for col in ("name", "kind", "side", "aliases", "mentions"):
+        t.add_column(col)
+    for x in doc.actors:
+        t.add_row(x.name, x.kind, x.side or "—", ", ".join(x.aliases) or "—", str(len(x.mentions)))
+    console.print(t)
+    t = Table(title="Locations")
+    for col in ("name", "kind", "admin1", "country", "mentions"):
+        t.add_column(col)
+    for loc in doc.locations:
+        t.add_row(loc.name, loc.kind, loc.admin1 or "—", loc.country or "—", str(len(loc.mentions)))
+    console.print(t)
+    d = p.dropped
+    console.print(
+        f"[dim]{p.model} · prompt {p.prompt_version} · schema {p.schema_hash} · {p.calls} calls · "
+        f"{p.retries} re-asks · {p.prompt_tokens:,}+{p.completion_tokens:,} tokens · {p.latency_s:.1f} s · "
+        f"dropped {d.actors}/{d.locations}/{d.events}/{d.casualties} (actors/locations/events/casualties)[/dim]"
+    )
