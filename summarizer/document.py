@@ -175,6 +175,15 @@ class _Builder:
 
     # -- events and casualties --------------------------------------------------------------
 
+    def sentence(self, quote: str, hint: int) -> grounding.Match | None:
+        """The whole sentence whose words the model quoted (it quotes only the first words)."""
+        m = grounding.find_span(self.text, quote, start_hint=hint)
+        if m is None:
+            return None
+        s, e = sentence_bounds(self.text, m.start, m.end)
+        s, e = min(s, m.start), max(e, m.end)
+        return grounding.Match(s, e, m.method, m.score)
+
     def _date(self, value: str | None) -> str | None:
         if not value or not _DATE.match(value):
             return None
@@ -195,13 +204,13 @@ class _Builder:
                locations: list[Location]) -> list[Event]:
         out: list[Event] = []
         for ev, hint in extracted:
-            m = grounding.find_span(self.text, ev.quote, start_hint=hint)
+            m = self.sentence(ev.quote, hint)
             if m is None:
                 self.drop("events", f"{ev.type} {ev.description[:60]!r}: quote not found in the article")
                 continue
             if any(e.type == ev.type and e.evidence and e.evidence[0].start < m.end and m.start < e.evidence[0].end
                    for e in out):
-                continue  # the same passage reported as the same event twice
+                continue  # the same sentence reported as the same event twice
             loc_ids = [loc.id for loc in locations if names.any_match([loc.name, *[s.text for s in loc.mentions]], ev.locations)]
             act_ids = [a.id for a in actors if names.any_match([a.name, *a.aliases], ev.actors)]
             out.append(
@@ -229,7 +238,7 @@ class _Builder:
     def casualties(self, extracted: list[tuple[ExtractedCasualty, int]], events: list[Event]) -> list[Casualty]:
         out: list[Casualty] = []
         for cas, hint in extracted:
-            ev = grounding.find_span(self.text, cas.quote, start_hint=hint)
+            ev = self.sentence(cas.quote, hint)
             around = (ev.start, ev.end) if ev is not None else None
             fig = self._figure_span(cas.figure, around)
             if fig is None:
@@ -242,9 +251,9 @@ class _Builder:
                 continue
             if ev is None or not (ev.start <= fig.start and fig.end <= ev.end):
                 s, e = sentence_bounds(self.text, fig.start, fig.end)
-                sentence = self.span(s, e, "exact")
+                sentence_at, sentence_method = (min(s, fig.start), max(e, fig.end)), "exact"
             else:
-                sentence = self.span(ev.start, ev.end, ev.method)
+                sentence_at, sentence_method = (ev.start, ev.end), ev.method
             duplicate = next(
                 (c for c in out if c.kind == cas.kind and (c.count, c.low, c.high) == (parsed.count, parsed.low, parsed.high)
                  and (c.affected is None or cas.affected is None or names.names_match(c.affected, cas.affected)
@@ -254,12 +263,13 @@ class _Builder:
             if duplicate is not None:
                 continue
             event_id = next(
-                (e.id for e in events if any(sp.start < sentence.end and sentence.start < sp.end for sp in e.evidence)),
+                (e.id for e in events
+                 if any(sp.start < sentence_at[1] and sentence_at[0] < sp.end for sp in e.evidence)),
                 None,
             )
             evidence = [self.span(fig.start, fig.end, fig.method)]
-            if (sentence.start, sentence.end) != (fig.start, fig.end):
-                evidence.append(sentence)
+            if sentence_at != (fig.start, fig.end):
+                evidence.append(self.span(*sentence_at, sentence_method))
             out.append(
                 Casualty(id=f"c{len(out) + 1}", kind=cas.kind, count=parsed.count, low=parsed.low, high=parsed.high,
                          approximate=parsed.approximate, raw=raw, affected=cas.affected or None,

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ._http import httpx
-
 from .errors import CassetteMissError, ConfigError, ExtractionError, ProviderError
 from .providers import ModelSpec
 from .settings import Settings
@@ -185,8 +184,6 @@ class ModelClient:
 
     def extract(self, messages: list[dict[str, str]], response_model: type[T], *, max_tokens: int, usage: Usage) -> T:
         """One structured call. Counts into `usage`; raises a SummarizerError on failure."""
-        import instructor
-        import openai
 
         kwargs: dict[str, Any] = {
             "model": self.spec.model_id,

@@ -49,7 +49,6 @@ class _Strict(BaseModel):
 
 class ExtractedActor(_Strict):
     name: str = Field(
-        max_length=80,
         description="The actor's name exactly as written in the article, most complete form.",
     )
     aliases: list[str] = Field(
@@ -58,19 +57,18 @@ class ExtractedActor(_Strict):
     )
     kind: ActorKind = Field(description="What sort of actor this is.")
     side: str | None = Field(
-        max_length=40,
         description='The country the actor fights or speaks for: "Russia", "Ukraine", '
         "another country name, or null when unclear or neutral.",
     )
 
 
 class ExtractedLocation(_Strict):
-    name: str = Field(max_length=80, description="The place name exactly as written in the article.")
+    name: str = Field(description="The place name exactly as written in the article.")
     kind: LocationKind = Field(description="settlement (city, town, village), region, country, facility, or other.")
     admin1: str | None = Field(
-        max_length=60, description="The region/province it lies in, if the article says; else null."
+        description="The region/province it lies in, if the article says; else null."
     )
-    country: str | None = Field(max_length=40, description="The country it lies in, or null.")
+    country: str | None = Field(description="The country it lies in, or null.")
 
 
 class Entities(_Strict):
@@ -94,13 +92,12 @@ class ExtractedEvent(_Strict):
         "strategic_development (withdrawal, territory change, arrest, agreement, dismissal, "
         "recruitment, aid), other. Quotes and commentary are not events."
     )
-    description: str = Field(max_length=200, description="One short neutral sentence: what happened.")
+    description: str = Field(description="What happened, in at most 15 words, neutral.")
     quote: str = Field(
-        max_length=300,
-        description="A short passage copied verbatim from the article that reports this event.",
+        description="The first 6 to 12 words of the article's sentence that reports this event, "
+        "copied exactly, character for character.",
     )
     date: str | None = Field(
-        max_length=10,
         description="YYYY-MM-DD when the article makes the date clear, else null.",
     )
     locations: list[str] = Field(
@@ -112,26 +109,23 @@ class ExtractedEvent(_Strict):
 
 
 class ExtractedCasualty(_Strict):
+    quote: str = Field(
+        description="The first 6 to 12 words of the article's sentence that gives the figure, "
+        "copied exactly, character for character.",
+    )
     kind: CasualtyKind = Field(
         description="killed, wounded, captured, missing, or casualties (killed and wounded together, not split)."
     )
     figure: str = Field(
-        max_length=60,
-        description='The number of people as written in the article, copied exactly: "64", '
-        '"at least 8", "as many as 40,000", "dozens", "thousands".',
+        description="The number of people exactly as the article writes it, with its qualifier "
+        "if any (such as at least, about, up to, more than), copied character for character.",
     )
     affected: str | None = Field(
-        max_length=60,
-        description='Who suffered it: a side or group ("Russia", "Ukraine", "Wagner", "civilians").',
+        description="Who suffered it: a side or a group, as the article names it.",
     )
     claimed_by: str | None = Field(
-        max_length=60,
         description="Who asserts the figure when the article attributes it (a person, army, "
         "ministry); null when the article states it itself.",
-    )
-    quote: str = Field(
-        max_length=300,
-        description="The sentence of the article, copied verbatim, that contains the figure.",
     )
 
 
@@ -153,7 +147,6 @@ class Brief(_Strict):
     """Pass 3: the neutral summary."""
 
     summary: str = Field(
-        max_length=900,
         description="2 to 4 neutral sentences in your own words: the main facts of the article "
         "only, with who claims what. No opinions, nothing not in the article.",
     )

@@ -1,0 +1,198 @@
+"""The whole pipeline against a fake model served over real HTTP: passes, grounding, drops,
+token accounting, re-asks, chunking, and the contract's invariants on the document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer import articles
+from summarizer.errors import CassetteMissError, ExtractionError
+from summarizer.pipeline import split_chunks, summarize
+from summarizer.schema import SummaryDocument
+from summarizer.settings import Settings
+
+from .fakeserver import completion, pass_name, scripted
+
+TEXT = (
+    "Russian retreat near Bakhmut\n\n"
+    "Russian forces retreated from positions near Bakhmut on Tuesday, according to Ukraine's 3rd Assault Brigade.\n\n"
+    "Ukraine's military said 64 Russian soldiers were killed and 87 wounded in the fighting. "
+    "Yevgeny Prigozhin, the head of the Wagner Group, said as many as 500 of his fighters were casualties.\n"
+)
+
+SCRIPT = {
+    "entities": {
+        "actors": [
+            {"name": "Russian forces", "aliases": [], "kind": "armed_forces", "side": "Russia"},
+            {"name": "3rd Assault Brigade", "aliases": [], "kind": "military_unit", "side": "Ukraine"},
+            {"name": "Yevgeny Prigozhin", "aliases": ["Prigozhin"], "kind": "person", "side": "Russia"},
+            {"name": "Wagner Group", "aliases": ["Wagner"], "kind": "armed_group", "side": "Russia"},
+            {"name": "PMC Wagner", "aliases": [], "kind": "armed_group", "side": "Russia"},  # a duplicate by alias
+            {"name": "Imaginary Battalion", "aliases": [], "kind": "military_unit", "side": None},  # not in the text
+        ],
+        "locations": [
+            {"name": "Bakhmut", "kind": "settlement", "admin1": "Donetsk", "country": "Ukraine"},
+            {"name": "Atlantis", "kind": "settlement", "admin1": None, "country": None},  # invented
+        ],
+    },
+    "incidents": {
+        "events": [
+            {"type": "strategic_development", "quote": "Russian forces retreated from positions near Bakhmut",
+             "description": "Russian forces retreated near Bakhmut.", "date": "2023-05-09",
+             "locations": ["Bakhmut"], "actors": ["Russian forces"]},
+            {"type": "battle", "quote": "A sentence that is not in the article at all, invented",
+             "description": "Invented.", "date": None, "locations": [], "actors": []},
+        ],
+        "casualties": [
+            {"quote": "Ukraine's military said 64 Russian soldiers", "kind": "killed", "figure": "64",
+             "affected": "Russia", "claimed_by": "Ukraine's military"},
+            {"quote": "Ukraine's military said 64 Russian soldiers", "kind": "wounded", "figure": "87",
+             "affected": "Russia", "claimed_by": "Ukraine's military"},
+            {"quote": "Yevgeny Prigozhin, the head of the Wagner Group", "kind": "casualties",
+             "figure": "as many as 500", "affected": "Wagner", "claimed_by": "Yevgeny Prigozhin"},
+            {"quote": "Nothing like this is written", "kind": "killed", "figure": "at least 40,000",
+             "affected": "Ukraine", "claimed_by": None},  # invented figure: must be dropped
+        ],
+    },
+    "brief": {"summary": "Russian forces retreated near Bakhmut. Ukraine said 64 Russian soldiers were killed."},
+}
+
+
+def _article(text: str = TEXT) -> articles.Article:
+    return articles.from_text(text, id="t1", origin="file", published="2023-05-10")
+
+
+def _check_contract(doc: SummaryDocument, text: str) -> None:
+    data = json.loads(doc.model_dump_json())
+    for key in ("schema_version", "article", "summary", "actors", "locations", "events", "casualties", "provenance"):
+        assert key in data
+    spans = [s for a in doc.actors for s in a.mentions] + [s for loc in doc.locations for s in loc.mentions]
+    spans += [s for e in doc.events for s in e.evidence] + [s for c in doc.casualties for s in c.evidence]
+    assert spans
+    for s in spans:
+        assert text[s.start:s.end] == s.text
+
+
+def test_summarize_grounds_dedupes_and_drops(fake_model, fast_settings: Settings) -> None:
+    server = fake_model(scripted(SCRIPT))
+    doc = summarize(_article(), "fake/m", fast_settings)
+    _check_contract(doc, TEXT)
+    names = [a.name for a in doc.actors]
+    assert "Imaginary Battalion" not in names
+    assert sum(1 for n in names if "Wagner" in n) == 1  # "PMC Wagner" merged into "Wagner Group"
+    assert [loc.name for loc in doc.locations] == ["Bakhmut"]
+    assert len(doc.events) == 1 and doc.events[0].location_ids == [doc.locations[0].id]
+    assert doc.events[0].evidence[0].text.startswith("Russian forces retreated")
+    assert doc.events[0].evidence[0].text.endswith("Assault Brigade.")  # the whole sentence
+    figures = {(c.kind, c.count, c.low, c.high, c.approximate) for c in doc.casualties}
+    assert figures == {("killed", 64, None, None, False), ("wounded", 87, None, None, False),
+                       ("casualties", None, None, 500, True)}
+    assert all(c.raw in TEXT for c in doc.casualties)
+    p = doc.provenance
+    assert (p.dropped.actors, p.dropped.locations, p.dropped.events, p.dropped.casualties) == (1, 1, 1, 1)
+    assert len(p.dropped.items) == 4
+    assert p.calls == 3 and p.retries == 0 and p.prompt_tokens == 300 and p.completion_tokens == 60
+    assert p.first_try_valid
+    assert len(server.requests) == 3
+    # every request carries the prompt version and schema hash, and the article as delimited data
+    for req in server.requests:
+        assert f"prompt={p.prompt_version} schema={p.schema_hash}" in req["messages"][0]["content"]
+        assert "<article>\n" + TEXT in req["messages"][1]["content"]
+        assert req["response_format"]["type"] == "json_object" and "schema" in req["response_format"]
+
+
+def test_reask_on_invalid_output_counts_tokens_of_every_attempt(fake_model, fast_settings: Settings) -> None:
+    script = dict(SCRIPT)
+    script["entities"] = ['{"actors": [{"name": 5}]}', SCRIPT["entities"]]  # invalid first, then valid
+    server = fake_model(scripted(script))
+    doc = summarize(_article(), "fake/m", fast_settings)
+    p = doc.provenance
+    assert p.retries == 1 and not p.first_try_valid
+    assert p.calls == 4 and p.prompt_tokens == 400
+    reask = server.requests[1]["messages"]
+    assert any("validation" in m["content"].lower() or "error" in m["content"].lower() for m in reask[2:])
+
+
+def test_reasks_are_bounded(fake_model, fast_settings: Settings) -> None:
+    script = dict(SCRIPT)
+    script["entities"] = '{"actors": "nope"}'
+    server = fake_model(scripted(script))
+    with pytest.raises(ExtractionError):
+        summarize(_article(), "fake/m", fast_settings)
+    assert len(server.requests) == fast_settings.max_reasks + 1
+
+
+def test_truncated_output_fails_fast(fake_model, fast_settings: Settings) -> None:
+    def respond(req: dict) -> tuple[int, dict[str, str], bytes]:
+        return completion('{"actors": [{"name": "Rus', finish_reason="length")
+
+    server = fake_model(respond)
+    with pytest.raises(ExtractionError, match="cut off"):
+        summarize(_article(), "fake/m", fast_settings)
+    assert len(server.requests) == 1
+
+
+def test_long_article_is_split_and_merged(fake_model, fast_settings: Settings) -> None:
+    filler = "\n\n".join(f"Paragraph {i} says nothing about the war at all, only words." * 8 for i in range(30))
+    text = TEXT + "\n\n" + filler + "\n\nLater, shelling hit Bakhmut again, officials said.\n"
+    seen_chunks: list[str] = []
+
+    def respond(req: dict) -> tuple[int, dict[str, str], bytes]:
+        body = req["messages"][1]["content"]
+        chunk = body.split("<article>\n", 1)[1].split("\n</article>", 1)[0]
+        name = pass_name(req)
+        if name == "entities":
+            seen_chunks.append(chunk)
+        answer = SCRIPT[name]
+        if name == "incidents" and "Later, shelling" in chunk:
+            answer = {"events": [{"type": "explosion_remote_violence", "quote": "Later, shelling hit Bakhmut again",
+                                  "description": "Shelling hit Bakhmut.", "date": None,
+                                  "locations": ["Bakhmut"], "actors": []}], "casualties": []}
+        return completion(json.dumps(answer))
+
+    fake_model(respond)
+    fast_settings.context_tokens = 4_500  # forces several chunks
+    doc = summarize(_article(text), "fake/m", fast_settings)
+    assert doc.provenance.chunks == len(seen_chunks) > 2
+    assert all(chunk in text for chunk in seen_chunks)
+    types = sorted(e.type for e in doc.events)
+    assert types == ["explosion_remote_violence", "strategic_development"]
+    assert len([c for c in doc.casualties if c.count == 64]) == 1  # repeated by overlapping chunks, kept once
+    _check_contract(doc, text)
+
+
+def test_split_chunks_cover_the_text_on_paragraph_boundaries() -> None:
+    text = "\n\n".join(("word " * n).strip() for n in (50, 10, 200, 30, 80, 5))
+    chunks = split_chunks(text, 600)
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
+    pairs = list(zip(chunks, chunks[1:], strict=False))
+    assert all(s2 <= e1 for (_, e1), (s2, _) in pairs)  # no gap
+    assert any(s2 < e1 for (_, e1), (s2, _) in pairs)  # paragraphs shared where a part holds several
+    assert all(e - s <= 600 for s, e in chunks)
+    assert split_chunks("short", 600) == [(0, 5)]
+
+
+def test_offline_miss_names_model_prompt_and_article(tmp_path: Path, fake_model) -> None:
+    fake_model(scripted(SCRIPT))
+    settings = Settings(offline=True, cassette_dir=tmp_path)
+    with pytest.raises(CassetteMissError) as info:
+        summarize(_article(), "fake/m", settings)
+    msg = info.value.one_line()
+    assert "fake/m" in msg and "brief-v1" in msg and "t1" in msg
+
+
+def test_record_then_replay_offline(tmp_path: Path, fake_model) -> None:
+    server = fake_model(scripted(SCRIPT))
+    live = summarize(_article(), "fake/m", Settings(record=True, cassette_dir=tmp_path))
+    assert len(server.requests) == 3
+    cassette = next(tmp_path.rglob("*.json"))
+    raw = cassette.read_text()
+    assert "test-key" not in raw and "authorization" not in raw.lower()
+    replayed = summarize(_article(), "fake/m", Settings(offline=True, cassette_dir=tmp_path))
+    assert len(server.requests) == 3  # nothing went to the server
+    a, b = live.model_dump(), replayed.model_dump()
+    a["provenance"]["latency_s"] = b["provenance"]["latency_s"] = 0
+    assert a == b
