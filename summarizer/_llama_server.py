@@ -75,6 +75,9 @@ class _Control:
         self.deadline = time.monotonic() + max_seconds if max_seconds > 0 else math.inf
         self.cancelled: str | None = None
         self.sampling_s = 0.0
+        self.samples = 0
+        self.fallbacks = 0
+        self.full_fallbacks = 0
 
     def check(self) -> None:
         if SHUTDOWN.is_set():
@@ -145,6 +148,21 @@ class LazyGrammarSampler:
         self._arr.selected = -1
         self._arr.sorted = False
 
+    def _fill_top(self, ctx: Any, idx: int, m: int) -> None:
+        """Only the ``m`` highest logits, in the first ``m`` slots."""
+        ptr = llama_cpp.llama_get_logits_ith(ctx.ctx, idx)
+        logits = np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
+        top = np.argpartition(logits, self._n_vocab - m)[self._n_vocab - m:]
+        self._data["id"][:m] = top
+        self._data["logit"][:m] = logits[top]
+        self._data["p"][:m] = 0.0
+        self._arr.data = self._data.ctypes.data_as(  # type: ignore[assignment]
+            llama_cpp.llama_token_data_p
+        )
+        self._arr.size = m
+        self._arr.selected = -1
+        self._arr.sorted = False
+
     def _selected(self) -> int:
         return int(self._arr.data[self._arr.selected].id)
 
@@ -163,16 +181,27 @@ class LazyGrammarSampler:
         self._one_arr.sorted = False
         llama_cpp.llama_sampler_apply(self._grammar, ctypes.byref(self._one_arr))
         if not math.isfinite(self._one.logit):
-            # The chain's choice breaks the grammar: constrain the whole vocabulary, resample.
+            # The chain's choice breaks the grammar. Constrain the TOP_M most likely tokens
+            # and resample among the valid ones (with greedy decoding this is exactly the
+            # best valid token); only when none of them is valid, the whole vocabulary.
             self.n_fallback += 1
-            self._fill(ctx, idx)
+            if control is not None:
+                control.fallbacks += 1
+            m = min(TOP_M, self._n_vocab)
+            self._fill_top(ctx, idx, m)
             llama_cpp.llama_sampler_apply(self._grammar, ctypes.byref(self._arr))
+            if not np.isfinite(self._data["logit"][:m]).any():
+                if control is not None:
+                    control.full_fallbacks += 1
+                self._fill(ctx, idx)
+                llama_cpp.llama_sampler_apply(self._grammar, ctypes.byref(self._arr))
             llama_cpp.llama_sampler_apply(self.sampler, ctypes.byref(self._arr))
             token = self._selected()
         llama_cpp.llama_sampler_accept(self._grammar, token)
         llama_cpp.llama_sampler_accept(self.sampler, token)
         if control is not None:
             control.sampling_s += time.perf_counter() - t0
+            control.samples += 1
         return token
 
     def accept(self, token: int) -> None:
@@ -216,6 +245,7 @@ class _TimedSampler:
 
 _orig_init_sampler = llama_cpp.Llama._init_sampler
 LAZY_GRAMMAR = True
+TOP_M = 512
 
 
 def _init_sampler(self: Any, **kwargs: Any) -> Any:
@@ -293,6 +323,9 @@ def _timings(llama: Any, control: _Control, server_s: float) -> dict[str, Any]:
         "predicted_n": int(pc.n_eval),
         "predicted_ms": float(pc.t_eval_ms),
         "sampling_ms": control.sampling_s * 1000.0,
+        "samples": control.samples,
+        "grammar_fallbacks": control.fallbacks,
+        "grammar_full_fallbacks": control.full_fallbacks,
         "server_ms": server_s * 1000.0,
     }
 
