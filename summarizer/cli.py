@@ -162,4 +162,13 @@ _register_optional()
 
 
 def main() -> None:
-    app()
+    import os
+
+    try:
+        app()
+    except Exception as exc:  # a bug: still one line, unless asked for the traceback
+        if os.environ.get("SUMMARIZER_DEBUG"):
+            raise
+        typer.echo(f"summarizer: internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for the traceback)",
+                   err=True)
+        sys.exit(70)
