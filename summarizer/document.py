@@ -30,6 +30,7 @@ from .schema import (
 
 # Words that do not tell two organisations apart ("PMC Wagner" is "Wagner Group").
 _DEDUPE_GENERIC = names.GENERIC_WORDS | {"group", "pmc", "company", "private", "ministry", "s"}
+_NULLISH = frozenset({"", "unknown", "none", "null", "n/a", "na", "not specified", "unspecified", "-"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
@@ -60,6 +61,14 @@ class Grounded:
     dropped: Dropped
     spans: dict[str, int]
     warnings: list[str]
+
+
+def _clean(value: str | None) -> str | None:
+    """Small models write "unknown" or "N/A" for null: make those null."""
+    if value is None:
+        return None
+    value = value.strip()
+    return None if value.casefold() in _NULLISH else value
 
 
 def _same_entity(a: list[str], b: list[str]) -> bool:
@@ -127,9 +136,13 @@ class _Builder:
 
     # -- actors and locations ---------------------------------------------------------------
 
-    def actors(self, extracted: list[ExtractedActor]) -> list[Actor]:
+    def actors(self, extracted: list[ExtractedActor], places: list[ExtractedLocation]) -> list[Actor]:
         groups: list[tuple[ExtractedActor, list[str]]] = []
+        place_names = [p.name for p in places]
         for a in extracted:
+            if a.kind == "other" and names.any_match([a.name], place_names):
+                self.drop("actors", f"{a.name!r} is a place, listed under locations")
+                continue
             alias_list = [a.name, *a.aliases]
             for i, (first, known) in enumerate(groups):
                 if _same_entity(known, alias_list):
@@ -147,7 +160,7 @@ class _Builder:
             aliases = sorted({s.text for s in spans if names.normalize(s.text) != names.normalize(name)})
             out.append(
                 Actor(id=f"a{len(out) + 1}", name=name, aliases=aliases, kind=first.kind,
-                      side=(first.side or None), mentions=spans)
+                      side=_clean(first.side), mentions=spans)
             )
         return out
 
@@ -168,8 +181,8 @@ class _Builder:
                 continue
             name = first.name if first.name in found else spans[0].text
             out.append(
-                Location(id=f"l{len(out) + 1}", name=name, kind=first.kind, admin1=first.admin1 or None,
-                         country=first.country or None, mentions=spans)
+                Location(id=f"l{len(out) + 1}", name=name, kind=first.kind, admin1=_clean(first.admin1),
+                         country=_clean(first.country), mentions=spans)
             )
         return out
 
@@ -272,15 +285,15 @@ class _Builder:
                 evidence.append(self.span(*sentence_at, sentence_method))
             out.append(
                 Casualty(id=f"c{len(out) + 1}", kind=cas.kind, count=parsed.count, low=parsed.low, high=parsed.high,
-                         approximate=parsed.approximate, raw=raw, affected=cas.affected or None,
-                         claimed_by=cas.claimed_by or None, event_id=event_id, evidence=evidence)
+                         approximate=parsed.approximate, raw=raw, affected=_clean(cas.affected),
+                         claimed_by=_clean(cas.claimed_by), event_id=event_id, evidence=evidence)
             )
         return out
 
 
 def ground(article: Article, extraction: Extraction) -> Grounded:
     b = _Builder(article)
-    actors = b.actors(extraction.actors)
+    actors = b.actors(extraction.actors, extraction.locations)
     locations = b.locations(extraction.locations)
     events = b.events(extraction.events, actors, locations)
     casualties = b.casualties(extraction.casualties, events)

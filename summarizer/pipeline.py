@@ -145,9 +145,9 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 assert isinstance(incs, Incidents)
                 extraction.add(ents, incs, start)
             lead = article.text[chunks[0][0]:chunks[0][1]]
-            brief = passes.run(lead, "brief", Brief, 400)
+            brief = passes.run(lead, "brief", Brief, 450)
             assert isinstance(brief, Brief)
-            extraction.summary = brief.summary.strip()
+            extraction.summary = brief.summary
         except CassetteMissError as exc:
             raise CassetteMissError(
                 f"no recorded answer for model {spec.name}, prompt {prompt.version}, schema {schema_hash()}, "

@@ -144,12 +144,19 @@ class Incidents(_Strict):
 
 
 class Brief(_Strict):
-    """Pass 3: the neutral summary."""
+    """Pass 3: the neutral summary, as 2 to 4 sentences (the grammar enforces the count)."""
 
-    summary: str = Field(
-        description="2 to 4 neutral sentences in your own words: the main facts of the article "
-        "only, with who claims what. No opinions, nothing not in the article.",
+    sentences: list[str] = Field(
+        min_length=2,
+        max_length=4,
+        description="2 to 4 complete, neutral sentences in your own words: the main facts of the "
+        "article only (what happened, where, who, figures with who claims them). No opinions, "
+        "nothing that is not in the article.",
     )
+
+    @property
+    def summary(self) -> str:
+        return " ".join(s.strip() for s in self.sentences if s.strip())
 
 
 # --------------------------------------------------------------------------------------------

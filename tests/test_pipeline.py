@@ -57,7 +57,7 @@ SCRIPT = {
              "affected": "Ukraine", "claimed_by": None},  # invented figure: must be dropped
         ],
     },
-    "brief": {"summary": "Russian forces retreated near Bakhmut. Ukraine said 64 Russian soldiers were killed."},
+    "brief": {"sentences": ["Russian forces retreated near Bakhmut.", "Ukraine said 64 Russian soldiers were killed."]},
 }
 
 
