@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -57,6 +58,18 @@ class _Retryable(Exception):
         self.response = response
 
 
+class MalformedResponse(Exception):
+    """The server answered 2xx with a JSON content type, but the body is not JSON."""
+
+    def __init__(self, response: httpx.Response, error: ValueError) -> None:
+        super().__init__(f"HTTP {response.status_code} with a body that is not valid JSON: {error}")
+        self.response = response
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return "json" in response.headers.get("content-type", "").lower()
+
+
 def retry_after_seconds(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after")
     if value is None:
@@ -97,13 +110,24 @@ class RetryTransport(httpx.BaseTransport):
         backoff = self.base_wait * 2 ** (retry_state.attempt_number - 1)
         return min(self.max_wait, backoff) * (0.5 + random.random() / 2)
 
+    def _stop(self, retry_state: Any) -> bool:
+        """Stop after `attempts` tries, or at once when the server asks for a longer wait than
+        `max_wait` (retrying earlier than it asks would only be refused again)."""
+        if retry_state.attempt_number >= self.attempts:
+            return True
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exc, _Retryable):
+            hinted = retry_after_seconds(exc.response)
+            return hinted is not None and hinted > self.max_wait
+        return False
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         import tenacity
 
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.attempts),
+            stop=self._stop,
             wait=self._wait,
-            retry=tenacity.retry_if_exception_type((_Retryable, *RETRY_EXCEPTIONS)),
+            retry=tenacity.retry_if_exception_type((_Retryable, MalformedResponse, *RETRY_EXCEPTIONS)),
             reraise=True,
         )
         try:
@@ -114,6 +138,15 @@ class RetryTransport(httpx.BaseTransport):
                         response.read()
                         response.close()
                         raise _Retryable(response)
+                    if 200 <= response.status_code < 300 and _is_json(response):
+                        # A body cut short or garbled on the way is a transport fault: retried
+                        # here, never shown to the model as if it were its own bad answer.
+                        response.read()
+                        try:
+                            json.loads(response.content)
+                        except ValueError as exc:
+                            response.close()
+                            raise MalformedResponse(response, exc) from None
                     return response
         except _Retryable as exc:  # retries exhausted: hand the last answer to the client
             return exc.response
@@ -155,7 +188,9 @@ class ModelClient:
         self.spec = spec
         self.settings = settings
         self.base_url = base_url
-        transport = RetryTransport(attempts=settings.transport_attempts)
+        inner = settings.http_transport(spec) if settings.http_transport else None
+        transport = RetryTransport(inner, attempts=settings.transport_attempts, base_wait=settings.retry_base_wait_s,
+                                   max_wait=settings.retry_max_wait_s)
         self._http = httpx.Client(transport=transport, timeout=httpx.Timeout(settings.timeout_s, connect=10.0))
         raw = openai.OpenAI(
             base_url=base_url, api_key=spec.api_key or "not-needed", max_retries=0, http_client=self._http
@@ -215,28 +250,96 @@ class ModelClient:
         import openai
 
         where = f"{self.spec.name} at {self.base_url}"
+        tries = self.settings.transport_attempts
         chain = _cause_chain(exc)
         if any(type(err).__name__ == "CannotOverwriteExistingCassetteException" for err in chain):
             return CassetteMissError("request not recorded")  # the pipeline adds the details
+        # Causes below the openai client first: it wraps every transport failure in APIConnectionError.
+        for err in chain:
+            if isinstance(err, MalformedResponse):
+                return ProviderError(f"{where} sent a malformed response (the body is not valid JSON) {_times(tries)}",
+                                     hint="is --base-url an OpenAI-compatible endpoint?")
+            if isinstance(err, httpx.RemoteProtocolError | httpx.ReadError) and not isinstance(err, httpx.ConnectError):
+                return ProviderError(f"{where} closed the connection without answering {_times(tries)}",
+                                     hint="check the server's log")
         for err in chain:
             if isinstance(err, iexc.IncompleteOutputException):
                 return ExtractionError(
                     f"{self.spec.name}: output cut off at the {max_tokens}-token budget (the model may be looping)"
                 )
             if isinstance(err, openai.AuthenticationError):
-                return ConfigError(f"{where} rejected the API key", hint="check OPENAI_API_KEY")
+                return ConfigError(f"{where} rejected the API key ({err.status_code})", hint="check OPENAI_API_KEY")
             if isinstance(err, openai.NotFoundError):
-                return ConfigError(f"{where}: model or endpoint not found ({err.status_code})")
+                return ConfigError(f"{where}: model or endpoint not found ({err.status_code}): {_server_message(err)}",
+                                   hint="check the model name and --base-url")
             if isinstance(err, openai.RateLimitError):
-                return ProviderError(f"{where}: rate limited (429) after {self.settings.transport_attempts} tries")
+                wait = retry_after_seconds(err.response)
+                if wait is not None and wait > self.settings.retry_max_wait_s:
+                    return ProviderError(f"{where}: rate limited (429); the server asks to wait {wait:g} s",
+                                         hint="try again later")
+                return ProviderError(f"{where}: rate limited (429) {_times(tries)}", hint="try again later")
             if isinstance(err, openai.APIStatusError):
-                return ProviderError(f"{where}: HTTP {err.status_code} after retries: {str(err)[:200]}")
+                again = f" {_times(tries)}" if err.status_code in RETRY_STATUSES else ""
+                return ProviderError(f"{where}: HTTP {err.status_code}{again}: {_server_message(err)}")
             if isinstance(err, openai.APITimeoutError):
-                return ProviderError(f"{where}: timed out after {self.settings.timeout_s:.0f} s")
+                return ProviderError(f"{where}: no answer within {self.settings.timeout_s:g} s {_times(tries)}",
+                                     hint="raise --timeout, or use a smaller model")
             if isinstance(err, openai.APIConnectionError):
                 return ProviderError(f"cannot reach {where}", hint="is the server running? check --base-url")
         if isinstance(exc, iexc.InstructorRetryException):
-            return ExtractionError(
-                f"{self.spec.name}: no valid answer after {self.settings.max_reasks} re-asks: {str(exc)[:300]}"
-            )
-        return ExtractionError(f"{self.spec.name}: {type(exc).__name__}: {str(exc)[:300]}")
+            refused = _refusal(getattr(exc, "last_completion", None))
+            if refused is not None:
+                return ExtractionError(f"{self.spec.name} refused to answer: {refused[:200]}")
+            n = getattr(exc, "n_attempts", None) or self.settings.max_reasks + 1
+            return ExtractionError(f"{self.spec.name}: no valid answer in {n} attempt(s): {_last_problem(exc)}")
+        return ExtractionError(f"{self.spec.name}: {type(exc).__name__}: {_first_line(str(exc))}")
+
+
+def _times(tries: int) -> str:
+    return f"(tried {tries} times)" if tries > 1 else ""
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line[:limit]
+
+
+def _server_message(err: Any) -> str:
+    """The error message of an OpenAI-style error body, else the start of the body."""
+    body = getattr(err, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return _first_line(str(inner["message"]))
+        if isinstance(inner, str):
+            return _first_line(inner)
+    response = getattr(err, "response", None)
+    text = getattr(response, "text", "") if response is not None else ""
+    return _first_line(text) or "no message"
+
+
+def _refusal(completion: Any) -> str | None:
+    """The refusal text of a chat completion (message.refusal), if the model refused."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    refusal = getattr(message, "refusal", None)
+    return str(refusal) if refusal else None
+
+
+def _last_problem(exc: Any) -> str:
+    """What was wrong with the last answer, in one short phrase."""
+    from pydantic import ValidationError
+
+    attempts = getattr(exc, "failed_attempts", None) or []
+    last: BaseException | None = attempts[-1].exception if attempts else (exc.__cause__ or exc)
+    if isinstance(last, ValidationError):
+        errors = last.errors()
+        first: dict[str, Any] = dict(errors[0]) if errors else {}
+        if first.get("type") == "json_invalid":
+            start = str(first.get("input", ""))[:60]
+            return "the answer was not JSON" + (f" (it began {start!r})" if start else " (it was empty)")
+        loc = ".".join(str(p) for p in first.get("loc", ())) or "answer"
+        return f"{len(errors)} schema error(s), first at {loc}: {first.get('msg', '')}"
+    return _first_line(f"{type(last).__name__}: {last}")

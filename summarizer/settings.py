@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_PROMPT = "brief-v1"
 
@@ -31,9 +33,14 @@ class Settings:
     timeout_s: float = 600.0  # one HTTP call, generation included
     max_reasks: int = 2  # validation re-asks per call (instructor)
     transport_attempts: int = 4  # tenacity: tries per HTTP call on timeouts, 429, 5xx
+    retry_base_wait_s: float = 1.0  # first backoff wait (doubles each try, with jitter)
+    retry_max_wait_s: float = 60.0  # longest single wait; a longer Retry-After fails at once
     context_tokens: int | None = None  # override the model's context budget (forces chunking)
     published: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Hooks for callers that run many articles (`summarizer batch`):
+    http_transport: Callable[[Any], Any] | None = None  # ModelSpec -> inner httpx transport (response cache)
+    local_base_url: str | None = None  # a server already running the local/ model: use it, start none
 
     def cassettes(self) -> Path:
         return self.cassette_dir or default_cassette_dir()

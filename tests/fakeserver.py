@@ -2,19 +2,54 @@
 
 `FakeModelServer(responder)` serves POST /v1/chat/completions (and GET /v1/models) from a
 thread. The responder gets the request's JSON and returns (status, headers, body); helpers
-build chat-completion bodies. Every request is kept in `.requests` for assertions.
+build chat-completion bodies. Every request is kept in `.requests` (and the time it arrived in
+`.request_times`, `.request_headers`) for assertions.
+
+Faults: a responder may also return `Delay(seconds, reply)` (answer late: a timeout when the
+client gives up first), `HANGUP` (close the connection without answering) or
+`RawBody(bytes)` (send these bytes as a 200 application/json body, e.g. malformed JSON).
+`faults([...], then=responder)` answers the first requests with the given faults, the rest
+with `responder`; `refusal()`, `status()` and `completion(..., finish_reason="length")` build
+the usual bad answers.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Union
 
 Reply = tuple[int, dict[str, str], bytes]
-Responder = Callable[[dict[str, Any]], Reply]
+
+
+@dataclass(frozen=True)
+class Delay:
+    """Answer `reply` after `seconds` (interrupted when the server stops)."""
+
+    seconds: float
+    reply: Reply | None = None
+
+
+class _Hangup:
+    """Close the connection without sending a response."""
+
+
+HANGUP = _Hangup()
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """Send `body` as-is with status 200 and content-type application/json."""
+
+    body: bytes
+
+
+Answer = Union[Reply, Delay, _Hangup, RawBody]  # noqa: UP007
+Responder = Callable[[dict[str, Any]], Any]  # returns an Answer
 
 
 def completion(content: str, *, prompt_tokens: int = 100, completion_tokens: int = 20,
@@ -27,6 +62,40 @@ def completion(content: str, *, prompt_tokens: int = 100, completion_tokens: int
                   "total_tokens": prompt_tokens + completion_tokens},
     }
     return 200, {"content-type": "application/json"}, json.dumps(body).encode()
+
+
+def refusal(text: str = "I'm sorry, I can't help with that.") -> Reply:
+    """An OpenAI-style refusal: content null, message.refusal set."""
+    body = {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": "fake",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": None, "refusal": text}}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+    }
+    return 200, {"content-type": "application/json"}, json.dumps(body).encode()
+
+
+def status(code: int, *, retry_after: str | None = None, message: str = "fault injected") -> Reply:
+    """An error answer in OpenAI's error shape, optionally with a Retry-After header."""
+    headers = {"content-type": "application/json"}
+    if retry_after is not None:
+        headers["retry-after"] = retry_after
+    body = {"error": {"message": message, "type": "server_error", "code": code}}
+    return code, headers, json.dumps(body).encode()
+
+
+def faults(first: Sequence[Any], then: Responder) -> Responder:
+    """Answer the first len(first) requests with those answers in turn, the rest with `then`."""
+    lock = threading.Lock()
+    count = [0]
+
+    def respond(request: dict[str, Any]) -> Any:
+        with lock:
+            i = count[0]
+            count[0] += 1
+        return first[i] if i < len(first) else then(request)
+
+    return respond
 
 
 def pass_name(request: dict[str, Any]) -> str:
@@ -59,6 +128,9 @@ class FakeModelServer:
     def __init__(self, responder: Responder) -> None:
         self.responder = responder
         self.requests: list[dict[str, Any]] = []
+        self.request_times: list[float] = []  # time.monotonic() when each request arrived
+        self.request_headers: list[dict[str, str]] = []
+        self.stopping = threading.Event()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,12 +145,26 @@ class FakeModelServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 request = json.loads(self.rfile.read(length) or b"{}")
+                outer.request_times.append(time.monotonic())
+                outer.request_headers.append({k.lower(): v for k, v in self.headers.items()})
                 outer.requests.append(request)
                 try:
-                    status, headers, body = outer.responder(request)
+                    answer = outer.responder(request)
                 except Exception as exc:  # a broken test responder: answer, don't hang up
-                    status, headers, body = 599, {}, repr(exc).encode()
-                self._send(status, headers, body)
+                    answer = (599, {}, repr(exc).encode())
+                if isinstance(answer, Delay):
+                    stopped = outer.stopping.wait(answer.seconds)
+                    answer = HANGUP if stopped else (answer.reply or completion("{}"))
+                if isinstance(answer, _Hangup):
+                    self.close_connection = True
+                    return
+                if isinstance(answer, RawBody):
+                    answer = (200, {"content-type": "application/json"}, answer.body)
+                status_code, headers, body = answer
+                try:
+                    self._send(status_code, headers, body)
+                except OSError:  # the client gave up (timeout) before the answer came
+                    self.close_connection = True
 
             def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
                 self.send_response(status)
@@ -101,5 +187,6 @@ class FakeModelServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
