@@ -401,9 +401,12 @@ class ManagedServer:
         logs = _logs_dir()
         logs.mkdir(parents=True, exist_ok=True)
         self.log_path = logs / f"{_slug(self.name)}.{port}.log"
-        env = dict(os.environ if self._env is None else self._env)
-        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        env.setdefault("PYTHONUNBUFFERED", "1")
+        if self._env is None:
+            env = dict(os.environ)
+            env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            env.setdefault("PYTHONUNBUFFERED", "1")
+        else:
+            env = dict(self._env)  # exactly what the caller gave
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(  # noqa: S603 - argv built here
                 argv,
