@@ -1,0 +1,40 @@
+"""Running the installed `summarizer` command as a subprocess, the way a user does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def summarizer_bin() -> str:
+    """The venv's console script next to this interpreter, else the one on PATH."""
+    candidate = Path(sys.executable).parent / "summarizer"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("summarizer")
+    if found is None:  # pragma: no cover
+        raise RuntimeError("the summarizer command is not installed")
+    return found
+
+
+def summarizer_cli(*args: str, env: dict[str, str] | None = None, drop_env: tuple[str, ...] = (),
+                   stdin: bytes | None = None, timeout: float = 60, cwd: Path | None = None,
+                   user: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `summarizer ARGS`; returns the completed process (text stdout/stderr).
+
+    `user` runs it as that user (through setpriv; the caller must be root)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in drop_env}
+    full_env.setdefault("NO_COLOR", "1")
+    full_env.update(env or {})
+    cmd = [summarizer_bin(), *args]
+    if user is not None:
+        cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--", *cmd]
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout, env=full_env,
+                          cwd=str(cwd or ROOT))
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                                       proc.stderr.decode("utf-8", "replace"))
