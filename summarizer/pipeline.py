@@ -104,6 +104,8 @@ def _budget(spec: ModelSpec, chars: int, per_char: float, floor: int) -> int:
 def _endpoint(spec: ModelSpec, settings: Settings) -> Iterator[str]:
     if settings.offline:
         yield spec.base_url or "http://127.0.0.1:9/v1"  # never contacted: replay only
+    elif spec.local and settings.local_base_url:
+        yield settings.local_base_url
     elif spec.local:
         from .localserver import local_server
 
