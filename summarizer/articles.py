@@ -40,12 +40,19 @@ def guess_title(text: str) -> str | None:
 
 
 DEFAULT_MAX_CHARS = 200_000  # configurable: --max-chars / SUMMARIZER_MAX_CHARS
-_HTML_HINT = ("<html", "<!doctype html", "<body", "<article", "<div", "<p>")
+MAX_FILE_BYTES = 5_000_000  # a file is read whole only up to this (or 4 bytes a character, if more)
+_HTML_START = ("<!doctype html", "<html")
+_HTML_TAGS = ("<head", "<body", "<title", "<article", "<div", "<p>", "<p ", "</p>", "<br", "<span", "<a ", "<meta")
+_BINARY_SHARE = 0.10  # more undecodable bytes or control characters than this: not text
 
 
 def looks_like_html(text: str) -> bool:
-    head = text[:2048].lstrip().lower()
-    return any(head.startswith(tag) for tag in _HTML_HINT[:2]) or sum(head.count(t) for t in _HTML_HINT) >= 3
+    """An HTML page or fragment: starts like one, or starts with a tag and has several of them.
+    Plain text that merely mentions a tag (an article quoting `</article>`) is not HTML."""
+    head = text[:4096].lstrip().lower()
+    if head.startswith(_HTML_START):
+        return True
+    return head.startswith("<") and sum(head.count(t) for t in _HTML_TAGS) >= 3
 
 
 def html_to_text(html: str) -> str:
@@ -55,72 +62,114 @@ def html_to_text(html: str) -> str:
     return trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
 
 
+def _control_share(text: str) -> float:
+    sample = text[:8192]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    return bad / len(sample)
+
+
 def decode_bytes(data: bytes, where: str) -> tuple[str, list[str]]:
-    """Decode as UTF-8 (BOM stripped); refuse binary; decode what can be decoded otherwise."""
+    """Decode as UTF-8 (BOM stripped; UTF-16 with a BOM too); refuse binary; otherwise decode
+    what can be decoded, replace the rest with U+FFFD, and say so in a warning."""
     from .errors import InputError
 
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{where}: starts like UTF-16 but does not decode as UTF-16") from exc
+        return text, [f"{where}: decoded as UTF-16 (byte order mark)"]
     if b"\x00" in data[:8192]:
         raise InputError(f"{where}: looks like a binary file, not text")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), []
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        return text, [f"{where}: not valid UTF-8 (first bad byte at {exc.start}); {bad} character(s) replaced"]
+        if _control_share(text) > _BINARY_SHARE:
+            raise InputError(f"{where}: looks like a binary file, not text") from None
+        replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+        return text, [f"{where}: not valid UTF-8 (first bad byte at offset {exc.start}); "
+                      f"{replaced} undecodable byte sequence(s) replaced with U+FFFD"]
+    if _control_share(text) > _BINARY_SHARE:
+        raise InputError(f"{where}: looks like a binary file, not text")
+    return text, []
 
 
 def from_text(text: str, *, id: str, origin: str, warnings: list[str] | None = None,
-              max_chars: int = DEFAULT_MAX_CHARS, published: str | None = None, source: str | None = None) -> Article:
+              max_chars: int = DEFAULT_MAX_CHARS, published: str | None = None, source: str | None = None,
+              where: str | None = None) -> Article:
+    """An Article from decoded text; `where` names the input in messages (default: `id`)."""
     from .errors import InputError
 
+    where = where or id
     warnings = list(warnings or [])
     if looks_like_html(text):
         extracted = html_to_text(text)
         if not extracted.strip():
-            raise InputError(f"{id}: HTML with no article text in it")
-        warnings.append(f"{id}: HTML input; summarized the extracted article text")
+            raise InputError(f"{where}: HTML with no article text in it")
+        warnings.append(f"{where}: HTML input; summarized the article text extracted from it")
         text = extracted
         if origin == "file":
             origin = "html"
+    if not text:
+        raise InputError(f"{where}: the article is empty")
     if not text.strip():
-        raise InputError(f"{id}: the article is empty")
+        raise InputError(f"{where}: the article is blank (only whitespace)")
     if len(text) > max_chars:
-        raise InputError(f"{id}: {len(text):,} characters, over the limit of {max_chars:,}",
+        raise InputError(f"{where}: {len(text):,} characters, over the limit of {max_chars:,}",
                          hint="raise it with --max-chars")
     return Article(id=id, text=text, title=guess_title(text), published=published, source=source,
                    origin=origin, warnings=tuple(warnings))
 
 
 def read_file(path: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
+    """Read an article file. Every way this can fail is an InputError with one clear line."""
+    import errno
     import os
+    import stat
     from pathlib import Path
 
     from .errors import InputError
 
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    if p.is_dir():
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except NotADirectoryError:
+        raise InputError(f"{path}: no such file (a part of the path is not a directory)") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:  # name too long, symlink loop, I/O error ...
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{path}: is a directory, not an article", hint="use `summarizer batch DIR`")
-    if not p.is_file():
+    if not stat.S_ISREG(st.st_mode):
         raise InputError(f"{path}: not a regular file")
-    if not os.access(p, os.R_OK):
-        raise InputError(f"{path}: permission denied")
-    size = p.stat().st_size
-    if size > max_chars * 4 + 1024:
-        raise InputError(f"{path}: {size:,} bytes, over the limit of {max_chars:,} characters",
+    limit = max(MAX_FILE_BYTES, max_chars * 4 + 1024)
+    if st.st_size > limit:
+        raise InputError(f"{path}: {st.st_size:,} bytes, over the limit of {max_chars:,} characters",
                          hint="raise it with --max-chars")
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read(limit + 1)
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+        what = "is a directory" if exc.errno == errno.EISDIR else (exc.strerror or str(exc))
+        raise InputError(f"{path}: cannot read: {what}") from None
+    if len(data) > limit:  # grew while we looked
+        raise InputError(f"{path}: over the limit of {max_chars:,} characters", hint="raise it with --max-chars")
     text, warnings = decode_bytes(data, path)
-    return from_text(text, id=p.stem, origin="file", warnings=warnings, max_chars=max_chars)
+    return from_text(text, id=p.stem or "article", origin="file", warnings=warnings, max_chars=max_chars,
+                     where=path)
 
 
 def read_stdin(data: bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
     text, warnings = decode_bytes(data, "stdin")
     return from_text(text, id=f"stdin-{hashlib.sha256(text.encode()).hexdigest()[:12]}", origin="stdin",
-                     warnings=warnings, max_chars=max_chars)
+                     warnings=warnings, max_chars=max_chars, where="stdin")

@@ -67,7 +67,14 @@ def _read(source: str, max_chars: int, allow_private: bool) -> Any:
     from . import articles, fetch
 
     if source == "-":
-        return articles.read_stdin(sys.stdin.buffer.read(), max_chars=max_chars)
+        from .errors import InputError
+
+        limit = max(articles.MAX_FILE_BYTES, max_chars * 4 + 1024)
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"stdin: over {limit:,} bytes, over the limit of {max_chars:,} characters",
+                             hint="raise it with --max-chars")
+        return articles.read_stdin(data, max_chars=max_chars)
     if fetch.is_url(source):
         return fetch.fetch_url(source, allow_private=allow_private, max_chars=max_chars)
     return articles.read_file(source, max_chars=max_chars)
@@ -119,7 +126,12 @@ def summarize(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from .errors import InputError
+
+            fail(InputError(f"{out}: cannot write the output: {exc.strerror or exc}"))
         typer.echo(f"summarizer: wrote {out}", err=True)
 
 

@@ -162,7 +162,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     info = ArticleInfo(
         id=article.id, title=article.title, published=article.published, sha256=article.sha256,
         chars=article.chars, source=article.source,
-        text=article.text if article.origin in ("url", "stdin") else None,
+        text=article.text if article.origin in ("url", "stdin", "html") else None,
     )
     provenance = Provenance(
         model=spec.name, prompt_version=prompt.version, schema_hash=schema_hash(), calls=usage.calls,
