@@ -17,13 +17,14 @@ from .schema import (
     Actor,
     Casualty,
     Dropped,
+    Casualties,
     Entities,
     Event,
+    Events,
     ExtractedActor,
     ExtractedCasualty,
     ExtractedEvent,
     ExtractedLocation,
-    Incidents,
     Location,
     Span,
 )
@@ -45,11 +46,11 @@ class Extraction:
     casualties: list[tuple[ExtractedCasualty, int]] = field(default_factory=list)
     summary: str = ""
 
-    def add(self, entities: Entities, incidents: Incidents, chunk_start: int) -> None:
+    def add(self, entities: Entities, events: Events, casualties: Casualties, chunk_start: int) -> None:
         self.actors.extend(entities.actors)
         self.locations.extend(entities.locations)
-        self.events.extend((e, chunk_start) for e in incidents.events)
-        self.casualties.extend((c, chunk_start) for c in incidents.casualties)
+        self.events.extend((e, chunk_start) for e in events.events)
+        self.casualties.extend((c, chunk_start) for c in casualties.casualties)
 
 
 @dataclass
@@ -164,9 +165,13 @@ class _Builder:
             )
         return out
 
-    def locations(self, extracted: list[ExtractedLocation]) -> list[Location]:
+    def locations(self, extracted: list[ExtractedLocation], actors: list[ExtractedActor]) -> list[Location]:
         groups: list[tuple[ExtractedLocation, list[str]]] = []
+        people = [a.name for a in actors if a.kind in ("person", "armed_group", "military_unit", "media")]
         for loc in extracted:
+            if loc.kind == "other" and names.any_match([loc.name], people):
+                self.drop("locations", f"{loc.name!r} is an actor, not a place")
+                continue
             for i, (first, known) in enumerate(groups):
                 if names.any_match(known, [loc.name]):
                     groups[i] = (first, known + [loc.name])
@@ -294,7 +299,7 @@ class _Builder:
 def ground(article: Article, extraction: Extraction) -> Grounded:
     b = _Builder(article)
     actors = b.actors(extraction.actors, extraction.locations)
-    locations = b.locations(extraction.locations)
+    locations = b.locations(extraction.locations, extraction.actors)
     events = b.events(extraction.events, actors, locations)
     casualties = b.casualties(extraction.casualties, events)
     invented = sorted(set(numbers.numbers_in(extraction.summary)) - set(numbers.numbers_in(article.text)))

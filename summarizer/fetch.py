@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+import time
+from urllib.parse import SplitResult, urlsplit
 
 from .articles import DEFAULT_MAX_CHARS, Article, decode_bytes, from_text
 from .errors import InputError
@@ -19,21 +20,38 @@ def is_url(source: str) -> bool:
     return "://" in source[:12]
 
 
+def is_refused_address(address: str) -> bool:
+    """Not a public unicast address: loopback, private, link-local (cloud metadata), shared
+    (CGNAT), reserved, documentation, multicast, unspecified; IPv4-mapped IPv6 judged as IPv4."""
+    addr = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return not addr.is_global or addr.is_multicast
+
+
 def _check_host(host: str, port: int, allow_private: bool) -> None:
+    """Refuse a host any of whose addresses is not public (unless allowed). Every address is
+    checked, so a name that resolves to both a public and a private address is refused."""
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise InputError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(f"cannot resolve host {host!r}: {getattr(exc, 'strerror', None) or exc}") from exc
+    if allow_private:
+        return
     for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if not allow_private and (
-            addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
-            or addr.is_multicast or addr.is_unspecified
-        ):
+        address = str(info[4][0])
+        if is_refused_address(address):
             raise InputError(
-                f"refusing to fetch {host} ({addr}): a private, loopback or link-local address",
+                f"refusing to fetch {host} ({address}): a private, loopback or link-local address",
                 hint="pass --allow-private if you mean it",
             )
+
+
+def _port(parts: SplitResult, url: str) -> int:
+    try:
+        return parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise InputError(f"{url}: bad port in the URL") from exc
 
 
 def fetch_url(url: str, *, allow_private: bool = False, max_chars: int = DEFAULT_MAX_CHARS,
@@ -45,7 +63,8 @@ def fetch_url(url: str, *, allow_private: bool = False, max_chars: int = DEFAULT
         raise InputError(f"{url}: only http and https URLs are fetched")
     if not parts.hostname:
         raise InputError(f"{url}: no host in the URL")
-    _check_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), allow_private)
+    _check_host(parts.hostname, _port(parts, url), allow_private)
+    deadline = time.monotonic() + timeout_s  # for the whole fetch: a slow drip cannot stretch it
     try:
         # Redirects are followed by hand so that every hop's host is checked.
         with httpx.Client(timeout=timeout_s, follow_redirects=False) as client:
@@ -57,25 +76,33 @@ def fetch_url(url: str, *, allow_private: bool = False, max_chars: int = DEFAULT
                         hop = urlsplit(current)
                         if hop.scheme not in ("http", "https") or not hop.hostname:
                             raise InputError(f"{url}: redirected to an unsupported URL {current}")
-                        _check_host(hop.hostname, hop.port or (443 if hop.scheme == "https" else 80), allow_private)
+                        try:
+                            _check_host(hop.hostname, _port(hop, current), allow_private)
+                        except InputError as exc:
+                            raise InputError(f"{url}: redirected to {current}: {exc.message}", hint=exc.hint) from None
                         continue
                     if resp.status_code >= 400:
                         raise InputError(f"{url}: HTTP {resp.status_code}")
                     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
                     if ctype and not ctype.startswith(TEXT_TYPES):
                         raise InputError(f"{url}: content type {ctype!r} is not an article (HTML or text)")
+                    declared = resp.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > max_bytes:
+                        raise InputError(f"{url}: larger than {max_bytes:,} bytes ({int(declared):,} declared)")
                     data = bytearray()
                     for piece in resp.iter_bytes():
                         data.extend(piece)
                         if len(data) > max_bytes:
                             raise InputError(f"{url}: larger than {max_bytes:,} bytes")
+                        if time.monotonic() > deadline:
+                            raise InputError(f"{url}: timed out after {timeout_s:g} s")
                     break
             else:
                 raise InputError(f"{url}: too many redirects")
     except httpx.TimeoutException as exc:
-        raise InputError(f"{url}: timed out after {timeout_s:.0f} s") from exc
+        raise InputError(f"{url}: timed out after {timeout_s:g} s") from exc
     except httpx.HTTPError as exc:
         raise InputError(f"{url}: {type(exc).__name__}: {exc}") from exc
     text, warnings = decode_bytes(bytes(data), url)
     return from_text(text, id=(parts.hostname + parts.path).strip("/").replace("/", "_")[:80] or "url",
-                     origin="url", warnings=warnings, max_chars=max_chars, source=parts.hostname)
+                     origin="url", warnings=warnings, max_chars=max_chars, source=parts.hostname, where=url)

@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 import json
+import json
 import logging
+import os
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -42,6 +44,7 @@ class Usage:
     completion_tokens: int = 0
     latency_s: float = 0.0
     first_try_valid: bool = True
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, other: Usage) -> None:
         self.calls += other.calls
@@ -50,6 +53,7 @@ class Usage:
         self.completion_tokens += other.completion_tokens
         self.latency_s += other.latency_s
         self.first_try_valid = self.first_try_valid and other.first_try_valid
+        self.warnings.extend(other.warnings)
 
 
 class _Retryable(Exception):
@@ -204,6 +208,10 @@ class ModelClient:
         self._http.close()
 
     def _on_response(self, response: Any) -> None:
+        trace = os.environ.get("SUMMARIZER_TRACE")
+        if trace:  # debugging aid: every raw answer, appended as one JSON line
+            with open(trace, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"model": self.spec.name, "response": response.model_dump(mode="json")}) + "\n")
         if self._usage is None:
             return
         self._usage.calls += 1
@@ -240,6 +248,14 @@ class ModelClient:
         try:
             return self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
         except Exception as exc:  # translate at the library's edge
+            salvaged = _salvage(exc, response_model)
+            if salvaged is not None:
+                kept = sum(len(v) for v in salvaged.__dict__.values() if isinstance(v, list))
+                usage.warnings.append(
+                    f"{response_model.__name__}: output cut off at the {max_tokens}-token budget; "
+                    f"kept the {kept} complete item(s) before the cut"
+                )
+                return salvaged
             raise self._translate(exc, max_tokens) from exc
         finally:
             usage.latency_s += time.perf_counter() - started
@@ -343,3 +359,38 @@ def _last_problem(exc: Any) -> str:
         loc = ".".join(str(p) for p in first.get("loc", ())) or "answer"
         return f"{len(errors)} schema error(s), first at {loc}: {first.get('msg', '')}"
     return _first_line(f"{type(last).__name__}: {last}")
+
+
+def _salvage(exc: BaseException, response_model: type[T]) -> T | None:
+    """From an answer cut off at the token budget, keep the list items that were complete."""
+    import instructor.core.exceptions as iexc
+    import jiter
+    from pydantic import ValidationError
+
+    incomplete = next((e for e in _cause_chain(exc) if isinstance(e, iexc.IncompleteOutputException)), None)
+    completion = getattr(incomplete, "last_completion", None)
+    try:
+        content = completion.choices[0].message.content  # type: ignore[union-attr]
+        data = jiter.from_json(content.encode(), partial_mode="on")
+    except Exception:
+        return None
+    if not isinstance(data, dict):
+        return None
+    cleaned: dict[str, Any] = {}
+    for name, info in response_model.model_fields.items():
+        value = data.get(name)
+        item_type = getattr(info.annotation, "__args__", (None,))[0]
+        if isinstance(value, list) and isinstance(item_type, type) and issubclass(item_type, BaseModel):
+            items = []
+            for item in value:
+                try:
+                    items.append(item_type.model_validate(item))
+                except ValidationError:
+                    continue
+            cleaned[name] = items
+        elif value is not None:
+            cleaned[name] = value
+    try:
+        return response_model.model_validate(cleaned)
+    except ValidationError:
+        return None

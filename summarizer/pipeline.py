@@ -1,7 +1,8 @@
 """Summarizing one article: chunking, the three extraction passes, grounding, the document.
 
-Pass 1 (entities) finds who and where; pass 2 (incidents) finds events and casualty figures,
-given pass 1's names; pass 3 (brief) writes the summary. Every pass sends the same system
+Pass 1 (entities) finds who and where; pass 2 (events) what happened, given pass 1's names;
+pass 3 (casualties) the figures; pass 4 (brief) writes the summary. Small passes keep each
+answer short, so a small model's output budget is not spent before the figures. Every pass sends the same system
 message and the article first, so a server with a prompt cache processes the article once.
 Articles longer than the model's context budget are split on paragraph boundaries with one
 paragraph of overlap; the parts' findings are merged and grounded against the whole article.
@@ -22,7 +23,7 @@ from .document import Extraction, ground
 from .errors import CassetteMissError
 from .llm import ModelClient, Usage
 from .providers import ModelSpec, resolve
-from .schema import Brief, Entities, Incidents, Provenance, SummaryDocument, schema_hash
+from .schema import Brief, Casualties, Entities, Events, Provenance, SummaryDocument, schema_hash
 from .settings import Settings
 
 __all__ = ["Settings", "summarize", "split_chunks"]
@@ -140,12 +141,14 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         try:
             for start, end in chunks:
                 chunk = article.text[start:end]
-                ents = passes.run(chunk, "entities", Entities, _budget(spec, len(chunk), 0.12, 400))
+                ents = passes.run(chunk, "entities", Entities, _budget(spec, len(chunk), 0.15, 500))
                 assert isinstance(ents, Entities)
-                incs = passes.run(chunk, "incidents", Incidents, _budget(spec, len(chunk), 0.2, 600),
-                                  entities=_entities_line(ents))
-                assert isinstance(incs, Incidents)
-                extraction.add(ents, incs, start)
+                evs = passes.run(chunk, "events", Events, _budget(spec, len(chunk), 0.2, 500),
+                                 entities=_entities_line(ents))
+                assert isinstance(evs, Events)
+                cas = passes.run(chunk, "casualties", Casualties, _budget(spec, len(chunk), 0.1, 400))
+                assert isinstance(cas, Casualties)
+                extraction.add(ents, evs, cas, start)
             lead = article.text[chunks[0][0]:chunks[0][1]]
             brief = passes.run(lead, "brief", Brief, 450)
             assert isinstance(brief, Brief)
@@ -168,7 +171,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         model=spec.name, prompt_version=prompt.version, schema_hash=schema_hash(), calls=usage.calls,
         retries=usage.retries, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
         latency_s=round(usage.latency_s, 3), first_try_valid=usage.first_try_valid, chunks=len(chunks),
-        spans=grounded.spans, dropped=grounded.dropped, warnings=[*article.warnings, *grounded.warnings],
+        spans=grounded.spans, dropped=grounded.dropped,
+        warnings=[*article.warnings, *usage.warnings, *grounded.warnings],
     )
     return SummaryDocument(
         article=info, summary=extraction.summary, actors=grounded.actors, locations=grounded.locations,

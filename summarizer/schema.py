@@ -86,17 +86,17 @@ class Entities(_Strict):
 
 
 class ExtractedEvent(_Strict):
+    quote: str = Field(
+        description="The first 6 to 12 words of the article's sentence that reports this event, "
+        "copied exactly, character for character.",
+    )
     type: EventType = Field(
         description="ACLED type: battle (armed clash), explosion_remote_violence (shelling, "
         "missiles, drones, bombs), violence_against_civilians, protest_riot, "
         "strategic_development (withdrawal, territory change, arrest, agreement, dismissal, "
         "recruitment, aid), other. Quotes and commentary are not events."
     )
-    description: str = Field(description="What happened, in at most 15 words, neutral.")
-    quote: str = Field(
-        description="The first 6 to 12 words of the article's sentence that reports this event, "
-        "copied exactly, character for character.",
-    )
+    description: str = Field(description="What happened, in your own words, at most 15 words.")
     date: str | None = Field(
         description="YYYY-MM-DD when the article makes the date clear, else null.",
     )
@@ -129,13 +129,18 @@ class ExtractedCasualty(_Strict):
     )
 
 
-class Incidents(_Strict):
-    """Pass 2: what happened and how many."""
+class Events(_Strict):
+    """Pass 2: what happened."""
 
     events: list[ExtractedEvent] = Field(
         max_length=10,
         description="Distinct events the article reports (not quotes, claims or commentary).",
     )
+
+
+class Casualties(_Strict):
+    """Pass 3: how many."""
+
     casualties: list[ExtractedCasualty] = Field(
         max_length=10,
         description="Every number of people killed, wounded, captured or missing that the "
@@ -144,7 +149,7 @@ class Incidents(_Strict):
 
 
 class Brief(_Strict):
-    """Pass 3: the neutral summary, as 2 to 4 sentences (the grammar enforces the count)."""
+    """Pass 4: the neutral summary, as 2 to 4 sentences (the grammar enforces the count)."""
 
     sentences: list[str] = Field(
         min_length=2,
@@ -263,7 +268,7 @@ class SummaryDocument(BaseModel):
     provenance: Provenance
 
 
-PASSES: dict[str, type[BaseModel]] = {"entities": Entities, "incidents": Incidents, "brief": Brief}
+PASSES: dict[str, type[BaseModel]] = {"entities": Entities, "events": Events, "casualties": Casualties, "brief": Brief}
 
 
 @lru_cache(maxsize=1)

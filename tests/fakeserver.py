@@ -99,12 +99,15 @@ def faults(first: Sequence[Any], then: Responder) -> Responder:
 
 
 def pass_name(request: dict[str, Any]) -> str:
-    """Which extraction pass a request is for (from the task text of the last message)."""
-    text = " ".join(str(m.get("content")) for m in request["messages"] if m.get("role") == "user")
-    for marker, name in (("Task 1 of 3", "entities"), ("Task 2 of 3", "incidents"), ("Task 3 of 3", "brief")):
-        if marker in text:
-            return name
-    return "unknown"
+    """Which extraction pass a request is for: the title of the schema it asks for
+    ("entities", "events", "casualties", "brief")."""
+    fmt = request.get("response_format") or {}
+    schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema") or {}
+    title = schema.get("title")
+    if not title:
+        tools = request.get("tools") or [{}]
+        title = tools[0].get("function", {}).get("name", "unknown")
+    return str(title).lower()
 
 
 def scripted(script: dict[str, Any]) -> Responder:

@@ -38,7 +38,7 @@ SCRIPT = {
             {"name": "Atlantis", "kind": "settlement", "admin1": None, "country": None},  # invented
         ],
     },
-    "incidents": {
+    "events": {
         "events": [
             {"type": "strategic_development", "quote": "Russian forces retreated from positions near Bakhmut",
              "description": "Russian forces retreated near Bakhmut.", "date": "2023-05-09",
@@ -46,6 +46,8 @@ SCRIPT = {
             {"type": "battle", "quote": "A sentence that is not in the article at all, invented",
              "description": "Invented.", "date": None, "locations": [], "actors": []},
         ],
+    },
+    "casualties": {
         "casualties": [
             {"quote": "Ukraine's military said 64 Russian soldiers", "kind": "killed", "figure": "64",
              "affected": "Russia", "claimed_by": "Ukraine's military"},
@@ -94,9 +96,9 @@ def test_summarize_grounds_dedupes_and_drops(fake_model, fast_settings: Settings
     p = doc.provenance
     assert (p.dropped.actors, p.dropped.locations, p.dropped.events, p.dropped.casualties) == (1, 1, 1, 1)
     assert len(p.dropped.items) == 4
-    assert p.calls == 3 and p.retries == 0 and p.prompt_tokens == 300 and p.completion_tokens == 60
+    assert p.calls == 4 and p.retries == 0 and p.prompt_tokens == 400 and p.completion_tokens == 80
     assert p.first_try_valid
-    assert len(server.requests) == 3
+    assert len(server.requests) == 4
     # every request carries the prompt version and schema hash, and the article as delimited data
     for req in server.requests:
         assert f"prompt={p.prompt_version} schema={p.schema_hash}" in req["messages"][0]["content"]
@@ -111,7 +113,7 @@ def test_reask_on_invalid_output_counts_tokens_of_every_attempt(fake_model, fast
     doc = summarize(_article(), "fake/m", fast_settings)
     p = doc.provenance
     assert p.retries == 1 and not p.first_try_valid
-    assert p.calls == 4 and p.prompt_tokens == 400
+    assert p.calls == 5 and p.prompt_tokens == 500
     reask = server.requests[1]["messages"]
     assert any("validation" in m["content"].lower() or "error" in m["content"].lower() for m in reask[2:])
 
@@ -135,6 +137,21 @@ def test_truncated_output_fails_fast(fake_model, fast_settings: Settings) -> Non
     assert len(server.requests) == 1
 
 
+def test_cut_off_answer_keeps_complete_items_and_says_so(fake_model, fast_settings: Settings) -> None:
+    events = json.dumps(SCRIPT["events"])
+    cut = events[: events.index('"type": "battle"') + 5]  # second event cut in the middle
+
+    def respond(req: dict) -> tuple[int, dict[str, str], bytes]:
+        if pass_name(req) == "events":
+            return completion(cut, finish_reason="length")
+        return completion(json.dumps(SCRIPT[pass_name(req)]))
+
+    fake_model(respond)
+    doc = summarize(_article(), "fake/m", fast_settings)
+    assert [e.type for e in doc.events] == ["strategic_development"]
+    assert any("cut off" in w and "kept the 1 complete item" in w for w in doc.provenance.warnings)
+
+
 def test_long_article_is_split_and_merged(fake_model, fast_settings: Settings) -> None:
     filler = "\n\n".join(f"Paragraph {i} says nothing about the war at all, only words." * 8 for i in range(30))
     text = TEXT + "\n\n" + filler + "\n\nLater, shelling hit Bakhmut again, officials said.\n"
@@ -147,10 +164,10 @@ def test_long_article_is_split_and_merged(fake_model, fast_settings: Settings) -
         if name == "entities":
             seen_chunks.append(chunk)
         answer = SCRIPT[name]
-        if name == "incidents" and "Later, shelling" in chunk:
+        if name == "events" and "Later, shelling" in chunk:
             answer = {"events": [{"type": "explosion_remote_violence", "quote": "Later, shelling hit Bakhmut again",
                                   "description": "Shelling hit Bakhmut.", "date": None,
-                                  "locations": ["Bakhmut"], "actors": []}], "casualties": []}
+                                  "locations": ["Bakhmut"], "actors": []}]}
         return completion(json.dumps(answer))
 
     fake_model(respond)
@@ -187,12 +204,12 @@ def test_offline_miss_names_model_prompt_and_article(tmp_path: Path, fake_model)
 def test_record_then_replay_offline(tmp_path: Path, fake_model) -> None:
     server = fake_model(scripted(SCRIPT))
     live = summarize(_article(), "fake/m", Settings(record=True, cassette_dir=tmp_path))
-    assert len(server.requests) == 3
+    assert len(server.requests) == 4
     cassette = next(tmp_path.rglob("*.json"))
     raw = cassette.read_text()
     assert "test-key" not in raw and "authorization" not in raw.lower()
     replayed = summarize(_article(), "fake/m", Settings(offline=True, cassette_dir=tmp_path))
-    assert len(server.requests) == 3  # nothing went to the server
+    assert len(server.requests) == 4  # nothing went to the server
     a, b = live.model_dump(), replayed.model_dump()
     a["provenance"]["latency_s"] = b["provenance"]["latency_s"] = 0
     assert a == b
