@@ -1,0 +1,34 @@
+"""Test-only entry point: `python -m tests.batch_runner BASE_URL [PRICE] -- summarizer args...`.
+
+Registers the provider `fake/<model>` for an OpenAI-compatible fake server at BASE_URL (the
+same spec as tests/conftest.py's fixture) and runs the real CLI app with the remaining
+arguments, so tests can start, kill and interrupt a real `summarizer batch` process.
+The library itself has no such hook.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from summarizer import providers
+from summarizer.cli import app
+from summarizer.providers import ModelSpec
+from summarizer.settings import Settings
+
+
+def main(argv: list[str]) -> None:
+    base_url = argv[0]
+    sep = argv.index("--")
+    price = float(argv[1]) if sep > 1 else 0.0
+
+    def factory(model: str, settings: Settings) -> ModelSpec:
+        return ModelSpec(name=f"fake/{model}", provider="fake", model_id=model, mode="json_object_schema",
+                         base_url=base_url, api_key="test-key", context_tokens=8_192, max_output_tokens=1_024,
+                         price_per_mtok=(price, price))
+
+    providers.register("fake", factory)
+    app(argv[sep + 1:], prog_name="summarizer")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
