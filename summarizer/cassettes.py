@@ -4,23 +4,61 @@ One cassette per model and article: `cassettes/<provider>_<model>/<sha256[:16] o
 Requests match on method, path and the canonical JSON body (keys sorted), so the host and port
 of a local server do not matter, but the prompt version and schema hash (in the system
 message) and every request parameter do. Authorization, cookies and organisation/project ids
-are scrubbed before anything is written.
+are scrubbed before anything is written, and so is any header value, query parameter or
+response body text that looks like an API key or bearer token (`SECRET_PATTERNS`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 SCRUB_REQUEST_HEADERS = (
     "authorization", "api-key", "x-api-key", "cookie", "openai-organization", "openai-project",
     "x-stainless-arch", "x-stainless-os", "x-stainless-runtime-version", "x-stainless-package-version",
     "user-agent",
 )
-SCRUB_RESPONSE_HEADERS = frozenset({"set-cookie", "openai-organization", "openai-project", "x-request-id", "cf-ray"})
+SCRUB_RESPONSE_HEADERS = frozenset({
+    "set-cookie", "cookie", "authorization", "www-authenticate", "proxy-authenticate",
+    "openai-organization", "openai-project", "x-request-id", "cf-ray",
+})
+SCRUB_QUERY_PARAMETERS = ("key", "api_key", "api-key", "apikey", "access_token", "token")
+
+# What an API key or a bearer token looks like: never written, never printed.
+SECRET_PATTERNS = re.compile(
+    r"\bsk-[A-Za-z0-9_\-]{16,}"  # OpenAI (sk-, sk-proj-), Anthropic (sk-ant-) ...
+    r"|\bBearer\s+[A-Za-z0-9._~+/\-]{8,}=*"
+    r"|\bAIza[0-9A-Za-z_\-]{30,}"  # Google API keys
+)
+
+
+def scrub_secrets(text: str) -> str:
+    """`text` with anything that looks like an API key or bearer token replaced by `[redacted]`."""
+    return SECRET_PATTERNS.sub("[redacted]", text)
+
+
+def redact_url(url: str) -> str:
+    """`url` without a user:password part (for messages: a URL may carry credentials)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return scrub_secrets(url)
+    if parts.username is None and parts.password is None:
+        return scrub_secrets(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"***@{host}" + (f":{port}" if port else "")
+    return scrub_secrets(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)))
 
 
 def model_slug(model: str) -> str:
@@ -47,11 +85,32 @@ def _body_matcher(r1: Any, r2: Any) -> None:
         raise AssertionError("request bodies differ")
 
 
+def _secret_value(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(SECRET_PATTERNS.search(str(v)) for v in values)
+
+
+def _scrub_request(request: Any) -> Any:
+    """Drop every request header whose value looks like a key, whatever its name (the named
+    ones are removed by vcrpy's filter_headers before this runs)."""
+    for key in list(request.headers):
+        if _secret_value(request.headers[key]):
+            del request.headers[key]
+    return request
+
+
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     headers = response.get("headers") or {}
     for key in list(headers):
-        if key.lower() in SCRUB_RESPONSE_HEADERS:
+        if key.lower() in SCRUB_RESPONSE_HEADERS or _secret_value(headers[key]):
             del headers[key]
+    body = response.get("body") or {}
+    raw = body.get("string")
+    if isinstance(raw, bytes | str) and raw:  # an error body may echo a (masked) key
+        text = raw.decode("utf-8", errors="surrogateescape") if isinstance(raw, bytes) else raw
+        scrubbed = scrub_secrets(text)
+        if scrubbed != text:
+            body["string"] = scrubbed.encode("utf-8", errors="surrogateescape") if isinstance(raw, bytes) else scrubbed
     return response
 
 
@@ -70,6 +129,8 @@ def use_cassette(path: Path, *, record: bool) -> Iterator[None]:
         record_mode="all" if record else "none",
         match_on=["method", "path", "canonical_body"],
         filter_headers=list(SCRUB_REQUEST_HEADERS),
+        filter_query_parameters=list(SCRUB_QUERY_PARAMETERS),
+        before_record_request=_scrub_request,
         before_record_response=_scrub_response,
         decode_compressed_response=True,
     )

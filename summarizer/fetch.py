@@ -57,13 +57,15 @@ def _port(parts: SplitResult, url: str) -> int:
 def fetch_url(url: str, *, allow_private: bool = False, max_chars: int = DEFAULT_MAX_CHARS,
               timeout_s: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> Article:
     from ._http import httpx
+    from .cassettes import redact_url
 
+    shown = redact_url(url)  # for messages: a URL may carry user:password
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise InputError(f"{url}: only http and https URLs are fetched")
+        raise InputError(f"{shown}: only http and https URLs are fetched")
     if not parts.hostname:
-        raise InputError(f"{url}: no host in the URL")
-    _check_host(parts.hostname, _port(parts, url), allow_private)
+        raise InputError(f"{shown}: no host in the URL")
+    _check_host(parts.hostname, _port(parts, shown), allow_private)
     deadline = time.monotonic() + timeout_s  # for the whole fetch: a slow drip cannot stretch it
     try:
         # Redirects are followed by hand so that every hop's host is checked.
@@ -75,34 +77,35 @@ def fetch_url(url: str, *, allow_private: bool = False, max_chars: int = DEFAULT
                         current = str(resp.url.join(resp.headers.get("location", "")))
                         hop = urlsplit(current)
                         if hop.scheme not in ("http", "https") or not hop.hostname:
-                            raise InputError(f"{url}: redirected to an unsupported URL {current}")
+                            raise InputError(f"{shown}: redirected to an unsupported URL {redact_url(current)}")
                         try:
-                            _check_host(hop.hostname, _port(hop, current), allow_private)
+                            _check_host(hop.hostname, _port(hop, redact_url(current)), allow_private)
                         except InputError as exc:
-                            raise InputError(f"{url}: redirected to {current}: {exc.message}", hint=exc.hint) from None
+                            raise InputError(f"{shown}: redirected to {redact_url(current)}: {exc.message}",
+                                             hint=exc.hint) from None
                         continue
                     if resp.status_code >= 400:
-                        raise InputError(f"{url}: HTTP {resp.status_code}")
+                        raise InputError(f"{shown}: HTTP {resp.status_code}")
                     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
                     if ctype and not ctype.startswith(TEXT_TYPES):
-                        raise InputError(f"{url}: content type {ctype!r} is not an article (HTML or text)")
+                        raise InputError(f"{shown}: content type {ctype!r} is not an article (HTML or text)")
                     declared = resp.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > max_bytes:
-                        raise InputError(f"{url}: larger than {max_bytes:,} bytes ({int(declared):,} declared)")
+                        raise InputError(f"{shown}: larger than {max_bytes:,} bytes ({int(declared):,} declared)")
                     data = bytearray()
                     for piece in resp.iter_bytes():
                         data.extend(piece)
                         if len(data) > max_bytes:
-                            raise InputError(f"{url}: larger than {max_bytes:,} bytes")
+                            raise InputError(f"{shown}: larger than {max_bytes:,} bytes")
                         if time.monotonic() > deadline:
-                            raise InputError(f"{url}: timed out after {timeout_s:g} s")
+                            raise InputError(f"{shown}: timed out after {timeout_s:g} s")
                     break
             else:
-                raise InputError(f"{url}: too many redirects")
+                raise InputError(f"{shown}: too many redirects")
     except httpx.TimeoutException as exc:
-        raise InputError(f"{url}: timed out after {timeout_s:g} s") from exc
+        raise InputError(f"{shown}: timed out after {timeout_s:g} s") from exc
     except httpx.HTTPError as exc:
-        raise InputError(f"{url}: {type(exc).__name__}: {exc}") from exc
-    text, warnings = decode_bytes(bytes(data), url)
+        raise InputError(f"{shown}: {type(exc).__name__}: {exc}") from exc
+    text, warnings = decode_bytes(bytes(data), shown)
     return from_text(text, id=(parts.hostname + parts.path).strip("/").replace("/", "_")[:80] or "url",
-                     origin="url", warnings=warnings, max_chars=max_chars, source=parts.hostname, where=url)
+                     origin="url", warnings=warnings, max_chars=max_chars, source=parts.hostname, where=shown)

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import json
 import logging
 import os
 import random
@@ -265,7 +264,9 @@ class ModelClient:
         import instructor.core.exceptions as iexc
         import openai
 
-        where = f"{self.spec.name} at {self.base_url}"
+        from .cassettes import redact_url
+
+        where = f"{self.spec.name} at {redact_url(self.base_url)}"
         tries = self.settings.transport_attempts
         chain = _cause_chain(exc)
         if any(type(err).__name__ == "CannotOverwriteExistingCassetteException" for err in chain):
@@ -316,8 +317,12 @@ def _times(tries: int) -> str:
 
 
 def _first_line(text: str, limit: int = 200) -> str:
+    """The first non-blank line, shortened, with anything that looks like a key redacted
+    (servers echo keys in error bodies: "Incorrect API key provided: sk-...")."""
+    from .cassettes import scrub_secrets
+
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    return line[:limit]
+    return scrub_secrets(line)[:limit]
 
 
 def _server_message(err: Any) -> str:
