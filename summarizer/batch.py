@@ -78,7 +78,7 @@ from pathlib import Path
 from typing import Any
 
 from ._http import httpx
-from .articles import DEFAULT_MAX_CHARS, Article, decode_bytes, from_text
+from .articles import DEFAULT_MAX_CHARS, Article, from_text
 from .errors import ConfigError, ExtractionError, InputError, ProviderError, SummarizerError
 from .providers import ModelSpec, resolve
 from .settings import Settings
@@ -150,19 +150,23 @@ class BatchItem:
 
 
 def _file_item(path: Path, id: str, max_chars: int) -> BatchItem:
+    """Read a file the way `summarizer summarize FILE` does; a failure becomes the item's error
+    (its sha256 is then of the raw bytes, or of nothing when they cannot be read)."""
+    from .articles import read_file
+
     where = str(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return BatchItem(id, where, _sha256(b""), error=InputError(f"{where}: cannot read: {exc.strerror}"))
-    if len(data) > max_chars * 4 + 1024:
-        return BatchItem(id, where, _sha256(data), error=InputError(
-            f"{where}: {len(data):,} bytes, over the limit of {max_chars:,} characters", hint="raise --max-chars"))
-    try:
-        text, warnings = decode_bytes(data, where)
-    except InputError as exc:  # binary
-        return BatchItem(id, where, _sha256(data), error=exc)
-    return _text_item(text, id=id, where=where, origin="file", warnings=warnings, max_chars=max_chars)
+        article = read_file(where, max_chars=max_chars)
+    except InputError as exc:  # empty, binary, unreadable, too large, HTML without text
+        try:
+            with path.open("rb") as fh:
+                raw = fh.read(max_chars * 4 + 1024)
+        except OSError:
+            raw = b""
+        return BatchItem(id, where, _sha256(raw), error=exc)
+    if article.id != id:
+        article = replace(article, id=id)
+    return BatchItem(id, where, article.sha256, article.chars, article=article)
 
 
 def _text_item(text: str, *, id: str, where: str, origin: str, max_chars: int, warnings: list[str] | None = None,
