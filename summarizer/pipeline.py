@@ -77,6 +77,17 @@ def _entities_line(entities: Entities) -> str:
     return f"actors: {actors}. places: {places}."
 
 
+_DELIMITER_TAG = re.compile(r"<(\s*/?\s*article\b[^<>]*)>", re.IGNORECASE)
+
+
+def neutralize_delimiters(text: str) -> str:
+    """Text that cannot close (or reopen) the prompt's <article> block: any <article ...> or
+    </article> tag in it gets its angle brackets replaced by ‹ and ›, one character for one,
+    so the text keeps its length. Only the prompt changes; spans index the original article
+    (quotes are grounded against it by search), and an article without such tags is sent as is."""
+    return _DELIMITER_TAG.sub(lambda m: f"\u2039{m.group(1)}\u203a", text)
+
+
 class _Passes:
     def __init__(self, client: ModelClient, article: Article, prompt: prompts.Prompt, usage: Usage) -> None:
         self.client = client
@@ -87,11 +98,13 @@ class _Passes:
 
     def _messages(self, chunk: str, task: str) -> list[dict[str, str]]:
         head = self.prompt.article.format(
-            text=chunk, title=self.article.title or "unknown", published=self.article.published or "unknown"
+            text=neutralize_delimiters(chunk), title=neutralize_delimiters(self.article.title or "unknown"),
+            published=self.article.published or "unknown",
         )
         return [{"role": "system", "content": self.system}, {"role": "user", "content": head + "\n\n" + task}]
 
     def run(self, chunk: str, name: str, model: type[BaseModel], max_tokens: int, **fmt: str) -> BaseModel:
+        fmt = {k: neutralize_delimiters(v) for k, v in fmt.items()}  # they quote the article or the model
         task = self.prompt.tasks[name].format(published=self.article.published or "unknown", **fmt)
         task += "\n\nAnswer with one JSON object matching this JSON schema:\n" + _schema_text(model)
         return self.client.extract(self._messages(chunk, task), model, max_tokens=max_tokens, usage=self.usage)
