@@ -78,14 +78,19 @@ def _entities_line(entities: Entities) -> str:
 
 
 _DELIMITER_TAG = re.compile(r"<(\s*/?\s*article\b[^<>]*)>", re.IGNORECASE)
+# Chat-template control tokens (ChatML <|im_start|>, Llama 3 <|eot_id|>, Gemma <start_of_turn>):
+# a local server that tokenizes the prompt with special tokens would turn them into real turns.
+_CONTROL_TOKEN = re.compile(r"<(\|[^<>|\s]{1,40}\|)>|<(/?(?:start_of_turn|end_of_turn|bos|eos|s))>", re.IGNORECASE)
 
 
 def neutralize_delimiters(text: str) -> str:
-    """Text that cannot close (or reopen) the prompt's <article> block: any <article ...> or
-    </article> tag in it gets its angle brackets replaced by ‹ and ›, one character for one,
-    so the text keeps its length. Only the prompt changes; spans index the original article
-    (quotes are grounded against it by search), and an article without such tags is sent as is."""
-    return _DELIMITER_TAG.sub(lambda m: f"\u2039{m.group(1)}\u203a", text)
+    """Text that cannot close (or reopen) the prompt's <article> block nor open a chat turn:
+    any <article ...> or </article> tag and any chat-template control token (<|im_start|>,
+    <start_of_turn> ...) in it gets its angle brackets replaced by ‹ and ›, one character for
+    one, so the text keeps its length. Only the prompt changes; spans index the original
+    article (quotes are grounded against it by search), and text without them is sent as is."""
+    text = _DELIMITER_TAG.sub(lambda m: f"\u2039{m.group(1)}\u203a", text)
+    return _CONTROL_TOKEN.sub(lambda m: f"\u2039{m.group(1) or m.group(2)}\u203a", text)
 
 
 class _Passes:
