@@ -797,3 +797,26 @@ def test_openai_batch_cli_and_collect_before_done(batch_api, tmp_path) -> None:
     res = runner.invoke(app, ["batch", str(d), "--out", str(out), "-m", "local/qwen2.5-coder-1.5b",
                               "--openai-batch", "submit"])
     assert res.exit_code == 3 and "hosted model" in res.stderr
+
+
+def test_record_then_offline_replay_through_the_batch(per_article, fake_model, settings, tmp_path) -> None:
+    from dataclasses import replace
+
+    server = fake_model(answer)
+    d = tmp_path / "in"
+    write_articles(d, 3)
+    recorded = batch.run_batch([d], tmp_path / "rec.jsonl", opts(tmp_path, concurrency=3),
+                               replace(settings, record=True))
+    assert recorded.ok == 3 and recorded.concurrency == 1  # cassettes are not thread-safe: one at a time
+    assert len([p for p in (tmp_path / "cassettes").rglob("*.json") if not p.name.endswith(".meta.json")]) == 3
+    calls = len(server.requests)
+    server.__exit__(None, None, None)  # nothing answers any more
+    replayed = batch.run_batch([d], tmp_path / "off.jsonl", opts(tmp_path, concurrency=3),
+                               replace(settings, offline=True))
+    assert replayed.ok == 3 and replayed.tokens == 0 and replayed.cached_tokens == recorded.tokens
+    assert len(server.requests) == calls
+    assert without_provenance(read_out(tmp_path / "rec.jsonl")) == without_provenance(read_out(tmp_path / "off.jsonl"))
+    missing = tmp_path / "more"
+    write_articles(missing, 1, start=9)
+    report = batch.run_batch([missing], tmp_path / "off.jsonl", opts(tmp_path), replace(settings, offline=True))
+    assert report.failures[0].type == "CassetteMissError" and report.failures[0].exit_code == 4
