@@ -72,6 +72,17 @@ def _clean(value: str | None) -> str | None:
     return None if value.casefold() in _NULLISH else value
 
 
+def _plausible_alias(name: str, alias: str) -> bool:
+    """An alias shares a distinctive word with the name, or is its acronym ("ISW")."""
+    nt = set(names.tokens(name)) - _DEDUPE_GENERIC
+    at = set(names.tokens(alias)) - _DEDUPE_GENERIC
+    if nt & at:
+        return True
+    initials = "".join(t[0] for t in names.tokens(name) if t not in ("of", "the", "and", "for"))
+    compact = names.normalize(alias).replace(" ", "")
+    return len(compact) >= 2 and compact == initials
+
+
 def _same_entity(a: list[str], b: list[str]) -> bool:
     if names.any_match(a, b):
         return True
@@ -79,6 +90,38 @@ def _same_entity(a: list[str], b: list[str]) -> bool:
     db = {t for n in b for t in names.tokens(n)} - _DEDUPE_GENERIC
     # One distinctive word in common, and one side has no other distinctive word.
     return bool(da & db) and (da <= db or db <= da)
+
+
+_CASUALTY_WORDS = re.compile(
+    r"\b(kill\w*|dead|deaths?|died|dying|wound\w*|injur\w*|casualt\w*|captur\w*|prisoners?|POWs?|"
+    r"missing|loss(es)?|lost|perish\w*|slain|fatalit\w*|bodies|murder\w*|executed)\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence or line of text, trimmed."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(text):
+        s, e = sentence_bounds(text, pos, pos)
+        if e > s:
+            out.append((s, e))
+        nxt = _SENTENCE_END.search(text, max(e, pos))
+        pos = nxt.end() if nxt else len(text)
+    return out
+
+
+def casualty_sentences(text: str, limit: int = 12) -> list[str]:
+    """Sentences that pair a figure with a casualty word: a hint for the casualty pass."""
+    found: list[str] = []
+    for s, e in sentences(text):
+        sentence = text[s:e]
+        if _CASUALTY_WORDS.search(sentence) and numbers.parse_figure(sentence) is not None:
+            found.append(" ".join(sentence.split()))
+            if len(found) >= limit:
+                break
+    return found
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -144,7 +187,7 @@ class _Builder:
             if a.kind == "other" and names.any_match([a.name], place_names):
                 self.drop("actors", f"{a.name!r} is a place, listed under locations")
                 continue
-            alias_list = [a.name, *a.aliases]
+            alias_list = [a.name, *[al for al in a.aliases if _plausible_alias(a.name, al)]]
             for i, (first, known) in enumerate(groups):
                 if _same_entity(known, alias_list):
                     groups[i] = (first, known + [n for n in alias_list if n not in known])
@@ -167,9 +210,9 @@ class _Builder:
 
     def locations(self, extracted: list[ExtractedLocation], actors: list[ExtractedActor]) -> list[Location]:
         groups: list[tuple[ExtractedLocation, list[str]]] = []
-        people = [a.name for a in actors if a.kind in ("person", "armed_group", "military_unit", "media")]
+        people = [a.name for a in actors if a.kind in ("person", "armed_group", "military_unit", "media", "organization")]
         for loc in extracted:
-            if loc.kind == "other" and names.any_match([loc.name], people):
+            if names.any_match([loc.name], people):
                 self.drop("locations", f"{loc.name!r} is an actor, not a place")
                 continue
             for i, (first, known) in enumerate(groups):

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from . import cassettes, prompts
 from .articles import Article
-from .document import Extraction, ground
+from .document import Extraction, casualty_sentences, ground
 from .errors import CassetteMissError
 from .llm import ModelClient, Usage
 from .providers import ModelSpec, resolve
@@ -75,6 +75,13 @@ def _entities_line(entities: Entities) -> str:
     actors = "; ".join(f"{a.name} ({a.kind})" for a in entities.actors) or "none"
     places = "; ".join(loc.name for loc in entities.locations) or "none"
     return f"actors: {actors}. places: {places}."
+
+
+def _candidates_line(chunk: str) -> str:
+    found = casualty_sentences(chunk)
+    if not found:
+        return "(no sentence of the article pairs a number with a word such as killed or wounded)"
+    return "\n".join(f"- {s}" for s in found)
 
 
 _DELIMITER_TAG = re.compile(r"<(\s*/?\s*article\b[^<>]*)>", re.IGNORECASE)
@@ -164,7 +171,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 evs = passes.run(chunk, "events", Events, _budget(spec, len(chunk), 0.2, 500),
                                  entities=_entities_line(ents))
                 assert isinstance(evs, Events)
-                cas = passes.run(chunk, "casualties", Casualties, _budget(spec, len(chunk), 0.1, 400))
+                cas = passes.run(chunk, "casualties", Casualties, _budget(spec, len(chunk), 0.1, 400),
+                                 candidates=_candidates_line(chunk))
                 assert isinstance(cas, Casualties)
                 extraction.add(ents, evs, cas, start)
             lead = article.text[chunks[0][0]:chunks[0][1]]
@@ -177,6 +185,13 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 f"article {article.id} (sha256 {article.sha256[:16]}) in {cassette}",
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
+    latency = round(usage.latency_s, 3)
+    meta = cassette.with_suffix(".meta.json")
+    if settings.record and not settings.offline:
+        meta.write_text(json.dumps({"latency_s": latency, "model": spec.name, "prompt_version": prompt.version,
+                                    "schema_hash": schema_hash(), "article_id": article.id}, indent=1) + "\n")
+    elif settings.offline and meta.is_file():
+        latency = float(json.loads(meta.read_text()).get("latency_s", latency))  # the live call's, not the replay's
     grounded = ground(article, extraction)
     from .schema import ArticleInfo
 
@@ -188,7 +203,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     provenance = Provenance(
         model=spec.name, prompt_version=prompt.version, schema_hash=schema_hash(), calls=usage.calls,
         retries=usage.retries, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-        latency_s=round(usage.latency_s, 3), first_try_valid=usage.first_try_valid, chunks=len(chunks),
+        latency_s=latency, first_try_valid=usage.first_try_valid, chunks=len(chunks),
         spans=grounded.spans, dropped=grounded.dropped,
         warnings=[*article.warnings, *usage.warnings, *grounded.warnings],
     )

@@ -205,7 +205,7 @@ def test_record_then_replay_offline(tmp_path: Path, fake_model) -> None:
     server = fake_model(scripted(SCRIPT))
     live = summarize(_article(), "fake/m", Settings(record=True, cassette_dir=tmp_path))
     assert len(server.requests) == 4
-    cassette = next(tmp_path.rglob("*.json"))
+    cassette = next(p for p in tmp_path.rglob("*.json") if not p.name.endswith(".meta.json"))
     raw = cassette.read_text()
     assert "test-key" not in raw and "authorization" not in raw.lower()
     replayed = summarize(_article(), "fake/m", Settings(offline=True, cassette_dir=tmp_path))
