@@ -68,6 +68,20 @@ def other_llama_servers(own: set[int]) -> list[tuple[int, float, str]]:
     return out
 
 
+def _children() -> set[int]:
+    """Processes whose parent is this one (the server we started)."""
+    kids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == os.getpid():
+                kids.add(int(entry.name))
+    return kids
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="local/gemma-3-270m")
@@ -81,8 +95,9 @@ def main() -> None:
     chars = sum(len(p.read_text(encoding="utf-8")) for p in files)
     print(f"model {args.model}; {len(files)} articles ({chars:,} characters): {', '.join(p.stem for p in files)}")
 
-    busy = [(pid, cpu, cmd) for pid, cpu, cmd in other_llama_servers(set()) if cpu > 5.0]
-    for pid, cpu, cmd in other_llama_servers(set()):
+    others = other_llama_servers(set())
+    busy = [(pid, cpu, cmd) for pid, cpu, cmd in others if cpu > 5.0]
+    for pid, cpu, cmd in others:
         print(f"other llama server: pid {pid}, {cpu:.0f}% CPU: {cmd[:140]}")
     load1 = os.getloadavg()[0]
     print(f"load average (1 min) {load1:.2f} on {os.cpu_count()} CPUs")
@@ -90,6 +105,7 @@ def main() -> None:
         print("WARNING: another llama server is busy: the figures below are depressed by it")
 
     settings = Settings(timeout_s=args.timeout_per_article)
+    own: set[int] = set()
     server_note = ""
     with tempfile.TemporaryDirectory() as tmp:
         from contextlib import ExitStack
@@ -103,6 +119,7 @@ def main() -> None:
 
                 started = time.monotonic()
                 base_url = stack.enter_context(local_server(args.model))
+                own.update(_children())
                 server_note = (f"managed llama-cpp-python server at {base_url} (one slot; started in "
                                f"{time.monotonic() - started:.1f} s)")
             print(server_note)
@@ -124,6 +141,11 @@ def main() -> None:
                       f"{report.tokens / report.elapsed_s:.0f} tokens/s)", flush=True)
                 for f in report.failures:
                     print(f"    {f.id}: {f.type}: {f.message[:160]}")
+    after = [(pid, cpu) for pid, cpu, _ in other_llama_servers(own) if cpu > 5.0]
+    if after:
+        busy = busy or [(pid, cpu, "") for pid, cpu in after]
+        print("other llama servers busy right after the run: "
+              + ", ".join(f"pid {pid} {cpu:.0f}% CPU" for pid, cpu in after))
     base = results[0][2] if results else 0.0
     print("\nconcurrency  articles/min  speed-up")
     for level, _report, per_min in results:

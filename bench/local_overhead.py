@@ -135,6 +135,19 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def wait_idle(max_wait_s: float, *, window_s: float = 3.0, limit_pct: float = 10.0) -> float:
+    """Wait until other processes use under ``limit_pct`` of the CPU for ``window_s``;
+    returns the seconds waited (gives up after ``max_wait_s``)."""
+    started = time.monotonic()
+    while time.monotonic() - started < max_wait_s:
+        tot0, idle0 = _cpu_jiffies()
+        time.sleep(window_s)
+        tot1, idle1 = _cpu_jiffies()
+        if 100.0 * ((tot1 - tot0) - (idle1 - idle0)) / max(1, tot1 - tot0) < limit_pct:
+            break
+    return time.monotonic() - started
+
+
 def _stock_command(name: str, path: Path, n_ctx: int) -> Any:
     def command(port: int) -> list[str]:
         return [
@@ -158,6 +171,8 @@ def main() -> int:
     ap.add_argument("--cold", action="store_true", help="no prefix reuse between calls")
     ap.add_argument("--server", choices=["ours", "stock"], default="ours")
     ap.add_argument("--server-arg", action="append", default=[])
+    ap.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
+                    help="before each call, wait up to S seconds for the CPU to be idle")
     args = ap.parse_args()
 
     import instructor
@@ -203,6 +218,10 @@ def main() -> int:
                 {"role": "system", "content": system},
                 {"role": "user", "content": TASKS[i % len(TASKS)]},
             ]
+            if args.wait_idle:
+                waited = wait_idle(args.wait_idle)
+                if waited > 3.5:
+                    print(f"     (waited {waited:.0f} s for an idle CPU)", flush=True)
             tot0, idle0 = _cpu_jiffies()
             srv0, me0 = _proc_jiffies(server.pid), _proc_jiffies(os.getpid())
             t = time.perf_counter()

@@ -92,16 +92,26 @@ def decode_bytes(data: bytes, where: str) -> tuple[str, list[str]]:
         if _control_share(text) > _BINARY_SHARE:
             raise InputError(f"{where}: looks like a binary file, not text") from None
         replaced = text.count("\ufffd") - data.count("\ufffd".encode())
-        return text, [f"{where}: not valid UTF-8 (first bad byte at offset {exc.start}); "
-                      f"{replaced} undecodable byte sequence(s) replaced with U+FFFD"]
+        return text, [
+            f"{where}: not valid UTF-8 (first bad byte at offset {exc.start}); "
+            f"{replaced} undecodable byte sequence(s) replaced with U+FFFD"
+        ]
     if _control_share(text) > _BINARY_SHARE:
         raise InputError(f"{where}: looks like a binary file, not text")
     return text, []
 
 
-def from_text(text: str, *, id: str, origin: str, warnings: list[str] | None = None,
-              max_chars: int = DEFAULT_MAX_CHARS, published: str | None = None, source: str | None = None,
-              where: str | None = None) -> Article:
+def from_text(
+    text: str,
+    *,
+    id: str,
+    origin: str,
+    warnings: list[str] | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    published: str | None = None,
+    source: str | None = None,
+    where: str | None = None,
+) -> Article:
     """An Article from decoded text; `where` names the input in messages (default: `id`)."""
     from .errors import InputError
 
@@ -120,10 +130,18 @@ def from_text(text: str, *, id: str, origin: str, warnings: list[str] | None = N
     if not text.strip():
         raise InputError(f"{where}: the article is blank (only whitespace)")
     if len(text) > max_chars:
-        raise InputError(f"{where}: {len(text):,} characters, over the limit of {max_chars:,}",
-                         hint="raise it with --max-chars")
-    return Article(id=id, text=text, title=guess_title(text), published=published, source=source,
-                   origin=origin, warnings=tuple(warnings))
+        raise InputError(
+            f"{where}: {len(text):,} characters, over the limit of {max_chars:,}", hint="raise it with --max-chars"
+        )
+    return Article(
+        id=id,
+        text=text,
+        title=guess_title(text),
+        published=published,
+        source=source,
+        origin=origin,
+        warnings=tuple(warnings),
+    )
 
 
 def read_file(path: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
@@ -152,8 +170,10 @@ def read_file(path: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
         raise InputError(f"{path}: not a regular file")
     limit = max(MAX_FILE_BYTES, max_chars * 4 + 1024)
     if st.st_size > limit:
-        raise InputError(f"{path}: {st.st_size:,} bytes, over the limit of {max_chars:,} characters",
-                         hint="raise it with --max-chars")
+        raise InputError(
+            f"{path}: {st.st_size:,} bytes, over the limit of {max_chars:,} characters",
+            hint="raise it with --max-chars",
+        )
     try:
         with open(p, "rb") as fh:
             data = fh.read(limit + 1)
@@ -165,11 +185,16 @@ def read_file(path: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
     if len(data) > limit:  # grew while we looked
         raise InputError(f"{path}: over the limit of {max_chars:,} characters", hint="raise it with --max-chars")
     text, warnings = decode_bytes(data, path)
-    return from_text(text, id=p.stem or "article", origin="file", warnings=warnings, max_chars=max_chars,
-                     where=path)
+    return from_text(text, id=p.stem or "article", origin="file", warnings=warnings, max_chars=max_chars, where=path)
 
 
 def read_stdin(data: bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
     text, warnings = decode_bytes(data, "stdin")
-    return from_text(text, id=f"stdin-{hashlib.sha256(text.encode()).hexdigest()[:12]}", origin="stdin",
-                     warnings=warnings, max_chars=max_chars, where="stdin")
+    return from_text(
+        text,
+        id=f"stdin-{hashlib.sha256(text.encode()).hexdigest()[:12]}",
+        origin="stdin",
+        warnings=warnings,
+        max_chars=max_chars,
+        where="stdin",
+    )

@@ -19,14 +19,31 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 SCRUB_REQUEST_HEADERS = (
-    "authorization", "api-key", "x-api-key", "cookie", "openai-organization", "openai-project",
-    "x-stainless-arch", "x-stainless-os", "x-stainless-runtime-version", "x-stainless-package-version",
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "cookie",
+    "openai-organization",
+    "openai-project",
+    "x-stainless-arch",
+    "x-stainless-os",
+    "x-stainless-runtime-version",
+    "x-stainless-package-version",
     "user-agent",
 )
-SCRUB_RESPONSE_HEADERS = frozenset({
-    "set-cookie", "cookie", "authorization", "www-authenticate", "proxy-authenticate",
-    "openai-organization", "openai-project", "x-request-id", "cf-ray",
-})
+SCRUB_RESPONSE_HEADERS = frozenset(
+    {
+        "set-cookie",
+        "cookie",
+        "authorization",
+        "www-authenticate",
+        "proxy-authenticate",
+        "openai-organization",
+        "openai-project",
+        "x-request-id",
+        "cf-ray",
+    }
+)
 SCRUB_QUERY_PARAMETERS = ("key", "api_key", "api-key", "apikey", "access_token", "token")
 
 # What an API key or a bearer token looks like: never written, never printed.

@@ -8,7 +8,7 @@ that `summarizer --help` stays fast.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -34,7 +34,7 @@ def fail(exc: SummarizerError) -> NoReturn:
     raise typer.Exit(exc.exit_code)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     table = "table"
@@ -43,10 +43,24 @@ class Format(str, Enum):
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    offline: Annotated[bool, typer.Option("--offline", help="Replay every model call from cassettes/; never touch the network.")] = False,
-    record: Annotated[bool, typer.Option("--record", help="Call the model for real and (re-)record the cassettes.")] = False,
-    base_url: Annotated[str | None, typer.Option("--base-url", envvar="SUMMARIZER_BASE_URL", help="Any OpenAI-compatible server (vLLM, Ollama, llama.cpp ...).")] = None,
-    cassettes: Annotated[Path | None, typer.Option("--cassettes", envvar="SUMMARIZER_CASSETTES", help="Cassette directory (default ./cassettes).")] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Replay every model call from cassettes/; never touch the network.")
+    ] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Call the model for real and (re-)record the cassettes.")
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            envvar="SUMMARIZER_BASE_URL",
+            help="Any OpenAI-compatible server (vLLM, Ollama, llama.cpp ...).",
+        ),
+    ] = None,
+    cassettes: Annotated[
+        Path | None,
+        typer.Option("--cassettes", envvar="SUMMARIZER_CASSETTES", help="Cassette directory (default ./cassettes)."),
+    ] = None,
     prompt: Annotated[str | None, typer.Option("--prompt", help="Prompt version (a file in prompts/).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds for one model call.")] = 600.0,
 ) -> None:
@@ -72,8 +86,10 @@ def _read(source: str, max_chars: int, allow_private: bool) -> Any:
         limit = max(articles.MAX_FILE_BYTES, max_chars * 4 + 1024)
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
-            raise InputError(f"stdin: over {limit:,} bytes, over the limit of {max_chars:,} characters",
-                             hint="raise it with --max-chars")
+            raise InputError(
+                f"stdin: over {limit:,} bytes, over the limit of {max_chars:,} characters",
+                hint="raise it with --max-chars",
+            )
         return articles.read_stdin(data, max_chars=max_chars)
     if fetch.is_url(source):
         return fetch.fetch_url(source, allow_private=allow_private, max_chars=max_chars)
@@ -84,13 +100,26 @@ def _read(source: str, max_chars: int, allow_private: bool) -> Any:
 def summarize(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Article: a file path, an http(s) URL, or - for stdin.")],
-    model: Annotated[str, typer.Option("--model", "-m", help="provider/model, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o-mini.")] = DEFAULT_MODEL,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="json (the contract), markdown, or table.")] = Format.json,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="provider/model, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o-mini.")
+    ] = DEFAULT_MODEL,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="json (the contract), markdown, or table.")
+    ] = Format.json,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
-    published: Annotated[str | None, typer.Option("--published", help="Publication date YYYY-MM-DD (resolves 'on Tuesday').")] = None,
-    max_chars: Annotated[int, typer.Option("--max-chars", envvar="SUMMARIZER_MAX_CHARS", help="Refuse longer articles.")] = 200_000,
-    context_tokens: Annotated[int | None, typer.Option("--context-tokens", help="Override the model's context budget (longer articles are split).")] = None,
-    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow URLs on loopback/private addresses.")] = False,
+    published: Annotated[
+        str | None, typer.Option("--published", help="Publication date YYYY-MM-DD (resolves 'on Tuesday').")
+    ] = None,
+    max_chars: Annotated[
+        int, typer.Option("--max-chars", envvar="SUMMARIZER_MAX_CHARS", help="Refuse longer articles.")
+    ] = 200_000,
+    context_tokens: Annotated[
+        int | None,
+        typer.Option("--context-tokens", help="Override the model's context budget (longer articles are split)."),
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow URLs on loopback/private addresses.")
+    ] = False,
 ) -> None:
     """Summarize one article into a source-grounded brief."""
     from . import render
@@ -141,8 +170,13 @@ def _with_spinner(fn: Any, label: str, quiet: bool) -> Any:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
         progress.add_task(label, total=None)
         return fn()
 
@@ -181,6 +215,8 @@ def main() -> None:
     except Exception as exc:  # a bug: still one line, unless asked for the traceback
         if os.environ.get("SUMMARIZER_DEBUG"):
             raise
-        typer.echo(f"summarizer: internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for the traceback)",
-                   err=True)
+        typer.echo(
+            f"summarizer: internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for the traceback)",
+            err=True,
+        )
         sys.exit(70)

@@ -15,9 +15,9 @@ from . import grounding, names, numbers
 from .articles import Article
 from .schema import (
     Actor,
+    Casualties,
     Casualty,
     Dropped,
-    Casualties,
     Entities,
     Event,
     Events,
@@ -103,12 +103,16 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence or line of text, trimmed."""
     out: list[tuple[int, int]] = []
     pos = 0
-    while pos < len(text):
-        s, e = sentence_bounds(text, pos, pos)
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = (m.end() if text[m.start()] != "\n" else m.start()) if m else len(text)
+        s, e = pos, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
         if e > s:
             out.append((s, e))
-        nxt = _SENTENCE_END.search(text, max(e, pos))
-        pos = nxt.end() if nxt else len(text)
+        pos = m.end() if m else len(text)
     return out
 
 
@@ -127,12 +131,12 @@ def casualty_sentences(text: str, limit: int = 12) -> list[str]:
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence (or line) around text[start:end], trimmed of whitespace."""
     left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    right = m.end() if m else len(text)
-    if m and text[m.start()] == "\n":
-        right = m.start()
+    for before in _SENTENCE_END.finditer(text, 0, start):
+        left = before.end()
+    after = _SENTENCE_END.search(text, end)
+    right = after.end() if after else len(text)
+    if after and text[after.start()] == "\n":
+        right = after.start()
     while left < right and text[left].isspace():
         left += 1
     while right > left and text[right - 1].isspace():
@@ -203,14 +207,22 @@ class _Builder:
             name = spans[0].text if first.name not in found else first.name
             aliases = sorted({s.text for s in spans if names.normalize(s.text) != names.normalize(name)})
             out.append(
-                Actor(id=f"a{len(out) + 1}", name=name, aliases=aliases, kind=first.kind,
-                      side=_clean(first.side), mentions=spans)
+                Actor(
+                    id=f"a{len(out) + 1}",
+                    name=name,
+                    aliases=aliases,
+                    kind=first.kind,
+                    side=_clean(first.side),
+                    mentions=spans,
+                )
             )
         return out
 
     def locations(self, extracted: list[ExtractedLocation], actors: list[ExtractedActor]) -> list[Location]:
         groups: list[tuple[ExtractedLocation, list[str]]] = []
-        people = [a.name for a in actors if a.kind in ("person", "armed_group", "military_unit", "media", "organization")]
+        people = [
+            a.name for a in actors if a.kind in ("person", "armed_group", "military_unit", "media", "organization")
+        ]
         for loc in extracted:
             if names.any_match([loc.name], people):
                 self.drop("locations", f"{loc.name!r} is an actor, not a place")
@@ -229,8 +241,14 @@ class _Builder:
                 continue
             name = first.name if first.name in found else spans[0].text
             out.append(
-                Location(id=f"l{len(out) + 1}", name=name, kind=first.kind, admin1=_clean(first.admin1),
-                         country=_clean(first.country), mentions=spans)
+                Location(
+                    id=f"l{len(out) + 1}",
+                    name=name,
+                    kind=first.kind,
+                    admin1=_clean(first.admin1),
+                    country=_clean(first.country),
+                    mentions=spans,
+                )
             )
         return out
 
@@ -261,23 +279,36 @@ class _Builder:
                 pass
         return value
 
-    def events(self, extracted: list[tuple[ExtractedEvent, int]], actors: list[Actor],
-               locations: list[Location]) -> list[Event]:
+    def events(
+        self, extracted: list[tuple[ExtractedEvent, int]], actors: list[Actor], locations: list[Location]
+    ) -> list[Event]:
         out: list[Event] = []
         for ev, hint in extracted:
             m = self.sentence(ev.quote, hint)
             if m is None:
                 self.drop("events", f"{ev.type} {ev.description[:60]!r}: quote not found in the article")
                 continue
-            if any(e.type == ev.type and e.evidence and e.evidence[0].start < m.end and m.start < e.evidence[0].end
-                   for e in out):
+            if any(
+                e.type == ev.type and e.evidence and e.evidence[0].start < m.end and m.start < e.evidence[0].end
+                for e in out
+            ):
                 continue  # the same sentence reported as the same event twice
-            loc_ids = [loc.id for loc in locations if names.any_match([loc.name, *[s.text for s in loc.mentions]], ev.locations)]
+            loc_ids = [
+                loc.id
+                for loc in locations
+                if names.any_match([loc.name, *[s.text for s in loc.mentions]], ev.locations)
+            ]
             act_ids = [a.id for a in actors if names.any_match([a.name, *a.aliases], ev.actors)]
             out.append(
-                Event(id=f"e{len(out) + 1}", type=ev.type, description=ev.description.strip(),
-                      date=self._date(ev.date), location_ids=loc_ids, actor_ids=act_ids,
-                      evidence=[self.span(m.start, m.end, m.method)])
+                Event(
+                    id=f"e{len(out) + 1}",
+                    type=ev.type,
+                    description=ev.description.strip(),
+                    date=self._date(ev.date),
+                    location_ids=loc_ids,
+                    actor_ids=act_ids,
+                    evidence=[self.span(m.start, m.end, m.method)],
+                )
             )
         return out
 
@@ -287,7 +318,7 @@ class _Builder:
         if not raw:
             return None
         if around is not None:
-            inner = grounding.find_span(self.text[around[0]:around[1]], raw, min_coverage=1.0)
+            inner = grounding.find_span(self.text[around[0] : around[1]], raw, min_coverage=1.0)
             if inner is not None and inner.method != "fuzzy":
                 return grounding.Match(inner.start + around[0], inner.end + around[0], inner.method, inner.score)
         hits = grounding.find_all(self.text, raw)
@@ -305,7 +336,7 @@ class _Builder:
             if fig is None:
                 self.drop("casualties", f"{cas.kind} {cas.figure!r}: figure not found in the article")
                 continue
-            raw = self.text[fig.start:fig.end]
+            raw = self.text[fig.start : fig.end]
             parsed = numbers.parse_figure(raw)
             if parsed is None:
                 self.drop("casualties", f"{cas.kind} {raw!r}: no number in the figure")
@@ -316,25 +347,47 @@ class _Builder:
             else:
                 sentence_at, sentence_method = (ev.start, ev.end), ev.method
             duplicate = next(
-                (c for c in out if c.kind == cas.kind and (c.count, c.low, c.high) == (parsed.count, parsed.low, parsed.high)
-                 and (c.affected is None or cas.affected is None or names.names_match(c.affected, cas.affected)
-                      or c.evidence[0].start == fig.start)),
+                (
+                    c
+                    for c in out
+                    if c.kind == cas.kind
+                    and (c.count, c.low, c.high) == (parsed.count, parsed.low, parsed.high)
+                    and (
+                        c.affected is None
+                        or cas.affected is None
+                        or names.names_match(c.affected, cas.affected)
+                        or c.evidence[0].start == fig.start
+                    )
+                ),
                 None,
             )
             if duplicate is not None:
                 continue
             event_id = next(
-                (e.id for e in events
-                 if any(sp.start < sentence_at[1] and sentence_at[0] < sp.end for sp in e.evidence)),
+                (
+                    e.id
+                    for e in events
+                    if any(sp.start < sentence_at[1] and sentence_at[0] < sp.end for sp in e.evidence)
+                ),
                 None,
             )
             evidence = [self.span(fig.start, fig.end, fig.method)]
             if sentence_at != (fig.start, fig.end):
                 evidence.append(self.span(*sentence_at, sentence_method))
             out.append(
-                Casualty(id=f"c{len(out) + 1}", kind=cas.kind, count=parsed.count, low=parsed.low, high=parsed.high,
-                         approximate=parsed.approximate, raw=raw, affected=_clean(cas.affected),
-                         claimed_by=_clean(cas.claimed_by), event_id=event_id, evidence=evidence)
+                Casualty(
+                    id=f"c{len(out) + 1}",
+                    kind=cas.kind,
+                    count=parsed.count,
+                    low=parsed.low,
+                    high=parsed.high,
+                    approximate=parsed.approximate,
+                    raw=raw,
+                    affected=_clean(cas.affected),
+                    claimed_by=_clean(cas.claimed_by),
+                    event_id=event_id,
+                    evidence=evidence,
+                )
             )
         return out
 

@@ -54,8 +54,14 @@ def _port(parts: SplitResult, url: str) -> int:
         raise InputError(f"{url}: bad port in the URL") from exc
 
 
-def fetch_url(url: str, *, allow_private: bool = False, max_chars: int = DEFAULT_MAX_CHARS,
-              timeout_s: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> Article:
+def fetch_url(
+    url: str,
+    *,
+    allow_private: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    timeout_s: float = TIMEOUT_S,
+    max_bytes: int = MAX_BYTES,
+) -> Article:
     from ._http import httpx
     from .cassettes import redact_url
 
@@ -81,8 +87,9 @@ def fetch_url(url: str, *, allow_private: bool = False, max_chars: int = DEFAULT
                         try:
                             _check_host(hop.hostname, _port(hop, redact_url(current)), allow_private)
                         except InputError as exc:
-                            raise InputError(f"{shown}: redirected to {redact_url(current)}: {exc.message}",
-                                             hint=exc.hint) from None
+                            raise InputError(
+                                f"{shown}: redirected to {redact_url(current)}: {exc.message}", hint=exc.hint
+                            ) from None
                         continue
                     if resp.status_code >= 400:
                         raise InputError(f"{shown}: HTTP {resp.status_code}")
@@ -107,5 +114,12 @@ def fetch_url(url: str, *, allow_private: bool = False, max_chars: int = DEFAULT
     except httpx.HTTPError as exc:
         raise InputError(f"{shown}: {type(exc).__name__}: {exc}") from exc
     text, warnings = decode_bytes(bytes(data), shown)
-    return from_text(text, id=(parts.hostname + parts.path).strip("/").replace("/", "_")[:80] or "url",
-                     origin="url", warnings=warnings, max_chars=max_chars, source=parts.hostname, where=shown)
+    return from_text(
+        text,
+        id=(parts.hostname + parts.path).strip("/").replace("/", "_")[:80] or "url",
+        origin="url",
+        warnings=warnings,
+        max_chars=max_chars,
+        source=parts.hostname,
+        where=shown,
+    )

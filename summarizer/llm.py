@@ -192,8 +192,12 @@ class ModelClient:
         self.settings = settings
         self.base_url = base_url
         inner = settings.http_transport(spec) if settings.http_transport else None
-        transport = RetryTransport(inner, attempts=settings.transport_attempts, base_wait=settings.retry_base_wait_s,
-                                   max_wait=settings.retry_max_wait_s)
+        transport = RetryTransport(
+            inner,
+            attempts=settings.transport_attempts,
+            base_wait=settings.retry_base_wait_s,
+            max_wait=settings.retry_max_wait_s,
+        )
         self._http = httpx.Client(transport=transport, timeout=httpx.Timeout(settings.timeout_s, connect=10.0))
         raw = openai.OpenAI(
             base_url=base_url, api_key=spec.api_key or "not-needed", max_retries=0, http_client=self._http
@@ -274,11 +278,14 @@ class ModelClient:
         # Causes below the openai client first: it wraps every transport failure in APIConnectionError.
         for err in chain:
             if isinstance(err, MalformedResponse):
-                return ProviderError(f"{where} sent a malformed response (the body is not valid JSON) {_times(tries)}",
-                                     hint="is --base-url an OpenAI-compatible endpoint?")
+                return ProviderError(
+                    f"{where} sent a malformed response (the body is not valid JSON) {_times(tries)}",
+                    hint="is --base-url an OpenAI-compatible endpoint?",
+                )
             if isinstance(err, httpx.RemoteProtocolError | httpx.ReadError) and not isinstance(err, httpx.ConnectError):
-                return ProviderError(f"{where} closed the connection without answering {_times(tries)}",
-                                     hint="check the server's log")
+                return ProviderError(
+                    f"{where} closed the connection without answering {_times(tries)}", hint="check the server's log"
+                )
         for err in chain:
             if isinstance(err, iexc.IncompleteOutputException):
                 return ExtractionError(
@@ -287,20 +294,25 @@ class ModelClient:
             if isinstance(err, openai.AuthenticationError):
                 return ConfigError(f"{where} rejected the API key ({err.status_code})", hint="check OPENAI_API_KEY")
             if isinstance(err, openai.NotFoundError):
-                return ConfigError(f"{where}: model or endpoint not found ({err.status_code}): {_server_message(err)}",
-                                   hint="check the model name and --base-url")
+                return ConfigError(
+                    f"{where}: model or endpoint not found ({err.status_code}): {_server_message(err)}",
+                    hint="check the model name and --base-url",
+                )
             if isinstance(err, openai.RateLimitError):
                 wait = retry_after_seconds(err.response)
                 if wait is not None and wait > self.settings.retry_max_wait_s:
-                    return ProviderError(f"{where}: rate limited (429); the server asks to wait {wait:g} s",
-                                         hint="try again later")
+                    return ProviderError(
+                        f"{where}: rate limited (429); the server asks to wait {wait:g} s", hint="try again later"
+                    )
                 return ProviderError(f"{where}: rate limited (429) {_times(tries)}", hint="try again later")
             if isinstance(err, openai.APIStatusError):
                 again = f" {_times(tries)}" if err.status_code in RETRY_STATUSES else ""
                 return ProviderError(f"{where}: HTTP {err.status_code}{again}: {_server_message(err)}")
             if isinstance(err, openai.APITimeoutError):
-                return ProviderError(f"{where}: no answer within {self.settings.timeout_s:g} s {_times(tries)}",
-                                     hint="raise --timeout, or use a smaller model")
+                return ProviderError(
+                    f"{where}: no answer within {self.settings.timeout_s:g} s {_times(tries)}",
+                    hint="raise --timeout, or use a smaller model",
+                )
             if isinstance(err, openai.APIConnectionError):
                 return ProviderError(f"cannot reach {where}", hint="is the server running? check --base-url")
         if isinstance(exc, iexc.InstructorRetryException):

@@ -12,9 +12,31 @@ from collections.abc import Iterable
 
 GENERIC_WORDS = frozenset(
     {
-        "russian", "russians", "ukrainian", "ukrainians", "forces", "force", "troops", "troop",
-        "army", "armies", "region", "oblast", "military", "soldiers", "the", "of", "and",
-        "armed", "units", "unit", "city", "town", "village", "province", "district",
+        "russian",
+        "russians",
+        "ukrainian",
+        "ukrainians",
+        "forces",
+        "force",
+        "troops",
+        "troop",
+        "army",
+        "armies",
+        "region",
+        "oblast",
+        "military",
+        "soldiers",
+        "the",
+        "of",
+        "and",
+        "armed",
+        "units",
+        "unit",
+        "city",
+        "town",
+        "village",
+        "province",
+        "district",
     }
 )
 

@@ -110,7 +110,8 @@ class _Passes:
 
     def _messages(self, chunk: str, task: str) -> list[dict[str, str]]:
         head = self.prompt.article.format(
-            text=neutralize_delimiters(chunk), title=neutralize_delimiters(self.article.title or "unknown"),
+            text=neutralize_delimiters(chunk),
+            title=neutralize_delimiters(self.article.title or "unknown"),
             published=self.article.published or "unknown",
         )
         return [{"role": "system", "content": self.system}, {"role": "user", "content": head + "\n\n" + task}]
@@ -168,14 +169,20 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 chunk = article.text[start:end]
                 ents = passes.run(chunk, "entities", Entities, _budget(spec, len(chunk), 0.15, 500))
                 assert isinstance(ents, Entities)
-                evs = passes.run(chunk, "events", Events, _budget(spec, len(chunk), 0.2, 500),
-                                 entities=_entities_line(ents))
+                evs = passes.run(
+                    chunk, "events", Events, _budget(spec, len(chunk), 0.2, 500), entities=_entities_line(ents)
+                )
                 assert isinstance(evs, Events)
-                cas = passes.run(chunk, "casualties", Casualties, _budget(spec, len(chunk), 0.1, 400),
-                                 candidates=_candidates_line(chunk))
+                cas = passes.run(
+                    chunk,
+                    "casualties",
+                    Casualties,
+                    _budget(spec, len(chunk), 0.1, 400),
+                    candidates=_candidates_line(chunk),
+                )
                 assert isinstance(cas, Casualties)
                 extraction.add(ents, evs, cas, start)
-            lead = article.text[chunks[0][0]:chunks[0][1]]
+            lead = article.text[chunks[0][0] : chunks[0][1]]
             brief = passes.run(lead, "brief", Brief, 450)
             assert isinstance(brief, Brief)
             extraction.summary = brief.summary
@@ -188,26 +195,54 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     latency = round(usage.latency_s, 3)
     meta = cassette.with_suffix(".meta.json")
     if settings.record and not settings.offline:
-        meta.write_text(json.dumps({"latency_s": latency, "model": spec.name, "prompt_version": prompt.version,
-                                    "schema_hash": schema_hash(), "article_id": article.id}, indent=1) + "\n")
+        meta.write_text(
+            json.dumps(
+                {
+                    "latency_s": latency,
+                    "model": spec.name,
+                    "prompt_version": prompt.version,
+                    "schema_hash": schema_hash(),
+                    "article_id": article.id,
+                },
+                indent=1,
+            )
+            + "\n"
+        )
     elif settings.offline and meta.is_file():
         latency = float(json.loads(meta.read_text()).get("latency_s", latency))  # the live call's, not the replay's
     grounded = ground(article, extraction)
     from .schema import ArticleInfo
 
     info = ArticleInfo(
-        id=article.id, title=article.title, published=article.published, sha256=article.sha256,
-        chars=article.chars, source=article.source,
+        id=article.id,
+        title=article.title,
+        published=article.published,
+        sha256=article.sha256,
+        chars=article.chars,
+        source=article.source,
         text=article.text if article.origin in ("url", "stdin", "html") else None,
     )
     provenance = Provenance(
-        model=spec.name, prompt_version=prompt.version, schema_hash=schema_hash(), calls=usage.calls,
-        retries=usage.retries, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-        latency_s=latency, first_try_valid=usage.first_try_valid, chunks=len(chunks),
-        spans=grounded.spans, dropped=grounded.dropped,
+        model=spec.name,
+        prompt_version=prompt.version,
+        schema_hash=schema_hash(),
+        calls=usage.calls,
+        retries=usage.retries,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        latency_s=latency,
+        first_try_valid=usage.first_try_valid,
+        chunks=len(chunks),
+        spans=grounded.spans,
+        dropped=grounded.dropped,
         warnings=[*article.warnings, *usage.warnings, *grounded.warnings],
     )
     return SummaryDocument(
-        article=info, summary=extraction.summary, actors=grounded.actors, locations=grounded.locations,
-        events=grounded.events, casualties=grounded.casualties, provenance=provenance,
+        article=info,
+        summary=extraction.summary,
+        actors=grounded.actors,
+        locations=grounded.locations,
+        events=grounded.events,
+        casualties=grounded.casualties,
+        provenance=provenance,
     )

@@ -77,7 +77,9 @@ def resolve(name: str, settings: Settings | None = None) -> ModelSpec:
         )
     factory = _REGISTRY.get(provider)
     if factory is None:
-        raise ConfigError(f"unknown provider {provider!r} in model {name!r}", hint=f"providers: {', '.join(providers())}")
+        raise ConfigError(
+            f"unknown provider {provider!r} in model {name!r}", hint=f"providers: {', '.join(providers())}"
+        )
     return factory(model, settings)
 
 

@@ -43,7 +43,10 @@ def to_markdown(doc: SummaryDocument) -> str:
     lines += [" · ".join(meta), "", "## Summary", "", doc.summary or "_(no summary)_", ""]
     lines += ["## Casualties", ""]
     if doc.casualties:
-        lines += ["| kind | figure | as written | affected | claimed by | evidence (chars) |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| kind | figure | as written | affected | claimed by | evidence (chars) |",
+            "|---|---|---|---|---|---|",
+        ]
         for c in doc.casualties:
             ev = c.evidence[0]
             approx = " (approx.)" if c.approximate else ""
@@ -57,25 +60,34 @@ def to_markdown(doc: SummaryDocument) -> str:
     if doc.events:
         for e in doc.events:
             when = f" ({e.date})" if e.date else ""
-            lines.append(f"- **{e.type}**{when}: {e.description} — where: {_names(e.location_ids, loc_names)}; "
-                         f"who: {_names(e.actor_ids, actor_names)}")
+            lines.append(
+                f"- **{e.type}**{when}: {e.description} — where: {_names(e.location_ids, loc_names)}; "
+                f"who: {_names(e.actor_ids, actor_names)}"
+            )
             if e.evidence:
                 quote = " ".join(e.evidence[0].text.split())
-                lines.append(f"  > {quote[:300]}{'…' if len(quote) > 300 else ''} _[{e.evidence[0].start}–{e.evidence[0].end}]_")
+                lines.append(
+                    f"  > {quote[:300]}{'…' if len(quote) > 300 else ''} _[{e.evidence[0].start}–{e.evidence[0].end}]_"
+                )
     else:
         lines.append("_No events reported._")
     lines += ["", "## Actors", "", "| name | kind | side | aliases | mentions |", "|---|---|---|---|---|"]
     for x in doc.actors:
-        lines.append(f"| {_md_cell(x.name)} | {x.kind} | {_md_cell(x.side)} | {_md_cell(', '.join(x.aliases))} | {len(x.mentions)} |")
+        aliases = _md_cell(", ".join(x.aliases))
+        lines.append(f"| {_md_cell(x.name)} | {x.kind} | {_md_cell(x.side)} | {aliases} | {len(x.mentions)} |")
     lines += ["", "## Locations", "", "| name | kind | admin1 | country | mentions |", "|---|---|---|---|---|"]
     for loc in doc.locations:
-        lines.append(f"| {_md_cell(loc.name)} | {loc.kind} | {_md_cell(loc.admin1)} | {_md_cell(loc.country)} | {len(loc.mentions)} |")
+        where = f"{_md_cell(loc.admin1)} | {_md_cell(loc.country)}"
+        lines.append(f"| {_md_cell(loc.name)} | {loc.kind} | {where} | {len(loc.mentions)} |")
     d = p.dropped
     lines += [
-        "", "## Provenance", "",
+        "",
+        "## Provenance",
+        "",
         f"{p.model} · prompt {p.prompt_version} · schema {p.schema_hash} · {p.calls} calls, {p.retries} re-asks · "
         f"{p.prompt_tokens:,} prompt + {p.completion_tokens:,} completion tokens · {p.latency_s:.1f} s",
-        f"Dropped as ungrounded: {d.actors} actors, {d.locations} locations, {d.events} events, {d.casualties} casualties.",
+        f"Dropped as ungrounded: {d.actors} actors, {d.locations} locations, {d.events} events, "
+        f"{d.casualties} casualties.",
     ]
     lines += [f"- {item}" for item in d.items]
     lines += [f"- warning: {w}" for w in p.warnings]
@@ -94,8 +106,14 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
     for col in ("kind", "figure", "as written", "affected", "claimed by", "chars"):
         t.add_column(col)
     for c in doc.casualties:
-        t.add_row(c.kind, _figure(c) + ("~" if c.approximate else ""), c.raw, c.affected or "—", c.claimed_by or "—",
-                  f"{c.evidence[0].start}–{c.evidence[0].end}")
+        t.add_row(
+            c.kind,
+            _figure(c) + ("~" if c.approximate else ""),
+            c.raw,
+            c.affected or "—",
+            c.claimed_by or "—",
+            f"{c.evidence[0].start}–{c.evidence[0].end}",
+        )
     console.print(t)
     t = Table(title="Events")
     for col in ("id", "type", "date", "where", "description"):

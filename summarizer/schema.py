@@ -22,13 +22,24 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1"
 
 ActorKind = Literal[
-    "person", "military_unit", "armed_forces", "armed_group", "government",
-    "organization", "media", "civilians", "other",
+    "person",
+    "military_unit",
+    "armed_forces",
+    "armed_group",
+    "government",
+    "organization",
+    "media",
+    "civilians",
+    "other",
 ]
 LocationKind = Literal["settlement", "region", "country", "facility", "other"]
 EventType = Literal[
-    "battle", "explosion_remote_violence", "violence_against_civilians",
-    "protest_riot", "strategic_development", "other",
+    "battle",
+    "explosion_remote_violence",
+    "violence_against_civilians",
+    "protest_riot",
+    "strategic_development",
+    "other",
 ]
 CasualtyKind = Literal["killed", "wounded", "captured", "missing", "casualties"]
 
@@ -65,9 +76,7 @@ class ExtractedActor(_Strict):
 class ExtractedLocation(_Strict):
     name: str = Field(description="The place name exactly as written in the article.")
     kind: LocationKind = Field(description="settlement (city, town, village), region, country, facility, or other.")
-    admin1: str | None = Field(
-        description="The region/province it lies in, if the article says; else null."
-    )
+    admin1: str | None = Field(description="The region/province it lies in, if the article says; else null.")
     country: str | None = Field(description="The country it lies in, or null.")
 
 
@@ -103,9 +112,7 @@ class ExtractedEvent(_Strict):
     locations: list[str] = Field(
         max_length=4, description="Names of the places where it happened, as written; [] if none."
     )
-    actors: list[str] = Field(
-        max_length=4, description="Names of the actors involved, as written; [] if none."
-    )
+    actors: list[str] = Field(max_length=4, description="Names of the actors involved, as written; [] if none.")
 
 
 class ExtractedCasualty(_Strict):

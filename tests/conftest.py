@@ -28,9 +28,17 @@ def fake_model() -> Iterator[Callable[[Responder], FakeModelServer]]:
         servers.append(server)
 
         def factory(model: str, settings: Settings) -> ModelSpec:
-            return ModelSpec(name=f"fake/{model}", provider="fake", model_id=model, mode="json_object_schema",
-                             base_url=server.base_url, api_key="test-key", context_tokens=8_192,
-                             max_output_tokens=1_024, price_per_mtok=(0.0, 0.0))
+            return ModelSpec(
+                name=f"fake/{model}",
+                provider="fake",
+                model_id=model,
+                mode="json_object_schema",
+                base_url=server.base_url,
+                api_key="test-key",
+                context_tokens=8_192,
+                max_output_tokens=1_024,
+                price_per_mtok=(0.0, 0.0),
+            )
 
         providers.register("fake", factory)
         return server

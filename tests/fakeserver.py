@@ -52,14 +52,20 @@ Answer = Union[Reply, Delay, _Hangup, RawBody]  # noqa: UP007
 Responder = Callable[[dict[str, Any]], Any]  # returns an Answer
 
 
-def completion(content: str, *, prompt_tokens: int = 100, completion_tokens: int = 20,
-               finish_reason: str = "stop") -> Reply:
+def completion(
+    content: str, *, prompt_tokens: int = 100, completion_tokens: int = 20, finish_reason: str = "stop"
+) -> Reply:
     body = {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": "fake",
-        "choices": [{"index": 0, "finish_reason": finish_reason,
-                     "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake",
+        "choices": [{"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": content}}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
     return 200, {"content-type": "application/json"}, json.dumps(body).encode()
 
@@ -67,9 +73,13 @@ def completion(content: str, *, prompt_tokens: int = 100, completion_tokens: int
 def refusal(text: str = "I'm sorry, I can't help with that.") -> Reply:
     """An OpenAI-style refusal: content null, message.refusal set."""
     body = {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": "fake",
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": None, "refusal": text}}],
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake",
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": None, "refusal": text}}
+        ],
         "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
     }
     return 200, {"content-type": "application/json"}, json.dumps(body).encode()

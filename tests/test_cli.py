@@ -43,7 +43,7 @@ def test_summarize_json_is_the_contract(tmp_path: Path, fake_model) -> None:
     assert "text" not in doc["article"] or doc["article"]["text"] is None  # a file: the reader has it
     for c in doc["casualties"]:
         for span in c["evidence"]:
-            assert TEXT[span["start"]:span["end"]] == span["text"]
+            assert TEXT[span["start"] : span["end"]] == span["text"]
     assert doc["provenance"]["prompt_tokens"] > 0
 
 
@@ -69,8 +69,9 @@ def test_summarize_to_file_and_from_stdin(tmp_path: Path, fake_model) -> None:
 
 def test_offline_miss_is_one_line_exit_4(tmp_path: Path, fake_model) -> None:
     fake_model(scripted(SCRIPT))
-    result = runner.invoke(app, ["--offline", "--cassettes", str(tmp_path / "none"), "summarize",
-                                 str(_article(tmp_path)), "-m", "fake/m"])
+    result = runner.invoke(
+        app, ["--offline", "--cassettes", str(tmp_path / "none"), "summarize", str(_article(tmp_path)), "-m", "fake/m"]
+    )
     assert result.exit_code == 4
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "fake/m" in lines[0] and "brief-v1" in lines[0] and "bakhmut" in lines[0]

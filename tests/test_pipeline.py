@@ -40,23 +40,54 @@ SCRIPT = {
     },
     "events": {
         "events": [
-            {"type": "strategic_development", "quote": "Russian forces retreated from positions near Bakhmut",
-             "description": "Russian forces retreated near Bakhmut.", "date": "2023-05-09",
-             "locations": ["Bakhmut"], "actors": ["Russian forces"]},
-            {"type": "battle", "quote": "A sentence that is not in the article at all, invented",
-             "description": "Invented.", "date": None, "locations": [], "actors": []},
+            {
+                "type": "strategic_development",
+                "quote": "Russian forces retreated from positions near Bakhmut",
+                "description": "Russian forces retreated near Bakhmut.",
+                "date": "2023-05-09",
+                "locations": ["Bakhmut"],
+                "actors": ["Russian forces"],
+            },
+            {
+                "type": "battle",
+                "quote": "A sentence that is not in the article at all, invented",
+                "description": "Invented.",
+                "date": None,
+                "locations": [],
+                "actors": [],
+            },
         ],
     },
     "casualties": {
         "casualties": [
-            {"quote": "Ukraine's military said 64 Russian soldiers", "kind": "killed", "figure": "64",
-             "affected": "Russia", "claimed_by": "Ukraine's military"},
-            {"quote": "Ukraine's military said 64 Russian soldiers", "kind": "wounded", "figure": "87",
-             "affected": "Russia", "claimed_by": "Ukraine's military"},
-            {"quote": "Yevgeny Prigozhin, the head of the Wagner Group", "kind": "casualties",
-             "figure": "as many as 500", "affected": "Wagner", "claimed_by": "Yevgeny Prigozhin"},
-            {"quote": "Nothing like this is written", "kind": "killed", "figure": "at least 40,000",
-             "affected": "Ukraine", "claimed_by": None},  # invented figure: must be dropped
+            {
+                "quote": "Ukraine's military said 64 Russian soldiers",
+                "kind": "killed",
+                "figure": "64",
+                "affected": "Russia",
+                "claimed_by": "Ukraine's military",
+            },
+            {
+                "quote": "Ukraine's military said 64 Russian soldiers",
+                "kind": "wounded",
+                "figure": "87",
+                "affected": "Russia",
+                "claimed_by": "Ukraine's military",
+            },
+            {
+                "quote": "Yevgeny Prigozhin, the head of the Wagner Group",
+                "kind": "casualties",
+                "figure": "as many as 500",
+                "affected": "Wagner",
+                "claimed_by": "Yevgeny Prigozhin",
+            },
+            {
+                "quote": "Nothing like this is written",
+                "kind": "killed",
+                "figure": "at least 40,000",
+                "affected": "Ukraine",
+                "claimed_by": None,
+            },  # invented figure: must be dropped
         ],
     },
     "brief": {"sentences": ["Russian forces retreated near Bakhmut.", "Ukraine said 64 Russian soldiers were killed."]},
@@ -75,7 +106,7 @@ def _check_contract(doc: SummaryDocument, text: str) -> None:
     spans += [s for e in doc.events for s in e.evidence] + [s for c in doc.casualties for s in c.evidence]
     assert spans
     for s in spans:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
 
 
 def test_summarize_grounds_dedupes_and_drops(fake_model, fast_settings: Settings) -> None:
@@ -90,8 +121,11 @@ def test_summarize_grounds_dedupes_and_drops(fake_model, fast_settings: Settings
     assert doc.events[0].evidence[0].text.startswith("Russian forces retreated")
     assert doc.events[0].evidence[0].text.endswith("Assault Brigade.")  # the whole sentence
     figures = {(c.kind, c.count, c.low, c.high, c.approximate) for c in doc.casualties}
-    assert figures == {("killed", 64, None, None, False), ("wounded", 87, None, None, False),
-                       ("casualties", None, None, 500, True)}
+    assert figures == {
+        ("killed", 64, None, None, False),
+        ("wounded", 87, None, None, False),
+        ("casualties", None, None, 500, True),
+    }
     assert all(c.raw in TEXT for c in doc.casualties)
     p = doc.provenance
     assert (p.dropped.actors, p.dropped.locations, p.dropped.events, p.dropped.casualties) == (1, 1, 1, 1)
@@ -165,9 +199,18 @@ def test_long_article_is_split_and_merged(fake_model, fast_settings: Settings) -
             seen_chunks.append(chunk)
         answer = SCRIPT[name]
         if name == "events" and "Later, shelling" in chunk:
-            answer = {"events": [{"type": "explosion_remote_violence", "quote": "Later, shelling hit Bakhmut again",
-                                  "description": "Shelling hit Bakhmut.", "date": None,
-                                  "locations": ["Bakhmut"], "actors": []}]}
+            answer = {
+                "events": [
+                    {
+                        "type": "explosion_remote_violence",
+                        "quote": "Later, shelling hit Bakhmut again",
+                        "description": "Shelling hit Bakhmut.",
+                        "date": None,
+                        "locations": ["Bakhmut"],
+                        "actors": [],
+                    }
+                ]
+            }
         return completion(json.dumps(answer))
 
     fake_model(respond)
