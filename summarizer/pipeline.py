@@ -17,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 
 from pydantic import BaseModel
 
-from . import cassettes, prompts
+from . import articles, cassettes, prompts
 from .articles import Article
 from .document import Extraction, casualty_sentences, ground
 from .errors import CassetteMissError
@@ -109,9 +109,12 @@ class _Passes:
         self.system = prompt.header(schema_hash()) + "\n" + prompt.system
 
     def _messages(self, chunk: str, task: str) -> list[dict[str, str]]:
+        title = self.article.title or "unknown"
+        if articles.hidden_passages(title):  # the first line, outside the <article> block
+            title = "unknown"
         head = self.prompt.article.format(
             text=neutralize_delimiters(chunk),
-            title=neutralize_delimiters(self.article.title or "unknown"),
+            title=neutralize_delimiters(title),
             published=self.article.published or "unknown",
         )
         return [{"role": "system", "content": self.system}, {"role": "user", "content": head + "\n\n" + task}]
@@ -121,6 +124,14 @@ class _Passes:
         task = self.prompt.tasks[name].format(published=self.article.published or "unknown", **fmt)
         task += "\n\nAnswer with one JSON object matching this JSON schema:\n" + _schema_text(model)
         return self.client.extract(self._messages(chunk, task), model, max_tokens=max_tokens, usage=self.usage)
+
+
+def _hidden_warning(article: Article, hidden: list[tuple[int, int]]) -> list[str]:
+    """The warning about hidden lines, unless reading the article already gave it."""
+    if not hidden:
+        return []
+    text = articles.hidden_warning(hidden)
+    return [] if any(w.endswith(text) for w in article.warnings) else [text]
 
 
 def _budget(spec: ModelSpec, chars: int, per_char: float, floor: int) -> int:
@@ -154,6 +165,10 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     context = settings.context_tokens or spec.context_tokens
     max_chars = max(2_000, int((context - spec.max_output_tokens - PROMPT_OVERHEAD_TOKENS) * CHARS_PER_TOKEN))
     chunks = split_chunks(article.text, max_chars)
+    # What the model reads: the article with lines addressed to a model hidden (same length, so
+    # the chunk offsets hold); grounding still runs against the article as read.
+    hidden = articles.hidden_passages(article.text)
+    model_text = articles.hide_passages(article.text, hidden)
     usage = Usage()
     extraction = Extraction()
     cassette = cassettes.cassette_path(settings.cassettes(), spec.name, article.sha256)
@@ -166,7 +181,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         passes = _Passes(client, article, prompt, usage)
         try:
             for start, end in chunks:
-                chunk = article.text[start:end]
+                chunk = model_text[start:end]
                 ents = passes.run(chunk, "entities", Entities, _budget(spec, len(chunk), 0.15, 500))
                 assert isinstance(ents, Entities)
                 evs = passes.run(
@@ -182,7 +197,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 )
                 assert isinstance(cas, Casualties)
                 extraction.add(ents, evs, cas, start)
-            lead = article.text[chunks[0][0] : chunks[0][1]]
+            lead = model_text[chunks[0][0] : chunks[0][1]]
             brief = passes.run(lead, "brief", Brief, 450)
             assert isinstance(brief, Brief)
             extraction.summary = brief.summary
@@ -235,7 +250,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         chunks=len(chunks),
         spans=grounded.spans,
         dropped=grounded.dropped,
-        warnings=[*article.warnings, *usage.warnings, *grounded.warnings],
+        warnings=[*article.warnings, *_hidden_warning(article, hidden), *usage.warnings, *grounded.warnings],
     )
     return SummaryDocument(
         article=info,
