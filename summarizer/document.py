@@ -92,42 +92,6 @@ def _same_entity(a: list[str], b: list[str]) -> bool:
     return bool(da & db) and (da <= db or db <= da)
 
 
-_CASUALTY_WORDS = re.compile(
-    r"\b(kill\w*|dead|deaths?|died|dying|wound\w*|injur\w*|casualt\w*|captur\w*|prisoners?|POWs?|"
-    r"missing|loss(es)?|lost|perish\w*|slain|fatalit\w*|bodies|murder\w*|executed)\b",
-    re.IGNORECASE,
-)
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence or line of text, trimmed."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for m in [*_SENTENCE_END.finditer(text), None]:
-        end = (m.end() if text[m.start()] != "\n" else m.start()) if m else len(text)
-        s, e = pos, end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-        pos = m.end() if m else len(text)
-    return out
-
-
-def casualty_sentences(text: str, limit: int = 12) -> list[str]:
-    """Sentences that pair a figure with a casualty word: a hint for the casualty pass."""
-    found: list[str] = []
-    for s, e in sentences(text):
-        sentence = text[s:e]
-        if _CASUALTY_WORDS.search(sentence) and numbers.parse_figure(sentence) is not None:
-            found.append(" ".join(sentence.split()))
-            if len(found) >= limit:
-                break
-    return found
-
-
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence (or line) around text[start:end], trimmed of whitespace."""
     left = 0

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 
 from . import articles, cassettes, prompts
 from .articles import Article
-from .document import Extraction, casualty_sentences, ground
+from .document import Extraction, ground
+from .hints import candidate_names, casualty_sentences
 from .errors import CassetteMissError
 from .llm import ModelClient, Usage
 from .providers import ModelSpec, resolve
@@ -171,7 +172,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     model_text = articles.hide_passages(article.text, hidden)
     usage = Usage()
     extraction = Extraction()
-    cassette = cassettes.cassette_path(settings.cassettes(), spec.name, article.sha256)
+    cassette = cassettes.cassette_path(settings.cassettes(), spec.name, prompt.version, article.sha256)
     with ExitStack() as stack:
         if settings.offline or settings.record:
             stack.enter_context(cassettes.use_cassette(cassette, record=settings.record and not settings.offline))
@@ -182,7 +183,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         try:
             for start, end in chunks:
                 chunk = model_text[start:end]
-                ents = passes.run(chunk, "entities", Entities, _budget(spec, len(chunk), 0.15, 500))
+                ents = passes.run(chunk, "entities", Entities, _budget(spec, len(chunk), 0.15, 500),
+                                  names="; ".join(candidate_names(chunk)) or "none")
                 assert isinstance(ents, Entities)
                 evs = passes.run(
                     chunk, "events", Events, _budget(spec, len(chunk), 0.2, 500), entities=_entities_line(ents)

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from summarizer import localmodels
 from summarizer.cli import DEFAULT_MODEL, app
+from summarizer.settings import DEFAULT_PROMPT
 
 from .fakeserver import scripted
 from .test_pipeline import SCRIPT, TEXT
@@ -74,7 +75,7 @@ def test_offline_miss_is_one_line_exit_4(tmp_path: Path, fake_model) -> None:
     )
     assert result.exit_code == 4
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "fake/m" in lines[0] and "brief-v1" in lines[0] and "bakhmut" in lines[0]
+    assert len(lines) == 1 and "fake/m" in lines[0] and DEFAULT_PROMPT in lines[0] and "bakhmut" in lines[0]
 
 
 def test_unknown_model_is_exit_3(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from summarizer import articles
 from summarizer.errors import CassetteMissError, ExtractionError
 from summarizer.pipeline import split_chunks, summarize
 from summarizer.schema import SummaryDocument
-from summarizer.settings import Settings
+from summarizer.settings import DEFAULT_PROMPT, Settings
 
 from .fakeserver import completion, pass_name, scripted
 
@@ -241,7 +241,7 @@ def test_offline_miss_names_model_prompt_and_article(tmp_path: Path, fake_model)
     with pytest.raises(CassetteMissError) as info:
         summarize(_article(), "fake/m", settings)
     msg = info.value.one_line()
-    assert "fake/m" in msg and "brief-v1" in msg and "t1" in msg
+    assert "fake/m" in msg and DEFAULT_PROMPT in msg and "t1" in msg
 
 
 def test_record_then_replay_offline(tmp_path: Path, fake_model) -> None:

@@ -15,7 +15,7 @@ from summarizer import articles, cassettes
 from summarizer.errors import CassetteMissError
 from summarizer.numbers import VAGUE_BOUNDS, numbers_in
 from summarizer.pipeline import summarize
-from summarizer.settings import Settings
+from summarizer.settings import DEFAULT_PROMPT, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = sorted((ROOT / "evals" / "datasets" / "articles").glob("*.txt"))
@@ -28,7 +28,7 @@ def _recorded(model: str) -> list[Path]:
     for path in ARTICLES:
         text = path.read_text(encoding="utf-8")
         art = articles.from_text(text, id=path.stem, origin="file")
-        if cassettes.cassette_path(CASSETTES, model, art.sha256).is_file():
+        if cassettes.cassette_path(CASSETTES, model, DEFAULT_PROMPT, art.sha256).is_file():
             out.append(path)
     return out
 

@@ -1,0 +1,97 @@
+"""Hints computed from the article by code and given to the model: candidate names and the
+sentences that carry casualty figures. Small models miss what they are not pointed at; code
+finds candidates cheaply, the model decides what they are."""
+
+from __future__ import annotations
+
+import re
+
+from . import numbers
+from .document import _SENTENCE_END
+
+_CASUALTY_WORDS = re.compile(
+    r"\b(kill\w*|dead|deaths?|died|dying|wound\w*|injur\w*|casualt\w*|captur\w*|prisoners?|POWs?|"
+    r"missing|loss(es)?|lost|perish\w*|slain|fatalit\w*|bodies|murder\w*|executed)\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence or line of text, trimmed."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = (m.end() if text[m.start()] != "\n" else m.start()) if m else len(text)
+        s, e = pos, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        pos = m.end() if m else len(text)
+    return out
+
+
+def casualty_sentences(text: str, limit: int = 12) -> list[str]:
+    """Sentences that pair a figure with a casualty word: a hint for the casualty pass."""
+    found: list[str] = []
+    for s, e in sentences(text):
+        sentence = text[s:e]
+        if _CASUALTY_WORDS.search(sentence) and numbers.parse_figure(sentence) is not None:
+            found.append(" ".join(sentence.split()))
+            if len(found) >= limit:
+                break
+    return found
+
+
+
+# Capitalised words that start sentences or are not names on their own.
+_NOT_NAMES = frozenset(
+    """a an the this that these those it its he she they we i you his her their our my in on at by
+    for from with to of and or but if as after before when while since during although though
+    according however meanwhile also still yet so then there here what which who whom whose why
+    how where some many most more much several other another each every all both no not one two
+    three four five six seven eight nine ten read more photo video image watch click subscribe
+    advertisement monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december mr mrs ms dr""".split()
+)
+_NAME = re.compile(r"(?:\b\d+(?:st|nd|rd|th)[ \t]+)?\b[A-Z][\w’'\-]*(?:(?:[ \t]+(?:of|the|de|al|for)){0,2}[ \t]+[A-Z][\w’'\-]*)*")
+_CONNECTORS = ("of", "the", "de", "al", "for")
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n•*-–—"
+
+
+def candidate_names(text: str, limit: int = 40) -> list[str]:
+    """Capitalised phrases of the article (people, groups, units, places ...), in order of first
+    appearance, without sentence-initial function words; at most `limit`. A single word is kept
+    only if it is capitalised somewhere other than the start of a sentence."""
+    seen: dict[str, None] = {}
+    mid_sentence: set[str] = set()
+    found: list[str] = []
+    for m in _NAME.finditer(text):
+        words = m.group(0).split()
+        initial = _sentence_initial(text, m.start())
+        while words and words[0].lower().strip("’'") in _NOT_NAMES:
+            words, initial = words[1:], False
+        while words and words[-1].lower() in _CONNECTORS:
+            words = words[:-1]
+        if not words:
+            continue
+        if words[-1].endswith(("’s", "'s")):
+            words[-1] = words[-1][:-2]
+        name = " ".join(words)
+        if len(name) < 3:
+            continue
+        if not initial or len(words) > 1:
+            mid_sentence.add(name)
+        found.append(name)
+    for name in found:
+        if name in mid_sentence:
+            seen.setdefault(name, None)
+            if len(seen) >= limit:
+                break
+    return list(seen)
