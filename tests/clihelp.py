@@ -22,9 +22,15 @@ def summarizer_bin() -> str:
     return found
 
 
-def summarizer_cli(*args: str, env: dict[str, str] | None = None, drop_env: tuple[str, ...] = (),
-                   stdin: bytes | None = None, timeout: float = 60, cwd: Path | None = None,
-                   user: str | None = None) -> subprocess.CompletedProcess[str]:
+def summarizer_cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    drop_env: tuple[str, ...] = (),
+    stdin: bytes | None = None,
+    timeout: float = 60,
+    cwd: Path | None = None,
+    user: str | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run `summarizer ARGS`; returns the completed process (text stdout/stderr).
 
     `user` runs it as that user (through setpriv; the caller must be root)."""
@@ -34,7 +40,7 @@ def summarizer_cli(*args: str, env: dict[str, str] | None = None, drop_env: tupl
     cmd = [summarizer_bin(), *args]
     if user is not None:
         cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--", *cmd]
-    proc = subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout, env=full_env,
-                          cwd=str(cwd or ROOT))
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                                       proc.stderr.decode("utf-8", "replace"))
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout, env=full_env, cwd=str(cwd or ROOT))
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+    )

@@ -40,15 +40,24 @@ def _summarize(*args: str, **kw: object) -> object:
 # -- input errors: exit 2 -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("empty.txt", b"", "the article is empty"),
-    ("blank.txt", b"  \n\t\n   \r\n", "the article is blank (only whitespace)"),
-    ("binary.bin", bytes(range(256)) * 8, "looks like a binary file, not text"),
-    ("binary-no-nul.bin", bytes(range(1, 32)) * 100 + bytes(range(128, 256)) * 20,
-     "looks like a binary file, not text"),
-    ("page.html", b"<!doctype html><html><head><title>x</title><script>var a=1;</script></head><body></body></html>",
-     "HTML with no article text in it"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "the article is empty"),
+        ("blank.txt", b"  \n\t\n   \r\n", "the article is blank (only whitespace)"),
+        ("binary.bin", bytes(range(256)) * 8, "looks like a binary file, not text"),
+        (
+            "binary-no-nul.bin",
+            bytes(range(1, 32)) * 100 + bytes(range(128, 256)) * 20,
+            "looks like a binary file, not text",
+        ),
+        (
+            "page.html",
+            b"<!doctype html><html><head><title>x</title><script>var a=1;</script></head><body></body></html>",
+            "HTML with no article text in it",
+        ),
+    ],
+)
 def test_bad_file_contents(tmp_path: Path, name: str, content: bytes, message: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
@@ -68,7 +77,8 @@ def test_path_through_a_file(tmp_path: Path) -> None:
 
 def test_directory(tmp_path: Path) -> None:
     assert _error_line(_summarize(str(tmp_path)), 2) == (
-        f"{tmp_path}: is a directory, not an article (hint: use `summarizer batch DIR`)")
+        f"{tmp_path}: is a directory, not an article (hint: use `summarizer batch DIR`)"
+    )
 
 
 def test_not_a_regular_file() -> None:
@@ -107,7 +117,8 @@ def test_over_the_size_limit(tmp_path: Path) -> None:
     path.write_text(TEXT * 10, encoding="utf-8")
     chars = len(TEXT * 10)
     assert _error_line(_summarize(str(path), "--max-chars", "1000"), 2) == (
-        f"{path}: {chars:,} characters, over the limit of 1,000 (hint: raise it with --max-chars)")
+        f"{path}: {chars:,} characters, over the limit of 1,000 (hint: raise it with --max-chars)"
+    )
     # the limit is also read from the environment
     proc = _summarize(str(path), env={"SUMMARIZER_MAX_CHARS": "500"})
     assert "over the limit of 500" in _error_line(proc, 2)
@@ -118,7 +129,8 @@ def test_huge_file_refused_before_reading(tmp_path: Path) -> None:
     with path.open("wb") as fh:
         fh.truncate(50_000_000)  # sparse: no disk used
     assert _error_line(_summarize(str(path)), 2) == (
-        f"{path}: 50,000,000 bytes, over the limit of 200,000 characters (hint: raise it with --max-chars)")
+        f"{path}: 50,000,000 bytes, over the limit of 200,000 characters (hint: raise it with --max-chars)"
+    )
 
 
 def test_empty_stdin() -> None:
@@ -127,7 +139,8 @@ def test_empty_stdin() -> None:
 
 def test_binary_stdin() -> None:
     assert _error_line(_summarize("-", stdin=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 2) == (
-        "stdin: looks like a binary file, not text")
+        "stdin: looks like a binary file, not text"
+    )
 
 
 def test_unwritable_output(tmp_path: Path) -> None:
@@ -135,8 +148,9 @@ def test_unwritable_output(tmp_path: Path) -> None:
     article.write_text(TEXT, encoding="utf-8")
     out = tmp_path / "no" / "such" / "dir" / "out.json"
     with FakeModelServer(scripted(SCRIPT)) as server:
-        proc = summarizer_cli("--base-url", server.base_url, "summarize", str(article), "-m", "openai/fake",
-                              "-o", str(out))
+        proc = summarizer_cli(
+            "--base-url", server.base_url, "summarize", str(article), "-m", "openai/fake", "-o", str(out)
+        )
     assert _error_line(proc, 2) == f"{out}: cannot write the output: No such file or directory"
 
 
@@ -152,8 +166,9 @@ def test_not_utf8_is_decoded_with_a_warning(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     bad = text.encode("utf-8").index("caf\u00e9".encode()) + 3
-    warning = (f"{path}: not valid UTF-8 (first bad byte at offset {bad}); "
-               "1 undecodable byte sequence(s) replaced with U+FFFD")
+    warning = (
+        f"{path}: not valid UTF-8 (first bad byte at offset {bad}); 1 undecodable byte sequence(s) replaced with U+FFFD"
+    )
     assert proc.stderr.splitlines() == [f"summarizer: warning: {warning}"]
     doc = json.loads(proc.stdout)
     assert warning in doc["provenance"]["warnings"]
@@ -164,9 +179,11 @@ def test_not_utf8_is_decoded_with_a_warning(tmp_path: Path) -> None:
 
 def test_html_is_reduced_to_its_text(tmp_path: Path) -> None:
     paras = "".join(f"<p>{p}</p>" for p in TEXT.split("\n\n")[1:])
-    page = (f"<!doctype html><html><head><title>Retreat</title><script>track()</script></head><body>"
-            f"<nav><a href='/'>Home</a></nav><article><h1>Russian retreat near Bakhmut</h1>{paras}</article>"
-            f"<footer>Copyright</footer></body></html>")
+    page = (
+        f"<!doctype html><html><head><title>Retreat</title><script>track()</script></head><body>"
+        f"<nav><a href='/'>Home</a></nav><article><h1>Russian retreat near Bakhmut</h1>{paras}</article>"
+        f"<footer>Copyright</footer></body></html>"
+    )
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
     with FakeModelServer(scripted(SCRIPT)) as server:
@@ -174,14 +191,15 @@ def test_html_is_reduced_to_its_text(tmp_path: Path) -> None:
         sent = server.requests[0]["messages"][1]["content"]
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.splitlines() == [
-        f"summarizer: warning: {path}: HTML input; summarized the article text extracted from it"]
+        f"summarizer: warning: {path}: HTML input; summarized the article text extracted from it"
+    ]
     doc = json.loads(proc.stdout)
     text = doc["article"]["text"]  # the extracted text travels with the document: spans index it
     assert "Russian forces retreated" in text and "track()" not in text and "<p>" not in text
     assert "track()" not in sent and "<p>" not in sent
     for c in doc["casualties"]:
         for s in c["evidence"]:
-            assert text[s["start"]:s["end"]] == s["text"]
+            assert text[s["start"] : s["end"]] == s["text"]
 
 
 # -- provider and configuration errors: exit 3 --------------------------------------------------
@@ -190,18 +208,21 @@ def test_html_is_reduced_to_its_text(tmp_path: Path) -> None:
 def test_missing_api_key(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(TEXT, encoding="utf-8")
-    proc = _summarize(str(path), "-m", "openai/gpt-4o-mini",
-                      drop_env=("OPENAI_API_KEY", "SUMMARIZER_BASE_URL"))
+    proc = _summarize(str(path), "-m", "openai/gpt-4o-mini", drop_env=("OPENAI_API_KEY", "SUMMARIZER_BASE_URL"))
     assert _error_line(proc, 3) == (
         "openai/gpt-4o-mini needs an API key "
-        "(hint: set OPENAI_API_KEY, or --base-url for another OpenAI-compatible server)")
+        "(hint: set OPENAI_API_KEY, or --base-url for another OpenAI-compatible server)"
+    )
 
 
-@pytest.mark.parametrize(("model", "start"), [
-    ("nope/x", "unknown provider 'nope' in model 'nope/x' (hint: providers: "),
-    ("gpt4", "model 'gpt4' is not of the form provider/model (hint: e.g. local/qwen2.5-coder-1.5b"),
-    ("local/nope", "unknown local model 'local/nope' (hint: `summarizer models list` shows them: "),
-])
+@pytest.mark.parametrize(
+    ("model", "start"),
+    [
+        ("nope/x", "unknown provider 'nope' in model 'nope/x' (hint: providers: "),
+        ("gpt4", "model 'gpt4' is not of the form provider/model (hint: e.g. local/qwen2.5-coder-1.5b"),
+        ("local/nope", "unknown local model 'local/nope' (hint: `summarizer models list` shows them: "),
+    ],
+)
 def test_unknown_model(tmp_path: Path, model: str, start: str) -> None:
     path = tmp_path / "a.txt"
     path.write_text(TEXT, encoding="utf-8")
@@ -228,7 +249,8 @@ def test_ollama_unreachable(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{_free_port()}/v1"
     proc = _summarize(str(path), "-m", "ollama/llama3", env={"OLLAMA_BASE_URL": url}, drop_env=("SUMMARIZER_BASE_URL",))
     assert _error_line(proc, 3) == (
-        f"cannot reach ollama/llama3 at {url} (hint: is the server running? check --base-url)")
+        f"cannot reach ollama/llama3 at {url} (hint: is the server running? check --base-url)"
+    )
 
 
 def test_local_model_not_installed(tmp_path: Path) -> None:
@@ -239,7 +261,8 @@ def test_local_model_not_installed(tmp_path: Path) -> None:
     proc = _summarize(str(path), "-m", "local/qwen2.5-coder-1.5b", env={"SUMMARIZER_CACHE_DIR": str(cache)})
     assert _error_line(proc, 3) == (
         f"local model local/qwen2.5-coder-1.5b is not installed in {cache / 'models'} "
-        "(hint: summarizer models pull local/qwen2.5-coder-1.5b)")
+        "(hint: summarizer models pull local/qwen2.5-coder-1.5b)"
+    )
 
 
 def test_api_key_rejected(tmp_path: Path) -> None:
@@ -248,8 +271,15 @@ def test_api_key_rejected(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(TEXT, encoding="utf-8")
     with FakeModelServer(lambda req: status(401, message="Incorrect API key provided")) as server:
-        proc = summarizer_cli("--base-url", server.base_url, "summarize", str(path), "-m", "openai/fake",
-                              env={"OPENAI_API_KEY": "sk-test-not-a-real-key-0123456789"})
+        proc = summarizer_cli(
+            "--base-url",
+            server.base_url,
+            "summarize",
+            str(path),
+            "-m",
+            "openai/fake",
+            env={"OPENAI_API_KEY": "sk-test-not-a-real-key-0123456789"},
+        )
     msg = _error_line(proc, 3)
     assert msg == f"openai/fake at {server.base_url} rejected the API key (401) (hint: check OPENAI_API_KEY)"
     assert "sk-test" not in proc.stderr

@@ -52,8 +52,13 @@ def no_hang() -> Iterator[None]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(cassette_dir=tmp_path, transport_attempts=ATTEMPTS, timeout_s=TIMEOUT_S,
-                    retry_base_wait_s=0.01, retry_max_wait_s=5.0)
+    return Settings(
+        cassette_dir=tmp_path,
+        transport_attempts=ATTEMPTS,
+        timeout_s=TIMEOUT_S,
+        retry_base_wait_s=0.01,
+        retry_max_wait_s=5.0,
+    )
 
 
 def _article() -> articles.Article:
@@ -97,16 +102,25 @@ def test_connection_refused(fake_model, settings: Settings) -> None:
     with socket.socket() as s:  # a loopback port that nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    providers.register("fake", lambda m, st: ModelSpec(
-        name=f"fake/{m}", provider="fake", model_id=m, mode="json_object_schema",
-        base_url=f"http://127.0.0.1:{port}/v1", api_key="k"))
+    providers.register(
+        "fake",
+        lambda m, st: ModelSpec(
+            name=f"fake/{m}",
+            provider="fake",
+            model_id=m,
+            mode="json_object_schema",
+            base_url=f"http://127.0.0.1:{port}/v1",
+            api_key="k",
+        ),
+    )
     try:
         _, err, took = _run(settings)
     finally:
         providers.unregister("fake")
     assert isinstance(err, ProviderError)
-    assert err.one_line() == (f"cannot reach fake/m at http://127.0.0.1:{port}/v1 "
-                              "(hint: is the server running? check --base-url)")
+    assert err.one_line() == (
+        f"cannot reach fake/m at http://127.0.0.1:{port}/v1 (hint: is the server running? check --base-url)"
+    )
     assert took < 5
 
 
@@ -238,8 +252,10 @@ def test_content_that_is_not_json(fake_model, settings: Settings) -> None:
     server = fake_model(lambda req: completion("Sure! The actors are Russia and Ukraine."))
     _, err, _ = _run(settings)
     assert isinstance(err, ExtractionError)
-    assert err.one_line() == ("fake/m: no valid answer in 3 attempt(s): the answer was not JSON "
-                              "(it began 'Sure! The actors are Russia and Ukraine.')")
+    assert err.one_line() == (
+        "fake/m: no valid answer in 3 attempt(s): the answer was not JSON "
+        "(it began 'Sure! The actors are Russia and Ukraine.')"
+    )
     assert len(server.requests) == settings.max_reasks + 1
 
 
@@ -266,18 +282,22 @@ def _cli_fault(responder: Any, tmp_path: Path, *extra: str) -> subprocess.Comple
     article = tmp_path / "a.txt"
     article.write_text(TEXT, encoding="utf-8")
     with FakeModelServer(responder) as server:
-        return summarizer_cli("--base-url", server.base_url, *extra, "summarize", str(article),
-                              "-m", "openai/fake", timeout=60)
+        return summarizer_cli(
+            "--base-url", server.base_url, *extra, "summarize", str(article), "-m", "openai/fake", timeout=60
+        )
 
 
-@pytest.mark.parametrize(("responder", "code", "message"), [
-    (lambda req: status(503, retry_after="0", message="overloaded"), 3, "HTTP 503 (tried 4 times): overloaded"),
-    (lambda req: status(429, retry_after="600"), 3, "rate limited (429); the server asks to wait 600 s"),
-    (lambda req: RawBody(b"{not json"), 3, "sent a malformed response"),
-    (lambda req: completion('{"actors": [', finish_reason="length"), 5, "output cut off"),
-    (lambda req: refusal("No."), 5, "openai/fake refused to answer: No."),
-    (lambda req: completion("plain words"), 5, "the answer was not JSON"),
-])
+@pytest.mark.parametrize(
+    ("responder", "code", "message"),
+    [
+        (lambda req: status(503, retry_after="0", message="overloaded"), 3, "HTTP 503 (tried 4 times): overloaded"),
+        (lambda req: status(429, retry_after="600"), 3, "rate limited (429); the server asks to wait 600 s"),
+        (lambda req: RawBody(b"{not json"), 3, "sent a malformed response"),
+        (lambda req: completion('{"actors": [', finish_reason="length"), 5, "output cut off"),
+        (lambda req: refusal("No."), 5, "openai/fake refused to answer: No."),
+        (lambda req: completion("plain words"), 5, "the answer was not JSON"),
+    ],
+)
 def test_faults_through_the_cli(responder: Any, code: int, message: str, tmp_path: Path) -> None:
     proc = _cli_fault(responder, tmp_path)
     assert proc.returncode == code, proc.stderr
@@ -293,4 +313,3 @@ def test_timeout_through_the_cli(tmp_path: Path) -> None:
     assert "no answer within 0.5 s (tried 4 times)" in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
     assert time.monotonic() - started < 25  # 4 tries of 0.5 s plus backoff (1 + 2 + 4 s at most)
-

@@ -22,9 +22,11 @@ from .fakeserver import FakeModelServer, scripted
 from .test_pipeline import SCRIPT, TEXT
 
 PARAS = "".join(f"<p>{p}</p>" for p in TEXT.split("\n\n")[1:])
-PAGE = (f"<!doctype html><html><head><title>Retreat</title><script>track()</script></head><body>"
-        f"<nav><a href='/'>Home</a></nav><article><h1>Russian retreat near Bakhmut</h1>{PARAS}</article>"
-        f"<footer>Copyright</footer></body></html>").encode()
+PAGE = (
+    f"<!doctype html><html><head><title>Retreat</title><script>track()</script></head><body>"
+    f"<nav><a href='/'>Home</a></nav><article><h1>Russian retreat near Bakhmut</h1>{PARAS}</article>"
+    f"<footer>Copyright</footer></body></html>"
+).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -118,10 +120,27 @@ def _refused(fn: Any, match: str) -> str:
 # -- address checks -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("address", [
-    "127.0.0.1", "127.5.6.7", "::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "fe80::1",
-    "fc00::1", "100.64.0.1", "0.0.0.0", "::", "224.0.0.1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "192.0.2.1",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "127.5.6.7",
+        "::1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "fe80::1",
+        "fc00::1",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::",
+        "224.0.0.1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "192.0.2.1",
+    ],
+)
 def test_non_public_addresses_are_refused(address: str) -> None:
     assert fetch.is_refused_address(address)
 
@@ -131,10 +150,19 @@ def test_public_addresses_pass(address: str) -> None:
     assert not fetch.is_refused_address(address)
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:9/x", "http://localhost:9/x", "http://[::1]:9/x", "http://10.0.0.1/x",
-    "http://169.254.169.254/latest/meta-data/", "http://2130706433/x", "http://0/x", "http://127.1/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x",
+        "http://localhost:9/x",
+        "http://[::1]:9/x",
+        "http://10.0.0.1/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://2130706433/x",
+        "http://0/x",
+        "http://127.1/x",
+    ],
+)
 def test_private_urls_refused_before_connecting(url: str) -> None:
     msg = _refused(lambda: fetch.fetch_url(url), "a private, loopback or link-local address")
     assert msg.endswith("(hint: pass --allow-private if you mean it)")
@@ -166,8 +194,10 @@ def test_redirect_to_a_private_address_is_refused(site: str, monkeypatch: pytest
 
 
 def test_redirect_to_another_scheme_is_refused(site: str) -> None:
-    _refused(lambda: fetch.fetch_url(f"{site}/redirect?file:///etc/passwd", allow_private=True),
-             "redirected to an unsupported URL file:")
+    _refused(
+        lambda: fetch.fetch_url(f"{site}/redirect?file:///etc/passwd", allow_private=True),
+        "redirected to an unsupported URL file:",
+    )
 
 
 def test_redirect_followed_when_allowed(site: str) -> None:
@@ -195,8 +225,10 @@ def test_plain_text_kept_as_is(site: str) -> None:
 
 
 def test_content_type_checked(site: str) -> None:
-    _refused(lambda: fetch.fetch_url(f"{site}/pdf", allow_private=True),
-             "content type 'application/pdf' is not an article (HTML or text)")
+    _refused(
+        lambda: fetch.fetch_url(f"{site}/pdf", allow_private=True),
+        "content type 'application/pdf' is not an article (HTML or text)",
+    )
 
 
 def test_binary_served_as_text(site: str) -> None:
@@ -204,13 +236,16 @@ def test_binary_served_as_text(site: str) -> None:
 
 
 def test_size_cap_declared(site: str) -> None:
-    _refused(lambda: fetch.fetch_url(f"{site}/big", allow_private=True),
-             "larger than 5,000,000 bytes (6,500,000 declared)")
+    _refused(
+        lambda: fetch.fetch_url(f"{site}/big", allow_private=True), "larger than 5,000,000 bytes (6,500,000 declared)"
+    )
 
 
 def test_size_cap_while_reading(site: str) -> None:
-    _refused(lambda: fetch.fetch_url(f"{site}/big-undeclared", allow_private=True, max_bytes=1_000_000),
-             "larger than 1,000,000 bytes")
+    _refused(
+        lambda: fetch.fetch_url(f"{site}/big-undeclared", allow_private=True, max_bytes=1_000_000),
+        "larger than 1,000,000 bytes",
+    )
 
 
 def test_timeout(site: str) -> None:
@@ -230,8 +265,10 @@ def test_http_error_status(site: str) -> None:
 
 
 def test_over_max_chars(site: str) -> None:
-    _refused(lambda: fetch.fetch_url(f"{site}/article.txt", allow_private=True, max_chars=100),
-             "characters, over the limit of 100")
+    _refused(
+        lambda: fetch.fetch_url(f"{site}/article.txt", allow_private=True, max_chars=100),
+        "characters, over the limit of 100",
+    )
 
 
 # -- through the CLI ------------------------------------------------------------------------------
@@ -242,15 +279,19 @@ def test_cli_refuses_loopback_without_allow_private(site: str) -> None:
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.splitlines() == [
         "summarizer: error: refusing to fetch 127.0.0.1 (127.0.0.1): a private, loopback or link-local address "
-        "(hint: pass --allow-private if you mean it)"]
+        "(hint: pass --allow-private if you mean it)"
+    ]
     assert proc.stdout == ""
 
 
-@pytest.mark.parametrize(("route", "message"), [
-    ("/pdf", "content type 'application/pdf' is not an article (HTML or text)"),
-    ("/big", "larger than 5,000,000 bytes (6,500,000 declared)"),
-    ("/missing", "HTTP 404"),
-])
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        ("/pdf", "content type 'application/pdf' is not an article (HTML or text)"),
+        ("/big", "larger than 5,000,000 bytes (6,500,000 declared)"),
+        ("/missing", "HTTP 404"),
+    ],
+)
 def test_cli_url_errors(site: str, route: str, message: str) -> None:
     proc = summarizer_cli("summarize", f"{site}{route}", "--allow-private", "-m", "openai/never-called")
     assert proc.returncode == 2, proc.stderr
@@ -266,8 +307,9 @@ def test_cli_scheme_refused() -> None:
 
 def test_cli_happy_path_with_allow_private(site: str, tmp_path: Path) -> None:
     with FakeModelServer(scripted(SCRIPT)) as model:
-        proc = summarizer_cli("--base-url", model.base_url, "summarize", f"{site}/article.html", "--allow-private",
-                              "-m", "openai/fake")
+        proc = summarizer_cli(
+            "--base-url", model.base_url, "summarize", f"{site}/article.html", "--allow-private", "-m", "openai/fake"
+        )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     text = doc["article"]["text"]
@@ -276,4 +318,4 @@ def test_cli_happy_path_with_allow_private(site: str, tmp_path: Path) -> None:
     assert doc["casualties"]
     for c in doc["casualties"]:
         for s in c["evidence"]:
-            assert text[s["start"]:s["end"]] == s["text"]
+            assert text[s["start"] : s["end"]] == s["text"]

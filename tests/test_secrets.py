@@ -20,8 +20,15 @@ from .clihelp import ROOT, summarizer_cli
 from .fakeserver import FakeModelServer, Reply, scripted, status
 from .test_pipeline import SCRIPT, TEXT
 
-FORBIDDEN_REQUEST = {"authorization", "api-key", "x-api-key", "cookie", "openai-organization", "openai-project",
-                     "proxy-authorization"}
+FORBIDDEN_REQUEST = {
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "cookie",
+    "openai-organization",
+    "openai-project",
+    "proxy-authorization",
+}
 FORBIDDEN_RESPONSE = {"set-cookie", "cookie", "authorization", "openai-organization", "openai-project"}
 
 
@@ -64,23 +71,38 @@ def test_no_secrets_in_the_cassettes_directory() -> None:
 
 def test_scan_catches_what_it_should(tmp_path: Path) -> None:
     """The scanner itself: a planted key, bearer token, auth header and cookie are all found."""
-    bad = {"interactions": [{
-        "request": {"headers": {"Authorization": ["Bearer abcdefghijkl"], "Cookie": ["a=b"]}, "body": "x"},
-        "response": {"headers": {"Set-Cookie": ["s=1"]}, "body": {"string": f"key {_fake_key()}"}},
-    }]}
+    bad = {
+        "interactions": [
+            {
+                "request": {"headers": {"Authorization": ["Bearer abcdefghijkl"], "Cookie": ["a=b"]}, "body": "x"},
+                "response": {"headers": {"Set-Cookie": ["s=1"]}, "body": {"string": f"key {_fake_key()}"}},
+            }
+        ]
+    }
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad))
     text = " ".join(_cassette_problems(path))
-    for what in ("request header authorization", "request header cookie", "response header set-cookie",
-                 "secret-like text sk-proj-", "secret-like text Bearer"):
+    for what in (
+        "request header authorization",
+        "request header cookie",
+        "response header set-cookie",
+        "secret-like text sk-proj-",
+        "secret-like text Bearer",
+    ):
         assert what in text
 
 
 def _with_tracking_headers(responder: Any, key: str) -> Any:
     def respond(request: dict[str, Any]) -> Reply:
         code, headers, body = responder(request)
-        headers = {**headers, "set-cookie": "__cf_bm=abc123; path=/; HttpOnly", "openai-organization": "org-secret",
-                   "openai-project": "proj_secret", "x-request-id": "req_123", "x-echo": f"Bearer {key}"}
+        headers = {
+            **headers,
+            "set-cookie": "__cf_bm=abc123; path=/; HttpOnly",
+            "openai-organization": "org-secret",
+            "openai-project": "proj_secret",
+            "x-request-id": "req_123",
+            "x-echo": f"Bearer {key}",
+        }
         return code, headers, body
 
     return respond
@@ -98,9 +120,20 @@ def test_recording_with_an_openai_key_leaves_no_trace(tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
     out = tmp_path / "doc.json"
     with FakeModelServer(_with_tracking_headers(scripted(SCRIPT), key)) as server:
-        proc = summarizer_cli("--record", "--cassettes", str(cassettes), "--base-url", server.base_url,
-                              "summarize", str(article), "-m", "openai/fake", "-o", str(out),
-                              env={"OPENAI_API_KEY": key, "SUMMARIZER_TRACE": str(trace)})
+        proc = summarizer_cli(
+            "--record",
+            "--cassettes",
+            str(cassettes),
+            "--base-url",
+            server.base_url,
+            "summarize",
+            str(article),
+            "-m",
+            "openai/fake",
+            "-o",
+            str(out),
+            env={"OPENAI_API_KEY": key, "SUMMARIZER_TRACE": str(trace)},
+        )
         sent = server.request_headers
     assert proc.returncode == 0, proc.stderr
     assert sent and all(h.get("authorization") == f"Bearer {key}" for h in sent)  # the key did go out
@@ -113,8 +146,18 @@ def test_recording_with_an_openai_key_leaves_no_trace(tmp_path: Path) -> None:
     for f in files:
         assert _cassette_problems(f) == []
     # and the cassette still replays offline, with no key at all in the environment
-    replay = summarizer_cli("--offline", "--cassettes", str(cassettes), "--base-url", server.base_url,
-                            "summarize", str(article), "-m", "openai/fake", drop_env=("OPENAI_API_KEY",))
+    replay = summarizer_cli(
+        "--offline",
+        "--cassettes",
+        str(cassettes),
+        "--base-url",
+        server.base_url,
+        "summarize",
+        str(article),
+        "-m",
+        "openai/fake",
+        drop_env=("OPENAI_API_KEY",),
+    )
     assert replay.returncode == 0, replay.stderr
     assert json.loads(replay.stdout)["casualties"] == json.loads(out.read_text())["casualties"]
 
@@ -125,8 +168,18 @@ def test_a_key_echoed_in_an_error_body_is_not_printed_or_recorded(tmp_path: Path
     article.write_text(TEXT, encoding="utf-8")
     cassettes = tmp_path / "cassettes"
     with FakeModelServer(lambda req: status(400, message=f"Invalid key {key} for this model")) as server:
-        proc = summarizer_cli("--record", "--cassettes", str(cassettes), "--base-url", server.base_url,
-                              "summarize", str(article), "-m", "openai/fake", env={"OPENAI_API_KEY": key})
+        proc = summarizer_cli(
+            "--record",
+            "--cassettes",
+            str(cassettes),
+            "--base-url",
+            server.base_url,
+            "summarize",
+            str(article),
+            "-m",
+            "openai/fake",
+            env={"OPENAI_API_KEY": key},
+        )
     assert proc.returncode == 3
     assert key not in proc.stderr and "Invalid key [redacted] for this model" in proc.stderr
     assert key not in _all_text_under(tmp_path)
@@ -140,27 +193,34 @@ def test_credentials_in_a_base_url_are_not_printed(tmp_path: Path) -> None:
         port = s.getsockname()[1]
     article = tmp_path / "a.txt"
     article.write_text(TEXT, encoding="utf-8")
-    proc = summarizer_cli("--base-url", f"http://admin:hunter2pass@127.0.0.1:{port}/v1", "summarize", str(article),
-                          "-m", "openai/fake")
+    proc = summarizer_cli(
+        "--base-url", f"http://admin:hunter2pass@127.0.0.1:{port}/v1", "summarize", str(article), "-m", "openai/fake"
+    )
     assert proc.returncode == 3
     assert "hunter2pass" not in proc.stderr and f"http://***@127.0.0.1:{port}/v1" in proc.stderr
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("key sk-proj-abcdefghijklmnop1234 here", "key [redacted] here"),
-    ("Authorization: Bearer eyJhbGciOi.J9xyz", "Authorization: [redacted]"),
-    ("AIzaSyA1234567890abcdefghijklmnopqrstu", "[redacted]"),
-    ("sk-short and risk-free words", "sk-short and risk-free words"),
-    ("Russian forces took 64 prisoners", "Russian forces took 64 prisoners"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("key sk-proj-abcdefghijklmnop1234 here", "key [redacted] here"),
+        ("Authorization: Bearer eyJhbGciOi.J9xyz", "Authorization: [redacted]"),
+        ("AIzaSyA1234567890abcdefghijklmnopqrstu", "[redacted]"),
+        ("sk-short and risk-free words", "sk-short and risk-free words"),
+        ("Russian forces took 64 prisoners", "Russian forces took 64 prisoners"),
+    ],
+)
 def test_scrub_secrets(text: str, expected: str) -> None:
     assert scrub_secrets(text) == expected
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("http://user:pw@host:8080/v1", "http://***@host:8080/v1"),
-    ("https://tok@[::1]/v1", "https://***@[::1]/v1"),
-    ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1"),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://user:pw@host:8080/v1", "http://***@host:8080/v1"),
+        ("https://tok@[::1]/v1", "https://***@[::1]/v1"),
+        ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1"),
+    ],
+)
 def test_redact_url(url: str, expected: str) -> None:
     assert redact_url(url) == expected
