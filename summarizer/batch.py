@@ -102,8 +102,9 @@ __all__ = [
 ]
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
-NOT_ARTICLES = frozenset({"readme", "sources", "license", "licence", "changelog", "contributing", "notice",
-                          "authors", "copying"})
+NOT_ARTICLES = frozenset(
+    {"readme", "sources", "license", "licence", "changelog", "contributing", "notice", "authors", "copying"}
+)
 DEFAULT_CONCURRENCY = 4  # hosted APIs and servers with parallel slots
 DEFAULT_LOCAL_CONCURRENCY = 1  # the managed llama-cpp-python server has one slot
 ESTIMATED_COMPLETION_TOKENS_PER_CALL = 400
@@ -169,11 +170,21 @@ def _file_item(path: Path, id: str, max_chars: int) -> BatchItem:
     return BatchItem(id, where, article.sha256, article.chars, article=article)
 
 
-def _text_item(text: str, *, id: str, where: str, origin: str, max_chars: int, warnings: list[str] | None = None,
-               published: str | None = None, source: str | None = None) -> BatchItem:
+def _text_item(
+    text: str,
+    *,
+    id: str,
+    where: str,
+    origin: str,
+    max_chars: int,
+    warnings: list[str] | None = None,
+    published: str | None = None,
+    source: str | None = None,
+) -> BatchItem:
     try:
-        article = from_text(text, id=id, origin=origin, warnings=warnings, max_chars=max_chars,
-                            published=published, source=source)
+        article = from_text(
+            text, id=id, origin=origin, warnings=warnings, max_chars=max_chars, published=published, source=source
+        )
     except InputError as exc:  # empty, HTML without text, too long
         return BatchItem(id, where, _sha256(text.encode("utf-8")), len(text), error=exc)
     return BatchItem(id, where, article.sha256, article.chars, article=article)
@@ -198,18 +209,21 @@ def _jsonl_items(path: Path, max_chars: int) -> list[BatchItem]:
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
         if not isinstance(obj, dict):
-            raise InputError(f"{where}: expected an object with \"id\" and \"text\"")
+            raise InputError(f'{where}: expected an object with "id" and "text"')
         id_, body = obj.get("id"), obj.get("text")
         if isinstance(id_, int) and not isinstance(id_, bool):
             id_ = str(id_)
         if not isinstance(id_, str) or not id_.strip():
-            raise InputError(f"{where}: \"id\" is missing or not a non-empty string")
+            raise InputError(f'{where}: "id" is missing or not a non-empty string')
         if not isinstance(body, str):
-            raise InputError(f"{where}: \"text\" is missing or not a string")
+            raise InputError(f'{where}: "text" is missing or not a string')
         published = obj.get("published") if isinstance(obj.get("published"), str) else None
         source = obj.get("source") if isinstance(obj.get("source"), str) else None
-        items.append(_text_item(body, id=id_, where=where, origin="dataset", max_chars=max_chars,
-                                published=published, source=source))
+        items.append(
+            _text_item(
+                body, id=id_, where=where, origin="dataset", max_chars=max_chars, published=published, source=source
+            )
+        )
     return items
 
 
@@ -256,8 +270,10 @@ def collect_inputs(paths: Sequence[str | Path], *, max_chars: int = DEFAULT_MAX_
         else:
             raise InputError(f"{raw}: no such file or directory")
     if not items:
-        raise InputError(f"no articles found in {', '.join(map(str, paths))}",
-                         hint="articles are .txt, .md or .html files, or JSONL lines of {\"id\", \"text\"}")
+        raise InputError(
+            f"no articles found in {', '.join(map(str, paths))}",
+            hint='articles are .txt, .md or .html files, or JSONL lines of {"id", "text"}',
+        )
     unique: list[BatchItem] = []
     seen: dict[tuple[str, str], str] = {}
     texts_by_id: dict[str, str] = {}
@@ -295,8 +311,14 @@ def record_key(obj: Any) -> Key | None:
 
 def error_record(item: BatchItem, model: str, prompt_version: str, exc: SummarizerError) -> dict[str, Any]:
     error: dict[str, Any] = {"type": type(exc).__name__, "message": exc.one_line(), "exit_code": exc.exit_code}
-    return {"id": item.id, "error": error, "model": model, "prompt_version": prompt_version,
-            "article_sha256": item.sha256, "input": item.where}
+    return {
+        "id": item.id,
+        "error": error,
+        "model": model,
+        "prompt_version": prompt_version,
+        "article_sha256": item.sha256,
+        "input": item.where,
+    }
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -383,7 +405,7 @@ class ResultLog:
             data = b"".join(lines)
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
             os.replace(tmp, self.path)
             replaced = True
@@ -459,8 +481,14 @@ def _plan(items: Sequence[BatchItem], lines: Sequence[tuple[bytes, Any]], model:
     if dropped["stale"]:
         notes.append(f"dropped {dropped['stale']} result(s) for ids whose text has changed")
     to_do = [i for i in items if (i.id, i.sha256, model, prompt_version) not in done]
-    return _Plan(to_do=to_do, done=len(items) - len(to_do), retried=len(failed_before), keep=keep,
-                 rewrite=any(dropped.values()), notes=notes)
+    return _Plan(
+        to_do=to_do,
+        done=len(items) - len(to_do),
+        retried=len(failed_before),
+        keep=keep,
+        rewrite=any(dropped.values()),
+        notes=notes,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -494,8 +522,12 @@ class ResponseCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            entry = {"key": key, "stored": time.time(), "request": request,
-                     "body": body.decode("utf-8", errors="replace")}
+            entry = {
+                "key": key,
+                "stored": time.time(),
+                "request": request,
+                "body": body.decode("utf-8", errors="replace"),
+            }
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(entry, f, ensure_ascii=False)
@@ -568,8 +600,14 @@ class BatchTransport(httpx.BaseTransport):
     """The inner transport of every model client in a batch (under the retry layer): the
     response cache, token accounting, cancellation and the per-article deadline."""
 
-    def __init__(self, spec: ModelSpec, cache: ResponseCache | None, *, replay: bool = False,
-                 inner: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        spec: ModelSpec,
+        cache: ResponseCache | None,
+        *,
+        replay: bool = False,
+        inner: httpx.BaseTransport | None = None,
+    ) -> None:
         self.scope = _scope(spec)
         self.cache = cache
         self.replay = replay  # offline cassettes: answers cost nothing
@@ -599,13 +637,13 @@ class BatchTransport(httpx.BaseTransport):
                 run.cached_completion += c
                 run.cache_hits += 1
                 run.keys.append(key)
-            return httpx.Response(200, headers={"content-type": "application/json"}, content=content,
-                                  request=request)
+            return httpx.Response(200, headers={"content-type": "application/json"}, content=content, request=request)
         if run is not None and run.capture:
             from .cassettes import canonical_body
 
-            run.captured.append((key or "", {"method": request.method, "path": request.url.path,
-                                             "body": canonical_body(body)}))
+            run.captured.append(
+                (key or "", {"method": request.method, "path": request.url.path, "body": canonical_body(body)})
+            )
             raise _Captured(key)
         response = self.inner.handle_request(request)
         if response.status_code == 200 and key is not None:
@@ -728,8 +766,15 @@ def estimate_cost(article_chars: int, price: tuple[float, float] | None) -> floa
 
 
 class _Runner:
-    def __init__(self, spec: ModelSpec, options: BatchOptions, settings: Settings, log: ResultLog,
-                 report: BatchReport, observer: Observer | None) -> None:
+    def __init__(
+        self,
+        spec: ModelSpec,
+        options: BatchOptions,
+        settings: Settings,
+        log: ResultLog,
+        report: BatchReport,
+        observer: Observer | None,
+    ) -> None:
         self.spec = spec
         self.options = options
         self.settings = settings
@@ -797,8 +842,13 @@ class _Runner:
         if run.net_prompt or run.net_completion:
             self.measured_cost += cost
             self.measured_chars += run.item.chars
-        return Outcome(run.item.id, True, tokens=run.net_prompt + run.net_completion,
-                       cost=_cost(self.price, run.net_prompt, run.net_completion), cache_hits=run.cache_hits)
+        return Outcome(
+            run.item.id,
+            True,
+            tokens=run.net_prompt + run.net_completion,
+            cost=_cost(self.price, run.net_prompt, run.net_completion),
+            cache_hits=run.cache_hits,
+        )
 
     # -- results
     def _write_error(self, item: BatchItem, exc: SummarizerError, outcome: Outcome | None = None) -> None:
@@ -852,9 +902,14 @@ class _Runner:
                 run.timed_out = True
                 run.cancelled.set()
                 outcome = self._account(run)
-                self._write_error(run.item, ArticleTimeoutError(
-                    f"{run.item.id}: no result within {self.options.timeout_per_article:g} s",
-                    hint="raise --timeout-per-article"), outcome)
+                self._write_error(
+                    run.item,
+                    ArticleTimeoutError(
+                        f"{run.item.id}: no result within {self.options.timeout_per_article:g} s",
+                        hint="raise --timeout-per-article",
+                    ),
+                    outcome,
+                )
 
     def run(self, to_do: Sequence[BatchItem]) -> None:
         pending = list(reversed(to_do))
@@ -868,8 +923,10 @@ class _Runner:
                         self._write_error(item, item.error)
                         continue
                     if not self._within_budget(item):
-                        self.report.stopped = (f"budget: --max-cost {self.options.max_cost:g} USD would be exceeded "
-                                               f"(spent {self.spent:.4f} USD)")
+                        self.report.stopped = (
+                            f"budget: --max-cost {self.options.max_cost:g} USD would be exceeded "
+                            f"(spent {self.spent:.4f} USD)"
+                        )
                         break
                     pending.pop()
                     self._start(item)
@@ -917,8 +974,14 @@ def _local_endpoint(spec: ModelSpec, settings: Settings) -> Iterator[Settings]:
             yield replace(settings, local_base_url=base_url)
 
 
-def run_batch(inputs: Sequence[str | Path], out: Path, options: BatchOptions, settings: Settings | None = None,
-              *, observer: Observer | None = None) -> BatchReport:
+def run_batch(
+    inputs: Sequence[str | Path],
+    out: Path,
+    options: BatchOptions,
+    settings: Settings | None = None,
+    *,
+    observer: Observer | None = None,
+) -> BatchReport:
     """Summarize every input article into `out` (JSONL), resuming what an earlier run did.
 
     Raises InputError (no inputs, unreadable JSONL line, out file busy) and ConfigError
@@ -932,8 +995,10 @@ def run_batch(inputs: Sequence[str | Path], out: Path, options: BatchOptions, se
     spec = resolve(options.model, settings)
     prompt = prompts.load(settings.prompt_version)
     if options.max_cost is not None and _price(spec) is None:
-        raise ConfigError(f"--max-cost: no price is known for {spec.name}, so the budget cannot be enforced",
-                          hint="drop --max-cost, or use a model from the price table")
+        raise ConfigError(
+            f"--max-cost: no price is known for {spec.name}, so the budget cannot be enforced",
+            hint="drop --max-cost, or use a model from the price table",
+        )
     if options.concurrency is not None and options.concurrency < 1:
         raise InputError("--concurrency must be at least 1")
     if options.timeout_per_article is not None and options.timeout_per_article <= 0:
@@ -943,15 +1008,20 @@ def run_batch(inputs: Sequence[str | Path], out: Path, options: BatchOptions, se
     report.notes.extend(inputs_.notes)
     report.cost_usd = None if _price(spec) is None else 0.0
     serial = settings.offline or settings.record
-    concurrency = options.concurrency or (DEFAULT_LOCAL_CONCURRENCY if spec.local and not settings.base_url
-                                          else DEFAULT_CONCURRENCY)
+    concurrency = options.concurrency or (
+        DEFAULT_LOCAL_CONCURRENCY if spec.local and not settings.base_url else DEFAULT_CONCURRENCY
+    )
     report.concurrency = 1 if serial else concurrency
     if serial and concurrency > 1:
         report.notes.append("--offline/--record: articles run one at a time (cassettes are not thread-safe)")
     cache_dir = None if serial else options.cache_dir
     replay = settings.offline
-    settings = replace(settings, http_transport=lambda s: BatchTransport(
-        s, ResponseCache(cache_dir) if cache_dir is not None else None, replay=replay))
+    settings = replace(
+        settings,
+        http_transport=lambda s: BatchTransport(
+            s, ResponseCache(cache_dir) if cache_dir is not None else None, replay=replay
+        ),
+    )
     log = ResultLog(out)
     lines = log.open()
     try:
@@ -993,8 +1063,10 @@ def _load_state(out: Path) -> dict[str, Any]:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"no OpenAI batch was submitted for {out} ({path} is missing)",
-                         hint="run `summarizer batch INPUT... --out OUT --openai-batch submit` first") from None
+        raise InputError(
+            f"no OpenAI batch was submitted for {out} ({path} is missing)",
+            hint="run `summarizer batch INPUT... --out OUT --openai-batch submit` first",
+        ) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: unreadable batch state: {exc}") from exc
     if not isinstance(state, dict) or not isinstance(state.get("rounds"), list):
@@ -1015,8 +1087,10 @@ def _save_state(out: Path, state: dict[str, Any]) -> None:
 def _batch_spec(options: BatchOptions, settings: Settings) -> ModelSpec:
     spec = resolve(options.model, settings)
     if spec.local or settings.offline or settings.record:
-        raise ConfigError(f"--openai-batch needs a hosted model (openai/...), not {spec.name}"
-                          + (" and not --offline/--record" if settings.offline or settings.record else ""))
+        raise ConfigError(
+            f"--openai-batch needs a hosted model (openai/...), not {spec.name}"
+            + (" and not --offline/--record" if settings.offline or settings.record else "")
+        )
     if options.cache_dir is None:
         raise ConfigError("--openai-batch keeps the answers in the response cache: drop --no-cache")
     return spec
@@ -1025,8 +1099,12 @@ def _batch_spec(options: BatchOptions, settings: Settings) -> ModelSpec:
 def _openai_client(spec: ModelSpec, settings: Settings) -> Any:
     import openai
 
-    return openai.OpenAI(base_url=spec.base_url or "https://api.openai.com/v1", api_key=spec.api_key or "not-needed",
-                         max_retries=3, timeout=settings.timeout_s)
+    return openai.OpenAI(
+        base_url=spec.base_url or "https://api.openai.com/v1",
+        api_key=spec.api_key or "not-needed",
+        max_retries=3,
+        timeout=settings.timeout_s,
+    )
 
 
 def _api_error(spec: ModelSpec, what: str, exc: Exception) -> SummarizerError:
@@ -1083,8 +1161,9 @@ class SubmitResult:
     notes: list[str] = field(default_factory=list)
 
 
-def openai_batch_submit(inputs: Sequence[str | Path], out: Path, options: BatchOptions,
-                        settings: Settings | None = None) -> SubmitResult:
+def openai_batch_submit(
+    inputs: Sequence[str | Path], out: Path, options: BatchOptions, settings: Settings | None = None
+) -> SubmitResult:
     """Submit, as one Batch API job, the next request of every article not yet done in `out`."""
     from . import prompts
 
@@ -1097,8 +1176,10 @@ def openai_batch_submit(inputs: Sequence[str | Path], out: Path, options: BatchO
     if state_file.exists():
         old = _load_state(out)
         if old["rounds"] and not old["rounds"][-1].get("collected"):
-            raise InputError(f"batch {old['rounds'][-1]['batch_id']} has not been collected yet",
-                             hint="run `summarizer batch --out OUT --openai-batch collect` first")
+            raise InputError(
+                f"batch {old['rounds'][-1]['batch_id']} has not been collected yet",
+                hint="run `summarizer batch --out OUT --openai-batch collect` first",
+            )
         if old.get("model") == spec.name and old.get("prompt_version") == prompt.version:
             state = old
     inputs_ = collect_inputs(inputs, max_chars=options.max_chars)
@@ -1121,27 +1202,54 @@ def openai_batch_submit(inputs: Sequence[str | Path], out: Path, options: BatchO
             requests[key] = req
     notes = list(inputs_.notes)
     if given_up:
-        notes.append(f"{given_up} request(s) failed {MAX_BATCH_ATTEMPTS} times in the Batch API: "
-                     "collect writes their articles as failures")
-    result = SubmitResult(None, len(requests), len(captured.waiting), len(captured.docs) + len(captured.errors),
-                          plan.done, len(state["rounds"]) + 1, state_file, notes)
+        notes.append(
+            f"{given_up} request(s) failed {MAX_BATCH_ATTEMPTS} times in the Batch API: "
+            "collect writes their articles as failures"
+        )
+    result = SubmitResult(
+        None,
+        len(requests),
+        len(captured.waiting),
+        len(captured.docs) + len(captured.errors),
+        plan.done,
+        len(state["rounds"]) + 1,
+        state_file,
+        notes,
+    )
     if not requests:
         _save_state(out, state)
         return result
-    lines = [json.dumps({"custom_id": key, "method": "POST", "url": BATCH_ENDPOINT, "body": req["body"]},
-                        ensure_ascii=False, separators=(",", ":")) for key, req in requests.items()]
+    lines = [
+        json.dumps(
+            {"custom_id": key, "method": "POST", "url": BATCH_ENDPOINT, "body": req["body"]},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        for key, req in requests.items()
+    ]
     payload = ("\n".join(lines) + "\n").encode("utf-8")
     client = _openai_client(spec, settings)
     try:
         uploaded = client.files.create(file=(f"{out.stem}-round{result.round}.jsonl", payload), purpose="batch")
-        job = client.batches.create(input_file_id=uploaded.id, endpoint=BATCH_ENDPOINT, completion_window="24h",
-                                    metadata={"summarizer": f"{out.name} round {result.round}"})
+        job = client.batches.create(
+            input_file_id=uploaded.id,
+            endpoint=BATCH_ENDPOINT,
+            completion_window="24h",
+            metadata={"summarizer": f"{out.name} round {result.round}"},
+        )
     except Exception as exc:
         raise _api_error(spec, "submitting the batch", exc) from exc
     finally:
         client.close()
-    state["rounds"].append({"batch_id": job.id, "input_file_id": uploaded.id, "requests": len(requests),
-                            "submitted": time.time(), "collected": False})
+    state["rounds"].append(
+        {
+            "batch_id": job.id,
+            "input_file_id": uploaded.id,
+            "requests": len(requests),
+            "submitted": time.time(),
+            "collected": False,
+        }
+    )
     _save_state(out, state)
     result.batch_id = job.id
     return result
@@ -1167,9 +1275,15 @@ def openai_batch_status(out: Path, options: BatchOptions, settings: Settings | N
     finally:
         client.close()
     counts = getattr(job, "request_counts", None)
-    return {"id": job.id, "status": job.status, "total": getattr(counts, "total", 0) or 0,
-            "completed": getattr(counts, "completed", 0) or 0, "failed": getattr(counts, "failed", 0) or 0,
-            "round": len(state["rounds"]), "collected": bool(state["rounds"][-1].get("collected"))}
+    return {
+        "id": job.id,
+        "status": job.status,
+        "total": getattr(counts, "total", 0) or 0,
+        "completed": getattr(counts, "completed", 0) or 0,
+        "failed": getattr(counts, "failed", 0) or 0,
+        "round": len(state["rounds"]),
+        "collected": bool(state["rounds"][-1].get("collected")),
+    }
 
 
 @dataclass
@@ -1196,8 +1310,10 @@ def openai_batch_collect(out: Path, options: BatchOptions, settings: Settings | 
     assert options.cache_dir is not None
     state = _load_state(out)
     if state.get("model") != spec.name:
-        raise InputError(f"the batch for {out} was submitted for {state.get('model')}, not {spec.name}",
-                         hint=f"pass --model {state.get('model')}")
+        raise InputError(
+            f"the batch for {out} was submitted for {state.get('model')}, not {spec.name}",
+            hint=f"pass --model {state.get('model')}",
+        )
     cache = ResponseCache(options.cache_dir)
     result = CollectResult()
     last = state["rounds"][-1] if state["rounds"] else None
@@ -1206,11 +1322,14 @@ def openai_batch_collect(out: Path, options: BatchOptions, settings: Settings | 
         try:
             job = _retrieve(client, spec, last["batch_id"])
             if job.status in ("validating", "in_progress", "finalizing", "cancelling"):
-                raise ProviderError(f"batch {job.id} is {job.status}, not finished yet",
-                                    hint="check with --openai-batch status, collect when it is completed")
+                raise ProviderError(
+                    f"batch {job.id} is {job.status}, not finished yet",
+                    hint="check with --openai-batch status, collect when it is completed",
+                )
             if job.status != "completed":
-                result.notes.append(f"batch {job.id} ended as {job.status}: its missing answers are asked again "
-                                    "by the next submit")
+                result.notes.append(
+                    f"batch {job.id} ended as {job.status}: its missing answers are asked again by the next submit"
+                )
             seen: set[str] = set()
             for file_id in (getattr(job, "output_file_id", None), getattr(job, "error_file_id", None)):
                 if not file_id:
@@ -1253,8 +1372,10 @@ def openai_batch_collect(out: Path, options: BatchOptions, settings: Settings | 
             result.failed += 1
         for item, reqs in captured.waiting:
             if any(state["attempts"].get(key, 0) >= MAX_BATCH_ATTEMPTS for key, _ in reqs):
-                gave_up = ProviderError(f"{item.id}: the Batch API failed a request {MAX_BATCH_ATTEMPTS} times",
-                                        hint="rerun without --openai-batch to retry it directly")
+                gave_up = ProviderError(
+                    f"{item.id}: the Batch API failed a request {MAX_BATCH_ATTEMPTS} times",
+                    hint="rerun without --openai-batch to retry it directly",
+                )
                 log.append(error_record(item, spec.name, state["prompt_version"], gave_up))
                 result.failed += 1
             else:

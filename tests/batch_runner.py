@@ -22,12 +22,20 @@ def main(argv: list[str]) -> None:
     price = float(argv[1]) if sep > 1 else 0.0
 
     def factory(model: str, settings: Settings) -> ModelSpec:
-        return ModelSpec(name=f"fake/{model}", provider="fake", model_id=model, mode="json_object_schema",
-                         base_url=base_url, api_key="test-key", context_tokens=8_192, max_output_tokens=1_024,
-                         price_per_mtok=(price, price))
+        return ModelSpec(
+            name=f"fake/{model}",
+            provider="fake",
+            model_id=model,
+            mode="json_object_schema",
+            base_url=base_url,
+            api_key="test-key",
+            context_tokens=8_192,
+            max_output_tokens=1_024,
+            price_per_mtok=(price, price),
+        )
 
     providers.register("fake", factory)
-    app(argv[sep + 1:], prog_name="summarizer")
+    app(argv[sep + 1 :], prog_name="summarizer")
 
 
 if __name__ == "__main__":

@@ -115,8 +115,13 @@ def without_provenance(records: list[dict[str, Any]]) -> list[str]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(cassette_dir=tmp_path / "cassettes", transport_attempts=3, timeout_s=10.0,
-                    retry_base_wait_s=0.01, retry_max_wait_s=5.0)
+    return Settings(
+        cassette_dir=tmp_path / "cassettes",
+        transport_attempts=3,
+        timeout_s=10.0,
+        retry_base_wait_s=0.01,
+        retry_max_wait_s=5.0,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +131,16 @@ def per_article() -> int:
     from summarizer.pipeline import summarize
 
     with FakeModelServer(answer) as server:
+
         def factory(model: str, s: Settings) -> ModelSpec:
-            return ModelSpec(name=f"count/{model}", provider="count", model_id=model, mode="json_object_schema",
-                             base_url=server.base_url, api_key="k")
+            return ModelSpec(
+                name=f"count/{model}",
+                provider="count",
+                model_id=model,
+                mode="json_object_schema",
+                base_url=server.base_url,
+                api_key="k",
+            )
 
         providers.register("count", factory)
         try:
@@ -147,8 +159,9 @@ def opts(tmp_path: Path, **kw: Any) -> batch.BatchOptions:
 # one line per article, error records, resume
 
 
-def test_one_line_per_article_empty_and_binary_files_are_error_records(per_article, fake_model, settings,
-                                                                       tmp_path) -> None:
+def test_one_line_per_article_empty_and_binary_files_are_error_records(
+    per_article, fake_model, settings, tmp_path
+) -> None:
     server = fake_model(answer)
     d = tmp_path / "in"
     ids = write_articles(d, 4)
@@ -162,8 +175,11 @@ def test_one_line_per_article_empty_and_binary_files_are_error_records(per_artic
     assert ids_of(records) == sorted([*ids, "empty", "blob"])
     errors = {r["id"]: r for r in records if "error" in r}
     assert set(errors) == {"empty", "blob"}
-    assert errors["empty"]["error"] == {"type": "InputError", "message": errors["empty"]["error"]["message"],
-                                        "exit_code": 2}
+    assert errors["empty"]["error"] == {
+        "type": "InputError",
+        "message": errors["empty"]["error"]["message"],
+        "exit_code": 2,
+    }
     assert "empty" in errors["empty"]["error"]["message"]
     assert errors["empty"]["model"] == MODEL and errors["empty"]["prompt_version"] == settings.prompt_version
     assert "binary" in errors["blob"]["error"]["message"]
@@ -263,9 +279,11 @@ def test_torn_last_line_is_repaired(per_article, fake_model, settings, tmp_path)
 def test_jsonl_inputs_with_extra_keys(fake_model, settings, tmp_path) -> None:
     fake_model(answer)
     src = tmp_path / "day.jsonl"
-    rows = [{"id": "x1", "text": article(1), "published": "2024-05-10", "source": "wire", "gold": {}},
-            {"id": "x2", "text": "   ", "published": None},
-            {"id": 7, "text": article(7)}]
+    rows = [
+        {"id": "x1", "text": article(1), "published": "2024-05-10", "source": "wire", "gold": {}},
+        {"id": "x2", "text": "   ", "published": None},
+        {"id": 7, "text": article(7)},
+    ]
     src.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     report = batch.run_batch([src], out, opts(tmp_path), settings)
@@ -423,8 +441,15 @@ def test_per_article_timeout_only_fails_that_article(per_article, fake_model, se
 
 def test_server_down_stops_early_with_exit_3(settings, tmp_path) -> None:
     def factory(model: str, s: Settings) -> ModelSpec:
-        return ModelSpec(name=f"down/{model}", provider="down", model_id=model, mode="json_object_schema",
-                         base_url="http://127.0.0.1:9/v1", api_key="k", price_per_mtok=(0.0, 0.0))
+        return ModelSpec(
+            name=f"down/{model}",
+            provider="down",
+            model_id=model,
+            mode="json_object_schema",
+            base_url="http://127.0.0.1:9/v1",
+            api_key="k",
+            price_per_mtok=(0.0, 0.0),
+        )
 
     providers.register("down", factory)
     try:
@@ -485,9 +510,17 @@ def test_extraction_failure_evicts_its_cached_answers(per_article, fake_model, s
 def test_max_cost_stops_cleanly(per_article, settings, tmp_path) -> None:
     # 1,000 prompt + 200 completion tokens per call at 1,000 USD per million = 1.2 USD a call
     with FakeModelServer(lambda r: answer(r, prompt_tokens=1000, completion_tokens=200)) as server:
+
         def factory(model: str, s: Settings) -> ModelSpec:
-            return ModelSpec(name=f"priced/{model}", provider="priced", model_id=model, mode="json_object_schema",
-                             base_url=server.base_url, api_key="k", price_per_mtok=(1000.0, 1000.0))
+            return ModelSpec(
+                name=f"priced/{model}",
+                provider="priced",
+                model_id=model,
+                mode="json_object_schema",
+                base_url=server.base_url,
+                api_key="k",
+                price_per_mtok=(1000.0, 1000.0),
+            )
 
         providers.register("priced", factory)
         try:
@@ -498,8 +531,9 @@ def test_max_cost_stops_cleanly(per_article, settings, tmp_path) -> None:
             assert first_estimate > article_cost  # conservative before anything is measured
             budget = 3.3 * article_cost
             out = tmp_path / "out.jsonl"
-            report = batch.run_batch([d], out, opts(tmp_path, model="priced/m", concurrency=1, max_cost=budget),
-                                     settings)
+            report = batch.run_batch(
+                [d], out, opts(tmp_path, model="priced/m", concurrency=1, max_cost=budget), settings
+            )
         finally:
             providers.unregister("priced")
     done = report.ok
@@ -515,15 +549,22 @@ def test_max_cost_needs_a_known_price(settings, tmp_path) -> None:
     from summarizer.errors import ConfigError
 
     def factory(model: str, s: Settings) -> ModelSpec:
-        return ModelSpec(name=f"noprice/{model}", provider="noprice", model_id=model, mode="json_object_schema",
-                         base_url="http://127.0.0.1:9/v1", price_per_mtok=None)
+        return ModelSpec(
+            name=f"noprice/{model}",
+            provider="noprice",
+            model_id=model,
+            mode="json_object_schema",
+            base_url="http://127.0.0.1:9/v1",
+            price_per_mtok=None,
+        )
 
     providers.register("noprice", factory)
     try:
         write_articles(tmp_path / "in", 1)
         with pytest.raises(ConfigError, match="no price"):
-            batch.run_batch([tmp_path / "in"], tmp_path / "o.jsonl", opts(tmp_path, model="noprice/m", max_cost=1.0),
-                            settings)
+            batch.run_batch(
+                [tmp_path / "in"], tmp_path / "o.jsonl", opts(tmp_path, model="noprice/m", max_cost=1.0), settings
+            )
     finally:
         providers.unregister("noprice")
 
@@ -548,12 +589,17 @@ def test_killed_halfway_then_rerun_ends_with_every_article_once(per_article, sig
     (d / "empty.txt").write_text("", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     cache = tmp_path / "cache"
-    env = {**os.environ, "NO_COLOR": "1", "SUMMARIZER_RESPONSE_CACHE": str(cache),
-           "SUMMARIZER_CASSETTES": str(tmp_path / "cassettes")}
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "SUMMARIZER_RESPONSE_CACHE": str(cache),
+        "SUMMARIZER_CASSETTES": str(tmp_path / "cassettes"),
+    }
     with FakeModelServer(slow) as server:
         args = ["--timeout", "10", "batch", str(d), "--out", str(out), "-m", MODEL, "--concurrency", "2"]
-        proc = subprocess.Popen(_runner(server.base_url, *args), cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            _runner(server.base_url, *args), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if out.exists() and out.read_bytes().count(b"\n") >= 3:
@@ -615,20 +661,39 @@ class FakeBatchAPI:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 if self.path.endswith("/files"):
                     msg = BytesParser(policy=HTTP).parsebytes(
-                        b"content-type: " + self.headers["content-type"].encode() + b"\r\n\r\n" + body)
-                    data = next(p.get_payload(decode=True) for p in msg.iter_parts()
-                                if p.get_param("name", header="content-disposition") == "file")
+                        b"content-type: " + self.headers["content-type"].encode() + b"\r\n\r\n" + body
+                    )
+                    data = next(
+                        p.get_payload(decode=True)
+                        for p in msg.iter_parts()
+                        if p.get_param("name", header="content-disposition") == "file"
+                    )
                     fid = f"file-{len(outer.files) + 1}"
                     outer.files[fid] = data
-                    self._json({"id": fid, "object": "file", "bytes": len(data), "created_at": 0,
-                                "filename": "requests.jsonl", "purpose": "batch", "status": "processed"})
+                    self._json(
+                        {
+                            "id": fid,
+                            "object": "file",
+                            "bytes": len(data),
+                            "created_at": 0,
+                            "filename": "requests.jsonl",
+                            "purpose": "batch",
+                            "status": "processed",
+                        }
+                    )
                 elif self.path.endswith("/batches"):
                     req = json.loads(body)
                     bid = f"batch_{len(outer.batches) + 1}"
-                    outer.batches[bid] = {"id": bid, "object": "batch", "endpoint": req["endpoint"],
-                                          "input_file_id": req["input_file_id"], "completion_window": "24h",
-                                          "status": "validating", "created_at": 0,
-                                          "request_counts": {"total": 0, "completed": 0, "failed": 0}}
+                    outer.batches[bid] = {
+                        "id": bid,
+                        "object": "batch",
+                        "endpoint": req["endpoint"],
+                        "input_file_id": req["input_file_id"],
+                        "completion_window": "24h",
+                        "status": "validating",
+                        "created_at": 0,
+                        "request_counts": {"total": 0, "completed": 0, "failed": 0},
+                    }
                     self._json(outer.batches[bid])
                 else:
                     self._json({"error": {"message": "not here"}}, 404)
@@ -659,14 +724,25 @@ class FakeBatchAPI:
                 req = json.loads(line)
                 if req["custom_id"] in self.fail_ids:
                     self.fail_ids.discard(req["custom_id"])
-                    err_lines.append({"id": "r", "custom_id": req["custom_id"], "response": None,
-                                      "error": {"code": "server_error", "message": "injected"}})
+                    err_lines.append(
+                        {
+                            "id": "r",
+                            "custom_id": req["custom_id"],
+                            "response": None,
+                            "error": {"code": "server_error", "message": "injected"},
+                        }
+                    )
                     continue
                 self.chat_calls += 1
                 status_code, _, body = self.responder(req["body"])
-                ok_lines.append({"id": "r", "custom_id": req["custom_id"],
-                                 "response": {"status_code": status_code, "request_id": "q", "body": json.loads(body)},
-                                 "error": None})
+                ok_lines.append(
+                    {
+                        "id": "r",
+                        "custom_id": req["custom_id"],
+                        "response": {"status_code": status_code, "request_id": "q", "body": json.loads(body)},
+                        "error": None,
+                    }
+                )
             for name, rows in (("output_file_id", ok_lines), ("error_file_id", err_lines)):
                 if rows:
                     fid = f"file-{len(self.files) + 1}"
@@ -698,9 +774,15 @@ def batch_api() -> Iterator[Callable[..., FakeBatchAPI]]:
         apis.append(api)
 
         def factory(model: str, s: Settings) -> ModelSpec:
-            return ModelSpec(name=f"openaifake/{model}", provider="openaifake", model_id=model,
-                             mode="json_object_schema", base_url=api.base_url, api_key="sk-test",
-                             price_per_mtok=(0.15, 0.6))
+            return ModelSpec(
+                name=f"openaifake/{model}",
+                provider="openaifake",
+                model_id=model,
+                mode="json_object_schema",
+                base_url=api.base_url,
+                api_key="sk-test",
+                price_per_mtok=(0.15, 0.6),
+            )
 
         providers.register("openaifake", factory)
         return api
@@ -739,9 +821,16 @@ def test_openai_batch_submit_status_collect_rounds(per_article, batch_api, setti
     assert all(r["provenance"]["model"] == "openaifake/gpt" and r["summary"] for r in docs)
     # the same documents as a direct (synchronous) run through the pipeline
     with FakeModelServer(answer) as server:
+
         def factory(model: str, s: Settings) -> ModelSpec:
-            return ModelSpec(name=f"openaifake/{model}", provider="openaifake", model_id=model,
-                             mode="json_object_schema", base_url=api.base_url, api_key="sk-test")
+            return ModelSpec(
+                name=f"openaifake/{model}",
+                provider="openaifake",
+                model_id=model,
+                mode="json_object_schema",
+                base_url=api.base_url,
+                api_key="sk-test",
+            )
 
         providers.register("openaifake", factory)
         direct = tmp_path / "direct.jsonl"
@@ -794,8 +883,9 @@ def test_openai_batch_cli_and_collect_before_done(batch_api, tmp_path) -> None:
     assert res.exit_code == 0 and "1 article(s) need another round" in res.stderr
     res = runner.invoke(app, ["batch", str(d), *common, "--openai-batch", "submit"])
     assert res.exit_code == 2 or "round 2" in res.stderr
-    res = runner.invoke(app, ["batch", str(d), "--out", str(out), "-m", "local/qwen2.5-coder-1.5b",
-                              "--openai-batch", "submit"])
+    res = runner.invoke(
+        app, ["batch", str(d), "--out", str(out), "-m", "local/qwen2.5-coder-1.5b", "--openai-batch", "submit"]
+    )
     assert res.exit_code == 3 and "hosted model" in res.stderr
 
 
@@ -805,14 +895,16 @@ def test_record_then_offline_replay_through_the_batch(per_article, fake_model, s
     server = fake_model(answer)
     d = tmp_path / "in"
     write_articles(d, 3)
-    recorded = batch.run_batch([d], tmp_path / "rec.jsonl", opts(tmp_path, concurrency=3),
-                               replace(settings, record=True))
+    recorded = batch.run_batch(
+        [d], tmp_path / "rec.jsonl", opts(tmp_path, concurrency=3), replace(settings, record=True)
+    )
     assert recorded.ok == 3 and recorded.concurrency == 1  # cassettes are not thread-safe: one at a time
     assert len([p for p in (tmp_path / "cassettes").rglob("*.json") if not p.name.endswith(".meta.json")]) == 3
     calls = len(server.requests)
     server.__exit__(None, None, None)  # nothing answers any more
-    replayed = batch.run_batch([d], tmp_path / "off.jsonl", opts(tmp_path, concurrency=3),
-                               replace(settings, offline=True))
+    replayed = batch.run_batch(
+        [d], tmp_path / "off.jsonl", opts(tmp_path, concurrency=3), replace(settings, offline=True)
+    )
     assert replayed.ok == 3 and replayed.tokens == 0 and replayed.cached_tokens == recorded.tokens
     assert len(server.requests) == calls
     assert without_provenance(read_out(tmp_path / "rec.jsonl")) == without_provenance(read_out(tmp_path / "off.jsonl"))
