@@ -13,33 +13,35 @@ import pytest
 
 from summarizer import articles, cassettes
 from summarizer.errors import CassetteMissError
+from summarizer.evaluation import record_article
 from summarizer.numbers import VAGUE_BOUNDS, numbers_in
 from summarizer.pipeline import summarize
 from summarizer.settings import DEFAULT_PROMPT, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = sorted((ROOT / "evals" / "datasets" / "articles").glob("*.txt"))
+DATASET = ROOT / "evals" / "datasets" / "articles.jsonl"
 CASSETTES = ROOT / "cassettes"
 DEFAULT = "local/qwen2.5-coder-1.5b"
+# The articles as the eval reads them (with their publication dates), by id.
+RECORDS = {r["id"]: record_article(r) for r in map(json.loads, DATASET.read_text(encoding="utf-8").splitlines())}
 
 
-def _recorded(model: str) -> list[Path]:
-    out = []
-    for path in ARTICLES:
-        text = path.read_text(encoding="utf-8")
-        art = articles.from_text(text, id=path.stem, origin="file")
-        if cassettes.cassette_path(CASSETTES, model, DEFAULT_PROMPT, art.sha256).is_file():
-            out.append(path)
-    return out
+def _recorded(model: str) -> list[str]:
+    return [
+        rid
+        for rid, art in RECORDS.items()
+        if cassettes.cassette_path(CASSETTES, model, DEFAULT_PROMPT, art.sha256).is_file()
+    ]
 
 
 def test_at_least_three_shared_articles_are_recorded_for_the_default_model() -> None:
     assert len(_recorded(DEFAULT)) >= 3
 
 
-@pytest.mark.parametrize("path", _recorded(DEFAULT), ids=lambda p: p.stem)
-def test_replayed_document_satisfies_the_contract(path: Path) -> None:
-    art = articles.read_file(str(path))
+@pytest.mark.parametrize("rid", _recorded(DEFAULT))
+def test_replayed_document_satisfies_the_contract(rid: str) -> None:
+    art = RECORDS[rid]
+    assert art.text == (ROOT / "evals" / "datasets" / "articles" / f"{rid}.txt").read_text(encoding="utf-8")
     doc = summarize(art, DEFAULT, Settings(offline=True, cassette_dir=CASSETTES))
     text = art.text
     data = json.loads(doc.model_dump_json())
@@ -61,7 +63,7 @@ def test_replayed_document_satisfies_the_contract(path: Path) -> None:
 
 
 def test_a_changed_article_is_a_loud_miss() -> None:
-    path = _recorded(DEFAULT)[0]
-    art = articles.from_text(path.read_text(encoding="utf-8") + "\nOne more line.", id=path.stem, origin="file")
+    art = RECORDS[_recorded(DEFAULT)[0]]
+    art = articles.from_text(art.text + "\nOne more line.", id=art.id, origin="file", published=art.published)
     with pytest.raises(CassetteMissError, match=DEFAULT):
         summarize(art, DEFAULT, Settings(offline=True, cassette_dir=CASSETTES))
