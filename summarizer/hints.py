@@ -33,16 +33,21 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def casualty_sentences(text: str, limit: int = 12) -> list[str]:
-    """Sentences that pair a figure with a casualty word: a hint for the casualty pass."""
-    found: list[str] = []
+def casualty_sentence_spans(text: str, limit: int = 12) -> list[tuple[int, int]]:
+    """(start, end) of the sentences that pair a figure with a casualty word."""
+    found: list[tuple[int, int]] = []
     for s, e in sentences(text):
         sentence = text[s:e]
         if _CASUALTY_WORDS.search(sentence) and numbers.parse_figure(sentence) is not None:
-            found.append(" ".join(sentence.split()))
+            found.append((s, e))
             if len(found) >= limit:
                 break
     return found
+
+
+def casualty_sentences(text: str, limit: int = 12) -> list[str]:
+    """Sentences that pair a figure with a casualty word (whitespace folded): a hint for the casualty pass."""
+    return [" ".join(text[s:e].split()) for s, e in casualty_sentence_spans(text, limit)]
 
 
 

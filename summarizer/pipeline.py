@@ -1,7 +1,7 @@
 """Summarizing one article: chunking, the three extraction passes, grounding, the document.
 
 Pass 1 (entities) finds who and where; pass 2 (events) what happened, given pass 1's names;
-pass 3 (casualties) the figures; pass 4 (brief) writes the summary. Small passes keep each
+pass 3 the figures (from brief-v3 on, the model checks the sentences code found); pass 4 (brief) writes the summary. Small passes keep each
 answer short, so a small model's output budget is not spent before the figures. Every pass sends the same system
 message and the article first, so a server with a prompt cache processes the article once.
 Articles longer than the model's context budget are split on paragraph boundaries with one
@@ -20,11 +20,22 @@ from pydantic import BaseModel
 from . import articles, cassettes, prompts
 from .articles import Article
 from .document import Extraction, ground
-from .hints import candidate_names, casualty_sentences
+from .hints import candidate_names, casualty_sentence_spans, casualty_sentences
 from .errors import CassetteMissError
 from .llm import ModelClient, Usage
 from .providers import ModelSpec, resolve
-from .schema import Brief, Casualties, Entities, Events, Provenance, SummaryDocument, schema_hash
+from .schema import (
+    Brief,
+    Casualties,
+    CasualtyChecks,
+    Entities,
+    Events,
+    ExtractedCasualty,
+    Provenance,
+    SummaryDocument,
+    casualty_checks,
+    schema_hash,
+)
 from .settings import Settings
 
 __all__ = ["Settings", "summarize", "split_chunks"]
@@ -99,6 +110,34 @@ def neutralize_delimiters(text: str) -> str:
     article (quotes are grounded against it by search), and text without them is sent as is."""
     text = _DELIMITER_TAG.sub(lambda m: f"\u2039{m.group(1)}\u203a", text)
     return _CONTROL_TOKEN.sub(lambda m: f"\u2039{m.group(1) or m.group(2)}\u203a", text)
+
+
+def _check_casualties(
+    passes: _Passes, text: str, model_text: str, start: int, end: int, spec: ModelSpec
+) -> Casualties:
+    """The casualty pass of brief-v3 on: code picks the sentences that pair a number with a
+    casualty word; the model says, for each, which figures it gives (or none). No candidate
+    sentence, no call."""
+    spans = [(start + s, start + e) for s, e in casualty_sentence_spans(text[start:end])]
+    if not spans:
+        return Casualties(casualties=[])
+    listing = "\n".join(f"{i}. {' '.join(model_text[s:e].split())}" for i, (s, e) in enumerate(spans, 1))
+    answer = passes.run(
+        model_text[start:end],
+        "casualty_checks",
+        casualty_checks(len(spans)),
+        min(spec.max_output_tokens, 150 + 120 * len(spans)),
+        sentences=listing,
+    )
+    assert isinstance(answer, CasualtyChecks)
+    found = [
+        ExtractedCasualty(
+            quote=text[s:e], kind=f.kind, figure=f.figure, affected=f.affected, claimed_by=f.claimed_by
+        )
+        for (s, e), checked in zip(spans, answer.sentences, strict=False)
+        for f in checked.figures
+    ]
+    return Casualties(casualties=found)
 
 
 class _Passes:
@@ -190,13 +229,16 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                     chunk, "events", Events, _budget(spec, len(chunk), 0.2, 500), entities=_entities_line(ents)
                 )
                 assert isinstance(evs, Events)
-                cas = passes.run(
-                    chunk,
-                    "casualties",
-                    Casualties,
-                    _budget(spec, len(chunk), 0.1, 400),
-                    candidates=_candidates_line(chunk),
-                )
+                if "casualty_checks" in prompt.tasks:
+                    cas = _check_casualties(passes, article.text, model_text, start, end, spec)
+                else:
+                    cas = passes.run(
+                        chunk,
+                        "casualties",
+                        Casualties,
+                        _budget(spec, len(chunk), 0.1, 400),
+                        candidates=_candidates_line(chunk),
+                    )
                 assert isinstance(cas, Casualties)
                 extraction.add(ents, evs, cas, start)
             lead = model_text[chunks[0][0] : chunks[0][1]]

@@ -155,6 +155,50 @@ class Casualties(_Strict):
     )
 
 
+class FigureCheck(_Strict):
+    kind: CasualtyKind = Field(
+        description="killed, wounded, captured, missing, or casualties (killed and wounded together, not split)."
+    )
+    figure: str = Field(
+        description="The number of people exactly as the sentence writes it, with its qualifier if any "
+        "(such as at least, about, up to, more than), copied character for character.",
+    )
+    affected: str | None = Field(description="Who suffered it: a side or a group, as the article names it.")
+    claimed_by: str | None = Field(
+        description="Who asserts the figure when the article attributes it (a person, army, ministry); "
+        "null when the article states it itself.",
+    )
+
+
+class SentenceFigures(_Strict):
+    figures: list[FigureCheck] = Field(
+        max_length=4,
+        description="The figures of people killed, wounded, captured or missing that this sentence gives; "
+        "[] when its numbers are something else (dates, ages, distances, troops deployed, places hit).",
+    )
+
+
+class CasualtyChecks(_Strict):
+    """Pass 3 (brief-v3 on): code finds the sentences that pair a number with a casualty word; the
+    model says, sentence by sentence, which figures they give. One answer per sentence."""
+
+    sentences: list[SentenceFigures] = Field(description="One entry per numbered sentence, in order.")
+
+
+def casualty_checks(n: int) -> type[CasualtyChecks]:
+    """CasualtyChecks for exactly n sentences (the grammar then asks about every one)."""
+    from pydantic import create_model
+
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        "CasualtyChecks",
+        __base__=CasualtyChecks,
+        sentences=(
+            list[SentenceFigures],
+            Field(min_length=n, max_length=n, description="One entry per numbered sentence, in order."),
+        ),
+    )
+
+
 class Brief(_Strict):
     """Pass 4: the neutral summary, as 2 to 4 sentences (the grammar enforces the count)."""
 
@@ -275,7 +319,13 @@ class SummaryDocument(BaseModel):
     provenance: Provenance
 
 
-PASSES: dict[str, type[BaseModel]] = {"entities": Entities, "events": Events, "casualties": Casualties, "brief": Brief}
+PASSES: dict[str, type[BaseModel]] = {
+    "entities": Entities,
+    "events": Events,
+    "casualties": Casualties,
+    "casualty_checks": CasualtyChecks,
+    "brief": Brief,
+}
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PROMPT = "brief-v2"
+DEFAULT_PROMPT = "brief-v3"
 
 
 def default_cassette_dir() -> Path:

@@ -90,6 +90,20 @@ SCRIPT = {
             },  # invented figure: must be dropped
         ],
     },
+    # brief-v3 on: the model checks the two sentences that code found (64/87; 500), one answer each
+    "casualtychecks": {
+        "sentences": [
+            {"figures": [
+                {"kind": "killed", "figure": "64", "affected": "Russia", "claimed_by": "Ukraine's military"},
+                {"kind": "wounded", "figure": "87", "affected": "Russia", "claimed_by": "Ukraine's military"},
+            ]},
+            {"figures": [
+                {"kind": "casualties", "figure": "as many as 500", "affected": "Wagner",
+                 "claimed_by": "Yevgeny Prigozhin"},
+                {"kind": "killed", "figure": "at least 40,000", "affected": "Ukraine", "claimed_by": None},  # invented
+            ]},
+        ]
+    },
     "brief": {"sentences": ["Russian forces retreated near Bakhmut.", "Ukraine said 64 Russian soldiers were killed."]},
 }
 
@@ -256,3 +270,20 @@ def test_record_then_replay_offline(tmp_path: Path, fake_model) -> None:
     a, b = live.model_dump(), replayed.model_dump()
     a["provenance"]["latency_s"] = b["provenance"]["latency_s"] = 0
     assert a == b
+
+
+def test_casualty_pass_checks_each_candidate_sentence_and_is_skipped_without_one(fake_model, fast_settings) -> None:
+    server = fake_model(scripted(SCRIPT))
+    summarize(_article(), "fake/m", fast_settings)
+    check = next(r for r in server.requests if pass_name(r) == "casualtychecks")
+    task = check["messages"][1]["content"]
+    assert "1. Ukraine's military said 64 Russian soldiers were killed and 87 wounded" in task
+    assert "2. Yevgeny Prigozhin, the head of the Wagner Group, said as many as 500" in task
+    schema = check["response_format"]["schema"]
+    assert schema["properties"]["sentences"]["minItems"] == schema["properties"]["sentences"]["maxItems"] == 2
+
+    quiet = "Troops moved near Bakhmut on Tuesday.\n\nOfficials met in Kyiv to talk about aid.\n"
+    server.requests.clear()
+    doc = summarize(_article(quiet), "fake/m", fast_settings)
+    assert [pass_name(r) for r in server.requests] == ["entities", "events", "brief"]
+    assert doc.casualties == []
