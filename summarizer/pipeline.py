@@ -1,11 +1,12 @@
-"""Summarizing one article: chunking, the three extraction passes, grounding, the document.
+"""Summarizing one article: chunking, the four extraction passes, grounding, the document.
 
 Pass 1 (entities) finds who and where; pass 2 (events) what happened, given pass 1's names;
-pass 3 the figures (from brief-v3 on, the model checks the sentences code found); pass 4 (brief) writes the summary. Small passes keep each
-answer short, so a small model's output budget is not spent before the figures. Every pass sends the same system
-message and the article first, so a server with a prompt cache processes the article once.
-Articles longer than the model's context budget are split on paragraph boundaries with one
-paragraph of overlap; the parts' findings are merged and grounded against the whole article.
+pass 3 the figures (from brief-v3 on, the model checks the sentences code found); pass 4
+(brief) writes the summary. Small passes keep each answer short, so a small model's output
+budget is not spent before the figures. Every pass sends the same system message and the
+article first, so a server with a prompt cache processes the article once. Articles longer
+than the model's context budget are split on paragraph boundaries with one paragraph of
+overlap; the parts' findings are merged and grounded against the whole article.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from pydantic import BaseModel
 from . import articles, cassettes, prompts
 from .articles import Article
 from .document import Extraction, ground
-from .hints import candidate_names, casualty_sentence_spans, casualty_sentences
 from .errors import CassetteMissError
+from .hints import candidate_names, casualty_sentence_spans, casualty_sentences
 from .llm import ModelClient, Usage
 from .providers import ModelSpec, resolve
 from .schema import (
@@ -112,9 +113,7 @@ def neutralize_delimiters(text: str) -> str:
     return _CONTROL_TOKEN.sub(lambda m: f"\u2039{m.group(1) or m.group(2)}\u203a", text)
 
 
-def _check_casualties(
-    passes: _Passes, text: str, model_text: str, start: int, end: int, spec: ModelSpec
-) -> Casualties:
+def _check_casualties(passes: _Passes, text: str, model_text: str, start: int, end: int, spec: ModelSpec) -> Casualties:
     """The casualty pass of brief-v3 on: code picks the sentences that pair a number with a
     casualty word; the model says, for each, which figures it gives (or none). No candidate
     sentence, no call."""
@@ -131,9 +130,7 @@ def _check_casualties(
     )
     assert isinstance(answer, CasualtyChecks)
     found = [
-        ExtractedCasualty(
-            quote=text[s:e], kind=f.kind, figure=f.figure, affected=f.affected, claimed_by=f.claimed_by
-        )
+        ExtractedCasualty(quote=text[s:e], kind=f.kind, figure=f.figure, affected=f.affected, claimed_by=f.claimed_by)
         for (s, e), checked in zip(spans, answer.sentences, strict=False)
         for f in checked.figures
     ]
@@ -222,13 +219,19 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         try:
             for start, end in chunks:
                 chunk = model_text[start:end]
-                ents = passes.run(chunk, "entities", Entities, _budget(spec, len(chunk), 0.15, 500),
-                                  names="; ".join(candidate_names(chunk)) or "none")
+                ents = passes.run(
+                    chunk,
+                    "entities",
+                    Entities,
+                    _budget(spec, len(chunk), 0.15, 500),
+                    names="; ".join(candidate_names(chunk)) or "none",
+                )
                 assert isinstance(ents, Entities)
                 evs = passes.run(
                     chunk, "events", Events, _budget(spec, len(chunk), 0.2, 500), entities=_entities_line(ents)
                 )
                 assert isinstance(evs, Events)
+                cas: BaseModel
                 if "casualty_checks" in prompt.tasks:
                     cas = _check_casualties(passes, article.text, model_text, start, end, spec)
                 else:

@@ -93,15 +93,28 @@ SCRIPT = {
     # brief-v3 on: the model checks the two sentences that code found (64/87; 500), one answer each
     "casualtychecks": {
         "sentences": [
-            {"figures": [
-                {"kind": "killed", "figure": "64", "affected": "Russia", "claimed_by": "Ukraine's military"},
-                {"kind": "wounded", "figure": "87", "affected": "Russia", "claimed_by": "Ukraine's military"},
-            ]},
-            {"figures": [
-                {"kind": "casualties", "figure": "as many as 500", "affected": "Wagner",
-                 "claimed_by": "Yevgeny Prigozhin"},
-                {"kind": "killed", "figure": "at least 40,000", "affected": "Ukraine", "claimed_by": None},  # invented
-            ]},
+            {
+                "figures": [
+                    {"kind": "killed", "figure": "64", "affected": "Russia", "claimed_by": "Ukraine's military"},
+                    {"kind": "wounded", "figure": "87", "affected": "Russia", "claimed_by": "Ukraine's military"},
+                ]
+            },
+            {
+                "figures": [
+                    {
+                        "kind": "casualties",
+                        "figure": "as many as 500",
+                        "affected": "Wagner",
+                        "claimed_by": "Yevgeny Prigozhin",
+                    },
+                    {
+                        "kind": "killed",
+                        "figure": "at least 40,000",
+                        "affected": "Ukraine",
+                        "claimed_by": None,
+                    },  # invented
+                ]
+            },
         ]
     },
     "brief": {"sentences": ["Russian forces retreated near Bakhmut.", "Ukraine said 64 Russian soldiers were killed."]},
