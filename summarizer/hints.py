@@ -45,6 +45,19 @@ def casualty_sentence_spans(text: str, limit: int = 12) -> list[tuple[int, int]]
     return found
 
 
+def casualty_figures(text: str, limit: int = 12) -> list[tuple[int, int, int, int]]:
+    """(figure start, figure end, sentence start, sentence end) of every figure that may count
+    people, in the sentences that mention killing, wounding, capture or loss; at most `limit`."""
+    found: list[tuple[int, int, int, int]] = []
+    for s, e in casualty_sentence_spans(text, limit):
+        for fs, fe, _figure, score in numbers.figure_spans(text[s:e]):
+            if score > 0:
+                found.append((s + fs, s + fe, s, e))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
 def casualty_sentences(text: str, limit: int = 12) -> list[str]:
     """Sentences that pair a figure with a casualty word (whitespace folded): a hint for the casualty pass."""
     return [" ".join(text[s:e].split()) for s, e in casualty_sentence_spans(text, limit)]

@@ -667,3 +667,18 @@ def numbers_in(text: str) -> list[int]:
             if low is not None and low != e.value:
                 out.append(low)
     return out
+
+
+def figure_spans(text: str) -> list[tuple[int, int, Figure, float]]:
+    """Every figure written in `text`, as (start, end, figure, score), in order of appearance.
+
+    `text[start:end]` is the figure as written, modifiers included ("as many as 40,000"); the
+    score says how much it looks like a count of people (higher is likelier)."""
+    sc = _Scanner(text)
+    out: list[tuple[int, int, Figure, float]] = []
+    for c in _candidates(sc, sc.scan()):
+        last = min(max(c.j - 1, c.i), sc.n - 1)
+        start, end = sc.toks[c.i].start, sc.toks[last].end
+        if 0 <= start < end <= len(text):
+            out.append((start, end, c.figure, c.score))
+    return out

@@ -22,7 +22,7 @@ from . import articles, cassettes, prompts
 from .articles import Article
 from .document import Extraction, ground
 from .errors import CassetteMissError
-from .hints import candidate_names, casualty_sentence_spans, casualty_sentences
+from .hints import candidate_names, casualty_figures, casualty_sentences
 from .llm import ModelClient, Usage
 from .providers import ModelSpec, resolve
 from .schema import (
@@ -114,27 +114,32 @@ def neutralize_delimiters(text: str) -> str:
 
 
 def _check_casualties(passes: _Passes, text: str, model_text: str, start: int, end: int, spec: ModelSpec) -> Casualties:
-    """The casualty pass of brief-v3 on: code picks the sentences that pair a number with a
-    casualty word; the model says, for each, which figures it gives (or none). No candidate
-    sentence, no call."""
-    spans = [(start + s, start + e) for s, e in casualty_sentence_spans(text[start:end])]
-    if not spans:
+    """The casualty pass of brief-v3 on: code finds the figures written in sentences that mention
+    killing, wounding, capture or loss; the model classifies each (counts people or not; kind;
+    who suffered; who claims). Figures are never typed by the model. No figure, no call."""
+    found = [(fs + start, fe + start, ss + start, se + start) for fs, fe, ss, se in casualty_figures(text[start:end])]
+    if not found:
         return Casualties(casualties=[])
-    listing = "\n".join(f"{i}. {' '.join(model_text[s:e].split())}" for i, (s, e) in enumerate(spans, 1))
+    listing = "\n".join(
+        f"{i}. “{model_text[fs:fe]}” in: {' '.join(model_text[ss:se].split())}"
+        for i, (fs, fe, ss, se) in enumerate(found, 1)
+    )
     answer = passes.run(
         model_text[start:end],
         "casualty_checks",
-        casualty_checks(len(spans)),
-        min(spec.max_output_tokens, 150 + 120 * len(spans)),
-        sentences=listing,
+        casualty_checks(len(found)),
+        min(spec.max_output_tokens, 100 + 60 * len(found)),
+        figures=listing,
     )
     assert isinstance(answer, CasualtyChecks)
-    found = [
-        ExtractedCasualty(quote=text[s:e], kind=f.kind, figure=f.figure, affected=f.affected, claimed_by=f.claimed_by)
-        for (s, e), checked in zip(spans, answer.sentences, strict=False)
-        for f in checked.figures
+    kept = [
+        ExtractedCasualty(
+            quote=text[ss:se], kind=f.kind, figure=text[fs:fe], affected=f.affected, claimed_by=f.claimed_by
+        )
+        for (fs, fe, ss, se), f in zip(found, answer.figures, strict=False)
+        if f.counts_people
     ]
-    return Casualties(casualties=found)
+    return Casualties(casualties=kept)
 
 
 class _Passes:

@@ -156,12 +156,13 @@ class Casualties(_Strict):
 
 
 class FigureCheck(_Strict):
+    counts_people: bool = Field(
+        description="true if this figure is a number of people killed, wounded, captured or missing in the "
+        "conflict; false if it counts something else (troops deployed, people evacuated or recruited, "
+        "towns, years, money, equipment)."
+    )
     kind: CasualtyKind = Field(
         description="killed, wounded, captured, missing, or casualties (killed and wounded together, not split)."
-    )
-    figure: str = Field(
-        description="The number of people exactly as the sentence writes it, with its qualifier if any "
-        "(such as at least, about, up to, more than), copied character for character.",
     )
     affected: str | None = Field(description="Who suffered it: a side or a group, as the article names it.")
     claimed_by: str | None = Field(
@@ -170,31 +171,23 @@ class FigureCheck(_Strict):
     )
 
 
-class SentenceFigures(_Strict):
-    figures: list[FigureCheck] = Field(
-        max_length=4,
-        description="The figures of people killed, wounded, captured or missing that this sentence gives; "
-        "[] when its numbers are something else (dates, ages, distances, troops deployed, places hit).",
-    )
-
-
 class CasualtyChecks(_Strict):
-    """Pass 3 (brief-v3 on): code finds the sentences that pair a number with a casualty word; the
-    model says, sentence by sentence, which figures they give. One answer per sentence."""
+    """Pass 3 (brief-v3 on): code finds the figures written in sentences that mention killing,
+    wounding, capture or loss; the model classifies each one. One answer per figure."""
 
-    sentences: list[SentenceFigures] = Field(description="One entry per numbered sentence, in order.")
+    figures: list[FigureCheck] = Field(description="One entry per numbered figure, in order.")
 
 
 def casualty_checks(n: int) -> type[CasualtyChecks]:
-    """CasualtyChecks for exactly n sentences (the grammar then asks about every one)."""
+    """CasualtyChecks for exactly n figures (the grammar then asks about every one)."""
     from pydantic import create_model
 
     return create_model(  # type: ignore[call-overload, no-any-return]
         "CasualtyChecks",
         __base__=CasualtyChecks,
-        sentences=(
-            list[SentenceFigures],
-            Field(min_length=n, max_length=n, description="One entry per numbered sentence, in order."),
+        figures=(
+            list[FigureCheck],
+            Field(min_length=n, max_length=n, description="One entry per numbered figure, in order."),
         ),
     )
 

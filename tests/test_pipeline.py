@@ -90,31 +90,12 @@ SCRIPT = {
             },  # invented figure: must be dropped
         ],
     },
-    # brief-v3 on: the model checks the two sentences that code found (64/87; 500), one answer each
+    # brief-v3 on: the model classifies the figures code found: "64", "87", "as many as 500"
     "casualtychecks": {
-        "sentences": [
-            {
-                "figures": [
-                    {"kind": "killed", "figure": "64", "affected": "Russia", "claimed_by": "Ukraine's military"},
-                    {"kind": "wounded", "figure": "87", "affected": "Russia", "claimed_by": "Ukraine's military"},
-                ]
-            },
-            {
-                "figures": [
-                    {
-                        "kind": "casualties",
-                        "figure": "as many as 500",
-                        "affected": "Wagner",
-                        "claimed_by": "Yevgeny Prigozhin",
-                    },
-                    {
-                        "kind": "killed",
-                        "figure": "at least 40,000",
-                        "affected": "Ukraine",
-                        "claimed_by": None,
-                    },  # invented
-                ]
-            },
+        "figures": [
+            {"counts_people": True, "kind": "killed", "affected": "Russia", "claimed_by": "Ukraine's military"},
+            {"counts_people": True, "kind": "wounded", "affected": "Russia", "claimed_by": "Ukraine's military"},
+            {"counts_people": True, "kind": "casualties", "affected": "Wagner", "claimed_by": "Yevgeny Prigozhin"},
         ]
     },
     "brief": {"sentences": ["Russian forces retreated near Bakhmut.", "Ukraine said 64 Russian soldiers were killed."]},
@@ -155,8 +136,10 @@ def test_summarize_grounds_dedupes_and_drops(fake_model, fast_settings: Settings
     }
     assert all(c.raw in TEXT for c in doc.casualties)
     p = doc.provenance
-    assert (p.dropped.actors, p.dropped.locations, p.dropped.events, p.dropped.casualties) == (1, 1, 1, 1)
-    assert len(p.dropped.items) == 4
+    # brief-v3: figures come from the article, so none can be invented (document-level property
+    # tests cover dropping invented figures that older prompts let through)
+    assert (p.dropped.actors, p.dropped.locations, p.dropped.events, p.dropped.casualties) == (1, 1, 1, 0)
+    assert len(p.dropped.items) == 3
     assert p.calls == 4 and p.retries == 0 and p.prompt_tokens == 400 and p.completion_tokens == 80
     assert p.first_try_valid
     assert len(server.requests) == 4
@@ -290,10 +273,11 @@ def test_casualty_pass_checks_each_candidate_sentence_and_is_skipped_without_one
     summarize(_article(), "fake/m", fast_settings)
     check = next(r for r in server.requests if pass_name(r) == "casualtychecks")
     task = check["messages"][1]["content"]
-    assert "1. Ukraine's military said 64 Russian soldiers were killed and 87 wounded" in task
-    assert "2. Yevgeny Prigozhin, the head of the Wagner Group, said as many as 500" in task
+    assert "1. “64” in: Ukraine's military said 64 Russian soldiers were killed and 87 wounded" in task
+    assert "2. “87” in: Ukraine's military said" in task
+    assert "3. “as many as 500” in: Yevgeny Prigozhin, the head of the Wagner Group, said" in task
     schema = check["response_format"]["schema"]
-    assert schema["properties"]["sentences"]["minItems"] == schema["properties"]["sentences"]["maxItems"] == 2
+    assert schema["properties"]["figures"]["minItems"] == schema["properties"]["figures"]["maxItems"] == 3
 
     quiet = "Troops moved near Bakhmut on Tuesday.\n\nOfficials met in Kyiv to talk about aid.\n"
     server.requests.clear()
