@@ -411,3 +411,21 @@ def test_live_sigterm_while_generating_exits_fast(real_cache: None, gemma_instal
         server.proc.wait(timeout=10)
         # Our server stops generating on SIGTERM (the stock one ignores it until done).
         assert time.monotonic() - started < 8
+
+
+@pytest.mark.live
+def test_live_server_exits_when_its_parent_is_killed(
+    real_cache: None, gemma_installed: Path
+) -> None:
+    code = (
+        "from summarizer.localserver import ManagedServer\n"
+        "import time\n"
+        f"s = ManagedServer({NAME!r}); s.start(); print(s.pid, flush=True); time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[1])
+    assert parent.stdout is not None
+    server_pid = int(parent.stdout.readline())
+    parent.kill()  # no atexit, no finally: only the server's own watchdog can help
+    parent.wait()
+    assert _gone(server_pid, within=10.0), "orphaned server"
