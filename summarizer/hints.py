@@ -51,11 +51,45 @@ def casualty_figures(text: str, limit: int = 12) -> list[tuple[int, int, int, in
     found: list[tuple[int, int, int, int]] = []
     for s, e in casualty_sentence_spans(text, limit):
         for fs, fe, _figure, score in numbers.figure_spans(text[s:e]):
-            if score > 0:
+            if score >= 0:
                 found.append((s + fs, s + fe, s, e))
                 if len(found) >= limit:
                     return found
     return found
+
+
+_KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "casualties",
+        re.compile(
+            r"\b(casualt\w*|losses|killed (?:or|and) wounded|dead (?:or|and) wounded|"
+            r"killed (?:or|and) injured)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "killed",
+        re.compile(r"\b(kill\w*|died|dead|deaths?|dying|eliminated|slain|perish\w*|fatalit\w*|lives)\b", re.IGNORECASE),
+    ),
+    ("wounded", re.compile(r"\b(wound\w*|injur\w*|hurt)\b", re.IGNORECASE)),
+    ("captured", re.compile(r"\b(captur\w*|prisoners?|POWs?|taken prisoner|detained)\b", re.IGNORECASE)),
+    ("missing", re.compile(r"\bmissing\b", re.IGNORECASE)),
+)
+
+
+def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end: int) -> str | None:
+    """The casualty kind the words right after a figure say ("87 more wounded" -> wounded), else
+    the words right before it ("killing 2" -> killed); None when they say nothing."""
+    after = text[fig_end : min(sent_end, fig_end + 60)]
+    next_digit = re.search(r"\d", after)
+    if next_digit:
+        after = after[: next_digit.start()]
+    before = text[max(sent_start, fig_start - 30) : fig_start]
+    for window in (after, before):
+        for kind, pattern in _KIND_WORDS:
+            if pattern.search(window):
+                return kind
+    return None
 
 
 def casualty_sentences(text: str, limit: int = 12) -> list[str]:

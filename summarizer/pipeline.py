@@ -22,7 +22,7 @@ from . import articles, cassettes, prompts
 from .articles import Article
 from .document import Extraction, ground
 from .errors import CassetteMissError
-from .hints import candidate_names, casualty_figures, casualty_sentences
+from .hints import candidate_names, casualty_figures, casualty_sentences, kind_near
 from .llm import ModelClient, Usage
 from .providers import ModelSpec, resolve
 from .schema import (
@@ -134,7 +134,11 @@ def _check_casualties(passes: _Passes, text: str, model_text: str, start: int, e
     assert isinstance(answer, CasualtyChecks)
     kept = [
         ExtractedCasualty(
-            quote=text[ss:se], kind=f.kind, figure=text[fs:fe], affected=f.affected, claimed_by=f.claimed_by
+            quote=text[ss:se],
+            kind=kind_near(text, fs, fe, ss, se) or f.kind,  # the article's own word wins over the model's
+            figure=text[fs:fe],
+            affected=f.affected,
+            claimed_by=f.claimed_by,
         )
         for (fs, fe, ss, se), f in zip(found, answer.figures, strict=False)
         if f.counts_people
