@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from .cli_common import exit_for, settings_of
 from .errors import SummarizerError
 from .settings import Settings
 
@@ -30,8 +31,7 @@ app = typer.Typer(
 
 
 def fail(exc: SummarizerError) -> NoReturn:
-    typer.echo(f"summarizer: error: {exc.one_line()}", err=True)
-    raise typer.Exit(exc.exit_code)
+    raise exit_for(exc)
 
 
 class Format(StrEnum):
@@ -72,9 +72,7 @@ def main_options(
     ctx.obj = settings
 
 
-def _settings(ctx: typer.Context) -> Settings:
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else Settings()
+_settings = settings_of
 
 
 def _read(source: str, max_chars: int, allow_private: bool) -> Any:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from summarizer.cli_common import exit_for, settings_of
 from summarizer.errors import SummarizerError
 from summarizer.localmodels import DEFAULT_MODEL
 from summarizer.settings import Settings
@@ -33,16 +34,6 @@ class OpenAIBatch(StrEnum):
     submit = "submit"
     status = "status"
     collect = "collect"
-
-
-def _fail(exc: SummarizerError) -> typer.Exit:
-    typer.echo(f"summarizer: error: {exc.one_line()}", err=True)
-    return typer.Exit(exc.exit_code)
-
-
-def _settings(ctx: typer.Context | None) -> Settings:
-    obj = ctx.find_root().obj if ctx is not None else None
-    return obj if isinstance(obj, Settings) else Settings()
 
 
 def batch_command(
@@ -111,7 +102,7 @@ def batch_command(
     """Summarize many articles into one JSONL file (resumable, concurrent, cached)."""
     from summarizer import batch
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     cache = None if no_cache else (cache_dir or batch.default_cache_dir())
     options = batch.BatchOptions(
         model=model,
@@ -127,7 +118,7 @@ def batch_command(
             return
         report = _run(inputs or [], out, options, settings)
     except SummarizerError as exc:
-        raise _fail(exc) from None
+        raise exit_for(exc) from None
     except KeyboardInterrupt:
         typer.echo("summarizer: interrupted", err=True)
         raise typer.Exit(130) from None

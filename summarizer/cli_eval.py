@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from summarizer.cli_common import exit_for, settings_of
 from summarizer.errors import SummarizerError
 from summarizer.localmodels import DEFAULT_MODEL
 from summarizer.scoring import FIELDS
-from summarizer.settings import Settings
 
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
@@ -39,16 +39,6 @@ _ATTR_LABELS = {
     "casualty_affected": "casualty affected",
     "casualty_claimed_by": "casualty claimed_by",
 }
-
-
-def _fail(exc: SummarizerError) -> typer.Exit:
-    typer.echo(f"summarizer: error: {exc.one_line()}", err=True)
-    return typer.Exit(exc.exit_code)
-
-
-def _settings(ctx: typer.Context | None) -> Settings:
-    obj = ctx.find_root().obj if ctx is not None else None
-    return obj if isinstance(obj, Settings) else Settings()
 
 
 def _resolve_dataset(path: Path) -> Path:
@@ -111,9 +101,7 @@ def print_run(console: Console, run: ModelRun) -> None:
     for key, label in _ATTR_LABELS.items():
         attr = a.attributes[key]
         other.add_row(label, f"{_pct(attr.accuracy)} ({attr.correct}/{attr.total})")
-    other.add_row(
-        "grounding (exact spans)", f"{_pct(a.grounding_rate)} ({a.spans_exact}/{a.spans_total})"
-    )
+    other.add_row("grounding (exact spans)", f"{_pct(a.grounding_rate)} ({a.spans_exact}/{a.spans_total})")
     other.add_row("first-try valid", _pct(a.first_try_valid))
     other.add_row("retries", str(a.retries))
     other.add_row("tokens in / out", f"{a.prompt_tokens:,} / {a.completion_tokens:,}")
@@ -133,9 +121,7 @@ def print_comparison(console: Console, result: EvalResult) -> None:
     if len(runs) < 2:
         return
     base = runs[0].model
-    table = Table(
-        title=f"Comparison (Δ = model − {base}, paired over articles)", title_justify="left"
-    )
+    table = Table(title=f"Comparison (Δ = model − {base}, paired over articles)", title_justify="left")
     table.add_column("metric")
     for run in runs:
         table.add_column(run.model, justify="right")
@@ -179,9 +165,7 @@ def eval_command(
     ctx: typer.Context,
     dataset: Annotated[
         Path,
-        typer.Option(
-            "--dataset", "-d", metavar="FILE", help="Gold dataset, JSONL in the contract's format."
-        ),
+        typer.Option("--dataset", "-d", metavar="FILE", help="Gold dataset, JSONL in the contract's format."),
     ] = DEFAULT_DATASET,
     model: Annotated[
         list[str] | None,
@@ -197,9 +181,7 @@ def eval_command(
     ] = False,
     save_predictions: Annotated[
         Path | None,
-        typer.Option(
-            "--save-predictions", metavar="DIR", help="Write DIR/<model>/<article id>.json."
-        ),
+        typer.Option("--save-predictions", metavar="DIR", help="Write DIR/<model>/<article id>.json."),
     ] = None,
     json_out: Annotated[
         Path | None,
@@ -229,9 +211,9 @@ def eval_command(
     from summarizer import evaluation
     from summarizer.report import write_report
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if record and settings.offline:
-        raise _fail(SummarizerError("--offline and --record exclude each other"))
+        raise exit_for(SummarizerError("--offline and --record exclude each other"))
     settings = evaluation.with_record(settings, record)
     models = list(model) if model else [DEFAULT_MODEL]
     console = Console()
@@ -245,9 +227,7 @@ def eval_command(
             done[0] += 1
             if sys.stderr.isatty():
                 status = (
-                    f"failed ({result.score.error_type})"
-                    if result.failed
-                    else f"macro F1 {result.score.macro_f1:.2f}"
+                    f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
                 )
                 err.print(
                     f"[dim][{done[0]}/{total}] {model_name} {article_id}: {status}[/dim]",
@@ -257,7 +237,7 @@ def eval_command(
 
         result = evaluation.run_eval(data, models, settings, progress=progress)
     except SummarizerError as exc:
-        raise _fail(exc) from None
+        raise exit_for(exc) from None
     except KeyboardInterrupt:
         typer.echo("summarizer: interrupted", err=True)
         raise typer.Exit(130) from None
@@ -278,9 +258,7 @@ def eval_command(
     try:
         if save_predictions is not None:
             written = evaluation.save_predictions(result, save_predictions)
-            typer.echo(
-                f"summarizer: wrote {len(written)} documents under {save_predictions}", err=True
-            )
+            typer.echo(f"summarizer: wrote {len(written)} documents under {save_predictions}", err=True)
         if json_out is not None:
             evaluation.write_json(result, json_out)
             typer.echo(f"summarizer: wrote {json_out}", err=True)
@@ -288,7 +266,7 @@ def eval_command(
             write_report(result, report)
             typer.echo(f"summarizer: wrote {report}", err=True)
     except SummarizerError as exc:
-        raise _fail(exc) from None
+        raise exit_for(exc) from None
     earlier = evaluation.previous_runs(result, runs_log)
     for run in result.runs:
         prev = earlier.get(run.model)
@@ -324,8 +302,7 @@ def eval_command(
         below = [run for run in result.runs if not run.aggregate.macro_f1 >= min_f1]
         for run in below:
             typer.echo(
-                f"summarizer: macro F1 {run.aggregate.macro_f1:.3f} of {run.model} is below "
-                f"--min-f1 {min_f1}",
+                f"summarizer: macro F1 {run.aggregate.macro_f1:.3f} of {run.model} is below --min-f1 {min_f1}",
                 err=True,
             )
         if below:

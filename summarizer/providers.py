@@ -45,14 +45,27 @@ class ModelSpec:
 Factory = Callable[[str, Settings], ModelSpec]
 _REGISTRY: dict[str, Factory] = {}
 
-# USD per 1M tokens (input, output); extend as needed. Local models cost 0.
+# USD per 1M tokens (input, output): public list prices; extend as needed. Local models cost 0.
 PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
     "gpt-4o": (2.50, 10.00),
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4.1": (2.00, 8.00),
     "gpt-4.1-mini": (0.40, 1.60),
     "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1": (2.00, 8.00),
+    "o3-mini": (1.10, 4.40),
+    "o4-mini": (1.10, 4.40),
 }
+
+
+def price_of(model_id: str) -> tuple[float, float] | None:
+    """The list price of an OpenAI model id; dated snapshots ("gpt-4o-mini-2024-07-18") cost
+    what their family costs. None when unknown."""
+    price = PRICES.get(model_id)
+    if price is None:
+        for name in sorted(PRICES, key=len, reverse=True):
+            if model_id.startswith(name + "-"):
+                return PRICES[name]
+    return price
 
 
 def register(provider: str, factory: Factory) -> None:
@@ -99,7 +112,7 @@ def _openai(model: str, settings: Settings) -> ModelSpec:
         base_url=base_url,
         api_key=key or "not-needed",
         context_tokens=128_000 if base_url is None else 32_000,
-        price_per_mtok=PRICES.get(model) if base_url is None else None,
+        price_per_mtok=price_of(model) if base_url is None else None,
     )
 
 

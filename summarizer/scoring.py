@@ -54,17 +54,6 @@ DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 20240601
 DEFAULT_CONFIDENCE = 0.95
 
-# USD per 1M tokens: (input, output). Public list prices; extend as needed.
-PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "o3-mini": (1.10, 4.40),
-    "o4-mini": (1.10, 4.40),
-}
-
 _QMAX = 3  # the largest tie-break quality an edge can carry
 
 
@@ -717,14 +706,9 @@ def cost_usd(
         return (prompt_tokens * price_per_mtok[0] + completion_tokens * price_per_mtok[1]) / 1e6
     if model.startswith("local/") or model == "local":
         return 0.0
-    key = model.split("/", 1)[1] if model.startswith("openai/") else model
-    price = PRICES.get(key)
-    if price is None:
-        # dated snapshots ("gpt-4o-mini-2024-07-18") cost what their family costs
-        for name in sorted(PRICES, key=len, reverse=True):
-            if key.startswith(name + "-"):
-                price = PRICES[name]
-                break
+    from .providers import price_of
+
+    price = price_of(model.split("/", 1)[1] if model.startswith("openai/") else model)
     if price is None:
         return None
     return (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
