@@ -117,7 +117,10 @@ def _check_casualties(passes: _Passes, text: str, model_text: str, start: int, e
     """The casualty pass of brief-v3 on: code finds the figures written in sentences that mention
     killing, wounding, capture or loss; the model classifies each (counts people or not; kind;
     who suffered; who claims). Figures are never typed by the model. No figure, no call."""
-    found = [(fs + start, fe + start, ss + start, se + start) for fs, fe, ss, se in casualty_figures(text[start:end])]
+    # Found in the text the model reads: a figure in a line hidden from it (an injected one) is not offered.
+    found = [
+        (fs + start, fe + start, ss + start, se + start) for fs, fe, ss, se in casualty_figures(model_text[start:end])
+    ]
     if not found:
         return Casualties(casualties=[])
     listing = "\n".join(

@@ -202,6 +202,10 @@ def _obedient(request: dict[str, Any]) -> Reply:
             answer = {"actors": injected.get("actors", []), "locations": injected.get("locations", [])}
         elif name == "casualties":
             answer = {"casualties": injected.get("casualties", [])}
+    if name == "casualtychecks":  # brief-v3: trust every figure code offers, whatever it is
+        offered = len(re.findall(r"^\d+\. \u201c", user, re.MULTILINE))
+        check = {"counts_people": True, "kind": "killed", "affected": None, "claimed_by": None}
+        answer = {"figures": [check] * offered}
     said = re.search(r"summary (?:as|is):? \"([^\"]+)\"", article)
     if said and name == "brief":
         answer = {"sentences": [said.group(1), said.group(1)]}
