@@ -16,9 +16,7 @@ import typer
 
 from .cli_common import exit_for, settings_of
 from .errors import SummarizerError
-from .settings import Settings
-
-DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"  # kept equal to localmodels.DEFAULT_MODEL (tested)
+from .settings import DEFAULT_MODEL, Settings
 
 app = typer.Typer(
     name="summarizer",

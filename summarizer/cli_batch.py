@@ -23,8 +23,7 @@ import typer
 
 from summarizer.cli_common import exit_for, settings_of
 from summarizer.errors import SummarizerError
-from summarizer.localmodels import DEFAULT_MODEL
-from summarizer.settings import Settings
+from summarizer.settings import DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchReport, Outcome

@@ -22,8 +22,7 @@ import typer
 
 from summarizer.cli_common import exit_for, settings_of
 from summarizer.errors import SummarizerError
-from summarizer.localmodels import DEFAULT_MODEL
-from summarizer.scoring import FIELDS
+from summarizer.settings import DEFAULT_MODEL
 
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
@@ -83,6 +82,8 @@ def print_run(console: Console, run: ModelRun) -> None:
     table.add_column("field", no_wrap=True)
     for col in ("P", "R", "F1", "F1 95% CI", "TP/FP/FN", "art. F1"):
         table.add_column(col, justify="right", no_wrap=True)
+    from summarizer.scoring import FIELDS
+
     for name in FIELDS:
         fa = a.fields[name]
         table.add_row(
@@ -127,6 +128,8 @@ def print_comparison(console: Console, result: EvalResult) -> None:
         table.add_column(run.model, justify="right")
     for comp in result.comparisons:
         table.add_column(f"Δ {comp.model}", justify="right")
+    from summarizer.scoring import FIELDS
+
     for metric in ("macro_f1", *FIELDS):
         label = "macro F1" if metric == "macro_f1" else f"{metric} F1"
         row = [label]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PROMPT = "brief-v3"
+DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"  # the embedded default (localmodels.DEFAULT_MODEL, tested equal)
 
 
 def default_cassette_dir() -> Path:
