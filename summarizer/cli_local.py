@@ -141,9 +141,7 @@ def pull_model(
 
 def serve(
     model: Annotated[str, typer.Option("--model", "-m", help="A local/ model.")] = DEFAULT_MODEL,
-    port: Annotated[
-        int | None, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")
-    ] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")] = None,
 ) -> None:
     """Keep a local model server running; other commands use it while it runs (Ctrl-C stops)."""
     from summarizer.localserver import ServerState
@@ -151,8 +149,7 @@ def serve(
 
     def ready(state: ServerState) -> None:
         typer.echo(
-            f"serving {state.model} at {state.base_url} (pid {state.pid}; log {state.log}); "
-            "Ctrl-C to stop",
+            f"serving {state.model} at {state.base_url} (pid {state.pid}; log {state.log}); Ctrl-C to stop",
             err=True,
         )
         typer.echo(state.base_url)
