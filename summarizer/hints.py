@@ -8,6 +8,7 @@ import re
 
 from . import numbers
 from .document import _SENTENCE_END
+from .schema import CasualtyKind
 
 _CASUALTY_WORDS = re.compile(
     r"\b(kill\w*|dead|deaths?|died|dying|wound\w*|injur\w*|casualt\w*|captur\w*|prisoners?|POWs?|"
@@ -58,7 +59,7 @@ def casualty_figures(text: str, limit: int = 12) -> list[tuple[int, int, int, in
     return found
 
 
-_KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+_KIND_WORDS: tuple[tuple[CasualtyKind, re.Pattern[str]], ...] = (
     (
         "casualties",
         re.compile(
@@ -77,19 +78,23 @@ _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end: int) -> str | None:
-    """The casualty kind the words right after a figure say ("87 more wounded" -> wounded), else
-    the words right before it ("killing 2" -> killed); None when they say nothing."""
+def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end: int) -> CasualtyKind | None:
+    """The casualty kind said by the casualty word nearest to a figure in its sentence, after it
+    ("87 more wounded" -> wounded) or before it ("killing 2" -> killed; "killed two ... and
+    wounded five" -> killed 2, wounded 5); None when no such word is near."""
     after = text[fig_end : min(sent_end, fig_end + 60)]
     next_digit = re.search(r"\d", after)
     if next_digit:
         after = after[: next_digit.start()]
     before = text[max(sent_start, fig_start - 30) : fig_start]
-    for window in (after, before):
-        for kind, pattern in _KIND_WORDS:
-            if pattern.search(window):
-                return kind
-    return None
+    best: tuple[int, int, CasualtyKind] | None = None
+    for order, (kind, pattern) in enumerate(_KIND_WORDS):
+        hits = [(m.start(), order, kind) for m in pattern.finditer(after)]
+        hits += [(len(before) - m.end(), order, kind) for m in pattern.finditer(before)]
+        for hit in hits:
+            if best is None or hit[:2] < best[:2]:
+                best = hit
+    return best[2] if best else None
 
 
 def casualty_sentences(text: str, limit: int = 12) -> list[str]:
