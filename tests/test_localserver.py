@@ -19,10 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from summarizer import localserver as ls
+from summarizer._http import httpx
 from summarizer.errors import ConfigError, ModelNotInstalledError, ProviderError
 
 NAME = "local/gemma-3-270m"
