@@ -368,13 +368,13 @@ class ManagedServer:
     def _argv(self, port: int) -> list[str]:
         if self._command is not None:
             return self._command(port)
+        path = require_installed(self.name)  # weights first: `models pull` needs no runtime
         if not llama_cpp_available():
             raise ConfigError(
                 "the local model runtime (llama-cpp-python) is not installed in "
                 f"{sys.executable}",
                 hint=f"{INSTALL_HINT} (builds llama.cpp from source: a few minutes)",
             )
-        path = require_installed(self.name)
         return server_command(self.name, path, port, self.n_ctx)
 
     def start(self) -> str:
@@ -604,8 +604,13 @@ def local_server(
     try:
         yield server.base_url
     except Exception as exc:
-        if server.proc is not None and server.proc.poll() is not None:
-            raise server._died_error() from exc
+        if server.proc is not None:
+            try:  # a server that just crashed may not have been reaped yet
+                server.proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                pass
+            if server.proc.poll() is not None:
+                raise server._died_error() from exc
         raise
     finally:
         server.stop()
@@ -658,8 +663,9 @@ def preflight(name: str) -> Path:
     """Raise what ``local_server`` would raise before starting anything (unknown model,
     llama-cpp-python missing, weights not installed); returns the weights' path."""
     get_model(name)
+    path = require_installed(name)  # weights first: `models pull` needs no runtime
     if not llama_cpp_available():
         raise ConfigError(
             "the local model runtime (llama-cpp-python) is not installed", hint=INSTALL_HINT
         )
-    return require_installed(name)
+    return path

@@ -256,6 +256,7 @@ def test_missing_runtime_is_a_config_error_with_the_install_hint(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(ls, "llama_cpp_available", lambda: False)
+    monkeypatch.setattr(ls, "require_installed", lambda name: Path("/models/installed.gguf"))  # weights present
     with pytest.raises(ConfigError) as info, ls.local_server(NAME):
         pass  # pragma: no cover
     assert "pip install 'summarizer[local]'" in info.value.one_line()
