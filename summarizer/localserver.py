@@ -605,10 +605,8 @@ def local_server(
         yield server.base_url
     except Exception as exc:
         if server.proc is not None:
-            try:  # a server that just crashed may not have been reaped yet
+            with contextlib.suppress(subprocess.TimeoutExpired):  # a crashed server may not be reaped yet
                 server.proc.wait(timeout=1.0)
-            except subprocess.TimeoutExpired:
-                pass
             if server.proc.poll() is not None:
                 raise server._died_error() from exc
         raise
