@@ -150,9 +150,9 @@ class _Builder:
 
     def actors(self, extracted: list[ExtractedActor], places: list[ExtractedLocation]) -> list[Actor]:
         groups: list[tuple[ExtractedActor, list[str]]] = []
-        place_names = [p.name for p in places]
+        place_names = [p.name for p in places if p.kind in ("settlement", "region", "country")]
         for a in extracted:
-            if a.kind == "other" and names.any_match([a.name], place_names):
+            if a.kind not in ("government", "armed_forces") and names.any_match([a.name], place_names):
                 self.drop("actors", f"{a.name!r} is a place, listed under locations")
                 continue
             alias_list = [a.name, *[al for al in a.aliases if _plausible_alias(a.name, al)]]
@@ -188,7 +188,7 @@ class _Builder:
             a.name for a in actors if a.kind in ("person", "armed_group", "military_unit", "media", "organization")
         ]
         for loc in extracted:
-            if names.any_match([loc.name], people):
+            if loc.kind in ("other", "facility") and names.any_match([loc.name], people):
                 self.drop("locations", f"{loc.name!r} is an actor, not a place")
                 continue
             for i, (first, known) in enumerate(groups):

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -215,6 +216,7 @@ class ModelClient:
         if trace:  # debugging aid: every raw answer, appended as one JSON line
             with open(trace, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps({"model": self.spec.name, "response": response.model_dump(mode="json")}) + "\n")
+        _fold_control_characters(response)
         if self._usage is None:
             return
         self._usage.calls += 1
@@ -376,6 +378,20 @@ def _last_problem(exc: Any) -> str:
         loc = ".".join(str(p) for p in first.get("loc", ())) or "answer"
         return f"{len(errors)} schema error(s), first at {loc}: {first.get('msg', '')}"
     return _first_line(f"{type(last).__name__}: {last}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+def _fold_control_characters(response: Any) -> None:
+    """Small models under a llama.cpp JSON grammar sometimes write raw newlines or tabs inside
+    strings, which strict JSON parsers refuse. Outside strings they are whitespace anyway, so
+    every control character of the answer becomes a space before it is parsed."""
+    for choice in getattr(response, "choices", None) or []:
+        message: Any = getattr(choice, "message", None)
+        content = getattr(message, "content", None)
+        if isinstance(content, str) and _CONTROL.search(content):
+            message.content = _CONTROL.sub(" ", content)
 
 
 def _salvage(exc: BaseException, response_model: type[T]) -> T | None:

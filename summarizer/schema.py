@@ -205,7 +205,9 @@ class Brief(_Strict):
 
     @property
     def summary(self) -> str:
-        return " ".join(s.strip() for s in self.sentences if s.strip())
+        """The sentences joined; any that carries JSON or code debris ("```", braces) is left out."""
+        clean = (" ".join(s.split()) for s in self.sentences)
+        return " ".join(s for s in clean if s and not any(mark in s for mark in ("```", "{", "}")))
 
 
 # --------------------------------------------------------------------------------------------
