@@ -400,6 +400,7 @@ class ManagedServer:
     def _spawn(self, argv: list[str], port: int) -> None:
         logs = _logs_dir()
         logs.mkdir(parents=True, exist_ok=True)
+        _prune_logs(logs, _slug(self.name))
         self.log_path = logs / f"{_slug(self.name)}.{port}.log"
         if self._env is None:
             env = dict(os.environ)
@@ -516,6 +517,17 @@ class ManagedServer:
 
 class _PortInUse(Exception):
     pass
+
+
+def _prune_logs(logs: Path, slug: str, keep: int = 10) -> None:
+    """Logs of servers that did not stop cleanly stay for inspection; keep the newest few."""
+    try:
+        old = sorted(logs.glob(f"{slug}.*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for path in old[keep:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _signal_group(pid: int, sig: int) -> None:
