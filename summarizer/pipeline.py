@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from . import articles, cassettes, prompts
 from .articles import Article
 from .document import Extraction, ground
-from .errors import CassetteMissError
+from .errors import CassetteMissError, ExtractionError
 from .hints import candidate_names, casualty_figures, casualty_sentences, kind_near
 from .llm import ModelClient, Usage
 from .providers import ModelSpec, resolve
@@ -257,9 +257,13 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 assert isinstance(cas, Casualties)
                 extraction.add(ents, evs, cas, start)
             lead = model_text[chunks[0][0] : chunks[0][1]]
-            brief = passes.run(lead, "brief", Brief, 450)
-            assert isinstance(brief, Brief)
-            extraction.summary = brief.summary
+            try:
+                brief = passes.run(lead, "brief", Brief, 450)
+                assert isinstance(brief, Brief)
+                extraction.summary = brief.summary
+            except ExtractionError as exc:  # the grounded findings are worth more than the summary
+                usage.first_try_valid = False
+                usage.warnings.append(f"no summary: {exc.one_line()}")
         except CassetteMissError as exc:
             raise CassetteMissError(
                 f"no recorded answer for model {spec.name}, prompt {prompt.version}, schema {schema_hash()}, "

@@ -284,3 +284,17 @@ def test_casualty_pass_checks_each_candidate_sentence_and_is_skipped_without_one
     doc = summarize(_article(quiet), "fake/m", fast_settings)
     assert [pass_name(r) for r in server.requests] == ["entities", "events", "brief"]
     assert doc.casualties == []
+
+
+def test_a_failed_summary_keeps_the_grounded_findings(fake_model, fast_settings: Settings) -> None:
+    def respond(req: dict) -> tuple[int, dict[str, str], bytes]:
+        if pass_name(req) == "brief":
+            return completion('{"sentences": ["Russian forces retreated near Bakh', finish_reason="length")
+        return completion(json.dumps(SCRIPT[pass_name(req)]))
+
+    fake_model(respond)
+    doc = summarize(_article(), "fake/m", fast_settings)
+    assert doc.summary == ""
+    assert any(w.startswith("no summary:") and "cut off" in w for w in doc.provenance.warnings)
+    assert len(doc.casualties) == 3 and len(doc.events) == 1  # nothing else lost
+    assert not doc.provenance.first_try_valid
