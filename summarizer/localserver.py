@@ -22,11 +22,11 @@ logits for every prompt token: a copy of prompt_len x vocab floats per call, and
 n_ctx x vocab array: 5 GB for Qwen at 8k), ``--n_threads``/``--n_threads_batch`` = physical
 cores, the model's chat format (ChatML for Qwen, ``summarizer-gemma`` for Gemma), one model
 per server so the KV cache's prefix is reused across the calls about one article, and
-OMP_WAIT_POLICY=PASSIVE unless the caller set OMP_WAIT_POLICY (even to ""). Measured with
+OMP_WAIT_POLICY=PASSIVE unless the caller set OMP_WAIT_POLICY. Measured with
 Qwen2.5-Coder-1.5B on 2 cores: on an idle machine spinning OpenMP threads generate 32-36
 tokens/s and sleeping ones 20-22; but with 15-70% of the CPU taken by anything else, spinning
 drops to 2-10 tokens/s (threads spin while the core they wait for is taken) and sleeping
-keeps 8-20. We take the robust setting; ``OMP_WAIT_POLICY=`` (empty) restores spinning on a
+keeps 8-20. We take the robust setting; ``OMP_WAIT_POLICY=ACTIVE`` restores spinning on a
 dedicated machine. Grammar sampling is made lazy by ``_llama_server`` itself.
 """
 
