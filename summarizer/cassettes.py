@@ -1,7 +1,7 @@
 """Recorded HTTP cassettes (vcrpy): offline replay and recording of model calls.
 
 One cassette per model, prompt version and article:
-`cassettes/<provider>_<model>/<prompt version>/<sha256[:16] of the article>.json`.
+`cassettes/<provider>_<model>/<prompt version>/<sha256[:16] of the article>[-<published>].json`.
 Requests match on method, path and the canonical JSON body (keys sorted), so the host and port
 of a local server do not matter, but the prompt version and schema hash (in the system
 message) and every request parameter do. Authorization, cookies and organisation/project ids
@@ -83,8 +83,13 @@ def model_slug(model: str) -> str:
     return model.replace("/", "_").replace(":", "_")
 
 
-def cassette_path(cassette_dir: Path, model: str, prompt_version: str, article_sha256: str) -> Path:
-    return cassette_dir / model_slug(model) / prompt_version / f"{article_sha256[:16]}.json"
+def cassette_path(
+    cassette_dir: Path, model: str, prompt_version: str, article_sha256: str, published: str | None = None
+) -> Path:
+    """The publication date is part of the prompt ("on Tuesday" resolves against it), so the same
+    article with and without a date has two cassettes."""
+    stem = article_sha256[:16] if not published else f"{article_sha256[:16]}-{published}"
+    return cassette_dir / model_slug(model) / prompt_version / f"{stem}.json"
 
 
 def canonical_body(body: bytes | str | None) -> Any:

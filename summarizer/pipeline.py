@@ -220,7 +220,9 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     model_text = articles.hide_passages(article.text, hidden)
     usage = Usage()
     extraction = Extraction()
-    cassette = cassettes.cassette_path(settings.cassettes(), spec.name, prompt.version, article.sha256)
+    cassette = cassettes.cassette_path(
+        settings.cassettes(), spec.name, prompt.version, article.sha256, article.published
+    )
     with ExitStack() as stack:
         if settings.offline or settings.record:
             stack.enter_context(cassettes.use_cassette(cassette, record=settings.record and not settings.offline))

@@ -30,7 +30,7 @@ def _recorded(model: str) -> list[str]:
     return [
         rid
         for rid, art in RECORDS.items()
-        if cassettes.cassette_path(CASSETTES, model, DEFAULT_PROMPT, art.sha256).is_file()
+        if cassettes.cassette_path(CASSETTES, model, DEFAULT_PROMPT, art.sha256, art.published).is_file()
     ]
 
 
