@@ -137,10 +137,7 @@ def max_weight_matching(weights: Sequence[Sequence[int]]) -> list[tuple[int, int
     if n == 0 or m == 0:
         return []
     transposed = n > m
-    if transposed:
-        w = [list(col) for col in zip(*weights, strict=True)]
-    else:
-        w = [list(row) for row in weights]
+    w = [list(col) for col in zip(*weights, strict=True)] if transposed else [list(row) for row in weights]
     if transposed:
         n, m = m, n
     top = max(max(row) for row in w)
