@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import sys
 
-from summarizer import providers
 from summarizer.cli import app
-from summarizer.providers import ModelSpec
-from summarizer.settings import Settings
+from tests.fakeserver import register_fake_provider
 
 
 def main(argv: list[str]) -> None:
@@ -21,20 +19,7 @@ def main(argv: list[str]) -> None:
     sep = argv.index("--")
     price = float(argv[1]) if sep > 1 else 0.0
 
-    def factory(model: str, settings: Settings) -> ModelSpec:
-        return ModelSpec(
-            name=f"fake/{model}",
-            provider="fake",
-            model_id=model,
-            mode="json_object_schema",
-            base_url=base_url,
-            api_key="test-key",
-            context_tokens=8_192,
-            max_output_tokens=1_024,
-            price_per_mtok=(price, price),
-        )
-
-    providers.register("fake", factory)
+    register_fake_provider(base_url, price=price)
     app(argv[sep + 1 :], prog_name="summarizer")
 
 

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import providers
-from summarizer.providers import ModelSpec
 from summarizer.settings import Settings
 
-from .fakeserver import FakeModelServer, Responder
+from .fakeserver import FakeModelServer, Responder, register_fake_provider
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "evals" / "datasets" / "articles"
@@ -27,20 +26,7 @@ def fake_model() -> Iterator[Callable[[Responder], FakeModelServer]]:
         server = FakeModelServer(responder).__enter__()
         servers.append(server)
 
-        def factory(model: str, settings: Settings) -> ModelSpec:
-            return ModelSpec(
-                name=f"fake/{model}",
-                provider="fake",
-                model_id=model,
-                mode="json_object_schema",
-                base_url=server.base_url,
-                api_key="test-key",
-                context_tokens=8_192,
-                max_output_tokens=1_024,
-                price_per_mtok=(0.0, 0.0),
-            )
-
-        providers.register("fake", factory)
+        register_fake_provider(server.base_url)
         return server
 
     yield start

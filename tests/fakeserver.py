@@ -203,3 +203,26 @@ class FakeModelServer:
         self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def register_fake_provider(base_url: str, *, price: float = 0.0) -> None:
+    """Make `fake/<model>` resolve, through the real registry, to the fake server at base_url.
+    One spec for the in-process fixture (conftest) and the subprocess runner (batch_runner)."""
+    from summarizer import providers
+    from summarizer.providers import ModelSpec
+    from summarizer.settings import Settings
+
+    def factory(model: str, settings: Settings) -> ModelSpec:
+        return ModelSpec(
+            name=f"fake/{model}",
+            provider="fake",
+            model_id=model,
+            mode="json_object_schema",
+            base_url=base_url,
+            api_key="test-key",
+            context_tokens=8_192,
+            max_output_tokens=1_024,
+            price_per_mtok=(price, price),
+        )
+
+    providers.register("fake", factory)
