@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer import batch  # noqa: E402
-from summarizer.settings import Settings  # noqa: E402
+from summarizer.config import Settings  # noqa: E402
 
 ARTICLES = ROOT / "evals" / "datasets" / "articles"
 
@@ -55,7 +55,7 @@ def other_llama_servers(own: set[int]) -> list[tuple[int, float, str]]:
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:
             continue
-        if any(k in cmd for k in ("llama_cpp.server", "summarizer._llama_server", "llama-server", "vllm")):
+        if any(k in cmd for k in ("llama_cpp.server", "summarizer.local._llama_server", "llama-server", "vllm")):
             found[int(entry.name)] = cmd
     before = {pid: _cpu_ticks(pid) for pid in found}
     time.sleep(1.0)
@@ -115,7 +115,7 @@ def main() -> None:
                 base_url = args.base_url
                 server_note = f"server at {base_url}"
             else:
-                from summarizer.localserver import local_server
+                from summarizer.local._server import local_server
 
                 started = time.monotonic()
                 base_url = stack.enter_context(local_server(args.model))

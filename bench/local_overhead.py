@@ -37,8 +37,8 @@ from pydantic import BaseModel, Field
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarizer.localmodels import get_model, require_installed  # noqa: E402
-from summarizer.localserver import ManagedServer, physical_cores, server_command  # noqa: E402
+from summarizer.local._server import ManagedServer, physical_cores, server_command  # noqa: E402
+from summarizer.local._weights import get_model, require_installed  # noqa: E402
 
 
 class Actor(BaseModel):

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from summarizer.evaluation import load_dataset, run_eval
-from summarizer.settings import Settings
+from summarizer.config import Settings
+from summarizer.evaluation._runner import load_dataset, run_eval
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -1,10 +1,12 @@
-"""Rendering a summary document: JSON (the contract), a Markdown brief, rich terminal tables."""
+"""Rendering a summary document: JSON (the contract), a Markdown brief, rich terminal tables.
+
+Library side: no typer; rich is imported only when tables are drawn."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .schema import SummaryDocument
+from summarizer.contract import SummaryDocument
 
 
 def to_json(doc: SummaryDocument) -> str:
@@ -139,3 +141,14 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
         f"{p.retries} re-asks · {p.prompt_tokens:,}+{p.completion_tokens:,} tokens · {p.latency_s:.1f} s · "
         f"dropped {d.actors}/{d.locations}/{d.events}/{d.casualties} (actors/locations/events/casualties)[/dim]"
     )
+
+
+def tables_text(doc: SummaryDocument, width: int = 120) -> str:
+    """The tables of `print_tables` as plain text (for a file)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    buf = StringIO()
+    print_tables(doc, Console(file=buf, width=width))
+    return buf.getvalue()

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import providers
-from summarizer.settings import Settings
-
-from .fakeserver import FakeModelServer, Responder, register_fake_provider
+from summarizer import models as providers
+from summarizer.config import Settings
+from tests.fakeserver import FakeModelServer, Responder, register_fake_provider
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "evals" / "datasets" / "articles"

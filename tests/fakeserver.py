@@ -208,9 +208,9 @@ class FakeModelServer:
 def register_fake_provider(base_url: str, *, price: float = 0.0) -> None:
     """Make `fake/<model>` resolve, through the real registry, to the fake server at base_url.
     One spec for the in-process fixture (conftest) and the subprocess runner (batch_runner)."""
-    from summarizer import providers
-    from summarizer.providers import ModelSpec
-    from summarizer.settings import Settings
+    from summarizer import models as providers
+    from summarizer.config import Settings
+    from summarizer.models import ModelSpec
 
     def factory(model: str, settings: Settings) -> ModelSpec:
         return ModelSpec(

@@ -18,17 +18,17 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import batch, providers
+from summarizer import batch
+from summarizer import models as providers
 from summarizer.cli import app
-from summarizer.providers import ModelSpec
-from summarizer.settings import Settings
-
-from .fakeserver import Delay, FakeModelServer, completion, status
+from summarizer.config import Settings
+from summarizer.models import ModelSpec
+from tests.fakeserver import Delay, FakeModelServer, completion, status
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = "fake/m"
@@ -76,11 +76,14 @@ def minimal(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
     return None
 
 
-def answer(request: dict[str, Any], **usage: int) -> tuple[int, dict[str, str], bytes]:
+def answer(
+    request: dict[str, Any], *, prompt_tokens: int = 100, completion_tokens: int = 20
+) -> tuple[int, dict[str, str], bytes]:
     """A valid answer to every pass, for any article: the minimal instance of the schema the
     request asks for (response_format in json_object_schema mode)."""
     schema = request["response_format"]["schema"]
-    return completion(json.dumps(minimal(schema, schema.get("$defs", {}))), **usage)
+    content = json.dumps(minimal(schema, schema.get("$defs", {})))
+    return completion(content, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
 
 
 def article_of(request: dict[str, Any]) -> str:
@@ -127,8 +130,8 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="module")
 def per_article() -> int:
     """How many model calls the pipeline makes for one short article (one per pass)."""
-    from summarizer import articles
-    from summarizer.pipeline import summarize
+    from summarizer import inputs as articles
+    from summarizer.extraction import summarize
 
     with FakeModelServer(answer) as server:
 
@@ -527,7 +530,7 @@ def test_max_cost_stops_cleanly(per_article, settings, tmp_path) -> None:
             d = tmp_path / "in"
             write_articles(d, 6)
             article_cost = per_article * 1.2
-            first_estimate = batch.estimate_cost(len(article(0)), (1000.0, 1000.0))
+            first_estimate = batch.estimate_cost(len(article(0)), (1000.0, 1000.0), 4)  # brief-v3: 4 calls
             assert first_estimate > article_cost  # conservative before anything is measured
             budget = 3.3 * article_cost
             out = tmp_path / "out.jsonl"
@@ -664,7 +667,7 @@ class FakeBatchAPI:
                         b"content-type: " + self.headers["content-type"].encode() + b"\r\n\r\n" + body
                     )
                     data = next(
-                        p.get_payload(decode=True)
+                        cast(bytes, p.get_payload(decode=True))
                         for p in msg.iter_parts()
                         if p.get_param("name", header="content-disposition") == "file"
                     )

@@ -7,12 +7,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from summarizer import localmodels
+from summarizer import local as localmodels
 from summarizer.cli import DEFAULT_MODEL, app
-from summarizer.settings import DEFAULT_PROMPT
-
-from .fakeserver import scripted
-from .test_pipeline import SCRIPT, TEXT
+from summarizer.config import DEFAULT_PROMPT
+from tests.fakeserver import scripted
+from tests.test_pipeline import SCRIPT, TEXT
 
 runner = CliRunner()
 
@@ -31,7 +30,8 @@ def test_help_lists_the_commands() -> None:
 
 
 def test_default_model_is_the_registry_default() -> None:
-    assert DEFAULT_MODEL == localmodels.DEFAULT_MODEL == "local/qwen2.5-coder-1.5b"
+    assert DEFAULT_MODEL == "local/qwen2.5-coder-1.5b"
+    assert DEFAULT_MODEL in localmodels.LOCAL_MODELS  # defined once (config), in the catalogue
 
 
 def test_summarize_json_is_the_contract(tmp_path: Path, fake_model) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from .clihelp import summarizer_cli
-from .fakeserver import FakeModelServer, scripted
-from .test_pipeline import SCRIPT, TEXT
+from tests.clihelp import summarizer_cli
+from tests.fakeserver import FakeModelServer, scripted
+from tests.test_pipeline import SCRIPT, TEXT
 
 
 def _error_line(proc: object, code: int) -> str:
@@ -266,7 +266,7 @@ def test_local_model_not_installed(tmp_path: Path) -> None:
 
 
 def test_api_key_rejected(tmp_path: Path) -> None:
-    from .fakeserver import status
+    from tests.fakeserver import status
 
     path = tmp_path / "a.txt"
     path.write_text(TEXT, encoding="utf-8")

@@ -18,13 +18,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizer import articles, numbers
-from summarizer.document import Extraction, ground
-from summarizer.schema import (
-    ACTOR_KINDS,
-    CASUALTY_KINDS,
-    EVENT_TYPES,
-    LOCATION_KINDS,
+from summarizer import inputs as articles
+from summarizer import text as numbers
+from summarizer.contract import ACTOR_KINDS, CASUALTY_KINDS, EVENT_TYPES, LOCATION_KINDS
+from summarizer.extraction import Extraction, ground
+from summarizer.extraction._shapes import (
     Casualties,
     Entities,
     Events,
@@ -168,7 +166,8 @@ def _check(text: str, extraction: Extraction) -> None:
         for v in values:
             assert v in written or v in numbers.VAGUE_BOUNDS, (c.raw, v)
     # ids unique, references resolve
-    ids = [x.id for x in [*g.actors, *g.locations, *g.events, *g.casualties]]
+    ids = [a.id for a in g.actors] + [x.id for x in g.locations] + [e.id for e in g.events]
+    ids += [c.id for c in g.casualties]
     assert len(ids) == len(set(ids))
     actor_ids, location_ids, event_ids = {a.id for a in g.actors}, {x.id for x in g.locations}, {e.id for e in g.events}
     for e in g.events:

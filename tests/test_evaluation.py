@@ -12,19 +12,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from summarizer import evaluation, providers
-from summarizer.articles import Article
-from summarizer.cli_eval import eval_command
-from summarizer.errors import (
-    CassetteMissError,
-    ConfigError,
-    ExtractionError,
-    InputError,
-    ModelNotInstalledError,
-)
-from summarizer.providers import ModelSpec
-from summarizer.report import highlight, render_report
-from summarizer.schema import (
+from summarizer import models as providers
+from summarizer.cli._eval import eval_command
+from summarizer.config import Settings
+from summarizer.contract import (
     Actor,
     ArticleInfo,
     Casualty,
@@ -34,7 +25,17 @@ from summarizer.schema import (
     Span,
     SummaryDocument,
 )
-from summarizer.settings import Settings
+from summarizer.errors import (
+    CassetteMissError,
+    ConfigError,
+    ExtractionError,
+    InputError,
+    ModelNotInstalledError,
+)
+from summarizer.evaluation import _runner as evaluation
+from summarizer.evaluation._report import highlight, render_report
+from summarizer.inputs import Article
+from summarizer.models import ModelSpec
 
 DATA = Path(__file__).parent / "data" / "gold_small.jsonl"
 
@@ -279,7 +280,7 @@ def test_a_bug_is_recorded_not_raised() -> None:
     data = evaluation.load_dataset(DATA)
     res = evaluation.run_eval(data, ["fake/buggy"], resamples=10)
     (problem,) = res.run("fake/buggy").run_problems()
-    assert problem.article_id == "eval-b" and problem.error_exit_code == 1
+    assert problem.article_id == "eval-b" and problem.error_exit_code == 70  # InternalError: exit 70
     assert problem.score.error_type == "InternalError"
     assert "unexpected KeyError at test_evaluation.py:" in (problem.score.error or "")
 
@@ -486,7 +487,7 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert "Comparison" in res.stdout
 
     res = runner.invoke(_app(), _args(tmp_path, "fake/buggy"))
-    assert res.exit_code == 1 and "InternalError: unexpected KeyError" in res.stderr
+    assert res.exit_code == 70 and "InternalError: unexpected KeyError" in res.stderr
 
     res = runner.invoke(_app(Settings(offline=True)), _args(tmp_path, "fake/good") + ["--record"])
     assert res.exit_code == 1 and "exclude each other" in res.stderr

@@ -17,17 +17,16 @@ from typing import Any
 
 import pytest
 
-from summarizer import articles, providers
+from summarizer import inputs as articles
+from summarizer import models as providers
+from summarizer.config import Settings
+from summarizer.contract import SummaryDocument
 from summarizer.errors import ExtractionError, ProviderError, SummarizerError
-from summarizer.llm import retry_after_seconds
-from summarizer.pipeline import summarize
-from summarizer.providers import ModelSpec
-from summarizer.schema import SummaryDocument
-from summarizer.settings import Settings
-
-from .clihelp import summarizer_cli
-from .fakeserver import HANGUP, Delay, RawBody, completion, faults, refusal, scripted, status
-from .test_pipeline import SCRIPT, TEXT
+from summarizer.extraction import summarize
+from summarizer.models import ModelSpec, retry_after_seconds
+from tests.clihelp import summarizer_cli
+from tests.fakeserver import HANGUP, Delay, RawBody, completion, faults, refusal, scripted, status
+from tests.test_pipeline import SCRIPT, TEXT
 
 ATTEMPTS = 3
 TIMEOUT_S = 0.6
@@ -169,7 +168,7 @@ def test_429_with_a_retry_after_longer_than_the_max_wait_fails_at_once(fake_mode
 def test_retry_after_http_date() -> None:
     from email.utils import formatdate
 
-    from summarizer._http import httpx
+    from summarizer.models import httpx
 
     resp = httpx.Response(429, headers={"retry-after": formatdate(time.time() + 30, usegmt=True)})
     wait = retry_after_seconds(resp)
@@ -277,7 +276,7 @@ def test_no_choices(fake_model, settings: Settings) -> None:
 
 
 def _cli_fault(responder: Any, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    from .fakeserver import FakeModelServer
+    from tests.fakeserver import FakeModelServer
 
     article = tmp_path / "a.txt"
     article.write_text(TEXT, encoding="utf-8")

@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 
-from summarizer import fetch
 from summarizer.errors import InputError
-
-from .clihelp import summarizer_cli
-from .fakeserver import FakeModelServer, scripted
-from .test_pipeline import SCRIPT, TEXT
+from summarizer.inputs import _fetch as fetch
+from tests.clihelp import summarizer_cli
+from tests.fakeserver import FakeModelServer, scripted
+from tests.test_pipeline import SCRIPT, TEXT
 
 PARAS = "".join(f"<p>{p}</p>" for p in TEXT.split("\n\n")[1:])
 PAGE = (

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizer.grounding import Match, find_all, find_span, normalize
+from summarizer.text._align import Match, find_all, find_span, normalize
 
 ARTICLE = (
     "KYIV, Ukraine \u2014 Ukrainian officials said on Tuesday that Russian forces shelled "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.hints import candidate_names, casualty_figures, casualty_sentences, kind_near
+from summarizer.text._candidates import candidate_names, casualty_figures, casualty_sentences, kind_near
 
 TEXT = (
     "Footage shows Russian retreat\n\n"

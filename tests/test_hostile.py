@@ -22,19 +22,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
-from summarizer import articles
+from summarizer import inputs as articles
+from summarizer.config import Settings
+from summarizer.contract import Actor, Location, SummaryDocument
 from summarizer.errors import CassetteMissError
-from summarizer.pipeline import neutralize_delimiters, summarize
-from summarizer.schema import SummaryDocument
-from summarizer.settings import Settings
-
-from .clihelp import ROOT
-from .fakeserver import Reply, completion, pass_name
-from .test_pipeline import SCRIPT
+from summarizer.extraction import neutralize_delimiters, summarize
+from tests.clihelp import ROOT
+from tests.fakeserver import Reply, completion, pass_name
+from tests.test_pipeline import SCRIPT
 
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 LOCAL_MODEL = "local/qwen2.5-coder-1.5b"
@@ -82,7 +81,8 @@ def _check_document(doc: SummaryDocument, article: articles.Article, case: dict[
     for s in _spans(doc):
         assert text[s.start : s.end] == s.text  # exact, against the original text
     # nothing whose every span lies in the injected lines
-    for item in [*doc.actors, *doc.locations]:
+    items: list[Actor | Location] = [*doc.actors, *doc.locations]
+    for item in items:
         assert not all(_inside(s, hidden) for s in item.mentions), item.name
     for ev in doc.events:
         assert not all(_inside(s, hidden) for s in ev.evidence), ev.description
@@ -194,7 +194,8 @@ def _obedient(request: dict[str, Any]) -> Reply:
     user = request["messages"][1]["content"]
     article = user.split("<article>\n", 1)[1].split("\n</article>", 1)[0]
     name = pass_name(request)
-    answer: dict[str, Any] = dict(ANSWERS[name] if name in ANSWERS else SCRIPT[name])  # SCRIPT: any newer pass
+    scripted = ANSWERS[name] if name in ANSWERS else SCRIPT[name]  # SCRIPT: any newer pass
+    answer: dict[str, Any] = dict(cast(dict[str, Any], scripted))
     m = re.search(r"\{.*\"actors\".*\}", article)
     if m:
         injected = json.loads(m.group(0))

@@ -25,7 +25,7 @@ ARTICLE = (
 
 def test_smallest_model_end_to_end_through_the_cli(tmp_path: Path) -> None:
     pytest.importorskip("llama_cpp")
-    from summarizer.localmodels import installed_path, pull
+    from summarizer.local._weights import installed_path, pull
 
     installed_path(MODEL) or pull(MODEL)
     path = tmp_path / "odesa.txt"

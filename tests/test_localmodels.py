@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import localmodels as lm
 from summarizer.errors import ConfigError, ProviderError
+from summarizer.local import _weights as lm
 
 FAKE = "local/fake-test-model"
 

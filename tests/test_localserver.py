@@ -17,13 +17,12 @@ import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from summarizer import localserver as ls
-from summarizer._http import httpx
 from summarizer.errors import ConfigError, ModelNotInstalledError, ProviderError
+from summarizer.local import _server as ls
+from summarizer.models import httpx
 
 NAME = "local/gemma-3-270m"
 
@@ -181,7 +180,7 @@ def _start_serve(fake_cmd: list[str], cache: Path) -> subprocess.Popen[str]:
     code = textwrap.dedent(
         f"""
         import sys
-        from summarizer import localserver as ls
+        from summarizer.local import _server as ls
         cmd = {fake_cmd!r}
         ls.serve({NAME!r}, command=lambda port: cmd[:2] + [str(port)] + cmd[3:],
                  on_ready=lambda s: print("READY", s.base_url, flush=True))
@@ -279,7 +278,7 @@ def test_unknown_model() -> None:
 def test_server_command_flags(tmp_path: Path) -> None:
     qwen = ls.server_command("local/qwen2.5-coder-1.5b", tmp_path / "m.gguf", 1234, 8192,
                              n_threads=2)
-    assert qwen[:3] == [sys.executable, "-m", "summarizer._llama_server"]
+    assert qwen[:3] == [sys.executable, "-m", "summarizer.local._llama_server"]
     flags = dict(zip(qwen[3::2], qwen[4::2], strict=False))
     assert flags["--host"] == "127.0.0.1" and flags["--port"] == "1234"
     assert flags["--logits_all"] == "false" and flags["--chat_format"] == "chatml"
@@ -290,19 +289,6 @@ def test_server_command_flags(tmp_path: Path) -> None:
     assert gemma[gemma.index("--chat_format") + 1] == "summarizer-gemma"
 
 
-def test_generation_bounds() -> None:
-    schema: dict[str, Any] = {"type": "object", "properties": {
-        "a": {"type": "array", "items": {"type": "object", "properties": {
-            "b": {"type": "array", "items": {"type": "string"}}}}},
-        "c": {"type": "array", "maxItems": 3, "items": {"type": "integer"}},
-    }}
-    bounded = ls.bound_schema(schema, max_items=5)
-    assert bounded["properties"]["a"]["maxItems"] == 5
-    assert bounded["properties"]["a"]["items"]["properties"]["b"]["maxItems"] == 5
-    assert bounded["properties"]["c"]["maxItems"] == 3
-    assert "maxItems" not in schema["properties"]["a"]  # a copy
-    assert ls.output_budget(100) == 256 and ls.output_budget(10**7) == 2048
-    assert 256 < ls.output_budget(8000) < 2048
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +298,7 @@ def test_generation_bounds() -> None:
 @pytest.fixture(scope="module")
 def gemma_installed() -> Path:
     pytest.importorskip("llama_cpp")
-    from summarizer.localmodels import installed_path, pull
+    from summarizer.local._weights import installed_path, pull
 
     return installed_path(NAME) or pull(NAME)
 
@@ -419,7 +405,7 @@ def test_live_server_exits_when_its_parent_is_killed(
     real_cache: None, gemma_installed: Path
 ) -> None:
     code = (
-        "from summarizer.localserver import ManagedServer\n"
+        "from summarizer.local import ManagedServer\n"
         "import time\n"
         f"s = ManagedServer({NAME!r}); s.start(); print(s.pid, flush=True); time.sleep(600)\n"
     )

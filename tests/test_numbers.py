@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.numbers import VAGUE_BOUNDS, Figure, numbers_in, parse_figure
+from summarizer.text._numbers import VAGUE_BOUNDS, Figure, numbers_in, parse_figure
 
 
 def count(n: int, approximate: bool = False) -> Figure:

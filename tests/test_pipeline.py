@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import articles
+from summarizer import inputs as articles
+from summarizer.config import DEFAULT_PROMPT, Settings
+from summarizer.contract import SummaryDocument
 from summarizer.errors import CassetteMissError, ExtractionError
-from summarizer.pipeline import split_chunks, summarize
-from summarizer.schema import SummaryDocument
-from summarizer.settings import DEFAULT_PROMPT, Settings
-
-from .fakeserver import completion, pass_name, scripted
+from summarizer.extraction import split_chunks, summarize
+from tests.fakeserver import completion, pass_name, scripted
 
 TEXT = (
     "Russian retreat near Bakhmut\n\n"

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import articles, cassettes
+from summarizer import inputs as articles
+from summarizer import models as cassettes
+from summarizer.config import DEFAULT_PROMPT, Settings
 from summarizer.errors import CassetteMissError
-from summarizer.evaluation import record_article
-from summarizer.numbers import VAGUE_BOUNDS, numbers_in
-from summarizer.pipeline import summarize
-from summarizer.settings import DEFAULT_PROMPT, Settings
+from summarizer.evaluation._runner import record_article
+from summarizer.extraction import summarize
+from summarizer.text._numbers import VAGUE_BOUNDS, numbers_in
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "evals" / "datasets" / "articles.jsonl"
@@ -54,7 +55,7 @@ def test_replayed_document_satisfies_the_contract(rid: str) -> None:
         assert c.raw == text[c.evidence[0].start : c.evidence[0].end]
         written = set(numbers_in(c.raw)) | VAGUE_BOUNDS
         assert all(n is None or n in written for n in (c.count, c.low, c.high))
-    ids = {x.id for x in [*doc.actors, *doc.locations]}
+    ids = {a.id for a in doc.actors} | {x.id for x in doc.locations}
     assert all(i in ids for e in doc.events for i in [*e.location_ids, *e.actor_ids])
     p = doc.provenance
     assert p.model == DEFAULT and p.calls >= 3 and p.prompt_tokens > 0 and p.completion_tokens > 0

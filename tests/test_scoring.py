@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.scoring import (
+from summarizer.evaluation._scoring import (
     ArticleScore,
     aggregate,
     bootstrap_ci,

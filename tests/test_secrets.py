@@ -14,11 +14,10 @@ from typing import Any
 
 import pytest
 
-from summarizer.cassettes import SCRUB_REQUEST_HEADERS, SCRUB_RESPONSE_HEADERS, redact_url, scrub_secrets
-
-from .clihelp import ROOT, summarizer_cli
-from .fakeserver import FakeModelServer, Reply, scripted, status
-from .test_pipeline import SCRIPT, TEXT
+from summarizer.models import SCRUB_REQUEST_HEADERS, SCRUB_RESPONSE_HEADERS, redact_url, scrub_secrets
+from tests.clihelp import ROOT, summarizer_cli
+from tests.fakeserver import FakeModelServer, Reply, scripted, status
+from tests.test_pipeline import SCRIPT, TEXT
 
 FORBIDDEN_REQUEST = {
     "authorization",
@@ -53,7 +52,7 @@ def _cassette_problems(path: Path) -> list[str]:
 
 
 def _secret_matches(text: str) -> list[Any]:
-    from summarizer.cassettes import SECRET_PATTERNS
+    from summarizer.models import SECRET_PATTERNS
 
     return list(SECRET_PATTERNS.finditer(text))
 

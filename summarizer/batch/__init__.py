@@ -1,0 +1,47 @@
+"""Batch summarization: many articles into one JSONL file, concurrently, resumably, cached;
+and the OpenAI Batch API for large offline jobs.
+
+  _log     the result log (append, fsync, lock, repair) and the resume plan
+  _cache   the response cache and the per-article transport (tokens, deadline, capture)
+  _runner  the runner: worker threads, budget (--max-cost), per-article timeouts, the report
+  _openai  the OpenAI Batch API: submit, status, collect
+
+Inputs (files, folders, JSONL feeds) are read by `summarizer.inputs.collect_inputs`.
+"""
+
+from summarizer.batch._cache import BatchTransport, ResponseCache, default_cache_dir, request_key
+from summarizer.batch._log import ResultLog, error_record, record_key
+from summarizer.batch._openai import (
+    CollectResult,
+    SubmitResult,
+    openai_batch_collect,
+    openai_batch_status,
+    openai_batch_submit,
+)
+from summarizer.batch._runner import BatchOptions, BatchReport, Failure, Observer, Outcome, estimate_cost, run_batch
+from summarizer.inputs import ARTICLE_SUFFIXES, BatchItem, collect_inputs
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "BatchItem",
+    "BatchOptions",
+    "BatchReport",
+    "BatchTransport",
+    "CollectResult",
+    "Failure",
+    "Observer",
+    "Outcome",
+    "ResponseCache",
+    "ResultLog",
+    "SubmitResult",
+    "collect_inputs",
+    "default_cache_dir",
+    "error_record",
+    "estimate_cost",
+    "openai_batch_collect",
+    "openai_batch_status",
+    "openai_batch_submit",
+    "record_key",
+    "request_key",
+    "run_batch",
+]

@@ -1,0 +1,219 @@
+"""The response cache and the per-article transport of a batch.
+
+The response cache (on by default, ``--no-cache`` turns it off) is an httpx transport under
+the retry layer: a successful chat completion is stored under the sha256 of the canonical
+request (model name, path, JSON body with sorted keys: the prompt version and schema hash
+are in the system message), so an unchanged article costs nothing the second time, even
+into another out file. When an article fails because of the model's answers
+(ExtractionError) the responses it used are evicted so that a retry really asks again.
+
+`BatchTransport` is built for one article (`ArticleRun`, passed explicitly) and also counts
+its tokens, enforces its deadline and cancellation, and in capture mode (OpenAI Batch API)
+records the first request not answered yet instead of sending it.
+
+Control flow through third-party code, on purpose: a cancelled article and a captured
+request end the article's pipeline by raising (`Stopped`, `Captured`) inside httpx, under the
+openai client and instructor. They surface as a SummarizerError from the model client (it
+translates whatever it catches); the batch then reads the truth from the `ArticleRun`
+(`cancelled`, `captured`), never from the error. There is no other way to stop a synchronous
+client in the middle of a pipeline without changing the pipeline itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from summarizer.config import cache_dir
+from summarizer.inputs import BatchItem
+from summarizer.models import ModelSpec, canonical_body, httpx
+
+
+class Stopped(Exception):
+    """Raised by the transport inside a worker whose article was cancelled or timed out."""
+
+
+class Captured(Exception):
+    """Raised by the transport in capture mode (OpenAI Batch API): the request was recorded."""
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """``<summarizer cache>/responses`` ($SUMMARIZER_CACHE_DIR, else ~/.cache/summarizer)."""
+    return cache_dir() / "responses"
+
+
+class ResponseCache:
+    """Successful chat-completion responses on disk, one JSON file per canonical request."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        try:
+            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and isinstance(entry.get("body"), str) else None
+
+    def put(self, key: str, body: bytes, request: Any = None) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            entry = {
+                "key": key,
+                "stored": time.time(),
+                "request": request,
+                "body": body.decode("utf-8", errors="replace"),
+            }
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(entry, f, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:  # a cache that cannot be written is not an error of the article
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp)
+
+    def evict(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            with contextlib.suppress(OSError):
+                self._path(key).unlink()
+
+
+def _scope(spec: ModelSpec) -> str:
+    """What besides the request identifies the model: its name, and the server for a
+    non-local model on an explicit base URL (a local model's port changes every run)."""
+    return spec.name if spec.local or not spec.base_url else f"{spec.name}@{spec.base_url}"
+
+
+def request_key(scope: str, method: str, path: str, body: bytes) -> str:
+    payload = {"scope": scope, "method": method, "path": path, "body": canonical_body(body)}
+    return _sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+class ArticleRun:
+    """What the transport knows about the article its thread is working on."""
+
+    def __init__(self, item: BatchItem, deadline: float | None = None, *, capture: bool = False) -> None:
+        self.item = item
+        self.deadline = deadline
+        self.capture = capture
+        self.cancelled = threading.Event()
+        self.timed_out = False
+        self.started = time.monotonic()
+        self.captured: list[tuple[str, Any]] = []
+        self.keys: list[str] = []
+        self.net_prompt = self.net_completion = 0
+        self.cached_prompt = self.cached_completion = 0
+        self.cache_hits = 0
+
+
+def _is_completion(body: bytes) -> bool:
+    try:
+        obj = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and bool(obj.get("choices"))
+
+
+def _usage(body: bytes) -> tuple[int, int]:
+    try:
+        usage = json.loads(body).get("usage") or {}
+        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+    except (ValueError, AttributeError, TypeError):
+        return 0, 0
+
+
+class BatchTransport(httpx.BaseTransport):
+    """The inner transport of every model client in a batch (under the retry layer): the
+    response cache, token accounting, cancellation and the per-article deadline."""
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        cache: ResponseCache | None,
+        *,
+        replay: bool = False,
+        inner: httpx.BaseTransport | None = None,
+        run: ArticleRun | None = None,
+    ) -> None:
+        self.scope = _scope(spec)
+        self.run = run  # the article this transport works for (None: plain caching)
+        self.cache = cache
+        self.replay = replay  # offline cassettes: answers cost nothing
+        self.inner = inner or httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        run = self.run
+        if run is not None:
+            if run.cancelled.is_set():
+                raise Stopped("cancelled")
+            if run.deadline is not None:
+                remaining = run.deadline - time.monotonic()
+                if remaining <= 0:
+                    raise Stopped("timed out")
+                old = dict(request.extensions.get("timeout") or {})
+                request.extensions["timeout"] = {
+                    k: remaining if old.get(k) is None else min(float(old[k]), remaining)
+                    for k in ("connect", "read", "write", "pool")
+                }
+        body = request.read()
+        key = request_key(self.scope, request.method, request.url.path, body) if request.method == "POST" else None
+        if key is not None and self.cache is not None and (entry := self.cache.get(key)) is not None:
+            content = entry["body"].encode("utf-8")
+            if run is not None:
+                p, c = _usage(content)
+                run.cached_prompt += p
+                run.cached_completion += c
+                run.cache_hits += 1
+                run.keys.append(key)
+            return httpx.Response(200, headers={"content-type": "application/json"}, content=content, request=request)
+        if run is not None and run.capture:
+            run.captured.append(
+                (key or "", {"method": request.method, "path": request.url.path, "body": canonical_body(body)})
+            )
+            raise Captured(key)
+        response = self.inner.handle_request(request)
+        if response.status_code == 200 and key is not None:
+            content = response.read()
+            p, c = _usage(content)
+            if run is not None:
+                if self.replay:
+                    run.cached_prompt += p
+                    run.cached_completion += c
+                else:
+                    run.net_prompt += p
+                    run.net_completion += c
+                run.keys.append(key)
+            if self.cache is not None and _is_completion(content):
+                self.cache.put(key, content)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def transport_for(
+    run: ArticleRun, cache: ResponseCache | None, *, replay: bool = False
+) -> Callable[[ModelSpec], httpx.BaseTransport]:
+    """The `Settings.http_transport` factory of one article's model client: its transport
+    knows the article it works for (passed, not found in a thread-local)."""
+
+    def factory(spec: ModelSpec) -> httpx.BaseTransport:
+        return BatchTransport(spec, cache, replay=replay, run=run)
+
+    return factory

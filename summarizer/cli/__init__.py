@@ -1,0 +1,89 @@
+"""The `summarizer` command line: the only typer code of the package, a thin layer over the library.
+
+Commands parse options, call library functions, and turn a SummarizerError into a one-line
+message and its exit code (`_common.fail`; the codes are defined in `summarizer.errors`).
+Heavy imports happen inside commands so that `summarizer --help` stays fast
+(bench/cli_startup.py). One module per command group:
+
+  _summarize  summarize          _batch  batch          _eval  eval
+  _local      models list|pull, serve                   _common  the shared helpers
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from summarizer.cli._batch import batch_command
+from summarizer.cli._common import fail
+from summarizer.cli._eval import eval_command
+from summarizer.cli._local import models_app, serve
+from summarizer.cli._summarize import Format, summarize
+from summarizer.config import DEFAULT_MODEL, Settings, debug
+from summarizer.errors import EXIT_INTERNAL, SummarizerError
+
+__all__ = ["DEFAULT_MODEL", "Format", "app", "main"]
+
+app = typer.Typer(
+    name="summarizer",
+    help="Source-grounded structured briefs (actors, events, locations, casualty figures) of news "
+    "reporting on armed conflict, from any OpenAI-compatible LLM or an embedded local model.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Replay every model call from cassettes/; never touch the network.")
+    ] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Call the model for real and (re-)record the cassettes.")
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            envvar="SUMMARIZER_BASE_URL",
+            help="Any OpenAI-compatible server (vLLM, Ollama, llama.cpp ...).",
+        ),
+    ] = None,
+    cassettes: Annotated[
+        Path | None,
+        typer.Option("--cassettes", envvar="SUMMARIZER_CASSETTES", help="Cassette directory (default ./cassettes)."),
+    ] = None,
+    prompt: Annotated[str | None, typer.Option("--prompt", help="Prompt version (a file in prompts/).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds for one model call.")] = 600.0,
+) -> None:
+    if offline and record:
+        fail(SummarizerError("--offline and --record exclude each other"))
+    settings = Settings(offline=offline, record=record, base_url=base_url, cassette_dir=cassettes, timeout_s=timeout)
+    if prompt:
+        settings.prompt_version = prompt
+    ctx.obj = settings
+
+
+app.command()(summarize)
+app.add_typer(models_app, name="models", help="List and install the embedded local models.")
+app.command("serve", help="Keep a local model server running for many runs.")(serve)
+app.command("eval", help="Score models against a gold dataset; compare them side by side.")(eval_command)
+app.command("batch", help="Summarize many articles into one JSONL file (resumable).")(batch_command)
+
+
+def main() -> None:
+    try:
+        app()
+    except Exception as exc:  # a bug: still one line, unless asked for the traceback
+        if debug():
+            raise
+        typer.echo(
+            f"summarizer: internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for the traceback)",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

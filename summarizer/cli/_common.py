@@ -1,0 +1,30 @@
+"""What every CLI module shares: the ONE helper that turns a SummarizerError into one line on
+stderr and its exit code (`fail`), Ctrl-C (`interrupted`), and the global settings the root
+command put in the typer context (`settings_of`). Exit codes come from `summarizer.errors`."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+
+from summarizer.config import Settings
+from summarizer.errors import EXIT_INTERRUPTED, SummarizerError
+
+
+def fail(exc: SummarizerError) -> NoReturn:
+    """Print the error as one line on stderr and exit with its exit code."""
+    typer.echo(f"summarizer: error: {exc.one_line()}", err=True)
+    raise typer.Exit(exc.exit_code) from None
+
+
+def interrupted(message: str = "summarizer: interrupted") -> NoReturn:
+    """Ctrl-C: one line on stderr, exit 130."""
+    typer.echo(message, err=True)
+    raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def settings_of(ctx: typer.Context | None) -> Settings:
+    """The Settings of the global options (--offline, --record, --base-url ...), or defaults."""
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, Settings) else Settings()

@@ -1,0 +1,311 @@
+"""`summarizer eval`: score models against a gold dataset and compare them side by side.
+
+The main CLI registers `eval_command` as a command; global options (--offline, --base-url,
+--cassettes, --prompt, --record) reach it as a `Settings` in the root context's `obj`.
+Tables go to stdout, progress and messages to stderr.
+
+Exit codes: 0 done; 1 when --min-f1 is given and a model's macro F1 is below it; otherwise
+a SummarizerError's code: bad dataset or output path (2), unknown/misconfigured model (3),
+and, after every result has been printed and written, the code of the first article failure
+that was not the model's own fault (a provider error 3, a missing cassette 4). An article on
+which the model produced no valid document (ExtractionError) is scored as a failure, not an
+error of the run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from summarizer.cli._common import fail, interrupted, settings_of
+from summarizer.config import DEFAULT_MODEL
+from summarizer.errors import EXIT_PARTIAL, SummarizerError
+
+if TYPE_CHECKING:  # the heavy imports happen when the command runs
+    from rich.console import Console
+
+    from summarizer.evaluation._runner import EvalResult, ModelRun
+
+DEFAULT_DATASET = Path("evals/datasets/articles.jsonl")
+
+_ATTR_LABELS = {
+    "actor_kind": "actor kind",
+    "actor_side": "actor side",
+    "location_kind": "location kind",
+    "casualty_affected": "casualty affected",
+    "casualty_claimed_by": "casualty claimed_by",
+}
+
+
+def _resolve_dataset(path: Path) -> Path:
+    """The default dataset is looked for in the working directory, then in the project."""
+    if path == DEFAULT_DATASET and not path.exists():
+        project = Path(__file__).resolve().parent.parent / DEFAULT_DATASET
+        if project.exists():
+            return project
+    return path
+
+
+def _f(value: float | None, digits: int = 3) -> str:
+    if value is None or value != value:  # None or NaN
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+def _ci(ci: tuple[float, float] | list[float]) -> str:
+    lo, hi = ci
+    if lo != lo or hi != hi:
+        return ""
+    return f"[{lo:.2f}, {hi:.2f}]"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def _cost(value: float | None) -> str:
+    return "?" if value is None else f"${value:.4f}"
+
+
+def print_run(console: Console, run: ModelRun) -> None:
+    """One model: per-field P/R/F1 with the F1 interval, then everything else."""
+    from rich.table import Table
+
+    a = run.aggregate
+    table = Table(
+        title=f"{run.model} — macro F1 {_f(a.macro_f1)} {_ci(a.macro_f1_ci)}",
+        title_justify="left",
+    )
+    table.add_column("field", no_wrap=True)
+    for col in ("P", "R", "F1", "F1 95% CI", "TP/FP/FN", "art. F1"):
+        table.add_column(col, justify="right", no_wrap=True)
+    from summarizer.evaluation._scoring import FIELDS
+
+    for name in FIELDS:
+        fa = a.fields[name]
+        table.add_row(
+            name,
+            _f(fa.precision),
+            _f(fa.recall),
+            _f(fa.f1),
+            _ci(fa.f1_ci),
+            f"{fa.tp}/{fa.fp}/{fa.fn}",
+            _f(fa.f1_articles),
+        )
+    console.print(table)
+    other = Table(show_header=False, box=None, padding=(0, 2))
+    other.add_column("metric", style="dim")
+    other.add_column("value")
+    for key, label in _ATTR_LABELS.items():
+        attr = a.attributes[key]
+        other.add_row(label, f"{_pct(attr.accuracy)} ({attr.correct}/{attr.total})")
+    other.add_row("grounding (exact spans)", f"{_pct(a.grounding_rate)} ({a.spans_exact}/{a.spans_total})")
+    other.add_row("first-try valid", _pct(a.first_try_valid))
+    other.add_row("retries", str(a.retries))
+    other.add_row("tokens in / out", f"{a.prompt_tokens:,} / {a.completion_tokens:,}")
+    other.add_row("latency total / mean", f"{a.latency_s:.1f} s / {_f(a.latency_mean_s, 1)} s")
+    other.add_row("cost", _cost(a.cost_usd))
+    other.add_row("failures", f"{a.failures} of {a.articles} articles")
+    console.print(other)
+    console.print()
+
+
+def print_comparison(console: Console, result: EvalResult) -> None:
+    """Side by side: F1 with intervals per model, and each model's paired difference from the
+    first one with its interval."""
+    from rich.table import Table
+
+    runs = result.runs
+    if len(runs) < 2:
+        return
+    base = runs[0].model
+    table = Table(title=f"Comparison (Δ = model − {base}, paired over articles)", title_justify="left")
+    table.add_column("metric")
+    for run in runs:
+        table.add_column(run.model, justify="right")
+    for comp in result.comparisons:
+        table.add_column(f"Δ {comp.model}", justify="right")
+    from summarizer.evaluation._scoring import FIELDS
+
+    for metric in ("macro_f1", *FIELDS):
+        label = "macro F1" if metric == "macro_f1" else f"{metric} F1"
+        row = [label]
+        for run in runs:
+            agg = run.aggregate
+            if metric == "macro_f1":
+                row.append(f"{_f(agg.macro_f1)} {_ci(agg.macro_f1_ci)}")
+            else:
+                fa = agg.fields[metric]
+                row.append(f"{_f(fa.f1)} {_ci(fa.f1_ci)}")
+        for comp in result.comparisons:
+            d = comp.differences[metric]
+            row.append(f"{d.diff:+.3f} {_ci(d.ci)}")
+        table.add_row(*row)
+    blanks = [""] * len(result.comparisons)
+    extra = [
+        ("grounding", lambda a: _pct(a.grounding_rate)),
+        ("first-try valid", lambda a: _pct(a.first_try_valid)),
+        ("retries", lambda a: str(a.retries)),
+        ("tokens in / out", lambda a: f"{a.prompt_tokens:,} / {a.completion_tokens:,}"),
+        ("latency mean", lambda a: f"{_f(a.latency_mean_s, 1)} s"),
+        ("cost", lambda a: _cost(a.cost_usd)),
+        ("failures", lambda a: f"{a.failures}/{a.articles}"),
+    ]
+    for label, fn in extra:
+        table.add_row(label, *[fn(run.aggregate) for run in runs], *blanks)
+    console.print(table)
+    console.print(
+        "[dim]Per-field F1 is micro (counts summed over articles); macro F1 is the mean of the "
+        "four fields. Intervals: 95% bootstrap over articles. A Δ interval containing 0 is no "
+        "clear difference.[/dim]"
+    )
+
+
+def eval_command(
+    ctx: typer.Context,
+    dataset: Annotated[
+        Path,
+        typer.Option("--dataset", "-d", metavar="FILE", help="Gold dataset, JSONL in the contract's format."),
+    ] = DEFAULT_DATASET,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="PROVIDER/MODEL",
+            help=f"provider/model to evaluate; repeat for several (default {DEFAULT_MODEL}).",
+        ),
+    ] = None,
+    record: Annotated[
+        bool, typer.Option("--record", help="Call the models for real and (re-)record cassettes.")
+    ] = False,
+    save_predictions: Annotated[
+        Path | None,
+        typer.Option("--save-predictions", metavar="DIR", help="Write DIR/<model>/<article id>.json."),
+    ] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", metavar="FILE", help="Write the figures as JSON to this file."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE.html", help="Write a self-contained HTML report."),
+    ] = None,
+    min_f1: Annotated[
+        float | None,
+        typer.Option("--min-f1", help="Exit 1 when a model's macro F1 is below this."),
+    ] = None,
+    runs_log: Annotated[
+        Path | None,
+        typer.Option(
+            "--runs-log",
+            metavar="FILE",
+            help="Append one line per model and article here "
+            "(default $SUMMARIZER_DATA_DIR/runs.jsonl or ~/.local/share/summarizer/runs.jsonl).",
+        ),
+    ] = None,
+) -> None:
+    """Score models against a gold dataset; compare them side by side."""
+    from rich.console import Console
+
+    from summarizer.evaluation import _runner as evaluation
+    from summarizer.evaluation._report import write_report
+
+    settings = settings_of(ctx)
+    if record and settings.offline:
+        fail(SummarizerError("--offline and --record exclude each other"))
+    settings = evaluation.with_record(settings, record)
+    models = list(model) if model else [DEFAULT_MODEL]
+    console = Console()
+    err = Console(stderr=True)
+    try:
+        data = evaluation.load_dataset(_resolve_dataset(dataset))
+        total = len(data) * len(dict.fromkeys(models))
+        done = [0]
+
+        def progress(model_name: str, article_id: str, result: evaluation.ArticleResult) -> None:
+            done[0] += 1
+            if sys.stderr.isatty():
+                status = (
+                    f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
+                )
+                err.print(
+                    f"[dim][{done[0]}/{total}] {model_name} {article_id}: {status}[/dim]",
+                    highlight=False,
+                    markup=True,
+                )
+
+        result = evaluation.run_eval(data, models, settings, progress=progress)
+    except SummarizerError as exc:
+        fail(exc)
+    except KeyboardInterrupt:
+        interrupted()
+
+    console.print(
+        f"[bold]{data.name}[/bold]: {len(data)} articles · "
+        f"{'offline replay' if settings.offline else 'live'} · run {result.run_id}",
+        highlight=False,
+    )
+    console.print(
+        "[dim]Per field: P/R/F1 micro (counts summed over articles); art. F1 = mean of "
+        "per-article F1; macro F1 = mean of the four fields' F1.[/dim]"
+    )
+    for run in result.runs:
+        print_run(console, run)
+    print_comparison(console, result)
+
+    try:
+        if save_predictions is not None:
+            written = evaluation.save_predictions(result, save_predictions)
+            typer.echo(f"summarizer: wrote {len(written)} documents under {save_predictions}", err=True)
+        if json_out is not None:
+            evaluation.write_json(result, json_out)
+            typer.echo(f"summarizer: wrote {json_out}", err=True)
+        if report is not None:
+            write_report(result, report)
+            typer.echo(f"summarizer: wrote {report}", err=True)
+    except SummarizerError as exc:
+        fail(exc)
+    earlier = evaluation.previous_runs(result, runs_log)
+    for run in result.runs:
+        prev = earlier.get(run.model)
+        if prev is not None:
+            console.print(
+                f"{run.model}: macro F1 {run.aggregate.macro_f1:.3f} against "
+                f"{prev.macro_f1:.3f} in run {prev.run_id} of {prev.timestamp} "
+                f"(prompt {prev.prompt_version}, schema {prev.schema_hash}): "
+                f"{run.aggregate.macro_f1 - prev.macro_f1:+.3f}",
+                highlight=False,
+            )
+    try:
+        log = evaluation.append_run_log(result, runs_log)
+        typer.echo(f"summarizer: run {result.run_id} appended to {log}", err=True)
+    except SummarizerError as exc:
+        typer.echo(f"summarizer: warning: run log not written: {exc.one_line()}", err=True)
+
+    exit_code = 0
+    for run in result.runs:
+        problems = run.run_problems()
+        if problems:
+            first = problems[0]
+            typer.echo(
+                f"summarizer: error: {run.model}: {len(problems)} of {len(run.results)} articles "
+                f"failed for a reason other than the model's output; first: "
+                f"{first.article_id}: {first.score.error_type}: {first.score.error}",
+                err=True,
+            )
+            exit_code = exit_code or (first.error_exit_code or EXIT_PARTIAL)
+    if exit_code:
+        raise typer.Exit(exit_code)
+    if min_f1 is not None:
+        below = [run for run in result.runs if not run.aggregate.macro_f1 >= min_f1]
+        for run in below:
+            typer.echo(
+                f"summarizer: macro F1 {run.aggregate.macro_f1:.3f} of {run.model} is below --min-f1 {min_f1}",
+                err=True,
+            )
+        if below:
+            raise typer.Exit(EXIT_PARTIAL)

@@ -1,0 +1,33 @@
+"""Extraction: from an article to its summary document through schema-constrained passes.
+
+  _prompts    versioned prompt files (prompts/*.toml, shipped in the wheel)
+  _shapes     the per-pass pydantic models the model fills, and the schema hash
+  _chunking   the chunk budget and paragraph-boundary splitting of long articles
+  _passes     the four passes, each typed by its answer shape
+  _assembly   dedupe, ground, link and number: the findings become the document's parts
+  _summarize  `summarize`: the steps above, one function each
+"""
+
+from summarizer.extraction._assembly import Extraction, Grounded, ground
+from summarizer.extraction._chunking import CHARS_PER_TOKEN, PROMPT_OVERHEAD_TOKENS, chunk_chars, split_chunks
+from summarizer.extraction._passes import neutralize_delimiters
+from summarizer.extraction._prompts import Prompt, available, load
+from summarizer.extraction._shapes import PASSES, schema_hash
+from summarizer.extraction._summarize import summarize
+
+__all__ = [
+    "CHARS_PER_TOKEN",
+    "PASSES",
+    "PROMPT_OVERHEAD_TOKENS",
+    "Extraction",
+    "Grounded",
+    "Prompt",
+    "available",
+    "chunk_chars",
+    "ground",
+    "load",
+    "neutralize_delimiters",
+    "schema_hash",
+    "split_chunks",
+    "summarize",
+]

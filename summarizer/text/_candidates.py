@@ -1,0 +1,268 @@
+"""Candidates found by code and given to the model: capitalised names, the sentences that
+carry casualty figures, the figures themselves and the casualty kind the article's own words
+give them. Small models miss what they are not pointed at; code finds candidates cheaply,
+the model decides what they are."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, NamedTuple
+
+from summarizer.text import _numbers as numbers
+from summarizer.text._sentences import sentences
+
+CasualtyKind = Literal["killed", "wounded", "captured", "missing", "casualties"]
+"""The contract's casualty kinds (re-exported by `summarizer.contract`); `kind_near` reads
+them off the article's own words."""
+
+_CASUALTY_WORDS = re.compile(
+    r"\b(kill\w*|dead|deaths?|died|dying|wound\w*|injur\w*|casualt\w*|captur\w*|prisoners?|POWs?|"
+    r"missing|loss(es)?|lost|perish\w*|slain|fatalit\w*|bodies|murder\w*|executed)\b",
+    re.IGNORECASE,
+)
+
+
+def casualty_sentence_spans(text: str, limit: int = 12) -> list[tuple[int, int]]:
+    """(start, end) of the sentences that pair a figure with a casualty word."""
+    found: list[tuple[int, int]] = []
+    for s, e in sentences(text):
+        sentence = text[s:e]
+        if _CASUALTY_WORDS.search(sentence) and numbers.parse_figure(sentence) is not None:
+            found.append((s, e))
+            if len(found) >= limit:
+                break
+    return found
+
+
+class CasualtyFigure(NamedTuple):
+    """Where a figure is written (text[start:end]) and the sentence that carries it. A named
+    tuple, so it still unpacks as (start, end, sentence_start, sentence_end)."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+
+    def shifted(self, offset: int) -> CasualtyFigure:
+        """The same figure with every offset moved by `offset` (a chunk's start)."""
+        return CasualtyFigure(*(x + offset for x in self))
+
+
+def casualty_figures(text: str, limit: int = 12) -> list[CasualtyFigure]:
+    """Every figure that may count people, in the sentences that mention killing, wounding,
+    capture or loss; at most `limit`."""
+    found: list[CasualtyFigure] = []
+    for s, e in casualty_sentence_spans(text, limit):
+        for fs, fe, _figure, score in numbers.figure_spans(text[s:e]):
+            if score >= 0:
+                found.append(CasualtyFigure(s + fs, s + fe, s, e))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+_KIND_WORDS: tuple[tuple[CasualtyKind, re.Pattern[str]], ...] = (
+    (
+        "casualties",
+        re.compile(
+            r"\b(casualt\w*|losses|killed (?:or|and) wounded|dead (?:or|and) wounded|"
+            r"killed (?:or|and) injured)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "killed",
+        re.compile(r"\b(kill\w*|died|dead|deaths?|dying|eliminated|slain|perish\w*|fatalit\w*|lives)\b", re.IGNORECASE),
+    ),
+    ("wounded", re.compile(r"\b(wound\w*|injur\w*|hurt)\b", re.IGNORECASE)),
+    ("captured", re.compile(r"\b(captur\w*|prisoners?|POWs?|taken prisoner|detained)\b", re.IGNORECASE)),
+    ("missing", re.compile(r"\bmissing\b", re.IGNORECASE)),
+)
+
+
+def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end: int) -> CasualtyKind | None:
+    """The casualty kind said by the casualty word nearest to a figure in its sentence, after it
+    ("87 more wounded" -> wounded) or before it ("killing 2" -> killed; "killed two ... and
+    wounded five" -> killed 2, wounded 5); None when no such word is near."""
+    after = text[fig_end : min(sent_end, fig_end + 60)]
+    next_digit = re.search(r"\d", after)
+    if next_digit:
+        after = after[: next_digit.start()]
+    before = text[max(sent_start, fig_start - 30) : fig_start]
+    best: tuple[int, int, CasualtyKind] | None = None
+    for order, (kind, pattern) in enumerate(_KIND_WORDS):
+        hits = [(m.start(), order, kind) for m in pattern.finditer(after)]
+        hits += [(len(before) - m.end(), order, kind) for m in pattern.finditer(before)]
+        for hit in hits:
+            if best is None or hit[:2] < best[:2]:
+                best = hit
+    return best[2] if best else None
+
+
+def casualty_sentences(text: str, limit: int = 12) -> list[str]:
+    """Sentences that pair a figure with a casualty word (whitespace folded): a hint for the casualty pass."""
+    return [" ".join(text[s:e].split()) for s, e in casualty_sentence_spans(text, limit)]
+
+
+# Capitalised words that start sentences or are not names on their own.
+_NOT_NAMES = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "to",
+        "of",
+        "and",
+        "or",
+        "but",
+        "if",
+        "as",
+        "after",
+        "before",
+        "when",
+        "while",
+        "since",
+        "during",
+        "although",
+        "though",
+        "according",
+        "however",
+        "meanwhile",
+        "also",
+        "still",
+        "yet",
+        "so",
+        "then",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "how",
+        "where",
+        "some",
+        "many",
+        "most",
+        "more",
+        "much",
+        "several",
+        "other",
+        "another",
+        "each",
+        "every",
+        "all",
+        "both",
+        "no",
+        "not",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "read",
+        "more",
+        "photo",
+        "video",
+        "image",
+        "watch",
+        "click",
+        "subscribe",
+        "advertisement",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    ]
+)
+_NAME = re.compile(
+    r"(?:\b\d+(?:st|nd|rd|th)[ \t]+)?\b[A-Z][\w’'\-]*(?:(?:[ \t]+(?:of|the|de|al|for)){0,2}[ \t]+[A-Z][\w’'\-]*)*"
+)
+_CONNECTORS = ("of", "the", "de", "al", "for")
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n•*-–—"
+
+
+def candidate_names(text: str, limit: int = 40) -> list[str]:
+    """Capitalised phrases of the article (people, groups, units, places ...), in order of first
+    appearance, without sentence-initial function words; at most `limit`. A single word is kept
+    only if it is capitalised somewhere other than the start of a sentence."""
+    seen: dict[str, None] = {}
+    mid_sentence: set[str] = set()
+    found: list[str] = []
+    for m in _NAME.finditer(text):
+        words = m.group(0).split()
+        initial = _sentence_initial(text, m.start())
+        while words and words[0].lower().strip("’'") in _NOT_NAMES:
+            words, initial = words[1:], False
+        while words and words[-1].lower() in _CONNECTORS:
+            words = words[:-1]
+        if not words:
+            continue
+        if words[-1].endswith(("’s", "'s")):
+            words[-1] = words[-1][:-2]
+        name = " ".join(words)
+        if len(name) < 3:
+            continue
+        if not initial or len(words) > 1:
+            mid_sentence.add(name)
+        found.append(name)
+    for name in found:
+        if name in mid_sentence:
+            seen.setdefault(name, None)
+            if len(seen) >= limit:
+                break
+    return list(seen)
