@@ -1,26 +1,12 @@
-"""Batch summarization: many articles into one JSONL file, concurrently, resumably, nothing lost.
-
-Inputs are files, directories (walked recursively for .txt, .md, .html; hidden files and
-README/SOURCES/LICENSE-like files are not articles) and JSONL files of ``{"id", "text"}``
-(``published`` and ``source`` are used when present, other keys are ignored).
+"""The batch runner: many articles into one JSONL file, concurrently, resumably, nothing lost.
 
 The output file holds one line per article: the summary document (``SummaryDocument``
 dumped as JSON), or an error record::
 
     {"id", "error": {"type", "message", "exit_code"}, "model", "prompt_version", "article_sha256", "input"}
 
-How nothing gets lost or duplicated:
-
-* Every line is written with a single ``write`` of the line and its newline to a file opened
-  for appending, then fsync'd, as soon as the article is finished. A kill can only leave a
-  torn *last* line; the next run truncates the file back to its last complete line first.
-* The file is locked (``flock``) while a batch writes it: two batches cannot interleave.
-* Resume: an article is done when the file holds a document for the same (id, article
-  sha256, model, prompt version); done articles are skipped. Failed ones (error records) are
-  retried: the file is first rewritten without their error records (temp file in the same
-  directory, fsync, ``os.replace``), so it never holds an article twice. A document for an
-  id whose text has since changed (same model and prompt) is dropped the same way.
-* Within one out file an id stands for one article: identical inputs are summarized once.
+Writing, locking and resuming are the result log's (`_log`); the response cache and the
+per-article transport are `_cache`'s; inputs are read by `summarizer.inputs.collect_inputs`.
 
 Concurrency: the pipeline is synchronous (openai client + instructor), so articles run in
 worker threads, at most ``concurrency`` at a time; the main thread is the only writer. The
@@ -31,33 +17,21 @@ patch httpx globally and are not safe across threads.
 
 Per-article timeout: when an article runs past its deadline its error record is written
 at once and its worker is cancelled: the transport refuses any further request of that
-article and every request's own timeout is cut to the time left.
-
-429/Retry-After and other transient faults are retried below the client (``llm.RetryTransport``).
-
-The response cache (on by default, ``--no-cache`` turns it off) is an httpx transport under
-the retry layer: a successful chat completion is stored under the sha256 of the canonical
-request (model name, path, JSON body with sorted keys: the prompt version and schema hash
-are in the system message), so an unchanged article costs nothing the second time, even
-into another out file. When an article fails because of the model's answers
-(ExtractionError) the responses it used are evicted so that a retry really asks again.
+article and every request's own timeout is cut to the time left. 429/Retry-After and other
+transient faults are retried below the client (`summarizer.models.RetryTransport`).
 
 Budget (``max_cost``): the cost of every response that came over the network is counted
 from the provider's price table (local models cost 0); before an article is started, the
 spent cost plus what the articles in flight and this one are expected to cost (the average
-measured cost per character so far, or a conservative estimate from the article's size
-before anything was measured) must stay within the budget, else no new article is started.
+measured cost per character so far, or a conservative estimate from the article's size and
+the prompt's number of passes, before anything was measured) must stay within the budget,
+else no new article is started.
 
 Scaling out: point ``--base-url`` at a server with parallel slots (llama.cpp's
 ``llama-server --parallel N``, vLLM) and set ``--concurrency N``; for a ``local/`` model
 ``--base-url`` names the server that runs it (otherwise one managed server is started for the
 whole batch; llama-cpp-python's server has a single slot, so concurrency there only queues).
-For large offline jobs with OpenAI, ``openai_batch_submit/status/collect`` use the Batch
-API: the requests are captured from the real pipeline (the same messages, schema and
-parameters), sent as one batch per round, and their answers are stored in the response
-cache; ``collect`` then runs the pipeline from the cache, so documents are grounded and
-built by the same code. Passes depend on each other (incidents are asked with the entities
-found), so an article needs one round per call: 3 for a one-part article.
+For large offline jobs with OpenAI, see `_openai` (the Batch API).
 """
 
 

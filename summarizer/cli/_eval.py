@@ -27,18 +27,9 @@ from summarizer.errors import EXIT_PARTIAL, SummarizerError
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
 
-    from summarizer.evaluation._runner import EvalResult, ModelRun
+    from summarizer.evaluation import EvalResult, ModelRun
 
 DEFAULT_DATASET = Path("evals/datasets/articles.jsonl")
-
-_ATTR_LABELS = {
-    "actor_kind": "actor kind",
-    "actor_side": "actor side",
-    "location_kind": "location kind",
-    "casualty_affected": "casualty affected",
-    "casualty_claimed_by": "casualty claimed_by",
-}
-
 
 def _resolve_dataset(path: Path) -> Path:
     """The default dataset is looked for in the working directory, then in the project."""
@@ -49,65 +40,46 @@ def _resolve_dataset(path: Path) -> Path:
     return path
 
 
-def _f(value: float | None, digits: int = 3) -> str:
-    if value is None or value != value:  # None or NaN
-        return "–"
-    return f"{value:.{digits}f}"
-
-
-def _ci(ci: tuple[float, float] | list[float]) -> str:
-    lo, hi = ci
-    if lo != lo or hi != hi:
-        return ""
-    return f"[{lo:.2f}, {hi:.2f}]"
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
-
-
-def _cost(value: float | None) -> str:
-    return "?" if value is None else f"${value:.4f}"
-
-
 def print_run(console: Console, run: ModelRun) -> None:
     """One model: per-field P/R/F1 with the F1 interval, then everything else."""
     from rich.table import Table
 
+    from summarizer.evaluation import _format as fmt
+
     a = run.aggregate
     table = Table(
-        title=f"{run.model} — macro F1 {_f(a.macro_f1)} {_ci(a.macro_f1_ci)}",
+        title=f"{run.model} — macro F1 {fmt.num(a.macro_f1)} {fmt.ci(a.macro_f1_ci)}",
         title_justify="left",
     )
     table.add_column("field", no_wrap=True)
     for col in ("P", "R", "F1", "F1 95% CI", "TP/FP/FN", "art. F1"):
         table.add_column(col, justify="right", no_wrap=True)
-    from summarizer.evaluation._scoring import FIELDS
+    from summarizer.evaluation import FIELDS
 
     for name in FIELDS:
         fa = a.fields[name]
         table.add_row(
             name,
-            _f(fa.precision),
-            _f(fa.recall),
-            _f(fa.f1),
-            _ci(fa.f1_ci),
+            fmt.num(fa.precision),
+            fmt.num(fa.recall),
+            fmt.num(fa.f1),
+            fmt.ci(fa.f1_ci),
             f"{fa.tp}/{fa.fp}/{fa.fn}",
-            _f(fa.f1_articles),
+            fmt.num(fa.f1_articles),
         )
     console.print(table)
     other = Table(show_header=False, box=None, padding=(0, 2))
     other.add_column("metric", style="dim")
     other.add_column("value")
-    for key, label in _ATTR_LABELS.items():
+    for key, label in fmt.ATTR_LABELS.items():
         attr = a.attributes[key]
-        other.add_row(label, f"{_pct(attr.accuracy)} ({attr.correct}/{attr.total})")
-    other.add_row("grounding (exact spans)", f"{_pct(a.grounding_rate)} ({a.spans_exact}/{a.spans_total})")
-    other.add_row("first-try valid", _pct(a.first_try_valid))
+        other.add_row(label, f"{fmt.pct(attr.accuracy)} ({attr.correct}/{attr.total})")
+    other.add_row("grounding (exact spans)", f"{fmt.pct(a.grounding_rate)} ({a.spans_exact}/{a.spans_total})")
+    other.add_row("first-try valid", fmt.pct(a.first_try_valid))
     other.add_row("retries", str(a.retries))
     other.add_row("tokens in / out", f"{a.prompt_tokens:,} / {a.completion_tokens:,}")
-    other.add_row("latency total / mean", f"{a.latency_s:.1f} s / {_f(a.latency_mean_s, 1)} s")
-    other.add_row("cost", _cost(a.cost_usd))
+    other.add_row("latency total / mean", f"{a.latency_s:.1f} s / {fmt.num(a.latency_mean_s, 1)} s")
+    other.add_row("cost", fmt.cost(a.cost_usd))
     other.add_row("failures", f"{a.failures} of {a.articles} articles")
     console.print(other)
     console.print()
@@ -117,6 +89,8 @@ def print_comparison(console: Console, result: EvalResult) -> None:
     """Side by side: F1 with intervals per model, and each model's paired difference from the
     first one with its interval."""
     from rich.table import Table
+
+    from summarizer.evaluation import _format as fmt
 
     runs = result.runs
     if len(runs) < 2:
@@ -128,7 +102,7 @@ def print_comparison(console: Console, result: EvalResult) -> None:
         table.add_column(run.model, justify="right")
     for comp in result.comparisons:
         table.add_column(f"Δ {comp.model}", justify="right")
-    from summarizer.evaluation._scoring import FIELDS
+    from summarizer.evaluation import FIELDS
 
     for metric in ("macro_f1", *FIELDS):
         label = "macro F1" if metric == "macro_f1" else f"{metric} F1"
@@ -136,22 +110,22 @@ def print_comparison(console: Console, result: EvalResult) -> None:
         for run in runs:
             agg = run.aggregate
             if metric == "macro_f1":
-                row.append(f"{_f(agg.macro_f1)} {_ci(agg.macro_f1_ci)}")
+                row.append(f"{fmt.num(agg.macro_f1)} {fmt.ci(agg.macro_f1_ci)}")
             else:
                 fa = agg.fields[metric]
-                row.append(f"{_f(fa.f1)} {_ci(fa.f1_ci)}")
+                row.append(f"{fmt.num(fa.f1)} {fmt.ci(fa.f1_ci)}")
         for comp in result.comparisons:
             d = comp.differences[metric]
-            row.append(f"{d.diff:+.3f} {_ci(d.ci)}")
+            row.append(f"{d.diff:+.3f} {fmt.ci(d.ci)}")
         table.add_row(*row)
     blanks = [""] * len(result.comparisons)
     extra = [
-        ("grounding", lambda a: _pct(a.grounding_rate)),
-        ("first-try valid", lambda a: _pct(a.first_try_valid)),
+        ("grounding", lambda a: fmt.pct(a.grounding_rate)),
+        ("first-try valid", lambda a: fmt.pct(a.first_try_valid)),
         ("retries", lambda a: str(a.retries)),
         ("tokens in / out", lambda a: f"{a.prompt_tokens:,} / {a.completion_tokens:,}"),
-        ("latency mean", lambda a: f"{_f(a.latency_mean_s, 1)} s"),
-        ("cost", lambda a: _cost(a.cost_usd)),
+        ("latency mean", lambda a: f"{fmt.num(a.latency_mean_s, 1)} s"),
+        ("cost", lambda a: fmt.cost(a.cost_usd)),
         ("failures", lambda a: f"{a.failures}/{a.articles}"),
     ]
     for label, fn in extra:
@@ -211,8 +185,8 @@ def eval_command(
     """Score models against a gold dataset; compare them side by side."""
     from rich.console import Console
 
-    from summarizer.evaluation import _runner as evaluation
-    from summarizer.evaluation._report import write_report
+    from summarizer import evaluation
+    from summarizer.evaluation import write_report
 
     settings = settings_of(ctx)
     if record and settings.offline:

@@ -15,8 +15,10 @@ from summarizer.evaluation._runner import (
     with_record,
     write_json,
 )
+from summarizer.evaluation._scoring import FIELDS
 
 __all__ = [
+    "FIELDS",
     "ArticleResult",
     "Dataset",
     "EvalResult",

@@ -12,12 +12,12 @@ names) is escaped: an article is hostile input.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from summarizer.errors import InputError
+from summarizer.evaluation import _format as fmt
 from summarizer.evaluation._runner import EvalResult, ModelRun
 from summarizer.evaluation._scoring import FIELDS, ArticleScore, item_label, span_is_exact
 
@@ -28,37 +28,13 @@ _COLORS = {
     "casualties": ("rgba(132, 204, 22, 0.40)", "#4d7c0f"),
 }
 
-_ATTR_LABELS = {
-    "actor_kind": "actor kind",
-    "actor_side": "actor side",
-    "location_kind": "location kind",
-    "casualty_affected": "casualty affected",
-    "casualty_claimed_by": "casualty claimed_by",
-}
-
-
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _num(value: float | None, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return f"{value:.{digits}f}"
-
-
-def _ci(ci: Sequence[float] | None) -> str:
-    if not ci or any(not math.isfinite(x) for x in ci):
-        return ""
-    return f' <span class="ci">[{ci[0]:.2f}, {ci[1]:.2f}]</span>'
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
-
-
-def _cost(value: float | None) -> str:
-    return "?" if value is None else f"${value:.4f}"
+def _ci(interval: Sequence[float] | None) -> str:
+    text = fmt.ci(interval)
+    return f' <span class="ci">{text}</span>' if text else ""
 
 
 def _css() -> str:
@@ -192,21 +168,21 @@ def _summary_table(result: EvalResult) -> str:
         a = run.aggregate
         cells = [
             f"<td>{esc(run.model)}</td>",
-            f'<td class="n">{_num(a.macro_f1)}{_ci(a.macro_f1_ci)}</td>',
+            f'<td class="n">{fmt.num(a.macro_f1)}{_ci(a.macro_f1_ci)}</td>',
         ]
         for name in FIELDS:
             f = a.fields[name]
             cells.append(
-                f'<td class="n">{_num(f.precision, 2)} / {_num(f.recall, 2)} / '
-                f"<b>{_num(f.f1, 2)}</b>{_ci(f.f1_ci)}</td>"
+                f'<td class="n">{fmt.num(f.precision, 2)} / {fmt.num(f.recall, 2)} / '
+                f"<b>{fmt.num(f.f1, 2)}</b>{_ci(f.f1_ci)}</td>"
             )
         cells += [
-            f'<td class="n">{_pct(a.grounding_rate)}</td>',
-            f'<td class="n">{_pct(a.first_try_valid)}</td>',
+            f'<td class="n">{fmt.pct(a.grounding_rate)}</td>',
+            f'<td class="n">{fmt.pct(a.first_try_valid)}</td>',
             f'<td class="n">{a.retries}</td>',
             f'<td class="n">{a.prompt_tokens:,} / {a.completion_tokens:,}</td>',
-            f'<td class="n">{a.latency_s:.1f} s / {_num(a.latency_mean_s, 1)} s</td>',
-            f'<td class="n">{_cost(a.cost_usd)}</td>',
+            f'<td class="n">{a.latency_s:.1f} s / {fmt.num(a.latency_mean_s, 1)} s</td>',
+            f'<td class="n">{fmt.cost(a.cost_usd)}</td>',
             f'<td class="n{" fail" if a.failures else ""}">{a.failures} / {a.articles}</td>',
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -215,14 +191,14 @@ def _summary_table(result: EvalResult) -> str:
 
 def _attributes_table(result: EvalResult) -> str:
     head = "<tr><th>model</th>" + "".join(
-        f"<th>{esc(label)}</th>" for label in _ATTR_LABELS.values()
+        f"<th>{esc(label)}</th>" for label in fmt.ATTR_LABELS.values()
     ) + "</tr>"
     rows = []
     for run in result.runs:
         cells = [f"<td>{esc(run.model)}</td>"]
-        for name in _ATTR_LABELS:
+        for name in fmt.ATTR_LABELS:
             attr = run.aggregate.attributes[name]
-            cells.append(f'<td class="n">{_pct(attr.accuracy)} ({attr.correct}/{attr.total})</td>')
+            cells.append(f'<td class="n">{fmt.pct(attr.accuracy)} ({attr.correct}/{attr.total})</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return "<table>" + head + "".join(rows) + "</table>"
 
@@ -302,7 +278,7 @@ def _errors_block(score: ArticleScore) -> str:
         fps = "".join(f"<li>{esc(x)}</li>" for x in fs.false_positive_labels) or "<li>none</li>"
         rows.append(
             f"<tr><td>{esc(name)}</td><td class=\"n\">{fs.tp}/{fs.fp}/{fs.fn}</td>"
-            f'<td class="n">{_num(fs.f1, 2)}</td>'
+            f'<td class="n">{fmt.num(fs.f1, 2)}</td>'
             f'<td class="miss"><ul>{misses}</ul></td><td class="fp"><ul>{fps}</ul></td></tr>'
         )
     return (
@@ -315,7 +291,7 @@ def _model_article(run: ModelRun, index: int, record: Mapping[str, Any]) -> str:
     r = run.results[index]
     s = r.score
     text = record.get("text", "")
-    head = f"<h3>{esc(run.model)} — macro F1 {_num(s.macro_f1, 2)}</h3>"
+    head = f"<h3>{esc(run.model)} — macro F1 {fmt.num(s.macro_f1, 2)}</h3>"
     if r.document is None:
         body = (
             f'<p class="fail">failed ({esc(s.error_type)}): {esc(s.error)}</p>'
@@ -325,7 +301,7 @@ def _model_article(run: ModelRun, index: int, record: Mapping[str, Any]) -> str:
         return head + body
     doc = r.document
     meta = (
-        f'<p class="meta">grounding {_pct(s.grounding_rate)} ({s.spans_exact}/{s.spans_total} '
+        f'<p class="meta">grounding {fmt.pct(s.grounding_rate)} ({s.spans_exact}/{s.spans_total} '
         f"spans exact) · first-try valid: {'yes' if s.first_try_valid else 'no'} · "
         f"{s.calls} calls, {s.retries} retries · {s.prompt_tokens:,} + "
         f"{s.completion_tokens:,} tokens · {s.latency_s:.1f} s</p>"
