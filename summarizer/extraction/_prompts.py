@@ -22,6 +22,7 @@ class Prompt:
     system: str
     article: str
     tasks: dict[str, str]
+    pipeline: str = "extract"  # "extract": the model writes the items (brief-v1..v3); "classify": brief-v4 on
 
     @property
     def calls_per_article(self) -> int:
@@ -50,5 +51,5 @@ def load(version: str) -> Prompt:
             if data.get("version") != version:
                 raise ConfigError(f"prompt file {path} declares version {data.get('version')!r}")
             tasks = {name: spec["task"] for name, spec in data["passes"].items()}
-            return Prompt(version, data["system"], data["article"], tasks)
+            return Prompt(version, data["system"], data["article"], tasks, data.get("pipeline", "extract"))
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

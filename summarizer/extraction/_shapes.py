@@ -188,10 +188,18 @@ PASSES: dict[str, type[BaseModel]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def schema_hash() -> str:
-    """A short fingerprint of every schema the model sees and of the output document."""
-    payload = {name: model.model_json_schema() for name, model in PASSES.items()}
+@lru_cache(maxsize=2)
+def schema_hash(pipeline: str = "extract") -> str:
+    """A short fingerprint of every schema the model sees and of the output document, for the
+    prompts that make the model write the items ("extract", brief-v1..v3) or classify what
+    code found ("classify", brief-v4: its shapes are made per article, so one example of
+    each is fingerprinted, with the code that makes them)."""
+    if pipeline == "classify":
+        from summarizer.extraction._labels import example_shapes
+
+        payload = {name: model.model_json_schema() for name, model in example_shapes().items()}
+    else:
+        payload = {name: model.model_json_schema() for name, model in PASSES.items()}
     payload["document"] = SummaryDocument.model_json_schema()
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:12]

@@ -19,8 +19,11 @@ from summarizer.config import Settings
 from summarizer.contract import ArticleInfo, Provenance, SummaryDocument
 from summarizer.errors import CassetteMissError
 from summarizer.extraction import _prompts as prompts
-from summarizer.extraction._assembly import Extraction, ground
+from summarizer.extraction._assembly import Grounded, ground
 from summarizer.extraction._chunking import chunk_chars, split_chunks
+from summarizer.extraction._classify import Classifier
+from summarizer.extraction._classify import run as classify
+from summarizer.extraction._compose import compose
 from summarizer.extraction._passes import Passes, run_passes
 from summarizer.extraction._prompts import Prompt
 from summarizer.extraction._shapes import schema_hash
@@ -44,16 +47,34 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     cassette = cassette_path(settings.cassettes(), spec.name, prompt.version, article.sha256, article.published)
     with _model_client(spec, settings, cassette) as client:
         try:
-            extraction = run_passes(Passes(client, article, prompt, usage), article.text, model_text, chunks)
+            if prompt.pipeline == "classify":
+                passes = Classifier(client, article, prompt, usage)
+                found = classify(passes, article.text, model_text, chunks, _title_end(article))
+                grounded, summary = compose(article.text, found, article.published)
+            else:
+                extraction = run_passes(Passes(client, article, prompt, usage), article.text, model_text, chunks)
+                grounded, summary = ground(article, extraction), extraction.summary
         except CassetteMissError as exc:
             raise CassetteMissError(
-                f"no recorded answer for model {spec.name}, prompt {prompt.version}, schema {schema_hash()}, "
+                f"no recorded answer for model {spec.name}, prompt {prompt.version}, "
+                f"schema {schema_hash(prompt.pipeline)}, "
                 f"article {article.id} (sha256 {article.sha256[:16]}) in {cassette}",
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
     latency = _recorded_latency(cassette, round(usage.latency_s, 3), spec, prompt, article, settings)
     warnings = [*article.warnings, *_hidden_warning(article, hidden), *usage.warnings]
-    return _document(article, extraction, spec, prompt, usage, latency, len(chunks), warnings)
+    return _document(article, grounded, summary, spec, prompt, usage, latency, len(chunks), warnings)
+
+
+def _title_end(article: Article) -> int:
+    """Where the headline ends when the article starts with it (its sentence is not an event
+    report of its own: the body reports the same event); 0 otherwise."""
+    if not article.title:
+        return 0
+    start = article.text.find(article.title)
+    if start < 0 or article.text[:start].strip():
+        return 0
+    return start + len(article.title)
 
 
 @contextmanager
@@ -97,7 +118,7 @@ def _recorded_latency(
             "latency_s": latency,
             "model": spec.name,
             "prompt_version": prompt.version,
-            "schema_hash": schema_hash(),
+            "schema_hash": schema_hash(prompt.pipeline),
             "article_id": article.id,
         }
         meta.write_text(json.dumps(record, indent=1) + "\n")
@@ -116,7 +137,8 @@ def _hidden_warning(article: Article, hidden: list[tuple[int, int]]) -> list[str
 
 def _document(
     article: Article,
-    extraction: Extraction,
+    grounded: Grounded,
+    summary: str,
     spec: ModelSpec,
     prompt: Prompt,
     usage: Usage,
@@ -125,7 +147,6 @@ def _document(
     warnings: list[str],
 ) -> SummaryDocument:
     """The summary document: the grounded findings, the article's identity, the provenance."""
-    grounded = ground(article, extraction)
     info = ArticleInfo(
         id=article.id,
         title=article.title,
@@ -138,7 +159,7 @@ def _document(
     provenance = Provenance(
         model=spec.name,
         prompt_version=prompt.version,
-        schema_hash=schema_hash(),
+        schema_hash=schema_hash(prompt.pipeline),
         calls=usage.calls,
         retries=usage.retries,
         prompt_tokens=usage.prompt_tokens,
@@ -152,7 +173,7 @@ def _document(
     )
     return SummaryDocument(
         article=info,
-        summary=extraction.summary,
+        summary=summary,
         actors=grounded.actors,
         locations=grounded.locations,
         events=grounded.events,

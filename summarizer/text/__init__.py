@@ -9,6 +9,13 @@ see pyproject.toml): everything here is a function of strings.
   _numbers     figures as written: "as many as 40,000" -> count/low/high/approximate
   _align       grounding: where in the article is this quote or name (exact char offsets)
   _candidates  what code finds for the model: capitalised names, casualty sentences and figures
+  _entities    candidate actors and places merged from NER entities, capitalised names and
+               common-noun actors ("Russian troops"), with the forms the article uses for each
+  _cues        sentences that may report an event and the types their words allow, who a
+               sentence attributes a figure to, the date a sentence gives its event
+  _context     what the words around a name or a figure say: side, what a figure counts, where
+               an unknown village is
+  _faithful    whether a written sentence has only the article's names and numbers, or copies it
 """
 
 from summarizer.text._align import Match, MatchMethod, find_all, find_span
@@ -21,12 +28,39 @@ from summarizer.text._candidates import (
     casualty_sentences,
     kind_near,
 )
+from summarizer.text._context import (
+    DEMONYMS,
+    country_nearby,
+    figure_counts,
+    is_demonym,
+    nationality_before,
+    side_cue,
+)
+from summarizer.text._cues import claimant_in, event_date, event_sentences, event_types
+from summarizer.text._entities import Candidate, clean_name, find_candidates, force_group
+from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import crosses_terminal, sentence_bounds, sentences
 
 __all__ = [
+    "DEMONYMS",
+    "Candidate",
+    "claimant_in",
+    "clean_name",
+    "copies_article",
+    "country_nearby",
+    "event_date",
+    "event_sentences",
+    "event_types",
+    "figure_counts",
+    "find_candidates",
+    "force_group",
+    "is_demonym",
+    "nationality_before",
+    "side_cue",
+    "unsupported",
     "GENERIC_WORDS",
     "VAGUE_BOUNDS",
     "CasualtyFigure",

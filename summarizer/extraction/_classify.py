@@ -1,0 +1,350 @@
+"""brief-v4: code finds, the model classifies under a grammar, code checks.
+
+Per part of the article (`run`):
+  1. names: code lists the candidates it could not settle itself (`_findings`); the model
+     gives each one label, "kind/side" for an actor, a place kind, or none;
+  2. events: code lists the sentences that may report an event (`text.event_sentences`); the
+     model gives each an ACLED type or not_an_event. Places and actors of an event are the
+     candidates its sentence names, linked by code; its description is the sentence itself;
+     its date comes from the sentence's own words against the publication date;
+  3. figures: code lists the figures written next to a word of killing, wounding, capture
+     or loss that do not count things ("30 villages"); the kind is the article's word next to
+     the figure; the model picks who suffered it and who claims it from this article's own
+     sides and actors (an enum made per article), and code overrides it where the sentence
+     says ("64 Russian soldiers", "according to X");
+then once:
+and the summary is composed by code from the facts found (`_compose`): no sentence of it can
+say what the article does not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from summarizer.extraction import _labels as labels
+from summarizer.extraction._findings import Findings, PlaceFact, Places, find
+from summarizer.extraction._passes import Passes
+from summarizer.text import (
+    Candidate,
+    CasualtyFigure,
+    casualty_figures,
+    claimant_in,
+    country_nearby,
+    event_date,
+    event_sentences,
+    event_types,
+    figure_counts,
+    kind_near,
+    nationality_before,
+    side_cue,
+)
+
+M = TypeVar("M", bound=BaseModel)
+_WORDS = re.compile(r"[\w’'\-]+")
+
+
+@dataclass
+class FoundActor:
+    name: str
+    forms: list[str]
+    kind: str
+    side: str | None
+    acts: bool = False  # a subject of its clause, or followed by a verb of saying somewhere
+
+
+@dataclass
+class FoundPlace:
+    name: str
+    forms: list[str]
+    fact: PlaceFact
+
+
+@dataclass
+class FoundEvent:
+    type: str
+    start: int
+    end: int
+    places: list[str]  # FoundPlace names
+    actors: list[str]  # FoundActor names
+    date: str | None
+
+
+@dataclass
+class FoundFigure:
+    figure: CasualtyFigure
+    kind: str
+    affected: str | None
+    claimed_by: str | None
+
+
+@dataclass
+class Classified:
+    """Everything brief-v4 found in one article, before it becomes the document's parts."""
+
+    actors: list[FoundActor] = field(default_factory=list)
+    places: list[FoundPlace] = field(default_factory=list)
+    events: list[FoundEvent] = field(default_factory=list)
+    figures: list[FoundFigure] = field(default_factory=list)
+
+
+def _mentions(text: str, form: str) -> list[re.Match[str]]:
+    return list(re.finditer(rf"(?<![\w’']){re.escape(form)}(?![\w’'])", text))
+
+
+class Classifier(Passes):
+    """The calls of brief-v4: every answer is a closed choice per numbered item."""
+
+    def _labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M:
+        from summarizer.extraction._passes import neutralize_delimiters
+
+        fmt = {k: neutralize_delimiters(v) for k, v in fmt.items()}
+        task = self.prompt.tasks[name].format(published=self.article.published or "unknown", **fmt)
+        budget = min(self.spec.max_output_tokens, max_tokens)
+        return self.client.extract(self._messages(chunk, task), model, max_tokens=budget, usage=self.usage)
+
+    def label_names(self, chunk: str, ask: list[Candidate]) -> list[str]:
+        if not ask:
+            return []
+        listing = "\n".join(f"- {c.name}" + (f" (also: {', '.join(c.forms[:3])})" if c.forms else "") for c in ask)
+        shape = labels.entity_answers([c.name for c in ask])
+        answer = self._labels(chunk, "names", shape, 24 + 10 * len(ask), names=listing)
+        return [a.value for a in labels.answers(answer)]
+
+    def label_sides(self, chunk: str, actors: list[FoundActor], sides: tuple[str, ...]) -> list[str]:
+        if not actors:
+            return []
+        listing = "\n".join(f"- {a.name} ({a.kind.replace('_', ' ')})" for a in actors)
+        shape = labels.side_answers([a.name for a in actors], sides)
+        answer = self._labels(chunk, "sides", shape, 20 + 10 * len(actors), actors=listing, sides=", ".join(sides))
+        return [a.value for a in labels.answers(answer)]
+
+    def label_events(self, chunk: str, sentences: list[str]) -> list[str]:
+        if not sentences:
+            return []
+        options = [event_types(s) for s in sentences]
+        keys = [f"{i}. {' '.join(s.split()[:4])}" for i, s in enumerate(sentences, 1)]
+        listing = "\n".join(
+            f"{i}. {s} [{' or '.join((*o, labels.NOT_AN_EVENT))}]"
+            for i, (s, o) in enumerate(zip(sentences, options, strict=True), 1)
+        )
+        answer = self._labels(
+            chunk, "events", labels.event_answers(keys, options), 24 + 16 * len(sentences), sentences=listing
+        )
+        return [a.value for a in labels.answers(answer)]
+
+    def label_figures(
+        self, chunk: str, figures: list[str], listing: list[str], affected: tuple[str, ...], claimants: tuple[str, ...]
+    ) -> list[tuple[str, str]]:
+        if not listing:
+            return []
+        keys = [f"{i}. {f}" for i, f in enumerate(figures, 1)]
+        shape = labels.figure_answers(keys, affected, claimants or (labels.NONE,))
+        numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(listing, 1))
+        answer = self._labels(chunk, "figures", shape, 30 + 26 * len(listing), figures=numbered)
+        return [(item.affected.value, item.claimed_by.value) for item in labels.answers(answer)]
+
+
+def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, int]], title_end: int) -> Classified:
+    """brief-v4 over every part of the article, then the summary."""
+    findings, places = find(model_text)
+    out = Classified()
+    labelled: dict[str, str] = {}
+    for start, end in chunks:
+        chunk = model_text[start:end]
+        ask = [c for c in findings.ask if start <= c.first < end and c.name not in labelled]
+        for cand, label in zip(ask, passes.label_names(chunk, ask), strict=True):
+            labelled[cand.name] = label
+    _actors_and_places(text, findings, places, labelled, out)
+    _sides(passes, model_text, chunks, findings, out)
+    for start, end in chunks:
+        chunk = model_text[start:end]
+        _events(
+            passes,
+            text,
+            chunk,
+            start,
+            max(title_end, start),
+            out,
+            findings.countries,
+            published=passes.article.published,
+        )
+        _figures(passes, text, model_text, start, end, findings, out)
+    _prune(text, out)
+    return out
+
+
+def _count(text: str, forms: list[str]) -> int:
+    return len({m.start() for f in forms for m in _mentions(text, f)})
+
+
+def _prune(text: str, out: Classified) -> None:
+    """Passing mentions are left out: the document lists the places where its events happen
+    or that the article keeps coming back to (two mentions; a country, three and the most
+    mentioned place), and the actors that act, take part in an event, give or suffer a
+    figure, or are named twice."""
+    in_events = {p for ev in out.events for p in ev.places}
+    counts = {p.name: _count(text, [p.name, *p.forms]) for p in out.places}
+    top = max(counts.values(), default=0)
+    out.places = [
+        p
+        for p in out.places
+        if p.name in in_events
+        or (p.fact.kind != "country" and counts[p.name] >= 2)
+        or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top)
+    ]
+    involved: set[str | None] = {a for ev in out.events for a in ev.actors}
+    involved |= {f.claimed_by for f in out.figures} | {f.affected for f in out.figures}
+    out.actors = [a for a in out.actors if a.acts or a.name in involved or _count(text, [a.name, *a.forms]) >= 2]
+
+
+def _actors_and_places(
+    text: str, findings: Findings, places: Places, labelled: dict[str, str], out: Classified
+) -> None:
+    """The actors and places: what code settled, and what the model labelled (its side
+    overridden by the article's own words where they give one)."""
+    for country, forms in findings.states.items():
+        forms = list(dict.fromkeys(forms))
+        ranked = sorted(forms, key=lambda f: -len(_mentions(text, f)))
+        out.actors.append(FoundActor(ranked[0], [f for f in forms if f != ranked[0]], "government", country, True))
+    for cand in findings.candidates:
+        if cand.name in findings.places:
+            out.places.append(FoundPlace(cand.name, cand.forms, findings.places[cand.name]))
+        elif cand.name in findings.actors:
+            kind, side = findings.actors[cand.name]
+            out.actors.append(FoundActor(cand.name, cand.forms, kind, side, cand.name in findings.acting))
+        elif cand.name in labelled:
+            _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
+    located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
+    home = max(set(located), key=located.count) if located else None
+    for actor in out.actors:
+        if actor.kind == "civilians" and actor.side is None:
+            actor.side = home  # civilians get their country: where the story's places are
+    for place in out.places:
+        if place.fact.country is None:
+            nearby = country_nearby(text, place.name, places.country_of)
+            if nearby:
+                place.fact = PlaceFact(place.fact.kind, nearby)
+
+
+_NEUTRAL_KINDS = ("organization", "media", "civilians")
+
+
+def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Classified, acts: bool) -> None:
+    if label == labels.NONE:
+        return
+    if label in labels.ACTOR_LABELS:
+        kind = "other" if label == "other_actor" else label
+        # The article's own words ("Russian milblogger Igor Girkin") give the side; else pass 1b.
+        cue = side_cue(
+            text, cand.all_forms(), lambda w: places.country_of(w) if len(w) > 3 else None, places.country_of
+        )
+        out.actors.append(FoundActor(cand.name, cand.forms, kind, cue, acts))
+        return
+    kind = "other" if label == "other_place" else label
+    fact = places.fact(cand.name)
+    out.places.append(FoundPlace(cand.name, cand.forms, PlaceFact(kind, fact.country if fact else None)))
+
+
+def _sides(
+    passes: Classifier, model_text: str, chunks: list[tuple[int, int]], findings: Findings, out: Classified
+) -> None:
+    """Pass 1b: the side of every actor whose side neither the text nor code settled; think
+    tanks, NGOs, outlets and civilians are not asked (neutral unless the text ties them)."""
+    need = [a for a in out.actors if a.side is None and a.kind not in _NEUTRAL_KINDS]
+    if not need:
+        return
+    start, end = chunks[0]
+    for actor, side in zip(need, passes.label_sides(model_text[start:end], need, findings.sides), strict=True):
+        actor.side = side
+
+
+def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[int, int, str]]:
+    hits = []
+    for name, forms in items:
+        for form in [name, *forms]:
+            m = next(iter(_mentions(sentence, form)), None)
+            if m:
+                hits.append((m.start(), m.end(), name))
+                break
+    return hits
+
+
+def _events(
+    passes: Classifier,
+    text: str,
+    chunk: str,
+    offset: int,
+    skip_until: int,
+    out: Classified,
+    countries: frozenset[str],
+    published: str | None,
+) -> None:
+    spans = [(s + offset, e + offset) for s, e in event_sentences(chunk, skip_until=skip_until - offset)]
+    spans = [(s, e) for s, e in spans if not any(ev.start == s for ev in out.events)]
+    answers = passes.label_events(chunk, [" ".join(text[s:e].split()) for s, e in spans])
+    kinds = {p.name: p.fact.kind for p in out.places}
+    for (s, e), label in zip(spans, answers, strict=True):
+        if label == labels.NOT_AN_EVENT:
+            continue
+        kind = label
+        sentence = text[s:e]
+        hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
+        # the most specific places: not one inside another's words, no country beside a town or region
+        hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
+        specific = [h[2] for h in hits if kinds[h[2]] != "country"]
+        names = list(dict.fromkeys(specific or [h[2] for h in hits]))
+        if kind != "strategic_development" and not specific:
+            continue  # a strike or a battle is reported at a place; without one it is background
+        twin = next(
+            (ev for ev in out.events if ev.type == kind and (set(ev.places) & set(names) or not (ev.places or names))),
+            None,
+        )
+        if twin is not None:
+            continue
+        actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
+        out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
+
+
+def _figures(
+    passes: Classifier, text: str, model_text: str, start: int, end: int, findings: Findings, out: Classified
+) -> None:
+    found = []
+    for fig in (f.shifted(start) for f in casualty_figures(model_text[start:end])):
+        counts = figure_counts(text, fig.end, fig.sentence_end)
+        kind = kind_near(text, *fig)
+        if counts == "things" or kind is None:
+            continue
+        found.append((fig, kind, counts))
+    if not found:
+        return
+    groups = [a.name for a in out.actors if a.kind == "armed_group"]
+    affected = tuple(dict.fromkeys([*findings.sides, *groups, "civilians", "both sides"]))
+    claimants = tuple(dict.fromkeys(a.name for a in out.actors if a.kind not in ("civilians", "other")))[:24]
+    listing = [
+        f"“{text[f.start : f.end]}” in: {' '.join(text[f.sentence_start : f.sentence_end].split())}"
+        for f, _k, _c in found
+    ]
+    figures = [" ".join(text[f.start : f.end].split()) for f, _k, _c in found]
+    answers = passes.label_figures(model_text[start:end], figures, listing, affected, claimants)
+    forms = {a.name: [a.name, *a.forms] for a in out.actors if a.name in claimants}
+    previous: dict[int, str | None] = {}
+    for (fig, kind, counts), (model_affected, model_claimant) in zip(found, answers, strict=True):
+        after = " ".join(_WORDS.findall(text[fig.end : min(fig.sentence_end, fig.end + 40)])[:3])
+        named = next((g for g in groups if _mentions(after, g)), None)
+        nation = nationality_before(text, fig.start, fig.end, fig.sentence_end)
+        if counts == "civilians":
+            who: str | None = "civilians"
+        elif named or nation:
+            who = named or nation
+        elif counts is None and fig.sentence_start in previous:
+            who = previous[fig.sentence_start]  # "64 Russian fighters ... and 87 more wounded"
+        else:
+            who = None if model_affected == labels.NONE else model_affected
+        previous[fig.sentence_start] = who
+        sentence = text[fig.sentence_start : fig.sentence_end]
+        claimant = claimant_in(sentence, forms) or (None if model_claimant == labels.NONE else model_claimant)
+        out.figures.append(FoundFigure(fig, kind, who, claimant))

@@ -1,0 +1,187 @@
+"""brief-v4's findings become the document's parts: ids, exact spans, links, the summary.
+
+Every span is made from offsets code found in the article (a name's occurrences, an event's
+sentence, a figure and its sentence), so nothing needs grounding after the fact; a name with
+no occurrence left (it can only happen to a form hidden from the model) is dropped and counted.
+Descriptions are the event's own sentence (a clause of it when long), never written text; the
+summary is composed from the facts found, and checked all the same: every name and number in it
+must be the article's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
+from summarizer.extraction._assembly import Grounded
+from summarizer.extraction._classify import Classified, FoundEvent
+from summarizer.text import Figure, find_all, parse_figure, unsupported
+
+MAX_DESCRIPTION_WORDS = 30
+
+
+class _Spans:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.count = 0
+
+    def span(self, start: int, end: int) -> Span:
+        self.count += 1
+        return Span(start=start, end=end, text=self.text[start:end])
+
+    def mentions(self, forms: list[str]) -> list[Span]:
+        seen: set[tuple[int, int]] = set()
+        out = []
+        for form in forms:
+            for m in find_all(self.text, form):
+                if m.method == "exact" and (m.start, m.end) not in seen:
+                    seen.add((m.start, m.end))
+                    out.append(self.span(m.start, m.end))
+        return sorted(out, key=lambda s: s.start)
+
+
+def description(sentence: str) -> str:
+    """An event's description: its sentence, whitespace folded; past MAX_DESCRIPTION_WORDS
+    words, the sentence's first clause that is long enough (cut at a comma, dash or
+    semicolon), else its first words. Always the article's own words, in order."""
+    folded = " ".join(sentence.split())
+    words = folded.split(" ")
+    if len(words) <= MAX_DESCRIPTION_WORDS:
+        return folded
+    for m in re.finditer(r"[,;—–]\s", folded):
+        head = folded[: m.start()]
+        if 8 <= len(head.split()) <= MAX_DESCRIPTION_WORDS:
+            return head
+    return " ".join(words[:MAX_DESCRIPTION_WORDS])
+
+
+_TYPE_PHRASE = {
+    "battle": "fighting",
+    "explosion_remote_violence": "strikes",
+    "violence_against_civilians": "violence against civilians",
+    "protest_riot": "protests",
+    "strategic_development": "strategic developments",
+    "other": "other events",
+}
+
+
+def _series(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def composed_summary(text: str, found: Classified) -> list[str]:
+    """The summary, composed from the facts found (2 to 4 sentences): what happened where,
+    by event type; the figures with who suffered them and who gives them; the actors that act
+    in the article when there is little else. Every name and number in it is the article's."""
+    out: list[str] = []
+    by_type: dict[str, list[str]] = {}
+    for ev in found.events:
+        by_type.setdefault(ev.type, []).extend(ev.places)
+    parts = [
+        f"{_TYPE_PHRASE[kind]} in {_series(places)}" if places else _TYPE_PHRASE[kind]
+        for kind, places in by_type.items()
+    ]
+    if parts:
+        sentence = f"The article reports {_series(parts[:3])}"
+        actors = list(dict.fromkeys(a for ev in found.events for a in ev.actors))
+        sentence += f", involving {_series(actors[:3])}." if actors else "."
+        out.append(sentence)
+    for f in found.figures[:2]:
+        raw = " ".join(text[f.figure.start : f.figure.end].split())
+        who = f" among {f.affected}" if f.affected else ""
+        source = f", according to {f.claimed_by}" if f.claimed_by else ""
+        out.append(f"It gives {raw} {f.kind}{who}{source}.")
+    acting = [a.name for a in found.actors if a.acts]
+    if len(out) < 2 and acting:
+        out.append(f"Those who speak or act in it include {_series(acting[:4])}.")
+    if len(out) < 2 and not found.events:
+        out.insert(0, "The article reports no armed event that code and model could place.")
+    return out[:4]
+
+
+def compose(text: str, found: Classified, published: str | None) -> tuple[Grounded, str]:
+    """The document's actors, locations, events and casualties, and its summary."""
+    spans = _Spans(text)
+    dropped = Dropped()
+    warnings: list[str] = []
+    actors: list[Actor] = []
+    for a in found.actors:
+        mentions = spans.mentions([a.name, *a.forms])
+        if not mentions:
+            dropped.actors += 1
+            dropped.items.append(f"actors: {a.name!r} not found in the article")
+            continue
+        actors.append(
+            Actor.model_validate(
+                {"id": f"a{len(actors) + 1}", "name": a.name, "aliases": a.forms, "kind": a.kind, "side": a.side}
+                | {"mentions": mentions}
+            )
+        )
+    locations: list[Location] = []
+    for p in found.places:
+        mentions = spans.mentions([p.name, *p.forms])
+        if not mentions:
+            dropped.locations += 1
+            dropped.items.append(f"locations: {p.name!r} not found in the article")
+            continue
+        locations.append(
+            Location.model_validate(
+                {"id": f"l{len(locations) + 1}", "name": p.name, "kind": p.fact.kind}
+                | {"country": p.fact.country, "mentions": mentions}
+            )
+        )
+    place_ids = {loc.name: loc.id for loc in locations}
+    actor_ids = {a.name: a.id for a in actors}
+    events = [_event(i, ev, text, spans, place_ids, actor_ids) for i, ev in enumerate(found.events, 1)]
+    casualties: list[Casualty] = []
+    for f in found.figures:
+        fig = f.figure
+        raw = text[fig.start : fig.end]
+        parsed = parse_figure(raw) or (Figure(1, None, None, False) if raw.casefold() in ("a", "an") else None)
+        if parsed is None:
+            dropped.casualties += 1
+            dropped.items.append(f"casualties: {raw!r}: no number in the figure")
+            continue
+        event_id = next(
+            (ev.id for ev, src in zip(events, found.events, strict=True) if src.start <= fig.start < src.end), None
+        )
+        casualties.append(
+            Casualty(
+                id=f"c{len(casualties) + 1}",
+                kind=f.kind,  # type: ignore[arg-type]
+                count=parsed.count,
+                low=parsed.low,
+                high=parsed.high,
+                approximate=parsed.approximate,
+                raw=raw,
+                affected=f.affected,
+                claimed_by=f.claimed_by,
+                event_id=event_id,
+                evidence=[spans.span(fig.start, fig.end), spans.span(fig.sentence_start, fig.sentence_end)],
+            )
+        )
+    summary = []
+    for sentence in composed_summary(text, found):
+        problems = unsupported(sentence, text)
+        if problems:  # cannot happen by construction; checked all the same, and counted
+            dropped.items.append(f"summary: {sentence[:80]!r}: not in the article: {', '.join(problems[:5])}")
+            warnings.append("a summary sentence was dropped: names or numbers not in the article")
+        else:
+            summary.append(sentence)
+    grounded = Grounded(actors, locations, events, casualties, dropped, {"exact": spans.count}, warnings)
+    return grounded, " ".join(summary)
+
+
+def _event(
+    i: int, ev: FoundEvent, text: str, spans: _Spans, place_ids: dict[str, str], actor_ids: dict[str, str]
+) -> Event:
+    return Event(
+        id=f"e{i}",
+        type=ev.type,  # type: ignore[arg-type]
+        description=description(text[ev.start : ev.end]),
+        date=ev.date,
+        location_ids=[place_ids[n] for n in ev.places if n in place_ids],
+        actor_ids=[actor_ids[n] for n in ev.actors if n in actor_ids],
+        evidence=[spans.span(ev.start, ev.end)],
+    )

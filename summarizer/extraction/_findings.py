@@ -1,0 +1,194 @@
+"""What code finds in an article before the model is asked anything (brief-v4).
+
+`find(text)` lists the candidate actors and places (NER, capitalised names, common-noun
+actors) and settles by itself what the article's words and the gazetteer already say:
+  * a country or a known town is a place, with its kind and country from the gazetteer;
+  * "Russian troops" / "Putin's forces" are one armed_forces actor, side Russia; "Russia's
+    defence ministry" a government actor; "civilians" and "residents" civilians;
+  * a country (or "the Kremlin") that acts in a sentence ("Russia pounded", "Ukraine said")
+    is also the state actor, with the other forms the text uses for it ("Russian
+    authorities", "Kremlin") as aliases.
+What is left (people, organisations, units, unknown places) goes to the model, which only
+labels each name; it never types one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from summarizer.nlp import Gazetteer, capital_of, entities, find_country
+from summarizer.text import Candidate, candidate_names, find_candidates, force_group, is_demonym
+
+# Social networks and news agencies: where something was said or posted, never actors.
+CHANNELS = frozenset(
+    {
+        "twitter",
+        "telegram",
+        "facebook",
+        "youtube",
+        "tiktok",
+        "instagram",
+        "whatsapp",
+        "vkontakte",
+        "vk",
+        "x",
+        "reuters",
+        "afp",
+        "ap",
+        "aap",
+        "dpa",
+        "associated press",
+        "agence france-presse",
+        "associated press news agency",
+        "australian associated press",
+        "getty images",
+        "shutterstock",
+    }
+)
+_REGION = re.compile(
+    r"^(?:(?P<owner>.*?)[’']s[ \t]+)?(?P<base>.*?)[ \t](?:region|oblast|province|krai|republic|district|governorate)$"
+)
+_CODE_ACTORS = {
+    "civilians": "civilians",
+    "residents": "civilians",
+    "local residents": "civilians",
+    "children": "civilians",
+}
+_ACTS_AFTER = re.compile(
+    r"^\s*(?:has |have |had |is |was |also )?(?:said|says|claimed|claims|announced|accused|denied|denies|launched|"
+    r"attacked|pounded|struck|fired|sent|began|captured|seized|warned|stated|reported|insisted|rejected|"
+    r"confirmed|admitted|vowed|threatened|demanded|ordered)\b"
+)
+
+
+@dataclass(frozen=True)
+class PlaceFact:
+    kind: str  # settlement / region / country / facility / other
+    country: str | None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass
+class Findings:
+    """The candidates of one article and what code settled about them."""
+
+    candidates: list[Candidate]
+    places: dict[str, PlaceFact] = field(default_factory=dict)  # candidate name -> place
+    actors: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name -> (kind, side)
+    states: dict[str, list[str]] = field(default_factory=dict)  # country -> its forms as a state actor
+    ask: list[Candidate] = field(default_factory=list)  # for the model to label
+    sides: tuple[str, ...] = ("Russia", "Ukraine")
+    countries: frozenset[str] = frozenset()  # ISO codes of the countries the article names
+    acting: set[str] = field(default_factory=set)  # candidates that act somewhere (subject, "X said")
+
+
+class Places:
+    """The gazetteer, asked in the context of one article (countries it names come first)."""
+
+    def __init__(self, gazetteer: Gazetteer, countries: frozenset[str] = frozenset()) -> None:
+        self.gazetteer = gazetteer
+        self.countries = countries
+
+    def fact(self, name: str) -> PlaceFact | None:
+        """Kind and country of `name`: a country, a region named after a known place ("Kharkiv
+        region", "Ukraine's Kharkiv region"), or a known town; None when the gazetteer does not
+        know it."""
+        m = _REGION.match(name)
+        if m:
+            owner = find_country(m.group("owner")) if m.group("owner") else None
+            base = self.gazetteer.resolve(m.group("base"), self.countries)
+            country = owner.country if owner else (base.country if base else None)
+            return PlaceFact("region", country) if country else PlaceFact("region", None)
+        place = self.gazetteer.resolve(name, self.countries)
+        if place is None:
+            return None
+        return PlaceFact(place.kind, place.country, place.latitude, place.longitude)
+
+    def country_of(self, word: str) -> str | None:
+        """The country a word names: a country's name, or a known town's country."""
+        found = find_country(word)
+        if found is not None:
+            return found.country
+        place = self.gazetteer.resolve(word, self.countries)
+        return place.country if place else None
+
+
+def _acts(text: str, spans: list[tuple[int, int, bool]]) -> bool:
+    """A name acts when one of its mentions is a grammatical subject, is followed by a verb of
+    saying or acting, or follows "according to"."""
+    for start, end, subject in spans:
+        if text[end : end + 2] in ("’s", "'s"):
+            continue
+        if (
+            subject
+            or _ACTS_AFTER.match(text[end : end + 30])
+            or re.search(r"according to\s*$", text[max(0, start - 14) : start])
+        ):
+            return True
+    return False
+
+
+def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Places]:
+    """The candidates of `text` and what code settles about them."""
+    gazetteer = gazetteer or Gazetteer()
+    ents = entities(text)
+    base_places = Places(gazetteer)
+
+    def known(name: str) -> bool:
+        return find_country(name) is not None or bool(gazetteer.settlements(name))
+
+    cands = find_candidates(text, [(e.start, e.end, e.label) for e in ents], candidate_names(text, limit=80), known)
+    cands = [c for c in cands if not is_demonym(c.name) and c.name.casefold() not in CHANNELS]
+    named_countries = [find_country(c.name) for c in cands]
+    countries = frozenset(c.country_code for c in named_countries if c is not None)
+    others = sorted({c.country for c in named_countries if c is not None} - {"Russia", "Ukraine"})
+    findings = Findings(candidates=cands, sides=("Russia", "Ukraine", *others[:5]), countries=countries)
+    places = Places(gazetteer, countries)
+    del base_places
+    subjects: dict[str, list[tuple[int, int, bool]]] = {}
+    for e in ents:
+        subjects.setdefault(text[e.start : e.end].strip(), []).append((e.start, e.end, e.subject))
+    for cand in cands:
+        spans = [s for form in cand.all_forms() for s in subjects.get(form, [])]
+        if _acts(text, spans):
+            findings.acting.add(cand.name)
+        _settle(text, cand, findings, places, subjects)
+    return findings, places
+
+
+def _settle(
+    text: str, cand: Candidate, findings: Findings, places: Places, subjects: dict[str, list[tuple[int, int, bool]]]
+) -> None:
+    """Settle one candidate by code when the text or the gazetteer is explicit, else leave it
+    for the model."""
+    group = force_group(cand.name)
+    if group is not None:
+        side = {"RU": "Russia", "UA": "Ukraine"}[group[0]]
+        if group[1] == "state":
+            findings.states.setdefault(side, []).extend(cand.all_forms())
+        else:
+            findings.actors[cand.name] = ("armed_forces" if group[1] == "forces" else "government", side)
+        return
+    lowered = cand.name.casefold()
+    if lowered in _CODE_ACTORS:
+        findings.actors[cand.name] = (_CODE_ACTORS[lowered], None)
+        return
+    if lowered == "kremlin":
+        findings.states.setdefault("Russia", []).append(cand.name)
+        return
+    country = find_country(cand.name)
+    if country is not None:
+        findings.places[cand.name] = PlaceFact("country", country.country)
+        if _acts(text, subjects.get(cand.name, [])):
+            findings.states.setdefault(country.country, []).insert(0, cand.name)
+        return
+    fact = places.fact(cand.name)
+    if fact is not None and (cand.label != "PERSON" or fact.kind != "settlement"):
+        findings.places[cand.name] = fact
+        state = capital_of(cand.name)
+        if state and _acts(text, subjects.get(cand.name, [])):
+            findings.states.setdefault(state, []).append(cand.name)
+        return
+    findings.ask.append(cand)

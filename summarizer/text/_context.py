@@ -1,0 +1,186 @@
+"""What the words around a name or a figure say, read by code: whose side a person is on
+("Russian milblogger Igor Girkin"), what a figure counts ("30 villages" is not people, "nine
+civilians" are), where a village is ("Klishchiivka, south of Bakhmut")."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+# Nationality words and the country they name; a country's own name and its possessive are
+# added by the caller.
+DEMONYMS: dict[str, str] = {
+    "russian": "Russia",
+    "pro-russian": "Russia",
+    "pro-kremlin": "Russia",
+    "kremlin": "Russia",
+    "chechen": "Russia",
+    "ukrainian": "Ukraine",
+    "pro-ukrainian": "Ukraine",
+    "polish": "Poland",
+    "american": "United States",
+    "u.s.": "United States",
+    "us": "United States",
+    "german": "Germany",
+    "british": "United Kingdom",
+    "french": "France",
+    "israeli": "Israel",
+    "iranian": "Iran",
+    "palestinian": "Palestinian Territories",
+    "czech": "Czech Republic",
+    "hungarian": "Hungary",
+    "latvian": "Latvia",
+    "lithuanian": "Lithuania",
+    "estonian": "Estonia",
+    "belarusian": "Belarus",
+    "moldovan": "Moldova",
+    "georgian": "Georgia",
+    "turkish": "Turkey",
+    "chinese": "China",
+    "finnish": "Finland",
+    "swedish": "Sweden",
+    "italian": "Italy",
+    "spanish": "Spain",
+    "dutch": "Netherlands",
+    "canadian": "Canada",
+    "japanese": "Japan",
+    "lebanese": "Lebanon",
+    "syrian": "Syria",
+}
+_WORD = r"[\w’'\-.]+"
+
+
+def is_demonym(name: str) -> bool:
+    return name.casefold() in DEMONYMS
+
+
+def side_cue(
+    text: str,
+    forms: Iterable[str],
+    country_of: Callable[[str], str | None],
+    country_of_place: Callable[[str], str | None] | None = None,
+) -> str | None:
+    """The side the article's own words give an actor: a nationality word or a country's
+    possessive right before one of its mentions ("Russian milblogger Igor Girkin", "Ukraine's
+    General Staff"), or a place before a title ("Kharkiv regional governor Oleg Synegubov").
+    The most frequent answer over the mentions; None when no mention has one, or they disagree
+    evenly."""
+    votes: Counter[str] = Counter()
+    for form in forms:
+        if len(form) < 3:
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+            before = text[max(0, m.start() - 70) : m.start()]
+            before = re.split(r"[.!?;:,\n“”\"(]", before)[-1]
+            words = re.findall(_WORD, before)[-5:]
+            for i, word in enumerate(reversed(words)):
+                w = word.casefold().strip(".")
+                key = w[:-2] if w.endswith(("’s", "'s")) else w
+                side = DEMONYMS.get(w) or DEMONYMS.get(w + ".") or country_of(key) if len(key) > 2 else None
+                if side is None and word[:1].isupper() and i + 1 < len(words):
+                    title = " ".join(words[len(words) - i :]).casefold()
+                    if re.search(
+                        r"\b(governor|mayor|head|official|administration|commander|spokes\w+|minister)\b", title
+                    ):
+                        side = country_of_place(key) if country_of_place else country_of(key)
+                if side:
+                    votes[side] += 1
+                    break
+            appositive = re.match(
+                r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w’'\-.]+\s+){0,3}[\w’'\-.]+)", text[m.end() : m.end() + 60]
+            )
+            if appositive:
+                for word in appositive.group(1).split()[:3]:
+                    w = word.casefold().strip(".,")
+                    key = w[:-2] if w.endswith(("’s", "'s")) else w
+                    side = DEMONYMS.get(w) or (country_of(key) if len(key) > 2 and key != w else None)
+                    if side:
+                        votes[side] += 1
+                        break
+    if not votes:
+        return None
+    ranked = votes.most_common(2)
+    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+_NOT_PEOPLE = re.compile(
+    r"^(?:towns?|villages?|settlements?|cities|city|areas?|regions?|districts?|homes?|houses?|buildings?|"
+    r"apartments?|km|kilometers?|kilometres?|miles?|metres?|meters?|years?|months?|weeks?|days?|hours?|minutes?|"
+    r"tanks?|missiles?|drones?|rockets?|shells?|bombs?|aircraft|planes?|jets?|helicopters?|vehicles?|ships?|"
+    r"guns?|howitzers?|rounds?|percent|per cent|%|dollars?|euros?|\$|billion|million|tons?|tonnes?|"
+    r"attacks?|strikes?|assaults?|airstrikes?|times?|points?|positions?|border|pages?)\b",
+    re.IGNORECASE,
+)
+_CIVILIANS = re.compile(
+    r"^(?:civilians?|people|residents?|children|kids|women|men|persons?|inhabitants|passengers|"
+    r"patients|journalists|workers|villagers|locals|family|families|elderly)\b",
+    re.IGNORECASE,
+)
+_FIGHTERS = re.compile(
+    r"^(?:soldiers?|troops|servicemen|service members|fighters|paratroopers|marines|mercenaries|militants|"
+    r"conscripts|recruits|personnel|officers|prisoners|pows|men in uniform)\b",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(
+    r"^(?:more|other|of|the|their|its|his|her|our|mostly|all|some|further|additional|"
+    r"innocent|local|ordinary|unarmed|enemy|[a-z]+-?[a-z]*ian|[a-z]+ish|[a-z]+ese)\b\s*",
+    re.IGNORECASE,
+)
+
+
+def figure_counts(text: str, fig_end: int, sent_end: int) -> str | None:
+    """What the words right after a figure say it counts: "things" (villages, km, tanks ...),
+    "civilians" (people, residents, children ...), "fighters" (soldiers, troops ...), or None
+    when they do not say ("64 were killed")."""
+    after = text[fig_end : min(sent_end, fig_end + 60)]
+    after = re.sub(r"^[\s,]+", "", after)
+    for _ in range(3):
+        stripped = _FILLER.sub("", after, count=1)
+        if stripped == after:
+            break
+        after = stripped
+    if _NOT_PEOPLE.match(after):
+        return "things"
+    if _CIVILIANS.match(after):
+        return "civilians"
+    if _FIGHTERS.match(after):
+        return "fighters"
+    return None
+
+
+def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -> str | None:
+    """A nationality next to a figure's noun ("64 Russian soldiers", "500 Wagner fighters"
+    is not a nationality): the country, or None."""
+    after = text[fig_end : min(sent_end, fig_end + 40)]
+    for word in re.findall(_WORD, after)[:3]:
+        side = DEMONYMS.get(word.casefold())
+        if side:
+            return side
+    return None
+
+
+_NEAR = re.compile(
+    r"\b(?:near|outside|south of|north of|east of|west of|southeast of|southwest of|northeast of|northwest of|"
+    r"close to|around|in|of)\s+(?:the\s+)?(?:(?:city|town|village|region|settlement)\s+of\s+)?"
+    r"([A-Z][\w’'\-]+(?:[ \t][A-Z][\w’'\-]+)?)"
+)
+
+
+def country_nearby(text: str, name: str, country_of_place: Callable[[str], str | None]) -> str | None:
+    """The country of a place the gazetteer does not know, from the article's own words: in
+    a sentence that mentions it, a place the gazetteer knows given as its neighbour or
+    container ("Klishchiivka, south of Bakhmut", "Przewodów in Poland's Lublin province").
+    One answer, or None when the sentences say nothing or disagree."""
+    found: set[str] = set()
+    for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+        window = text[m.end() : m.end() + 80]
+        window = re.split(r"[.!?;\n]", window)[0]
+        for near in _NEAR.finditer(window):
+            country = country_of_place(near.group(1).split("’")[0].split("'")[0])
+            if country:
+                found.add(country)
+                break
+    return found.pop() if len(found) == 1 else None

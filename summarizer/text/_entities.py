@@ -1,0 +1,243 @@
+"""Candidate actors and places of an article, found by code for the model to classify.
+
+Three finders, merged:
+  * named entities from spaCy's `en_core_web_sm` (people, organisations, places), with their
+    labels as votes;
+  * capitalised phrases (`capitalised_names`), which catch what the small NER model misses
+    ("1442nd Regiment") and are filtered by the NER, the gazetteer or an organisation word so
+    that headlines and advertising copy ("Fulvic Acid Complex") stay out;
+  * common-noun actors that no NER tags: a nationality and a force ("Russian forces",
+    "Ukrainian troops", "Russia's defence ministry") and victims ("civilians", "residents").
+
+Each candidate is written as in the article (its most complete form) with the other forms the
+article uses for it ("Golikov" for "Svyatoslav Golikov"), so the model never has to type a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+# (start, end, label) of named entities; label is spaCy's (PERSON, ORG, GPE, LOC, FAC, NORP).
+Entity = tuple[int, int, str]
+
+PERSON, ORG, PLACE = "PERSON", "ORG", "PLACE"
+_LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
+
+_NATIONALITY = (
+    r"(?:Russian|Ukrainian|Belarusian|Chechen|Polish|Georgian|Moldovan|Israeli|Iranian|Palestinian|Syrian|"
+    r"Lebanese|American|U\.S\.|US|British|French|German|Turkish|Western|NATO|Kremlin|pro-Russian|pro-Kremlin|"
+    r"pro-Ukrainian|Russia[’']s|Ukraine[’']s|Moscow[’']s|Kyiv[’']s|Kiev[’']s|Putin[’']s|Zelensky[’']s|Zelenskiy[’']s|"
+    r"Israel[’']s|Iran[’']s)"
+)
+_FORCE = (
+    r"(?:armed forces|forces|troops|soldiers|army|military|servicemen|fighters|paratroopers|marines|navy|"
+    r"air force|air defen[cs]es?|artillery|units|occupiers|invaders|border guards?|special forces|"
+    r"authorities|officials|government|defen[cs]e ministry|ministry of defen[cs]e|general staff|"
+    r"intelligence|security service|prosecutors?|police|conscripts|mercenaries|prisoners|regime)"
+)
+_COMMON_ACTOR = re.compile(
+    rf"\b{_NATIONALITY}(?:[ \t]+(?:mobili[sz]ed|regular|elite|occupying|invading))?[ \t]+{_FORCE}\b"
+)
+_VICTIMS = re.compile(r"\b(?:civilians|residents|local residents|children|prisoners of war|POWs|refugees)\b")
+_ORG_WORDS = re.compile(
+    r"\b(?:regiment|brigade|battalion|division|corps|company|army|forces|ministry|staff|group|council|committee|"
+    r"service|agency|directorate|institute|police|guard|command|district|militia|party|parliament|government|"
+    r"office|administration|court|fleet|navy|unit|squad)\b",
+    re.IGNORECASE,
+)
+_REGION = re.compile(
+    r"\b[A-Z][\w’'\-]+(?:[ \t][A-Z][\w’'\-]+)?[ \t](?:region|oblast|province|krai|republic|district|governorate)\b"
+)
+_POSSESSIVE = re.compile(r"[’']s?$")
+_LEAD = re.compile(r"^(?:the|The|a|A)\s+")
+_TRIM = " \t\"“”‘’'•*().,;:!?-–—"
+
+
+def clean_name(name: str) -> str:
+    """A name as a candidate: no leading article, no possessive, no surrounding punctuation."""
+    name = " ".join(name.split()).strip(_TRIM)
+    name = _LEAD.sub("", name)
+    name = _POSSESSIVE.sub("", name) if name.endswith(("’s", "'s", "’", "'")) else name
+    return name.strip(_TRIM)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^\w]+", " ", name.casefold()).strip()
+
+
+@dataclass
+class Candidate:
+    """One thing the article names: its most complete form, other forms, where it is written."""
+
+    name: str
+    forms: list[str] = field(default_factory=list)
+    votes: dict[str, int] = field(default_factory=dict)  # PERSON / ORG / PLACE / COMMON / CAPS
+    first: int = 0
+    mentions: int = 0
+
+    @property
+    def label(self) -> str | None:
+        named = {k: v for k, v in self.votes.items() if k in (PERSON, ORG, PLACE)}
+        if named:
+            return max(named, key=lambda k: (named[k], k == PERSON))
+        return "COMMON" if "COMMON" in self.votes else None
+
+    def all_forms(self) -> list[str]:
+        return [self.name, *[f for f in self.forms if f != self.name]]
+
+
+def _person_tokens(name: str) -> set[str]:
+    return set(_norm(name).split())
+
+
+def find_candidates(
+    text: str,
+    entities: Sequence[Entity],
+    capitalised: Sequence[str],
+    known_place: Callable[[str], bool],
+    limit: int = 40,
+) -> list[Candidate]:
+    """The merged candidates of `text`, most mentioned and earliest first, at most `limit`.
+
+    `entities` come from the NER, `capitalised` from `capitalised_names`, and `known_place`
+    says whether the gazetteer knows a name (a capitalised phrase that no NER tagged is kept
+    only if the gazetteer knows it, it carries an organisation word, or it is written twice)."""
+    by_key: dict[str, Candidate] = {}
+
+    def add(raw: str, start: int, vote: str) -> None:
+        name = clean_name(raw)
+        if len(name) < 2 or "\n" in raw or len(name) > 60 or not any(ch.isalpha() for ch in name):
+            return
+        key = _norm(name)
+        cand = by_key.get(key)
+        if cand is None:
+            cand = by_key[key] = Candidate(name=name, first=start)
+        cand.votes[vote] = cand.votes.get(vote, 0) + 1
+        cand.mentions += 1
+        cand.first = min(cand.first, start)
+
+    for start, end, label in entities:
+        if label in _LABELS:
+            add(text[start:end], start, _LABELS[label])
+    for m in _COMMON_ACTOR.finditer(text):
+        add(m.group(0), m.start(), "COMMON")
+    for m in _REGION.finditer(text):
+        add(m.group(0), m.start(), PLACE)
+    for m in _VICTIMS.finditer(text):
+        add(m.group(0), m.start(), "COMMON")
+    tagged = set(by_key)
+    demonyms = {_norm(clean_name(text[s:e])) for s, e, label in entities if label == "NORP"}
+    for name in capitalised:
+        cname = clean_name(name)
+        key = _norm(cname)
+        if not key or key in tagged or (key in demonyms and not known_place(cname)):
+            continue
+        count = len(re.findall(rf"(?<!\w){re.escape(cname)}(?!\w)", text))
+        if count == 0:
+            continue
+        if known_place(cname) or _ORG_WORDS.search(cname) or count >= 2:
+            pos = text.find(cname)
+            for _ in range(count):
+                add(cname, pos, "CAPS")
+
+    title_end = text.find("\n")
+    for key, cand in list(by_key.items()):
+        if key in demonyms and not (set(cand.votes) & {PERSON, ORG, PLACE}) and not known_place(cand.name):
+            del by_key[key]
+        elif len(cand.name.split()) >= 4 and 0 <= cand.first < title_end and text.count(cand.name) == 1:
+            del by_key[key]  # a headline read as a name
+    merged = _merge(list(by_key.values()))
+    merged.sort(key=lambda c: (-min(c.mentions, 3), c.first))
+    kept = merged[:limit]
+    kept.sort(key=lambda c: c.first)
+    return kept
+
+
+_NATION_OF = {
+    "russian": "RU",
+    "russia s": "RU",
+    "russias": "RU",
+    "moscow s": "RU",
+    "kremlin": "RU",
+    "putin s": "RU",
+    "ukrainian": "UA",
+    "ukraine s": "UA",
+    "kyiv s": "UA",
+    "kiev s": "UA",
+    "zelensky s": "UA",
+    "zelenskiy s": "UA",
+}
+_GROUP_OF = {
+    "armed forces": "forces",
+    "forces": "forces",
+    "troops": "forces",
+    "soldiers": "forces",
+    "army": "forces",
+    "military": "forces",
+    "servicemen": "forces",
+    "fighters": "forces",
+    "units": "forces",
+    "occupiers": "forces",
+    "invaders": "forces",
+    "regular forces": "forces",
+    "authorities": "state",
+    "officials": "state",
+    "government": "state",
+    "regime": "state",
+    "defence ministry": "ministry",
+    "defense ministry": "ministry",
+    "ministry of defence": "ministry",
+    "ministry of defense": "ministry",
+}
+
+
+def force_group(name: str) -> tuple[str, str] | None:
+    """(nation, group) of a common-noun actor: "Russian troops" and "Putin's forces" are both
+    ("RU", "forces"); "Russia's defence ministry" is ("RU", "ministry"). None for other names."""
+    words = _norm(name).split()
+    for cut in (2, 1):
+        nation = _NATION_OF.get(" ".join(words[:cut]))
+        if nation:
+            rest = " ".join(w for w in words[cut:] if w not in ("regular", "mobilised", "mobilized"))
+            group = _GROUP_OF.get(rest)
+            return (nation, group) if group else None
+    return None
+
+
+def _merge(cands: list[Candidate]) -> list[Candidate]:
+    """Fold a short form into the longer name it is part of: a surname into the full name of a
+    person ("Golikov" into "Svyatoslav Golikov"), an acronym into its expansion when both are
+    written ("ISW" into "Institute for the Study of War")."""
+    people = [c for c in cands if c.label == PERSON and len(_person_tokens(c.name)) >= 2]
+    groups: dict[tuple[str, str], Candidate] = {}
+    for c in sorted(cands, key=lambda c: (-c.mentions, c.first)):
+        fg = force_group(c.name)
+        if fg is None:
+            continue
+        leader = groups.setdefault(fg, c)
+        if leader is not c:
+            leader.forms.append(c.name)
+            leader.mentions += c.mentions
+            leader.first = min(leader.first, c.first)
+            c.mentions = -1  # folded
+    cands = [c for c in cands if c.mentions >= 0]
+    out: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: -len(c.name)):
+        toks = _person_tokens(c.name)
+        host: Candidate | None = None
+        if len(toks) == 1 and c.label in (PERSON, None, ORG):
+            host = next((p for p in people if p is not c and toks <= _person_tokens(p.name)), None)
+        if host is None and c.name.isupper() and 2 <= len(c.name) <= 6:
+            host = next(
+                (o for o in out if "".join(w[0] for w in o.name.split() if w[0].isupper()) == c.name),
+                None,
+            )
+        if host is not None and host is not c:
+            host.forms.append(c.name)
+            host.mentions += c.mentions
+            host.first = min(host.first, c.first)
+            continue
+        out.append(c)
+    return out
