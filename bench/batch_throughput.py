@@ -11,7 +11,7 @@ the response cache off, and prints articles per minute for each level.
 The server: with --base-url, any OpenAI-compatible server already running the model. To
 measure parallel slots, that is llama.cpp's `llama-server -m MODEL.gguf --parallel 4
 --ctx-size 32768` (each slot gets ctx-size/parallel tokens) or vLLM. Without --base-url
-the bench starts the project's managed local server (`summarizer.localserver`, built on
+the bench starts the project's managed local server (`summarizer.local`, built on
 llama-cpp-python), which has ONE slot: requests from concurrent articles queue in it, so
 the figures then measure the overhead of concurrency rather than a speed-up.
 
@@ -115,7 +115,7 @@ def main() -> None:
                 base_url = args.base_url
                 server_note = f"server at {base_url}"
             else:
-                from summarizer.local._server import local_server
+                from summarizer.local import local_server
 
                 started = time.monotonic()
                 base_url = stack.enter_context(local_server(args.model))

@@ -3,7 +3,7 @@
     python bench/local_overhead.py --model local/qwen2.5-coder-1.5b \
         --article ../shared/articles/000_8e4072f24d340fe0.txt --runs 3
 
-Starts the managed server (summarizer.localserver, the same code path as the CLI), makes
+Starts the managed server (summarizer.local, the same code path as the CLI), makes
 real schema-constrained calls through openai + instructor (Mode.JSON with
 ``response_format={"type": "json_object", "schema": ...}`` in extra_body: llama-cpp-python
 decodes under a grammar built from the schema), and prints per call: wall time, llama.cpp's
@@ -37,8 +37,8 @@ from pydantic import BaseModel, Field
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from summarizer.local import get_model, require_installed  # noqa: E402
 from summarizer.local._server import ManagedServer, physical_cores, server_command  # noqa: E402
-from summarizer.local._weights import get_model, require_installed  # noqa: E402
 
 
 class Actor(BaseModel):

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from summarizer.config import Settings
-from summarizer.evaluation._runner import load_dataset, run_eval
+from summarizer.evaluation import load_dataset, run_eval
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ["local/qwen2.5-coder-1.5b", "local/qwen2.5-coder-0.5b", "local/gemma-3-270m"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.config import Settings
-from summarizer.evaluation._runner import load_dataset, run_eval
+from summarizer.evaluation import load_dataset, run_eval
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

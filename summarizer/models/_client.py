@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -162,12 +163,11 @@ class ModelClient:
     def _translate(self, exc: Exception, max_tokens: int) -> Exception:
         import instructor.core.exceptions as iexc
         import openai
-        from vcr.errors import CannotOverwriteExistingCassetteException
 
         where = f"{self.spec.name} at {redact_url(self.base_url)}"
         tries = self.settings.transport_attempts
         chain = _cause_chain(exc)
-        if any(isinstance(err, CannotOverwriteExistingCassetteException) for err in chain):
+        if any(_is_cassette_miss(err) for err in chain):
             return CassetteMissError("request not recorded")  # the pipeline adds the details
         # Causes below the openai client first: it wraps every transport failure in APIConnectionError.
         for err in chain:
@@ -216,6 +216,14 @@ class ModelClient:
             n = getattr(exc, "n_attempts", None) or self.settings.max_reasks + 1
             return ExtractionError(f"{self.spec.name}: no valid answer in {n} attempt(s): {_last_problem(exc)}")
         return ExtractionError(f"{self.spec.name}: {type(exc).__name__}: {_first_line(str(exc))}")
+
+
+def _is_cassette_miss(err: BaseException) -> bool:
+    """vcrpy's refusal of a request its cassette does not hold. Only a cassette in use can
+    refuse, and using one imported vcr: so vcr is looked up, never imported here (a first
+    import of vcr from several batch threads at once races on httpx's import)."""
+    errors = sys.modules.get("vcr.errors")
+    return errors is not None and isinstance(err, errors.CannotOverwriteExistingCassetteException)
 
 
 def _times(tries: int) -> str:

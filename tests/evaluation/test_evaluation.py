@@ -37,7 +37,7 @@ from summarizer.evaluation._report import highlight, render_report
 from summarizer.inputs import Article
 from summarizer.models import ModelSpec
 
-DATA = Path(__file__).parent / "data" / "gold_small.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data" / "gold_small.jsonl"
 
 
 # ---------------------------------------------------------------------------- the fake model
@@ -223,7 +223,7 @@ def test_dataset_accepts_extensions_and_defaults(tmp_path: Path) -> None:
 
 
 def test_project_dataset_loads_if_present() -> None:
-    project = Path(__file__).parent.parent / "evals" / "datasets" / "articles.jsonl"
+    project = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "articles.jsonl"
     if not project.exists():
         pytest.skip("no project dataset yet")
     assert len(evaluation.load_dataset(project)) > 0

@@ -25,8 +25,8 @@ from summarizer.errors import ExtractionError, ProviderError, SummarizerError
 from summarizer.extraction import summarize
 from summarizer.models import ModelSpec, retry_after_seconds
 from tests.clihelp import summarizer_cli
+from tests.extraction.test_pipeline import SCRIPT, TEXT
 from tests.fakeserver import HANGUP, Delay, RawBody, completion, faults, refusal, scripted, status
-from tests.test_pipeline import SCRIPT, TEXT
 
 ATTEMPTS = 3
 TIMEOUT_S = 0.6

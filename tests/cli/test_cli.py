@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from summarizer import local as localmodels
 from summarizer.cli import DEFAULT_MODEL, app
 from summarizer.config import DEFAULT_PROMPT
+from tests.extraction.test_pipeline import SCRIPT, TEXT
 from tests.fakeserver import scripted
-from tests.test_pipeline import SCRIPT, TEXT
 
 runner = CliRunner()
 

@@ -19,7 +19,7 @@ from summarizer.evaluation._runner import record_article
 from summarizer.extraction import summarize
 from summarizer.text._numbers import VAGUE_BOUNDS, numbers_in
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATASET = ROOT / "evals" / "datasets" / "articles.jsonl"
 CASSETTES = ROOT / "cassettes"
 DEFAULT = "local/qwen2.5-coder-1.5b"

@@ -17,8 +17,8 @@ import pytest
 from summarizer.errors import InputError
 from summarizer.inputs import _fetch as fetch
 from tests.clihelp import summarizer_cli
+from tests.extraction.test_pipeline import SCRIPT, TEXT
 from tests.fakeserver import FakeModelServer, scripted
-from tests.test_pipeline import SCRIPT, TEXT
 
 PARAS = "".join(f"<p>{p}</p>" for p in TEXT.split("\n\n")[1:])
 PAGE = (

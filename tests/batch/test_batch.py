@@ -30,7 +30,7 @@ from summarizer.config import Settings
 from summarizer.models import ModelSpec
 from tests.fakeserver import Delay, FakeModelServer, completion, status
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = "fake/m"
 
 

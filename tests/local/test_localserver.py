@@ -188,7 +188,7 @@ def _start_serve(fake_cmd: list[str], cache: Path) -> subprocess.Popen[str]:
     )
     env = dict(os.environ, SUMMARIZER_CACHE_DIR=str(cache))
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                            env=env, cwd=Path(__file__).resolve().parents[1])
+                            env=env, cwd=Path(__file__).resolve().parents[2])
 
 
 def test_serve_state_file_is_reused_by_a_second_caller(
@@ -410,7 +410,7 @@ def test_live_server_exits_when_its_parent_is_killed(
         f"s = ManagedServer({NAME!r}); s.start(); print(s.pid, flush=True); time.sleep(600)\n"
     )
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).resolve().parents[1])
+                              cwd=Path(__file__).resolve().parents[2])
     assert parent.stdout is not None
     server_pid = int(parent.stdout.readline())
     parent.kill()  # no atexit, no finally: only the server's own watchdog can help

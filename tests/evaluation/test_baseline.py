@@ -7,7 +7,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("evals_baseline", ROOT / "evals" / "baseline.py")
 assert _spec and _spec.loader
 baseline_mod = importlib.util.module_from_spec(_spec)

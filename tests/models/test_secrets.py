@@ -16,8 +16,8 @@ import pytest
 
 from summarizer.models import SCRUB_REQUEST_HEADERS, SCRUB_RESPONSE_HEADERS, redact_url, scrub_secrets
 from tests.clihelp import ROOT, summarizer_cli
+from tests.extraction.test_pipeline import SCRIPT, TEXT
 from tests.fakeserver import FakeModelServer, Reply, scripted, status
-from tests.test_pipeline import SCRIPT, TEXT
 
 FORBIDDEN_REQUEST = {
     "authorization",

@@ -32,8 +32,8 @@ from summarizer.contract import Actor, Location, SummaryDocument
 from summarizer.errors import CassetteMissError
 from summarizer.extraction import neutralize_delimiters, summarize
 from tests.clihelp import ROOT
+from tests.extraction.test_pipeline import SCRIPT
 from tests.fakeserver import Reply, completion, pass_name
-from tests.test_pipeline import SCRIPT
 
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 LOCAL_MODEL = "local/qwen2.5-coder-1.5b"

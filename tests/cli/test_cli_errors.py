@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.clihelp import summarizer_cli
+from tests.extraction.test_pipeline import SCRIPT, TEXT
 from tests.fakeserver import FakeModelServer, scripted
-from tests.test_pipeline import SCRIPT, TEXT
 
 
 def _error_line(proc: object, code: int) -> str:
