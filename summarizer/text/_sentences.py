@@ -1,7 +1,9 @@
 """Sentences: the one sentence splitter of the package.
 
 A sentence ends at ".", "!" or "?" followed by whitespace, or at a newline (a line is at most
-one sentence: headlines, list items and datelines stand alone). `sentences` lists them;
+one sentence: headlines, list items and datelines stand alone). It does not end after an
+abbreviation ("Gen.", "Lt.", "U.S.", "approx.", "No."), an initial ("Vladimir V. Putin"), or
+inside a number ("2.5": no whitespace follows). `sentences` lists them;
 `sentence_bounds` finds the one around a span. Both trim surrounding whitespace.
 
 `crosses_terminal` is the stricter test of fuzzy alignment: any ".", "!", "?" or newline at
@@ -14,6 +16,35 @@ import re
 
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _TERMINAL = re.compile(r"[.!?\n]")
+# Abbreviations after which a period does not end a sentence (case-folded, without the period).
+ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "pvt", "adm", "cmdr", "gov", "sen", "rep", "pres", "st", "mt", "ft", "jr", "sr", "approx", "est", "inc", "corp", "ltd", "co", "dept", "govt", "univ", "no", "nos", "vs", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """True if the period at `dot` closes an abbreviation ("Gen.", "U.S.") or an initial."""
+    start = dot
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    word = text[start:dot].casefold()
+    if not word:
+        return False
+    if word in ABBREVIATIONS:
+        return True
+    if len(word) == 1 and text[start].isupper():  # an initial: "Vladimir V. Putin"
+        return True
+    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))  # "u.s", "e.g"
+
+
+def _ends(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """The sentence ends in text[start:end]: SENTENCE_END, less abbreviations and initials."""
+    stop = len(text) if end is None else end
+    return [
+        m
+        for m in SENTENCE_END.finditer(text, start, stop)
+        if text[m.start()] != "." or not _abbreviation_before(text, m.start())
+    ]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -28,7 +59,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence or line of text, trimmed."""
     out: list[tuple[int, int]] = []
     pos = 0
-    for m in [*SENTENCE_END.finditer(text), None]:
+    for m in [*_ends(text), None]:
         end = (m.end() if text[m.start()] != "\n" else m.start()) if m else len(text)
         s, e = _trim(text, pos, end)
         if e > s:
@@ -40,9 +71,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence (or line) around text[start:end], trimmed of whitespace."""
     left = 0
-    for before in SENTENCE_END.finditer(text, 0, start):
+    for before in _ends(text, 0, start):
         left = before.end()
-    after = SENTENCE_END.search(text, end)
+    after = next(iter(_ends(text, end)), None)
     right = after.end() if after else len(text)
     if after and text[after.start()] == "\n":
         right = after.start()

@@ -1,0 +1,130 @@
+"""brief-v4 end to end on real article text, with a fake model that answers under the grammar:
+code finds, the model only picks from closed lists, code links, dates and checks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from summarizer.config import Settings
+from summarizer.extraction import summarize
+from summarizer.inputs import from_text
+from summarizer.text import copies_article, numbers_in, unsupported
+from tests.conftest import article_text
+from tests.fakeserver import FakeModelServer, Responder, completion
+
+
+def _schema(request: dict[str, Any]) -> dict[str, Any]:
+    fmt = request.get("response_format") or {}
+    return fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema") or {}
+
+
+def labeller(
+    name: Callable[[list[str]], str] = lambda options: "person",
+    event: str = "first",
+) -> Responder:
+    """A fake model that answers every item under the grammar: names with `name(options)`,
+    sides and figures with the first option offered, sentences with `event` (an event type,
+    "not_an_event", or "first": the first type the sentence's words allow)."""
+
+    def respond(request: dict[str, Any]) -> Any:
+        schema = _schema(request)
+        defs = schema.get("$defs", {})
+        title = schema.get("title")
+        keys = list(schema.get("properties", {}))
+        if title == "EntityLabels":
+            options = defs["EntityLabel"]["enum"]
+            answer: Any = {k: name(options) for k in keys}
+        elif title == "SideLabels":
+            answer = {k: defs["Side"]["enum"][0] for k in keys}
+        elif title == "EventLabels":
+            props = schema["properties"]
+            allowed = {k: defs[props[k]["$ref"].split("/")[-1]]["enum"] for k in keys}
+            answer = {k: (event if event in allowed[k] else allowed[k][0]) for k in keys}
+        elif title == "FigureLabels":
+            answer = {
+                k: {"affected": defs["Affected"]["enum"][0], "claimed_by": defs["Claimant"]["enum"][0]} for k in keys
+            }
+        else:
+            raise AssertionError(f"brief-v4 has no pass {title}")
+        return completion(json.dumps(answer))
+
+    return respond
+
+
+def _run(fake_model: Callable[[Responder], FakeModelServer], settings: Settings, responder: Responder, name: str):  # type: ignore[no-untyped-def]
+    server = fake_model(responder)
+    text = article_text(name)
+    doc = summarize(from_text(text, id=name, origin="file"), "fake/v4", replace(settings, prompt_version="brief-v4"))
+    return server, text, doc
+
+
+def test_every_span_is_exact_and_every_name_is_the_articles(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    _server, text, doc = _run(fake_model, fast_settings, labeller(), "EN_UA_026036.txt")
+    spans = [s for a in doc.actors for s in a.mentions] + [s for loc in doc.locations for s in loc.mentions]
+    spans += [s for e in doc.events for s in e.evidence] + [s for c in doc.casualties for s in c.evidence]
+    assert spans and all(text[s.start : s.end] == s.text for s in spans)
+    for item in doc.actors:
+        assert item.name in text and all(alias in text for alias in item.aliases)
+    for loc in doc.locations:
+        assert loc.name in text
+    assert doc.provenance.prompt_version == "brief-v4"
+
+
+def test_places_get_their_country_from_the_gazetteer_not_the_model(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    _server, _text, doc = _run(fake_model, fast_settings, labeller(name=lambda o: "settlement"), "EN_UA_026036.txt")
+    countries = {loc.name: loc.country for loc in doc.locations}
+    assert countries["Vovchansk"] == "Ukraine"
+    assert countries["Izyum"] == "Ukraine"
+    assert countries.get("Moscow") in (None, "Russia")
+
+
+def test_figures_are_the_articles_own_and_things_are_not_people(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    _server, text, doc = _run(fake_model, fast_settings, labeller(), "EN_UA_026036.txt")
+    raws = [c.raw for c in doc.casualties]
+    assert raws, "the wounded figures of the article"
+    assert all(c.raw in text for c in doc.casualties)
+    assert "more than 30" not in raws and "30" not in raws  # villages, not people
+    assert "5,762" not in raws  # evacuated, not hurt
+    wounded = [c for c in doc.casualties if c.kind == "wounded"]
+    assert wounded and all(c.claimed_by == "Oleg Synegubov" for c in wounded if "Synegubov" in c.evidence[-1].text)
+
+
+def test_events_are_sentences_linked_to_the_places_they_name(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    _server, text, doc = _run(
+        fake_model, fast_settings, labeller(event="explosion_remote_violence"), "EN_UA_026036.txt"
+    )
+    assert doc.events
+    places = {loc.id: loc for loc in doc.locations}
+    for event in doc.events:
+        sentence = event.evidence[0].text
+        assert event.description in " ".join(sentence.split())  # the article's words, never written text
+        if event.type != "strategic_development":
+            assert event.location_ids, "a strike or a battle is reported at a place"
+        for lid in event.location_ids:
+            assert any(m.text in sentence for m in places[lid].mentions)
+
+
+def test_not_an_event_is_a_real_answer(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    _server, _text, doc = _run(fake_model, fast_settings, labeller(event="not_an_event"), "EN_UA_026036.txt")
+    assert doc.events == []
+
+
+def test_the_summary_is_composed_from_the_facts_and_says_only_what_the_article_says(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    server, text, doc = _run(fake_model, fast_settings, labeller(), "EN_UA_026036.txt")
+    assert 1 <= doc.summary.count(". ") + 1 <= 4
+    assert unsupported(doc.summary, text) == []
+    assert not copies_article(doc.summary, text)
+    assert set(numbers_in(doc.summary)) <= set(numbers_in(text))
+    assert len(server.requests) == 4  # names, sides, events, figures: no call writes text
+
+
+def test_the_grammar_offers_only_the_articles_actors_as_claimants(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    server, text, _doc = _run(fake_model, fast_settings, labeller(), "EN_UA_026036.txt")
+    figures = [r for r in server.requests if _schema(r).get("title") == "FigureLabels"]
+    assert figures
+    claimants = _schema(figures[0])["$defs"]["Claimant"]["enum"]
+    assert claimants[-1] == "none"
+    assert all(c in text for c in claimants[:-1])
