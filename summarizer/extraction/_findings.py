@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer.nlp import Gazetteer, capital_of, entities, find_country
-from summarizer.text import Candidate, candidate_names, find_candidates, force_group, is_demonym
+from summarizer.text import Candidate, candidate_names, find_candidates, force_group, is_demonym, relays_only
 
 # Social networks and news agencies: where something was said or posted, never actors.
 CHANNELS = frozenset(
@@ -140,7 +140,13 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
         return find_country(name) is not None or bool(gazetteer.settlements(name))
 
     cands = find_candidates(text, [(e.start, e.end, e.label) for e in ents], candidate_names(text, limit=80), known)
-    cands = [c for c in cands if not is_demonym(c.name) and c.name.casefold() not in CHANNELS]
+    cands = [
+        c
+        for c in cands
+        if not is_demonym(c.name)
+        and c.name.casefold() not in CHANNELS
+        and not (c.label in ("ORG", None) and relays_only(text, c.all_forms()))
+    ]
     named_countries = [find_country(c.name) for c in cands]
     countries = frozenset(c.country_code for c in named_countries if c is not None)
     others = sorted({c.country for c in named_countries if c is not None} - {"Russia", "Ukraine"})

@@ -9,6 +9,7 @@ UTF-8, and every span indexes into it.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from summarizer.config import DEFAULT_MAX_CHARS
@@ -35,12 +36,26 @@ class Article:
         return len(self.text)
 
 
+# Lines at the top of a pasted article that are not its headline: a byline ("By Nick
+# Mordowanec", "by Eric Zuesse, The Duran:"), a dateline alone ("KYIV -"), a site notice
+# ("Voice is AI-generated", "Updated 3 hours ago", "5 min read"), a date alone ("Dec 27, 2022").
+_NOT_A_TITLE = re.compile(
+    r"^(?:(?:written |words )?by\s+\S|[A-Z][A-Z .'-]{1,40}\s*[-–—:]\s*$|updated\b|published\b|listen to this|"
+    r"\d+\s+min(?:ute)?s? read\b|advertisement$|"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}|\d{4}-\d{2}-\d{2})\W*$)|"
+    r"ai-generated|inconsistencies may occur",
+    re.IGNORECASE,
+)
+
+
 def guess_title(text: str) -> str | None:
-    """The first non-blank line, when it looks like a headline (short, no final period)."""
-    for line in text.splitlines():
+    """The article's headline: its first non-blank line that is not a byline, a dateline or a
+    site notice, when it is short enough to be a headline (200 characters); else None."""
+    for line in text.splitlines()[:12]:
         line = line.strip()
-        if line:
-            return line if len(line) <= 200 else None
+        if not line or _NOT_A_TITLE.search(line):
+            continue
+        return line if len(line) <= 200 else None
     return None
 
 

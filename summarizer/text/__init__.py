@@ -34,6 +34,7 @@ from summarizer.text._context import (
     figure_counts,
     is_demonym,
     nationality_before,
+    relays_only,
     side_cue,
 )
 from summarizer.text._cues import claimant_in, event_date, event_sentences, event_types
@@ -59,6 +60,7 @@ __all__ = [
     "force_group",
     "is_demonym",
     "nationality_before",
+    "relays_only",
     "side_cue",
     "unsupported",
     "GENERIC_WORDS",

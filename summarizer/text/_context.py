@@ -184,3 +184,28 @@ def country_nearby(text: str, name: str, country_of_place: Callable[[str], str |
                 found.add(country)
                 break
     return found.pop() if len(found) == 1 else None
+
+
+_RELAY = re.compile(
+    r"\b(?:reached out to|has contacted|contacted|for comment|requests? for comment|comment from|told|"
+    r"(?:was|were|is|are|has|have) not (?:been )?able to (?:independently )?verify|could not (?:independently )?verify|"
+    r"cannot (?:independently )?verify|(?:first )?reported by|according to a report|wrote for|writes for|"
+    r"subscribe|newsletter|sign up|contributed to this report)\b",
+    re.IGNORECASE,
+)
+
+
+def relays_only(text: str, forms: Iterable[str]) -> bool:
+    """True when every mention of a name sits in a sentence about relaying the news ("told
+    Reuters", "Newsweek has reached out to ... for comment", "could not verify"): an outlet
+    that carries the story, not a party to it."""
+    from summarizer.text._sentences import sentence_bounds
+
+    mentions = [m for form in forms if len(form) > 1 for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)]
+    if not mentions:
+        return False
+    for m in mentions:
+        start, end = sentence_bounds(text, m.start(), m.end())
+        if not _RELAY.search(text[start:end]):
+            return False
+    return True

@@ -32,18 +32,29 @@ _IRREALIS = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"\?\s*[\"'”’]*$")
+# A sentence in the first person, or that opens a quotation, is someone's account or opinion.
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|I’m|I'm)\b")
+_OPENS_QUOTE = re.compile(r"^[\"“‘']")
+
+
+def _unquoted(sentence: str) -> str:
+    """The sentence without its quoted parts (“...”, "...")."""
+    return re.sub(r"“[^”]*”|\"[^\"]*\"", " ", sentence)
 
 
 def event_sentences(text: str, limit: int = 14, skip_until: int = 0) -> list[tuple[int, int]]:
     """(start, end) of the sentences that may report an event: a word of fighting, striking,
     harming, protesting, withdrawing, dismissing or agreeing, in a sentence that is not a
-    question nor a prediction or threat; the first `limit` of them."""
+    question, a prediction or threat, a quotation, nor written in the first person (an
+    opinion); the first `limit` of them."""
     out: list[tuple[int, int]] = []
     for s, e in sentence_spans(text):
         sentence = text[s:e]
         if s < skip_until or len(sentence.split()) < 5 or _QUESTION.search(sentence):
             continue
         if not _EVENT_WORDS.search(sentence) or _IRREALIS.search(sentence):
+            continue
+        if _OPENS_QUOTE.match(sentence) or _FIRST_PERSON.search(_unquoted(sentence)):
             continue
         out.append((s, e))
         if len(out) >= limit:
