@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the heavy imports happen when the command runs
 
 DEFAULT_DATASET = Path("evals/datasets/articles.jsonl")
 
+
 def _resolve_dataset(path: Path) -> Path:
     """The default dataset is looked for in the working directory, then in the project."""
     if path == DEFAULT_DATASET and not path.exists():
@@ -48,7 +49,8 @@ def print_run(console: Console, run: ModelRun) -> None:
 
     a = run.aggregate
     table = Table(
-        title=f"{run.model} — macro F1 {fmt.num(a.macro_f1)} {fmt.ci(a.macro_f1_ci)}",
+        title=f"{run.model} — macro F1 {fmt.num(a.macro_f1)} {fmt.ci(a.macro_f1_ci)} · attribution "
+        f"{fmt.pct(a.attribution.accuracy)} · faithfulness {fmt.pct(a.faithfulness)}",
         title_justify="left",
     )
     table.add_column("field", no_wrap=True)
@@ -71,13 +73,23 @@ def print_run(console: Console, run: ModelRun) -> None:
     other = Table(show_header=False, box=None, padding=(0, 2))
     other.add_column("metric", style="dim")
     other.add_column("value")
+    other.add_row(
+        "attribution (pooled)", f"{fmt.pct(a.attribution.accuracy)} ({a.attribution.correct}/{a.attribution.total})"
+    )
     for key, label in fmt.ATTR_LABELS.items():
         attr = a.attributes[key]
         other.add_row(label, f"{fmt.pct(attr.accuracy)} ({attr.correct}/{attr.total})")
+    other.add_row(
+        "faithfulness",
+        f"{fmt.pct(a.faithfulness)} ({a.faithful}/{a.faithful_total} summary sentences and descriptions)",
+    )
     other.add_row("grounding (exact spans)", f"{fmt.pct(a.grounding_rate)} ({a.spans_exact}/{a.spans_total})")
     other.add_row("first-try valid", fmt.pct(a.first_try_valid))
     other.add_row("retries", str(a.retries))
-    other.add_row("tokens in / out", f"{a.prompt_tokens:,} / {a.completion_tokens:,}")
+    other.add_row(
+        "tokens in / out",
+        f"{a.prompt_tokens:,} / {a.completion_tokens:,} ({fmt.num(a.completion_tokens_mean, 0)} out per article)",
+    )
     other.add_row("latency total / mean", f"{a.latency_s:.1f} s / {fmt.num(a.latency_mean_s, 1)} s")
     other.add_row("cost", fmt.cost(a.cost_usd))
     other.add_row("failures", f"{a.failures} of {a.articles} articles")
@@ -120,10 +132,13 @@ def print_comparison(console: Console, result: EvalResult) -> None:
         table.add_row(*row)
     blanks = [""] * len(result.comparisons)
     extra = [
+        ("attribution", lambda a: fmt.pct(a.attribution.accuracy)),
+        ("faithfulness", lambda a: fmt.pct(a.faithfulness)),
         ("grounding", lambda a: fmt.pct(a.grounding_rate)),
         ("first-try valid", lambda a: fmt.pct(a.first_try_valid)),
         ("retries", lambda a: str(a.retries)),
         ("tokens in / out", lambda a: f"{a.prompt_tokens:,} / {a.completion_tokens:,}"),
+        ("tokens out per article", lambda a: fmt.num(a.completion_tokens_mean, 0)),
         ("latency mean", lambda a: f"{fmt.num(a.latency_mean_s, 1)} s"),
         ("cost", lambda a: fmt.cost(a.cost_usd)),
         ("failures", lambda a: f"{a.failures}/{a.articles}"),

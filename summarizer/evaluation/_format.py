@@ -10,6 +10,7 @@ ATTR_LABELS = {
     "actor_kind": "actor kind",
     "actor_side": "actor side",
     "location_kind": "location kind",
+    "location_country": "location country",
     "casualty_affected": "casualty affected",
     "casualty_claimed_by": "casualty claimed_by",
 }

@@ -28,6 +28,7 @@ _COLORS = {
     "casualties": ("rgba(132, 204, 22, 0.40)", "#4d7c0f"),
 }
 
+
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -68,8 +69,7 @@ def _css() -> str:
 def _legend() -> str:
     items = "".join(f'<span class="hl f-{name}">{esc(name)}</span>' for name in FIELDS)
     return (
-        f'<p class="legend">{items}<span class="ungrounded">span not exact</span> '
-        "(hover a highlight for the item)</p>"
+        f'<p class="legend">{items}<span class="ungrounded">span not exact</span> (hover a highlight for the item)</p>'
     )
 
 
@@ -86,9 +86,7 @@ def _span_label(field_name: str, item: Mapping[str, Any]) -> str:
     return f"casualty: {item.get('kind')} {item.get('raw') or ''}".strip()
 
 
-def _collect_spans(
-    document: Mapping[str, Any], text: str
-) -> list[tuple[int, int, str, str, bool]]:
+def _collect_spans(document: Mapping[str, Any], text: str) -> list[tuple[int, int, str, str, bool]]:
     """(start, end, field, label, exact) of every span of the document that lies in the text."""
     out: list[tuple[int, int, str, str, bool]] = []
     for field_name in FIELDS:
@@ -112,10 +110,7 @@ def _collect_spans(
                     continue
                 if not 0 <= start < end <= len(text):
                     continue
-                out.append(
-                    (start, end, field_name, _span_label(field_name, item),
-                     span_is_exact(span, text))
-                )
+                out.append((start, end, field_name, _span_label(field_name, item), span_is_exact(span, text)))
     return out
 
 
@@ -158,7 +153,7 @@ def highlight(text: str, document: Mapping[str, Any] | None) -> str:
 
 def _summary_table(result: EvalResult) -> str:
     head = (
-        "<tr><th>model</th><th>macro F1</th>"
+        "<tr><th>model</th><th>macro F1</th><th>attribution</th><th>faithfulness</th>"
         + "".join(f"<th>{esc(f)} P / R / F1</th>" for f in FIELDS)
         + "<th>grounding</th><th>first-try valid</th><th>retries</th><th>tokens in / out</th>"
         "<th>latency (total / mean)</th><th>cost</th><th>failures</th></tr>"
@@ -166,9 +161,12 @@ def _summary_table(result: EvalResult) -> str:
     rows = []
     for run in result.runs:
         a = run.aggregate
+        att = a.attribution
         cells = [
             f"<td>{esc(run.model)}</td>",
             f'<td class="n">{fmt.num(a.macro_f1)}{_ci(a.macro_f1_ci)}</td>',
+            f'<td class="n"><b>{fmt.pct(att.accuracy)}</b> ({att.correct}/{att.total})</td>',
+            f'<td class="n"><b>{fmt.pct(a.faithfulness)}</b> ({a.faithful}/{a.faithful_total})</td>',
         ]
         for name in FIELDS:
             f = a.fields[name]
@@ -190,9 +188,7 @@ def _summary_table(result: EvalResult) -> str:
 
 
 def _attributes_table(result: EvalResult) -> str:
-    head = "<tr><th>model</th>" + "".join(
-        f"<th>{esc(label)}</th>" for label in fmt.ATTR_LABELS.values()
-    ) + "</tr>"
+    head = "<tr><th>model</th>" + "".join(f"<th>{esc(label)}</th>" for label in fmt.ATTR_LABELS.values()) + "</tr>"
     rows = []
     for run in result.runs:
         cells = [f"<td>{esc(run.model)}</td>"]
@@ -222,7 +218,7 @@ def _comparison_table(result: EvalResult) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f"<h2>Paired differences against {esc(base)}</h2>"
-        "<p class=\"meta\">model minus baseline on the same articles; 95% bootstrap interval "
+        '<p class="meta">model minus baseline on the same articles; 95% bootstrap interval '
         "over articles. An interval that contains 0 means no clear difference.</p>"
         "<table>" + head + "".join(rows) + "</table>"
     )
@@ -247,12 +243,10 @@ def _gold_list(field_name: str, gold: Sequence[Mapping[str, Any]], score: Articl
             items.append(f'<li class="hit">✓ {label}</li>')
         else:
             items.append(f'<li class="miss">✗ {label} <i>(missed)</i></li>')
-    return "<ul>" + "".join(items) + "</ul>" if items else "<p class=\"meta\">none</p>"
+    return "<ul>" + "".join(items) + "</ul>" if items else '<p class="meta">none</p>'
 
 
-def _pred_list(
-    field_name: str, document: Mapping[str, Any], score: ArticleScore
-) -> str:
+def _pred_list(field_name: str, document: Mapping[str, Any], score: ArticleScore) -> str:
     preds = [x for x in (document.get(field_name) or []) if isinstance(x, Mapping)]
     locations = [x for x in (document.get("locations") or []) if isinstance(x, Mapping)]
     fs = score.fields[field_name]
@@ -267,7 +261,7 @@ def _pred_list(
             items.append(f'<li class="opt">{label} <i>(matches an optional item)</i></li>')
         else:
             items.append(f'<li class="fp">✗ {label} <i>(false positive)</i></li>')
-    return "<ul>" + "".join(items) + "</ul>" if items else "<p class=\"meta\">none</p>"
+    return "<ul>" + "".join(items) + "</ul>" if items else '<p class="meta">none</p>'
 
 
 def _errors_block(score: ArticleScore) -> str:
@@ -277,7 +271,7 @@ def _errors_block(score: ArticleScore) -> str:
         misses = "".join(f"<li>{esc(x)}</li>" for x in fs.miss_labels) or "<li>none</li>"
         fps = "".join(f"<li>{esc(x)}</li>" for x in fs.false_positive_labels) or "<li>none</li>"
         rows.append(
-            f"<tr><td>{esc(name)}</td><td class=\"n\">{fs.tp}/{fs.fp}/{fs.fn}</td>"
+            f'<tr><td>{esc(name)}</td><td class="n">{fs.tp}/{fs.fp}/{fs.fn}</td>'
             f'<td class="n">{fmt.num(fs.f1, 2)}</td>'
             f'<td class="miss"><ul>{misses}</ul></td><td class="fp"><ul>{fps}</ul></td></tr>'
         )
@@ -295,8 +289,7 @@ def _model_article(run: ModelRun, index: int, record: Mapping[str, Any]) -> str:
     if r.document is None:
         body = (
             f'<p class="fail">failed ({esc(s.error_type)}): {esc(s.error)}</p>'
-            "<p>Every gold item of this article counts as missed.</p>"
-            + _errors_block(s)
+            "<p>Every gold item of this article counts as missed.</p>" + _errors_block(s)
         )
         return head + body
     doc = r.document
@@ -312,7 +305,7 @@ def _model_article(run: ModelRun, index: int, record: Mapping[str, Any]) -> str:
     side = []
     for name in FIELDS:
         side.append(
-            f"<h4>{esc(name)}</h4><div class=\"side\">"
+            f'<h4>{esc(name)}</h4><div class="side">'
             f'<div class="box"><b>gold</b>{_gold_list(name, gold.get(name) or [], s)}</div>'
             f'<div class="box"><b>prediction</b>{_pred_list(name, doc, s)}</div></div>'
         )
@@ -331,16 +324,11 @@ def _model_article(run: ModelRun, index: int, record: Mapping[str, Any]) -> str:
 def _articles(result: EvalResult) -> str:
     out = []
     for i, record in enumerate(result.dataset.records):
-        meta = " · ".join(
-            esc(x) for x in (record.get("source"), record.get("published")) if x
-        )
-        parts = [f"<h2 id=\"a-{i}\">article {esc(record['id'])}</h2>"]
+        meta = " · ".join(esc(x) for x in (record.get("source"), record.get("published")) if x)
+        parts = [f'<h2 id="a-{i}">article {esc(record["id"])}</h2>']
         if meta:
             parts.append(f'<p class="meta">{meta}</p>')
-        fails = [
-            run.model for run in result.runs
-            if i < len(run.results) and run.results[i].document is None
-        ]
+        fails = [run.model for run in result.runs if i < len(run.results) and run.results[i].document is None]
         if fails:
             parts.append(f'<p class="fail">failed: {esc(", ".join(fails))}</p>')
         for run in result.runs:
@@ -353,11 +341,9 @@ def _articles(result: EvalResult) -> str:
 def render_report(result: EvalResult) -> str:
     """The whole report as one HTML string."""
     models = ", ".join(run.model for run in result.runs)
-    index = " · ".join(
-        f'<a href="#a-{i}">{esc(r["id"])}</a>' for i, r in enumerate(result.dataset.records)
-    )
+    index = " · ".join(f'<a href="#a-{i}">{esc(r["id"])}</a>' for i, r in enumerate(result.dataset.records))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>summarizer eval: {esc(result.dataset.name)}</title>"
         f"<style>{_css()}</style></head><body>"
         f"<h1>Eval of {esc(models)} on {esc(result.dataset.name)}</h1>"

@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.text import names_match
+from summarizer.text import names_match, sentences, unsupported
 from summarizer.text import normalize_name as normalize
 
 FIELDS: tuple[str, ...] = ("actors", "locations", "events", "casualties")
@@ -47,9 +47,13 @@ ATTRIBUTES: tuple[str, ...] = (
     "actor_kind",
     "actor_side",
     "location_kind",
+    "location_country",
     "casualty_affected",
     "casualty_claimed_by",
 )
+# The headline attribution score pools these: who suffered a figure, who claims it, whose side
+# an actor is on, which country a place is in.
+ATTRIBUTION: tuple[str, ...] = ("casualty_affected", "casualty_claimed_by", "actor_side", "location_country")
 
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 20240601
@@ -270,9 +274,7 @@ def match_field(
     for i, j in pairs:
         (score.optional_hits if bool(gold[j].get("optional")) else score.hits).append((i, j))
     score.false_positives = [i for i in range(len(predicted)) if i not in matched_pred]
-    score.misses = [
-        j for j, g in enumerate(gold) if j not in matched_gold and not bool(g.get("optional"))
-    ]
+    score.misses = [j for j, g in enumerate(gold) if j not in matched_gold and not bool(g.get("optional"))]
     score.tp = len(score.hits)
     score.fp = len(score.false_positives)
     score.fn = len(score.misses)
@@ -361,24 +363,17 @@ def _event_edge_factory(
         pred_to_gold.setdefault(i, set()).add(j)
 
     def resolve_gold(name: str) -> set[int]:
-        exact = {
-            j for j, g in enumerate(gold_locations)
-            if normalize(name) in {normalize(n) for n in _names(g)}
-        }
+        exact = {j for j, g in enumerate(gold_locations) if normalize(name) in {normalize(n) for n in _names(g)}}
         if exact:
             return exact
-        return {
-            j for j, g in enumerate(gold_locations)
-            if any(names_match(name, n) for n in _names(g))
-        }
+        return {j for j, g in enumerate(gold_locations) if any(names_match(name, n) for n in _names(g))}
 
     def edge(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> int | None:
         if not _same_kind(pred.get("type"), gold.get("type")):
             return None
         ids = pred.get("location_ids")
         pred_idx = [
-            id_to_index[x] for x in (ids if isinstance(ids, list) else [])
-            if isinstance(x, str) and x in id_to_index
+            id_to_index[x] for x in (ids if isinstance(ids, list) else []) if isinstance(x, str) and x in id_to_index
         ]
         gnames = [n for n in (gold.get("locations") or []) if isinstance(n, str) and n.strip()]
         q = 1 if _str(pred.get("date")) and pred.get("date") == gold.get("date") else 0
@@ -392,9 +387,7 @@ def _event_edge_factory(
             if targets:
                 if targets & matched_gold:
                     return q
-            elif any(
-                names_match(name, n) for i in pred_idx for n in _names(pred_locations[i])
-            ):
+            elif any(names_match(name, n) for i in pred_idx for n in _names(pred_locations[i])):
                 return q
         return None
 
@@ -492,6 +485,16 @@ class ArticleScore:
     completion_tokens: int = 0
     latency_s: float = 0.0
     text_matches: bool | None = None  # the document's article.sha256 is that of the gold text
+    faithful: int = 0  # summary sentences and event descriptions with only the article's names and numbers
+    faithful_total: int = 0
+
+    @property
+    def attribution(self) -> AttributeScore:
+        return pooled(self.attributes, ATTRIBUTION)
+
+    @property
+    def faithfulness(self) -> float | None:
+        return self.faithful / self.faithful_total if self.faithful_total else None
 
     @property
     def grounding_rate(self) -> float | None:
@@ -514,6 +517,8 @@ class ArticleScore:
             "macro_f1": self.macro_f1,
             "fields": {name: fs.to_dict() for name, fs in self.fields.items()},
             "attributes": {name: a.to_dict() for name, a in self.attributes.items()},
+            "attribution": self.attribution.to_dict(),
+            "faithfulness": {"faithful": self.faithful, "total": self.faithful_total, "rate": self.faithfulness},
             "grounding_rate": self.grounding_rate,
             "spans_total": self.spans_total,
             "spans_exact": self.spans_exact,
@@ -525,6 +530,27 @@ class ArticleScore:
             "latency_s": self.latency_s,
             "text_matches": self.text_matches,
         }
+
+
+def pooled(attributes: Mapping[str, AttributeScore], names: Sequence[str]) -> AttributeScore:
+    """One accuracy over several attributes: their correct and total answers added up."""
+    out = AttributeScore()
+    for name in names:
+        if name in attributes:
+            out.correct += attributes[name].correct
+            out.total += attributes[name].total
+    return out
+
+
+def faithfulness(document: Mapping[str, Any], text: str) -> tuple[int, int]:
+    """(faithful, total) over the document's summary sentences and event descriptions: a unit
+    is faithful when every name and number in it occurs in the article (`text.unsupported`)."""
+    units = []
+    summary = document.get("summary")
+    if isinstance(summary, str) and summary.strip():
+        units += [summary[s:e] for s, e in sentences(summary)]
+    units += [str(e.get("description")) for e in _items(document, "events") if e.get("description")]
+    return sum(1 for u in units if not unsupported(u, text)), len(units)
 
 
 def document_spans(document: Mapping[str, Any] | None) -> list[tuple[str, Mapping[str, Any]]]:
@@ -597,9 +623,7 @@ def score_article(
     for name in FIELDS:
         fs = score.fields[name]
         fs.miss_labels = [item_label(name, gold[name][j]) for j in fs.misses]
-        fs.false_positive_labels = [
-            item_label(name, pred[name][i], pred["locations"]) for i in fs.false_positives
-        ]
+        fs.false_positive_labels = [item_label(name, pred[name][i], pred["locations"]) for i in fs.false_positives]
 
     attrs = score.attributes
     for i, j in score.fields["actors"].hits:
@@ -609,20 +633,21 @@ def score_article(
     for i, j in score.fields["locations"].hits:
         p, g = pred["locations"][i], gold["locations"][j]
         attrs["location_kind"].add(_same_kind(p.get("kind"), g.get("kind")))
+        if "country" in g:
+            attrs["location_country"].add(same_value(p.get("country"), g.get("country")))
     for i, j in score.fields["casualties"].hits:
         p, g = pred["casualties"][i], gold["casualties"][j]
         attrs["casualty_affected"].add(same_value(p.get("affected"), g.get("affected")))
         attrs["casualty_claimed_by"].add(same_value(p.get("claimed_by"), g.get("claimed_by")))
 
     if doc is not None:
+        score.faithful, score.faithful_total = faithfulness(doc, text)
         spans = document_spans(doc)
         score.spans_total = len(spans)
         score.spans_exact = sum(1 for _, s in spans if span_is_exact(s, text))
         article = doc.get("article")
         if isinstance(article, Mapping) and isinstance(article.get("sha256"), str):
-            score.text_matches = (
-                article["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
-            )
+            score.text_matches = article["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
         prov = doc.get("provenance")
         prov = prov if isinstance(prov, Mapping) else {}
         score.calls = _int(prov.get("calls")) or 0
@@ -685,9 +710,7 @@ def bootstrap_ci(
     if n == 0:
         return (math.nan, math.nan)
     rng = random.Random(seed)
-    values = sorted(
-        statistic([scores[rng.randrange(n)] for _ in range(n)]) for _ in range(resamples)
-    )
+    values = sorted(statistic([scores[rng.randrange(n)] for _ in range(n)]) for _ in range(resamples))
     alpha = (1 - confidence) / 2
     return percentile(values, alpha), percentile(values, 1 - alpha)
 
@@ -754,6 +777,23 @@ class RunAggregate:
     latency_s: float
     latency_mean_s: float | None
     cost_usd: float | None
+    faithful: int = 0
+    faithful_total: int = 0
+
+    @property
+    def attribution(self) -> AttributeScore:
+        """Accuracy of who suffered a figure, who claims it, actor sides and place countries, pooled."""
+        return pooled(self.attributes, ATTRIBUTION)
+
+    @property
+    def faithfulness(self) -> float | None:
+        """Share of summary sentences and event descriptions with only the article's names and numbers."""
+        return self.faithful / self.faithful_total if self.faithful_total else None
+
+    @property
+    def completion_tokens_mean(self) -> float | None:
+        scored = self.articles - self.failures
+        return self.completion_tokens / scored if scored > 0 else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -765,6 +805,8 @@ class RunAggregate:
             "macro_f1_articles": self.macro_f1_articles,
             "fields": {name: fa.to_dict() for name, fa in self.fields.items()},
             "attributes": {name: a.to_dict() for name, a in self.attributes.items()},
+            "attribution": self.attribution.to_dict(),
+            "faithfulness": {"faithful": self.faithful, "total": self.faithful_total, "rate": self.faithfulness},
             "grounding_rate": self.grounding_rate,
             "spans_total": self.spans_total,
             "spans_exact": self.spans_exact,
@@ -773,6 +815,7 @@ class RunAggregate:
             "retries": self.retries,
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
+            "completion_tokens_mean": self.completion_tokens_mean,
             "latency_s": self.latency_s,
             "latency_mean_s": self.latency_mean_s,
             "cost_usd": self.cost_usd,
@@ -802,9 +845,7 @@ def aggregate(
         fp = sum(s.fields[name].fp for s in scores)
         fn = sum(s.fields[name].fn for s in scores)
         p, r, f = prf(tp, fp, fn)
-        ci = bootstrap_ci(
-            scores, _field_stat(name), resamples=resamples, seed=seed, confidence=confidence
-        )
+        ci = bootstrap_ci(scores, _field_stat(name), resamples=resamples, seed=seed, confidence=confidence)
         per_article = sum(s.field_f1(name) for s in scores) / n if n else math.nan
         fields[name] = FieldAggregate(tp, fp, fn, p, r, f, ci, per_article)
     attributes = {name: AttributeScore() for name in ATTRIBUTES}
@@ -823,9 +864,7 @@ def aggregate(
         articles=n,
         failures=sum(1 for s in scores if s.failed),
         macro_f1=macro_f1(scores),
-        macro_f1_ci=bootstrap_ci(
-            scores, macro_f1, resamples=resamples, seed=seed, confidence=confidence
-        ),
+        macro_f1_ci=bootstrap_ci(scores, macro_f1, resamples=resamples, seed=seed, confidence=confidence),
         macro_f1_articles=sum(s.macro_f1 for s in scores) / n if n else math.nan,
         fields=fields,
         attributes=attributes,
@@ -840,6 +879,8 @@ def aggregate(
         latency_s=latency,
         latency_mean_s=latency / n if n else None,
         cost_usd=cost_usd(model, prompt_tokens, completion_tokens, price_per_mtok),
+        faithful=sum(s.faithful for s in scores),
+        faithful_total=sum(s.faithful_total for s in scores),
     )
 
 

@@ -14,13 +14,13 @@ from summarizer.nlp import MODEL_SHA256, entities, package_digest
 
 def test_the_installed_model_is_the_pinned_one() -> None:
     module = __import__(ner.MODEL_PACKAGE)
-    assert package_digest(Path(module.__file__).resolve().parent) == MODEL_SHA256
+    assert package_digest(Path(str(module.__file__)).resolve().parent) == MODEL_SHA256
 
 
 def test_a_model_package_with_other_bytes_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = __import__(ner.MODEL_PACKAGE)
     copy = tmp_path / ner.MODEL_PACKAGE
-    shutil.copytree(Path(module.__file__).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(Path(str(module.__file__)).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "meta.json").write_text((copy / "meta.json").read_text() + " ")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(__import__("sys").modules, ner.MODEL_PACKAGE)
