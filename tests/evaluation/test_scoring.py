@@ -9,20 +9,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.evaluation._scoring import (
-    ArticleScore,
-    aggregate,
-    bootstrap_ci,
-    cost_usd,
-    macro_f1,
-    match_field,
-    max_weight_matching,
-    name_edge,
-    numbers_compatible,
-    paired_differences,
-    prf,
-    score_article,
-)
+from summarizer.evaluation._article_score import ArticleScore
+from summarizer.evaluation._matching import match_field, max_weight_matching, name_edge, numbers_compatible, prf
+from summarizer.evaluation._scoring import score_article
+from summarizer.evaluation._statistics import aggregate, bootstrap_ci, cost_usd, macro_f1, paired_differences
 
 TEXT = "Wagner fighters attacked Bakhmut on Monday. At least 8 civilians were killed."
 
