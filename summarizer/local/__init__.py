@@ -5,7 +5,8 @@ The server entry itself (`_llama_server`, run as `python -m summarizer.local._ll
 patches llama-cpp-python and is imported by nothing else.
 """
 
-from summarizer.local._server import ManagedServer, ServerState, find_running, local_server, serve, server_command
+from summarizer.local._process import ManagedServer, server_command
+from summarizer.local._server import ServerState, find_running, local_server, serve
 from summarizer.local._weights import (
     LOCAL_MODELS,
     LocalModel,

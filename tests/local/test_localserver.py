@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import ConfigError, ModelNotInstalledError, ProviderError
+from summarizer.local import _process as process
 from summarizer.local import _server as ls
+from summarizer.local._probes import pid_alive
 from summarizer.models import httpx
 
 NAME = "local/gemma-3-270m"
@@ -74,11 +76,11 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def fake(tmp_path: Path) -> Callable[..., ls.CommandFactory]:
+def fake(tmp_path: Path) -> Callable[..., process.CommandFactory]:
     script = tmp_path / "fake_server.py"
     script.write_text(FAKE_SERVER, encoding="utf-8")
 
-    def factory(mode: str = "ok", model: str = NAME) -> ls.CommandFactory:
+    def factory(mode: str = "ok", model: str = NAME) -> process.CommandFactory:
         return lambda port: [sys.executable, str(script), str(port), mode, model]
 
     return factory
@@ -87,31 +89,31 @@ def fake(tmp_path: Path) -> Callable[..., ls.CommandFactory]:
 def _gone(pid: int, within: float = 5.0) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if not ls._pid_alive(pid):
+        if not pid_alive(pid):
             return True
         time.sleep(0.05)
     return False
 
 
-def test_start_health_and_stop(fake: Callable[..., ls.CommandFactory]) -> None:
+def test_start_health_and_stop(fake: Callable[..., process.CommandFactory]) -> None:
     with ls.local_server(NAME, command=fake()) as url:
         assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
         assert httpx.get(f"{url}/models").json()["data"][0]["id"] == NAME
         server_pid = _pid_listening(url)
     assert _gone(server_pid)
-    assert not ls._LIVE
+    assert not process._LIVE
 
 
 def _pid_listening(url: str) -> int:
     port = int(url.rsplit(":", 1)[1].split("/")[0])
-    for s in list(ls._LIVE):
+    for s in list(process._LIVE):
         if s.port == port and s.pid is not None:
             return s.pid
     raise AssertionError("no live managed server on that port")
 
 
 def test_health_timeout_is_a_clear_error_and_kills_the_process(
-    fake: Callable[..., ls.CommandFactory],
+    fake: Callable[..., process.CommandFactory],
 ) -> None:
     server = ls.ManagedServer(NAME, command=fake("never"), health_timeout=1.0, grace=0.5)
     started = time.monotonic()
@@ -121,10 +123,10 @@ def test_health_timeout_is_a_clear_error_and_kills_the_process(
     assert "did not answer within 1 s" in info.value.message
     assert str(server.log_path) in info.value.one_line()
     assert server.pid is not None and _gone(server.pid)
-    assert not ls._LIVE
+    assert not process._LIVE
 
 
-def test_early_exit_reports_the_log_tail(fake: Callable[..., ls.CommandFactory]) -> None:
+def test_early_exit_reports_the_log_tail(fake: Callable[..., process.CommandFactory]) -> None:
     with pytest.raises(ProviderError) as info, ls.local_server(NAME, command=fake("exit")):
         pass  # pragma: no cover - never reached
     line = info.value.one_line()
@@ -133,7 +135,7 @@ def test_early_exit_reports_the_log_tail(fake: Callable[..., ls.CommandFactory])
 
 
 def test_crash_mid_call_is_a_clear_error_and_leaves_no_process(
-    fake: Callable[..., ls.CommandFactory],
+    fake: Callable[..., process.CommandFactory],
 ) -> None:
     pid = None
     with pytest.raises(ProviderError) as info, ls.local_server(NAME, command=fake("crash")) as url:
@@ -143,10 +145,10 @@ def test_crash_mid_call_is_a_clear_error_and_leaves_no_process(
     assert "segfault while generating" in info.value.message
     assert isinstance(info.value.__cause__, httpx.HTTPError)
     assert pid is not None and _gone(pid)
-    assert not ls._LIVE
+    assert not process._LIVE
 
 
-def test_sigterm_ignored_then_killed_after_grace(fake: Callable[..., ls.CommandFactory]) -> None:
+def test_sigterm_ignored_then_killed_after_grace(fake: Callable[..., process.CommandFactory]) -> None:
     server = ls.ManagedServer(NAME, command=fake("ignore_term"), grace=0.5)
     server.start()
     pid = server.pid
@@ -158,7 +160,7 @@ def test_sigterm_ignored_then_killed_after_grace(fake: Callable[..., ls.CommandF
 
 
 def test_keyboard_interrupt_inside_the_block_stops_the_server(
-    fake: Callable[..., ls.CommandFactory],
+    fake: Callable[..., process.CommandFactory],
 ) -> None:
     pid = None
     with pytest.raises(KeyboardInterrupt), ls.local_server(NAME, command=fake()) as url:
@@ -167,7 +169,7 @@ def test_keyboard_interrupt_inside_the_block_stops_the_server(
     assert pid is not None and _gone(pid)
 
 
-def test_restart_gives_a_fresh_process(fake: Callable[..., ls.CommandFactory]) -> None:
+def test_restart_gives_a_fresh_process(fake: Callable[..., process.CommandFactory]) -> None:
     with ls.ManagedServer(NAME, command=fake()) as server:
         first = server.pid
         assert first is not None
@@ -192,7 +194,7 @@ def _start_serve(fake_cmd: list[str], cache: Path) -> subprocess.Popen[str]:
 
 
 def test_serve_state_file_is_reused_by_a_second_caller(
-    fake: Callable[..., ls.CommandFactory], cache: Path
+    fake: Callable[..., process.CommandFactory], cache: Path
 ) -> None:
     cmd = fake()(0)
     proc = _start_serve(cmd, cache)
@@ -203,12 +205,12 @@ def test_serve_state_file_is_reused_by_a_second_caller(
         served_url = line.split()[1]
         state = ls.read_state(NAME)
         assert state is not None and state.base_url == served_url
-        assert state.owner_pid == proc.pid and ls._pid_alive(state.pid)
+        assert state.owner_pid == proc.pid and pid_alive(state.pid)
 
         # Another command reuses it, and does not stop it on exit.
         with ls.local_server(NAME) as url:
             assert url == served_url
-        assert ls._pid_alive(state.pid)
+        assert pid_alive(state.pid)
         assert httpx.get(f"{served_url}/models").status_code == 200
 
         # A second `serve` for the same model refuses.
@@ -240,7 +242,7 @@ def test_stale_state_file_is_ignored_and_removed(cache: Path) -> None:
 
 
 def test_state_for_another_model_on_the_port_is_not_reused(
-    fake: Callable[..., ls.CommandFactory], cache: Path
+    fake: Callable[..., process.CommandFactory], cache: Path
 ) -> None:
     with ls.ManagedServer(NAME, command=fake(model="something-else")) as server:
         assert server.pid is not None and server.port is not None
@@ -254,8 +256,8 @@ def test_state_for_another_model_on_the_port_is_not_reused(
 def test_missing_runtime_is_a_config_error_with_the_install_hint(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(ls, "llama_cpp_available", lambda: False)
-    monkeypatch.setattr(ls, "require_installed", lambda name: Path("/models/installed.gguf"))  # weights present
+    monkeypatch.setattr(process, "llama_cpp_available", lambda: False)
+    monkeypatch.setattr(process, "require_installed", lambda name: Path("/models/installed.gguf"))  # weights present
     with pytest.raises(ConfigError) as info, ls.local_server(NAME):
         pass  # pragma: no cover
     assert "pip install 'summarizer[local]'" in info.value.one_line()
@@ -263,7 +265,7 @@ def test_missing_runtime_is_a_config_error_with_the_install_hint(
 
 
 def test_missing_weights_name_the_pull_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ls, "llama_cpp_available", lambda: True)
+    monkeypatch.setattr(process, "llama_cpp_available", lambda: True)
     with pytest.raises(ModelNotInstalledError) as info, ls.local_server(NAME):
         pass  # pragma: no cover
     assert f"summarizer models pull {NAME}" in info.value.one_line()

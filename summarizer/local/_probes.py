@@ -1,0 +1,106 @@
+"""What the server code asks the machine: a free loopback port, whether a process is alive,
+how many physical cores there are, whether a server answers, the tail of its log, and whether
+llama-cpp-python is installed. No state; nothing here starts or stops anything.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie (exited, not yet reaped) is not alive.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def physical_cores() -> int:
+    """Physical cores this process may run on (llama.cpp is slower on hyper-threads)."""
+    try:
+        allowed = os.sched_getaffinity(0)
+    except AttributeError:  # not Linux
+        return max(1, (os.cpu_count() or 2) // 2)
+    cores: set[tuple[str, str]] = set()
+    try:
+        cpu = phys = core = ""
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key, value = key.strip(), value.strip()
+                if key == "processor":
+                    cpu = value
+                elif key == "physical id":
+                    phys = value
+                elif key == "core id":
+                    core = value
+                elif not key and cpu:
+                    if int(cpu) in allowed:
+                        cores.add((phys, core or cpu))
+                    cpu = phys = core = ""
+        if cpu and int(cpu) in allowed:
+            cores.add((phys, core or cpu))
+    except (OSError, ValueError):
+        cores = set()
+    return max(1, min(len(cores) or len(allowed), len(allowed)))
+
+
+def _http_json(url: str, *, timeout: float, data: bytes | None = None) -> Any:
+    req = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - loopback only
+        return json.loads(resp.read().decode("utf-8"))
+
+
+def healthy(base_url: str, *, model: str | None = None, timeout: float = 2.0) -> bool:
+    """GET /v1/models answers, and (if given) lists ``model``."""
+    try:
+        body = _http_json(f"{base_url}/models", timeout=timeout)
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+    if not isinstance(body, dict):
+        return False
+    if model is None:
+        return True
+    ids = [d.get("id") for d in body.get("data", []) if isinstance(d, dict)]
+    return model in ids
+
+
+def log_tail(path: Path, lines: int = 3) -> str:
+    try:
+        with path.open("rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 8192))
+            text = f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    kept = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return " | ".join(kept[-lines:])
+
+
+def llama_cpp_available() -> bool:
+    return importlib.util.find_spec("llama_cpp") is not None
