@@ -5,18 +5,10 @@ The server entry itself (`_llama_server`, run as `python -m summarizer.local._ll
 patches llama-cpp-python and is imported by nothing else.
 """
 
+from summarizer.local._catalogue import LOCAL_MODELS, LocalModel, get_model
 from summarizer.local._process import ManagedServer, server_command
 from summarizer.local._server import ServerState, find_running, local_server, serve
-from summarizer.local._weights import (
-    LOCAL_MODELS,
-    LocalModel,
-    cache_dir,
-    get_model,
-    installed_path,
-    models_dir,
-    pull,
-    require_installed,
-)
+from summarizer.local._weights import cache_dir, installed_path, models_dir, pull, require_installed
 
 __all__ = [
     "LOCAL_MODELS",

@@ -24,8 +24,9 @@ from typing import Any
 
 from summarizer.config import child_environment
 from summarizer.errors import ConfigError, ProviderError
+from summarizer.local._catalogue import get_model
 from summarizer.local._probes import free_port, healthy, llama_cpp_available, log_tail, physical_cores
-from summarizer.local._weights import cache_dir, get_model, require_installed
+from summarizer.local._weights import cache_dir, require_installed
 
 HEALTH_TIMEOUT_S = 180.0
 """Model load on a cold page cache can take a while on a slow disk; a healthy start of the

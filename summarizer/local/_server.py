@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from summarizer.errors import ConfigError
+from summarizer.local._catalogue import get_model
 from summarizer.local._probes import healthy, physical_cores, pid_alive
 from summarizer.local._process import (
     HEALTH_TIMEOUT_S,
@@ -51,7 +52,7 @@ from summarizer.local._process import (
     server_command,
     slug,
 )
-from summarizer.local._weights import cache_dir, get_model
+from summarizer.local._weights import cache_dir
 
 __all__ = [
     "HEALTH_TIMEOUT_S",
