@@ -1,5 +1,9 @@
 """Our entry point for the local llama.cpp server: ``python -m summarizer.local._llama_server``.
 
+One module of ~500 lines on purpose: the patches, the sampler and the routes share its module
+state (``_active``, ``SHUTDOWN``, ``LAZY_GRAMMAR``), and a split would add llama_cpp-dependent
+modules that only this process entry may import.
+
 It runs llama-cpp-python's OpenAI-compatible server (``llama_cpp.server``, same flags) and
 changes what made it slow or unsafe for schema-constrained extraction. ``summarizer.local``
 starts this module as a process; nothing imports it (import-linter checks that): it needs
