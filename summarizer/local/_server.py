@@ -52,7 +52,7 @@ from summarizer.local._process import (
     server_command,
     slug,
 )
-from summarizer.local._weights import cache_dir
+from summarizer.local._weights import cache_dir, write_json_atomic
 
 __all__ = [
     "HEALTH_TIMEOUT_S",
@@ -98,9 +98,7 @@ def read_state(name: str) -> ServerState | None:
 def _write_state(state: ServerState) -> None:
     path = state_path(state.model)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(path, asdict(state))
 
 
 def _remove_state(name: str, pid: int) -> None:

@@ -67,13 +67,17 @@ def _marker_path(path: Path) -> Path:
     return path.with_name(path.name + ".verified")
 
 
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write ``data`` as JSON to ``path`` through a temporary file and ``os.replace``, so a
+    reader never sees half a file (markers here, the server's state file in ``_server``)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _write_marker(path: Path, model: LocalModel) -> None:
     st = path.stat()
-    data = {"sha256": model.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-    marker = _marker_path(path)
-    tmp = marker.with_name(marker.name + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, marker)
+    write_json_atomic(_marker_path(path), {"sha256": model.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
 
 
 def _marker_ok(path: Path, model: LocalModel, st: os.stat_result) -> bool:
