@@ -13,6 +13,7 @@ read it when called, so a test's `monkeypatch.setenv` takes effect:
   HF_ENDPOINT, HF_TOKEN  Hugging Face downloads        (`hf_endpoint`, `hf_token`)
   SUMMARIZER_TRACE       append every raw model answer to this file (`trace_path`)
   SUMMARIZER_DEBUG       show the traceback of an internal error (`debug`)
+  *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD ...   values the scrubber redacts (`secret_environment_values`)
   (the whole environment is passed on to the local server process: `child_environment`)
 
 Options the CLI reads through typer (`envvar=`: SUMMARIZER_BASE_URL, SUMMARIZER_CASSETTES,
@@ -22,14 +23,16 @@ SUMMARIZER_MAX_CHARS, SUMMARIZER_RESPONSE_CACHE) are declared with their options
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PROMPT = "brief-v3"
+DEFAULT_PROMPT = "brief-v4"
 DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"  # the embedded default; must be in local.LOCAL_MODELS
 DEFAULT_MAX_CHARS = 200_000  # longest article accepted; --max-chars / SUMMARIZER_MAX_CHARS
+MAX_MAX_CHARS = 50_000_000  # the highest --max-chars accepted
 MAX_INPUT_BYTES = 5_000_000  # the most bytes read of a file, stdin or a URL (or 4 per character, if more)
 
 
@@ -117,6 +120,15 @@ def hf_token() -> str | None:
 def trace_path() -> str | None:
     """A file to append every raw model answer to (a debugging aid), or None."""
     return os.environ.get("SUMMARIZER_TRACE") or None
+
+
+_SECRET_ENV = re.compile(r"(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASS)$", re.IGNORECASE)
+
+
+def secret_environment_values() -> list[str]:
+    """The values of environment variables named like keys (`OPENAI_API_KEY`, `HF_TOKEN`,
+    `*_SECRET`, `*_PASSWORD` ...): the secrets scrubber redacts them wherever they appear."""
+    return [value for name, value in os.environ.items() if value and _SECRET_ENV.search(name)]
 
 
 def debug() -> bool:

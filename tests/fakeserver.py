@@ -120,12 +120,52 @@ def pass_name(request: dict[str, Any]) -> str:
     return str(title).lower()
 
 
+def _schema(request: dict[str, Any]) -> dict[str, Any]:
+    fmt = request.get("response_format") or {}
+    return fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema") or {}
+
+
+LABEL_PASSES = ("entitylabels", "sidelabels", "eventlabels", "figurelabels")  # brief-v4's passes
+
+
+def labeller(name: Callable[[list[str]], str] = lambda options: "person", event: str = "first") -> Responder:
+    """A fake model for brief-v4 that answers every item under the grammar: names with
+    `name(options)`, sides and figures with the first option offered, sentences with `event`
+    (an event type, "not_an_event", or "first": the first type the sentence's words allow)."""
+
+    def respond(request: dict[str, Any]) -> Reply:
+        schema = _schema(request)
+        defs = schema.get("$defs", {})
+        props = schema.get("properties", {})
+        title = str(schema.get("title")).lower()
+        answer: Any
+        if title == "entitylabels":
+            answer = {k: name(defs["EntityLabel"]["enum"]) for k in props}
+        elif title == "sidelabels":
+            answer = {k: defs["Side"]["enum"][0] for k in props}
+        elif title == "eventlabels":
+            allowed = {k: defs[props[k]["$ref"].split("/")[-1]]["enum"] for k in props}
+            answer = {k: (event if event in allowed[k] else allowed[k][0]) for k in props}
+        elif title == "figurelabels":
+            first = {"affected": defs["Affected"]["enum"][0], "claimed_by": defs["Claimant"]["enum"][0]}
+            answer = {k: first for k in props}
+        else:
+            raise AssertionError(f"brief-v4 has no pass {title}")
+        return completion(json.dumps(answer))
+
+    return respond
+
+
 def scripted(script: dict[str, Any]) -> Responder:
-    """Answer each pass with script[pass] (a dict, or a list of dicts used in turn)."""
+    """Answer each pass with script[pass] (a dict, or a list of dicts used in turn); brief-v4's
+    label passes that the script does not name get valid answers from `labeller()`."""
     counters: dict[str, int] = {}
+    labels = labeller()
 
     def respond(request: dict[str, Any]) -> Reply:
         name = pass_name(request)
+        if name not in script and name in LABEL_PASSES:
+            return labels(request)
         answer = script[name]
         if isinstance(answer, list):
             i = counters.get(name, 0)

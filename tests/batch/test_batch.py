@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -130,6 +131,11 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="module")
 def per_article() -> int:
     """How many model calls the pipeline makes for one short article (one per pass)."""
+    return calls_per_article()
+
+
+def calls_per_article(prompt: str | None = None) -> int:
+    """How many model calls `prompt` (default: the default prompt) makes for one short article."""
     from summarizer import inputs as articles
     from summarizer.extraction import summarize
 
@@ -147,7 +153,8 @@ def per_article() -> int:
 
         providers.register("count", factory)
         try:
-            summarize(articles.from_text(article(0), id="x", origin="file"), "count/m", Settings())
+            settings = Settings() if prompt is None else Settings(prompt_version=prompt)
+            summarize(articles.from_text(article(0), id="x", origin="file"), "count/m", settings)
         finally:
             providers.unregister("count")
         return len(server.requests)
@@ -510,8 +517,11 @@ def test_extraction_failure_evicts_its_cached_answers(per_article, fake_model, s
     assert len(server.requests) == calls + per_article  # asked again, not replayed from the cache
 
 
-def test_max_cost_stops_cleanly(per_article, settings, tmp_path) -> None:
-    # 1,000 prompt + 200 completion tokens per call at 1,000 USD per million = 1.2 USD a call
+def test_max_cost_stops_cleanly(settings, tmp_path) -> None:
+    # 1,000 prompt + 200 completion tokens per call at 1,000 USD per million = 1.2 USD a call.
+    # brief-v3, whose four passes all run on any article (brief-v4 skips a pass with no item).
+    settings = replace(settings, prompt_version="brief-v3")
+    per_article = calls_per_article("brief-v3")
     with FakeModelServer(lambda r: answer(r, prompt_tokens=1000, completion_tokens=200)) as server:
 
         def factory(model: str, s: Settings) -> ModelSpec:
@@ -846,6 +856,7 @@ def test_openai_batch_submit_status_collect_rounds(per_article, batch_api, setti
 
 
 def test_openai_batch_failed_requests_are_resubmitted(batch_api, settings, tmp_path) -> None:
+    settings = replace(settings, prompt_version="brief-v3")  # rounds counted with brief-v3's four passes
     d = tmp_path / "in"
     write_articles(d, 2)
     out = tmp_path / "out.jsonl"
@@ -875,16 +886,17 @@ def test_openai_batch_cli_and_collect_before_done(batch_api, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     runner = CliRunner()
     common = ["--out", str(out), "-m", "openaifake/gpt", "--cache-dir", str(tmp_path / "cache")]
-    res = runner.invoke(app, ["batch", str(d), *common, "--openai-batch", "submit"])
+    app_v3 = ["--prompt", "brief-v3"]  # rounds counted with brief-v3's four passes
+    res = runner.invoke(app, [*app_v3, "batch", str(d), *common, "--openai-batch", "submit"])
     assert res.exit_code == 0, res.stderr
     assert "submitted batch batch_1: 1 request(s) for 1 article(s) (round 1)" in res.stderr
-    res = runner.invoke(app, ["batch", *common, "--openai-batch", "collect"])  # still validating
+    res = runner.invoke(app, [*app_v3, "batch", *common, "--openai-batch", "collect"])  # still validating
     assert res.exit_code == 3 and "not finished yet" in res.stderr
-    res = runner.invoke(app, ["batch", *common, "--openai-batch", "status"])
+    res = runner.invoke(app, [*app_v3, "batch", *common, "--openai-batch", "status"])
     assert res.exit_code == 0 and "batch_1: completed (1/1 done, 0 failed)" in res.stdout
-    res = runner.invoke(app, ["batch", *common, "--openai-batch", "collect"])
+    res = runner.invoke(app, [*app_v3, "batch", *common, "--openai-batch", "collect"])
     assert res.exit_code == 0 and "1 article(s) need another round" in res.stderr
-    res = runner.invoke(app, ["batch", str(d), *common, "--openai-batch", "submit"])
+    res = runner.invoke(app, [*app_v3, "batch", str(d), *common, "--openai-batch", "submit"])
     assert res.exit_code == 2 or "round 2" in res.stderr
     res = runner.invoke(
         app, ["batch", str(d), "--out", str(out), "-m", "local/qwen2.5-coder-1.5b", "--openai-batch", "submit"]
@@ -893,7 +905,6 @@ def test_openai_batch_cli_and_collect_before_done(batch_api, tmp_path) -> None:
 
 
 def test_record_then_offline_replay_through_the_batch(per_article, fake_model, settings, tmp_path) -> None:
-    from dataclasses import replace
 
     server = fake_model(answer)
     d = tmp_path / "in"

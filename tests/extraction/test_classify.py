@@ -3,55 +3,15 @@ code finds, the model only picks from closed lists, code links, dates and checks
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from summarizer.config import Settings
 from summarizer.extraction import summarize
 from summarizer.inputs import from_text
 from summarizer.text import copies_article, numbers_in, unsupported
 from tests.conftest import article_text
-from tests.fakeserver import FakeModelServer, Responder, completion
-
-
-def _schema(request: dict[str, Any]) -> dict[str, Any]:
-    fmt = request.get("response_format") or {}
-    return fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema") or {}
-
-
-def labeller(
-    name: Callable[[list[str]], str] = lambda options: "person",
-    event: str = "first",
-) -> Responder:
-    """A fake model that answers every item under the grammar: names with `name(options)`,
-    sides and figures with the first option offered, sentences with `event` (an event type,
-    "not_an_event", or "first": the first type the sentence's words allow)."""
-
-    def respond(request: dict[str, Any]) -> Any:
-        schema = _schema(request)
-        defs = schema.get("$defs", {})
-        title = schema.get("title")
-        keys = list(schema.get("properties", {}))
-        if title == "EntityLabels":
-            options = defs["EntityLabel"]["enum"]
-            answer: Any = {k: name(options) for k in keys}
-        elif title == "SideLabels":
-            answer = {k: defs["Side"]["enum"][0] for k in keys}
-        elif title == "EventLabels":
-            props = schema["properties"]
-            allowed = {k: defs[props[k]["$ref"].split("/")[-1]]["enum"] for k in keys}
-            answer = {k: (event if event in allowed[k] else allowed[k][0]) for k in keys}
-        elif title == "FigureLabels":
-            answer = {
-                k: {"affected": defs["Affected"]["enum"][0], "claimed_by": defs["Claimant"]["enum"][0]} for k in keys
-            }
-        else:
-            raise AssertionError(f"brief-v4 has no pass {title}")
-        return completion(json.dumps(answer))
-
-    return respond
+from tests.fakeserver import FakeModelServer, Responder, _schema, labeller
 
 
 def _run(fake_model: Callable[[Responder], FakeModelServer], settings: Settings, responder: Responder, name: str):  # type: ignore[no-untyped-def]

@@ -59,6 +59,13 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
+
+@pytest.fixture
+def fast_settings(fast_settings: Settings) -> Settings:
+    """These tests exercise the brief-v3 pipeline (the model writes the items, code grounds them)."""
+    fast_settings.prompt_version = "brief-v3"
+    return fast_settings
+
 def _read(name: str) -> articles.Article:
     return articles.read_file(str(HOSTILE / f"{name}.txt"))
 
@@ -248,7 +255,7 @@ def test_an_obedient_model_would_have_obeyed(fake_model, fast_settings: Settings
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_real_model_replayed(name: str) -> None:
     article = _read(name)
-    settings = Settings(offline=True, cassette_dir=ROOT / "cassettes")
+    settings = Settings(offline=True, cassette_dir=ROOT / "cassettes", prompt_version="brief-v3")
     try:
         doc = summarize(article, LOCAL_MODEL, settings)
     except CassetteMissError as exc:
