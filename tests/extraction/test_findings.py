@@ -1,0 +1,34 @@
+"""What code finds and settles before the model is asked (brief-v4), on real article text."""
+
+from __future__ import annotations
+
+from summarizer.extraction._findings import find
+from tests.conftest import article_text
+
+
+def test_candidates_of_a_real_article() -> None:
+    findings, _places = find(article_text("000_8e4072f24d340fe0.txt"))
+    names = {c.name for c in findings.candidates}
+    # people, units and places the NER or the capitalised-name finder found
+    assert {"Igor Girkin", "1442nd Regiment", "Klishchiivka", "Bakhmut"} <= names
+    golikov = next(c for c in findings.candidates if c.name == "Svyatoslav Golikov")
+    assert "Golikov" in golikov.forms  # the surname folded into the full name
+    assert not {"Russian", "Ukrainian", "Twitter", "Telegram"} & names  # nationality words, social networks
+
+
+def test_national_forces_are_one_actor_with_their_forms() -> None:
+    findings, _places = find(article_text("001_0f1bb87850801b8c.txt"))
+    russian = [name for name, (kind, side) in findings.actors.items() if kind == "armed_forces" and side == "Russia"]
+    assert len(russian) == 1
+    forces = next(c for c in findings.candidates if c.name == russian[0])
+    assert len(forces.all_forms()) >= 3  # "Russian forces", "Russian soldiers", "Putin's troops" ...
+
+
+def test_places_are_settled_by_the_gazetteer_and_a_state_that_acts_is_an_actor() -> None:
+    findings, _places = find(article_text("EN_UA_026036.txt"))
+    assert findings.places["Vovchansk"].country == "Ukraine"
+    assert findings.places["Vovchansk"].kind == "settlement"
+    assert findings.places["Russia"].kind == "country"
+    assert "Russia" in findings.states  # "Russia pounded over 30 villages": the state acts
+    assert "Vovchansk" not in {c.name for c in findings.ask}  # nothing left for the model to guess
+    assert "Sergiy Kryvetchenko" in {c.name for c in findings.ask}
