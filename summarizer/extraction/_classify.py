@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from summarizer.errors import ExtractionError
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._findings import Findings, PlaceFact, Places, find
 from summarizer.extraction._passes import Passes
@@ -98,7 +99,17 @@ def _mentions(text: str, form: str) -> list[re.Match[str]]:
 class Classifier(Passes):
     """The calls of brief-v4: every answer is a closed choice per numbered item."""
 
-    def _labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M:
+    def _labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M | None:
+        """One label pass. A pass the model cannot answer validly (re-asks exhausted) costs only
+        its own items: a warning, and None; the other passes and the code's findings stand."""
+        try:
+            return self._ask_labels(chunk, name, model, max_tokens, **fmt)
+        except ExtractionError as exc:
+            self.usage.first_try_valid = False
+            self.usage.warnings.append(f"pass {name} left out: {exc.one_line()}")
+            return None
+
+    def _ask_labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M:
         from summarizer.extraction._passes import neutralize_delimiters
 
         fmt = {k: neutralize_delimiters(v) for k, v in fmt.items()}
@@ -112,15 +123,15 @@ class Classifier(Passes):
         listing = "\n".join(f"- {c.name}" + (f" (also: {', '.join(c.forms[:3])})" if c.forms else "") for c in ask)
         shape = labels.entity_answers([c.name for c in ask])
         answer = self._labels(chunk, "names", shape, 24 + 10 * len(ask), names=listing)
-        return [a.value for a in labels.answers(answer)]
+        return [a.value for a in labels.answers(answer)] if answer else [labels.NONE] * len(ask)
 
-    def label_sides(self, chunk: str, actors: list[FoundActor], sides: tuple[str, ...]) -> list[str]:
+    def label_sides(self, chunk: str, actors: list[FoundActor], sides: tuple[str, ...]) -> list[str | None]:
         if not actors:
             return []
         listing = "\n".join(f"- {a.name} ({a.kind.replace('_', ' ')})" for a in actors)
         shape = labels.side_answers([a.name for a in actors], sides)
         answer = self._labels(chunk, "sides", shape, 20 + 10 * len(actors), actors=listing, sides=", ".join(sides))
-        return [a.value for a in labels.answers(answer)]
+        return [a.value for a in labels.answers(answer)] if answer else [None] * len(actors)
 
     def label_events(self, chunk: str, sentences: list[str]) -> list[str]:
         if not sentences:
@@ -134,7 +145,7 @@ class Classifier(Passes):
         answer = self._labels(
             chunk, "events", labels.event_answers(keys, options), 24 + 16 * len(sentences), sentences=listing
         )
-        return [a.value for a in labels.answers(answer)]
+        return [a.value for a in labels.answers(answer)] if answer else [labels.NOT_AN_EVENT] * len(sentences)
 
     def label_figures(
         self, chunk: str, figures: list[str], listing: list[str], affected: tuple[str, ...], claimants: tuple[str, ...]
@@ -145,6 +156,8 @@ class Classifier(Passes):
         shape = labels.figure_answers(keys, affected, claimants or (labels.NONE,))
         numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(listing, 1))
         answer = self._labels(chunk, "figures", shape, 30 + 26 * len(listing), figures=numbered)
+        if answer is None:
+            return [(labels.NONE, labels.NONE)] * len(listing)
         return [(item.affected.value, item.claimed_by.value) for item in labels.answers(answer)]
 
 

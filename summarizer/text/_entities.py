@@ -58,6 +58,8 @@ _TRIM = " \t\"“”‘’'•*().,;:!?-–—"
 def clean_name(name: str) -> str:
     """A name as a candidate: no leading article, no possessive, no surrounding punctuation."""
     name = " ".join(name.split()).strip(_TRIM)
+    while name and not name[0].isalnum():  # an emoji or a symbol before a name ("🎙️ Voice")
+        name = name[1:].lstrip()
     name = _LEAD.sub("", name)
     name = _POSSESSIVE.sub("", name) if name.endswith(("’s", "'s", "’", "'")) else name
     return name.strip(_TRIM)

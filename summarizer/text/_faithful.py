@@ -108,7 +108,7 @@ def unsupported(sentence: str, article: str) -> list[str]:
             continue
         for part in _name_parts(" ".join(words)):
             key = normalize_name(part)
-            if key and f" {key} " not in haystack:
+            if key and key not in haystack:  # a substring: "Poland" is in "AirspacePoland’s"
                 problems.append(part)
     return problems
 
