@@ -41,6 +41,7 @@ from summarizer.text import (
     figure_counts,
     kind_near,
     nationality_before,
+    sentences,
     side_cue,
 )
 
@@ -276,14 +277,33 @@ def _sides(
 
 
 def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the first mention in `sentence` of each item that it names; a
+    place word used as a modifier ("Moscow-backed", "Kyiv-based") does not count."""
     hits = []
     for name, forms in items:
         for form in [name, *forms]:
-            m = next(iter(_mentions(sentence, form)), None)
+            m = next((m for m in _mentions(sentence, form) if not _MODIFIER.match(sentence, m.end())), None)
             if m:
                 hits.append((m.start(), m.end(), name))
                 break
     return hits
+
+
+_NEGATED = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+not\b|\b\w+n[’']t\b", re.IGNORECASE)
+
+
+def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) -> tuple[int, int, str]:
+    """A town's name followed by "region"/"regional"/"oblast" names the region when the article
+    lists that region as a place ("Kharkiv regional governor" -> the Kharkiv region)."""
+    start, end, name = hit
+    m = re.match(r"\s+(region|regional|oblast|province)\b", sentence[end:])
+    if not m:
+        return hit
+    region = next((n for n, k in kinds.items() if k == "region" and n.casefold().startswith(name.casefold())), None)
+    return (start, end + m.end(), region) if region else hit
+
+
+_MODIFIER = re.compile(r"-(?:backed|based|led|held|controlled|installed|appointed|occupied|allied|friendly)\b")
 
 
 def _events(
@@ -305,7 +325,10 @@ def _events(
             continue
         kind = label
         sentence = text[s:e]
+        if _NEGATED.search(sentence):
+            continue  # "the city had not been struck": reported as not having happened
         hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
+        hits = [_as_region(h, sentence, kinds) for h in hits]
         # the most specific places: not one inside another's words, no country beside a town or region
         hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
         specific = [h[2] for h in hits if kinds[h[2]] != "country"]
@@ -318,8 +341,30 @@ def _events(
         )
         if twin is not None:
             continue
+        context = _context_twin(out.events, kind, s, text, names, kinds)
+        if context is not None:  # the town-level telling keeps its town
+            context.places.extend(n for n in names if n not in context.places and kinds[n] == "settlement")
+            continue
         actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
         out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
+
+
+def _context_twin(
+    events: list[FoundEvent], kind: str, start: int, text: str, names: list[str], kinds: dict[str, str]
+) -> FoundEvent | None:
+    """The event of the same type reported in the sentence just before, when one of the two is
+    placed only at region or country level and the other at a town: one incident told twice
+    ("rain of sparks over Marinka" / "... in the Donetsk region")."""
+    if not events:
+        return None
+    last = events[-1]
+    between = text[last.end : start]
+    if last.type != kind or len(sentences(between)) > 1:
+        return None
+    coarse = {"region", "country"}
+    this_coarse = all(kinds[n] in coarse for n in names)
+    last_coarse = all(kinds.get(n, "country") in coarse for n in last.places)
+    return last if this_coarse != last_coarse else None
 
 
 def _figures(
