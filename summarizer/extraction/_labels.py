@@ -17,18 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-ACTOR_LABELS = (
-    "person",
-    "military_unit",
-    "armed_forces",
-    "armed_group",
-    "government",
-    "organization",
-    "media",
-    "civilians",
-    "other_actor",
-)
-PLACE_LABELS = ("settlement", "region", "country", "facility", "other_place")
+from summarizer.contract import ACTOR_KINDS, LOCATION_KINDS
+
+# The contract's kinds, with "other" made unambiguous across actors and places.
+ACTOR_LABELS = (*(k for k in ACTOR_KINDS if k != "other"), "other_actor")
+PLACE_LABELS = (*(k for k in LOCATION_KINDS if k != "other"), "other_place")
 NONE = "none"
 NOT_AN_EVENT = "not_an_event"
 ENTITY_LABELS = (*ACTOR_LABELS, *PLACE_LABELS, NONE)
@@ -67,24 +60,20 @@ def unique_keys(keys: list[str]) -> list[str]:
     return out
 
 
+def _uniform(name: str, doc: str, keys: list[str], values: tuple[str, ...], enum: str) -> type[BaseModel]:
+    """Every key answered from the same closed list."""
+    answer = _enum(values, enum)
+    return _keyed(name, doc, unique_keys(keys), [answer] * len(keys))
+
+
 def entity_answers(names: list[str]) -> type[BaseModel]:
-    label = _enum(ENTITY_LABELS, "EntityLabel")
-    return _keyed(
-        "EntityLabels",
-        "Pass 1 (brief-v4): what each name of the article is: an actor kind, a place kind, or none.",
-        unique_keys(names),
-        [label] * len(names),
-    )
+    doc = "Pass 1 (brief-v4): what each name of the article is: an actor kind, a place kind, or none."
+    return _uniform("EntityLabels", doc, names, ENTITY_LABELS, "EntityLabel")
 
 
 def side_answers(names: list[str], sides: tuple[str, ...]) -> type[BaseModel]:
-    side = _enum(sides, "Side")
-    return _keyed(
-        "SideLabels",
-        "Pass 2 (brief-v4): the country each actor belongs to, serves, fights or speaks for.",
-        unique_keys(names),
-        [side] * len(names),
-    )
+    doc = "Pass 2 (brief-v4): the country each actor belongs to, serves, fights or speaks for."
+    return _uniform("SideLabels", doc, names, sides, "Side")
 
 
 def event_answers(keys: list[str], options: list[tuple[str, ...]]) -> type[BaseModel]:

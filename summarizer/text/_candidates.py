@@ -105,7 +105,7 @@ def casualty_sentences(text: str, limit: int = 12) -> list[str]:
 
 
 # Capitalised words that start sentences or are not names on their own.
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     [
         "a",
         "an",
@@ -225,7 +225,7 @@ _NOT_NAMES = frozenset(
         "dr",
     ]
 )
-_NAME = re.compile(
+NAME_RUN = re.compile(
     r"(?:\b\d+(?:st|nd|rd|th)[ \t]+)?\b[A-Z][\w’'\-]*(?:(?:[ \t]+(?:of|the|de|al|for)){0,2}[ \t]+[A-Z][\w’'\-]*)*"
 )
 _CONNECTORS = ("of", "the", "de", "al", "for")
@@ -243,10 +243,10 @@ def candidate_names(text: str, limit: int = 40) -> list[str]:
     seen: dict[str, None] = {}
     mid_sentence: set[str] = set()
     found: list[str] = []
-    for m in _NAME.finditer(text):
+    for m in NAME_RUN.finditer(text):
         words = m.group(0).split()
         initial = _sentence_initial(text, m.start())
-        while words and words[0].lower().strip("’'") in _NOT_NAMES:
+        while words and words[0].lower().strip("’'") in NOT_NAMES:
             words, initial = words[1:], False
         while words and words[-1].lower() in _CONNECTORS:
             words = words[:-1]

@@ -11,84 +11,11 @@ from __future__ import annotations
 
 import re
 
+from summarizer.text._candidates import NAME_RUN, NOT_NAMES
 from summarizer.text._normalize import normalize_name
 from summarizer.text._numbers import numbers_in
 
-_NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'\-]*(?:[ \t]+(?:of|the|de|al|for|and)?[ \t]*[A-Z][\w’'\-]*)*")
-_FUNCTION = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "you",
-        "his",
-        "her",
-        "their",
-        "our",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "to",
-        "of",
-        "and",
-        "or",
-        "but",
-        "if",
-        "as",
-        "after",
-        "before",
-        "when",
-        "while",
-        "since",
-        "during",
-        "although",
-        "though",
-        "according",
-        "however",
-        "meanwhile",
-        "also",
-        "still",
-        "yet",
-        "so",
-        "then",
-        "there",
-        "here",
-        "what",
-        "which",
-        "who",
-        "why",
-        "how",
-        "where",
-        "some",
-        "many",
-        "most",
-        "more",
-        "several",
-        "other",
-        "another",
-        "each",
-        "every",
-        "all",
-        "both",
-        "no",
-        "not",
-    ]
-)
+_FUNCTION = NOT_NAMES  # capitalised words that start sentences or are not names on their own
 COPY_WORDS = 12  # this many consecutive words of the article make a sentence a copy
 
 
@@ -98,7 +25,7 @@ def unsupported(sentence: str, article: str) -> list[str]:
     article_numbers = set(numbers_in(article))
     problems += [str(n) for n in numbers_in(sentence) if n not in article_numbers]
     haystack = " " + normalize_name(article) + " "
-    for m in _NAME.finditer(sentence):
+    for m in NAME_RUN.finditer(sentence):
         name = m.group(0).strip()
         words = name.split()
         if m.start() == 0 or sentence[: m.start()].rstrip().endswith((".", "!", "?", ":", "“", '"')):
