@@ -53,12 +53,12 @@ def test_replayed_document_satisfies_the_contract(rid: str) -> None:
         assert text[s.start : s.end] == s.text
     for c in doc.casualties:
         assert c.raw == text[c.evidence[0].start : c.evidence[0].end]
-        written = set(numbers_in(c.raw)) | VAGUE_BOUNDS
+        written = set(numbers_in(c.raw)) | VAGUE_BOUNDS | ({1} if c.raw.casefold() in ("a", "an") else set())
         assert all(n is None or n in written for n in (c.count, c.low, c.high))
     ids = {a.id for a in doc.actors} | {x.id for x in doc.locations}
     assert all(i in ids for e in doc.events for i in [*e.location_ids, *e.actor_ids])
     p = doc.provenance
-    assert p.model == DEFAULT and p.calls >= 3 and p.prompt_tokens > 0 and p.completion_tokens > 0
+    assert p.model == DEFAULT and p.calls >= 1 and p.prompt_tokens > 0 and p.completion_tokens > 0
     assert p.latency_s > 0  # the live call's latency, kept beside the cassette
     assert doc.summary
 
