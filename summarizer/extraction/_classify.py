@@ -282,13 +282,14 @@ def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[i
     hits = []
     for name, forms in items:
         for form in [name, *forms]:
-            m = next((m for m in _mentions(sentence, form) if not _MODIFIER.match(sentence, m.end())), None)
+            m = next((m for m in _mentions(sentence, form) if not _inside_other_name(sentence, m)), None)
             if m:
                 hits.append((m.start(), m.end(), name))
                 break
     return hits
 
 
+_ACCUSATION = re.compile(r"\b(?:accus\w*|alleg\w*|insinuat\w*|headlin\w*|so-called|rumou?r\w*|conspirac\w*)\b", re.I)
 _NEGATED = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+not\b|\b\w+n[’']t\b", re.IGNORECASE)
 
 
@@ -301,6 +302,17 @@ def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) 
         return hit
     region = next((n for n, k in kinds.items() if k == "region" and n.casefold().startswith(name.casefold())), None)
     return (start, end + m.end(), region) if region else hit
+
+
+def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
+    """A mention that is a modifier ("Moscow-backed") or part of a longer proper name ("The New
+    York Times", "Moon of Alabama") does not name the place."""
+    if _MODIFIER.match(sentence, m.end()):
+        return True
+    after = re.match(r"\s+([A-Z][a-z]+)", sentence[m.end() :])
+    if after and after.group(1).lower() not in ("oblast", "region", "province", "krai", "governorate", "district"):
+        return True
+    return bool(re.search(r"[A-Z][\w’']+\s+of\s+(?:the\s+)?$", sentence[: m.start()]))
 
 
 _MODIFIER = re.compile(r"-(?:backed|based|led|held|controlled|installed|appointed|occupied|allied|friendly)\b")
@@ -325,8 +337,8 @@ def _events(
             continue
         kind = label
         sentence = text[s:e]
-        if _NEGATED.search(sentence):
-            continue  # "the city had not been struck": reported as not having happened
+        if _NEGATED.search(sentence) or _ACCUSATION.search(sentence):
+            continue  # "had not been struck", "Moscow has accused Kyiv of ...": no event reported as fact
         hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
         hits = [_as_region(h, sentence, kinds) for h in hits]
         # the most specific places: not one inside another's words, no country beside a town or region
