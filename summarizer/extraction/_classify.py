@@ -29,6 +29,7 @@ from summarizer.errors import ExtractionError
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._findings import Findings, PlaceFact, Places, find
 from summarizer.extraction._passes import Passes
+from summarizer.nlp import capital_of
 from summarizer.text import (
     Candidate,
     CasualtyFigure,
@@ -197,9 +198,9 @@ def _count(text: str, forms: list[str]) -> int:
 
 def _prune(text: str, out: Classified) -> None:
     """Passing mentions are left out: the document lists the places where its events happen
-    or that the article keeps coming back to (two mentions; a country, three and the most
-    mentioned place), and the actors that act, take part in an event, give or suffer a
-    figure, or are named twice."""
+    or that the article keeps coming back to (two mentions; not a country nor a capital, which
+    outside an event are nearly always the state speaking: "Kyiv said", "Moscow-backed"), and
+    the actors that act, take part in an event, give or suffer a figure, or are named twice."""
     in_events = {p for ev in out.events for p in ev.places}
     counts = {p.name: _count(text, [p.name, *p.forms]) for p in out.places}
     top = max(counts.values(), default=0)
@@ -207,7 +208,7 @@ def _prune(text: str, out: Classified) -> None:
         p
         for p in out.places
         if p.name in in_events
-        or (p.fact.kind != "country" and counts[p.name] >= 2)
+        or (p.fact.kind != "country" and counts[p.name] >= 2 and not capital_of(p.name))
         or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top)
     ]
     involved: set[str | None] = {a for ev in out.events for a in ev.actors}
@@ -226,7 +227,10 @@ def _actors_and_places(
         out.actors.append(FoundActor(ranked[0], [f for f in forms if f != ranked[0]], "government", country, True))
     for cand in findings.candidates:
         if cand.name in findings.places:
-            out.places.append(FoundPlace(cand.name, cand.forms, findings.places[cand.name]))
+            fact = findings.places[cand.name]
+            if not (cand.name.isupper() and fact.kind != "country"):  # "MAD", "UTC": acronyms, not towns
+                out.places.append(FoundPlace(cand.name, cand.forms, fact))
+
         elif cand.name in findings.actors:
             kind, side = findings.actors[cand.name]
             out.actors.append(FoundActor(cand.name, cand.forms, kind, side, cand.name in findings.acting))
@@ -239,9 +243,27 @@ def _actors_and_places(
             actor.side = home  # civilians get their country: where the story's places are
     for place in out.places:
         if place.fact.country is None:
-            nearby = country_nearby(text, place.name, places.country_of)
-            if nearby:
-                place.fact = PlaceFact(place.fact.kind, nearby)
+            country = _country_within(place.name, places) or country_nearby(text, place.name, places.country_of)
+            if country:
+                place.fact = PlaceFact(place.fact.kind, country)
+
+
+_OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
+
+
+def _country_within(name: str, places: Places) -> str | None:
+    """The country a place's own name gives: an owner ("Russia's Kursk", "Ukraine's Kharkiv
+    region"), or a known place its name starts with ("Zaporozhye Nuclear Power Plant", "Nova
+    Kakhovka Dam", "Russian-occupied Luhansk region"); None when the name says nothing."""
+    owner = re.match(r"^(.+?)[’']s\s", name)
+    if owner and places.country_of(owner.group(1)):
+        return places.country_of(owner.group(1))
+    words = _OCCUPIED.sub("", name).split()
+    for n in range(len(words) - 1, 0, -1):
+        fact = places.fact(" ".join(words[:n]))
+        if fact is not None and fact.country:
+            return fact.country
+    return None
 
 
 _NEUTRAL_KINDS = ("organization", "media", "civilians")

@@ -164,7 +164,7 @@ def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -
 
 _NEAR = re.compile(
     r"\b(?:near|outside|south of|north of|east of|west of|southeast of|southwest of|northeast of|northwest of|"
-    r"close to|around|in|of)\s+(?:the\s+)?(?:(?:city|town|village|region|settlement)\s+of\s+)?"
+    r"close to|around|in)\s+(?:the\s+)?(?:(?:city|town|village|region|settlement)\s+of\s+)?"
     r"([A-Z][\w’'\-]+(?:[ \t][A-Z][\w’'\-]+)?)"
 )
 
