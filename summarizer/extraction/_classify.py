@@ -42,6 +42,7 @@ from summarizer.text import (
     figure_counts,
     kind_near,
     nationality_before,
+    parse_figure,
     sentences,
     side_cue,
 )
@@ -243,9 +244,9 @@ def _actors_and_places(
             actor.side = home  # civilians get their country: where the story's places are
     for place in out.places:
         if place.fact.country is None:
-            country = _country_within(place.name, places) or country_nearby(text, place.name, places.country_of)
-            if country:
-                place.fact = PlaceFact(place.fact.kind, country)
+            within = _country_within(place.name, places) or country_nearby(text, place.name, places.country_of)
+            if within:
+                place.fact = PlaceFact(place.fact.kind, within)
 
 
 _OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
@@ -434,9 +435,32 @@ def _figures(
             who = named or nation
         elif counts is None and fig.sentence_start in previous:
             who = previous[fig.sentence_start]  # "64 Russian fighters ... and 87 more wounded"
+        elif _CIVILIAN_WORDS.search(text[fig.sentence_start : fig.sentence_end]) and not _MILITARY_WORDS.search(
+            text[fig.sentence_start : fig.sentence_end]
+        ):
+            who = "civilians"  # "shelling hit houses and wounded seven"
         else:
             who = None if model_affected == labels.NONE else model_affected
         previous[fig.sentence_start] = who
-        sentence = text[fig.sentence_start : fig.sentence_end]
-        claimant = claimant_in(sentence, forms) or (None if model_claimant == labels.NONE else model_claimant)
+        if any(f.kind == kind and _same_figure(text, f.figure, fig) for f in out.figures):
+            continue  # the same figure told again ("two people died on the spot")
+        # Who gives the figure: the verb of saying of its sentence, or of the next one ("...,
+        # according to a Ukrainian close to the action. Serhiy Haidai ... said"). The model's pick
+        # is not used: where the text names no source, the article states the figure itself.
+        following = next((s for s in sentences(text[fig.sentence_end :])), None)
+        nxt = text[fig.sentence_end + following[0] : fig.sentence_end + following[1]] if following else ""
+        claimant = claimant_in(text[fig.sentence_start : fig.sentence_end], forms) or claimant_in(nxt, forms)
+        del model_claimant
         out.figures.append(FoundFigure(fig, kind, who, claimant))
+
+
+_CIVILIAN_WORDS = re.compile(
+    r"\b(?:civilians?|residents?|people|children|homes?|houses?|apartments?|hospitals?)\b", re.IGNORECASE
+)
+_MILITARY_WORDS = re.compile(r"\b(?:soldiers?|troops|servicemen|fighters|forces|army|military|mercenar\w+)\b", re.I)
+
+
+def _same_figure(text: str, a: CasualtyFigure, b: CasualtyFigure) -> bool:
+    """Two mentions of one figure: the same number read from both ("2", "two", "Two")."""
+    pa, pb = parse_figure(text[a.start : a.end]), parse_figure(text[b.start : b.end])
+    return pa is not None and pb is not None and (pa.count, pa.low, pa.high) == (pb.count, pb.low, pb.high)
