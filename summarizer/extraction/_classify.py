@@ -312,6 +312,12 @@ def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[i
     return hits
 
 
+# Strategic developments that happen to a person or an institution rather than at a place.
+_PLACELESS_SD = re.compile(
+    r"\b(?:dismiss\w*|sacked|removed|replac\w*|fired|arrest\w*|detain\w*|refus\w*|mutin\w*|resign\w*|"
+    r"appoint\w*|sign\w*|agreement|deal|treaty|ceasefire|truce|sanction\w*)\b",
+    re.IGNORECASE,
+)
 _ACCUSATION = re.compile(r"\b(?:accus\w*|alleg\w*|insinuat\w*|headlin\w*|so-called|rumou?r\w*|conspirac\w*)\b", re.I)
 _NEGATED = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+not\b|\b\w+n[’']t\b", re.IGNORECASE)
 
@@ -368,8 +374,8 @@ def _events(
         hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
         specific = [h[2] for h in hits if kinds[h[2]] != "country"]
         names = list(dict.fromkeys(specific or [h[2] for h in hits]))
-        if kind != "strategic_development" and not specific:
-            continue  # a strike or a battle is reported at a place; without one it is background
+        if not specific and (kind != "strategic_development" or not _PLACELESS_SD.search(sentence)):
+            continue  # an event is reported at a place; without one it is background, save a dismissal or an arrest
         twin = next(
             (ev for ev in out.events if ev.type == kind and (set(ev.places) & set(names) or not (ev.places or names))),
             None,
