@@ -319,6 +319,7 @@ _PLACELESS_SD = re.compile(
     re.IGNORECASE,
 )
 _ACCUSATION = re.compile(r"\b(?:accus\w*|alleg\w*|insinuat\w*|headlin\w*|so-called|rumou?r\w*|conspirac\w*)\b", re.I)
+_OBLIGATION = re.compile(r"\b(?:needs? to|has to|have to|ought to)\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+not\b|\b\w+n[’']t\b", re.IGNORECASE)
 
 
@@ -336,7 +337,7 @@ def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) 
 def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
     """A mention that is a modifier ("Moscow-backed") or part of a longer proper name ("The New
     York Times", "Moon of Alabama") does not name the place."""
-    if _MODIFIER.match(sentence, m.end()):
+    if _MODIFIER.match(sentence, m.end()) or _SPEAKS.match(sentence, m.end()):
         return True
     after = re.match(r"\s+([A-Z][a-z]+)", sentence[m.end() :])
     if after and after.group(1).lower() not in ("oblast", "region", "province", "krai", "governorate", "district"):
@@ -344,6 +345,7 @@ def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
     return bool(re.search(r"[A-Z][\w’']+\s+of\s+(?:the\s+)?$", sentence[: m.start()]))
 
 
+_SPEAKS = re.compile(r"\s+(?:says|said|claims|claimed|accuses|denies|denied|insists|warns|wants|needs)\b")
 _MODIFIER = re.compile(r"-(?:backed|based|led|held|controlled|installed|appointed|occupied|allied|friendly)\b")
 
 
@@ -366,7 +368,7 @@ def _events(
             continue
         kind = label
         sentence = text[s:e]
-        if _NEGATED.search(sentence) or _ACCUSATION.search(sentence):
+        if _NEGATED.search(sentence) or _ACCUSATION.search(sentence) or _OBLIGATION.search(sentence):
             continue  # "had not been struck", "Moscow has accused Kyiv of ...": no event reported as fact
         hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
         hits = [_as_region(h, sentence, kinds) for h in hits]
