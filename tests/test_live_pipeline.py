@@ -41,7 +41,7 @@ def test_smallest_model_end_to_end_through_the_cli(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     doc = json.loads(run.stdout)
     p = doc["provenance"]
-    assert p["model"] == MODEL and p["calls"] >= 3 and p["prompt_tokens"] > 0 and p["completion_tokens"] > 0
+    assert p["model"] == MODEL and p["calls"] >= 1 and p["prompt_tokens"] > 0 and p["completion_tokens"] > 0
     assert p["latency_s"] > 0
     spans = [s for a in doc["actors"] for s in a["mentions"]] + [s for x in doc["locations"] for s in x["mentions"]]
     spans += [s for e in doc["events"] for s in e["evidence"]] + [s for c in doc["casualties"] for s in c["evidence"]]
