@@ -11,6 +11,7 @@ exit code.
     ├── ProviderError               (3)  the model server could not be reached or kept failing
     │   ├── ArticleTimeoutError     (3)  an article ran past --timeout-per-article (batch)
     │   └── ChecksumError           (3)  downloaded weights did not verify; nothing was kept
+    ├── BudgetExceededError         (1)  a batch model call would have gone over --max-cost (not made)
     ├── CassetteMissError           (4)  --offline and the request was not recorded
     ├── ExtractionError             (5)  the model answered, but no valid document could be made
     └── InternalError              (70)  an unexpected exception (a bug), recorded instead of raised
@@ -45,6 +46,8 @@ class SummarizerError(Exception):
         self.hint = hint
 
     def one_line(self) -> str:
+        """The message and hint on one line. Writers (the CLI's `fail`, batch error records)
+        pass it through the secrets scrubber (`summarizer.models.scrub_secrets`)."""
         text = self.message if not self.hint else f"{self.message} (hint: {self.hint})"
         return " ".join(text.split())
 
@@ -77,6 +80,12 @@ class ArticleTimeoutError(ProviderError):
 
 class ChecksumError(ProviderError):
     """Fetched bytes did not assemble into the file the registry describes; nothing was kept."""
+
+
+class BudgetExceededError(SummarizerError):
+    """A model call would have taken the batch over --max-cost: it was not made."""
+
+    exit_code = EXIT_PARTIAL
 
 
 class CassetteMissError(SummarizerError):

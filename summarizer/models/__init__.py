@@ -1,17 +1,25 @@
 """Talking to models.
 
-  _registry    `provider/model` strings resolved to a `ModelSpec` (openai, ollama, llamacpp, local)
-  _pricing     the one cost implementation (price table, cost, the batch estimate)
-  _transport   the transport retry layer (timeouts, 429/Retry-After, 5xx) under the client
-  _client      `ModelClient`: one schema-constrained call, validation re-asks, token usage
-  _cassettes   offline replay and recording of model calls (vcrpy)
-  _secrets     the one secrets scrubber used by every writer
-  _http        the HTTP library the openai client is built on (httpx2 or httpx)
+_registry    `provider/model` strings resolved to a `ModelSpec` (openai, ollama, llamacpp, local)
+_pricing     the one cost implementation (price table, cost, the batch estimate)
+_transport   the transport retry layer (timeouts, 429/Retry-After, 5xx) under the client
+_limits      a deadline per call (not per read) and a size cap on answers; the fetch deadline
+_client      `ModelClient`: one schema-constrained call, validation re-asks, token usage
+_cassettes   offline replay and recording of model calls (vcrpy)
+_secrets     the one secrets scrubber used by every writer
+_http        the HTTP library the openai client is built on (httpx2 or httpx)
 """
 
 from summarizer.models._cassettes import canonical_body, cassette_path, model_slug, use_cassette
 from summarizer.models._client import ModelClient, Usage
 from summarizer.models._http import httpx
+from summarizer.models._limits import (
+    MAX_RESPONSE_BYTES,
+    BoundedTransport,
+    ResponseTooLarge,
+    bounded_http_transport,
+    deadline,
+)
 from summarizer.models._pricing import PRICES, Price, cost_usd, estimate_cost, model_price, price_for, price_of
 from summarizer.models._registry import ModelSpec, providers, register, resolve, unregister
 from summarizer.models._secrets import (
@@ -20,24 +28,31 @@ from summarizer.models._secrets import (
     SCRUB_RESPONSE_HEADERS,
     SECRET_PATTERNS,
     redact_url,
+    register_secret,
+    scrub_bytes,
     scrub_secrets,
 )
 from summarizer.models._transport import RetryTransport, retry_after_seconds
 
 __all__ = [
+    "MAX_RESPONSE_BYTES",
     "PRICES",
     "SCRUB_QUERY_PARAMETERS",
     "SCRUB_REQUEST_HEADERS",
     "SCRUB_RESPONSE_HEADERS",
     "SECRET_PATTERNS",
+    "BoundedTransport",
     "ModelClient",
     "ModelSpec",
     "Price",
+    "ResponseTooLarge",
     "RetryTransport",
     "Usage",
+    "bounded_http_transport",
     "canonical_body",
     "cassette_path",
     "cost_usd",
+    "deadline",
     "estimate_cost",
     "httpx",
     "model_price",
@@ -47,8 +62,10 @@ __all__ = [
     "providers",
     "redact_url",
     "register",
+    "register_secret",
     "resolve",
     "retry_after_seconds",
+    "scrub_bytes",
     "scrub_secrets",
     "unregister",
     "use_cassette",

@@ -6,17 +6,25 @@ Requests match on method, path and the canonical JSON body (keys sorted), so the
 of a local server do not matter, but the prompt version and schema hash (in the system
 message) and every request parameter do. Authorization, cookies and organisation/project ids
 are scrubbed before anything is written, and so is any header value, query parameter or
-response body text that looks like an API key or bearer token (`summarizer.models._secrets`).
+response body text that looks like an API key or bearer token (`summarizer.models._secrets`);
+recorded URIs lose their user:password and key-like query values.
+
+Paths are built from sanitised parts only (the model slug and prompt version cannot hold a path
+separator or be "..", the date must be shaped YYYY-MM-DD, the hash is hex) and checked to stay
+inside the cassette folder: a date from a feed cannot lead outside it.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from summarizer.errors import InputError
 from summarizer.models._secrets import (
     SCRUB_QUERY_PARAMETERS,
     SCRUB_REQUEST_HEADERS,
@@ -33,9 +41,29 @@ def cassette_path(
     cassette_dir: Path, model: str, prompt_version: str, article_sha256: str, published: str | None = None
 ) -> Path:
     """The publication date is part of the prompt ("on Tuesday" resolves against it), so the same
-    article with and without a date has two cassettes."""
+    article with and without a date has two cassettes. Every part is checked or sanitised (a date
+    from a feed or a prompt name must not lead outside `cassette_dir`); dates are validated as
+    calendar dates where they are read (`summarizer.inputs.check_date`), here only their shape."""
+    if published and not _DATE_SHAPE.fullmatch(published):
+        raise InputError(f"published: not a date (YYYY-MM-DD): {published[:40]!r}")
+    if not _HEX.fullmatch(article_sha256[:16]):
+        raise InputError(f"not a sha256: {article_sha256[:20]!r}")
     stem = article_sha256[:16] if not published else f"{article_sha256[:16]}-{published}"
-    return cassette_dir / model_slug(model) / prompt_version / f"{stem}.json"
+    path = cassette_dir / _safe_part(model_slug(model)) / _safe_part(prompt_version) / f"{stem}.json"
+    root = Path(os.path.abspath(cassette_dir))
+    if not Path(os.path.abspath(path)).is_relative_to(root):  # pragma: no cover - the parts are safe
+        raise InputError(f"cassette path {path} is outside {cassette_dir}")
+    return path
+
+
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HEX = re.compile(r"[0-9a-f]{16}")
+
+
+def _safe_part(name: str) -> str:
+    """One path component: no separators, never "", "." or ".."."""
+    cleaned = re.sub(r"[^A-Za-z0-9._+=@-]", "_", name)
+    return "_" + cleaned if cleaned in ("", ".", "..") or cleaned.startswith(".") else cleaned
 
 
 def canonical_body(body: bytes | str | None) -> Any:

@@ -22,11 +22,18 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from summarizer.config import Settings, trace_path
-from summarizer.errors import CassetteMissError, ConfigError, ExtractionError, ProviderError
+from summarizer.errors import CassetteMissError, ConfigError, ExtractionError, ProviderError, SummarizerError
 from summarizer.models._http import httpx
+from summarizer.models._limits import MAX_RESPONSE_BYTES, ResponseTooLarge
 from summarizer.models._registry import ModelSpec
 from summarizer.models._secrets import redact_url, scrub_secrets
-from summarizer.models._transport import RETRY_STATUSES, MalformedResponse, RetryTransport, retry_after_seconds
+from summarizer.models._transport import (
+    RETRY_STATUSES,
+    MalformedResponse,
+    NotACompletion,
+    RetryTransport,
+    retry_after_seconds,
+)
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -107,9 +114,10 @@ class ModelClient:
 
     def _on_response(self, response: Any) -> None:
         trace = trace_path()
-        if trace:  # debugging aid: every raw answer, appended as one JSON line
+        if trace:  # debugging aid: every raw answer, appended as one JSON line (keys scrubbed)
+            line = json.dumps({"model": self.spec.name, "response": response.model_dump(mode="json")})
             with open(trace, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps({"model": self.spec.name, "response": response.model_dump(mode="json")}) + "\n")
+                fh.write(scrub_secrets(line) + "\n")
         _fold_control_characters(response)
         if self._usage is None:
             return
@@ -171,6 +179,18 @@ class ModelClient:
             return CassetteMissError("request not recorded")  # the pipeline adds the details
         # Causes below the openai client first: it wraps every transport failure in APIConnectionError.
         for err in chain:
+            if isinstance(err, SummarizerError):  # raised on purpose below the client (the batch budget)
+                return err
+            if isinstance(err, ResponseTooLarge):
+                return ProviderError(
+                    f"{where} sent {err}; refused (the cap is {MAX_RESPONSE_BYTES:,} bytes)",
+                    hint="is --base-url an OpenAI-compatible server?",
+                )
+            if isinstance(err, NotACompletion):
+                return ProviderError(
+                    f"{where} answered with {err.what}, not an OpenAI chat completion",
+                    hint="is --base-url an OpenAI-compatible server?",
+                )
             if isinstance(err, MalformedResponse):
                 return ProviderError(
                     f"{where} sent a malformed response (the body is not valid JSON) {_times(tries)}",

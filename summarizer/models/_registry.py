@@ -13,12 +13,15 @@ Tests register their own providers (a fake model) through `register`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from summarizer.config import Settings, ollama_base_url, openai_api_key
 from summarizer.errors import ConfigError
 from summarizer.models._pricing import price_of
+from summarizer.models._secrets import register_secret
 
 # Instructor modes by name (instructor is imported lazily, only when a call is made).
 #   "json_schema": response_format json_schema (OpenAI structured outputs, vLLM, llama-server)
@@ -70,7 +73,19 @@ def resolve(name: str, settings: Settings | None = None) -> ModelSpec:
         raise ConfigError(
             f"unknown provider {provider!r} in model {name!r}", hint=f"providers: {', '.join(providers())}"
         )
-    return factory(model, settings)
+    spec = factory(model, settings)
+    _register_secrets(spec, settings)
+    return spec
+
+
+def _register_secrets(spec: ModelSpec, settings: Settings) -> None:
+    """Keys and URL passwords of this model are redacted from everything written or printed."""
+    register_secret(spec.api_key)
+    register_secret(settings.api_key)
+    for url in (spec.base_url, settings.effective_base_url()):
+        if url:
+            with contextlib.suppress(ValueError):
+                register_secret(urlsplit(url).password)
 
 
 def _openai(model: str, settings: Settings) -> ModelSpec:
