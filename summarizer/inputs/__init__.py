@@ -5,10 +5,11 @@ sha256 is of it. Every way reading can fail is an `InputError` with one clear li
 """
 
 from summarizer.inputs._article import Article, from_text, guess_title, html_to_text, looks_like_html
+from summarizer.inputs._checks import check_date, check_max_chars
 from summarizer.inputs._decode import decode_bytes
 from summarizer.inputs._feeds import ARTICLE_SUFFIXES, BatchItem, Inputs, collect_inputs
 from summarizer.inputs._fetch import fetch_url, is_refused_address, is_url
-from summarizer.inputs._files import read_article, read_file, read_stdin
+from summarizer.inputs._files import read_article, read_bounded, read_file, read_stdin
 from summarizer.inputs._hidden import hidden_passages, hidden_warning, hide_passages
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "Article",
     "BatchItem",
     "Inputs",
+    "check_date",
+    "check_max_chars",
     "collect_inputs",
     "decode_bytes",
     "fetch_url",
@@ -29,6 +32,7 @@ __all__ = [
     "is_url",
     "looks_like_html",
     "read_article",
+    "read_bounded",
     "read_file",
     "read_stdin",
 ]

@@ -1,5 +1,6 @@
 """Decoding the bytes of an article: UTF-8 (with or without BOM), UTF-16 with a BOM; binary
-refused; undecodable bytes replaced and reported in a warning."""
+refused (UTF-32, and UTF-16 that decodes to NULs or control characters, count as binary);
+undecodable bytes replaced and reported in a warning."""
 
 from __future__ import annotations
 
@@ -19,11 +20,15 @@ def _control_share(text: str) -> float:
 def decode_bytes(data: bytes, where: str) -> tuple[str, list[str]]:
     """Decode as UTF-8 (BOM stripped; UTF-16 with a BOM too); refuse binary; otherwise decode
     what can be decoded, replace the rest with U+FFFD, and say so in a warning."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # UTF-32: not a text file we read
+        raise InputError(f"{where}: looks like a binary file, not text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(f"{where}: starts like UTF-16 but does not decode as UTF-16") from exc
+        if "\x00" in text[:8192] or _control_share(text) > _BINARY_SHARE:
+            raise InputError(f"{where}: looks like a binary file, not text")
         return text, [f"{where}: decoded as UTF-16 (byte order mark)"]
     if b"\x00" in data[:8192]:
         raise InputError(f"{where}: looks like a binary file, not text")

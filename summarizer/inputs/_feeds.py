@@ -8,9 +8,11 @@ batch); what stops the batch (no inputs, a missing path, a bad JSONL line) raise
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +20,8 @@ from pathlib import Path
 from summarizer.config import DEFAULT_MAX_CHARS
 from summarizer.errors import InputError, SummarizerError
 from summarizer.inputs._article import Article, from_text
-from summarizer.inputs._files import read_file
+from summarizer.inputs._checks import check_date
+from summarizer.inputs._files import read_bounded, read_file
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 NOT_ARTICLES = frozenset(
@@ -44,16 +47,18 @@ class BatchItem:
 
 def _file_item(path: Path, id: str, max_chars: int) -> BatchItem:
     """Read a file the way `summarizer summarize FILE` does; a failure becomes the item's error
-    (its sha256 is then of the raw bytes, or of nothing when they cannot be read)."""
+    (its sha256 is then of the raw bytes, or of the path when they cannot be read; a FIFO or a
+    device is never opened)."""
     where = str(path)
     try:
         article = read_file(where, max_chars=max_chars)
-    except InputError as exc:  # empty, binary, unreadable, too large, HTML without text
-        try:
-            with path.open("rb") as fh:
-                raw = fh.read(max_chars * 4 + 1024)
-        except OSError:
-            raw = b""
+    except InputError as exc:  # empty, binary, unreadable, too large, HTML without text, not a file
+        raw = where.encode("utf-8", errors="surrogateescape")
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.stat(path).st_mode):
+                fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+                with os.fdopen(fd, "rb") as fh:
+                    raw = read_bounded(fh, max_chars * 4 + 1024)
         return BatchItem(id, where, sha256_hex(raw), error=exc)
     if article.id != id:
         article = replace(article, id=id)
@@ -90,7 +95,9 @@ def _jsonl_items(path: Path, max_chars: int) -> list[BatchItem]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 (byte {exc.start}); a JSONL input must be UTF-8") from exc
     items: list[BatchItem] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # split on "\n" only: str.splitlines() also splits on U+2028, U+2029, U+0085 ..., which a
+    # JSON string may hold unescaped
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -109,6 +116,12 @@ def _jsonl_items(path: Path, max_chars: int) -> list[BatchItem]:
             raise InputError(f'{where}: "text" is missing or not a string')
         published = obj.get("published") if isinstance(obj.get("published"), str) else None
         source = obj.get("source") if isinstance(obj.get("source"), str) else None
+        if published is not None:
+            try:
+                check_date(published, f'{where}: "published"')
+            except InputError as exc:  # untrusted feed data: this article fails, the batch goes on
+                items.append(BatchItem(id_, where, sha256_hex(body.encode("utf-8")), len(body), error=exc))
+                continue
         items.append(
             _text_item(
                 body, id=id_, where=where, origin="dataset", max_chars=max_chars, published=published, source=source

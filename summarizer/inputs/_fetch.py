@@ -1,5 +1,7 @@
-"""Fetching an article from a URL, safely: http(s) only, no private addresses unless allowed,
-a size cap, a timeout, a content-type check; HTML is reduced to its article text."""
+"""Fetching an article from a URL, safely: http(s) only, no private addresses unless allowed
+(an IPv6 address that embeds a private IPv4 address included), a size cap, one deadline for
+the whole fetch (connect, headers and body: `summarizer.models.deadline`), a content-type
+check; HTML is reduced to its article text."""
 
 from __future__ import annotations
 
@@ -21,12 +23,41 @@ def is_url(source: str) -> bool:
     return "://" in source[:12]
 
 
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_V4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # SIIT "IPv4-translated" ::ffff:0:a.b.c.d
+_V4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated "IPv4-compatible" ::a.b.c.d
+_SITE_LOCAL = ipaddress.ip_network("fec0::/10")
+
+
+def _embedded_ipv4(addr: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (and would reach through a translator or tunnel):
+    IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64 (64:ff9b::/96 and /48), 6to4, Teredo."""
+    found: list[ipaddress.IPv4Address] = []
+    low32 = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    if addr.ipv4_mapped is not None:
+        found.append(addr.ipv4_mapped)
+    if addr in _V4_COMPATIBLE or addr in _V4_TRANSLATED or any(addr in net for net in _NAT64):
+        found.append(low32)
+    if addr.sixtofour is not None:
+        found.append(addr.sixtofour)
+    if addr.teredo is not None:
+        found.extend(addr.teredo)
+    return found
+
+
 def is_refused_address(address: str) -> bool:
     """Not a public unicast address: loopback, private, link-local (cloud metadata), shared
-    (CGNAT), reserved, documentation, multicast, unspecified; IPv4-mapped IPv6 judged as IPv4."""
+    (CGNAT), reserved, documentation, multicast, unspecified, site-local; an IPv6 address that
+    embeds an IPv4 address (mapped, compatible, translated, NAT64, 6to4, Teredo) is refused when
+    that IPv4 address is."""
     addr = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr in _SITE_LOCAL or addr.is_site_local:
+            return True
+        if any(is_refused_address(str(v4)) for v4 in _embedded_ipv4(addr)):
+            return True
+        if addr.ipv4_mapped is not None:
+            return False  # judged as the IPv4 address it maps to
     return not addr.is_global or addr.is_multicast
 
 
@@ -63,7 +94,8 @@ def fetch_url(
     timeout_s: float = TIMEOUT_S,
     max_bytes: int = MAX_INPUT_BYTES,
 ) -> Article:
-    from summarizer.models import httpx, redact_url
+    from summarizer.models import bounded_http_transport, httpx, redact_url
+    from summarizer.models import deadline as within
 
     shown = redact_url(url)  # for messages: a URL may carry user:password
     parts = urlsplit(url)
@@ -75,7 +107,9 @@ def fetch_url(
     deadline = time.monotonic() + timeout_s  # for the whole fetch: a slow drip cannot stretch it
     try:
         # Redirects are followed by hand so that every hop's host is checked.
-        with httpx.Client(timeout=timeout_s, follow_redirects=False) as client:
+        transport = bounded_http_transport()
+        client = httpx.Client(transport=transport, timeout=timeout_s, follow_redirects=False)
+        with within(timeout_s), client:
             current = url
             for _ in range(5):
                 with client.stream("GET", current, headers={"user-agent": "summarizer/0.1"}) as resp:

@@ -8,13 +8,27 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from summarizer.config import DEFAULT_MAX_CHARS, input_byte_limit
 from summarizer.errors import InputError
 from summarizer.inputs._article import Article, from_text
 from summarizer.inputs._decode import decode_bytes
 from summarizer.inputs._fetch import fetch_url, is_url
+
+
+def read_bounded(fh: Any, limit: int) -> bytes:
+    """At most `limit` bytes of a binary file object, read in pieces (a huge limit allocates
+    nothing up front)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = fh.read(min(1 << 20, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def read_file(path: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
@@ -42,7 +56,7 @@ def read_file(path: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
         )
     try:
         with open(p, "rb") as fh:
-            data = fh.read(limit + 1)
+            data = read_bounded(fh, limit + 1)
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
@@ -78,7 +92,7 @@ def read_article(
     source = os.fspath(source)
     if source == "-":
         limit = input_byte_limit(max_chars)
-        data = (stdin or sys.stdin.buffer).read(limit + 1)
+        data = read_bounded(stdin or sys.stdin.buffer, limit + 1)
         if len(data) > limit:
             raise InputError(
                 f"stdin: over {limit:,} bytes, over the limit of {max_chars:,} characters",
