@@ -2,15 +2,17 @@
 and the OpenAI Batch API for large offline jobs.
 
   _log     the result log (append, fsync, lock, repair) and the resume plan
-  _cache   the response cache and the per-article transport (tokens, deadline, capture)
+  _cache   the response cache and the per-article transport (tokens, deadline, budget, capture)
+  _budget  --max-cost across threads: each model call reserves its estimated cost first
   _runner  the runner: worker threads, budget (--max-cost), per-article timeouts, the report
   _openai  the OpenAI Batch API: submit, status, collect
 
 Inputs (files, folders, JSONL feeds) are read by `summarizer.inputs.collect_inputs`.
 """
 
+from summarizer.batch._budget import Budget
 from summarizer.batch._cache import BatchTransport, ResponseCache, default_cache_dir, request_key
-from summarizer.batch._log import ResultLog, error_record, record_key
+from summarizer.batch._log import ResultLog, check_out, error_record, record_key
 from summarizer.batch._openai import (
     CollectResult,
     SubmitResult,
@@ -27,6 +29,7 @@ __all__ = [
     "BatchOptions",
     "BatchReport",
     "BatchTransport",
+    "Budget",
     "CollectResult",
     "Failure",
     "Observer",
@@ -34,6 +37,7 @@ __all__ = [
     "ResponseCache",
     "ResultLog",
     "SubmitResult",
+    "check_out",
     "collect_inputs",
     "default_cache_dir",
     "error_record",

@@ -8,8 +8,11 @@ into another out file. When an article fails because of the model's answers
 (ExtractionError) the responses it used are evicted so that a retry really asks again.
 
 `BatchTransport` is built for one article (`ArticleRun`, passed explicitly) and also counts
-its tokens, enforces its deadline and cancellation, and in capture mode (OpenAI Batch API)
-records the first request not answered yet instead of sending it.
+its tokens, enforces its deadline and cancellation, reserves each call's cost against
+--max-cost (`_budget`), and in capture mode (OpenAI Batch API) records the first request not
+answered yet instead of sending it. Below it, `models.BoundedTransport` bounds every call (a
+deadline for the whole call, a cap on the answer's size). Cache entries are scrubbed of
+anything key-like before they are written (an answer may echo a key).
 
 Control flow through third-party code, on purpose: a cancelled article and a captured
 request end the article's pipeline by raising (`Stopped`, `Captured`) inside httpx, under the
@@ -25,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -32,9 +36,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from summarizer.batch._budget import Budget
 from summarizer.config import cache_dir
 from summarizer.inputs import BatchItem
-from summarizer.models import ModelSpec, canonical_body, httpx
+from summarizer.models import BoundedTransport, ModelSpec, canonical_body, httpx, scrub_secrets
 
 
 class Stopped(Exception):
@@ -61,6 +66,8 @@ class ResponseCache:
         self.root = root
 
     def _path(self, key: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{64}", key):  # keys are sha256 hex digests: never a path
+            key = _sha256(key.encode("utf-8"))
         return self.root / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> dict[str, Any] | None:
@@ -80,9 +87,10 @@ class ResponseCache:
                 "request": request,
                 "body": body.decode("utf-8", errors="replace"),
             }
+            text = scrub_secrets(json.dumps(entry, ensure_ascii=False))  # an answer may echo a key
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(entry, f, ensure_ascii=False)
+                f.write(text)
             os.replace(tmp, path)
         except OSError:  # a cache that cannot be written is not an error of the article
             with contextlib.suppress(OSError, UnboundLocalError):
@@ -150,12 +158,14 @@ class BatchTransport(httpx.BaseTransport):
         replay: bool = False,
         inner: httpx.BaseTransport | None = None,
         run: ArticleRun | None = None,
+        budget: Budget | None = None,
     ) -> None:
+        self.budget = None if replay else budget  # offline cassettes: answers cost nothing
         self.scope = _scope(spec)
         self.run = run  # the article this transport works for (None: plain caching)
         self.cache = cache
         self.replay = replay  # offline cassettes: answers cost nothing
-        self.inner = inner or httpx.HTTPTransport()
+        self.inner = inner or BoundedTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         run = self.run
@@ -187,7 +197,17 @@ class BatchTransport(httpx.BaseTransport):
                 (key or "", {"method": request.method, "path": request.url.path, "body": canonical_body(body)})
             )
             raise Captured(key)
-        response = self.inner.handle_request(request)
+        if self.budget is None:
+            response = self.inner.handle_request(request)
+        else:
+            base, reserved = self.budget.reserve(body)
+            usage = (0, 0)
+            try:
+                response = self.inner.handle_request(request)
+                if response.status_code == 200:
+                    usage = _usage(response.read())
+            finally:
+                self.budget.settle(base, reserved, *usage)
         if response.status_code == 200 and key is not None:
             content = response.read()
             p, c = _usage(content)
@@ -208,12 +228,12 @@ class BatchTransport(httpx.BaseTransport):
 
 
 def transport_for(
-    run: ArticleRun, cache: ResponseCache | None, *, replay: bool = False
+    run: ArticleRun, cache: ResponseCache | None, *, replay: bool = False, budget: Budget | None = None
 ) -> Callable[[ModelSpec], httpx.BaseTransport]:
     """The `Settings.http_transport` factory of one article's model client: its transport
-    knows the article it works for (passed, not found in a thread-local)."""
+    knows the article it works for (passed, not found in a thread-local) and the batch's budget."""
 
     def factory(spec: ModelSpec) -> httpx.BaseTransport:
-        return BatchTransport(spec, cache, replay=replay, run=run)
+        return BatchTransport(spec, cache, replay=replay, run=run, budget=budget)
 
     return factory

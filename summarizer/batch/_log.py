@@ -12,6 +12,9 @@ How nothing gets lost or duplicated:
   directory, fsync, ``os.replace``), so it never holds an article twice. A document for an
   id whose text has since changed (same model and prompt) is dropped the same way.
 * Within one out file an id stands for one article: identical inputs are summarized once.
+* Only a batch output is ever rewritten: ``--out`` must be a regular file (or not exist yet),
+  none of the inputs, and hold nothing but batch records (documents and error records) and at
+  most a torn last record; anything else is refused (InputError, exit 2) and left as it was.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import contextlib
 import fcntl
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +32,7 @@ from typing import Any
 
 from summarizer.errors import InputError, SummarizerError
 from summarizer.inputs import BatchItem
+from summarizer.models import scrub_secrets
 
 Key = tuple[str, str, str, str]  # (id, article sha256, model, prompt version)
 
@@ -49,7 +54,8 @@ def record_key(obj: Any) -> Key | None:
 
 
 def error_record(item: BatchItem, model: str, prompt_version: str, exc: SummarizerError) -> dict[str, Any]:
-    error: dict[str, Any] = {"type": type(exc).__name__, "message": exc.one_line(), "exit_code": exc.exit_code}
+    message = scrub_secrets(exc.one_line())  # a message may quote what a server echoed
+    error: dict[str, Any] = {"type": type(exc).__name__, "message": message, "exit_code": exc.exit_code}
     return {
         "id": item.id,
         "error": error,
@@ -73,6 +79,26 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def check_out(out: Path, inputs: Sequence[str | Path] = ()) -> None:
+    """--out must be a regular file (or not exist yet) and none of the inputs."""
+    try:
+        st = os.stat(out)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot open: {exc.strerror}") from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"--out {out}: is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"--out {out}: not a regular file", hint="--out is a JSONL file this command writes")
+    for raw in inputs:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(raw, out):
+                raise InputError(
+                    f"--out {out}: is also an input; refusing to overwrite it", hint="choose another --out file"
+                )
+
+
 class ResultLog:
     """The out file: locked, repaired, appended one whole line at a time, rewritten atomically."""
 
@@ -82,16 +108,17 @@ class ResultLog:
         self.repaired_bytes = 0
 
     def open(self) -> list[tuple[bytes, Any]]:
-        """Lock the file (creating it), cut a torn last line, and return its lines, each with
-        its parsed JSON (None for a line that is not JSON)."""
+        """Lock the file (creating it), cut a torn last record, and return its lines, each with
+        its parsed JSON. A file that is not a batch output is refused (InputError), untouched."""
         path = self.path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"{path}: cannot create its directory: {exc.strerror}") from exc
+        check_out(path)
         for _ in range(5):
             try:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
             except IsADirectoryError as exc:
                 raise InputError(f"--out {path}: is a directory") from exc
             except OSError as exc:
@@ -101,7 +128,11 @@ class ResultLog:
             except BlockingIOError:
                 os.close(fd)
                 raise InputError(f"--out {path}: another `summarizer batch` is writing it") from None
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device put there meanwhile
+                os.close(fd)
+                raise InputError(f"--out {path}: not a regular file", hint="--out is a JSONL file this command writes")
             if os.fstat(fd).st_ino == os.stat(path).st_ino:  # not replaced while we locked it
+                os.set_blocking(fd, True)
                 break
             os.close(fd)
         else:  # pragma: no cover - the file kept being replaced
@@ -113,21 +144,40 @@ class ResultLog:
             chunks.append(chunk)
             offset += len(chunk)
         data = b"".join(chunks)
-        if data and not data.endswith(b"\n"):
-            cut = data.rfind(b"\n") + 1
-            self.repaired_bytes = len(data) - cut
-            os.ftruncate(fd, cut)
-            os.fsync(fd)
-            data = data[:cut]
+        cut = data.rfind(b"\n") + 1
         lines: list[tuple[bytes, Any]] = []
-        for raw in data.splitlines(keepends=True):
+        for number, raw in enumerate(data[:cut].split(b"\n")[:-1], 1):  # JSONL: "\n" only
             if not raw.strip():
                 continue
             try:
                 obj = json.loads(raw)
             except ValueError:
                 obj = None
-            lines.append((raw, obj))
+            if record_key(obj) is None:  # not a file this command wrote: never rewrite it
+                self.close()
+                raise InputError(
+                    f"--out {path}: line {number} is not a batch record (a document or an error record); "
+                    "refusing to overwrite a file that is not a batch output",
+                    hint="choose another --out file",
+                )
+            lines.append((raw + b"\n", obj))
+        tail = data[cut:]
+        if tail:  # a torn last line: only a record cut short by a kill (it starts like one) is cut
+            try:
+                whole: Any = json.loads(tail)
+            except ValueError:
+                whole = None
+            torn = tail.startswith(b'{"') if whole is None else record_key(whole) is not None
+            if not torn:
+                self.close()
+                raise InputError(
+                    f"--out {path}: does not end with a complete batch record; "
+                    "refusing to overwrite a file that is not a batch output",
+                    hint="choose another --out file",
+                )
+            self.repaired_bytes = len(tail)
+            os.ftruncate(fd, cut)
+            os.fsync(fd)
         return lines
 
     def rewrite(self, lines: Sequence[bytes]) -> None:

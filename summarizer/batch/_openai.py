@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.batch._cache import ArticleRun, ResponseCache, transport_for
-from summarizer.batch._log import ResultLog, error_record, plan_resume
+from summarizer.batch._log import ResultLog, check_out, error_record, plan_resume
 from summarizer.batch._runner import BatchOptions
 from summarizer.config import Settings
 from summarizer.errors import ConfigError, InputError, ProviderError, SummarizerError
@@ -155,6 +155,7 @@ def openai_batch_submit(
             )
         if old.get("model") == spec.name and old.get("prompt_version") == prompt.version:
             state = old
+    check_out(out, inputs)
     inputs_ = collect_inputs(inputs, max_chars=options.max_chars)
     log = ResultLog(out)
     try:
@@ -307,7 +308,7 @@ def openai_batch_collect(out: Path, options: BatchOptions, settings: Settings | 
             for file_id in (getattr(job, "output_file_id", None), getattr(job, "error_file_id", None)):
                 if not file_id:
                     continue
-                for line in _file_text(client, file_id).splitlines():
+                for line in _file_text(client, file_id).split("\n"):  # JSONL: "\n" only
                     if not line.strip():
                         continue
                     entry = json.loads(line)

@@ -25,7 +25,9 @@ from the provider's price table (local models cost 0); before an article is star
 spent cost plus what the articles in flight and this one are expected to cost (the average
 measured cost per character so far, or a conservative estimate from the article's size and
 the prompt's number of passes, before anything was measured) must stay within the budget,
-else no new article is started.
+else no new article is started. With concurrency that alone could overshoot, so every model
+call also reserves its own estimated cost before it is sent (`_budget.Budget`); a call that
+would go over is not made, and the report says what was really spent.
 
 Scaling out: point ``--base-url`` at a server with parallel slots (llama.cpp's
 ``llama-server --parallel N``, vLLM) and set ``--concurrency N``; for a ``local/`` model
@@ -46,14 +48,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from summarizer.batch._budget import Budget
 from summarizer.batch._cache import ArticleRun, ResponseCache, Stopped, transport_for
-from summarizer.batch._log import ResultLog, error_record, plan_resume
+from summarizer.batch._log import ResultLog, check_out, error_record, plan_resume
 from summarizer.config import DEFAULT_MAX_CHARS, Settings
 from summarizer.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PARTIAL,
     ArticleTimeoutError,
+    BudgetExceededError,
     ConfigError,
     ExtractionError,
     InputError,
@@ -64,7 +68,7 @@ from summarizer.errors import (
 from summarizer.extraction import CHARS_PER_TOKEN, PROMPT_OVERHEAD_TOKENS
 from summarizer.extraction import load as load_prompt
 from summarizer.inputs import BatchItem, collect_inputs
-from summarizer.models import ModelSpec, Price, cost_usd, price_for, resolve
+from summarizer.models import ModelSpec, Price, cost_usd, price_for, resolve, scrub_secrets
 from summarizer.models import estimate_cost as estimate_cost_of
 
 DEFAULT_CONCURRENCY = 4  # hosted APIs and servers with parallel slots
@@ -167,7 +171,9 @@ class _Runner:
         log: ResultLog,
         report: BatchReport,
         observer: Observer | None,
+        budget: Budget | None = None,
     ) -> None:
+        self.budget = budget
         self.spec = spec
         self.options = options
         self.settings = settings
@@ -190,7 +196,8 @@ class _Runner:
     def _work(self, run: ArticleRun) -> None:
         from summarizer.extraction import summarize
 
-        settings = replace(self.settings, http_transport=transport_for(run, self.cache, replay=self.replay))
+        transport = transport_for(run, self.cache, replay=self.replay, budget=self.budget)
+        settings = replace(self.settings, http_transport=transport)
         try:
             assert run.item.article is not None
             with self.serial if self.serial is not None else contextlib.nullcontext():
@@ -220,7 +227,8 @@ class _Runner:
         if self.options.max_cost is None:
             return True
         in_flight = sum(max(self._run_cost(r), self._estimate(r.item.chars)) for r in self.in_flight.values())
-        return self.spent + in_flight + self._estimate(item.chars) <= self.options.max_cost
+        spent = self.budget.spent if self.budget is not None else self.spent
+        return spent + in_flight + self._estimate(item.chars) <= self.options.max_cost
 
     def _account(self, run: ArticleRun) -> Outcome:
         cost = self._run_cost(run)
@@ -245,11 +253,13 @@ class _Runner:
 
     # -- results
     def _write_error(self, item: BatchItem, exc: SummarizerError, outcome: Outcome | None = None) -> None:
-        self.log.append(error_record(item, self.spec.name, self.settings.prompt_version, exc))
+        record = error_record(item, self.spec.name, self.settings.prompt_version, exc)
+        self.log.append(record)
+        message = record["error"]["message"]  # scrubbed
         self.report.failed += 1
-        self.report.failures.append(Failure(item.id, type(exc).__name__, exc.one_line(), exc.exit_code))
+        self.report.failures.append(Failure(item.id, type(exc).__name__, message, exc.exit_code))
         out = outcome or Outcome(item.id, True)
-        self._notify(replace(out, ok=False, error_type=type(exc).__name__, message=exc.one_line()))
+        self._notify(replace(out, ok=False, error_type=type(exc).__name__, message=message))
 
     def _notify(self, outcome: Outcome | None) -> None:
         if self.observer is not None:
@@ -270,15 +280,19 @@ class _Runner:
         if isinstance(error, ExtractionError) and self.cache is not None:
             self.cache.evict(run.keys)  # a retry must really ask the model again
         self._write_error(run.item, error, outcome)
-        if isinstance(error, ConfigError) and self.report.stop_error is None:
+        if isinstance(error, BudgetExceededError):
+            self.report.stopped = self.report.stopped or "budget"
+        elif isinstance(error, ConfigError) and self.report.stop_error is None:
             self.report.stop_error = error
-            self.report.stopped = f"stopped: {error.one_line()}"
+            self.report.stopped = f"stopped: {scrub_secrets(error.one_line())}"
         elif isinstance(error, ProviderError) and not isinstance(error, ArticleTimeoutError):
             self.consecutive_provider_errors += 1
             limit = max(3, self._concurrency() + 2)
             if self.consecutive_provider_errors >= limit and self.report.stop_error is None:
                 self.report.stop_error = error
-                self.report.stopped = f"stopped after {limit} provider failures in a row: {error.one_line()}"
+                self.report.stopped = (
+                    f"stopped after {limit} provider failures in a row: {scrub_secrets(error.one_line())}"
+                )
         else:
             self.consecutive_provider_errors = 0
 
@@ -405,6 +419,7 @@ def run_batch(
     """
     started = time.monotonic()
     settings = settings or Settings()
+    check_out(out, inputs)
     spec = resolve(options.model, settings)
     prompt = load_prompt(settings.prompt_version)
     _check_options(options, spec)
@@ -414,6 +429,8 @@ def run_batch(
     report.cost_usd = None if price_for(spec) is None else 0.0
     _concurrency(report, options, spec, settings)
     cache_dir = None if settings.offline or settings.record else options.cache_dir
+    price = price_for(spec)
+    budget = Budget(options.max_cost, price) if options.max_cost is not None and price is not None else None
     log = ResultLog(out)
     lines = log.open()
     try:
@@ -426,7 +443,7 @@ def run_batch(
         report.skipped = plan.done
         report.retried = plan.retried
         report.to_do = len(plan.to_do)
-        runner = _Runner(spec, replace(options, cache_dir=cache_dir), settings, log, report, observer)
+        runner = _Runner(spec, replace(options, cache_dir=cache_dir), settings, log, report, observer, budget)
         runner._notify(None)
         if plan.to_do:
             needs_model = any(i.article is not None for i in plan.to_do)
@@ -436,4 +453,8 @@ def run_batch(
     finally:
         log.close()
         report.elapsed_s = time.monotonic() - started
+        if budget is not None:  # what was really spent, calls of unfinished articles included
+            report.cost_usd = budget.spent
+            if report.stopped is not None and report.stopped.startswith("budget"):
+                report.stopped = f"budget: --max-cost {budget.max_cost:g} USD reached (spent {budget.spent:.4f} USD)"
     return report

@@ -61,6 +61,7 @@ __all__ = [
     "run_eval",
     "safe_name",
     "save_predictions",
+    "unique_name",
     "write_json",
 ]
 
@@ -129,11 +130,23 @@ class GoldRecord(_Gold):
     source: str | None = None
     gold: GoldAnnotations
 
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the article text is blank (only whitespace)")
+        return value
+
     @field_validator("published")
     @classmethod
     def _date(cls, value: str | None) -> str | None:
         if value is not None and not _DATE.match(value):
             raise ValueError("must be YYYY-MM-DD or null")
+        if value is not None:
+            try:
+                datetime.strptime(value, "%Y-%m-%d")
+            except ValueError:
+                raise ValueError("must be a calendar date YYYY-MM-DD or null") from None
         return value
 
 
@@ -378,7 +391,7 @@ def run_eval(
             else:
                 assert error is not None
                 score = score_article(
-                    None, record, model=model, error=error.one_line(),
+                    None, record, model=model, error=providers.scrub_secrets(error.one_line()),
                     error_type=type(error).__name__,
                 )
                 score.latency_s = wall
@@ -434,19 +447,37 @@ def save_predictions(result: EvalResult, directory: Path | str) -> list[Path]:
     articles have no document and get no file."""
     root = Path(directory)
     written: list[Path] = []
+    folders: set[str] = set()
     for run in result.runs:
-        folder = root / safe_name(run.model)
+        folder = root / unique_name(run.model, folders, lossy_ok=True)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"{folder}: cannot create the directory: {exc.strerror}") from exc
+        names: set[str] = set()
         for r in run.results:
             if r.document is None:
                 continue
-            path = folder / f"{safe_name(r.article_id)}.json"
+            path = folder / f"{unique_name(r.article_id, names)}.json"
             _write_text(path, json.dumps(r.document, indent=2, ensure_ascii=False) + "\n")
             written.append(path)
     return written
+
+
+def unique_name(name: str, taken: set[str], *, lossy_ok: bool = False) -> str:
+    """A file name for `name` that no other name in `taken` maps to (compared case-folded, for
+    case-insensitive file systems): `safe_name(name)` when that is `name` itself, else with a
+    hash of `name` added, so "a/b", "a_b", "a b" and two long ids sharing a prefix stay apart.
+    `lossy_ok` (model names: "/" is always in them) adds the hash only on a collision.
+    The name is added to `taken`."""
+    safe = safe_name(name)
+    digest = hashlib.sha256(name.encode("utf-8", errors="surrogatepass")).hexdigest()
+    if (safe != name and not lossy_ok) or safe.casefold() in taken:
+        safe = f"{safe[:180]}-{digest[:12]}"
+    if safe.casefold() in taken:  # pragma: no cover - a 48-bit hash collision
+        safe = f"{safe_name(name)[:120]}-{digest}"
+    taken.add(safe.casefold())
+    return safe
 
 
 def _clean(value: Any) -> Any:
@@ -605,7 +636,7 @@ def previous_runs(result: EvalResult, path: Path | str | None = None) -> dict[st
     models = {run.model for run in result.runs}
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     try:
-        lines = p.read_text(encoding="utf-8").splitlines()
+        lines = p.read_text(encoding="utf-8").split("\n")  # JSONL: "\n" only
     except (OSError, UnicodeDecodeError):
         return {}
     for line in lines:
