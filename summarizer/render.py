@@ -97,49 +97,68 @@ def to_markdown(doc: SummaryDocument) -> str:
 
 
 def print_tables(doc: SummaryDocument, console: Any) -> None:
+    """Rich tables. Every string from the article or the model is a `Text`, never markup: a
+    title holding `[/]`, `[bold]` or `[link=...]` is shown as written."""
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
+
+    def cell(value: Any) -> Text:
+        return Text(str(value))
 
     a = doc.article
     p = doc.provenance
-    console.print(Panel(doc.summary or "(no summary)", title=a.title or a.id, subtitle=p.model))
+    console.print(Panel(cell(doc.summary or "(no summary)"), title=cell(a.title or a.id), subtitle=cell(p.model)))
     loc_names = {loc.id: loc.name for loc in doc.locations}
     t = Table(title="Casualties", show_lines=False)
     for col in ("kind", "figure", "as written", "affected", "claimed by", "chars"):
         t.add_column(col)
     for c in doc.casualties:
         t.add_row(
-            c.kind,
-            _figure(c) + ("~" if c.approximate else ""),
-            c.raw,
-            c.affected or "—",
-            c.claimed_by or "—",
-            f"{c.evidence[0].start}–{c.evidence[0].end}",
+            cell(c.kind),
+            cell(_figure(c) + ("~" if c.approximate else "")),
+            cell(c.raw),
+            cell(c.affected or "—"),
+            cell(c.claimed_by or "—"),
+            cell(f"{c.evidence[0].start}–{c.evidence[0].end}"),
         )
     console.print(t)
     t = Table(title="Events")
     for col in ("id", "type", "date", "where", "description"):
         t.add_column(col)
     for e in doc.events:
-        t.add_row(e.id, e.type, e.date or "—", _names(e.location_ids, loc_names), e.description)
+        t.add_row(
+            cell(e.id), cell(e.type), cell(e.date or "—"), cell(_names(e.location_ids, loc_names)), cell(e.description)
+        )
     console.print(t)
     t = Table(title="Actors")
     for col in ("name", "kind", "side", "aliases", "mentions"):
         t.add_column(col)
     for x in doc.actors:
-        t.add_row(x.name, x.kind, x.side or "—", ", ".join(x.aliases) or "—", str(len(x.mentions)))
+        t.add_row(
+            cell(x.name), cell(x.kind), cell(x.side or "—"), cell(", ".join(x.aliases) or "—"), cell(len(x.mentions))
+        )
     console.print(t)
     t = Table(title="Locations")
     for col in ("name", "kind", "admin1", "country", "mentions"):
         t.add_column(col)
     for loc in doc.locations:
-        t.add_row(loc.name, loc.kind, loc.admin1 or "—", loc.country or "—", str(len(loc.mentions)))
+        t.add_row(
+            cell(loc.name),
+            cell(loc.kind),
+            cell(loc.admin1 or "—"),
+            cell(loc.country or "—"),
+            cell(len(loc.mentions)),
+        )
     console.print(t)
     d = p.dropped
     console.print(
-        f"[dim]{p.model} · prompt {p.prompt_version} · schema {p.schema_hash} · {p.calls} calls · "
-        f"{p.retries} re-asks · {p.prompt_tokens:,}+{p.completion_tokens:,} tokens · {p.latency_s:.1f} s · "
-        f"dropped {d.actors}/{d.locations}/{d.events}/{d.casualties} (actors/locations/events/casualties)[/dim]"
+        Text(
+            f"{p.model} · prompt {p.prompt_version} · schema {p.schema_hash} · {p.calls} calls · "
+            f"{p.retries} re-asks · {p.prompt_tokens:,}+{p.completion_tokens:,} tokens · {p.latency_s:.1f} s · "
+            f"dropped {d.actors}/{d.locations}/{d.events}/{d.casualties} (actors/locations/events/casualties)",
+            style="dim",
+        )
     )
 
 

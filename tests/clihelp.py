@@ -30,16 +30,22 @@ def summarizer_cli(
     timeout: float = 60,
     cwd: Path | None = None,
     user: str | None = None,
+    drop_dac: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run `summarizer ARGS`; returns the completed process (text stdout/stderr).
 
-    `user` runs it as that user (through setpriv; the caller must be root)."""
+    `user` runs it as that user (through setpriv; the caller must be root). `drop_dac` runs it
+    without the capabilities that let root read any file (dac_override, dac_read_search), as
+    the same user: it still reaches the venv wherever the clone lives."""
     full_env = {k: v for k, v in os.environ.items() if k not in drop_env}
     full_env.setdefault("NO_COLOR", "1")
     full_env.update(env or {})
     cmd = [summarizer_bin(), *args]
     if user is not None:
         cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--", *cmd]
+    if drop_dac:
+        caps = "-dac_override,-dac_read_search"
+        cmd = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", "--", *cmd]
     proc = subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout, env=full_env, cwd=str(cwd or ROOT))
     return subprocess.CompletedProcess(
         proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")

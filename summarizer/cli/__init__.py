@@ -11,6 +11,7 @@ Heavy imports happen inside commands so that `summarizer --help` stays fast
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +24,7 @@ from summarizer.cli._eval import eval_command
 from summarizer.cli._local import models_app, serve
 from summarizer.cli._summarize import Format, summarize
 from summarizer.config import DEFAULT_MODEL, Settings, debug
-from summarizer.errors import EXIT_INTERNAL, SummarizerError
+from summarizer.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, InputError
 
 __all__ = ["DEFAULT_MODEL", "Format", "app", "main"]
 
@@ -62,7 +63,9 @@ def main_options(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds for one model call.")] = 600.0,
 ) -> None:
     if offline and record:
-        fail(SummarizerError("--offline and --record exclude each other"))
+        fail(InputError("--offline and --record exclude each other"))
+    if not (math.isfinite(timeout) and timeout > 0):
+        fail(InputError(f"--timeout must be a positive number of seconds, not {timeout:g}"))
     settings = Settings(offline=offline, record=record, base_url=base_url, cassette_dir=cassettes, timeout_s=timeout)
     if prompt:
         settings.prompt_version = prompt
@@ -77,13 +80,34 @@ app.command("batch", help="Summarize many articles into one JSONL file (resumabl
 
 
 def main() -> None:
+    """Run the command. Bad usage (an unknown option, a value of the wrong type) is one line
+    and exit 2, like every other error; an unexpected exception is one line and exit 70."""
+    import importlib
+
+    # typer carries its own copy of click: its exceptions live where typer.BadParameter does
+    click_exceptions = importlib.import_module(typer.BadParameter.__module__)
+    usage_error = click_exceptions.UsageError
+    no_args_help = getattr(click_exceptions, "NoArgsIsHelpError", ())
     try:
-        app()
+        code = app(standalone_mode=False)
+    except no_args_help as exc:  # `summarizer` alone: the help
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click_exceptions.ClickException as exc:  # bad usage: one line, like every other error
+        hint = ""
+        if isinstance(exc, usage_error) and getattr(exc, "ctx", None) is not None:
+            hint = f" (hint: {exc.ctx.command_path} --help)"
+        typer.echo(f"summarizer: error: {' '.join(exc.format_message().split())}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("summarizer: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # a bug: still one line, unless asked for the traceback
         if debug():
             raise
-        typer.echo(
-            f"summarizer: internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for the traceback)",
-            err=True,
-        )
+        from summarizer.models import scrub_secrets
+
+        text = scrub_secrets(" ".join(f"{type(exc).__name__}: {exc}".split()))
+        typer.echo(f"summarizer: internal error: {text} (set SUMMARIZER_DEBUG=1 for the traceback)", err=True)
         sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -14,6 +14,7 @@ Heavy imports happen when the command runs, so `summarizer --help` stays fast.
 
 from __future__ import annotations
 
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -23,7 +24,7 @@ import typer
 
 from summarizer.cli._common import fail, interrupted, settings_of
 from summarizer.config import DEFAULT_MAX_CHARS, DEFAULT_MODEL, Settings
-from summarizer.errors import EXIT_PARTIAL, SummarizerError
+from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchReport, Outcome
@@ -100,8 +101,17 @@ def batch_command(
 ) -> None:
     """Summarize many articles into one JSONL file (resumable, concurrent, cached)."""
     from summarizer import batch
+    from summarizer.inputs import check_max_chars
 
     settings = settings_of(ctx)
+    try:
+        check_max_chars(max_chars)
+        if max_cost is not None and not (math.isfinite(max_cost) and max_cost >= 0):
+            raise InputError(f"--max-cost must be a number of USD of 0 or more, not {max_cost:g}")
+        if timeout_per_article is not None and not (math.isfinite(timeout_per_article) and timeout_per_article > 0):
+            raise InputError(f"--timeout-per-article must be a positive number of seconds, not {timeout_per_article:g}")
+    except SummarizerError as exc:
+        fail(exc)
     cache = None if no_cache else (cache_dir or batch.default_cache_dir())
     options = batch.BatchOptions(
         model=model,
@@ -148,7 +158,7 @@ def _run(inputs: list[str], out: Path, options: Any, settings: Settings) -> Batc
 
     console = Console(stderr=True)
     progress = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("[green]{task.fields[ok]} ok[/] [red]{task.fields[failed]} failed[/] {task.fields[tokens]:,} tok"),
@@ -164,8 +174,12 @@ def _run(inputs: list[str], out: Path, options: Any, settings: Settings) -> Batc
         if not task:
             task.append(progress.add_task(f"{report.model}", total=report.to_do, ok=0, failed=0, tokens=0))
         if outcome is not None and not outcome.ok:
+            from rich.markup import escape
+
             progress.console.print(
-                f"[red]failed[/] {outcome.id}: {outcome.error_type}: {outcome.message}", markup=True, highlight=False
+                f"[red]failed[/] {escape(f'{outcome.id}: {outcome.error_type}: {outcome.message}')}",
+                markup=True,
+                highlight=False,
             )
         progress.update(
             task[0], completed=report.ok + report.failed, ok=report.ok, failed=report.failed, tokens=report.tokens

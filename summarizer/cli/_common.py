@@ -13,8 +13,11 @@ from summarizer.errors import EXIT_INTERRUPTED, SummarizerError
 
 
 def fail(exc: SummarizerError) -> NoReturn:
-    """Print the error as one line on stderr and exit with its exit code."""
-    typer.echo(f"summarizer: error: {exc.one_line()}", err=True)
+    """Print the error as one line on stderr (anything key-like redacted) and exit with its
+    exit code."""
+    from summarizer.models import scrub_secrets
+
+    typer.echo(f"summarizer: error: {scrub_secrets(exc.one_line())}", err=True)
     raise typer.Exit(exc.exit_code) from None
 
 

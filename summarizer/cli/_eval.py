@@ -22,7 +22,7 @@ import typer
 
 from summarizer.cli._common import fail, interrupted, settings_of
 from summarizer.config import DEFAULT_MODEL
-from summarizer.errors import EXIT_PARTIAL, SummarizerError
+from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
 
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
@@ -199,13 +199,15 @@ def eval_command(
 ) -> None:
     """Score models against a gold dataset; compare them side by side."""
     from rich.console import Console
+    from rich.markup import escape
+    from rich.text import Text
 
     from summarizer import evaluation
     from summarizer.evaluation import write_report
 
     settings = settings_of(ctx)
     if record and settings.offline:
-        fail(SummarizerError("--offline and --record exclude each other"))
+        fail(InputError("--offline and --record exclude each other"))
     settings = evaluation.with_record(settings, record)
     models = list(model) if model else [DEFAULT_MODEL]
     console = Console()
@@ -221,11 +223,8 @@ def eval_command(
                 status = (
                     f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
                 )
-                err.print(
-                    f"[dim][{done[0]}/{total}] {model_name} {article_id}: {status}[/dim]",
-                    highlight=False,
-                    markup=True,
-                )
+                line = f"[{done[0]}/{total}] {model_name} {article_id}: {status}"
+                err.print(Text(line, style="dim"), highlight=False)
 
         result = evaluation.run_eval(data, models, settings, progress=progress)
     except SummarizerError as exc:
@@ -234,7 +233,7 @@ def eval_command(
         interrupted()
 
     console.print(
-        f"[bold]{data.name}[/bold]: {len(data)} articles · "
+        f"[bold]{escape(data.name)}[/bold]: {len(data)} articles · "
         f"{'offline replay' if settings.offline else 'live'} · run {result.run_id}",
         highlight=False,
     )

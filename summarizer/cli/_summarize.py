@@ -50,12 +50,14 @@ def summarize(
     """Summarize one article into a source-grounded brief."""
     from summarizer import render
     from summarizer.extraction import summarize as run
-    from summarizer.inputs import read_article
+    from summarizer.inputs import check_date, check_max_chars, read_article
 
     settings = settings_of(ctx)
     settings.context_tokens = context_tokens
-    settings.published = published
     try:
+        check_max_chars(max_chars)
+        if published is not None:  # it reaches the prompt and the cassette's file name
+            settings.published = check_date(published, "--published")
         article = read_article(source, max_chars=max_chars, allow_private=allow_private)
         for warning in article.warnings:
             typer.echo(f"summarizer: warning: {warning}", err=True)

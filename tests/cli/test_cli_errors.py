@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import socket
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,24 +90,23 @@ def test_name_too_long(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def unreadable_file() -> Iterator[Path]:
-    """A file with mode 000 in a directory anyone may enter."""
-    folder = Path(tempfile.mkdtemp(prefix="summarizer-unreadable-"))
-    folder.chmod(0o755)
-    path = folder / "secret.txt"
+def unreadable_file(tmp_path: Path) -> Iterator[Path]:
+    """A file with mode 000."""
+    path = tmp_path / "secret.txt"
     path.write_text(TEXT, encoding="utf-8")
     path.chmod(0)
     yield path
-    shutil.rmtree(folder)
+    path.chmod(0o600)
 
 
 def test_unreadable_file(unreadable_file: Path) -> None:
-    user = None
-    if os.geteuid() == 0:  # root reads mode-000 files: run the command as nobody instead
-        if shutil.which("setpriv") is None:
-            pytest.skip("running as root and setpriv is not available to drop privileges")
-        user = "65534"
-    proc = _summarize(str(unreadable_file), user=user)
+    """As root, only the capabilities that let root read any file are dropped (the user stays
+    the same), so the command still runs from a clone in a folder only its owner can enter
+    (issue 10, item 20)."""
+    drop = os.geteuid() == 0
+    if drop and shutil.which("setpriv") is None:
+        pytest.skip("running as root and setpriv is not available to drop dac_override/dac_read_search")
+    proc = _summarize(str(unreadable_file), drop_dac=drop)
     assert _error_line(proc, 2) == f"{unreadable_file}: permission denied"
 
 

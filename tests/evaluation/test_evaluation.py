@@ -490,4 +490,4 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert res.exit_code == 70 and "InternalError: unexpected KeyError" in res.stderr
 
     res = runner.invoke(_app(Settings(offline=True)), _args(tmp_path, "fake/good") + ["--record"])
-    assert res.exit_code == 1 and "exclude each other" in res.stderr
+    assert res.exit_code == 2 and "exclude each other" in res.stderr  # bad usage (issue 10, item 15)
