@@ -6,6 +6,14 @@
   _passes     the four passes, each typed by its answer shape
   _assembly   dedupe, ground, link and number: the findings become the document's parts
   _summarize  `summarize`: the steps above, one function each
+brief-v4 (code finds, the model classifies under a grammar, code checks):
+  _findings   candidates and what code settles (gazetteer places, national forces, acting states)
+  _labels     the per-article answer shapes (closed lists, one answer per item)
+  _classify   the four label passes and their order
+  _found      what was found, before it becomes the document
+  _linking    actors and places: labels, sides, countries, pruning of passing mentions
+  _events     event sentences: places, actors, dates, twins
+  _compose    the document's parts, exact spans, the composed summary
 """
 
 from summarizer.extraction._assembly import Extraction, Grounded, ground

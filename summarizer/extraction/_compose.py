@@ -14,7 +14,7 @@ import re
 
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
-from summarizer.extraction._classify import Classified, FoundEvent
+from summarizer.extraction._found import Classified, FoundEvent
 from summarizer.text import Figure, find_all, parse_figure, unsupported
 
 MAX_DESCRIPTION_WORDS = 30

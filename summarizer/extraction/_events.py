@@ -1,0 +1,125 @@
+"""brief-v4's events: which labelled sentences report an event as fact, the places and actors
+they name (the most specific places), their dates, and twins told twice."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from summarizer.extraction import _labels as labels
+from summarizer.extraction._found import Classified, FoundEvent, mentions
+from summarizer.text import event_date, event_sentences, sentences
+
+if TYPE_CHECKING:
+    from summarizer.extraction._classify import Classifier
+
+
+def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the first mention in `sentence` of each item that it names; a
+    place word used as a modifier ("Moscow-backed", "Kyiv-based") does not count."""
+    hits = []
+    for name, forms in items:
+        for form in [name, *forms]:
+            m = next((m for m in mentions(sentence, form) if not _inside_other_name(sentence, m)), None)
+            if m:
+                hits.append((m.start(), m.end(), name))
+                break
+    return hits
+
+
+# Strategic developments that happen to a person or an institution rather than at a place.
+_PLACELESS_SD = re.compile(
+    r"\b(?:dismiss\w*|sacked|removed|replac\w*|fired|arrest\w*|detain\w*|refus\w*|mutin\w*|resign\w*|"
+    r"appoint\w*|sign\w*|agreement|deal|treaty|ceasefire|truce|sanction\w*)\b",
+    re.IGNORECASE,
+)
+_ACCUSATION = re.compile(r"\b(?:accus\w*|alleg\w*|insinuat\w*|headlin\w*|so-called|rumou?r\w*|conspirac\w*)\b", re.I)
+_OBLIGATION = re.compile(r"\b(?:needs? to|has to|have to|ought to)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+not\b|\b\w+n[’']t\b", re.IGNORECASE)
+
+
+def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) -> tuple[int, int, str]:
+    """A town's name followed by "region"/"regional"/"oblast" names the region when the article
+    lists that region as a place ("Kharkiv regional governor" -> the Kharkiv region)."""
+    start, end, name = hit
+    m = re.match(r"\s+(region|regional|oblast|province)\b", sentence[end:])
+    if not m:
+        return hit
+    region = next((n for n, k in kinds.items() if k == "region" and n.casefold().startswith(name.casefold())), None)
+    return (start, end + m.end(), region) if region else hit
+
+
+def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
+    """A mention that is a modifier ("Moscow-backed") or part of a longer proper name ("The New
+    York Times", "Moon of Alabama") does not name the place."""
+    if _MODIFIER.match(sentence, m.end()) or _SPEAKS.match(sentence, m.end()):
+        return True
+    after = re.match(r"\s+([A-Z][a-z]+)", sentence[m.end() :])
+    if after and after.group(1).lower() not in ("oblast", "region", "province", "krai", "governorate", "district"):
+        return True
+    return bool(re.search(r"[A-Z][\w’']+\s+of\s+(?:the\s+)?$", sentence[: m.start()]))
+
+
+_SPEAKS = re.compile(r"\s+(?:says|said|claims|claimed|accuses|denies|denied|insists|warns|wants|needs)\b")
+_MODIFIER = re.compile(r"-(?:backed|based|led|held|controlled|installed|appointed|occupied|allied|friendly)\b")
+
+
+def add_events(
+    passes: Classifier,
+    text: str,
+    chunk: str,
+    offset: int,
+    skip_until: int,
+    out: Classified,
+    countries: frozenset[str],
+    published: str | None,
+) -> None:
+    spans = [(s + offset, e + offset) for s, e in event_sentences(chunk, skip_until=skip_until - offset)]
+    spans = [(s, e) for s, e in spans if not any(ev.start == s for ev in out.events)]
+    answers = passes.label_events(chunk, [" ".join(text[s:e].split()) for s, e in spans])
+    kinds = {p.name: p.fact.kind for p in out.places}
+    for (s, e), label in zip(spans, answers, strict=True):
+        if label == labels.NOT_AN_EVENT:
+            continue
+        kind = label
+        sentence = text[s:e]
+        if _NEGATED.search(sentence) or _ACCUSATION.search(sentence) or _OBLIGATION.search(sentence):
+            continue  # "had not been struck", "Moscow has accused Kyiv of ...": no event reported as fact
+        hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
+        hits = [_as_region(h, sentence, kinds) for h in hits]
+        # the most specific places: not one inside another's words, no country beside a town or region
+        hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
+        specific = [h[2] for h in hits if kinds[h[2]] != "country"]
+        names = list(dict.fromkeys(specific or [h[2] for h in hits]))
+        if not specific and (kind != "strategic_development" or not _PLACELESS_SD.search(sentence)):
+            continue  # an event is reported at a place; without one it is background, save a dismissal or an arrest
+        twin = next(
+            (ev for ev in out.events if ev.type == kind and (set(ev.places) & set(names) or not (ev.places or names))),
+            None,
+        )
+        if twin is not None:
+            continue
+        context = _context_twin(out.events, kind, s, text, names, kinds)
+        if context is not None:  # the town-level telling keeps its town
+            context.places.extend(n for n in names if n not in context.places and kinds[n] == "settlement")
+            continue
+        actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
+        out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
+
+
+def _context_twin(
+    events: list[FoundEvent], kind: str, start: int, text: str, names: list[str], kinds: dict[str, str]
+) -> FoundEvent | None:
+    """The event of the same type reported in the sentence just before, when one of the two is
+    placed only at region or country level and the other at a town: one incident told twice
+    ("rain of sparks over Marinka" / "... in the Donetsk region")."""
+    if not events:
+        return None
+    last = events[-1]
+    between = text[last.end : start]
+    if last.type != kind or len(sentences(between)) > 1:
+        return None
+    coarse = {"region", "country"}
+    this_coarse = all(kinds[n] in coarse for n in names)
+    last_coarse = all(kinds.get(n, "country") in coarse for n in last.places)
+    return last if this_coarse != last_coarse else None

@@ -1,0 +1,105 @@
+"""brief-v4's actors and places: what code settled, what the model labelled, their sides and
+countries from the article's own words, and the pruning of passing mentions."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.extraction import _labels as labels
+from summarizer.extraction._findings import Findings, PlaceFact, Places
+from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
+from summarizer.nlp import capital_of
+from summarizer.text import Candidate, country_nearby, side_cue
+
+
+def _count(text: str, forms: list[str]) -> int:
+    return len({m.start() for f in forms for m in mentions(text, f)})
+
+
+def prune(text: str, out: Classified) -> None:
+    """Passing mentions are left out: the document lists the places where its events happen
+    or that the article keeps coming back to (two mentions; not a country nor a capital, which
+    outside an event are nearly always the state speaking: "Kyiv said", "Moscow-backed"), and
+    the actors that act, take part in an event, give or suffer a figure, or are named twice."""
+    in_events = {p for ev in out.events for p in ev.places}
+    counts = {p.name: _count(text, [p.name, *p.forms]) for p in out.places}
+    top = max(counts.values(), default=0)
+    out.places = [
+        p
+        for p in out.places
+        if p.name in in_events
+        or (p.fact.kind != "country" and counts[p.name] >= 2 and not capital_of(p.name))
+        or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top)
+    ]
+    involved: set[str | None] = {a for ev in out.events for a in ev.actors}
+    involved |= {f.claimed_by for f in out.figures} | {f.affected for f in out.figures}
+    out.actors = [a for a in out.actors if a.acts or a.name in involved or _count(text, [a.name, *a.forms]) >= 2]
+
+
+def actors_and_places(
+    text: str, findings: Findings, places: Places, labelled: dict[str, str], out: Classified
+) -> None:
+    """The actors and places: what code settled, and what the model labelled (its side
+    overridden by the article's own words where they give one)."""
+    for country, forms in findings.states.items():
+        forms = list(dict.fromkeys(forms))
+        ranked = sorted(forms, key=lambda f: -len(mentions(text, f)))
+        out.actors.append(FoundActor(ranked[0], [f for f in forms if f != ranked[0]], "government", country, True))
+    for cand in findings.candidates:
+        if cand.name in findings.places:
+            fact = findings.places[cand.name]
+            if not (cand.name.isupper() and fact.kind != "country"):  # "MAD", "UTC": acronyms, not towns
+                out.places.append(FoundPlace(cand.name, cand.forms, fact))
+
+        elif cand.name in findings.actors:
+            kind, side = findings.actors[cand.name]
+            out.actors.append(FoundActor(cand.name, cand.forms, kind, side, cand.name in findings.acting))
+        elif cand.name in labelled:
+            _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
+    located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
+    home = max(set(located), key=located.count) if located else None
+    for actor in out.actors:
+        if actor.kind == "civilians" and actor.side is None:
+            actor.side = home  # civilians get their country: where the story's places are
+    for place in out.places:
+        if place.fact.country is None:
+            within = _country_within(place.name, places) or country_nearby(text, place.name, places.country_of)
+            if within:
+                place.fact = PlaceFact(place.fact.kind, within)
+
+
+_OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
+
+
+def _country_within(name: str, places: Places) -> str | None:
+    """The country a place's own name gives: an owner ("Russia's Kursk", "Ukraine's Kharkiv
+    region"), or a known place its name starts with ("Zaporozhye Nuclear Power Plant", "Nova
+    Kakhovka Dam", "Russian-occupied Luhansk region"); None when the name says nothing."""
+    owner = re.match(r"^(.+?)[’']s\s", name)
+    if owner and places.country_of(owner.group(1)):
+        return places.country_of(owner.group(1))
+    words = _OCCUPIED.sub("", name).split()
+    for n in range(len(words) - 1, 0, -1):
+        fact = places.fact(" ".join(words[:n]))
+        if fact is not None and fact.country:
+            return fact.country
+    return None
+
+
+NEUTRAL_KINDS = ("organization", "media", "civilians")
+
+
+def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Classified, acts: bool) -> None:
+    if label == labels.NONE:
+        return
+    if label in labels.ACTOR_LABELS:
+        kind = "other" if label == "other_actor" else label
+        # The article's own words ("Russian milblogger Igor Girkin") give the side; else pass 1b.
+        cue = side_cue(
+            text, cand.all_forms(), lambda w: places.country_of(w) if len(w) > 3 else None, places.country_of
+        )
+        out.actors.append(FoundActor(cand.name, cand.forms, kind, cue, acts))
+        return
+    kind = "other" if label == "other_place" else label
+    fact = places.fact(cand.name)
+    out.places.append(FoundPlace(cand.name, cand.forms, PlaceFact(kind, fact.country if fact else None)))
