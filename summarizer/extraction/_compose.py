@@ -89,7 +89,7 @@ def composed_summary(text: str, found: Classified) -> list[str]:
         out.append(sentence)
     for f in found.figures[:2]:
         raw = " ".join(text[f.figure.start : f.figure.end].split())
-        who = f" among {f.affected}" if f.affected else ""
+        who = f" ({f.affected})" if f.affected else ""
         source = f", according to {f.claimed_by}" if f.claimed_by else ""
         out.append(f"It gives {raw} {f.kind}{who}{source}.")
     acting = [a.name for a in found.actors if a.acts]
@@ -134,6 +134,40 @@ def compose(text: str, found: Classified, published: str | None) -> tuple[Ground
     place_ids = {loc.name: loc.id for loc in locations}
     actor_ids = {a.name: a.id for a in actors}
     events = [_event(i, ev, text, spans, place_ids, actor_ids) for i, ev in enumerate(found.events, 1)]
+    casualties = _casualty_items(text, found, events, spans, dropped)
+    summary = []
+    for sentence in composed_summary(text, found):
+        problems = unsupported(sentence, text)
+        if problems:  # cannot happen by construction; checked all the same, and counted
+            dropped.items.append(f"summary: {sentence[:80]!r}: not in the article: {', '.join(problems[:5])}")
+            warnings.append("a summary sentence was dropped: names or numbers not in the article")
+        else:
+            summary.append(sentence)
+    grounded = Grounded(actors, locations, events, casualties, dropped, {"exact": spans.count}, warnings)
+    return grounded, " ".join(summary)
+
+
+def _event(
+    i: int, ev: FoundEvent, text: str, spans: _Spans, place_ids: dict[str, str], actor_ids: dict[str, str]
+) -> Event:
+    return Event(
+        id=f"e{i}",
+        type=ev.type,  # type: ignore[arg-type]
+        description=description(text[ev.start : ev.end]),
+        date=ev.date,
+        location_ids=[place_ids[n] for n in ev.places if n in place_ids],
+        actor_ids=[actor_ids[n] for n in ev.actors if n in actor_ids],
+        evidence=[spans.span(ev.start, ev.end)],
+    )
+
+
+def _casualty_items(
+    text: str, found: Classified, events: list[Event], spans: _Spans, dropped: Dropped
+) -> list[Casualty]:
+    text: str, found: Classified, events: list[Event], spans: _Spans, dropped: Dropped
+) -> list[Casualty]:
+    """The casualties: each figure read from its own words, linked to the event whose sentence
+    holds it, with the figure's span and its sentence's as evidence."""
     casualties: list[Casualty] = []
     for f in found.figures:
         fig = f.figure
@@ -161,27 +195,4 @@ def compose(text: str, found: Classified, published: str | None) -> tuple[Ground
                 evidence=[spans.span(fig.start, fig.end), spans.span(fig.sentence_start, fig.sentence_end)],
             )
         )
-    summary = []
-    for sentence in composed_summary(text, found):
-        problems = unsupported(sentence, text)
-        if problems:  # cannot happen by construction; checked all the same, and counted
-            dropped.items.append(f"summary: {sentence[:80]!r}: not in the article: {', '.join(problems[:5])}")
-            warnings.append("a summary sentence was dropped: names or numbers not in the article")
-        else:
-            summary.append(sentence)
-    grounded = Grounded(actors, locations, events, casualties, dropped, {"exact": spans.count}, warnings)
-    return grounded, " ".join(summary)
-
-
-def _event(
-    i: int, ev: FoundEvent, text: str, spans: _Spans, place_ids: dict[str, str], actor_ids: dict[str, str]
-) -> Event:
-    return Event(
-        id=f"e{i}",
-        type=ev.type,  # type: ignore[arg-type]
-        description=description(text[ev.start : ev.end]),
-        date=ev.date,
-        location_ids=[place_ids[n] for n in ev.places if n in place_ids],
-        actor_ids=[actor_ids[n] for n in ev.actors if n in actor_ids],
-        evidence=[spans.span(ev.start, ev.end)],
-    )
+    return casualties
