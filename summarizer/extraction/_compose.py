@@ -164,8 +164,6 @@ def _event(
 def _casualty_items(
     text: str, found: Classified, events: list[Event], spans: _Spans, dropped: Dropped
 ) -> list[Casualty]:
-    text: str, found: Classified, events: list[Event], spans: _Spans, dropped: Dropped
-) -> list[Casualty]:
     """The casualties: each figure read from its own words, linked to the event whose sentence
     holds it, with the figure's span and its sentence's as evidence."""
     casualties: list[Casualty] = []
