@@ -1,24 +1,25 @@
 """Evaluation: gold datasets, matching predictions to gold, scoring, bootstrap statistics,
-running models over a dataset, storing the results and the HTML report."""
+running models over a dataset, storing the results and the HTML report.
+
+  _dataset        the gold format and `load_dataset`
+  _matching       matching predicted items to gold items; precision, recall, F1
+  _article_score  one article's scores; _scoring scores a document against its gold
+  _statistics     sums over articles, bootstrap intervals, paired differences
+  _runner         `run_eval`: every model over every article, and the result types
+  _store          keeping the results: predictions, the `--json` figures, the run log
+  _history        the latest earlier run of each model on the same dataset, from the run log
+  _report         the HTML report; _format the figures' formatting
+"""
 
 from summarizer.evaluation._article_score import FIELDS, ArticleScore
+from summarizer.evaluation._dataset import Dataset, load_dataset
+from summarizer.evaluation._history import previous_runs
 from summarizer.evaluation._matching import max_weight_matching, prf
 from summarizer.evaluation._report import render_report, write_report
-from summarizer.evaluation._runner import (
-    ArticleResult,
-    Dataset,
-    EvalResult,
-    ModelRun,
-    append_run_log,
-    load_dataset,
-    previous_runs,
-    run_eval,
-    save_predictions,
-    with_record,
-    write_json,
-)
+from summarizer.evaluation._runner import ArticleResult, EvalResult, ModelRun, run_eval, with_record
 from summarizer.evaluation._scoring import item_label, score_article, span_is_exact
 from summarizer.evaluation._statistics import Difference, RunAggregate, aggregate, bootstrap_ci, paired_differences
+from summarizer.evaluation._store import append_run_log, save_predictions, write_json
 
 __all__ = [
     "FIELDS",

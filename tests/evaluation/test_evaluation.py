@@ -12,6 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from summarizer import evaluation
 from summarizer import models as providers
 from summarizer.cli._eval import eval_command
 from summarizer.config import Settings
@@ -32,8 +33,9 @@ from summarizer.errors import (
     InputError,
     ModelNotInstalledError,
 )
-from summarizer.evaluation import _runner as evaluation
+from summarizer.evaluation import _runner
 from summarizer.evaluation._report import highlight, render_report
+from summarizer.evaluation._store import safe_name
 from summarizer.inputs import Article
 from summarizer.models import ModelSpec
 
@@ -147,7 +149,7 @@ def _fake_provider(model: str, settings: Settings) -> ModelSpec:
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setattr(evaluation, "summarize", fake_summarize)
+    monkeypatch.setattr(_runner, "summarize", fake_summarize)
     monkeypatch.setenv("SUMMARIZER_DATA_DIR", str(tmp_path / "data"))
     providers.register("fake", _fake_provider)
     yield
@@ -157,14 +159,14 @@ def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
 @pytest.fixture(scope="module")
 def result() -> evaluation.EvalResult:
     providers.register("fake", _fake_provider)
-    original = evaluation.summarize
-    evaluation.summarize = fake_summarize  # type: ignore[assignment]
+    original = _runner.summarize
+    _runner.summarize = fake_summarize  # type: ignore[assignment]
     try:
         data = evaluation.load_dataset(DATA)
         return evaluation.run_eval(data, ["fake/good", "fake/weak"], Settings(offline=True),
                                    resamples=200)
     finally:
-        evaluation.summarize = original  # type: ignore[assignment]
+        _runner.summarize = original  # type: ignore[assignment]
         providers.unregister("fake")
 
 
@@ -313,9 +315,9 @@ def test_save_predictions_layout(result: evaluation.EvalResult, tmp_path: Path) 
 
 
 def test_safe_names() -> None:
-    assert evaluation.safe_name("local/qwen2.5-coder-1.5b") == "local_qwen2.5-coder-1.5b"
-    assert evaluation.safe_name("../../etc/passwd") == "_.._.._etc_passwd"
-    assert evaluation.safe_name("..") == "_.."
+    assert safe_name("local/qwen2.5-coder-1.5b") == "local_qwen2.5-coder-1.5b"
+    assert safe_name("../../etc/passwd") == "_.._.._etc_passwd"
+    assert safe_name("..") == "_.."
 
 
 def _strict_json(text: str) -> Any:

@@ -15,7 +15,7 @@ from summarizer import inputs as articles
 from summarizer import models as cassettes
 from summarizer.config import DEFAULT_PROMPT, Settings
 from summarizer.errors import CassetteMissError
-from summarizer.evaluation._runner import record_article
+from summarizer.evaluation._dataset import record_article
 from summarizer.extraction import summarize
 from summarizer.text._numbers import VAGUE_BOUNDS, numbers_in
 

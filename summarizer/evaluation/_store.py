@@ -1,0 +1,213 @@
+"""Keeping an evaluation's results: the documents (predictions), the `--json` figures, and the
+run log (one line per model and article, `$SUMMARIZER_DATA_DIR/runs.jsonl` by default) that
+later runs are compared with (`_history`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from summarizer.config import data_dir
+from summarizer.errors import InputError
+from summarizer.evaluation._runner import EvalResult, ModelRun
+
+__all__ = [
+    "append_run_log",
+    "default_runs_log",
+    "result_to_json",
+    "run_log_lines",
+    "run_to_json",
+    "safe_name",
+    "save_predictions",
+    "unique_name",
+    "write_json",
+]
+
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_name(name: str) -> str:
+    """A file name from a model name or an article id: "/" becomes "_", as does anything else
+    that is not a letter, digit, ".", "-" or "_"; never "", "." or ".."."""
+    cleaned = _UNSAFE.sub("_", name.replace("/", "_")).strip()
+    if cleaned in ("", ".", "..") or cleaned.startswith("."):
+        cleaned = "_" + cleaned
+    return cleaned[:200]
+
+
+def save_predictions(result: EvalResult, directory: Path | str) -> list[Path]:
+    """Write every document to DIR/<model with / replaced by _>/<article id>.json. Failed
+    articles have no document and get no file."""
+    root = Path(directory)
+    written: list[Path] = []
+    folders: set[str] = set()
+    for run in result.runs:
+        folder = root / unique_name(run.model, folders, lossy_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{folder}: cannot create the directory: {exc.strerror}") from exc
+        names: set[str] = set()
+        for r in run.results:
+            if r.document is None:
+                continue
+            path = folder / f"{unique_name(r.article_id, names)}.json"
+            _write_text(path, json.dumps(r.document, indent=2, ensure_ascii=False) + "\n")
+            written.append(path)
+    return written
+
+
+def unique_name(name: str, taken: set[str], *, lossy_ok: bool = False) -> str:
+    """A file name for `name` that no other name in `taken` maps to (compared case-folded, for
+    case-insensitive file systems): `safe_name(name)` when that is `name` itself, else with a
+    hash of `name` added, so "a/b", "a_b", "a b" and two long ids sharing a prefix stay apart.
+    `lossy_ok` (model names: "/" is always in them) adds the hash only on a collision.
+    The name is added to `taken`."""
+    safe = safe_name(name)
+    digest = hashlib.sha256(name.encode("utf-8", errors="surrogatepass")).hexdigest()
+    if (safe != name and not lossy_ok) or safe.casefold() in taken:
+        safe = f"{safe[:180]}-{digest[:12]}"
+    if safe.casefold() in taken:  # pragma: no cover - a 48-bit hash collision
+        safe = f"{safe_name(name)[:120]}-{digest}"
+    taken.add(safe.casefold())
+    return safe
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN or infinity: they become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def run_to_json(run: ModelRun) -> dict[str, Any]:
+    """One model's figures in the `--json` shape."""
+    agg = run.aggregate.to_dict()
+    out: dict[str, Any] = {
+        "model": run.model,
+        "prompt_version": run.prompt_version,
+        "schema_hash": run.schema_hash,
+        "macro_f1": agg.pop("macro_f1"),
+        "macro_f1_ci": agg.pop("macro_f1_ci"),
+        "fields": agg.pop("fields"),
+        "attributes": agg.pop("attributes"),
+    }
+    agg.pop("model")
+    out.update(agg)
+    out["articles"] = [r.score.to_dict() for r in run.results]
+    return out
+
+
+def result_to_json(result: EvalResult) -> dict[str, Any]:
+    """The `--json` document: {"dataset": ..., "runs": [...], "comparisons": [...]}."""
+    return _clean(
+        {
+            "run_id": result.run_id,
+            "started": result.started,
+            "dataset": {
+                "name": result.dataset.name,
+                "path": str(result.dataset.path),
+                "sha256": result.dataset.sha256,
+                "articles": len(result.dataset),
+            },
+            "offline": result.offline,
+            "bootstrap": {"resamples": result.resamples, "seed": result.seed, "confidence": 0.95},
+            "averaging": "per-field precision/recall/F1 are micro (TP, FP, FN summed over "
+            "articles); f1_articles is the mean of per-article F1; macro_f1 is the mean of the "
+            "four fields' F1",
+            "runs": [run_to_json(run) for run in result.runs],
+            "comparisons": [c.to_dict() for c in result.comparisons],
+        }
+    )
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from exc
+
+
+def write_json(result: EvalResult, path: Path | str) -> Path:
+    p = Path(path)
+    _write_text(p, json.dumps(result_to_json(result), indent=2, ensure_ascii=False) + "\n")
+    return p
+
+
+def default_runs_log() -> Path:
+    """`$SUMMARIZER_DATA_DIR/runs.jsonl`, else `$XDG_DATA_HOME/summarizer/runs.jsonl`, else
+    `~/.local/share/summarizer/runs.jsonl`."""
+    return data_dir() / "runs.jsonl"
+
+
+def run_log_lines(result: EvalResult) -> list[dict[str, Any]]:
+    """One record per model and article: when, what (model, prompt, schema, dataset, article)
+    and how well."""
+    lines = []
+    for run in result.runs:
+        for r in run.results:
+            s = r.score
+            doc = r.document or {}
+            prov = doc.get("provenance") or {}
+            record = result.records.get(r.article_id, {})
+            text = record.get("text", "")
+            lines.append(
+                _clean(
+                    {
+                        "timestamp": result.started,
+                        "run_id": result.run_id,
+                        "model": run.model,
+                        "prompt_version": prov.get("prompt_version") or run.prompt_version,
+                        "schema_hash": prov.get("schema_hash") or run.schema_hash,
+                        "dataset": result.dataset.name,
+                        "dataset_sha256": result.dataset.sha256,
+                        "article_id": r.article_id,
+                        "article_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                        "offline": result.offline,
+                        "failed": s.failed,
+                        "error": s.error,
+                        "error_type": s.error_type,
+                        "scores": {
+                            "macro_f1": s.macro_f1,
+                            "fields": {
+                                name: {
+                                    "tp": fs.tp, "fp": fs.fp, "fn": fs.fn, "f1": fs.f1,
+                                }
+                                for name, fs in s.fields.items()
+                            },
+                            "attributes": {n: a.to_dict() for n, a in s.attributes.items()},
+                            "grounding_rate": s.grounding_rate,
+                            "first_try_valid": s.first_try_valid,
+                            "retries": s.retries,
+                            "prompt_tokens": s.prompt_tokens,
+                            "completion_tokens": s.completion_tokens,
+                            "latency_s": s.latency_s,
+                        },
+                    }
+                )
+            )
+    return lines
+
+
+def append_run_log(result: EvalResult, path: Path | str | None = None) -> Path:
+    """Append one JSON line per model and article to the run log; returns its path."""
+    p = Path(path) if path is not None else default_runs_log()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with p.open("a", encoding="utf-8") as fh:
+            for line in run_log_lines(result):
+                fh.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise InputError(f"{p}: cannot append to the run log: {exc.strerror}") from exc
+    return p
