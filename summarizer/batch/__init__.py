@@ -4,7 +4,9 @@ and the OpenAI Batch API for large offline jobs.
   _log     the result log (append, fsync, lock, repair) and the resume plan
   _cache   the response cache and the per-article transport (tokens, deadline, budget, capture)
   _budget  --max-cost across threads: each model call reserves its estimated cost first
-  _runner  the runner: worker threads, budget (--max-cost), per-article timeouts, the report
+  _report  the options and the report: counts, tokens, cost, failures, the exit code
+  _run     run_batch: options checked, inputs read, the resume plan, one server for the batch
+  _runner  the runner: worker threads, budget (--max-cost), per-article timeouts
   _openai  the OpenAI Batch API: submit, status, collect
 
 Inputs (files, folders, JSONL feeds) are read by `summarizer.inputs.collect_inputs`.
@@ -20,7 +22,9 @@ from summarizer.batch._openai import (
     openai_batch_status,
     openai_batch_submit,
 )
-from summarizer.batch._runner import BatchOptions, BatchReport, Failure, Observer, Outcome, estimate_cost, run_batch
+from summarizer.batch._report import BatchOptions, BatchReport, Failure, Observer, Outcome
+from summarizer.batch._run import run_batch
+from summarizer.batch._runner import estimate_cost
 from summarizer.inputs import ARTICLE_SUFFIXES, BatchItem, collect_inputs
 
 __all__ = [

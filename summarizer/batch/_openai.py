@@ -21,7 +21,7 @@ from typing import Any
 
 from summarizer.batch._cache import ArticleRun, ResponseCache, transport_for
 from summarizer.batch._log import ResultLog, check_out, error_record, plan_resume
-from summarizer.batch._runner import BatchOptions
+from summarizer.batch._report import BatchOptions
 from summarizer.config import Settings
 from summarizer.errors import ConfigError, InputError, ProviderError, SummarizerError
 from summarizer.extraction import load as load_prompt

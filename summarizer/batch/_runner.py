@@ -1,12 +1,5 @@
-"""The batch runner: many articles into one JSONL file, concurrently, resumably, nothing lost.
-
-The output file holds one line per article: the summary document (``SummaryDocument``
-dumped as JSON), or an error record::
-
-    {"id", "error": {"type", "message", "exit_code"}, "model", "prompt_version", "article_sha256", "input"}
-
-Writing, locking and resuming are the result log's (`_log`); the response cache and the
-per-article transport are `_cache`'s; inputs are read by `summarizer.inputs.collect_inputs`.
+"""The batch runner: the articles of a batch in worker threads, within a budget and a
+per-article timeout, each finished article written to the result log.
 
 Concurrency: the pipeline is synchronous (openai client + instructor), so articles run in
 worker threads, at most ``concurrency`` at a time; the main thread is the only writer. The
@@ -29,13 +22,9 @@ else no new article is started. With concurrency that alone could overshoot, so 
 call also reserves its own estimated cost before it is sent (`_budget.Budget`); a call that
 would go over is not made, and the report says what was really spent.
 
-Scaling out: point ``--base-url`` at a server with parallel slots (llama.cpp's
-``llama-server --parallel N``, vLLM) and set ``--concurrency N``; for a ``local/`` model
-``--base-url`` names the server that runs it (otherwise one managed server is started for the
-whole batch; llama-cpp-python's server has a single slot, so concurrency there only queues).
-For large offline jobs with OpenAI, see `_openai` (the Batch API).
+Set-up (options, inputs, resume plan, the model server) is `_run.run_batch`'s; the per-article
+transport (tokens, deadline, budget, cache) is `_cache`'s.
 """
-
 
 from __future__ import annotations
 
@@ -43,111 +32,31 @@ import contextlib
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from summarizer.batch._budget import Budget
 from summarizer.batch._cache import ArticleRun, ResponseCache, Stopped, transport_for
-from summarizer.batch._log import ResultLog, check_out, error_record, plan_resume
-from summarizer.config import DEFAULT_MAX_CHARS, Settings
+from summarizer.batch._log import ResultLog, error_record
+from summarizer.batch._report import BatchOptions, BatchReport, Failure, Observer, Outcome
+from summarizer.config import Settings
 from summarizer.errors import (
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_PARTIAL,
     ArticleTimeoutError,
     BudgetExceededError,
     ConfigError,
     ExtractionError,
-    InputError,
     InternalError,
     ProviderError,
     SummarizerError,
 )
 from summarizer.extraction import CHARS_PER_TOKEN, PROMPT_OVERHEAD_TOKENS
 from summarizer.extraction import load as load_prompt
-from summarizer.inputs import BatchItem, collect_inputs
-from summarizer.models import ModelSpec, Price, cost_usd, price_for, resolve, scrub_secrets
+from summarizer.inputs import BatchItem
+from summarizer.models import ModelSpec, Price, cost_usd, price_for, scrub_secrets
 from summarizer.models import estimate_cost as estimate_cost_of
 
-DEFAULT_CONCURRENCY = 4  # hosted APIs and servers with parallel slots
-DEFAULT_LOCAL_CONCURRENCY = 1  # the managed llama-cpp-python server has one slot
-
-
-@dataclass
-class BatchOptions:
-    model: str
-    concurrency: int | None = None  # None: 1 for a managed local server, else 4
-    timeout_per_article: float | None = None  # seconds
-    cache_dir: Path | None = None  # None: no response cache
-    max_cost: float | None = None  # USD
-    max_chars: int = DEFAULT_MAX_CHARS
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One finished article, for progress displays."""
-
-    id: str
-    ok: bool
-    error_type: str | None = None
-    message: str | None = None
-    tokens: int = 0
-    cost: float | None = 0.0
-    cache_hits: int = 0
-
-
-@dataclass(frozen=True)
-class Failure:
-    id: str
-    type: str
-    message: str
-    exit_code: int
-
-
-@dataclass
-class BatchReport:
-    out: Path
-    model: str
-    prompt_version: str
-    total: int = 0  # articles among the inputs
-    to_do: int = 0  # not done before this run
-    ok: int = 0
-    failed: int = 0
-    skipped: int = 0  # done by an earlier run
-    retried: int = 0  # failed in an earlier run, tried again now
-    not_started: int = 0  # stopped early: budget, Ctrl-C, a systemic error
-    prompt_tokens: int = 0  # over the network
-    completion_tokens: int = 0
-    cached_tokens: int = 0  # answered from the response cache or cassettes
-    cache_hits: int = 0
-    cost_usd: float | None = 0.0  # None: the model's price is unknown
-    concurrency: int = 1
-    elapsed_s: float = 0.0
-    failures: list[Failure] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    stopped: str | None = None  # why no more articles were started
-    stop_error: SummarizerError | None = None  # a systemic error (configuration, server down)
-    interrupted: bool = False
-
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    @property
-    def exit_code(self) -> int:
-        """0 all done; 1 some failed or the budget stopped the batch; the code of a systemic
-        error (3 provider/config); 130 interrupted."""
-        if self.interrupted:
-            return EXIT_INTERRUPTED
-        if self.stop_error is not None:
-            return self.stop_error.exit_code
-        return EXIT_PARTIAL if self.failed or self.not_started else EXIT_OK
-
-
-Observer = Callable[[BatchReport, "Outcome | None"], None]
-"""Called with the report when the batch starts (outcome None) and after every article."""
+__all__ = ["Runner", "estimate_cost"]
 
 
 def estimate_cost(article_chars: int, price: Price | None, calls: int) -> float:
@@ -162,7 +71,9 @@ def estimate_cost(article_chars: int, price: Price | None, calls: int) -> float:
     )
 
 
-class _Runner:
+class Runner:
+    """Runs the articles of one batch; the main thread schedules, collects and writes."""
+
     def __init__(
         self,
         spec: ModelSpec,
@@ -259,9 +170,9 @@ class _Runner:
         self.report.failed += 1
         self.report.failures.append(Failure(item.id, type(exc).__name__, message, exc.exit_code))
         out = outcome or Outcome(item.id, True)
-        self._notify(replace(out, ok=False, error_type=type(exc).__name__, message=message))
+        self.notify(replace(out, ok=False, error_type=type(exc).__name__, message=message))
 
-    def _notify(self, outcome: Outcome | None) -> None:
+    def notify(self, outcome: Outcome | None) -> None:
         if self.observer is not None:
             self.observer(self.report, outcome)
 
@@ -271,7 +182,7 @@ class _Runner:
             self.log.append(doc.model_dump(mode="json"))
             self.report.ok += 1
             self.consecutive_provider_errors = 0
-            self._notify(outcome)
+            self.notify(outcome)
             return
         if isinstance(exc, SummarizerError):
             error: SummarizerError = exc
@@ -362,99 +273,3 @@ class _Runner:
                 pending.remove(item)
                 self._write_error(item, item.error)  # type: ignore[arg-type]
         self.report.not_started = len(pending)
-
-
-@contextlib.contextmanager
-def _local_endpoint(spec: ModelSpec, settings: Settings) -> Iterator[Settings]:
-    """For a local/ model run live: one server for the whole batch (the one at --base-url,
-    a running `summarizer serve`, or one started now), not one per article."""
-    if not spec.local or settings.offline or settings.local_base_url:
-        yield settings
-    elif settings.base_url:
-        yield replace(settings, local_base_url=settings.base_url)
-    else:
-        from summarizer.local import local_server
-
-        with local_server(spec.name) as base_url:
-            yield replace(settings, local_base_url=base_url)
-
-
-def _check_options(options: BatchOptions, spec: ModelSpec) -> None:
-    if options.max_cost is not None and price_for(spec) is None:
-        raise ConfigError(
-            f"--max-cost: no price is known for {spec.name}, so the budget cannot be enforced",
-            hint="drop --max-cost, or use a model from the price table",
-        )
-    if options.concurrency is not None and options.concurrency < 1:
-        raise InputError("--concurrency must be at least 1")
-    if options.timeout_per_article is not None and options.timeout_per_article <= 0:
-        raise InputError("--timeout-per-article must be positive")
-
-
-def _concurrency(report: BatchReport, options: BatchOptions, spec: ModelSpec, settings: Settings) -> None:
-    """1 under --offline/--record (cassettes are not thread-safe), else the option, else 1 for
-    a managed local server and 4 otherwise."""
-    serial = settings.offline or settings.record
-    concurrency = options.concurrency or (
-        DEFAULT_LOCAL_CONCURRENCY if spec.local and not settings.base_url else DEFAULT_CONCURRENCY
-    )
-    report.concurrency = 1 if serial else concurrency
-    if serial and concurrency > 1:
-        report.notes.append("--offline/--record: articles run one at a time (cassettes are not thread-safe)")
-
-
-def run_batch(
-    inputs: Sequence[str | Path],
-    out: Path,
-    options: BatchOptions,
-    settings: Settings | None = None,
-    *,
-    observer: Observer | None = None,
-) -> BatchReport:
-    """Summarize every input article into `out` (JSONL), resuming what an earlier run did.
-
-    Raises InputError (no inputs, unreadable JSONL line, out file busy) and ConfigError
-    (unknown model, a budget that cannot be enforced) before anything is written; every
-    other failure is an error record in the file and a Failure in the report.
-    """
-    started = time.monotonic()
-    settings = settings or Settings()
-    check_out(out, inputs)
-    spec = resolve(options.model, settings)
-    prompt = load_prompt(settings.prompt_version)
-    _check_options(options, spec)
-    inputs_ = collect_inputs(inputs, max_chars=options.max_chars)
-    report = BatchReport(out=out, model=spec.name, prompt_version=prompt.version, total=len(inputs_.items))
-    report.notes.extend(inputs_.notes)
-    report.cost_usd = None if price_for(spec) is None else 0.0
-    _concurrency(report, options, spec, settings)
-    cache_dir = None if settings.offline or settings.record else options.cache_dir
-    price = price_for(spec)
-    budget = Budget(options.max_cost, price) if options.max_cost is not None and price is not None else None
-    log = ResultLog(out)
-    lines = log.open()
-    try:
-        if log.repaired_bytes:
-            report.notes.append(f"cut a torn last line ({log.repaired_bytes} bytes) from {out}")
-        plan = plan_resume(inputs_.items, lines, spec.name, prompt.version)
-        report.notes.extend(n.replace("{out}", str(out)) for n in plan.notes)
-        if plan.rewrite:
-            log.rewrite(plan.keep)
-        report.skipped = plan.done
-        report.retried = plan.retried
-        report.to_do = len(plan.to_do)
-        runner = _Runner(spec, replace(options, cache_dir=cache_dir), settings, log, report, observer, budget)
-        runner._notify(None)
-        if plan.to_do:
-            needs_model = any(i.article is not None for i in plan.to_do)
-            with _local_endpoint(spec, settings) if needs_model else contextlib.nullcontext(settings) as live:
-                runner.settings = live
-                runner.run(plan.to_do)
-    finally:
-        log.close()
-        report.elapsed_s = time.monotonic() - started
-        if budget is not None:  # what was really spent, calls of unfinished articles included
-            report.cost_usd = budget.spent
-            if report.stopped is not None and report.stopped.startswith("budget"):
-                report.stopped = f"budget: --max-cost {budget.max_cost:g} USD reached (spent {budget.spent:.4f} USD)"
-    return report
