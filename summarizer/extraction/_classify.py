@@ -52,15 +52,30 @@ _WORDS = re.compile(r"[\w’'\-]+")
 class Classifier(Passes):
     """The calls of brief-v4: every answer is a closed choice per numbered item."""
 
+    answered = 0  # label passes the model answered validly
+    failed: list[ExtractionError] | None = None  # and those it could not
+
     def _labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M | None:
         """One label pass. A pass the model cannot answer validly (re-asks exhausted) costs only
-        its own items: a warning, and None; the other passes and the code's findings stand."""
+        its own items: a warning, and None; the other passes and the code's findings stand. When
+        the first pass the article needs already fails, the article fails (ExtractionError): no
+        point asking the rest."""
         try:
-            return self._ask_labels(chunk, name, model, max_tokens, **fmt)
+            answer = self._ask_labels(chunk, name, model, max_tokens, **fmt)
         except ExtractionError as exc:
+            if not self.answered:
+                raise  # the first pass already fails: this model cannot answer this article
+            self.failed = [*(self.failed or []), exc]
             self.usage.first_try_valid = False
             self.usage.warnings.append(f"pass {name} left out: {exc.one_line()}")
             return None
+        self.answered += 1
+        return answer
+
+    def check(self) -> None:
+        """No valid answer to any pass: the model answered, but no document can be made."""
+        if self.failed and not self.answered:
+            raise self.failed[0]
 
     def _ask_labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M:
         from summarizer.extraction._passes import neutralize_delimiters
@@ -139,6 +154,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
             published=passes.article.published,
         )
         _figures(passes, text, model_text, start, end, findings, out)
+    passes.check()
     prune(text, out)
     return out
 

@@ -3,6 +3,7 @@ force-includes them as summarizer/prompts) or from the source checkout's prompts
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,14 +43,37 @@ def available() -> list[str]:
     return sorted(found)
 
 
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
 @lru_cache(maxsize=8)
 def load(version: str) -> Prompt:
+    """The prompt `version`; a name that is not a version, a file that is not TOML or not a
+    prompt (no `system`, `article` or passes with a `task`) is a ConfigError (exit 3)."""
+    if not _VERSION.fullmatch(version):  # a name, never a path ("../x")
+        raise ConfigError(
+            f"unknown prompt version {version!r}: a version is a name of letters, digits, '.', '-' and '_'",
+            hint=f"available: {', '.join(available())}",
+        )
     for d in _prompt_dirs():
         path = d / f"{version}.toml"
         if path.is_file():
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"prompt file {path} is not valid TOML: {exc}") from None
             if data.get("version") != version:
                 raise ConfigError(f"prompt file {path} declares version {data.get('version')!r}")
-            tasks = {name: spec["task"] for name, spec in data["passes"].items()}
-            return Prompt(version, data["system"], data["article"], tasks, data.get("pipeline", "extract"))
+            try:
+                tasks = {str(name): str(spec["task"]) for name, spec in data["passes"].items()}
+                system, article = data["system"], data["article"]
+            except (KeyError, TypeError, AttributeError):
+                tasks, system, article = {}, None, None
+            pipeline = data.get("pipeline", "extract")
+            texts_ok = isinstance(system, str) and isinstance(article, str) and isinstance(pipeline, str)
+            if not tasks or not texts_ok:
+                raise ConfigError(
+                    f"prompt file {path} is not a prompt: it needs `system`, `article` and [passes.*] with a `task`"
+                )
+            return Prompt(version, system, article, tasks, pipeline)
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

@@ -552,6 +552,7 @@ def test_max_cost_stops_cleanly(settings, tmp_path) -> None:
     done = report.ok
     assert done == 3 and report.not_started == 3
     assert report.cost_usd == pytest.approx(done * article_cost)
+    assert report.cost_usd is not None
     assert report.cost_usd <= budget and report.cost_usd + article_cost > budget
     assert report.stopped is not None and report.stopped.startswith("budget")
     assert report.exit_code == 1 and len(server.requests) == per_article * done

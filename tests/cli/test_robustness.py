@@ -826,16 +826,7 @@ def test_bad_options(args: tuple[str, ...], code: int, message: str | None, tmp_
     assert not (tmp_path / "out.jsonl").exists()
 
 
-# The fix of a malformed prompt file belongs in summarizer/extraction/_prompts.py, which the
-# lead engineer owns (and which brief-v4 changed: its passes are names/sides/events/figures, so
-# the old required-pass list does not carry over); until it lands these cases fail as they did
-# before issue 10 and are counted as mishandled in the summary line.
 @BAD_INPUT
-@pytest.mark.xfail(
-    strict=True,
-    raises=(KeyError, TypeError, AttributeError, ValueError),
-    reason="issue 10 item 13: prompt-file validation not yet ported into extraction/_prompts.py (lead-owned)",
-)
 @pytest.mark.parametrize(
     "content",
     ["version = 'x'\nsystem = [", "version = 'bad'\nsystem = 's'\narticle = 'a'\n", "version = 'bad'\n[passes]\n"],
