@@ -56,15 +56,12 @@ class Classifier(Passes):
     failed: list[ExtractionError] | None = None  # and those it could not
 
     def _labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M | None:
-        """One label pass. A pass the model cannot answer validly (re-asks exhausted) costs only
-        its own items: a warning, and None; the other passes and the code's findings stand. When
-        the first pass the article needs already fails, the article fails (ExtractionError): no
-        point asking the rest."""
+        """One label pass. A pass the model cannot answer validly (re-asks exhausted, output cut
+        off) costs only its own items: a warning, and None; the other passes and the code's
+        findings stand (`check` fails the article when no pass at all was answered)."""
         try:
             answer = self._ask_labels(chunk, name, model, max_tokens, **fmt)
         except ExtractionError as exc:
-            if not self.answered:
-                raise  # the first pass already fails: this model cannot answer this article
             self.failed = [*(self.failed or []), exc]
             self.usage.first_try_valid = False
             self.usage.warnings.append(f"pass {name} left out: {exc.one_line()}")

@@ -66,6 +66,7 @@ def settings(tmp_path: Path) -> Settings:
         timeout_s=TIMEOUT_S,
         retry_base_wait_s=0.01,
         retry_max_wait_s=5.0,
+        prompt_version="brief-v3",  # the call-level faults, through the pipeline whose first failure ends the article
     )
 
 
@@ -269,7 +270,7 @@ def test_content_that_is_not_json(fake_model, settings: Settings) -> None:
 
 def test_content_that_does_not_match_the_schema(fake_model, settings: Settings) -> None:
     fake_model(lambda req: completion('{"actors": "Russia"}'))
-    _, err, _ = _run(replace(settings, prompt_version="brief-v3"))  # brief-v3's first pass has "actors"
+    _, err, _ = _run(settings)  # brief-v3's first pass has "actors"
     assert isinstance(err, ExtractionError)
     assert "schema error(s), first at actors" in err.one_line()
 
@@ -321,3 +322,20 @@ def test_timeout_through_the_cli(tmp_path: Path) -> None:
     assert "no answer within 0.5 s (tried 4 times)" in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
     assert time.monotonic() - started < 25  # 4 tries of 0.5 s plus backoff (1 + 2 + 4 s at most)
+
+
+def test_brief_v4_keeps_what_code_found_when_a_pass_fails_and_fails_when_none_is_answered(
+    fake_model, settings: Settings
+) -> None:
+    from tests.fakeserver import labeller, pass_name
+
+    v4 = replace(settings, prompt_version="brief-v4")
+    labels = labeller()
+    fake_model(lambda req: refusal() if pass_name(req) == "eventlabels" else labels(req))
+    doc, err, _ = _run(v4)
+    assert err is None and doc is not None
+    assert any("pass events left out" in w for w in doc.provenance.warnings)
+    assert doc.events == [] and doc.locations  # the events pass is lost, the code's places stand
+    fake_model(lambda req: refusal())
+    _, err, _ = _run(v4)
+    assert isinstance(err, ExtractionError)  # no pass answered at all: no document
