@@ -27,7 +27,8 @@ from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
 
-    from summarizer.evaluation import EvalResult, ModelRun
+    from summarizer.config import Settings
+    from summarizer.evaluation import Dataset, EvalResult, ModelRun
 
 DEFAULT_DATASET = Path("evals/datasets/articles.jsonl")
 
@@ -199,11 +200,8 @@ def eval_command(
 ) -> None:
     """Score models against a gold dataset; compare them side by side."""
     from rich.console import Console
-    from rich.markup import escape
-    from rich.text import Text
 
     from summarizer import evaluation
-    from summarizer.evaluation import write_report
 
     settings = settings_of(ctx)
     if record and settings.offline:
@@ -211,30 +209,53 @@ def eval_command(
     settings = evaluation.with_record(settings, record)
     models = list(model) if model else [DEFAULT_MODEL]
     console = Console()
-    err = Console(stderr=True)
     try:
         data = evaluation.load_dataset(_resolve_dataset(dataset))
-        total = len(data) * len(dict.fromkeys(models))
-        done = [0]
-
-        def progress(model_name: str, article_id: str, result: evaluation.ArticleResult) -> None:
-            done[0] += 1
-            if sys.stderr.isatty():
-                status = (
-                    f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
-                )
-                line = f"[{done[0]}/{total}] {model_name} {article_id}: {status}"
-                err.print(Text(line, style="dim"), highlight=False)
-
-        result = evaluation.run_eval(data, models, settings, progress=progress)
+        result = _run_with_progress(data, models, settings)
     except SummarizerError as exc:
         fail(exc)
     except KeyboardInterrupt:
         interrupted()
+    _print_result(console, result)
+    try:
+        _write_outputs(result, save_predictions, json_out, report)
+    except SummarizerError as exc:
+        fail(exc)
+    _log_run(console, result, runs_log)
+    _exit(result, min_f1)
 
+
+def _run_with_progress(data: Dataset, models: list[str], settings: Settings) -> EvalResult:
+    """`run_eval`, with one progress line per article on stderr when it is a terminal."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from summarizer import evaluation
+
+    err = Console(stderr=True)
+    total = len(data) * len(dict.fromkeys(models))
+    done = [0]
+
+    def progress(model_name: str, article_id: str, result: evaluation.ArticleResult) -> None:
+        done[0] += 1
+        if sys.stderr.isatty():
+            status = (
+                f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
+            )
+            line = f"[{done[0]}/{total}] {model_name} {article_id}: {status}"
+            err.print(Text(line, style="dim"), highlight=False)
+
+    return evaluation.run_eval(data, models, settings, progress=progress)
+
+
+def _print_result(console: Console, result: EvalResult) -> None:
+    """The run's header line, one table per model and the comparison."""
+    from rich.markup import escape
+
+    data = result.dataset
     console.print(
         f"[bold]{escape(data.name)}[/bold]: {len(data)} articles · "
-        f"{'offline replay' if settings.offline else 'live'} · run {result.run_id}",
+        f"{'offline replay' if result.offline else 'live'} · run {result.run_id}",
         highlight=False,
     )
     console.print(
@@ -245,18 +266,28 @@ def eval_command(
         print_run(console, run)
     print_comparison(console, result)
 
-    try:
-        if save_predictions is not None:
-            written = evaluation.save_predictions(result, save_predictions)
-            typer.echo(f"summarizer: wrote {len(written)} documents under {save_predictions}", err=True)
-        if json_out is not None:
-            evaluation.write_json(result, json_out)
-            typer.echo(f"summarizer: wrote {json_out}", err=True)
-        if report is not None:
-            write_report(result, report)
-            typer.echo(f"summarizer: wrote {report}", err=True)
-    except SummarizerError as exc:
-        fail(exc)
+
+def _write_outputs(
+    result: EvalResult, save_predictions: Path | None, json_out: Path | None, report: Path | None
+) -> None:
+    """--save-predictions, --json and --report."""
+    from summarizer import evaluation
+
+    if save_predictions is not None:
+        written = evaluation.save_predictions(result, save_predictions)
+        typer.echo(f"summarizer: wrote {len(written)} documents under {save_predictions}", err=True)
+    if json_out is not None:
+        evaluation.write_json(result, json_out)
+        typer.echo(f"summarizer: wrote {json_out}", err=True)
+    if report is not None:
+        evaluation.write_report(result, report)
+        typer.echo(f"summarizer: wrote {report}", err=True)
+
+
+def _log_run(console: Console, result: EvalResult, runs_log: Path | None) -> None:
+    """Each model against its latest earlier run in the run log; then this run appended to it."""
+    from summarizer import evaluation
+
     earlier = evaluation.previous_runs(result, runs_log)
     for run in result.runs:
         prev = earlier.get(run.model)
@@ -274,6 +305,9 @@ def eval_command(
     except SummarizerError as exc:
         typer.echo(f"summarizer: warning: run log not written: {exc.one_line()}", err=True)
 
+
+def _exit(result: EvalResult, min_f1: float | None) -> None:
+    """Exit with the first article failure that was not the model's own, else 1 below --min-f1."""
     exit_code = 0
     for run in result.runs:
         problems = run.run_problems()
