@@ -145,16 +145,7 @@ def openai_batch_submit(
     assert options.cache_dir is not None
     prompt = load_prompt(settings.prompt_version)
     state_file = _state_path(out)
-    state: dict[str, Any] = {"model": spec.name, "prompt_version": prompt.version, "rounds": [], "attempts": {}}
-    if state_file.exists():
-        old = _load_state(out)
-        if old["rounds"] and not old["rounds"][-1].get("collected"):
-            raise InputError(
-                f"batch {old['rounds'][-1]['batch_id']} has not been collected yet",
-                hint="run `summarizer batch --out OUT --openai-batch collect` first",
-            )
-        if old.get("model") == spec.name and old.get("prompt_version") == prompt.version:
-            state = old
+    state = _submit_state(out, spec.name, prompt.version)
     check_out(out, inputs)
     inputs_ = collect_inputs(inputs, max_chars=options.max_chars)
     log = ResultLog(out)
@@ -166,14 +157,7 @@ def openai_batch_submit(
     state["max_chars"] = options.max_chars
     cache = ResponseCache(options.cache_dir)
     captured = _capture(plan.to_do, spec, settings, cache)
-    requests: dict[str, Any] = {}
-    given_up = 0
-    for _item, reqs in captured.waiting:
-        for key, req in reqs:
-            if state["attempts"].get(key, 0) >= MAX_BATCH_ATTEMPTS:
-                given_up += 1
-                continue
-            requests[key] = req
+    requests, given_up = _round_requests(captured, state)
     notes = list(inputs_.notes)
     if given_up:
         notes.append(
@@ -193,6 +177,54 @@ def openai_batch_submit(
     if not requests:
         _save_state(out, state)
         return result
+    uploaded_id, job_id = _upload(spec, settings, out, result.round, requests)
+    state["rounds"].append(
+        {
+            "batch_id": job_id,
+            "input_file_id": uploaded_id,
+            "requests": len(requests),
+            "submitted": time.time(),
+            "collected": False,
+        }
+    )
+    _save_state(out, state)
+    result.batch_id = job_id
+    return result
+
+
+def _submit_state(out: Path, model: str, prompt_version: str) -> dict[str, Any]:
+    """The state of `out`'s rounds: the saved one for the same model and prompt, else a new one.
+    A round that was submitted but not collected must be collected first."""
+    state: dict[str, Any] = {"model": model, "prompt_version": prompt_version, "rounds": [], "attempts": {}}
+    if _state_path(out).exists():
+        old = _load_state(out)
+        if old["rounds"] and not old["rounds"][-1].get("collected"):
+            raise InputError(
+                f"batch {old['rounds'][-1]['batch_id']} has not been collected yet",
+                hint="run `summarizer batch --out OUT --openai-batch collect` first",
+            )
+        if old.get("model") == model and old.get("prompt_version") == prompt_version:
+            state = old
+    return state
+
+
+def _round_requests(captured: _CaptureResult, state: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The requests of this round by key, and how many were left out: failed too often."""
+    requests: dict[str, Any] = {}
+    given_up = 0
+    for _item, reqs in captured.waiting:
+        for key, req in reqs:
+            if state["attempts"].get(key, 0) >= MAX_BATCH_ATTEMPTS:
+                given_up += 1
+                continue
+            requests[key] = req
+    return requests, given_up
+
+
+def _upload(
+    spec: ModelSpec, settings: Settings, out: Path, round_: int, requests: dict[str, Any]
+) -> tuple[str, str]:
+    """Upload the requests as one JSONL file and create the batch job: (file id, batch id)."""
     lines = [
         json.dumps(
             {"custom_id": key, "method": "POST", "url": BATCH_ENDPOINT, "body": req["body"]},
@@ -204,29 +236,18 @@ def openai_batch_submit(
     payload = ("\n".join(lines) + "\n").encode("utf-8")
     client = _openai_client(spec, settings)
     try:
-        uploaded = client.files.create(file=(f"{out.stem}-round{result.round}.jsonl", payload), purpose="batch")
+        uploaded = client.files.create(file=(f"{out.stem}-round{round_}.jsonl", payload), purpose="batch")
         job = client.batches.create(
             input_file_id=uploaded.id,
             endpoint=BATCH_ENDPOINT,
             completion_window="24h",
-            metadata={"summarizer": f"{out.name} round {result.round}"},
+            metadata={"summarizer": f"{out.name} round {round_}"},
         )
     except Exception as exc:
         raise _api_error(spec, "submitting the batch", exc) from exc
     finally:
         client.close()
-    state["rounds"].append(
-        {
-            "batch_id": job.id,
-            "input_file_id": uploaded.id,
-            "requests": len(requests),
-            "submitted": time.time(),
-            "collected": False,
-        }
-    )
-    _save_state(out, state)
-    result.batch_id = job.id
-    return result
+    return uploaded.id, job.id
 
 
 def _retrieve(client: Any, spec: ModelSpec, batch_id: str) -> Any:
@@ -292,44 +313,71 @@ def openai_batch_collect(out: Path, options: BatchOptions, settings: Settings | 
     result = CollectResult()
     last = state["rounds"][-1] if state["rounds"] else None
     if last is not None and not last.get("collected"):
-        client = _openai_client(spec, settings)
-        try:
-            job = _retrieve(client, spec, last["batch_id"])
-            if job.status in ("validating", "in_progress", "finalizing", "cancelling"):
-                raise ProviderError(
-                    f"batch {job.id} is {job.status}, not finished yet",
-                    hint="check with --openai-batch status, collect when it is completed",
-                )
-            if job.status != "completed":
-                result.notes.append(
-                    f"batch {job.id} ended as {job.status}: its missing answers are asked again by the next submit"
-                )
-            seen: set[str] = set()
-            for file_id in (getattr(job, "output_file_id", None), getattr(job, "error_file_id", None)):
-                if not file_id:
-                    continue
-                for line in _file_text(client, file_id).split("\n"):  # JSONL: "\n" only
-                    if not line.strip():
-                        continue
-                    entry = json.loads(line)
-                    key = entry.get("custom_id")
-                    response = entry.get("response") or {}
-                    body = response.get("body")
-                    if isinstance(key, str) and response.get("status_code") == 200 and isinstance(body, dict):
-                        cache.put(key, json.dumps(body, ensure_ascii=False).encode("utf-8"))
-                        result.answers += 1
-                        seen.add(key)
-                    elif isinstance(key, str) and key not in seen:
-                        state["attempts"][key] = state["attempts"].get(key, 0) + 1
-                        result.errors += 1
-        except SummarizerError:
-            raise
-        except Exception as exc:
-            raise _api_error(spec, f"collecting batch {last['batch_id']}", exc) from exc
-        finally:
-            client.close()
+        _collect_round(last["batch_id"], spec, settings, cache, state, result)
         last["collected"] = True
         _save_state(out, state)
+    _write_answered(out, options, spec, settings, cache, state, result)
+    return result
+
+
+def _collect_round(
+    batch_id: str,
+    spec: ModelSpec,
+    settings: Settings,
+    cache: ResponseCache,
+    state: dict[str, Any],
+    result: CollectResult,
+) -> None:
+    """Store the answers of a finished batch in the cache; count a failed request's attempt."""
+    client = _openai_client(spec, settings)
+    try:
+        job = _retrieve(client, spec, batch_id)
+        if job.status in ("validating", "in_progress", "finalizing", "cancelling"):
+            raise ProviderError(
+                f"batch {job.id} is {job.status}, not finished yet",
+                hint="check with --openai-batch status, collect when it is completed",
+            )
+        if job.status != "completed":
+            result.notes.append(
+                f"batch {job.id} ended as {job.status}: its missing answers are asked again by the next submit"
+            )
+        seen: set[str] = set()
+        for file_id in (getattr(job, "output_file_id", None), getattr(job, "error_file_id", None)):
+            if not file_id:
+                continue
+            for line in _file_text(client, file_id).split("\n"):  # JSONL: "\n" only
+                if not line.strip():
+                    continue
+                entry = json.loads(line)
+                key = entry.get("custom_id")
+                response = entry.get("response") or {}
+                body = response.get("body")
+                if isinstance(key, str) and response.get("status_code") == 200 and isinstance(body, dict):
+                    cache.put(key, json.dumps(body, ensure_ascii=False).encode("utf-8"))
+                    result.answers += 1
+                    seen.add(key)
+                elif isinstance(key, str) and key not in seen:
+                    state["attempts"][key] = state["attempts"].get(key, 0) + 1
+                    result.errors += 1
+    except SummarizerError:
+        raise
+    except Exception as exc:
+        raise _api_error(spec, f"collecting batch {batch_id}", exc) from exc
+    finally:
+        client.close()
+
+
+def _write_answered(
+    out: Path,
+    options: BatchOptions,
+    spec: ModelSpec,
+    settings: Settings,
+    cache: ResponseCache,
+    state: dict[str, Any],
+    result: CollectResult,
+) -> None:
+    """A document or an error record in `out` for every article whose requests are all
+    answered (or one failed too often); the others stay pending."""
     inputs_ = collect_inputs(state.get("inputs") or [], max_chars=int(state.get("max_chars") or options.max_chars))
     log = ResultLog(out)
     lines = log.open()
@@ -356,4 +404,3 @@ def openai_batch_collect(out: Path, options: BatchOptions, settings: Settings | 
                 result.pending += 1
     finally:
         log.close()
-    return result
