@@ -89,6 +89,7 @@ def composed_summary(text: str, found: Classified) -> list[str]:
         out.append(sentence)
     for f in found.figures[:2]:
         raw = " ".join(text[f.figure.start : f.figure.end].split())
+        raw = raw[0].lower() + raw[1:] if raw[:1].isupper() and raw[1:2].islower() else raw  # "Thousands" mid-sentence
         who = f" ({f.affected})" if f.affected else ""
         source = f", according to {f.claimed_by}" if f.claimed_by else ""
         out.append(f"It gives {raw} {f.kind}{who}{source}.")

@@ -120,17 +120,29 @@ def claimant_in(sentence: str, names: dict[str, list[str]]) -> str | None:
     """The actor a sentence attributes what it says to: the actor named nearest a verb of saying
     ("according to X", "X said", "said X"), or None when the sentence has no such verb or names
     no actor. `names` maps each actor to the forms the article writes it in."""
-    cues = [m.start() for m in _SAY.finditer(sentence)]
+    cues = list(_SAY.finditer(sentence))
     if not cues:
         return None
     best: tuple[int, str] | None = None
     for actor, forms in names.items():
         for form in forms:
             for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", sentence):
-                distance = min(min(abs(c - m.start()), abs(c - m.end())) for c in cues)
-                if best is None or distance < best[0]:
+                distances = [_distance(c, m) for c in cues]
+                distance = min((d for d in distances if d is not None), default=None)
+                if distance is not None and (best is None or distance < best[0]):
                     best = (distance, actor)
     return best[1] if best and best[0] <= 60 else None
+
+
+_FORWARD = ("according to", "citing", "per")
+
+
+def _distance(cue: re.Match[str], name: re.Match[str]) -> int | None:
+    """How far a name is from a verb of saying; "according to X" looks only forward (in
+    "Thousands of Russian troops died, according to a Ukrainian", the troops are not the source)."""
+    if cue.group(0).casefold() in _FORWARD:
+        return name.start() - cue.end() if name.start() >= cue.end() else None
+    return min(abs(cue.start() - name.start()), abs(cue.start() - name.end()))
 
 
 _MONTHS = {

@@ -49,6 +49,8 @@ def test_the_claimant_is_the_actor_nearest_a_verb_of_saying() -> None:
     assert claimant_in("Nine civilians were wounded, Synegubov said on Sunday.", forms) == "Oleg Synegubov"
     assert claimant_in("According to Ukraine, 64 Russian soldiers were killed.", forms) == "Ukraine"
     assert claimant_in("Nine civilians were wounded in Ukraine.", forms) is None  # no verb of saying
+    troops = {"Russian troops": ["Russian troops"]}
+    assert claimant_in("Thousands of Russian troops died, according to a Ukrainian close to it.", troops) is None
 
 
 def test_event_dates_are_resolved_against_publication_and_never_guessed() -> None:
