@@ -34,6 +34,7 @@ def _md_cell(text: str | None) -> str:
 
 
 def to_markdown(doc: SummaryDocument) -> str:
+    """The document as Markdown; long on purpose: one section after another, as the reader sees them."""
     a = doc.article
     p = doc.provenance
     loc_names = {loc.id: loc.name for loc in doc.locations}
@@ -98,7 +99,8 @@ def to_markdown(doc: SummaryDocument) -> str:
 
 def print_tables(doc: SummaryDocument, console: Any) -> None:
     """Rich tables. Every string from the article or the model is a `Text`, never markup: a
-    title holding `[/]`, `[bold]` or `[link=...]` is shown as written."""
+    title holding `[/]`, `[bold]` or `[link=...]` is shown as written. Long on purpose: one table per section, as
+    the reader sees them."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text

@@ -109,7 +109,8 @@ class ResultLog:
 
     def open(self) -> list[tuple[bytes, Any]]:
         """Lock the file (creating it), cut a torn last record, and return its lines, each with
-        its parsed JSON. A file that is not a batch output is refused (InputError), untouched."""
+        its parsed JSON. A file that is not a batch output is refused (InputError), untouched. Long on purpose: the
+        refusals and the torn-record repair must happen under one lock, in this order."""
         path = self.path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

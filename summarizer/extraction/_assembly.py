@@ -273,6 +273,8 @@ class _Builder:
         return min(hits, key=lambda h: abs(h.start - anchor))
 
     def casualties(self, extracted: list[tuple[ExtractedCasualty, int]], events: list[Event]) -> list[Casualty]:
+        """Grounds brief-v3's casualties (figure, sentence, dedupe, event link); long on purpose: one figure's
+        checks read in order."""
         out: list[Casualty] = []
         for cas, hint in extracted:
             ev = self.sentence(cas.quote, hint)

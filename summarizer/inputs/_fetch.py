@@ -94,6 +94,7 @@ def fetch_url(
     timeout_s: float = TIMEOUT_S,
     max_bytes: int = MAX_INPUT_BYTES,
 ) -> Article:
+    """Fetch one URL under the URL policy; long on purpose: each redirect hop is checked in order under one deadline."""
     from summarizer.models import bounded_http_transport, httpx, redact_url
     from summarizer.models import deadline as within
 

@@ -169,6 +169,8 @@ class ModelClient:
             self._usage = None
 
     def _translate(self, exc: Exception, max_tokens: int) -> Exception:
+        """Turn a client or instructor failure into the error tree; long on purpose: one flat table of cases, read
+        top to bottom."""
         import instructor.core.exceptions as iexc
         import openai
 

@@ -105,7 +105,8 @@ def find_candidates(
 
     `entities` come from the NER, `capitalised` from `capitalised_names`, and `known_place`
     says whether the gazetteer knows a name (a capitalised phrase that no NER tagged is kept
-    only if the gazetteer knows it, it carries an organisation word, or it is written twice)."""
+    only if the gazetteer knows it, it carries an organisation word, or it is written twice). Long on purpose: the
+    three finders and their filters read in the order they apply."""
     by_key: dict[str, Candidate] = {}
 
     def add(raw: str, start: int, vote: str) -> None:
