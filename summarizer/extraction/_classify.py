@@ -30,7 +30,7 @@ from summarizer.extraction._events import add_events
 from summarizer.extraction._findings import Findings, find
 from summarizer.extraction._found import Classified, FoundActor, FoundFigure, mentions
 from summarizer.extraction._linking import NEUTRAL_KINDS, actors_and_places, prune
-from summarizer.extraction._passes import Passes
+from summarizer.extraction._passes import Passes, neutralize_delimiters
 from summarizer.text import (
     Candidate,
     CasualtyFigure,
@@ -75,8 +75,6 @@ class Classifier(Passes):
             raise self.failed[0]
 
     def _ask_labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M:
-        from summarizer.extraction._passes import neutralize_delimiters
-
         fmt = {k: neutralize_delimiters(v) for k, v in fmt.items()}
         task = self.prompt.tasks[name].format(published=self.article.published or "unknown", **fmt)
         budget = min(self.spec.max_output_tokens, max_tokens)
@@ -147,7 +145,6 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
             start,
             max(title_end, start),
             out,
-            findings.countries,
             published=passes.article.published,
         )
         _figures(passes, text, model_text, start, end, findings, out)
@@ -192,7 +189,7 @@ def _figures(
     answers = passes.label_figures(model_text[start:end], figures, listing, affected, claimants)
     forms = {a.name: [a.name, *a.forms] for a in out.actors if a.name in claimants}
     previous: dict[int, str | None] = {}
-    for (fig, kind, counts), (model_affected, model_claimant) in zip(found, answers, strict=True):
+    for (fig, kind, counts), (model_affected, _claimant) in zip(found, answers, strict=True):
         after = " ".join(_WORDS.findall(text[fig.end : min(fig.sentence_end, fig.end + 40)])[:3])
         named = next((g for g in groups if mentions(after, g)), None)
         nation = nationality_before(text, fig.start, fig.end, fig.sentence_end)
@@ -217,7 +214,6 @@ def _figures(
         following = next((s for s in sentences(text[fig.sentence_end :])), None)
         nxt = text[fig.sentence_end + following[0] : fig.sentence_end + following[1]] if following else ""
         claimant = claimant_in(text[fig.sentence_start : fig.sentence_end], forms) or claimant_in(nxt, forms)
-        del model_claimant
         out.figures.append(FoundFigure(fig, kind, who, claimant))
 
 

@@ -101,7 +101,7 @@ def composed_summary(text: str, found: Classified) -> list[str]:
     return out[:4]
 
 
-def compose(text: str, found: Classified, published: str | None) -> tuple[Grounded, str]:
+def compose(text: str, found: Classified) -> tuple[Grounded, str]:
     """The document's actors, locations, events and casualties, and its summary."""
     spans = _Spans(text)
     dropped = Dropped()

@@ -71,7 +71,6 @@ def add_events(
     offset: int,
     skip_until: int,
     out: Classified,
-    countries: frozenset[str],
     published: str | None,
 ) -> None:
     spans = [(s + offset, e + offset) for s, e in event_sentences(chunk, skip_until=skip_until - offset)]

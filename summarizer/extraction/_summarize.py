@@ -50,7 +50,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
             if prompt.pipeline == "classify":
                 passes = Classifier(client, article, prompt, usage)
                 found = classify(passes, article.text, model_text, chunks, _title_end(article))
-                grounded, summary = compose(article.text, found, article.published)
+                grounded, summary = compose(article.text, found)
             else:
                 extraction = run_passes(Passes(client, article, prompt, usage), article.text, model_text, chunks)
                 grounded, summary = ground(article, extraction), extraction.summary
