@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
+from summarizer.nlp import capital_of
 from summarizer.text import (
     dated,
     event_date,
@@ -105,6 +106,9 @@ def _add(text: str, s: int, e: int, kind: str, out: Classified, kinds: dict[str,
     sentence = text[s:e]
     hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
     hits = [_as_region(h, sentence, kinds) for h in hits]
+    # a capital is where the event happens only when the sentence says so ("struck Kyiv", "in
+    # Moscow"); else it is the state acting or speaking ("Moscow launched 57 missiles")
+    hits = [h for h in hits if not capital_of(h[2]) or _located(sentence, h)]
     # the most specific places: not one inside another's words, no country beside a town or region
     hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
     specific = [h[2] for h in hits if kinds[h[2]] != "country"]
