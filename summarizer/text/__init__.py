@@ -38,6 +38,7 @@ from summarizer.text._context import (
     nationality_before,
     relays_only,
     side_cue,
+    stated_side,
 )
 from summarizer.text._cues import claimant_in, event_date, event_sentences, event_types
 from summarizer.text._entities import Candidate, clean_name, find_candidates, force_group
@@ -69,6 +70,7 @@ __all__ = [
     "nationality_before",
     "relays_only",
     "side_cue",
+    "stated_side",
     "unsupported",
     "GENERIC_WORDS",
     "VAGUE_BOUNDS",
