@@ -4,12 +4,13 @@ countries from the article's own words, and the pruning of passing mentions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._findings import Findings, PlaceFact, Places
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.nlp import capital_of, find_country
-from summarizer.text import Candidate, country_nearby, side_cue, stated_side
+from summarizer.text import Candidate, country_nearby, normalize_name, side_cue, stated_side
 
 
 def _count(text: str, forms: list[str]) -> int:
@@ -61,7 +62,8 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             actor.side = home  # civilians get their country: where the story's places are
     for place in out.places:
         if place.fact.country is None:
-            within = _country_within(place.name, places) or country_nearby(text, place.name, places.country_of)
+            lookup = _named_place_country(findings, places)
+            within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
             if within:
                 place.fact = PlaceFact(place.fact.kind, within)
 
@@ -69,17 +71,39 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
 _OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
 
 
-def _country_within(name: str, places: Places) -> str | None:
+def _named_place_country(findings: Findings, places: Places) -> Callable[[str], str | None]:
+    """The country of a word that names a place, for reading where an unknown place is: a
+    country, a region this article names, a city of 100,000 or more, or a town of 10,000 or
+    more under its own name (a hamlet abroad called "Advance" or "Baltic" says nothing about
+    "Nord Stream" or the "Baltic Sea")."""
+
+    def country_of(word: str) -> str | None:
+        found = find_country(word)
+        if found is not None:
+            return found.country
+        if word in findings.places and findings.places[word].kind != "settlement":
+            return findings.places[word].country
+        town = places.gazetteer.resolve(word, places.countries)
+        if town is None or town.population < 10_000:
+            return None
+        if town.population < 100_000 and normalize_name(town.name) != normalize_name(word):
+            return None  # a small town's alternate name
+        return town.country
+
+    return country_of
+
+
+def _country_within(name: str, places: Places, country_of: Callable[[str], str | None]) -> str | None:
     """The country a place's own name gives: an owner ("Russia's Kursk", "Ukraine's Kharkiv
     region"), or a known place its name starts with ("Zaporozhye Nuclear Power Plant", "Nova
     Kakhovka Dam", "Russian-occupied Luhansk region"); None when the name says nothing."""
     owner = re.match(r"^(.+?)[’']s\s", name)
-    if owner and places.country_of(owner.group(1)):
-        return places.country_of(owner.group(1))
+    if owner and country_of(owner.group(1)):
+        return country_of(owner.group(1))
     words = _OCCUPIED.sub("", name).split()
     for n in range(len(words) - 1, 0, -1):
         fact = places.fact(" ".join(words[:n]))
-        if fact is not None and fact.country:
+        if fact is not None and fact.country and (fact.kind != "settlement" or country_of(" ".join(words[:n]))):
             return fact.country
     return None
 
