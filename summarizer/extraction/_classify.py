@@ -149,7 +149,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
         )
         _figures(passes, text, model_text, start, end, findings, out)
     passes.check()
-    prune(text, out)
+    prune(text, out, title_end)
     return out
 
 

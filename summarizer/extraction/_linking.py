@@ -10,14 +10,23 @@ from summarizer.extraction import _labels as labels
 from summarizer.extraction._findings import Findings, PlaceFact, Places
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.nlp import capital_of, find_country
-from summarizer.text import Candidate, country_nearby, normalize_name, side_cue, stated_side
+from summarizer.text import (
+    TITLE_WORDS,
+    Candidate,
+    country_nearby,
+    is_demonym,
+    normalize_name,
+    outlet_only,
+    side_cue,
+    stated_side,
+)
 
 
 def _count(text: str, forms: list[str]) -> int:
     return len({m.start() for f in forms for m in mentions(text, f)})
 
 
-def prune(text: str, out: Classified) -> None:
+def prune(text: str, out: Classified, title_end: int = 0) -> None:
     """Passing mentions are left out: the document lists the places where its events happen
     or that the article keeps coming back to (two mentions; not a country nor a capital, which
     outside an event are nearly always the state speaking: "Kyiv said", "Moscow-backed"), and
@@ -32,9 +41,48 @@ def prune(text: str, out: Classified) -> None:
         or (p.fact.kind != "country" and counts[p.name] >= 2 and not capital_of(p.name))
         or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top)
     ]
+    out.actors = [a for a in out.actors if not not_an_actor(text, a, title_end)]
+    kept = {a.name for a in out.actors}
+    for ev in out.events:
+        ev.actors = [a for a in ev.actors if a in kept]
+    for fig in out.figures:
+        fig.claimed_by = fig.claimed_by if fig.claimed_by in kept else None
     involved: set[str | None] = {a for ev in out.events for a in ev.actors}
     involved |= {f.claimed_by for f in out.figures} | {f.affected for f in out.figures}
     out.actors = [a for a in out.actors if a.acts or a.name in involved or _count(text, [a.name, *a.forms]) >= 2]
+
+
+# A maker's model number ("T-34", "Satan-2", "MH-60R", "Kh-55"): equipment, not an actor.
+_MODEL_NUMBER = re.compile(r"\b[A-Z][A-Za-z]*-?\d+[A-Z]?\b")
+_NOT_ACTOR_END = re.compile(
+    r"(?:\bDay|\b(?:World|Cold|Civil|Great|Patriotic) War(?: I{1,2}| One| Two)?|-\w+ed|-and|-)$"
+)
+
+
+def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
+    """Names the model took for actors that the article's words say are not: the outlet or its
+    writer (named only where the story is relayed or in the author's biography), a name only
+    the headline has ("Zelensky Seeks"), a title with no name ("Estonian Prime Minister",
+    "Voivode"), equipment ("T-34", "MH-60R Seahawk"), a day or a war ("Victory Day", "World
+    War II"), a modifier ("Moscow-backed"), or a common word at the start of a sentence
+    ("Footage", "State")."""
+    if actor.kind in ("civilians",) or actor.side and actor.name in (actor.side,):
+        return False
+    forms = [actor.name, *actor.forms]
+    name = actor.name
+    words = name.replace("’s", "").replace("'s", "").split()
+    if outlet_only(text, forms, person=actor.kind != "media"):
+        return True
+    if title_end and not any(m.start() >= title_end for f in forms for m in mentions(text, f)):
+        return True
+    if words and all(w.casefold().strip(".") in TITLE_WORDS or is_demonym(w) or w.casefold() == "the" for w in words):
+        return True
+    if actor.kind != "person" and _MODEL_NUMBER.search(name):
+        return True
+    if _NOT_ACTOR_END.search(name) or is_demonym(name.rstrip("s")) or name.casefold() in ("briton", "britons"):
+        return True
+    single = len(words) == 1 and not name.isupper() and name.lower() != name
+    return single and actor.kind != "person" and bool(mentions(text, name.lower()))
 
 
 def actors_and_places(text: str, findings: Findings, places: Places, labelled: dict[str, str], out: Classified) -> None:

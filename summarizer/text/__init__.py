@@ -32,10 +32,12 @@ from summarizer.text._candidates import (
 )
 from summarizer.text._context import (
     DEMONYMS,
+    TITLE_WORDS,
     country_nearby,
     figure_counts,
     is_demonym,
     nationality_before,
+    outlet_only,
     relays_only,
     side_cue,
     stated_side,
@@ -51,6 +53,7 @@ from summarizer.text._sentences import crosses_terminal, sentence_bounds, senten
 
 __all__ = [
     "DEMONYMS",
+    "TITLE_WORDS",
     "Candidate",
     "claimant_in",
     "clean_name",
@@ -68,6 +71,7 @@ __all__ = [
     "force_group",
     "is_demonym",
     "nationality_before",
+    "outlet_only",
     "relays_only",
     "side_cue",
     "stated_side",

@@ -290,6 +290,36 @@ _RELAY = re.compile(
 )
 
 
+# Sentences about the outlet and its staff rather than the story: an author's biography, a
+# newsletter or tip-line notice ("Andrew joined Newsweek in 2021", "Do you have a story for The
+# Sun news desk?").
+_OUTLET = re.compile(
+    r"\b(?:joined|reported on for|ha(?:s|ve) reported on|covers|covering|graduate of|is based in|previously worked|"
+    r"is an? (?:senior |staff |deputy |chief )?(?:news |politics |world |foreign )?"
+    r"(?:reporter|correspondent|writer|journalist|editor)|news desk|newspaper delivered|click here|"
+    r"follow (?:him|her|us)|a story for)\b",
+    re.IGNORECASE,
+)
+
+
+def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
+    """True when every mention of a name sits in a sentence about relaying the news or about
+    the outlet and its staff (a reporter's biography, a tip-line notice): the publisher or its
+    writer, never a party to the story. For anything but an outlet (`person` True: a person, a
+    unit, an office) only the staff sentences count: a source who "told journalists" is a party."""
+    from summarizer.text._sentences import sentence_bounds
+
+    mentions = [m for form in forms if len(form) > 1 for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)]
+    if not mentions:
+        return False
+    for m in mentions:
+        start, end = sentence_bounds(text, m.start(), m.end())
+        sentence = text[start:end]
+        if not (_OUTLET.search(sentence) or (not person and _RELAY.search(sentence))):
+            return False
+    return True
+
+
 def relays_only(text: str, forms: Iterable[str]) -> bool:
     """True when every mention of a name sits in a sentence about relaying the news ("told
     Reuters", "Newsweek has reached out to ... for comment", "could not verify"): an outlet

@@ -20,3 +20,39 @@ def test_a_hamlet_abroad_says_nothing_about_where_a_place_is() -> None:
     assert lookup("Ukraine") == "Ukraine"
     assert _country_within("Baltic Sea", places, lookup) is None
     assert _country_within("Zaporozhye Nuclear Power Plant", places, lookup) == "Ukraine"
+
+
+def test_names_that_are_not_actors() -> None:
+    from summarizer.extraction._found import FoundActor
+    from summarizer.extraction._linking import not_an_actor
+
+    text = (
+        "Zelensky Seeks Help At UN\n"
+        "Russian forces fired T-34 tanks on Victory Day, Estonian Prime Minister Kaja Kallas said. "
+        "Footage shows the parade. Newsweek has reached out to the Kremlin for comment. "
+        "The footage was filmed in Moscow. Ellie Cook is a senior reporter. She joined Newsweek in 2022. "
+        "The Institute for the Study of War said the 106th division retreated. "
+        "General Charles Brown told journalists the front held."
+    )
+    title_end = text.index("\n")
+
+    def actor(name: str, kind: str) -> FoundActor:
+        return FoundActor(name, [], kind, None, False)
+
+    for name, kind in [
+        ("Zelensky Seeks", "person"),  # only in the headline
+        ("T-34", "military_unit"),  # equipment
+        ("Victory Day", "organization"),  # a day
+        ("Estonian Prime Minister", "government"),  # a title with no name
+        ("Footage", "media"),  # a common word opening a sentence
+        ("Newsweek", "media"),  # the outlet, relaying
+        ("Ellie Cook", "person"),  # its writer, in her biography
+    ]:
+        assert not_an_actor(text, actor(name, kind), title_end), name
+    for name, kind in [
+        ("Kaja Kallas", "person"),
+        ("Institute for the Study of War", "organization"),
+        ("106th", "military_unit"),
+        ("Charles Brown", "person"),  # a source who told journalists is a party
+    ]:
+        assert not not_an_actor(text, actor(name, kind), title_end), name
