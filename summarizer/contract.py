@@ -1,7 +1,7 @@
 """The summary document of the output contract (shared/CONTRACT.md, section 1).
 
 `SummaryDocument` and its parts (`ArticleInfo`, `Actor`, `Location`, `Event`, `Casualty`,
-`Span`, `Provenance`, `Dropped`) and the kind enums. Ids, exact spans and provenance are added
+`Span`, `Provenance`, `Dropped` and its `Drop` details) and the kind enums. Ids, exact spans and provenance are added
 by code, never by the model; what the model fills, pass by pass, is in
 `summarizer.extraction` (the pass shapes). `CasualtyKind` is defined with the casualty words
 that name the kinds (`summarizer.text`) and re-exported here.
@@ -12,10 +12,17 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from summarizer.text import CasualtyKind
 
 SCHEMA_VERSION = "1"
+
+# An optional field added after cassettes were recorded, made by code after the model answered:
+# it is serialized like any other, but kept out of the document's JSON schema, which is part of
+# the fingerprint sent in every model request (`extraction.schema_hash`); so adding it does not
+# change a request, and recorded answers still replay. Listed in README, "The output contract".
+Extension = SkipJsonSchema
 
 ActorKind = Literal[
     "person",
@@ -104,6 +111,24 @@ class ArticleInfo(BaseModel):
     )
 
 
+DropReason = Literal["not_found", "type_conflict", "no_number", "unsupported", "date_not_in_text"]
+DROP_REASONS: tuple[str, ...] = DropReason.__args__  # type: ignore[attr-defined]
+
+
+class Drop(BaseModel):
+    """One thing dropped, with why: the same line as in `Dropped.items`, and its parts."""
+
+    field: str = Field(description="Where it would have gone: actors, locations, events, casualties, summary.")
+    reason: DropReason = Field(
+        description="not_found: not in the article; type_conflict: named as one kind and listed as another "
+        "('Victory Day' is an actor, not a place); no_number: a figure with no number in it; unsupported: a "
+        "summary sentence with names or numbers the article does not have; date_not_in_text: an event date the "
+        "model gave that the sentence's words do not give (the event is kept, with code's date or none)."
+    )
+    item: str = Field(description="What was dropped, as given: a name, a figure, a sentence, a date.")
+    message: str = Field(description="The line of `Dropped.items` for it.")
+
+
 class Dropped(BaseModel):
     """What the model produced that could not be grounded in the article, by field."""
 
@@ -111,7 +136,22 @@ class Dropped(BaseModel):
     locations: int = 0
     events: int = 0
     casualties: int = 0
+    dates: Extension[int] = Field(default=0, description="Event dates of the model's that the article does not give.")
     items: list[str] = Field(default_factory=list, description="What was dropped and why, one line each.")
+    details: Extension[list[Drop]] = Field(default_factory=list, description="The same drops, each with its reason.")
+
+    def add(self, field: str, reason: DropReason, item: str, message: str) -> None:
+        """Record one drop: its count (a date under `dates`; a summary sentence is not counted),
+        its line and its detail."""
+        counter = "dates" if reason == "date_not_in_text" else field
+        if counter in ("actors", "locations", "events", "casualties", "dates"):
+            setattr(self, counter, getattr(self, counter) + 1)
+        line = f"{field}: {message}"
+        self.items.append(line)
+        self.details.append(Drop(field=field, reason=reason, item=item, message=line))
+
+
+LatencySource = Literal["live", "recorded", "replay"]
 
 
 class Provenance(BaseModel):
@@ -123,6 +163,12 @@ class Provenance(BaseModel):
     prompt_tokens: int
     completion_tokens: int
     latency_s: float
+    latency_source: Extension[LatencySource] = Field(
+        default="live",
+        description="Where latency_s comes from: live (this run's model calls), recorded (the answers were "
+        "replayed from cassettes; the live recording's latency, kept beside the cassette), replay (replayed, "
+        "no recorded latency: the replay's own time).",
+    )
     first_try_valid: bool = True
     chunks: int = 1
     spans: dict[str, int] = Field(

@@ -37,7 +37,7 @@ from summarizer.text._context import (
     relays_only,
     side_cue,
 )
-from summarizer.text._cues import claimant_in, event_date, event_sentences, event_types
+from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
 from summarizer.text._entities import Candidate, clean_name, find_candidates, force_group
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
@@ -51,6 +51,7 @@ __all__ = [
     "claimant_in",
     "clean_name",
     "copies_article",
+    "dates_in",
     "country_nearby",
     "event_date",
     "event_sentences",
