@@ -1,10 +1,11 @@
 """The summary document of the output contract (shared/CONTRACT.md, section 1).
 
 `SummaryDocument` and its parts (`ArticleInfo`, `Actor`, `Location`, `Event`, `Casualty`,
-`Span`, `Provenance`, `Dropped` and its `Drop` details) and the kind enums. Ids, exact spans and provenance are added
-by code, never by the model; what the model fills, pass by pass, is in
-`summarizer.extraction` (the pass shapes). `CasualtyKind` is defined with the casualty words
-that name the kinds (`summarizer.text`) and re-exported here.
+`Span`, `Provenance`, `Dropped` with a `Drop` per thing dropped) and the kind enums. Ids, exact
+spans and provenance are added by code, never by the model; what the model fills, pass by pass,
+is in `summarizer.extraction` (the pass shapes). `CasualtyKind` is defined with the casualty
+words that name the kinds (`summarizer.text`) and re-exported here. Extensions made after
+cassettes were recorded are kept out of the document's JSON schema (see `Drop`).
 """
 
 from __future__ import annotations
@@ -17,12 +18,6 @@ from pydantic.json_schema import SkipJsonSchema
 from summarizer.text import CasualtyKind
 
 SCHEMA_VERSION = "1"
-
-# An optional field added after cassettes were recorded, made by code after the model answered:
-# it is serialized like any other, but kept out of the document's JSON schema, which is part of
-# the fingerprint sent in every model request (`extraction.schema_hash`); so adding it does not
-# change a request, and recorded answers still replay. Listed in README, "The output contract".
-Extension = SkipJsonSchema
 
 ActorKind = Literal[
     "person",
@@ -115,6 +110,13 @@ DropReason = Literal["not_found", "type_conflict", "no_number", "unsupported", "
 DROP_REASONS: tuple[str, ...] = DropReason.__args__  # type: ignore[attr-defined]
 
 
+# Fields marked SkipJsonSchema are optional extensions made by code after the model answered,
+# added after cassettes were recorded: serialized like any other field, but kept out of the
+# document's JSON schema, which is part of the fingerprint sent in every model request
+# (`extraction.schema_hash`); so adding one changes no request and recorded answers still replay.
+# Each is listed in README, "The output contract".
+
+
 class Drop(BaseModel):
     """One thing dropped, with why: the same line as in `Dropped.items`, and its parts."""
 
@@ -136,9 +138,13 @@ class Dropped(BaseModel):
     locations: int = 0
     events: int = 0
     casualties: int = 0
-    dates: Extension[int] = Field(default=0, description="Event dates of the model's that the article does not give.")
+    dates: SkipJsonSchema[int] = Field(
+        default=0, description="Event dates of the model's that the article does not give."
+    )
     items: list[str] = Field(default_factory=list, description="What was dropped and why, one line each.")
-    details: Extension[list[Drop]] = Field(default_factory=list, description="The same drops, each with its reason.")
+    details: SkipJsonSchema[list[Drop]] = Field(
+        default_factory=list, description="The same drops, each with its reason."
+    )
 
     def add(self, field: str, reason: DropReason, item: str, message: str) -> None:
         """Record one drop: its count (a date under `dates`; a summary sentence is not counted),
@@ -163,7 +169,7 @@ class Provenance(BaseModel):
     prompt_tokens: int
     completion_tokens: int
     latency_s: float
-    latency_source: Extension[LatencySource] = Field(
+    latency_source: SkipJsonSchema[LatencySource] = Field(
         default="live",
         description="Where latency_s comes from: live (this run's model calls), recorded (the answers were "
         "replayed from cassettes; the live recording's latency, kept beside the cassette), replay (replayed, "

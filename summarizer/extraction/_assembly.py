@@ -7,7 +7,6 @@ found in the article is dropped and the drop is recorded in `provenance.dropped`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from summarizer import text as grounding
@@ -284,7 +283,7 @@ class _Builder:
                 )
                 continue
             raw = self.text[fig.start : fig.end]
-            parsed = numbers.parse_figure(raw)
+            parsed = numbers.figure_at(self.text, fig.start, fig.end, sentence_bounds(self.text, fig.start, fig.end))
             if parsed is None:
                 self.dropped.add("casualties", "no_number", raw, f"{cas.kind} {raw!r}: no number in the figure")
                 continue

@@ -15,7 +15,7 @@ import re
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
-from summarizer.text import Figure, find_all, parse_figure, unsupported
+from summarizer.text import figure_at, find_all, unsupported
 
 MAX_DESCRIPTION_WORDS = 30
 
@@ -170,7 +170,7 @@ def _casualty_items(
     for f in found.figures:
         fig = f.figure
         raw = text[fig.start : fig.end]
-        parsed = parse_figure(raw) or (Figure(1, None, None, False) if raw.casefold() in ("a", "an") else None)
+        parsed = figure_at(text, fig.start, fig.end, (fig.sentence_start, fig.sentence_end))
         if parsed is None:
             dropped.add("casualties", "no_number", raw, f"{raw!r}: no number in the figure")
             continue

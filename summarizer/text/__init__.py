@@ -42,7 +42,7 @@ from summarizer.text._entities import Candidate, clean_name, find_candidates, fo
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
-from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_spans, numbers_in, parse_figure
+from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import crosses_terminal, sentence_bounds, sentences
 
 __all__ = [
@@ -77,6 +77,7 @@ __all__ = [
     "casualty_sentence_spans",
     "casualty_sentences",
     "crosses_terminal",
+    "figure_at",
     "figure_spans",
     "find_all",
     "find_span",

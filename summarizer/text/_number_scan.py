@@ -137,12 +137,8 @@ class Scanner:
             scale, j = DIGIT_SCALES[nxt], j + 1
         value = base * scale
         whole = value == value.to_integral_value()
-        year_like = (
-            scale == 1 and tok.text.isdigit() and len(tok.text) == 4 and 1900 <= int(base) <= 2099
-        )
-        return Expr(
-            i, j, int(value) if whole else None, "digits", excluded, scale, base, year_like
-        )
+        year_like = scale == 1 and tok.text.isdigit() and len(tok.text) == 4 and 1900 <= int(base) <= 2099
+        return Expr(i, j, int(value) if whole else None, "digits", excluded, scale, base, year_like)
 
     def _millions(self, i: int, k: int) -> bool:
         """ "1.5m" (token i, its "m" before token k) is millions, not metres: money ("$1.5m"), or
@@ -223,9 +219,9 @@ class Scanner:
         last_scale = 10**18
         while True:
             w = self.low(j)
-            half = self._and_a_half(j)
-            if half is not None and half < last_scale and current > 0:  # "one and a half million"
-                total, current, j = total + current * half + half // 2, 0, j + 4
+            halved = self._and_a_half(j)
+            if halved is not None and halved < last_scale and current > 0:  # "one and a half million"
+                total, current, j = total + current * halved + halved // 2, 0, j + 4
                 break
             if w == "dozen" and current < 100:
                 current, j = current * 12, j + 1
@@ -322,12 +318,7 @@ class Scanner:
             # "Su-25", "T-72", "M142", "COVID-19"
             if self.glued(e.i) and self.kind(e.i - 1) == "word":
                 bad = True
-            if (
-                before == "-"
-                and self.glued(e.i)
-                and self.kind(e.i - 2) == "word"
-                and (self.glued(e.i - 1))
-            ):
+            if before == "-" and self.glued(e.i) and self.kind(e.i - 2) == "word" and (self.glued(e.i - 1)):
                 bad = True
             # "10:30", "3.5.2023"-like
             if after in (":",) and self.glued(e.j) and self.kind(e.j + 1) == "num":

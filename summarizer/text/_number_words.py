@@ -106,8 +106,7 @@ MONTHS = _words(
     """
 )
 YEAR_BEFORE = _words(
-    "in since of by until till from during early late mid before after year spring summer "
-    "autumn fall winter"
+    "in since of by until till from during early late mid before after year spring summer autumn fall winter"
 )
 UNIT_BEFORE = _words(
     """
