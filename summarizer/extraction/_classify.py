@@ -29,7 +29,7 @@ from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import add_events
 from summarizer.extraction._findings import Findings, find
 from summarizer.extraction._found import Classified, FoundActor, FoundFigure, mentions
-from summarizer.extraction._linking import NEUTRAL_KINDS, actors_and_places, prune
+from summarizer.extraction._linking import NEUTRAL_KINDS, actors_and_places, check_sides, prune
 from summarizer.extraction._passes import Passes, neutralize_delimiters
 from summarizer.text import (
     Candidate,
@@ -135,6 +135,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
             labelled[cand.name] = label
     actors_and_places(text, findings, places, labelled, out)
     _sides(passes, model_text, chunks, findings, out)
+    check_sides(text, findings, places, out.actors)
     for start, end in chunks:
         chunk = model_text[start:end]
         add_events(

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
-from summarizer.text import event_date, event_sentences, sentences
+from summarizer.nlp import capital_of
+from summarizer.text import (
+    dated,
+    event_date,
+    event_sentences,
+    not_reported_as_fact,
+    second_type,
+    sentences,
+    settled_type,
+)
 
 if TYPE_CHECKING:
     from summarizer.extraction._classify import Classifier
@@ -80,30 +89,58 @@ def add_events(
     for (s, e), label in zip(spans, answers, strict=True):
         if label == labels.NOT_AN_EVENT:
             continue
-        kind = label
         sentence = text[s:e]
         if _NEGATED.search(sentence) or _ACCUSATION.search(sentence) or _OBLIGATION.search(sentence):
             continue  # "had not been struck", "Moscow has accused Kyiv of ...": no event reported as fact
-        hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
-        hits = [_as_region(h, sentence, kinds) for h in hits]
-        # the most specific places: not one inside another's words, no country beside a town or region
-        hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
-        specific = [h[2] for h in hits if kinds[h[2]] != "country"]
-        names = list(dict.fromkeys(specific or [h[2] for h in hits]))
-        if not specific and (kind != "strategic_development" or not _PLACELESS_SD.search(sentence)):
-            continue  # an event is reported at a place; without one it is background, save a dismissal or an arrest
-        twin = next(
-            (ev for ev in out.events if ev.type == kind and (set(ev.places) & set(names) or not (ev.places or names))),
-            None,
-        )
-        if twin is not None:
+        if not_reported_as_fact(sentence, published):
             continue
-        context = _context_twin(out.events, kind, s, text, names, kinds)
-        if context is not None:  # the town-level telling keeps its town
-            context.places.extend(n for n in names if n not in context.places and kinds[n] == "settlement")
-            continue
-        actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
-        out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
+        kind = settled_type(sentence, label)
+        for k in (kind, second_type(sentence, kind)):
+            if k is not None:
+                _add(text, s, e, k, out, kinds, published)
+
+
+def _add(text: str, s: int, e: int, kind: str, out: Classified, kinds: dict[str, str], published: str | None) -> None:
+    """One event of `kind` reported by the sentence text[s:e], unless it has no place or it is a
+    twin of one already found."""
+    sentence = text[s:e]
+    hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
+    hits = [_as_region(h, sentence, kinds) for h in hits]
+    # a capital is where the event happens only when the sentence says so ("struck Kyiv", "in
+    # Moscow"); else it is the state acting or speaking ("Moscow launched 57 missiles")
+    hits = [h for h in hits if not capital_of(h[2]) or _located(sentence, h)]
+    # the most specific places: not one inside another's words, no country beside a town or region
+    hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
+    specific = [h[2] for h in hits if kinds[h[2]] != "country"]
+    names = list(dict.fromkeys(specific or [h[2] for h in hits]))
+    placeless = kind == "strategic_development" and _PLACELESS_SD.search(sentence)
+    if not specific and not placeless and not (dated(sentence) and any(_located(sentence, h) for h in hits)):
+        return  # an event is reported at a place (a country will do for a dated one); else background
+    twin = next(
+        (ev for ev in out.events if ev.type == kind and (set(ev.places) & set(names) or not (ev.places or names))),
+        None,
+    )
+    if twin is not None:
+        return
+    context = _context_twin(out.events, kind, s, text, names, kinds)
+    if context is not None:  # the town-level telling keeps its town
+        context.places.extend(n for n in names if n not in context.places and kinds[n] == "settlement")
+        return
+    actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
+    out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
+
+
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|across|into|inside|over|throughout|against|on|at|near|hit|hits|struck|attacked|targeted|"
+    r"targeting|pounded|shelled)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def _located(sentence: str, hit: tuple[int, int, str]) -> bool:
+    """A country named as where something happens ("hit Ukraine", "across Ukraine"), not as
+    the state that acts or speaks ("Zelenskiy said Ukraine shot down ...")."""
+    return bool(_LOCATIVE.search(sentence[: hit[0]]))
 
 
 def _context_twin(

@@ -18,7 +18,15 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer.nlp import Gazetteer, capital_of, entities, find_country
-from summarizer.text import Candidate, candidate_names, find_candidates, force_group, is_demonym, relays_only
+from summarizer.text import (
+    Candidate,
+    candidate_names,
+    find_candidates,
+    force_group,
+    is_demonym,
+    normalize_name,
+    relays_only,
+)
 
 # Social networks and news agencies: where something was said or posted, never actors.
 CHANNELS = frozenset(
@@ -115,6 +123,50 @@ class Places:
         return place.country if place else None
 
 
+# Words the gazetteer knows as towns somewhere that in reporting name a direction, a language or
+# an institution ("the West", "in English", "Congress"): never settlements.
+_NOT_SETTLEMENTS = frozenset(
+    {
+        "west",
+        "western",
+        "east",
+        "eastern",
+        "north",
+        "northern",
+        "south",
+        "southern",
+        "central",
+        "middle",
+        "english",
+        "congress",
+        "senate",
+        "parliament",
+        "white house",
+        "pentagon",
+        "capitol",
+        "duma",
+        "rada",
+    }
+)
+
+
+def _credible(text: str, cand: Candidate, places: Places) -> bool:
+    """Whether a settlement the gazetteer matched is the place the article means: not a
+    direction, language or institution; not a town matched by an alternate name in a country the
+    article never names ("White House" is an alternate name of Casablanca); not a small town
+    (under 100,000) whose name the article also writes as a common word ("energy") unless NER
+    read it as a place."""
+    if cand.name.casefold() in _NOT_SETTLEMENTS:
+        return False
+    place = places.gazetteer.resolve(cand.name, places.countries)
+    if place is None:
+        return True
+    if normalize_name(place.name) != normalize_name(cand.name) and place.country_code not in places.countries:
+        return False
+    common = re.search(rf"(?<![\w’']){re.escape(cand.name.lower())}(?![\w’'])", text)
+    return not (place.population < 100_000 and cand.label != "PLACE" and common)
+
+
 def _acts(text: str, spans: list[tuple[int, int, bool]]) -> bool:
     """A name acts when one of its mentions is a grammatical subject, is followed by a verb of
     saying or acting, or follows "according to"."""
@@ -191,6 +243,8 @@ def _settle(
             findings.states.setdefault(country.country, []).insert(0, cand.name)
         return
     fact = places.fact(cand.name)
+    if fact is not None and fact.kind == "settlement" and not _credible(text, cand, places):
+        return  # a namesake town abroad ("Congress", Arizona; "Hamas" for Hamm): not a place here
     if fact is not None and (cand.label != "PERSON" or fact.kind != "settlement"):
         findings.places[cand.name] = fact
         state = capital_of(cand.name)

@@ -4,12 +4,13 @@ countries from the article's own words, and the pruning of passing mentions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._findings import Findings, PlaceFact, Places
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
-from summarizer.nlp import capital_of
-from summarizer.text import Candidate, country_nearby, side_cue
+from summarizer.nlp import capital_of, find_country
+from summarizer.text import Candidate, country_nearby, normalize_name, side_cue, stated_side
 
 
 def _count(text: str, forms: list[str]) -> int:
@@ -36,9 +37,7 @@ def prune(text: str, out: Classified) -> None:
     out.actors = [a for a in out.actors if a.acts or a.name in involved or _count(text, [a.name, *a.forms]) >= 2]
 
 
-def actors_and_places(
-    text: str, findings: Findings, places: Places, labelled: dict[str, str], out: Classified
-) -> None:
+def actors_and_places(text: str, findings: Findings, places: Places, labelled: dict[str, str], out: Classified) -> None:
     """The actors and places: what code settled, and what the model labelled (its side
     overridden by the article's own words where they give one)."""
     for country, forms in findings.states.items():
@@ -63,7 +62,8 @@ def actors_and_places(
             actor.side = home  # civilians get their country: where the story's places are
     for place in out.places:
         if place.fact.country is None:
-            within = _country_within(place.name, places) or country_nearby(text, place.name, places.country_of)
+            lookup = _named_place_country(findings, places)
+            within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
             if within:
                 place.fact = PlaceFact(place.fact.kind, within)
 
@@ -71,22 +71,107 @@ def actors_and_places(
 _OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
 
 
-def _country_within(name: str, places: Places) -> str | None:
+def _named_place_country(findings: Findings, places: Places) -> Callable[[str], str | None]:
+    """The country of a word that names a place, for reading where an unknown place is: a
+    country, a region this article names, a city of 100,000 or more, or a town of 10,000 or
+    more under its own name (a hamlet abroad called "Advance" or "Baltic" says nothing about
+    "Nord Stream" or the "Baltic Sea")."""
+
+    def country_of(word: str) -> str | None:
+        found = find_country(word)
+        if found is not None:
+            return found.country
+        if word in findings.places and findings.places[word].kind != "settlement":
+            return findings.places[word].country
+        town = places.gazetteer.resolve(word, places.countries)
+        if town is None or town.population < 10_000:
+            return None
+        if town.population < 100_000 and normalize_name(town.name) != normalize_name(word):
+            return None  # a small town's alternate name
+        return town.country
+
+    return country_of
+
+
+def _country_within(name: str, places: Places, country_of: Callable[[str], str | None]) -> str | None:
     """The country a place's own name gives: an owner ("Russia's Kursk", "Ukraine's Kharkiv
     region"), or a known place its name starts with ("Zaporozhye Nuclear Power Plant", "Nova
     Kakhovka Dam", "Russian-occupied Luhansk region"); None when the name says nothing."""
     owner = re.match(r"^(.+?)[’']s\s", name)
-    if owner and places.country_of(owner.group(1)):
-        return places.country_of(owner.group(1))
+    if owner and country_of(owner.group(1)):
+        return country_of(owner.group(1))
     words = _OCCUPIED.sub("", name).split()
     for n in range(len(words) - 1, 0, -1):
         fact = places.fact(" ".join(words[:n]))
-        if fact is not None and fact.country:
+        if fact is not None and fact.country and (fact.kind != "settlement" or country_of(" ".join(words[:n]))):
             return fact.country
     return None
 
 
 NEUTRAL_KINDS = ("organization", "media", "civilians")
+# International bodies take no side in a war between states.
+INTERNATIONAL = frozenset(
+    {
+        "nato",
+        "un",
+        "united nations",
+        "un security council",
+        "eu",
+        "european union",
+        "european commission",
+        "iaea",
+        "international atomic energy agency",
+        "osce",
+        "icrc",
+        "red cross",
+        "international committee of the red cross",
+        "who",
+        "world health organization",
+        "imf",
+        "world bank",
+        "g7",
+        "g20",
+        "unesco",
+        "unicef",
+        "unhcr",
+        "amnesty international",
+        "human rights watch",
+        "international criminal court",
+        "icc",
+    }
+)
+
+
+def check_sides(text: str, findings: Findings, places: Places, actors: list[FoundActor]) -> None:
+    """After the model answered, for the actors the model labelled: the side the article itself
+    states wins ("Estonian Prime Minister Kaja Kallas"); international bodies, and outlets and
+    organisations the article ties to no country, are on no side. Sides code settled (states,
+    "Russian troops") stand. Places are looked up only as countries or as places this article
+    names: a word is not a side because a town somewhere bears it ("Kaja", "Minister")."""
+    settled = set(findings.actors) | {f for forms in findings.states.values() for f in forms}
+    known = {p.name: p.fact.country for p in places_of(findings, places)}
+
+    def country_of(word: str) -> str | None:
+        found = find_country(word)
+        return found.country if found else known.get(word)
+
+    for actor in actors:
+        if actor.kind == "civilians" or actor.name in settled:
+            continue
+        if actor.name.casefold() in INTERNATIONAL or any(f.casefold() in INTERNATIONAL for f in actor.forms):
+            actor.side = None
+            continue
+        forms = [actor.name, *actor.forms]
+        stated = stated_side(text, actor.name if actor.kind != "person" else "", forms, country_of, country_of)
+        if stated:
+            actor.side = stated
+        elif actor.kind in ("media", "organization") and not actor.acts:
+            actor.side = None
+
+
+def places_of(findings: Findings, places: Places) -> list[FoundPlace]:
+    """The places code settled in this article, with their facts."""
+    return [FoundPlace(name, [], fact) for name, fact in findings.places.items()]
 
 
 def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Classified, acts: bool) -> None:

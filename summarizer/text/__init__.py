@@ -15,6 +15,8 @@ see pyproject.toml): everything here is a function of strings.
                sentence attributes a figure to, the date a sentence gives its event
   _context     what the words around a name or a figure say: side, what a figure counts, where
                an unknown village is
+  _event_checks  code's checks of a sentence the model called an event: decisive type words,
+               headlines, habits, history, figures of speech
   _faithful    whether a written sentence has only the article's names and numbers, or copies it
 """
 
@@ -36,9 +38,11 @@ from summarizer.text._context import (
     nationality_before,
     relays_only,
     side_cue,
+    stated_side,
 )
 from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
 from summarizer.text._entities import Candidate, clean_name, find_candidates, force_group
+from summarizer.text._event_checks import dated, not_reported_as_fact, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
@@ -53,7 +57,11 @@ __all__ = [
     "copies_article",
     "dates_in",
     "country_nearby",
+    "dated",
     "event_date",
+    "not_reported_as_fact",
+    "second_type",
+    "settled_type",
     "event_sentences",
     "event_types",
     "figure_counts",
@@ -63,6 +71,7 @@ __all__ = [
     "nationality_before",
     "relays_only",
     "side_cue",
+    "stated_side",
     "unsupported",
     "GENERIC_WORDS",
     "VAGUE_BOUNDS",

@@ -32,3 +32,16 @@ def test_places_are_settled_by_the_gazetteer_and_a_state_that_acts_is_an_actor()
     assert "Russia" in findings.states  # "Russia pounded over 30 villages": the state acts
     assert "Vovchansk" not in {c.name for c in findings.ask}  # nothing left for the model to guess
     assert "Sergiy Kryvetchenko" in {c.name for c in findings.ask}
+
+
+def test_namesake_towns_abroad_are_not_places() -> None:
+    text = (
+        "Russian missiles struck Kyiv on Monday, the Energy Ministry said. "
+        "Congress debated more aid from the United States for Ukraine, "
+        "and the White House said the energy grid in Ukraine was hit. Zelensky spoke in English to the West."
+    )
+    findings, _places = find(text)
+    assert findings.places["Ukraine"].kind == "country"
+    # "Energy" (a town in Illinois; the article writes "energy" as a word), "Congress" (Arizona),
+    # "White House" (an alternate name of Casablanca), "English" and "West": none is a place here
+    assert not {"Energy", "Congress", "White House", "English", "West"} & set(findings.places)

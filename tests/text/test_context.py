@@ -41,3 +41,25 @@ def test_the_country_of_an_unknown_village_from_a_known_neighbour() -> None:
     text = "Ukraine retook the village of Klishchiivka, south of Bakhmut, last week."
     assert country_nearby(text, "Klishchiivka", _country) == "Ukraine"
     assert country_nearby("Klishchiivka was quiet.", "Klishchiivka", _country) is None
+
+
+def test_stated_side_reads_titles_and_the_name_itself() -> None:
+    from summarizer.text import stated_side
+
+    countries = {"Estonia": "Estonia", "Ukraine": "Ukraine", "Luhansk": "Ukraine"}
+
+    def country_of(word: str) -> str | None:
+        return countries.get(word)
+
+    text = "This was the call made by Estonian Prime Minister Kaja Kallas on Sunday. Kallas said so."
+    assert stated_side(text, "", ["Kaja Kallas", "Kallas"], country_of, country_of) == "Estonia"
+    assert stated_side("", "Ukraine’s General Staff", ["Ukraine’s General Staff"], country_of, country_of) == "Ukraine"
+    assert (
+        stated_side("", "Patrol Police of Ukraine", ["Patrol Police of Ukraine"], country_of, country_of) == "Ukraine"
+    )
+    text = "Serhiy Haidai, the governor of Luhansk, said the town fell."
+    assert stated_side(text, "", ["Serhiy Haidai"], country_of, country_of) == "Ukraine"
+    # a title word is never looked up as a place, and no nationality means no side
+    assert (
+        stated_side("The Minister Boris Pistorius spoke.", "", ["Boris Pistorius"], lambda w: "X", country_of) is None
+    )

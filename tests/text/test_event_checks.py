@@ -1,0 +1,94 @@
+"""Code's checks of a sentence the model called an event: decisive type words, and what is not
+an incident reported as fact."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.text import dated, not_reported_as_fact, second_type, settled_type
+
+
+@pytest.mark.parametrize(
+    ("sentence", "model", "expected"),
+    [
+        # strike words and no fighting on the ground: a strike, whatever "attack" made the model say
+        (
+            "Moscow launched 57 missiles and drones in the attack that also targeted Kyiv.",
+            "battle",
+            "explosion_remote_violence",
+        ),
+        (
+            "Russian military launched a strong aerial assault on Ukraine on Tuesday.",
+            "battle",
+            "explosion_remote_violence",
+        ),
+        # fighting words only: a battle
+        (
+            "The General Staff said fighting was ongoing for the border town of Vovchansk.",
+            "explosion_remote_violence",
+            "battle",
+        ),
+        # kidnapping: violence against civilians
+        ("Officials announced the kidnapping of the mayor on Sunday.", "battle", "violence_against_civilians"),
+        # words of two types: the model's choice stands
+        ("Russia pounded 30 villages after launching a ground offensive.", "battle", "battle"),
+        # no decisive word: the model's choice stands
+        ("The situation is complex, with Russian units mounting attacks.", "battle", "battle"),
+        # "other" gives way to the type the words name
+        ("A man was wounded in Izyum by detonating ammunition.", "other", "explosion_remote_violence"),
+    ],
+)
+def test_settled_type(sentence: str, model: str, expected: str) -> None:
+    assert settled_type(sentence, model) == expected
+
+
+def test_second_type_only_when_both_actions_are_explicit() -> None:
+    both = "Russia pounded over 30 villages in the Kharkiv region after launching a ground offensive."
+    assert second_type(both, "battle") == "explosion_remote_violence"
+    assert second_type(both, "explosion_remote_violence") == "battle"
+    assert second_type("Missiles struck a power plant in Lviv.", "explosion_remote_violence") is None
+    assert second_type("Troops advanced towards Lyptsi.", "battle") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russian Plot To Assassinate CEO Of German Arms Giant Dismissed As 'Fake' By Kremlin",  # headline
+        "The Kiev regime has committed countless false-flag atrocities, shelling hospitals.",  # habitual
+        "The plant has come under constant shelling since the takeover.",
+        "The killer weapons were used during the Second World War.",  # history
+        "Shamefully, the agency has pretended not to know who is attacking the plant.",  # evaluation
+        "Zelensky went on the verbal attack against Russia.",  # figure of speech
+        "The White House dismissed the claims as complete fiction.",  # about reports
+        "First, he quotes the mouthpieces presenting the government's explanation of the blow-up.",
+        "The company is among the top suppliers of artillery shells and missiles to Kyiv.",  # weapons as goods
+    ],
+)
+def test_not_reported_as_fact(sentence: str) -> None:
+    assert not_reported_as_fact(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russia struck critical infrastructure in the Lviv region with missiles early on March 24.",
+        "The first major attack on Russian territory since World War II, the offensive in the Kursk region, began.",
+        "Ukrainian officials announced the seizure of Kupyansk.",
+        "Western allies delivered air defence systems before missiles struck Kyiv on Monday.",  # a strike is told
+    ],
+)
+def test_reported_incidents_pass(sentence: str) -> None:
+    assert not not_reported_as_fact(sentence, "2024-03-25")
+
+
+def test_an_earlier_year_is_background() -> None:
+    sentence = "In September 2022, the pipeline was blown up in the Baltic Sea."
+    assert not_reported_as_fact(sentence, "2023-10-01")
+    assert not not_reported_as_fact(sentence, "2022-10-01")
+    assert not not_reported_as_fact(sentence, None)
+
+
+def test_dated() -> None:
+    assert dated("On Tuesday, Russia hit Ukraine with its latest attack.")
+    assert dated("Drones struck overnight.")
+    assert not dated("Russia has attacked Ukraine's energy system.")
