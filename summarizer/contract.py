@@ -107,7 +107,6 @@ class ArticleInfo(BaseModel):
 
 
 DropReason = Literal["not_found", "type_conflict", "no_number", "unsupported", "date_not_in_text"]
-DROP_REASONS: tuple[str, ...] = DropReason.__args__  # type: ignore[attr-defined]
 
 
 # Fields marked SkipJsonSchema are optional extensions made by code after the model answered,
