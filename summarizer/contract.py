@@ -1,10 +1,11 @@
 """The summary document of the output contract (shared/CONTRACT.md, section 1).
 
 `SummaryDocument` and its parts (`ArticleInfo`, `Actor`, `Location`, `Event`, `Casualty`,
-`Span`, `Provenance`, `Dropped`) and the kind enums. Ids, exact spans and provenance are added
-by code, never by the model; what the model fills, pass by pass, is in
-`summarizer.extraction` (the pass shapes). `CasualtyKind` is defined with the casualty words
-that name the kinds (`summarizer.text`) and re-exported here.
+`Span`, `Provenance`, `Dropped` with a `Drop` per thing dropped) and the kind enums. Ids, exact
+spans and provenance are added by code, never by the model; what the model fills, pass by pass,
+is in `summarizer.extraction` (the pass shapes). `CasualtyKind` is defined with the casualty
+words that name the kinds (`summarizer.text`) and re-exported here. Extensions made after
+cassettes were recorded are kept out of the document's JSON schema (see `Drop`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from summarizer.text import CasualtyKind
 
@@ -104,6 +106,30 @@ class ArticleInfo(BaseModel):
     )
 
 
+DropReason = Literal["not_found", "type_conflict", "no_number", "unsupported", "date_not_in_text"]
+
+
+# Fields marked SkipJsonSchema are optional extensions made by code after the model answered,
+# added after cassettes were recorded: serialized like any other field, but kept out of the
+# document's JSON schema, which is part of the fingerprint sent in every model request
+# (`extraction.schema_hash`); so adding one changes no request and recorded answers still replay.
+# Each is listed in README, "The output contract".
+
+
+class Drop(BaseModel):
+    """One thing dropped, with why: the same line as in `Dropped.items`, and its parts."""
+
+    field: str = Field(description="Where it would have gone: actors, locations, events, casualties, summary.")
+    reason: DropReason = Field(
+        description="not_found: not in the article; type_conflict: named as one kind and listed as another "
+        "('Victory Day' is an actor, not a place); no_number: a figure with no number in it; unsupported: a "
+        "summary sentence with names or numbers the article does not have; date_not_in_text: an event date the "
+        "model gave that the sentence's words do not give (the event is kept, with code's date or none)."
+    )
+    item: str = Field(description="What was dropped, as given: a name, a figure, a sentence, a date.")
+    message: str = Field(description="The line of `Dropped.items` for it.")
+
+
 class Dropped(BaseModel):
     """What the model produced that could not be grounded in the article, by field."""
 
@@ -111,7 +137,26 @@ class Dropped(BaseModel):
     locations: int = 0
     events: int = 0
     casualties: int = 0
+    dates: SkipJsonSchema[int] = Field(
+        default=0, description="Event dates of the model's that the article does not give."
+    )
     items: list[str] = Field(default_factory=list, description="What was dropped and why, one line each.")
+    details: SkipJsonSchema[list[Drop]] = Field(
+        default_factory=list, description="The same drops, each with its reason."
+    )
+
+    def add(self, field: str, reason: DropReason, item: str, message: str) -> None:
+        """Record one drop: its count (a date under `dates`; a summary sentence is not counted),
+        its line and its detail."""
+        counter = "dates" if reason == "date_not_in_text" else field
+        if counter in ("actors", "locations", "events", "casualties", "dates"):
+            setattr(self, counter, getattr(self, counter) + 1)
+        line = f"{field}: {message}"
+        self.items.append(line)
+        self.details.append(Drop(field=field, reason=reason, item=item, message=line))
+
+
+LatencySource = Literal["live", "recorded", "replay"]
 
 
 class Provenance(BaseModel):
@@ -123,6 +168,12 @@ class Provenance(BaseModel):
     prompt_tokens: int
     completion_tokens: int
     latency_s: float
+    latency_source: SkipJsonSchema[LatencySource] = Field(
+        default="live",
+        description="Where latency_s comes from: live (this run's model calls), recorded (the answers were "
+        "replayed from cassettes; the live recording's latency, kept beside the cassette), replay (replayed, "
+        "no recorded latency: the replay's own time).",
+    )
     first_try_valid: bool = True
     chunks: int = 1
     spans: dict[str, int] = Field(

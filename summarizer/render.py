@@ -1,12 +1,21 @@
 """Rendering a summary document: JSON (the contract), a Markdown brief, rich terminal tables.
 
+The two human formats show what a reader checks a brief against: each casualty figure and
+each event with the article's own sentence quoted (the figure marked in it, long sentences
+trimmed around it with an ellipsis), never raw character offsets; the latency said to be the
+live recording's when the run replayed cassettes; and what was dropped, type conflicts ("'Victory
+Day' is an actor, not a place") apart from what the article does not say.
+
 Library side: no typer; rich is imported only when tables are drawn."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from summarizer.contract import SummaryDocument
+from summarizer.contract import Casualty, Event, Provenance, Span, SummaryDocument
+
+QUOTE_CHARS = 240  # a quoted sentence longer than this is trimmed around its figure
 
 
 def to_json(doc: SummaryDocument) -> str:
@@ -33,6 +42,100 @@ def _md_cell(text: str | None) -> str:
     return (text or "—").replace("|", "\\|").replace("\n", " ")
 
 
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _cut_start(text: str, room: int) -> str:
+    """The last `room` characters of `text` or fewer, from a word start, after an ellipsis."""
+    if len(text) <= room:
+        return text
+    tail = text[len(text) - max(room - 1, 0) :]
+    space = tail.find(" ")
+    return "…" + (tail[space + 1 :] if 0 <= space < len(tail) - 1 else tail)
+
+
+def _cut_end(text: str, room: int) -> str:
+    """The first `room` characters of `text` or fewer, up to a word end, before an ellipsis."""
+    if len(text) <= room:
+        return text
+    head = text[: max(room - 1, 0)]
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else head).rstrip() + "…"
+
+
+def quote(sentence: Span, mark: Span | None = None, limit: int = QUOTE_CHARS) -> tuple[str, str, str]:
+    """The sentence of a span as quoted to a reader: (before, marked, after), whitespace folded,
+    `mark` (a figure inside the sentence) in the middle; past `limit` characters the sentence is
+    trimmed at word boundaries around the mark, each cut shown by an ellipsis. Without a mark
+    inside the sentence, all of it is `before`."""
+    text = sentence.text
+    if mark is not None and sentence.start <= mark.start and mark.end <= sentence.end:
+        i, j = mark.start - sentence.start, mark.end - sentence.start
+        before, marked, after = _fold(text[:i]).lstrip(), _fold(text[i:j]), _fold(text[j:]).rstrip()
+    else:
+        return _cut_end(_fold(text).strip(), limit), "", ""
+    room = max(limit - len(marked), 0)
+    if len(before) + len(after) > room:
+        keep_before = min(len(before), max(room // 3, room - len(after)))
+        before = _cut_start(before, keep_before)
+        after = _cut_end(after, max(room - len(before), 0))
+    return before, marked, after
+
+
+def _casualty_quote(c: Casualty) -> tuple[str, str, str]:
+    """A casualty's sentence with its figure marked: the evidence is the figure, then its sentence."""
+    if len(c.evidence) >= 2:
+        return quote(c.evidence[1], c.evidence[0])
+    if c.evidence:
+        return "", _fold(c.evidence[0].text).strip(), ""
+    return "", c.raw, ""
+
+
+def _event_quote(e: Event) -> str | None:
+    return "".join(quote(e.evidence[0])) if e.evidence else None
+
+
+def _description_differs(e: Event, quoted: str | None) -> bool:
+    """The description says something the quoted sentence does not: it is not the sentence's
+    own words (brief-v4 takes it from the sentence; brief-v3's model writes it)."""
+    return quoted is None or " ".join(e.description.split()) not in " ".join(e.evidence[0].text.split())
+
+
+def latency(p: Provenance) -> str:
+    """The latency as it should be read: this run's, or the live recording's on a replay."""
+    if p.latency_source == "recorded":
+        return f"{p.latency_s:.1f} s (recorded live; this run replayed it)"
+    if p.latency_source == "replay":
+        return f"{p.latency_s:.1f} s (replayed; no recorded latency)"
+    return f"{p.latency_s:.1f} s"
+
+
+_CONFLICT = "Type conflicts"
+_NOT_FOUND = "Not found in the article"
+_UNSORTED = "Dropped"
+
+
+def drops(p: Provenance) -> dict[str, list[str]]:
+    """What was dropped, by section: type conflicts (a name given as one kind and listed as
+    another), then everything the article does not say (names, quotes and figures not found,
+    figures with no number, summary sentences, event dates); lines of a document made before drops
+    had reasons are listed as they are."""
+    d = p.dropped
+    sections: dict[str, list[str]] = {_CONFLICT: [], _NOT_FOUND: [], _UNSORTED: []}
+    for detail in d.details:
+        sections[_CONFLICT if detail.reason == "type_conflict" else _NOT_FOUND].append(detail.message)
+    described = {detail.message for detail in d.details}
+    sections[_UNSORTED] = [item for item in d.items if item not in described]
+    return {title: lines for title, lines in sections.items() if lines}
+
+
+def _dropped_counts(p: Provenance) -> str:
+    d = p.dropped
+    counts = f"{d.actors} actors, {d.locations} locations, {d.events} events, {d.casualties} casualties"
+    return counts + (f", {d.dates} event dates" if d.dates else "")
+
+
 def to_markdown(doc: SummaryDocument) -> str:
     """The document as Markdown; long on purpose: one section after another, as the reader sees them."""
     a = doc.article
@@ -46,16 +149,13 @@ def to_markdown(doc: SummaryDocument) -> str:
     lines += [" · ".join(meta), "", "## Summary", "", doc.summary or "_(no summary)_", ""]
     lines += ["## Casualties", ""]
     if doc.casualties:
-        lines += [
-            "| kind | figure | as written | affected | claimed by | evidence (chars) |",
-            "|---|---|---|---|---|---|",
-        ]
+        lines += ["| kind | figure | affected | claimed by | as the article says it |", "|---|---|---|---|---|"]
         for c in doc.casualties:
-            ev = c.evidence[0]
             approx = " (approx.)" if c.approximate else ""
+            before, marked, after = (_md_cell(part).replace("*", "\\*") if part else "" for part in _casualty_quote(c))
+            said = f"“{before}**{marked}**{after}”" if marked else f"“{before}”"
             lines.append(
-                f"| {c.kind} | {_figure(c)}{approx} | “{_md_cell(c.raw)}” | {_md_cell(c.affected)} | "
-                f"{_md_cell(c.claimed_by)} | {ev.start}–{ev.end} |"
+                f"| {c.kind} | {_figure(c)}{approx} | {_md_cell(c.affected)} | {_md_cell(c.claimed_by)} | {said} |"
             )
     else:
         lines.append("_No casualty figures in the article._")
@@ -63,15 +163,12 @@ def to_markdown(doc: SummaryDocument) -> str:
     if doc.events:
         for e in doc.events:
             when = f" ({e.date})" if e.date else ""
-            lines.append(
-                f"- **{e.type}**{when}: {e.description} — where: {_names(e.location_ids, loc_names)}; "
-                f"who: {_names(e.actor_ids, actor_names)}"
-            )
-            if e.evidence:
-                quote = " ".join(e.evidence[0].text.split())
-                lines.append(
-                    f"  > {quote[:300]}{'…' if len(quote) > 300 else ''} _[{e.evidence[0].start}–{e.evidence[0].end}]_"
-                )
+            quoted = _event_quote(e)
+            what = f": {e.description}" if _description_differs(e, quoted) else ""
+            where = f"where: {_names(e.location_ids, loc_names)}; who: {_names(e.actor_ids, actor_names)}"
+            lines.append(f"- **{e.type}**{when}{what} — {where}")
+            if quoted:
+                lines.append(f"  > {quoted}")
     else:
         lines.append("_No events reported._")
     lines += ["", "## Actors", "", "| name | kind | side | aliases | mentions |", "|---|---|---|---|---|"]
@@ -82,18 +179,21 @@ def to_markdown(doc: SummaryDocument) -> str:
     for loc in doc.locations:
         where = f"{_md_cell(loc.admin1)} | {_md_cell(loc.country)}"
         lines.append(f"| {_md_cell(loc.name)} | {loc.kind} | {where} | {len(loc.mentions)} |")
-    d = p.dropped
     lines += [
         "",
         "## Provenance",
         "",
         f"{p.model} · prompt {p.prompt_version} · schema {p.schema_hash} · {p.calls} calls, {p.retries} re-asks · "
-        f"{p.prompt_tokens:,} prompt + {p.completion_tokens:,} completion tokens · {p.latency_s:.1f} s",
-        f"Dropped as ungrounded: {d.actors} actors, {d.locations} locations, {d.events} events, "
-        f"{d.casualties} casualties.",
+        f"{p.prompt_tokens:,} prompt + {p.completion_tokens:,} completion tokens · {latency(p)}",
+        "",
+        f"Dropped: {_dropped_counts(p)}.",
     ]
-    lines += [f"- {item}" for item in d.items]
-    lines += [f"- warning: {w}" for w in p.warnings]
+    for title, items in drops(p).items():
+        lines += ["", f"### {title}", ""]
+        lines += [f"- {item}" for item in items]
+    if p.warnings:
+        lines += ["", "### Warnings", ""]
+        lines += [f"- {w}" for w in p.warnings]
     return "\n".join(lines) + "\n"
 
 
@@ -108,30 +208,42 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
     def cell(value: Any) -> Text:
         return Text(str(value))
 
+    def quoted(before: str, marked: str, after: str) -> Text:
+        out = Text("“")
+        out.append(before)
+        out.append(marked, style="bold")
+        out.append(after + "”")
+        return out
+
     a = doc.article
     p = doc.provenance
     console.print(Panel(cell(doc.summary or "(no summary)"), title=cell(a.title or a.id), subtitle=cell(p.model)))
     loc_names = {loc.id: loc.name for loc in doc.locations}
-    t = Table(title="Casualties", show_lines=False)
-    for col in ("kind", "figure", "as written", "affected", "claimed by", "chars"):
+    actor_names = {x.id: x.name for x in doc.actors}
+    t = Table(title="Casualties", show_lines=True)
+    for col in ("kind", "figure", "affected", "claimed by"):
         t.add_column(col)
+    t.add_column("as the article says it", ratio=1)
     for c in doc.casualties:
         t.add_row(
             cell(c.kind),
             cell(_figure(c) + ("~" if c.approximate else "")),
-            cell(c.raw),
             cell(c.affected or "—"),
             cell(c.claimed_by or "—"),
-            cell(f"{c.evidence[0].start}–{c.evidence[0].end}"),
+            quoted(*_casualty_quote(c)),
         )
     console.print(t)
-    t = Table(title="Events")
-    for col in ("id", "type", "date", "where", "description"):
+    t = Table(title="Events", show_lines=True)
+    for col in ("type", "date", "where", "who"):
         t.add_column(col)
+    t.add_column("as the article says it", ratio=1)
     for e in doc.events:
-        t.add_row(
-            cell(e.id), cell(e.type), cell(e.date or "—"), cell(_names(e.location_ids, loc_names)), cell(e.description)
-        )
+        said = _event_quote(e)
+        text = quoted(said, "", "") if said else Text("")
+        if _description_differs(e, said):
+            text = Text(e.description + ("\n" if said else "")).append_text(text)
+        where, who = _names(e.location_ids, loc_names), _names(e.actor_ids, actor_names)
+        t.add_row(cell(e.type), cell(e.date or "—"), cell(where), cell(who), text)
     console.print(t)
     t = Table(title="Actors")
     for col in ("name", "kind", "side", "aliases", "mentions"):
@@ -153,12 +265,22 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
             cell(len(loc.mentions)),
         )
     console.print(t)
-    d = p.dropped
+    sections = drops(p)
+    if sections:
+        t = Table(title="Dropped")
+        t.add_column("why")
+        t.add_column("what", ratio=1)
+        for title, items in sections.items():
+            for item in items:
+                t.add_row(cell(title), cell(item))
+        console.print(t)
+    for w in p.warnings:
+        console.print(Text(f"warning: {w}", style="yellow"))
     console.print(
         Text(
             f"{p.model} · prompt {p.prompt_version} · schema {p.schema_hash} · {p.calls} calls · "
-            f"{p.retries} re-asks · {p.prompt_tokens:,}+{p.completion_tokens:,} tokens · {p.latency_s:.1f} s · "
-            f"dropped {d.actors}/{d.locations}/{d.events}/{d.casualties} (actors/locations/events/casualties)",
+            f"{p.retries} re-asks · {p.prompt_tokens:,}+{p.completion_tokens:,} tokens · {latency(p)} · "
+            f"dropped: {_dropped_counts(p)}",
             style="dim",
         )
     )

@@ -7,9 +7,7 @@ found in the article is dropped and the drop is recorded in `provenance.dropped`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from summarizer import text as grounding
 from summarizer import text as names
@@ -25,12 +23,11 @@ from summarizer.extraction._shapes import (
     ExtractedLocation,
 )
 from summarizer.inputs import Article
-from summarizer.text import normalize_name, sentence_bounds
+from summarizer.text import dates_in, event_date, normalize_name, sentence_bounds
 
 # Words that do not tell two organisations apart ("PMC Wagner" is "Wagner Group").
 _DEDUPE_GENERIC = names.GENERIC_WORDS | {"group", "pmc", "company", "private", "ministry", "s"}
 _NULLISH = frozenset({"", "unknown", "none", "null", "n/a", "na", "not specified", "unspecified", "-"})
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -101,10 +98,6 @@ class _Builder:
         self.spans[method] = self.spans.get(method, 0) + 1
         return Span(start=start, end=end, text=self.text[start:end])
 
-    def drop(self, field_name: str, what: str) -> None:
-        setattr(self.dropped, field_name, getattr(self.dropped, field_name) + 1)
-        self.dropped.items.append(f"{field_name}: {what}")
-
     def mentions(self, candidates: list[str]) -> tuple[list[Span], list[str]]:
         """Mention spans of every candidate name; returns (spans, the names that were found)."""
         seen: set[tuple[int, int]] = set()
@@ -134,7 +127,7 @@ class _Builder:
         place_names = [p.name for p in places if p.kind in ("settlement", "region", "country")]
         for a in extracted:
             if a.kind not in ("government", "armed_forces") and names.any_match([a.name], place_names):
-                self.drop("actors", f"{a.name!r} is a place, listed under locations")
+                self.dropped.add("actors", "type_conflict", a.name, f"{a.name!r} is a place, listed under locations")
                 continue
             alias_list = [a.name, *[al for al in a.aliases if _plausible_alias(a.name, al)]]
             for i, (first, known) in enumerate(groups):
@@ -147,7 +140,7 @@ class _Builder:
         for first, all_names in groups:
             spans, found = self.mentions(all_names)
             if not spans:
-                self.drop("actors", f"{first.name!r} not found in the article")
+                self.dropped.add("actors", "not_found", first.name, f"{first.name!r} not found in the article")
                 continue
             name = spans[0].text if first.name not in found else first.name
             aliases = sorted({s.text for s in spans if normalize_name(s.text) != normalize_name(name)})
@@ -170,7 +163,7 @@ class _Builder:
         ]
         for loc in extracted:
             if loc.kind in ("other", "facility") and names.any_match([loc.name], people):
-                self.drop("locations", f"{loc.name!r} is an actor, not a place")
+                self.dropped.add("locations", "type_conflict", loc.name, f"{loc.name!r} is an actor, not a place")
                 continue
             for i, (first, known) in enumerate(groups):
                 if names.any_match(known, [loc.name]):
@@ -182,7 +175,7 @@ class _Builder:
         for first, all_names in groups:
             spans, found = self.mentions(all_names)
             if not spans:
-                self.drop("locations", f"{first.name!r} not found in the article")
+                self.dropped.add("locations", "not_found", first.name, f"{first.name!r} not found in the article")
                 continue
             name = first.name if first.name in found else spans[0].text
             out.append(
@@ -208,21 +201,20 @@ class _Builder:
         s, e = min(s, m.start), max(e, m.end)
         return grounding.Match(s, e, m.method, m.score)
 
-    def _date(self, value: str | None) -> str | None:
-        if not value or not _DATE.match(value):
-            return None
-        try:
-            when = date.fromisoformat(value)
-        except ValueError:
-            return None
-        if self.published:
-            try:
-                if when > date.fromisoformat(self.published):
-                    self.warnings.append(f"event date {value} after publication; dropped the date")
-                    return None
-            except ValueError:
-                pass
-        return value
+    def _date(self, value: str | None, sentence: str) -> str | None:
+        """The event's date: the model's only when its sentence writes that day ("on Tuesday",
+        "May 9", resolved against the publication date by code); otherwise the day code reads
+        in the sentence, or none; a model date replaced or removed is counted under
+        `dropped.dates`."""
+        found = event_date(sentence, self.published)
+        value = (value or "").strip()
+        if not value or value.casefold() in _NULLISH:
+            return found
+        if value in {when for _at, when in dates_in(sentence, self.published) if when}:
+            return value
+        instead = f"the sentence gives {found}" if found else "the sentence gives no day"
+        self.dropped.add("events", "date_not_in_text", value, f"date {value!r} not in the article ({instead})")
+        return found
 
     def events(
         self, extracted: list[tuple[ExtractedEvent, int]], actors: list[Actor], locations: list[Location]
@@ -231,7 +223,12 @@ class _Builder:
         for ev, hint in extracted:
             m = self.sentence(ev.quote, hint)
             if m is None:
-                self.drop("events", f"{ev.type} {ev.description[:60]!r}: quote not found in the article")
+                self.dropped.add(
+                    "events",
+                    "not_found",
+                    ev.quote,
+                    f"{ev.type} {ev.description[:60]!r}: quote not found in the article",
+                )
                 continue
             if any(
                 e.type == ev.type and e.evidence and e.evidence[0].start < m.end and m.start < e.evidence[0].end
@@ -249,7 +246,7 @@ class _Builder:
                     id=f"e{len(out) + 1}",
                     type=ev.type,
                     description=ev.description.strip(),
-                    date=self._date(ev.date),
+                    date=self._date(ev.date, self.text[m.start : m.end]),
                     location_ids=loc_ids,
                     actor_ids=act_ids,
                     evidence=[self.span(m.start, m.end, m.method)],
@@ -281,12 +278,14 @@ class _Builder:
             around = (ev.start, ev.end) if ev is not None else None
             fig = self._figure_span(cas.figure, around)
             if fig is None:
-                self.drop("casualties", f"{cas.kind} {cas.figure!r}: figure not found in the article")
+                self.dropped.add(
+                    "casualties", "not_found", cas.figure, f"{cas.kind} {cas.figure!r}: figure not found in the article"
+                )
                 continue
             raw = self.text[fig.start : fig.end]
-            parsed = numbers.parse_figure(raw)
+            parsed = numbers.figure_at(self.text, fig.start, fig.end, sentence_bounds(self.text, fig.start, fig.end))
             if parsed is None:
-                self.drop("casualties", f"{cas.kind} {raw!r}: no number in the figure")
+                self.dropped.add("casualties", "no_number", raw, f"{cas.kind} {raw!r}: no number in the figure")
                 continue
             if ev is None or not (ev.start <= fig.start and fig.end <= ev.end):
                 s, e = sentence_bounds(self.text, fig.start, fig.end)

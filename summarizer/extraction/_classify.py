@@ -37,10 +37,10 @@ from summarizer.text import (
     casualty_figures,
     claimant_in,
     event_types,
+    figure_at,
     figure_counts,
     kind_near,
     nationality_before,
-    parse_figure,
     sentences,
 )
 
@@ -225,5 +225,6 @@ _MILITARY_WORDS = re.compile(r"\b(?:soldiers?|troops|servicemen|fighters|forces|
 
 def _same_figure(text: str, a: CasualtyFigure, b: CasualtyFigure) -> bool:
     """Two mentions of one figure: the same number read from both ("2", "two", "Two")."""
-    pa, pb = parse_figure(text[a.start : a.end]), parse_figure(text[b.start : b.end])
+    pa = figure_at(text, a.start, a.end, (a.sentence_start, a.sentence_end))
+    pb = figure_at(text, b.start, b.end, (b.sentence_start, b.sentence_end))
     return pa is not None and pb is not None and (pa.count, pa.low, pa.high) == (pb.count, pb.low, pb.high)

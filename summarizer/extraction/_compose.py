@@ -15,7 +15,7 @@ import re
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
-from summarizer.text import Figure, find_all, parse_figure, unsupported
+from summarizer.text import figure_at, find_all, unsupported
 
 MAX_DESCRIPTION_WORDS = 30
 
@@ -110,8 +110,7 @@ def compose(text: str, found: Classified) -> tuple[Grounded, str]:
     for a in found.actors:
         mentions = spans.mentions([a.name, *a.forms])
         if not mentions:
-            dropped.actors += 1
-            dropped.items.append(f"actors: {a.name!r} not found in the article")
+            dropped.add("actors", "not_found", a.name, f"{a.name!r} not found in the article")
             continue
         actors.append(
             Actor.model_validate(
@@ -123,8 +122,7 @@ def compose(text: str, found: Classified) -> tuple[Grounded, str]:
     for p in found.places:
         mentions = spans.mentions([p.name, *p.forms])
         if not mentions:
-            dropped.locations += 1
-            dropped.items.append(f"locations: {p.name!r} not found in the article")
+            dropped.add("locations", "not_found", p.name, f"{p.name!r} not found in the article")
             continue
         locations.append(
             Location.model_validate(
@@ -140,7 +138,8 @@ def compose(text: str, found: Classified) -> tuple[Grounded, str]:
     for sentence in composed_summary(text, found):
         problems = unsupported(sentence, text)
         if problems:  # cannot happen by construction; checked all the same, and counted
-            dropped.items.append(f"summary: {sentence[:80]!r}: not in the article: {', '.join(problems[:5])}")
+            why = f"{sentence[:80]!r}: not in the article: {', '.join(problems[:5])}"
+            dropped.add("summary", "unsupported", sentence, why)
             warnings.append("a summary sentence was dropped: names or numbers not in the article")
         else:
             summary.append(sentence)
@@ -171,10 +170,9 @@ def _casualty_items(
     for f in found.figures:
         fig = f.figure
         raw = text[fig.start : fig.end]
-        parsed = parse_figure(raw) or (Figure(1, None, None, False) if raw.casefold() in ("a", "an") else None)
+        parsed = figure_at(text, fig.start, fig.end, (fig.sentence_start, fig.sentence_end))
         if parsed is None:
-            dropped.casualties += 1
-            dropped.items.append(f"casualties: {raw!r}: no number in the figure")
+            dropped.add("casualties", "no_number", raw, f"{raw!r}: no number in the figure")
             continue
         event_id = next(
             (ev.id for ev, src in zip(events, found.events, strict=True) if src.start <= fig.start < src.end), None

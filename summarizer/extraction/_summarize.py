@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from summarizer.config import Settings
-from summarizer.contract import ArticleInfo, Provenance, SummaryDocument
+from summarizer.contract import ArticleInfo, LatencySource, Provenance, SummaryDocument
 from summarizer.errors import CassetteMissError
 from summarizer.extraction import _prompts as prompts
 from summarizer.extraction._assembly import Grounded, ground
@@ -109,9 +109,9 @@ def _endpoint(spec: ModelSpec, settings: Settings) -> Iterator[str]:
 
 def _recorded_latency(
     cassette: Path, latency: float, spec: ModelSpec, prompt: Prompt, article: Article, settings: Settings
-) -> float:
+) -> tuple[float, LatencySource]:
     """Recording writes the live latency beside the cassette (`.meta.json`); replay reports it
-    instead of its own."""
+    instead of its own, and says so ("recorded"; "replay" when no latency was recorded)."""
     meta = cassette.with_suffix(".meta.json")
     if settings.record and not settings.offline:
         record = {
@@ -122,9 +122,12 @@ def _recorded_latency(
             "article_id": article.id,
         }
         meta.write_text(json.dumps(record, indent=1) + "\n")
-    elif settings.offline and meta.is_file():
-        latency = float(json.loads(meta.read_text()).get("latency_s", latency))  # the live call's, not the replay's
-    return latency
+    elif settings.offline:
+        recorded = json.loads(meta.read_text()).get("latency_s") if meta.is_file() else None
+        if isinstance(recorded, int | float):
+            return float(recorded), "recorded"  # the live call's, not the replay's
+        return latency, "replay"
+    return latency, "live"
 
 
 def _hidden_warning(article: Article, hidden: list[tuple[int, int]]) -> list[str]:
@@ -142,7 +145,7 @@ def _document(
     spec: ModelSpec,
     prompt: Prompt,
     usage: Usage,
-    latency: float,
+    latency: tuple[float, LatencySource],
     chunks: int,
     warnings: list[str],
 ) -> SummaryDocument:
@@ -164,7 +167,8 @@ def _document(
         retries=usage.retries,
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
-        latency_s=latency,
+        latency_s=latency[0],
+        latency_source=latency[1],
         first_try_valid=usage.first_try_valid,
         chunks=chunks,
         spans=grounded.spans,

@@ -42,13 +42,13 @@ from summarizer.text._context import (
     side_cue,
     stated_side,
 )
-from summarizer.text._cues import claimant_in, event_date, event_sentences, event_types
+from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
 from summarizer.text._entities import Candidate, clean_name, find_candidates, force_group
 from summarizer.text._event_checks import dated, not_reported_as_fact, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
-from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_spans, numbers_in, parse_figure
+from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import crosses_terminal, sentence_bounds, sentences
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "claimant_in",
     "clean_name",
     "copies_article",
+    "dates_in",
     "country_nearby",
     "dated",
     "event_date",
@@ -89,6 +90,7 @@ __all__ = [
     "casualty_sentence_spans",
     "casualty_sentences",
     "crosses_terminal",
+    "figure_at",
     "figure_spans",
     "find_all",
     "find_span",

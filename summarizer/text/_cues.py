@@ -167,49 +167,91 @@ _MONTHS = {
     for m in names
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH_DAY = re.compile(
-    r"\b(?:on\s+)?(" + "|".join(_MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?", re.I
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY = "|".join(_WEEKDAYS)
+# One date as a sentence writes it; the first group that matched says which form.
+_DATE = re.compile(
+    rf"\b(?P<md_month>{_MONTH})\.?\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<md_year>\d{{4}})\b)?"
+    rf"|\b(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_month>{_MONTH})\b\.?(?:,?\s+(?P<dm_year>\d{{4}})\b)?"
+    r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b"
+    rf"|\b(?P<last>last\s+)?(?P<weekday>{_WEEKDAY})(?!s\b)\b"
+    r"|\b(?P<relative>yesterday|today|last night|overnight|this morning)\b",
+    re.IGNORECASE,
 )
-_DAY_MONTH = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(_MONTHS) + r")\b\.?(?:,?\s+(\d{4}))?", re.I
+# Words before a date that make it something else than the day of the sentence's event: a
+# start, an end, a deadline, a future day ("since February 24", "until Friday", "next Monday"),
+# or the day something was said ("said Monday", "told reporters on Tuesday").
+_NOT_THE_EVENT = re.compile(
+    r"\b(?:since|until|till|by|before|after|next|every|ahead\s+of|said|says|told|announced|stated|wrote|"
+    r"added|reported|claimed|posted|(?:said|says|told|announced|stated|wrote|added|reported|claimed|posted)"
+    r"(?:\s+\w+){0,2}\s+on)\s*,?\s*(?:on\s+)?$",
+    re.IGNORECASE,
 )
-_WEEKDAY = re.compile(r"\bon\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
-_RELATIVE = re.compile(r"\b(yesterday|today|last night|overnight|this morning)\b", re.I)
+
+
+def dates_in(sentence: str, published: str | None) -> list[tuple[int, str | None]]:
+    """Every date the sentence writes, in order, as (offset, ISO date resolved against the
+    publication date, or None when it cannot be resolved); see `event_date` for the forms."""
+    try:
+        pub = date.fromisoformat(published) if published else None
+    except ValueError:
+        pub = None
+    out: list[tuple[int, str | None]] = []
+    for m in _DATE.finditer(sentence):
+        if (m.group("md_month") or m.group("dm_month") or "").casefold() == "may" and "May" not in m.group(0):
+            continue  # "may" the verb, not the month
+        if m.group("weekday") and not m.group("weekday")[0].isupper():
+            continue
+        out.append((m.start(), _resolve(m, pub)))
+    return out
+
+
+def _resolve(m: re.Match[str], pub: date | None) -> str | None:
+    """The ISO date of one date mention; None when the text and the publication date do not
+    settle it (no publication date for a relative day, no such day, a day after publication)."""
+    if m.group("iso"):
+        try:
+            when = date.fromisoformat(m.group("iso"))
+        except ValueError:
+            return None
+        return when.isoformat() if pub is None or when <= pub else None
+    if pub is None:
+        year = m.group("md_year") or m.group("dm_year")
+        if not year:
+            return None
+        pub = date(int(year), 12, 31)
+    if m.group("weekday"):
+        back = (pub.weekday() - _WEEKDAYS.index(m.group("weekday").casefold())) % 7
+        if m.group("last") and back == 0:
+            back = 7  # "last Tuesday" written on a Tuesday: a week before
+        return (pub - timedelta(days=back)).isoformat()
+    if m.group("relative"):
+        return (pub - timedelta(days=1 if m.group("relative").casefold() == "yesterday" else 0)).isoformat()
+    month = _MONTHS[(m.group("md_month") or m.group("dm_month")).casefold()]
+    written_year = m.group("md_year") or m.group("dm_year")
+    try:
+        day = int(m.group("md_day") or m.group("dm_day"))
+        when = date(int(written_year) if written_year else pub.year, month, day)
+        if not written_year and when > pub:
+            when = date(pub.year - 1, month, day)  # "May 9" in January: last year's
+    except ValueError:
+        return None
+    return when.isoformat() if when <= pub else None
 
 
 def event_date(sentence: str, published: str | None) -> str | None:
-    """The date a sentence gives its event, resolved against the publication date: "on May 9"
-    (the year of publication, or the year before when May 9 would fall after it), "on Tuesday"
-    (the last Tuesday on or before publication), "yesterday". None when the sentence gives no
-    day or the article has no publication date (nothing is guessed)."""
-    if not published:
-        return None
-    try:
-        pub = date.fromisoformat(published)
-    except ValueError:
-        return None
-    for pattern, month_group, day_group in ((_MONTH_DAY, 1, 2), (_DAY_MONTH, 2, 1)):
-        m = pattern.search(sentence)
-        if m:
-            month = _MONTHS[m.group(month_group).lower().rstrip(".")]
-            day = int(m.group(day_group))
-            year = int(m.group(3)) if m.group(3) else pub.year
-            try:
-                when = date(year, month, day)
-            except ValueError:
-                return None
-            if not m.group(3) and when > pub:
-                try:
-                    when = date(year - 1, month, day)
-                except ValueError:
-                    return None
-            return when.isoformat() if when <= pub else None
-    m = _WEEKDAY.search(sentence)
-    if m:
-        back = (pub.weekday() - _WEEKDAYS.index(m.group(1).lower())) % 7
-        return (pub - timedelta(days=back)).isoformat()
-    m = _RELATIVE.search(sentence)
-    if m:
-        word = m.group(1).lower()
-        return (pub - timedelta(days=1 if word == "yesterday" else 0)).isoformat()
+    """The date a sentence gives its event, resolved in code against the publication date:
+    "on May 9", "May 9" and "9 May" (the year of publication, or the year before when May 9
+    would fall after it), "March 5, 2023" and "5 March 2023" as written (none after
+    publication), "2023-05-09", "on Tuesday" and a bare "Tuesday" (the last Tuesday on or before
+    publication; "last Tuesday" strictly before), "yesterday", "today", "last night",
+    "overnight", "this morning". The first date that is the event's: not a start, an end, a
+    deadline or a future day ("since February 24", "until Friday", "next Monday"), nor the day
+    something was said ("said Monday", "said on Monday that"). None when the sentence gives
+    no such day, or the article has no publication date and the sentence no full date;
+    vaguer times ("last week", "in May", "earlier this month") are None too: nothing is guessed."""
+    for at, when in dates_in(sentence, published):
+        if _NOT_THE_EVENT.search(sentence[max(0, at - 40) : at]):
+            continue
+        return when
     return None

@@ -16,11 +16,14 @@ from summarizer.text._number_words import (
     CURRENCY,
     DIGIT_SCALES,
     FEW_MULTIPLIERS,
+    HALVED,
+    HANDFUL,
     MEASURES,
     MONTHS,
     NOT_SCORES,
     ORDINAL_SUFFIXES,
     PEOPLE,
+    PERSON_NOUNS,
     PLURAL_UNITS,
     SCALES,
     SCORES_NEXT,
@@ -35,10 +38,12 @@ _SPACES = "\u00a0\u202f\u2009\u2007"
 _TOKEN = re.compile(
     r"(?P<num>(?<![0-9.,])[0-9]{1,3}(?:,[0-9]{3})+(?![0-9]|[.,][0-9])"
     rf"|(?<![0-9.,])[0-9]{{1,3}}(?:[ {_SPACES}][0-9]{{3}})+(?![0-9]|[.,][0-9])"
+    r"|(?<![0-9.,])[0-9]{1,3},[0-9]{1,2}(?=(?i:[ \u00a0\u202f]*(?:million|billion|thousand|mln|mn|bln|bn)|m|k)\b)"
     r"|[0-9]+(?:\.[0-9]+)?)"
     r"|(?P<word>[^\W\d_]+(?:['\u2019][^\W\d_]+)?)"
     r"|(?P<punct>[^\w\s])"
 )
+_DECIMAL_COMMA = re.compile(r"[0-9]{1,3},[0-9]{1,2}")
 _DASH_CHARS = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 _MAX_DIGITS = 30
 
@@ -102,7 +107,10 @@ class Scanner:
         tok = self.toks[i]
         if tok.kind != "num":
             return None
-        raw = re.sub(rf"[, {_SPACES}]", "", tok.text)
+        if _DECIMAL_COMMA.fullmatch(tok.text):  # "1,5 million": the tokenizer lets it through only before a scale
+            raw = tok.text.replace(",", ".")
+        else:
+            raw = re.sub(rf"[, {_SPACES}]", "", tok.text)
         if len(raw) > _MAX_DIGITS:
             return Expr(i, i + 1, None, "digits", excluded=True)
         try:
@@ -118,6 +126,8 @@ class Scanner:
                 return Expr(i, j + 1, None, "digits", excluded=True)
             if nxt == "k":
                 scale, j = 1000, j + 1
+            elif nxt == "m" and self._millions(i, j + 1):
+                scale, j = 1_000_000, j + 1
             elif nxt in DIGIT_SCALES:
                 scale, j = DIGIT_SCALES[nxt], j + 1
             else:  # "1990s", "5km", "10am", "155mm"
@@ -127,12 +137,23 @@ class Scanner:
             scale, j = DIGIT_SCALES[nxt], j + 1
         value = base * scale
         whole = value == value.to_integral_value()
-        year_like = (
-            scale == 1 and tok.text.isdigit() and len(tok.text) == 4 and 1900 <= int(base) <= 2099
-        )
-        return Expr(
-            i, j, int(value) if whole else None, "digits", excluded, scale, base, year_like
-        )
+        year_like = scale == 1 and tok.text.isdigit() and len(tok.text) == 4 and 1900 <= int(base) <= 2099
+        return Expr(i, j, int(value) if whole else None, "digits", excluded, scale, base, year_like)
+
+    def _millions(self, i: int, k: int) -> bool:
+        """ "1.5m" (token i, its "m" before token k) is millions, not metres: money ("$1.5m"), or
+        people right after it ("1.5m people", "5m Ukrainians", "2m displaced people"). Any
+        other "5m" is a measure ("a 5m crater", "5m deep") and never a figure."""
+        before = self.low(i - 1)
+        if before and before[-1] in CURRENCY:
+            return True
+        for at in (k, k + 1):
+            if self.kind(at) != "word":
+                return False
+            word = self.toks[at].text
+            if self.low(at) in PERSON_NOUNS or (word[:1].isupper() and word.endswith(("ans", "ese", "is"))):
+                return True
+        return False
 
     def _sub_hundred(self, i: int) -> tuple[int, int] | None:
         w = self.low(i)
@@ -171,7 +192,26 @@ class Scanner:
                 v, j = v + rest[0], rest[1]
         return v, j
 
+    def _and_a_half(self, j: int) -> int | None:
+        """The scale of "and a half million" starting at token j, or None."""
+        if (self.low(j), self.low(j + 1), self.low(j + 2)) == ("and", "a", "half") and self.low(j + 3) in SCALES:
+            return SCALES[self.low(j + 3)]
+        return None
+
+    def _half(self, i: int) -> Expr | None:
+        """ "half a million" (500000), "a half million", "a half-million", "half a dozen" (6)."""
+        if self.low(i) == "half" and self.low(i + 1) in ("a", "an") and self.low(i + 2) in HALVED:
+            return Expr(i, i + 3, HALVED[self.low(i + 2)] // 2, "words")
+        if self.low(i) == "a" and self.low(i + 1) == "half":
+            k = i + 3 if self.low(i + 2) == "-" and self.glued(i + 2) else i + 2
+            if self.low(k) in HALVED:
+                return Expr(i, k + 1, HALVED[self.low(k)] // 2, "words")
+        return None
+
     def words(self, i: int) -> Expr | None:
+        half = self._half(i)
+        if half is not None:
+            return half
         first = self._group(i, allow_article=True)
         if first is None:
             return None
@@ -179,6 +219,10 @@ class Scanner:
         last_scale = 10**18
         while True:
             w = self.low(j)
+            halved = self._and_a_half(j)
+            if halved is not None and halved < last_scale and current > 0:  # "one and a half million"
+                total, current, j = total + current * halved + halved // 2, 0, j + 4
+                break
             if w == "dozen" and current < 100:
                 current, j = current * 12, j + 1
                 break
@@ -223,6 +267,8 @@ class Scanner:
             ):
                 return None  # "settle scores", "high scores", "scores points"
             return Expr(i, j, low, "vague")
+        if w == "a" and self.low(i + 1) == "handful":
+            return Expr(i, i + 2, HANDFUL, "vague")
         if w == "several" or (w == "a" and self.low(i + 1) == "few"):
             base = 3 if w == "several" else 2
             j = i + 1 if w == "several" else i + 2
@@ -272,12 +318,7 @@ class Scanner:
             # "Su-25", "T-72", "M142", "COVID-19"
             if self.glued(e.i) and self.kind(e.i - 1) == "word":
                 bad = True
-            if (
-                before == "-"
-                and self.glued(e.i)
-                and self.kind(e.i - 2) == "word"
-                and (self.glued(e.i - 1))
-            ):
+            if before == "-" and self.glued(e.i) and self.kind(e.i - 2) == "word" and (self.glued(e.i - 1)):
                 bad = True
             # "10:30", "3.5.2023"-like
             if after in (":",) and self.glued(e.j) and self.kind(e.j + 1) == "num":

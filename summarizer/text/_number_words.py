@@ -23,7 +23,12 @@ TENS = {
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
 SCALES = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
-DIGIT_SCALES = {**SCALES, "hundred": 100, "dozen": 12, "mln": 1_000_000, "bn": 1_000_000_000}
+DIGIT_SCALES = {
+    **SCALES, "hundred": 100, "dozen": 12, "mln": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
+    "bln": 1_000_000_000,
+}  # fmt: skip
+# What "half a ..." halves: "half a million" 500000, "half a dozen" 6.
+HALVED = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 
 # Vague plurals: the low bound they give, and the unit they stand for after "tens of".
 VAGUE_PLURALS = {
@@ -33,11 +38,12 @@ PLURAL_UNITS = {"thousands": 1000, "millions": 1_000_000}
 SCORES_NEXT = frozenset({"of", "were", "are", "have", "had", "more", "died", "killed", "."})
 NOT_SCORES = frozenset({"settle", "settled", "settles", "settling", "high", "test", "the", "exam"})
 _FEW = {"several": 3, "few": 2}  # "a few"
+HANDFUL = 2  # "a handful": a few, no more said
 FEW_MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 
 def _vague_bounds() -> frozenset[int]:
-    out = set(VAGUE_PLURALS.values()) | {20}
+    out = set(VAGUE_PLURALS.values()) | {20, HANDFUL}
     for low in [*VAGUE_PLURALS.values(), 20]:
         for unit in PLURAL_UNITS.values():
             out.add(low * unit)
@@ -72,6 +78,13 @@ PEOPLE = _words(
     losses lost slain executed hurt evacuated
     """
 )
+# The person nouns of PEOPLE (not its verbs): what makes "1.5m" after a number millions of people.
+PERSON_NOUNS = PEOPLE - _words(
+    """
+    killed wounded injured died dying perished wounding injuring lost slain executed hurt
+    evacuated killing captured missing dead
+    """
+)
 CASUALTY_BEFORE = _words(
     """
     killed killing kill kills wounded wounding injured injuring toll casualties dead deaths
@@ -93,8 +106,7 @@ MONTHS = _words(
     """
 )
 YEAR_BEFORE = _words(
-    "in since of by until till from during early late mid before after year spring summer "
-    "autumn fall winter"
+    "in since of by until till from during early late mid before after year spring summer autumn fall winter"
 )
 UNIT_BEFORE = _words(
     """

@@ -6,12 +6,18 @@ the pipeline can check that a figure was not invented.
 
 Numbers as written
   * Digits: "64"; thousands grouped with commas or (thin/no-break) spaces, "1,200" / "1 200";
-    a decimal with a scale word, "1.2 thousand" = 1200, "1.5 million" = 1500000; "40k" = 40000.
-    A decimal that is not a whole number ("2.5") is not a number here.
+    a decimal with a scale word, "1.2 thousand" = 1200, "1.5 million" = 1500000, "1.5bn",
+    "1.5mn", "2.5 mln"; "40k" = 40000, "2.3k" = 2300. A decimal comma before a scale word is a
+    decimal ("1,5 million" = 1500000; "1,5" alone is the numbers 1 and 5, "2022, 5 million" two
+    numbers). "1.5m" is millions only with people right after it ("1.5m people", "5m
+    Ukrainians", "2m displaced people") or money before it ("$1.5m"); any other "5m" is metres
+    ("a 5m crater", "5m deep") and never a figure. A decimal that is not a whole number ("2.5")
+    is not a number here.
   * Words: "one" ... "nineteen", "twenty" ... "ninety", "twenty-five", "three hundred",
     "twelve hundred" (1200), "one thousand two hundred and fifty", "a hundred", "a thousand",
-    "a dozen" (12, not approximate), "two dozen" (24). The article "a"/"an" before a singular
-    person noun ("a soldier", "an elderly woman") counts as one.
+    "a dozen" (12, not approximate), "two dozen" (24), "half a million" / "a half million" /
+    "a half-million" (500000), "half a dozen" (6), "one and a half million" (1500000). The
+    article "a"/"an" before a singular person noun ("a soldier", "an elderly woman") counts as one.
   * Not numbers: ordinals ("3rd", "1442nd", "third"), vague quantifiers ("dozens"), "no one"
     (`numbers_in` lists every other number, including ones that are never figures: the year
     in "2023", the 40 in "40%", the 25 in "Su-25", the 1990 in "1990s").
@@ -31,7 +37,7 @@ The figure of a phrase
     otherwise. A scale word on the second number applies to both: "10 to 20 thousand" is
     10000-20000.
   * Vague quantifiers -> low bound, high None, approximate True (`VAGUE_BOUNDS` lists every
-    value they can give): "a few" 2, "several" 3, "tens of" 20, "dozens" 24, "scores" 40,
+    value they can give): "a few" 2, "a handful" 2, "several" 3, "tens of" 20, "dozens" 24, "scores" 40,
     "hundreds" 200, "thousands" 2000, "millions" 2000000; combined: "tens of thousands"
     20000, "hundreds of thousands" 200000, "dozens of thousands" 24000, "a few dozen" 24,
     "several dozen" 36, "a few hundred" 200, "several hundred" 300, "several thousand" 3000,
@@ -52,7 +58,8 @@ Dispreferred: year-like numbers (1900-2099 written without separators, more so a
 first in the text.
 
 Invariant ("numbers never invented"): every int of a returned `Figure` is in
-``numbers_in(raw)`` or in `VAGUE_BOUNDS`.
+``numbers_in(raw)`` or in `VAGUE_BOUNDS`. A span `figure_spans` finds is read back in its text by
+`figure_at` (the words after "1.5m" are outside its span, yet decide it).
 """
 
 from __future__ import annotations
@@ -70,7 +77,7 @@ from summarizer.text._number_words import (
     YEAR_BEFORE,
 )
 
-__all__ = ["VAGUE_BOUNDS", "Figure", "figure_spans", "numbers_in", "parse_figure"]
+__all__ = ["VAGUE_BOUNDS", "Figure", "figure_at", "figure_spans", "numbers_in", "parse_figure"]
 
 
 @dataclass(frozen=True)
@@ -172,12 +179,7 @@ def _context_score(sc: Scanner, i: int, j: int, e: Expr) -> float:
         score -= 2
         if before in YEAR_BEFORE or sc.is_month(e.i - 1) or sc.is_month(e.i - 2):
             score -= 2
-    if (
-        e.value is not None
-        and 1 <= e.value <= 31
-        and e.kind == "digits"
-        and (sc.is_month(e.i - 1) or sc.is_month(e.j))
-    ):
+    if e.value is not None and 1 <= e.value <= 31 and e.kind == "digits" and (sc.is_month(e.i - 1) or sc.is_month(e.j)):
         score -= 4
     if before in UNIT_BEFORE or before == "#" or (before == "." and sc.low(e.i - 2) == "no"):
         score -= 4
@@ -287,3 +289,15 @@ def figure_spans(text: str) -> list[tuple[int, int, Figure, float]]:
         if 0 <= start < end <= len(text):
             out.append((start, end, c.figure, c.score))
     return out
+
+
+def figure_at(text: str, start: int, end: int, context: tuple[int, int] | None = None) -> Figure | None:
+    """The figure written at `text[start:end]`, read in its context (by default the whole text;
+    usually its sentence): the words around a figure settle what it alone cannot ("1.5m people" is
+    millions where a lone "1.5m" is a measure; "a soldier" is one where a lone "a" is nothing).
+    The figure `figure_spans` finds at exactly that span, else the span read alone."""
+    lo, hi = context if context is not None else (0, len(text))
+    for s, e, figure, _score in figure_spans(text[lo:hi]):
+        if (lo + s, lo + e) == (start, end):
+            return figure
+    return parse_figure(text[start:end])

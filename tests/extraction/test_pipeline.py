@@ -270,7 +270,9 @@ def test_record_then_replay_offline(tmp_path: Path, fake_model) -> None:
     replayed = summarize(_article(), "fake/m", Settings(offline=True, cassette_dir=tmp_path))
     assert len(server.requests) == 4  # nothing went to the server
     a, b = live.model_dump(), replayed.model_dump()
-    a["provenance"]["latency_s"] = b["provenance"]["latency_s"] = 0
+    assert (a["provenance"]["latency_source"], b["provenance"]["latency_source"]) == ("live", "recorded")
+    assert b["provenance"]["latency_s"] == a["provenance"]["latency_s"]  # the live call's, kept beside the cassette
+    a["provenance"]["latency_source"] = b["provenance"]["latency_source"] = "live"
     assert a == b
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from summarizer.text import claimant_in, event_date, event_sentences, sentences
+import pytest
+
+from summarizer.text import claimant_in, dates_in, event_date, event_sentences, sentences
 
 ARTICLES = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "articles"
 
@@ -59,3 +61,59 @@ def test_event_dates_are_resolved_against_publication_and_never_guessed() -> Non
     assert event_date("Strikes hit the city on Tuesday.", None) is None
     assert event_date("Strikes hit the city last month.", "2022-12-29") is None
     assert event_date("The attack on December 30 killed two.", "2022-12-29") == "2021-12-30"  # not in the future
+
+
+WEDNESDAY = "2023-05-10"  # the publication date of the cases below
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # weekdays: the last such day on or before publication
+        ("Strikes hit the city on Tuesday.", "2023-05-09"),
+        ("Strikes hit the city on Wednesday.", "2023-05-10"),  # the day of publication itself
+        ("Russian forces shelled Kherson Tuesday, officials said.", "2023-05-09"),  # AP style, no "on"
+        ("Tuesday's strike killed three.", "2023-05-09"),
+        ("Strikes hit the city last Wednesday.", "2023-05-03"),  # "last": strictly before
+        ("Strikes hit the city on tuesday.", None),  # a weekday is written with a capital
+        # month and day: the year of publication, or the year before when it would be later
+        ("The parade was held on May 9.", "2023-05-09"),
+        ("The parade was held May 9.", "2023-05-09"),
+        ("The attack on 9 May killed two.", "2023-05-09"),
+        ("The attack on the 9th of May killed two.", "2023-05-09"),
+        ("The attack on June 1 killed two.", "2022-06-01"),  # June 1 2023 is after publication
+        ("It fell on March 5, 2023.", "2023-03-05"),
+        ("It fell on 5 March 2023.", "2023-03-05"),
+        ("It fell on 2023-05-08.", "2023-05-08"),
+        ("It fell on March 5, 2024.", None),  # after publication: never
+        ("It fell on February 30.", None),  # no such day
+        ("They may 9 times have tried.", None),  # "may" the verb
+        ("Strikes hit the city yesterday.", "2023-05-09"),
+        # vaguer times: nothing is guessed
+        ("Strikes hit the city last week.", None),
+        ("Strikes hit the city in May.", None),
+        ("Strikes hit the city earlier this month.", None),
+        # a date that is not the event's: a start, an end, a future day, the day it was said
+        ("Troops have fought since February 24, 2022, and on Tuesday took the town.", "2023-05-09"),
+        ("The truce held until Friday.", None),
+        ("Talks will resume next Monday.", None),
+        ("Haidai said Monday that paratroopers had moved.", None),
+        ("The governor told reporters on Monday that the town was shelled.", None),
+    ],
+)
+def test_event_dates_in_the_forms_articles_write_them(sentence: str, expected: str | None) -> None:
+    assert event_date(sentence, WEDNESDAY) == expected
+
+
+def test_a_full_date_needs_no_publication_date_a_relative_one_does() -> None:
+    assert event_date("It fell on March 5, 2023.", None) == "2023-03-05"
+    assert event_date("It fell on 2023-03-05.", None) == "2023-03-05"
+    assert event_date("It fell on May 9.", None) is None
+    assert event_date("It fell on Tuesday.", "not a date") is None
+
+
+def test_dates_in_lists_every_date_of_a_sentence_resolved() -> None:
+    sentence = "Fighting since February 24, 2022 went on, and on Tuesday the town fell; talks on June 31."
+    found = dates_in(sentence, WEDNESDAY)
+    assert [when for _at, when in found] == ["2022-02-24", "2023-05-09", None]
+    assert [sentence[at:].split()[0] for at, _ in found] == ["February", "Tuesday", "June"]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.text._numbers import VAGUE_BOUNDS, Figure, numbers_in, parse_figure
+from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 
 
 def count(n: int, approximate: bool = False) -> Figure:
@@ -61,6 +61,28 @@ FIGURES: list[tuple[str, Figure | None]] = [
     ("two thousand five hundred", count(2500)),
     ("one thousand two hundred and fifty", count(1250)),
     ("a million", count(1_000_000)),
+    # as reporters write them
+    ("half a million", count(500_000)),
+    ("half a million people were displaced", count(500_000)),
+    ("nearly half a million", count(500_000, True)),
+    ("a half million", count(500_000)),
+    ("a half-million Ukrainians", count(500_000)),
+    ("half a dozen", count(6)),
+    ("one and a half million", count(1_500_000)),
+    ("two and a half thousand troops", count(2500)),
+    ("half of the 40 soldiers", count(40)),  # "half of" is not a number
+    ("1.5m people", count(1_500_000)),
+    ("1.5m Ukrainians have fled", count(1_500_000)),
+    ("2m displaced people", count(2_000_000)),
+    ("a 5m crater", None),  # metres: no person noun after it
+    ("the wall was 5m high and 2 died", count(2)),
+    ("1.5mn people", count(1_500_000)),
+    ("1.5bn people", count(1_500_000_000)),
+    ("2.3k soldiers", count(2300)),
+    ("1,5 million", count(1_500_000)),  # a decimal comma before a scale word
+    ("1,5 million people died", count(1_500_000)),
+    ("2,25 mln", count(2_250_000)),
+    ("1,5m refugees", count(1_500_000)),
     ("one soldier", count(1)),
     ("a soldier", count(1)),
     ("an elderly woman", count(1)),
@@ -86,6 +108,9 @@ FIGURES: list[tuple[str, Figure | None]] = [
     ("several thousand", low(3000, True)),
     ("several hundred thousand", low(300_000, True)),
     ("at least dozens", low(24, True)),
+    ("a handful", low(2, True)),  # vague: a few, no more said
+    ("a handful of soldiers were killed", low(2, True)),
+    ("hundreds of soldiers", low(200, True)),
     # lower bounds
     ("at least 8", low(8, False)),
     ("At least 64 Russian soldiers were killed", low(64, False)),
@@ -142,8 +167,7 @@ FIGURES: list[tuple[str, Figure | None]] = [
     # the figure inside a longer phrase
     ("at least 64 Russian soldiers were killed", low(64, False)),
     (
-        "at least 64 Russian soldiers were killed on 12 May 2023 near the 3rd Assault "
-        "Brigade's positions",
+        "at least 64 Russian soldiers were killed on 12 May 2023 near the 3rd Assault Brigade's positions",
         low(64, False),
     ),
     ("the 3rd Assault Brigade lost 12 soldiers", count(12)),
@@ -202,6 +226,12 @@ NUMBERS_IN: list[tuple[str, list[int]]] = [
     ("10 to 20 thousand", [10, 10_000, 20_000]),
     ("Su-25", [25]),
     ("2.5 km", []),
+    ("half a million", [500_000]),
+    ("1,5 million and 1,500", [1_500_000, 1500]),
+    ("In 2022, 5 million fled", [2022, 5_000_000]),  # a comma and a space: not a decimal
+    ("1,5 killed", [1, 5]),  # no scale word: not a decimal
+    ("a 5m crater", [5]),
+    ("$1.5m in aid", [1_500_000]),
 ]
 
 
@@ -240,7 +270,8 @@ _PIECES = [
     "tens", "of", "scores", "several", "few", "soldiers", "soldier", "civilians", "killed",
     "wounded", "were", "in", "May", "2023", "3rd", "1442nd", "64", "1,200", "1 200", "40,000",
     "1.5", "8", "0", "%", "km", "+", "plus", ",", ".", "Su", "24-year-old", "no", "more",
-    "so", "~", "c.", "k", "s",
+    "so", "~", "c.", "k", "s", "half", "handful", "m", "mn", "bn", "1,5", "1.5m", "5m", "people",
+    "crater", "Ukrainians",
 ]  # fmt: skip
 
 
@@ -279,3 +310,53 @@ def test_property_ranges(a: int, b: int) -> None:
         assert fig == between(a, b)
     else:
         assert fig is not None and fig.count in (a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), max_size=14),
+    seps=st.lists(st.sampled_from([" ", "", "  ", "\n", ", ", "\u00a0"]), min_size=14, max_size=14),
+)
+def test_property_figure_spans_cut_the_text_exactly(pieces: list[str], seps: list[str]) -> None:
+    """Every span found is the figure as written: inside the text, no space at either end, read
+    back to the same figure in its text (`figure_at`), and its numbers are the text's."""
+    text = "".join(p + s for p, s in zip(pieces, seps, strict=False))
+    written = set(numbers_in(text))
+    for start, end, fig, _score in figure_spans(text):
+        raw = text[start:end]
+        assert 0 <= start < end <= len(text) and raw == raw.strip(), (text, raw)
+        assert figure_at(text, start, end) == fig
+        for v in (fig.count, fig.low, fig.high):
+            assert v is None or v in written or v in VAGUE_BOUNDS, (text, raw, fig)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), max_size=14),
+    seps=st.lists(st.sampled_from([" ", "  ", "\n", ", "]), min_size=14, max_size=14),
+)
+def test_property_spans_of_spaced_words_start_and_end_at_word_boundaries(pieces: list[str], seps: list[str]) -> None:
+    """With words apart, a span never cuts one: the characters around it are not letters or digits."""
+    text = "".join(p + s for p, s in zip(pieces, seps, strict=False))
+    for start, end, _fig, _score in figure_spans(text):
+        assert start == 0 or not text[start - 1].isalnum(), (text, text[start:end])
+        assert end == len(text) or not text[end].isalnum(), (text, text[start:end])
+
+
+REPORTED = [
+    ("Officials said half a million people had fled.", "half a million", count(500_000)),
+    ("Some 1.5m people were displaced, the UN said.", "Some 1.5m", count(1_500_000, True)),
+    ("A handful of soldiers were wounded.", "A handful", low(2, True)),
+    ("About 1,5 million people died.", "About 1,5 million", count(1_500_000, True)),
+    ("A 5m crater was left; three civilians were killed.", "three", count(3)),
+]
+
+
+@pytest.mark.parametrize(("sentence", "raw", "expected"), REPORTED)
+def test_figures_as_reporters_write_them_are_found_whole(sentence: str, raw: str, expected: Figure) -> None:
+    """The figure of a sentence is found with the span of all its words ("half a million", not
+    "a million") and read in context: a lone "1.5m" would be a measure, "1.5m people" is not."""
+    spans = [(sentence[s:e], fig) for s, e, fig, score in figure_spans(sentence) if score >= 0]
+    assert (raw, expected) in spans
+    start = sentence.index(raw)
+    assert figure_at(sentence, start, start + len(raw)) == expected
