@@ -33,7 +33,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 h3{font-size:16px;margin:0}h4{font-size:13px;margin:10px 0 2px}
 a{color:#1d4ed8}
 .meta{color:#555;font-size:12px}
-.scroll{overflow-x:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%;position:relative}
 table{border-collapse:collapse;margin:6px 0}
 th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f5;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -79,7 +79,8 @@ body{margin:8px auto;padding:0 10px}
 .cols{grid-template-columns:minmax(0,1fr)}
 .toolbar{position:static}
 .att{display:block;margin-left:0}
-.overview th{font-size:12px;word-break:break-all}
+.overview th,.overview td{font-size:12px;padding:3px 5px}
+.overview .ci{display:block}
 .text{max-height:none;font-size:15px;padding:8px}
 }
 """
@@ -129,8 +130,8 @@ def legend() -> str:
         if outcome == "optional":
             continue
         items.append(
-            f'<span><span class="lg-a{o}">{OUTCOME_GLYPH[outcome]} Name</span> '
-            f'<span class="lg-e{o}">event sentence</span> {OUTCOME_WORD[outcome]}</span>'
+            f'<span><span class="lg-a{o}">Name</span> <span class="lg-e{o}">event sentence</span> '
+            f"{OUTCOME_GLYPH[outcome]} {OUTCOME_WORD[outcome]}</span>"
         )
     items.append('<span><span class="lg-ao">Name</span> matches an optional gold item (not scored)</span>')
     chips = " ".join(
@@ -141,12 +142,14 @@ def legend() -> str:
 
 
 # The only script: "every article" buttons that pick one model's tab in all articles, and a
-# flag that the page ran (the screenshot check reads it). Nothing from the articles is in it.
+# flag that the page ran with the page's laid-out width (bench/report_screenshot.py reads
+# both). Nothing from the articles is in it.
 SCRIPT = """
 document.querySelectorAll('.every button').forEach(function (b) {
   b.addEventListener('click', function () {
     document.querySelectorAll('.art input.m' + b.dataset.k).forEach(function (i) { i.checked = true; });
   });
 });
+document.documentElement.dataset.width = String(document.documentElement.scrollWidth);
 document.documentElement.dataset.ready = '1';
 """
