@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from summarizer.evaluation._matching import items_of
+from summarizer.evaluation._matching import items_of, names_of
 from summarizer.evaluation._outcomes import ItemOutcome
 from summarizer.evaluation._scoring import span_is_exact
 
@@ -63,14 +63,6 @@ def _item_spans(field_name: str, item: Mapping[str, Any], text: str) -> list[tup
     return out
 
 
-def _names(item: Mapping[str, Any]) -> list[str]:
-    names = [item.get("name")]
-    aliases = item.get("aliases")
-    if isinstance(aliases, list):
-        names += aliases
-    return [n.strip() for n in names if isinstance(n, str) and n.strip()]
-
-
 def _occurrences(names: Iterable[str], text: str) -> set[tuple[int, int]]:
     """Whole-word occurrences of the names, case-sensitive; case-insensitive when there are none."""
     for flags in (0, re.IGNORECASE):
@@ -99,7 +91,7 @@ def _gold_places(
                 places.setdefault((field_name, row.gold), set()).update(spans)
     for field_name in ("actors", "locations"):
         for j, item in enumerate(items_of(gold, field_name)):
-            places.setdefault((field_name, j), set()).update(_occurrences(_names(item), text))
+            places.setdefault((field_name, j), set()).update(_occurrences((n.strip() for n in names_of(item)), text))
     return places
 
 
