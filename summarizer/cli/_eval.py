@@ -26,6 +26,7 @@ from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
 
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
+    from rich.table import Table
 
     from summarizer.config import Settings
     from summarizer.evaluation import Dataset, EvalResult, ModelRun
@@ -100,38 +101,79 @@ def print_run(console: Console, run: ModelRun) -> None:
 
 def print_comparison(console: Console, result: EvalResult) -> None:
     """Side by side: F1 with intervals per model, and each model's paired difference from the
-    first one with its interval."""
-    from rich.table import Table
+    first one with its interval. Models are named by their short names (the part that tells
+    them apart, listed first); when the one table is wider than the console, the differences
+    go in a second table."""
+    from rich.measure import Measurement
 
     from summarizer.evaluation import _format as fmt
 
     runs = result.runs
     if len(runs) < 2:
         return
-    base = runs[0].model
-    table = Table(title=f"Comparison (Δ = model − {base}, paired over articles)", title_justify="left")
-    table.add_column("metric")
-    for run in runs:
-        table.add_column(run.model, justify="right")
-    for comp in result.comparisons:
-        table.add_column(f"Δ {comp.model}", justify="right")
-    from summarizer.evaluation import FIELDS
+    short = fmt.short_names([run.model for run in runs])
+    if any(short[m] != m for m in short):
+        console.print(
+            "[dim]Models: " + ", ".join(f"{short[run.model]} = {run.model}" for run in runs) + "[/dim]",
+            highlight=False,
+        )
+    title = f"Comparison (Δ = model − {short[runs[0].model]}, paired over articles)"
+    wide = console.options.update(max_width=10_000)
 
+    def fits(table: Table) -> bool:
+        return Measurement.get(console, wide, table).maximum <= console.width
+
+    tables = [_comparison_table(result, short, title, figures=True, differences=True)]
+    for sep in (" ", "\n"):  # too wide: two tables, the interval beside the figure, else under it
+        if all(fits(t) for t in tables):
+            break
+        tables = [
+            _comparison_table(result, short, "Comparison", figures=True, differences=False, sep=sep),
+            _comparison_table(result, short, title, figures=False, differences=True, sep=sep),
+        ]
+    for t in tables:
+        console.print(t)
+    console.print(
+        "[dim]Per-field F1 is micro (counts summed over articles); macro F1 is the mean of the "
+        "four fields. Intervals: 95% bootstrap over articles. A Δ interval containing 0 is no "
+        "clear difference.[/dim]"
+    )
+
+
+def _comparison_table(
+    result: EvalResult, short: dict[str, str], title: str, *, figures: bool, differences: bool, sep: str = " "
+) -> Table:
+    """The comparison's figures per model and/or the differences from the first model; `sep`
+    goes between a figure and its interval."""
+    from rich.table import Table
+
+    from summarizer.evaluation import FIELDS
+    from summarizer.evaluation import _format as fmt
+
+    runs = result.runs if figures else []
+    comparisons = result.comparisons if differences else []
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric", no_wrap=True)
+    for run in runs:
+        table.add_column(short[run.model], justify="right", no_wrap=True)
+    for comp in comparisons:
+        table.add_column(f"Δ {short.get(comp.model, comp.model)}", justify="right", no_wrap=True)
     for metric in ("macro_f1", *FIELDS):
-        label = "macro F1" if metric == "macro_f1" else f"{metric} F1"
-        row = [label]
+        row = ["macro F1" if metric == "macro_f1" else f"{metric} F1"]
         for run in runs:
             agg = run.aggregate
             if metric == "macro_f1":
-                row.append(f"{fmt.num(agg.macro_f1)} {fmt.ci(agg.macro_f1_ci)}")
+                row.append(f"{fmt.num(agg.macro_f1)}{sep}{fmt.ci(agg.macro_f1_ci)}")
             else:
                 fa = agg.fields[metric]
-                row.append(f"{fmt.num(fa.f1)} {fmt.ci(fa.f1_ci)}")
-        for comp in result.comparisons:
+                row.append(f"{fmt.num(fa.f1)}{sep}{fmt.ci(fa.f1_ci)}")
+        for comp in comparisons:
             d = comp.differences[metric]
-            row.append(f"{d.diff:+.3f} {fmt.ci(d.ci)}")
+            row.append(f"{d.diff:+.3f}{sep}{fmt.ci(d.ci)}")
         table.add_row(*row)
-    blanks = [""] * len(result.comparisons)
+    if not runs:
+        return table
+    blanks = [""] * len(comparisons)
     extra = [
         ("attribution", lambda a: fmt.pct(a.attribution.accuracy)),
         ("faithfulness", lambda a: fmt.pct(a.faithfulness)),
@@ -139,19 +181,14 @@ def print_comparison(console: Console, result: EvalResult) -> None:
         ("first-try valid", lambda a: fmt.pct(a.first_try_valid)),
         ("retries", lambda a: str(a.retries)),
         ("tokens in / out", lambda a: f"{a.prompt_tokens:,} / {a.completion_tokens:,}"),
-        ("tokens out per article", lambda a: fmt.num(a.completion_tokens_mean, 0)),
+        ("tokens out/article", lambda a: fmt.num(a.completion_tokens_mean, 0)),
         ("latency mean", lambda a: f"{fmt.num(a.latency_mean_s, 1)} s"),
         ("cost", lambda a: fmt.cost(a.cost_usd)),
         ("failures", lambda a: f"{a.failures}/{a.articles}"),
     ]
     for label, fn in extra:
         table.add_row(label, *[fn(run.aggregate) for run in runs], *blanks)
-    console.print(table)
-    console.print(
-        "[dim]Per-field F1 is micro (counts summed over articles); macro F1 is the mean of the "
-        "four fields. Intervals: 95% bootstrap over articles. A Δ interval containing 0 is no "
-        "clear difference.[/dim]"
-    )
+    return table
 
 
 def eval_command(

@@ -8,13 +8,16 @@ running models over a dataset, storing the results and the HTML report.
   _runner         `run_eval`: every model over every article, and the result types
   _store          keeping the results: predictions, the `--json` figures, the run log
   _history        the latest earlier run of each model on the same dataset, from the run log
-  _report         the HTML report; _format the figures' formatting
+  _outcomes       each predicted and gold item's outcome (hit, false positive, missed, optional)
+  _report         the HTML report (`render_report(result)`); _highlight marks the article text,
+                  _report_style holds its CSS; _format the figures' formatting (terminal and HTML)
 """
 
 from summarizer.evaluation._article_score import FIELDS, ArticleScore
 from summarizer.evaluation._dataset import Dataset, load_dataset
 from summarizer.evaluation._history import previous_runs
 from summarizer.evaluation._matching import max_weight_matching, prf
+from summarizer.evaluation._outcomes import ItemOutcome, item_outcomes
 from summarizer.evaluation._report import render_report, write_report
 from summarizer.evaluation._runner import ArticleResult, EvalResult, ModelRun, run_eval, with_record
 from summarizer.evaluation._scoring import item_label, score_article, span_is_exact
@@ -28,12 +31,14 @@ __all__ = [
     "Dataset",
     "Difference",
     "EvalResult",
+    "ItemOutcome",
     "ModelRun",
     "RunAggregate",
     "aggregate",
     "append_run_log",
     "bootstrap_ci",
     "item_label",
+    "item_outcomes",
     "load_dataset",
     "max_weight_matching",
     "paired_differences",

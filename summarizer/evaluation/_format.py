@@ -4,6 +4,7 @@ report alike: one formatter per kind of figure, so both say the same thing."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 ATTR_LABELS = {
@@ -36,3 +37,32 @@ def pct(value: float | None) -> str:
 
 def cost(value: float | None) -> str:
     return "?" if value is None else f"${value:.4f}"
+
+
+def _tokens(name: str) -> list[str]:
+    """A model name cut after each '/' and '-': 'local/qwen2.5-coder-1.5b' -> 'local/', 'qwen2.5-',
+    'coder-', '1.5b'."""
+    return re.findall(r"[^/-]*(?:[/-]|$)", name)[:-1] or [name]
+
+
+def _shared(a: list[str], b: list[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def short_names(models: Sequence[str]) -> dict[str, str]:
+    """Names that tell models apart in narrow columns: each name without the longest run of
+    leading parts (cut at '/' and '-') that it shares with another model, keeping at least its
+    last part: local/qwen2.5-coder-1.5b, local/qwen2.5-coder-0.5b, local/gemma-3-270m ->
+    1.5b, 0.5b, gemma-3-270m. The full names are kept when the short ones would collide."""
+    toks = {m: _tokens(m) for m in models}
+    out: dict[str, str] = {}
+    for m in models:
+        cut = max((_shared(toks[m], toks[o]) for o in models if o != m), default=0)
+        cut = min(cut, len(toks[m]) - 1)
+        out[m] = "".join(toks[m][cut:]) or m
+    if len(set(out.values())) < len(out):
+        return {m: m for m in models}
+    return out

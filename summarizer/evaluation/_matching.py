@@ -67,7 +67,8 @@ def int_or_none(value: Any) -> int | None:
     return None
 
 
-def _names(item: Mapping[str, Any]) -> list[str]:
+def names_of(item: Mapping[str, Any]) -> list[str]:
+    """The non-blank name and aliases of an actor or a location."""
     names = [text_or_none(item.get("name"))]
     aliases = item.get("aliases")
     if isinstance(aliases, list):
@@ -273,7 +274,7 @@ def match_field(
 def name_edge(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> int | None:
     """Actors and locations: any name or alias of either side matches (names_match).
     Quality: 3 same main name, 2 some name equal after normalisation, 1 main names match."""
-    pnames, gnames = _names(pred), _names(gold)
+    pnames, gnames = names_of(pred), names_of(gold)
     if not pnames or not gnames:
         return None
     if not any(names_match(a, b) for a in pnames for b in gnames):
@@ -345,10 +346,10 @@ def event_edge_for(
         pred_to_gold.setdefault(i, set()).add(j)
 
     def resolve_gold(name: str) -> set[int]:
-        exact = {j for j, g in enumerate(gold_locations) if normalize(name) in {normalize(n) for n in _names(g)}}
+        exact = {j for j, g in enumerate(gold_locations) if normalize(name) in {normalize(n) for n in names_of(g)}}
         if exact:
             return exact
-        return {j for j, g in enumerate(gold_locations) if any(names_match(name, n) for n in _names(g))}
+        return {j for j, g in enumerate(gold_locations) if any(names_match(name, n) for n in names_of(g))}
 
     def edge(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> int | None:
         if not same_kind(pred.get("type"), gold.get("type")):
@@ -369,7 +370,7 @@ def event_edge_for(
             if targets:
                 if targets & matched_gold:
                     return q
-            elif any(names_match(name, n) for i in pred_idx for n in _names(pred_locations[i])):
+            elif any(names_match(name, n) for i in pred_idx for n in names_of(pred_locations[i])):
                 return q
         return None
 

@@ -1,12 +1,20 @@
-"""The HTML report of an eval: one self-contained file (inline CSS, no scripts, no assets).
+"""The HTML report of an eval: one self-contained file (inline CSS and one small script, no
+assets, no network).
 
-It shows the summary table per model with 95% intervals, the paired comparison against the
-first model, attribute accuracy, and per article: the text with each model's spans
-highlighted by field, gold against prediction side by side, and the misses and false
-positives of every field listed explicitly. Failures are shown with their error.
+`render_report(result)` is the one entry point (`write_report` writes it to a file). The page:
+- an article × model table of macro F1 and attribution, the best model of each row marked
+  with a star and the word "best" (not by colour alone);
+- the summary per model with 95% intervals, attribute accuracy, the paired differences
+  against the first model;
+- per article: its text once, with the outcomes of the model chosen in the article's tabs
+  marked in it (hit, false positive, missed gold; `_highlight`), checkboxes to show each
+  field, the models' per-field scores side by side, and the chosen model's items listed
+  with their outcome and the gold item they matched.
 
-Everything that comes from the dataset or from a model (article text, names, errors, model
-names) is escaped: an article is hostile input.
+Models are named by `_format.short_names` in narrow places, with the full names listed.
+Everything that comes from the dataset or from a model (article text, names, summaries,
+errors, model names) is escaped: an article is hostile input. No article string reaches the
+script or the CSS.
 """
 
 from __future__ import annotations
@@ -18,15 +26,13 @@ from typing import Any
 
 from summarizer.errors import InputError
 from summarizer.evaluation import _format as fmt
-from summarizer.evaluation._runner import EvalResult, ModelRun
-from summarizer.evaluation._scoring import FIELDS, ArticleScore, item_label, span_is_exact
+from summarizer.evaluation import _report_style as style
+from summarizer.evaluation._highlight import FIELD_LETTER, ModelOutcomes, article_marks, render_marked
+from summarizer.evaluation._outcomes import ItemOutcome, item_outcomes
+from summarizer.evaluation._runner import ArticleResult, EvalResult
+from summarizer.evaluation._scoring import FIELDS
 
-_COLORS = {
-    "actors": ("rgba(245, 158, 11, 0.35)", "#b45309"),
-    "locations": ("rgba(59, 130, 246, 0.30)", "#1d4ed8"),
-    "events": ("rgba(239, 68, 68, 0.25)", "#b91c1c"),
-    "casualties": ("rgba(132, 204, 22, 0.40)", "#4d7c0f"),
-}
+__all__ = ["render_report", "write_report"]
 
 
 def esc(value: Any) -> str:
@@ -38,122 +44,75 @@ def _ci(interval: Sequence[float] | None) -> str:
     return f' <span class="ci">{text}</span>' if text else ""
 
 
-def _css() -> str:
-    rules = [
-        "body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:24px;"
-        "color:#111;background:#fff;max-width:1400px}",
-        "h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}",
-        "h3{font-size:15px;margin:18px 0 6px}",
-        "table{border-collapse:collapse;margin:8px 0}",
-        "th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}",
-        "th{background:#f4f4f5}td.n{text-align:right;font-variant-numeric:tabular-nums}",
-        ".ci{color:#666;font-size:12px}",
-        ".text{white-space:pre-wrap;font-family:Georgia,serif;border:1px solid #e5e5e5;"
-        "padding:10px;background:#fafafa;max-height:480px;overflow:auto}",
-        ".hl{border-radius:2px}",
-        ".ungrounded{outline:1px dashed #000}",
-        ".fail{color:#b91c1c;font-weight:600}",
-        ".miss{color:#b91c1c}.fp{color:#b45309}.hit{color:#15803d}.opt{color:#6b7280}",
-        ".side{display:grid;grid-template-columns:1fr 1fr;gap:12px}",
-        ".box{border:1px solid #e5e5e5;padding:6px 10px}",
-        "ul{margin:4px 0;padding-left:20px}",
-        ".legend span{margin-right:12px;padding:1px 6px}",
-        "details{margin:6px 0}summary{cursor:pointer;font-weight:600}",
-        ".meta{color:#555;font-size:12px}",
-    ]
-    for name, (bg, fg) in _COLORS.items():
-        rules.append(f".f-{name}{{background:{bg};border-bottom:2px solid {fg}}}")
-    return "\n".join(rules)
-
-
-def _legend() -> str:
-    items = "".join(f'<span class="hl f-{name}">{esc(name)}</span>' for name in FIELDS)
+def _table(caption: str, head: str, rows: Sequence[str], cls: str = "") -> str:
     return (
-        f'<p class="legend">{items}<span class="ungrounded">span not exact</span> (hover a highlight for the item)</p>'
+        f'<div class="scroll"><table class="{cls}"><caption>{caption}</caption><thead>{head}</thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
+def _best(values: Sequence[float | None]) -> set[int]:
+    """The indices of the highest value, unless every value is the same (nothing is best)."""
+    real = [v for v in values if v is not None]
+    if len(real) < 2 or max(real) - min(real) < 1e-9 and len(real) == len(values):
+        return set()
+    top = max(real)
+    return {i for i, v in enumerate(values) if v is not None and top - v < 1e-9}
+
+
+def _best_mark() -> str:
+    return ' <span class="star" aria-hidden="true">★</span><span class="sr"> (best)</span>'
+
+
+def _model_head(result: EvalResult, short: Mapping[str, str]) -> str:
+    return "".join(f'<th scope="col" class="n" title="{esc(r.model)}">{esc(short[r.model])}</th>' for r in result.runs)
+
+
 # --------------------------------------------------------------------------------------------
-# Highlighting.
+# The tables at the top.
 # --------------------------------------------------------------------------------------------
 
 
-def _span_label(field_name: str, item: Mapping[str, Any]) -> str:
-    if field_name in ("actors", "locations"):
-        return f"{field_name[:-1]}: {item.get('name')}"
-    if field_name == "events":
-        return f"event: {item.get('type')}"
-    return f"casualty: {item.get('kind')} {item.get('raw') or ''}".strip()
-
-
-def _collect_spans(document: Mapping[str, Any], text: str) -> list[tuple[int, int, str, str, bool]]:
-    """(start, end, field, label, exact) of every span of the document that lies in the text."""
-    out: list[tuple[int, int, str, str, bool]] = []
-    for field_name in FIELDS:
-        key = "mentions" if field_name in ("actors", "locations") else "evidence"
-        items = document.get(field_name)
-        if not isinstance(items, list):
-            continue
-        for item in items:
-            if not isinstance(item, Mapping):
+def _overview(result: EvalResult, short: Mapping[str, str]) -> str:
+    """Articles × models: macro F1 and attribution, the best of each row starred."""
+    head = '<tr><th scope="col">article</th>' + _model_head(result, short) + "</tr>"
+    rows = []
+    for i, record in enumerate(result.dataset.records):
+        results = [_result_of(run.results, i, record) for run in result.runs]
+        f1s = [None if r is None else r.score.macro_f1 for r in results]
+        best = _best(f1s)
+        cells = [f'<th scope="row"><a href="#a-{i}">{esc(record["id"])}</a></th>']
+        for k, r in enumerate(results):
+            if r is None:
+                cells.append('<td class="n">–</td>')
                 continue
-            spans = item.get(key)
-            if not isinstance(spans, list):
-                continue
-            for span in spans:
-                if not isinstance(span, Mapping):
-                    continue
-                start, end = span.get("start"), span.get("end")
-                if not (isinstance(start, int) and isinstance(end, int)):
-                    continue
-                if isinstance(start, bool) or isinstance(end, bool):
-                    continue
-                if not 0 <= start < end <= len(text):
-                    continue
-                out.append((start, end, field_name, _span_label(field_name, item), span_is_exact(span, text)))
-    return out
+            att = r.score.attribution
+            mark = _best_mark() if k in best else ""
+            failed = ' <span class="fail">failed</span>' if r.failed else ""
+            cells.append(
+                f'<td class="n{" best" if k in best else ""}">{fmt.num(r.score.macro_f1)}{mark}{failed}'
+                f'<span class="att">{fmt.pct(att.accuracy)} ({att.correct}/{att.total})</span></td>'
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    aggs = [run.aggregate for run in result.runs]
+    best = _best([a.macro_f1 for a in aggs])
+    foot = ['<th scope="row">all articles</th>']
+    for k, a in enumerate(aggs):
+        mark = _best_mark() if k in best else ""
+        foot.append(
+            f'<td class="n{" best" if k in best else ""}">{fmt.num(a.macro_f1)}{mark}{_ci(a.macro_f1_ci)}'
+            f'<span class="att">{fmt.pct(a.attribution.accuracy)} '
+            f"({a.attribution.correct}/{a.attribution.total})</span></td>"
+        )
+    rows.append("<tr>" + "".join(foot) + "</tr>")
+    return _table(
+        "Macro F1 per article (★ best of the row), then attribution (correct / total) in grey", head, rows, "overview"
+    )
 
 
-def highlight(text: str, document: Mapping[str, Any] | None) -> str:
-    """The article text as HTML with the document's spans highlighted by field. Overlapping
-    spans are handled by cutting the text at every span boundary and nesting one highlight
-    per field over each piece."""
-    if not document:
-        return esc(text)
-    spans = _collect_spans(document, text)
-    if not spans:
-        return esc(text)
-    bounds = sorted({0, len(text)} | {s[0] for s in spans} | {s[1] for s in spans})
-    parts: list[str] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        if a >= b:
-            continue
-        piece = esc(text[a:b])
-        active = [s for s in spans if s[0] <= a and s[1] >= b]
-        if not active:
-            parts.append(piece)
-            continue
-        for field_name in reversed(FIELDS):
-            here = [s for s in active if s[2] == field_name]
-            if not here:
-                continue
-            labels = "; ".join(dict.fromkeys(s[3] for s in here))
-            cls = f"hl f-{field_name}"
-            if not all(s[4] for s in here):
-                cls += " ungrounded"
-            piece = f'<span class="{cls}" title="{esc(labels)}">{piece}</span>'
-        parts.append(piece)
-    return "".join(parts)
-
-
-# --------------------------------------------------------------------------------------------
-# Tables.
-# --------------------------------------------------------------------------------------------
-
-
-def _summary_table(result: EvalResult) -> str:
+def _summary_table(result: EvalResult, short: Mapping[str, str]) -> str:
     head = (
-        "<tr><th>model</th><th>macro F1</th><th>attribution</th><th>faithfulness</th>"
+        '<tr><th scope="col">model</th><th>macro F1</th><th>attribution</th><th>faithfulness</th>'
         + "".join(f"<th>{esc(f)} P / R / F1</th>" for f in FIELDS)
         + "<th>grounding</th><th>first-try valid</th><th>retries</th><th>tokens in / out</th>"
         "<th>latency (total / mean)</th><th>cost</th><th>failures</th></tr>"
@@ -163,7 +122,7 @@ def _summary_table(result: EvalResult) -> str:
         a = run.aggregate
         att = a.attribution
         cells = [
-            f"<td>{esc(run.model)}</td>",
+            f'<th scope="row" title="{esc(run.model)}">{esc(short[run.model])}</th>',
             f'<td class="n">{fmt.num(a.macro_f1)}{_ci(a.macro_f1_ci)}</td>',
             f'<td class="n"><b>{fmt.pct(att.accuracy)}</b> ({att.correct}/{att.total})</td>',
             f'<td class="n"><b>{fmt.pct(a.faithfulness)}</b> ({a.faithful}/{a.faithful_total})</td>',
@@ -184,43 +143,46 @@ def _summary_table(result: EvalResult) -> str:
             f'<td class="n{" fail" if a.failures else ""}">{a.failures} / {a.articles}</td>',
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return "<table>" + head + "".join(rows) + "</table>"
+    return _table(
+        "Per model: micro P / R / F1 per field (TP, FP, FN summed over articles), F1 interval in brackets",
+        head,
+        rows,
+    )
 
 
-def _attributes_table(result: EvalResult) -> str:
-    head = "<tr><th>model</th>" + "".join(f"<th>{esc(label)}</th>" for label in fmt.ATTR_LABELS.values()) + "</tr>"
+def _attributes_table(result: EvalResult, short: Mapping[str, str]) -> str:
+    head = '<tr><th scope="col">model</th>' + "".join(f"<th>{esc(x)}</th>" for x in fmt.ATTR_LABELS.values()) + "</tr>"
     rows = []
     for run in result.runs:
-        cells = [f"<td>{esc(run.model)}</td>"]
+        cells = [f'<th scope="row" title="{esc(run.model)}">{esc(short[run.model])}</th>']
         for name in fmt.ATTR_LABELS:
             attr = run.aggregate.attributes[name]
             cells.append(f'<td class="n">{fmt.pct(attr.accuracy)} ({attr.correct}/{attr.total})</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return "<table>" + head + "".join(rows) + "</table>"
+    return _table("Attribute accuracy on matched pairs", head, rows)
 
 
-def _comparison_table(result: EvalResult) -> str:
+def _comparison_table(result: EvalResult, short: Mapping[str, str]) -> str:
     if not result.comparisons:
         return ""
     base = result.comparisons[0].baseline
     head = (
-        "<tr><th>model</th><th>Δ macro F1</th>"
+        '<tr><th scope="col">model</th><th>Δ macro F1</th>'
         + "".join(f"<th>Δ {esc(f)} F1</th>" for f in FIELDS)
         + "<th>articles</th></tr>"
     )
     rows = []
     for c in result.comparisons:
-        cells = [f"<td>{esc(c.model)}</td>"]
+        cells = [f'<th scope="row" title="{esc(c.model)}">{esc(short.get(c.model, c.model))}</th>']
         for metric in ("macro_f1", *FIELDS):
             d = c.differences[metric]
             cells.append(f'<td class="n">{d.diff:+.3f}{_ci(d.ci)}</td>')
         cells.append(f'<td class="n">{c.differences["macro_f1"].articles}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f"<h2>Paired differences against {esc(base)}</h2>"
-        '<p class="meta">model minus baseline on the same articles; 95% bootstrap interval '
-        "over articles. An interval that contains 0 means no clear difference.</p>"
-        "<table>" + head + "".join(rows) + "</table>"
+        _table(f"Paired differences against {esc(base)}", head, rows)
+        + '<p class="meta">Model minus baseline on the same articles; 95% bootstrap interval over '
+        "articles. An interval that contains 0 means no clear difference.</p>"
     )
 
 
@@ -229,146 +191,172 @@ def _comparison_table(result: EvalResult) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _gold_list(field_name: str, gold: Sequence[Mapping[str, Any]], score: ArticleScore) -> str:
-    fs = score.fields[field_name]
-    hit = {j for _, j in fs.hits}
-    opt = {j for _, j in fs.optional_hits}
-    items = []
-    for j, g in enumerate(gold):
-        label = esc(item_label(field_name, g))
-        if g.get("optional"):
-            mark = "matched, optional" if j in opt else "optional"
-            items.append(f'<li class="opt">{label} <i>({mark})</i></li>')
-        elif j in hit:
-            items.append(f'<li class="hit">✓ {label}</li>')
-        else:
-            items.append(f'<li class="miss">✗ {label} <i>(missed)</i></li>')
-    return "<ul>" + "".join(items) + "</ul>" if items else '<p class="meta">none</p>'
+def _result_of(results: Sequence[ArticleResult], i: int, record: Mapping[str, Any]) -> ArticleResult | None:
+    if i < len(results) and results[i].article_id == record["id"]:
+        return results[i]
+    return next((r for r in results if r.article_id == record["id"]), None)
 
 
-def _pred_list(field_name: str, document: Mapping[str, Any], score: ArticleScore) -> str:
-    preds = [x for x in (document.get(field_name) or []) if isinstance(x, Mapping)]
-    locations = [x for x in (document.get("locations") or []) if isinstance(x, Mapping)]
-    fs = score.fields[field_name]
-    hit = {i for i, _ in fs.hits}
-    opt = {i for i, _ in fs.optional_hits}
-    items = []
-    for i, p in enumerate(preds):
-        label = esc(item_label(field_name, p, locations))
-        if i in hit:
-            items.append(f'<li class="hit">✓ {label}</li>')
-        elif i in opt:
-            items.append(f'<li class="opt">{label} <i>(matches an optional item)</i></li>')
-        else:
-            items.append(f'<li class="fp">✗ {label} <i>(false positive)</i></li>')
-    return "<ul>" + "".join(items) + "</ul>" if items else '<p class="meta">none</p>'
-
-
-def _errors_block(score: ArticleScore) -> str:
+def _scores(results: Sequence[ArticleResult | None], result: EvalResult, short: Mapping[str, str]) -> str:
+    """The article's per-field F1 (TP/FP/FN) of every model, side by side."""
+    head = '<tr><th scope="col">F1 (TP/FP/FN)</th>' + _model_head(result, short) + "</tr>"
     rows = []
-    for name in FIELDS:
-        fs = score.fields[name]
-        misses = "".join(f"<li>{esc(x)}</li>" for x in fs.miss_labels) or "<li>none</li>"
-        fps = "".join(f"<li>{esc(x)}</li>" for x in fs.false_positive_labels) or "<li>none</li>"
-        rows.append(
-            f'<tr><td>{esc(name)}</td><td class="n">{fs.tp}/{fs.fp}/{fs.fn}</td>'
-            f'<td class="n">{fmt.num(fs.f1, 2)}</td>'
-            f'<td class="miss"><ul>{misses}</ul></td><td class="fp"><ul>{fps}</ul></td></tr>'
+    f1s = [None if r is None else r.score.macro_f1 for r in results]
+    best = _best(f1s)
+    cells = []
+    for k, f1 in enumerate(f1s):
+        cells.append(
+            f'<td class="n{" best" if k in best else ""}">{fmt.num(f1, 2)}{_best_mark() if k in best else ""}</td>'
         )
+    rows.append('<tr><th scope="row">macro</th>' + "".join(cells) + "</tr>")
+    for name in FIELDS:
+        cells = []
+        for r in results:
+            fs = None if r is None else r.score.fields.get(name)
+            if r is None or fs is None:
+                cells.append('<td class="n">–</td>')
+            else:
+                cells.append(f'<td class="n">{fmt.num(r.score.field_f1(name), 2)} ({fs.tp}/{fs.fp}/{fs.fn})</td>')
+        rows.append(f'<tr><th scope="row">{esc(name)}</th>' + "".join(cells) + "</tr>")
+    return f'<table class="scores"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _item(row: ItemOutcome) -> str:
+    gold = ""
+    if row.gold_label is not None and row.outcome in ("hit", "optional") and row.gold_label != row.label:
+        gold = f'<span class="gold">gold: {esc(row.gold_label)}</span>'
     return (
-        "<table><tr><th>field</th><th>TP/FP/FN</th><th>F1</th><th>misses (FN)</th>"
-        "<th>false positives</th></tr>" + "".join(rows) + "</table>"
+        f'<li class="o-{row.outcome}"><span class="g" aria-hidden="true">{style.OUTCOME_GLYPH[row.outcome]}</span>'
+        f'{esc(row.label)} <span class="why">{style.OUTCOME_WORD[row.outcome]}</span>{gold}</li>'
     )
 
 
-def _model_article(run: ModelRun, index: int, record: Mapping[str, Any]) -> str:
-    r = run.results[index]
+def _panel(k: int, model: str, r: ArticleResult | None, outcomes: Mapping[str, Sequence[ItemOutcome]]) -> str:
+    """One model's items on the article, each with its outcome."""
+    if r is None:
+        return f'<div class="panel p{k}"><p class="meta">{esc(model)}: not run on this article</p></div>'
     s = r.score
-    text = record.get("text", "")
-    head = f"<h3>{esc(run.model)} — macro F1 {fmt.num(s.macro_f1, 2)}</h3>"
     if r.document is None:
-        body = (
-            f'<p class="fail">failed ({esc(s.error_type)}): {esc(s.error)}</p>'
-            "<p>Every gold item of this article counts as missed.</p>" + _errors_block(s)
+        head = f'<p class="fail">{esc(model)} failed ({esc(s.error_type)}): {esc(s.error)}</p>' + (
+            '<p class="meta">Every gold item of this article counts as missed.</p>'
         )
-        return head + body
-    doc = r.document
-    meta = (
-        f'<p class="meta">grounding {fmt.pct(s.grounding_rate)} ({s.spans_exact}/{s.spans_total} '
-        f"spans exact) · first-try valid: {'yes' if s.first_try_valid else 'no'} · "
-        f"{s.calls} calls, {s.retries} retries · {s.prompt_tokens:,} + "
-        f"{s.completion_tokens:,} tokens · {s.latency_s:.1f} s</p>"
-    )
-    summary = f"<p><b>summary:</b> {esc(doc.get('summary'))}</p>"
-    text_html = f'<div class="text">{highlight(text, doc)}</div>'
-    gold = record.get("gold") or {}
-    side = []
+    else:
+        head = (
+            f'<p class="meta">{esc(model)} · grounding {fmt.pct(s.grounding_rate)} ({s.spans_exact}/'
+            f"{s.spans_total} spans exact) · first-try valid: {'yes' if s.first_try_valid else 'no'} · "
+            f"{s.calls} calls, {s.retries} retries · {s.prompt_tokens:,} + {s.completion_tokens:,} tokens · "
+            f"{s.latency_s:.1f} s</p>"
+            f'<p class="summary"><b>summary:</b> {esc(r.document.get("summary"))}</p>'
+        )
+    parts = [head]
     for name in FIELDS:
-        side.append(
-            f'<h4>{esc(name)}</h4><div class="side">'
-            f'<div class="box"><b>gold</b>{_gold_list(name, gold.get(name) or [], s)}</div>'
-            f'<div class="box"><b>prediction</b>{_pred_list(name, doc, s)}</div></div>'
+        rows = outcomes.get(name, ())
+        fs = s.fields.get(name)
+        counts = f"TP/FP/FN {fs.tp}/{fs.fp}/{fs.fn}" if fs is not None else ""
+        items = "".join(_item(row) for row in rows) or '<li class="meta">none</li>'
+        parts.append(
+            f'<div class="pl pl-{FIELD_LETTER[name]}"><h4>{esc(name)} <span class="meta">{counts}</span></h4>'
+            f"<ul>{items}</ul></div>"
         )
+    return f'<div class="panel p{k}">' + "".join(parts) + "</div>"
+
+
+def _article(i: int, record: Mapping[str, Any], result: EvalResult, short: Mapping[str, str]) -> str:
+    text = record.get("text") if isinstance(record.get("text"), str) else ""
+    gold = record.get("gold") if isinstance(record.get("gold"), Mapping) else {}
+    results = [_result_of(run.results, i, record) for run in result.runs]
+    outcomes = [{} if r is None else item_outcomes(r.document, record, r.score) for r in results]
+    models = [ModelOutcomes(None if r is None else r.document, o) for r, o in zip(results, outcomes, strict=True)]
+    marked = render_marked(str(text), article_marks(str(text), gold, models))
+    best = _best([None if r is None else r.score.macro_f1 for r in results])
+    tabs = []
+    for k, (run, r) in enumerate(zip(result.runs, results, strict=True)):
+        f1 = "–" if r is None else fmt.num(r.score.macro_f1, 2)
+        star = _best_mark() if k in best else ""
+        checked = " checked" if k == 0 else ""
+        tabs.append(
+            f'<label title="{esc(run.model)}"><input type="radio" name="m-{i}" class="m{k}"{checked}> '
+            f"{esc(short[run.model])} {f1}{star}</label>"
+        )
+    meta = " · ".join(esc(x) for x in (record.get("source"), record.get("published")) if x)
+    panels = "".join(
+        _panel(k, run.model, r, o) for k, (run, r, o) in enumerate(zip(result.runs, results, outcomes, strict=True))
+    )
     return (
-        head
-        + meta
-        + summary
-        + text_html
-        + _errors_block(s)
-        + "<details open><summary>gold against prediction, side by side</summary>"
-        + "".join(side)
-        + "</details>"
+        f'<section class="art" id="a-{i}" aria-labelledby="h-{i}">'
+        f'<div class="art-head"><h3 id="h-{i}">{esc(record.get("id"))}</h3>'
+        f'<span class="meta">{meta}</span>'
+        f'<fieldset class="tabs"><legend>model</legend>{"".join(tabs)}</fieldset></div>'
+        f'<div class="cols"><div class="text" tabindex="0" aria-label="article text">{marked}</div>'
+        f'<div class="side">{_scores(results, result, short)}{panels}</div></div></section>'
     )
 
 
-def _articles(result: EvalResult) -> str:
-    out = []
-    for i, record in enumerate(result.dataset.records):
-        meta = " · ".join(esc(x) for x in (record.get("source"), record.get("published")) if x)
-        parts = [f'<h2 id="a-{i}">article {esc(record["id"])}</h2>']
-        if meta:
-            parts.append(f'<p class="meta">{meta}</p>')
-        fails = [run.model for run in result.runs if i < len(run.results) and run.results[i].document is None]
-        if fails:
-            parts.append(f'<p class="fail">failed: {esc(", ".join(fails))}</p>')
-        for run in result.runs:
-            if i < len(run.results) and run.results[i].article_id == record["id"]:
-                parts.append(_model_article(run, i, record))
-        out.append("".join(parts))
-    return "".join(out)
+def _toolbar(result: EvalResult, short: Mapping[str, str]) -> str:
+    toggles = "".join(
+        f'<label><input type="checkbox" id="show-{letter}" checked> {esc(name)}</label>'
+        for name, letter in FIELD_LETTER.items()
+    )
+    every = "".join(
+        f'<button type="button" data-k="{k}" title="{esc(run.model)}">{esc(short[run.model])}</button>'
+        for k, run in enumerate(result.runs)
+    )
+    return (
+        '<div class="toolbar">'
+        f"<fieldset><legend>show</legend>{toggles}</fieldset>"
+        f'<div class="every" role="group" aria-label="model in every article"><b>every article:</b> {every}</div>'
+        f"{style.legend()}</div>"
+    )
 
 
 def render_report(result: EvalResult) -> str:
-    """The whole report as one HTML string."""
-    models = ", ".join(run.model for run in result.runs)
-    index = " · ".join(f'<a href="#a-{i}">{esc(r["id"])}</a>' for i, r in enumerate(result.dataset.records))
+    """The whole report of an eval as one HTML string (a self-contained page).
+
+    Reads only the `EvalResult`: its dataset's records (id, text, gold, source, published),
+    each run's model name, aggregate and per-article results (the document, or None on
+    failure, and the `ArticleScore`, whose field matchings give each item's outcome), the
+    comparisons, and the run's id, start time and settings. So a stored run rebuilt as an
+    `EvalResult` renders the same page as the live one.
+    """
+    short = fmt.short_names([run.model for run in result.runs])
+    names = "".join(
+        f"<li><b>{esc(short[run.model])}</b>{' = ' + esc(run.model) if short[run.model] != run.model else ''} "
+        f'<span class="meta">prompt {esc(run.prompt_version)}, schema {esc(run.schema_hash)}</span></li>'
+        for run in result.runs
+    )
+    articles = "".join(_article(i, record, result, short) for i, record in enumerate(result.dataset.records))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>summarizer eval: {esc(result.dataset.name)}</title>"
-        f"<style>{_css()}</style></head><body>"
-        f"<h1>Eval of {esc(models)} on {esc(result.dataset.name)}</h1>"
+        f"<style>{style.css(len(result.runs))}</style></head><body>"
+        f"<header><h1>Eval on {esc(result.dataset.name)}</h1>"
         f'<p class="meta">dataset {esc(result.dataset.path)} (sha256 '
         f"{esc(result.dataset.sha256[:16])}, {len(result.dataset)} articles) · run "
         f"{esc(result.run_id)} · {esc(result.started)}"
         f"{' · offline replay' if result.offline else ''} · 95% bootstrap intervals over "
         f"articles ({result.resamples} resamples, seed {result.seed})</p>"
-        "<h2>Summary</h2>"
-        '<p class="meta">Per field: micro precision / recall / F1 (TP, FP, FN summed over '
-        "articles), F1 interval in brackets. Macro F1 = mean of the four fields' F1. "
+        f"<ul>{names}</ul></header><main>"
+        "<h2>Models by article</h2>"
+        '<p class="meta">Macro F1 = mean of the four fields\' F1 (actors, locations, events, casualties); '
+        "attribution = accuracy of sides, countries, affected and claimed_by on matched items. "
         "A failed article counts all its gold as missed.</p>"
-        + _summary_table(result)
-        + "<h3>Attribute accuracy on matched pairs</h3>"
-        + _attributes_table(result)
-        + _comparison_table(result)
+        + _overview(result, short)
+        + "<h2>Summary</h2>"
+        + _summary_table(result, short)
+        + _attributes_table(result, short)
+        + _comparison_table(result, short)
         + "<h2>Articles</h2>"
-        + _legend()
-        + f"<p>{index}</p>"
-        + _articles(result)
-        + "</body></html>\n"
+        '<p class="meta">The text of each article once; the tabs choose whose items are marked in it. '
+        "The list beside it says what became of each of that model's items and which gold items it missed.</p>"
+        + _toolbar(result, short)
+        + articles
+        + f"</main><script>{style.SCRIPT}</script></body></html>\n"
     )
 
 
 def write_report(result: EvalResult, path: Path | str) -> Path:
+    """Write `render_report(result)` to `path` (parents created); InputError when it cannot."""
     p = Path(path)
     try:
         if not p.parent.exists():

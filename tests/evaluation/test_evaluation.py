@@ -34,7 +34,6 @@ from summarizer.errors import (
     ModelNotInstalledError,
 )
 from summarizer.evaluation import _runner
-from summarizer.evaluation._report import highlight, render_report
 from summarizer.evaluation._store import safe_name
 from summarizer.inputs import Article
 from summarizer.models import ModelSpec
@@ -389,36 +388,7 @@ def test_previous_runs_from_the_log(result: evaluation.EvalResult, tmp_path: Pat
 
 
 # ---------------------------------------------------------------------------- report
-
-
-def test_report_highlights_and_escapes(result: evaluation.EvalResult) -> None:
-    page = render_report(result)
-    assert "<script>" not in page and "alert(&#x27;x&#x27;)" in page
-    assert "&lt;script&gt;" in page
-    assert 'class="hl f-actors"' in page and 'class="hl f-casualties"' in page
-    assert "ungrounded" in page  # the weak model's inexact span
-    assert "Yevgeny Prigozhin (person, side: Russia) <i>(missed)</i>" in page
-    assert "Russian forces (armed_forces, side: None) <i>(false positive)</i>" in page
-    assert "failed (ExtractionError)" in page
-    assert "Paired differences against fake/good" in page
-    assert "http" not in page.replace('lang="en"', "")  # no external assets
-
-
-def test_highlight_splits_overlapping_spans() -> None:
-    doc = {
-        "actors": [{"name": "A", "mentions": [{"start": 0, "end": 4, "text": "abcd"}]}],
-        "locations": [{"name": "L", "mentions": [{"start": 2, "end": 6, "text": "cdef"}]}],
-        "events": [],
-        "casualties": [{"kind": "killed", "raw": "<b>", "evidence": [
-            {"start": 1, "end": 99, "text": "out of range"}]}],
-    }
-    out = highlight("abcdef<g>", doc)
-    assert out == (
-        '<span class="hl f-actors" title="actor: A">ab</span>'
-        '<span class="hl f-actors" title="actor: A"><span class="hl f-locations" '
-        'title="location: L">cd</span></span>'
-        '<span class="hl f-locations" title="location: L">ef</span>&lt;g&gt;'
-    )
+# The HTML report and the terminal comparison are tested in test_report.py.
 
 
 # ---------------------------------------------------------------------------- the command

@@ -1,0 +1,68 @@
+"""What became of each item: the per-item outcomes behind an article's score, for reports.
+
+`item_outcomes(document, record, score)` reads the matching that `score_article` stored in
+each `FieldScore` (pairs of predicted and gold indices) back onto the items themselves: every
+predicted item is a hit, a false positive, or a match of an optional gold item (not scored);
+every required gold item that nothing matched is missed. The indices are those of
+`items_of(document, field)` and `items_of(gold, field)`, the lists the scorer matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from summarizer.evaluation._article_score import FIELDS, ArticleScore
+from summarizer.evaluation._matching import items_of
+from summarizer.evaluation._scoring import item_label
+
+Outcome = Literal["hit", "false_positive", "missed", "optional"]
+OUTCOMES: tuple[Outcome, ...] = ("hit", "false_positive", "missed", "optional")
+
+__all__ = ["OUTCOMES", "ItemOutcome", "Outcome", "item_outcomes"]
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """One predicted or gold item of one field, and what the matching made of it."""
+
+    field: str  # actors | locations | events | casualties
+    outcome: Outcome
+    predicted: int | None  # index among the document's items of the field (None: a missed gold item)
+    gold: int | None  # index among the gold items of the field (None: a false positive)
+    label: str  # the predicted item's label (the gold item's when missed)
+    gold_label: str | None  # the matched or missed gold item's label
+
+
+def item_outcomes(
+    document: Mapping[str, Any] | None, record: Mapping[str, Any], score: ArticleScore
+) -> dict[str, list[ItemOutcome]]:
+    """Per field: the predicted items in order (hit, false positive or optional), then the
+    missed gold items. A failed article (`document` None) has only missed items."""
+    gold_doc = record.get("gold") if isinstance(record.get("gold"), Mapping) else None
+    locations = items_of(document, "locations")
+    out: dict[str, list[ItemOutcome]] = {}
+    for name in FIELDS:
+        fs = score.fields.get(name)
+        pred, gold = items_of(document, name), items_of(gold_doc, name)
+        rows: list[ItemOutcome] = []
+        if fs is None:
+            out[name] = rows
+            continue
+        hit = dict(fs.hits)
+        optional = dict(fs.optional_hits)
+        for i, item in enumerate(pred):
+            label = item_label(name, item, locations)
+            if i in hit:
+                rows.append(ItemOutcome(name, "hit", i, hit[i], label, item_label(name, gold[hit[i]])))
+            elif i in optional:
+                j = optional[i]
+                rows.append(ItemOutcome(name, "optional", i, j, label, item_label(name, gold[j])))
+            else:
+                rows.append(ItemOutcome(name, "false_positive", i, None, label, None))
+        for j in fs.misses:
+            gold_label = item_label(name, gold[j])
+            rows.append(ItemOutcome(name, "missed", None, j, gold_label, gold_label))
+        out[name] = rows
+    return out

@@ -1,0 +1,242 @@
+"""The HTML report (checked by parsing it) and the terminal comparison at 80 columns."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from summarizer import evaluation
+from summarizer import models as providers
+from summarizer.cli._eval import print_comparison
+from summarizer.config import Settings
+from summarizer.evaluation import _runner, item_outcomes, render_report, score_article
+from summarizer.evaluation._format import short_names
+from summarizer.evaluation._highlight import ModelOutcomes, article_marks, render_marked
+from tests.evaluation.test_evaluation import DATA, _fake_provider, fake_summarize
+
+
+@pytest.fixture(scope="module")
+def result() -> Iterator[evaluation.EvalResult]:
+    providers.register("fake", _fake_provider)
+    original = _runner.summarize
+    _runner.summarize = fake_summarize  # type: ignore[assignment]
+    try:
+        data = evaluation.load_dataset(DATA)
+        yield evaluation.run_eval(data, ["fake/good", "fake/weak"], Settings(offline=True), resamples=200)
+    finally:
+        _runner.summarize = original  # type: ignore[assignment]
+        providers.unregister("fake")
+
+
+class Page(HTMLParser):
+    """What the tests read from the report: element counts, the text under each class, the
+    article texts, the script."""
+
+    VOID = {"meta", "input", "br", "img", "link", "hr"}
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, set[str], dict[str, str | None]]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.by_class: dict[str, list[str]] = {}  # class -> the text of each element with it
+        self.open: list[tuple[str, list[str]]] = []
+        self.texts: list[str] = []  # the text of each div.text
+        self.scripts: list[str] = []
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag in self.VOID:
+            return
+        classes = set((a.get("class") or "").split())
+        self.stack.append((tag, classes, a))
+        self.open.append((tag, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        open_tag, classes, a = self.stack.pop()
+        assert open_tag == tag, f"</{tag}> closes <{open_tag}>"
+        _, parts = self.open.pop()
+        text = "".join(parts)
+        for cls in classes:
+            self.by_class.setdefault(cls, []).append(text)
+        if tag == "div" and "text" in classes:
+            self.texts.append(text)
+        if tag == "script":
+            self.scripts.append(text)
+
+    def handle_data(self, data: str) -> None:
+        for _, parts in self.open:
+            parts.append(data)
+
+    def count(self, tag: str, **attrs: str) -> int:
+        return sum(1 for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items()))
+
+
+@pytest.fixture(scope="module")
+def page(result: evaluation.EvalResult) -> Page:
+    return Page(render_report(result))
+
+
+def test_each_article_text_once_and_escaped(result: evaluation.EvalResult, page: Page) -> None:
+    records = result.dataset.records
+    assert page.texts == [r["text"] for r in records]  # once each, in order, character for character
+    raw = render_report(result)
+    assert raw.count("after months of fighting") == 1
+    # the hostile article's <script> stays text: the page's only script is its own
+    assert page.count("script") == 1 and "alert" not in page.scripts[0]
+    assert "<script>alert('x')</script>" in page.texts[0]
+    assert not any(t in {"img", "iframe", "link", "object"} for t, _ in page.tags)
+    assert "http" not in raw and " src=" not in raw  # nothing fetched: one self-contained file
+
+
+def test_one_tab_per_model_and_field_toggles(result: evaluation.EvalResult, page: Page) -> None:
+    for i in range(len(result.dataset.records)):
+        assert page.count("input", type="radio", name=f"m-{i}") == len(result.runs)
+    for letter in "alec":
+        assert page.count("input", type="checkbox", id=f"show-{letter}") == 1
+    assert page.count("section") == len(result.dataset.records)
+
+
+def test_outcomes_are_marked_in_the_text(page: Page) -> None:
+    marked = {cls: set(texts) for cls, texts in page.by_class.items()}
+    # fake/good (model 0) found everything on eval-a
+    assert {"Wagner", "Yevgeny Prigozhin"} <= marked["k0ah"]
+    assert {"Bakhmut", "Kostiantynivka"} <= marked["k0lh"]
+    assert any("they had taken Bakhmut" in t for t in marked["k0eh"])
+    assert "at least 8 civilians were killed" in marked["k0ch"]
+    # fake/weak (model 1) missed Prigozhin and Kostiantynivka: found by name; the events it
+    # missed are placed where fake/good's matching events are; on eval-b it failed
+    assert {"Yevgeny Prigozhin", "Protesters"} <= marked["k1am"]
+    assert {"Kostiantynivka", "Kyiv"} <= marked["k1lm"]
+    assert any("shelling in Kostiantynivka" in t for t in marked["k1em"])
+    assert "Kremlin" in marked["k1ao"]  # matches an optional gold item
+    assert "wrong" not in "".join(marked.get("k1af", []))  # an inexact span is not marked
+
+
+def test_panels_list_outcomes_in_words(page: Page) -> None:
+    missed = " ".join(page.by_class["o-missed"])
+    assert "Yevgeny Prigozhin (person, side: Russia) missed gold" in missed
+    fps = " ".join(page.by_class["o-false_positive"])
+    assert "Russian forces (armed_forces, side: None) false positive" in fps
+    hits = " ".join(page.by_class["o-hit"])
+    assert "Wagner fighters (armed_group, side: None) hit" in hits
+    assert "gold: Wagner Group (armed_group, side: Russia)" in hits  # the gold item it matched
+    assert any("failed (ExtractionError)" in t for t in page.by_class["fail"])
+    assert len(page.by_class["panel"]) == 2 * 3
+
+
+def test_best_model_of_each_row_is_marked_in_words(page: Page) -> None:
+    overview = [t for t in page.by_class["best"]]
+    assert overview and all("★ (best)" in t for t in overview)
+    # eval-a: good 1.000 beats weak; eval-c: both 1.0 (no gold, nothing said) -> no best
+    assert any(t.startswith("1.000") for t in overview)
+    assert page.count("td", **{"class": "n best"}) >= 2
+
+
+def _record(text: str) -> dict[str, Any]:
+    return {
+        "id": "x",
+        "text": text,
+        "gold": {
+            "actors": [{"name": "Hamas", "aliases": [], "kind": "armed_group", "side": None}],
+            "locations": [{"name": "Gaza", "aliases": [], "kind": "region", "country": None}],
+            "events": [],
+            "casualties": [],
+        },
+    }
+
+
+def test_marks_by_outcome_and_hostile_names() -> None:
+    text = "Hamas said <b>Israel</b> struck Gaza."
+    hostile = '<img src=x onerror="alert(1)">'
+    doc = {
+        "actors": [
+            {"name": "Hamas", "mentions": [{"start": 0, "end": 5, "text": "Hamas"}]},
+            {"name": hostile, "mentions": [{"start": 14, "end": 20, "text": "Israel"}]},
+        ],
+        "locations": [],
+        "events": [],
+        "casualties": [],
+    }
+    record = _record(text)
+    score = score_article(doc, record)
+    outcomes = item_outcomes(doc, record, score)
+    assert [(o.outcome, o.predicted, o.gold) for o in outcomes["actors"]] == [
+        ("hit", 0, 0),
+        ("false_positive", 1, None),
+    ]
+    assert [(o.outcome, o.label) for o in outcomes["locations"]] == [("missed", "Gaza (region)")]
+    out = render_marked(text, article_marks(text, record["gold"], [ModelOutcomes(doc, outcomes)]))
+    assert out == (
+        '<span class="k0ah">Hamas</span> said &lt;b&gt;<span class="k0af">Israel</span>&lt;/b&gt; '
+        'struck <span class="k0lm">Gaza</span>.'
+    )
+    failed = score_article(None, record, error="boom")
+    missed = item_outcomes(None, record, failed)
+    assert [o.outcome for rows in missed.values() for o in rows] == ["missed", "missed"]
+
+
+def test_a_name_cut_by_another_models_mark_stays_one_chip() -> None:
+    text = "Vladimir Putin spoke."
+    one = {"actors": [{"name": "Vladimir Putin", "mentions": [{"start": 0, "end": 14, "text": "Vladimir Putin"}]}]}
+    two = {"actors": [{"name": "Putin", "mentions": [{"start": 9, "end": 14, "text": "Putin"}]}]}
+    record = {"id": "x", "text": text, "gold": {"actors": [{"name": "Vladimir Putin", "kind": "person"}]}}
+    models = [ModelOutcomes(d, item_outcomes(d, record, score_article(d, record))) for d in (one, two)]
+    out = render_marked(text, article_marks(text, record["gold"], models))
+    assert out == ('<span class="k0ah k0R">Vladimir </span><span class="k0ah k1ah k0L">Putin</span> spoke.')
+
+
+def test_short_names() -> None:
+    assert short_names(["local/qwen2.5-coder-1.5b", "local/qwen2.5-coder-0.5b", "local/gemma-3-270m"]) == {
+        "local/qwen2.5-coder-1.5b": "1.5b",
+        "local/qwen2.5-coder-0.5b": "0.5b",
+        "local/gemma-3-270m": "gemma-3-270m",
+    }
+    assert short_names(["openai/gpt-4o-mini"]) == {"openai/gpt-4o-mini": "openai/gpt-4o-mini"}
+    assert short_names(["openai/x", "ollama/x"]) == {"openai/x": "openai/x", "ollama/x": "ollama/x"}
+
+
+def _three_models(result: evaluation.EvalResult) -> evaluation.EvalResult:
+    """The fake result with three runs named like the embedded models."""
+    r = copy.deepcopy(result)
+    names = ["local/qwen2.5-coder-1.5b", "local/qwen2.5-coder-0.5b", "local/gemma-3-270m"]
+    r.runs = [copy.deepcopy(r.runs[0]), copy.deepcopy(r.runs[1]), copy.deepcopy(r.runs[1])]
+    for run, name in zip(r.runs, names, strict=True):
+        run.model = name
+    r.comparisons = [copy.deepcopy(r.comparisons[0]), copy.deepcopy(r.comparisons[0])]
+    for comp, name in zip(r.comparisons, names[1:], strict=True):
+        comp.baseline, comp.model = names[0], name
+    return r
+
+
+@pytest.mark.parametrize("width", [80, 100, 200])
+def test_terminal_comparison_tells_models_apart(result: evaluation.EvalResult, width: int) -> None:
+    console = Console(width=width, record=True, color_system=None)
+    print_comparison(console, _three_models(result))
+    out = console.export_text()
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert "…" not in out  # no name or figure cut short
+    header = next(line for line in out.splitlines() if "metric" in line)
+    assert "1.5b" in header and "0.5b" in header and "gemma-3-270m" in header
+    assert "1.5b = local/qwen2.5-coder-1.5b" in out.replace("\n", " ")
+    assert "-0.775" in out
+
+
+def test_report_of_three_models(result: evaluation.EvalResult, tmp_path: Path) -> None:
+    three = _three_models(result)
+    path = evaluation.write_report(three, tmp_path / "deep" / "r.html")
+    page = Page(path.read_text(encoding="utf-8"))
+    assert page.count("input", type="radio", name="m-0") == 3
+    assert len(page.texts) == len(three.dataset.records)
+    assert json.dumps(three.dataset.records[1]["text"])  # the records are untouched

@@ -1,0 +1,50 @@
+"""The report in a real browser: bench/report_screenshot.py's check passes on a report and
+fails on a blank page. Skipped when no Chromium is on PATH (Debian: apt-get install chromium)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from summarizer import evaluation
+from tests.evaluation.test_report import result  # noqa: F401  (the fixture)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _screenshot_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("report_screenshot", ROOT / "bench" / "report_screenshot.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("report_screenshot", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+shot = _screenshot_module()
+BROWSER = shot.find_browser()
+pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium on PATH")
+
+
+def test_report_renders_at_desktop_and_phone_width(
+    result: evaluation.EvalResult,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    report = evaluation.write_report(result, tmp_path / "r.html")
+    problems = shot.check(report, tmp_path, BROWSER, articles=len(result.dataset.records))
+    assert problems == []
+    assert {p.name for p in tmp_path.glob("report-*.png")} == {"report-1400.png", "report-390.png"}
+
+
+def test_a_blank_page_fails(tmp_path: Path) -> None:
+    page = tmp_path / "frame.html"
+    page.write_text(shot.frame_page("<!DOCTYPE html><html><body></body></html>", 1400, 600), encoding="utf-8")
+    png = tmp_path / "blank.png"
+    facts = shot.shoot(BROWSER, page, png, 1400, 600)
+    problems = shot.fact_problems(facts, 1400, 3) + shot.image_problems(png, 1400)
+    assert any("script did not run" in p for p in problems)
+    assert any("blank" in p for p in problems)
