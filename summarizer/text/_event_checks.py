@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from summarizer.text._cues import dates_in
+
 __all__ = ["dated", "not_reported_as_fact", "second_type", "settled_type"]
 
 _STRIKE = re.compile(
@@ -149,14 +151,10 @@ def _earlier_year(sentence: str, published: str | None) -> bool:
     return bool(years) and max(years) < int(published[:4])
 
 
-_DATED = re.compile(
-    r"\b(?:on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|overnight|last night|"
-    r"this morning|early on|on (?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December) \d)",
-    re.IGNORECASE,
-)
-
-
 def dated(sentence: str) -> bool:
-    """The sentence ties its action to a day ("On Tuesday", "overnight"): one incident."""
-    return bool(_DATED.search(sentence))
+    """The sentence ties its action to a day ("On Tuesday", "March 24", "overnight"): one
+    incident. The days are those `dates_in` reads; "overnight" and "early on" also count."""
+    return bool(dates_in(sentence, None)) or bool(_OVERNIGHT.search(sentence))
+
+
+_OVERNIGHT = re.compile(r"\b(?:overnight|last night|this morning|yesterday|early on)\b", re.IGNORECASE)
