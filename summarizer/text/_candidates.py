@@ -74,9 +74,16 @@ _KIND_WORDS: tuple[tuple[CasualtyKind, re.Pattern[str]], ...] = (
         "killed",
         re.compile(r"\b(kill\w*|died|dead|deaths?|dying|eliminated|slain|perish\w*|fatalit\w*|lives)\b", re.IGNORECASE),
     ),
-    ("wounded", re.compile(r"\b(wound\w*|injur\w*|hurt)\b", re.IGNORECASE)),
+    ("wounded", re.compile(r"\b(wound\w*|injur\w*|hurt|hospitali[sz]ed)\b", re.IGNORECASE)),
     ("captured", re.compile(r"\b(captur\w*|prisoners?|POWs?|taken prisoner|detained)\b", re.IGNORECASE)),
     ("missing", re.compile(r"\bmissing\b", re.IGNORECASE)),
+)
+
+
+_COUNTED = re.compile(
+    r"(?:\b\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+    r"hundreds?|thousands?))\s+$",
+    re.IGNORECASE,
 )
 
 
@@ -92,7 +99,11 @@ def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end
     best: tuple[int, int, CasualtyKind] | None = None
     for order, (kind, pattern) in enumerate(_KIND_WORDS):
         hits = [(m.start(), order, kind) for m in pattern.finditer(after)]
-        hits += [(len(before) - m.end(), order, kind) for m in pattern.finditer(before)]
+        hits += [
+            (len(before) - m.end(), order, kind)
+            for m in pattern.finditer(before)
+            if not _COUNTED.search(before[: m.start()])  # "two dead and three ...": dead is the two's
+        ]
         for hit in hits:
             if best is None or hit[:2] < best[:2]:
                 best = hit

@@ -42,6 +42,8 @@ def test_casualty_figures_are_exact_spans_in_casualty_sentences() -> None:
         ("At least 315,000 Russian troops have been killed or wounded since 2022.", ["casualties"]),
         ("Thousands of Russian troops have already died in the battle.", ["killed"]),
         ("Officials said 12 soldiers were taken prisoner near the town.", ["captured"]),
+        # the word before a figure that belongs to the figure before it does not count
+        ("A missile hit a building, leaving two dead and three others hospitalized.", ["killed", "wounded"]),
     ],
 )
 def test_kind_is_the_nearest_casualty_word(sentence: str, expected: list[str]) -> None:
