@@ -109,7 +109,7 @@ TITLE_WORDS = frozenset(
 _OWNER = re.compile(r"^(?P<owner>[\w .-]+?)[’']s\s|\bof\s+(?:the\s+)?(?P<of>[A-Z][\w .-]+)$")
 _TITLE_OF = re.compile(
     r"^,\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:governor|mayor|head|leader|minister|chief|president)"
-    r"\s+of\s+(?:the\s+)?(?P<place>[A-Z][\w’'-]+)"
+    r"\s+of\s+(?:the\s+)?(?:[\w’'-]+-(?:occupied|held|controlled|annexed)\s+)?(?P<place>[A-Z][\w’'-]+)"
 )
 
 

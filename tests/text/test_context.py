@@ -59,6 +59,8 @@ def test_stated_side_reads_titles_and_the_name_itself() -> None:
     )
     text = "Serhiy Haidai, the governor of Luhansk, said the town fell."
     assert stated_side(text, "", ["Serhiy Haidai"], country_of, country_of) == "Ukraine"
+    text = "Serhiy Haidai, governor of the Russian-occupied Luhansk region, said Monday."
+    assert stated_side(text, "", ["Serhiy Haidai"], country_of, country_of) == "Ukraine"
     # a title word is never looked up as a place, and no nationality means no side
     assert (
         stated_side("The Minister Boris Pistorius spoke.", "", ["Boris Pistorius"], lambda w: "X", country_of) is None
