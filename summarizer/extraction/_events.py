@@ -48,14 +48,18 @@ _NEGATED = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+not\b|\
 
 
 def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) -> tuple[int, int, str]:
-    """A town's name followed by "region"/"regional"/"oblast" names the region when the article
-    lists that region as a place ("Kharkiv regional governor" -> the Kharkiv region)."""
+    """A town's name followed by "region"/"regional"/"oblast", or after "region of", names the
+    region when the article lists that region as a place ("Kharkiv regional governor", "the
+    western region of Lviv" -> the region)."""
     start, end, name = hit
     m = re.match(r"\s+(region|regional|oblast|province)\b", sentence[end:])
-    if not m:
+    before = re.search(r"\b(?:region|oblast|province)\s+of\s+$", sentence[:start])
+    if not m and not before:
         return hit
     region = next((n for n, k in kinds.items() if k == "region" and n.casefold().startswith(name.casefold())), None)
-    return (start, end + m.end(), region) if region else hit
+    if region is None:
+        return hit
+    return (before.start(), end, region) if before else (start, end + m.end(), region) if m else hit
 
 
 def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:

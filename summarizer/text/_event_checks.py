@@ -24,7 +24,7 @@ __all__ = ["dated", "not_reported_as_fact", "second_type", "settled_type"]
 _STRIKE = re.compile(
     r"\b(?:shell(?:s|ed|ing)|struck|strikes?|missiles?|drones?|rockets?|artillery|mortars?|bomb(?:s|ed|ing)|"
     r"bombardment|air ?strikes?|air ?raids?|pound(?:ed|ing)|explosions?|detonat\w*|blasts?|aerial|kamikaze|"
-    r"cluster munitions?|glide bombs?|thermite|phosphorus)\b",
+    r"cluster munitions?|glide bombs?|thermite|phosphorus|caught fire|set on fire)\b",
     re.IGNORECASE,
 )
 # Ground fighting; a bare "attack" or "assault" is not decisive ("aerial assault", "drone attack").
@@ -32,7 +32,8 @@ _GROUND = re.compile(
     r"\b(?:fighting|fought|clash(?:es|ed)?|battles?|ground (?:offensive|operation|assault)|"
     r"(?:counter-?)?offensive|advanc(?:e|es|ed|ing)|storm(?:s|ed|ing)|captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|"
     r"took control|taken control|recaptur\w*|retak(?:e|es|en|ing)|retook|liberat(?:e|es|ed|ing)|encircl\w*|"
-    r"repel(?:s|led|ling)?|repuls\w*|push(?:ed|ing)? back|troops|infantry|assaults|enter the)\b",
+    r"repel(?:s|led|ling)?|repuls\w*|push(?:ed|ing)? back|troops|infantry|assaults|enter the|"
+    r"(?:bid|attempt|effort|push)s? to (?:take|capture|seize|storm))\b",
     re.IGNORECASE,
 )
 _CIVILIAN_HARM = re.compile(
@@ -85,7 +86,7 @@ _HABITUAL = re.compile(
     r"\b(?:countless|constant(?:ly)?|repeatedly|routinely|regularly|frequently|often|so far|to date|"
     r"ever since|throughout|for (?:days|weeks|months|years)|over the (?:past|last) (?:few )?(?:weeks|months|years)|"
     r"in recent (?:days|weeks|months)|has been going on|have been going on|continues? to|continued to|"
-    r"previously|used to|hallmark|record of)\b",
+    r"previously|used to|hallmark|record of|ha(?:s|ve) struggled|struggling to)\b",
     re.IGNORECASE,
 )
 _HISTORY = re.compile(
@@ -93,6 +94,8 @@ _HISTORY = re.compile(
     r"Cold War|Soviet era)\b",
     re.IGNORECASE,
 )
+# Talks are not events; an agreement they reach is (a strategic development).
+_TALKS = re.compile(r"\b(?:negotiations?|talks)\b", re.IGNORECASE)
 _DISCOURSE = re.compile(r"\b(?:quotes|quoting|quoted|mouthpieces?|narrative|explanation of|headlined|reports:)", re.I)
 # Weapons as goods: supplied, delivered, produced, not fired.
 _ARMS_TRADE = re.compile(
@@ -131,6 +134,7 @@ def not_reported_as_fact(sentence: str, published: str | None = None) -> bool:
         or _FIGURATIVE.search(sentence)
         or _ABOUT_REPORTS.search(sentence)
         or _DISCOURSE.search(sentence)
+        or (_TALKS.search(sentence) and not _STANDDOWN.search(sentence) and "agree" not in sentence.casefold())
         or (
             _ARMS_TRADE.search(sentence)
             and not _EXPLICIT_STRIKE.search(sentence)

@@ -56,3 +56,17 @@ def test_names_that_are_not_actors() -> None:
         ("Charles Brown", "person"),  # a source who told journalists is a party
     ]:
         assert not not_an_actor(text, actor(name, kind), title_end), name
+
+
+def test_the_region_of_a_town_names_the_region() -> None:
+    from summarizer.extraction._events import _as_region
+
+    kinds = {"Lviv": "settlement", "Lviv region": "region", "Kharkiv": "settlement", "Kharkiv region": "region"}
+    sentence = "Russia struck infrastructure in Ukraine's western region of Lviv with missiles."
+    start = sentence.index("Lviv")
+    assert _as_region((start, start + 4, "Lviv"), sentence, kinds)[2] == "Lviv region"
+    sentence = "Kharkiv regional governor Oleg Synegubov said."
+    assert _as_region((0, 7, "Kharkiv"), sentence, kinds)[2] == "Kharkiv region"
+    sentence = "Missiles struck Lviv overnight."
+    start = sentence.index("Lviv")
+    assert _as_region((start, start + 4, "Lviv"), sentence, kinds)[2] == "Lviv"

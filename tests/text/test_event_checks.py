@@ -92,3 +92,15 @@ def test_dated() -> None:
     assert dated("On Tuesday, Russia hit Ukraine with its latest attack.")
     assert dated("Drones struck overnight.")
     assert not dated("Russia has attacked Ukraine's energy system.")
+
+
+def test_talks_struggles_and_bids() -> None:
+    assert not_reported_as_fact(
+        'Zelenskiy said Ukraine was engaged in "very difficult negotiations" to evacuate the wounded.'
+    )
+    assert not not_reported_as_fact("The two sides signed an agreement after talks in Istanbul on Friday.")
+    assert not_reported_as_fact("But despite overrunning Luhansk, Russia has struggled to advance further west.")
+    bid = "Dozens of Russian paratroopers were killed in their doomed bid to take Hostomel airport."
+    assert settled_type(bid, "other") == "battle"
+    fire = "Equipment caught fire when a critical energy facility in the Lviv region was attacked."
+    assert settled_type(fire, "battle") == "explosion_remote_violence"
