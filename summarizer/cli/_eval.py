@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from summarizer.cli._common import fail, interrupted, settings_of
-from summarizer.config import DEFAULT_MODEL
+from summarizer.config import DEFAULT_MODEL, default_model
 from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
 
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
@@ -166,7 +166,8 @@ def eval_command(
             "--model",
             "-m",
             metavar="PROVIDER/MODEL",
-            help=f"provider/model to evaluate; repeat for several (default {DEFAULT_MODEL}).",
+            help="provider/model to evaluate; repeat for several (default: $SUMMARIZER_MODEL, "
+            f"else the config file's model, else {DEFAULT_MODEL}).",
         ),
     ] = None,
     record: Annotated[
@@ -207,7 +208,7 @@ def eval_command(
     if record and settings.offline:
         fail(InputError("--offline and --record exclude each other"))
     settings = evaluation.with_record(settings, record)
-    models = list(model) if model else [DEFAULT_MODEL]
+    models = list(model) if model else [default_model()]
     console = Console()
     try:
         data = evaluation.load_dataset(_resolve_dataset(dataset))

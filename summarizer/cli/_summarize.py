@@ -11,7 +11,8 @@ from typing import Annotated, TypeVar
 import typer
 
 from summarizer.cli._common import fail, interrupted, settings_of
-from summarizer.config import DEFAULT_MAX_CHARS, DEFAULT_MODEL
+from summarizer.cli._common import MODEL_HELP
+from summarizer.config import DEFAULT_MAX_CHARS, default_model
 from summarizer.errors import InputError, SummarizerError
 
 T = TypeVar("T")
@@ -20,6 +21,7 @@ T = TypeVar("T")
 class Format(StrEnum):
     json = "json"
     markdown = "markdown"
+    md = "md"  # = markdown
     table = "table"
 
 
@@ -27,12 +29,12 @@ def summarize(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Article: a file path, an http(s) URL, or - for stdin.")],
     model: Annotated[
-        str, typer.Option("--model", "-m", help="provider/model, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o-mini.")
-    ] = DEFAULT_MODEL,
+        str | None, typer.Option("--model", "-m", help=MODEL_HELP, show_default=False)
+    ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="json (the contract), markdown, or table.")
+        Format, typer.Option("--format", "-f", help="json (the contract), markdown (or md), or table.")
     ] = Format.json,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout (- is stdout).")] = None,
     published: Annotated[
         str | None, typer.Option("--published", help="Publication date YYYY-MM-DD (resolves 'on Tuesday').")
     ] = None,
@@ -53,7 +55,10 @@ def summarize(
     from summarizer.inputs import check_date, check_max_chars, read_article
 
     settings = settings_of(ctx)
+    model = model or default_model()
     settings.context_tokens = context_tokens
+    if out is not None and str(out) == "-":
+        out = None
     try:
         check_max_chars(max_chars)
         if published is not None:  # it reaches the prompt and the cassette's file name
@@ -71,7 +76,7 @@ def summarize(
 
         render.print_tables(doc, Console())
         return
-    text = render.to_json(doc) + "\n" if fmt is Format.json else render.to_markdown(doc)
+    text = render.to_json(doc) + "\n" if fmt is Format.json else render.to_markdown(doc)  # markdown, md
     if fmt is Format.table:  # tables to a file: plain text rendering
         text = render.tables_text(doc)
     if out is None:
