@@ -12,6 +12,7 @@ read it when called, so a test's `monkeypatch.setenv` takes effect:
   <api_key_env>          a configured provider's key   (`provider_api_key`)
   OLLAMA_BASE_URL        the Ollama server             (`ollama_base_url`)
   SUMMARIZER_CACHE_DIR, XDG_CACHE_HOME   weights, response cache, server state (`cache_dir`)
+  SUMMARIZER_RESPONSE_CACHE              the response cache alone (`response_cache_dir`)
   SUMMARIZER_DATA_DIR, XDG_DATA_HOME     the eval run log (`data_dir`)
   HF_ENDPOINT, HF_TOKEN  Hugging Face downloads        (`hf_endpoint`, `hf_token`)
   SUMMARIZER_TRACE       append every raw model answer to this file (`trace_path`)
@@ -23,7 +24,7 @@ Precedence, everywhere: an option > its environment variable > the config file
 (`summarizer.config_file`) > the built-in default.
 
 Options the CLI reads through typer (`envvar=`: SUMMARIZER_BASE_URL, SUMMARIZER_CASSETTES,
-SUMMARIZER_MAX_CHARS, SUMMARIZER_RESPONSE_CACHE) are declared with their options in `cli/`.
+SUMMARIZER_MAX_CHARS, SUMMARIZER_RESPONSE_CACHE for batch's --cache-dir) are declared with their options in `cli/`.
 """
 
 from __future__ import annotations
@@ -177,6 +178,13 @@ def cache_dir() -> Path:
     if xdg:
         return Path(xdg).expanduser() / "summarizer"
     return Path.home() / ".cache" / "summarizer"
+
+
+def response_cache_dir() -> Path:
+    """``$SUMMARIZER_RESPONSE_CACHE``, else ``<cache_dir>/responses``: the model answers kept
+    by batch, summarize and eval."""
+    explicit = os.environ.get("SUMMARIZER_RESPONSE_CACHE")
+    return Path(explicit).expanduser() if explicit else cache_dir() / "responses"
 
 
 def data_dir() -> Path:

@@ -31,6 +31,7 @@ from summarizer.errors import ConfigError
 BUILTIN_REMOTE = ("openai", "ollama", "llamacpp")  # providers a [providers.NAME] table may adjust
 _PROVIDER_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+KNOWN_KEYS = "model, base_url, prompt, providers.NAME.base_url, providers.NAME.api_key_env"
 _KEYLIKE = ("api_key", "key", "token", "secret", "password")
 
 
@@ -45,9 +46,9 @@ class ProviderConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    base_url: str | None = Field(None, description="The server's OpenAI-compatible base URL (…/v1).")
+    base_url: str | None = Field(default=None, description="The server's OpenAI-compatible base URL (…/v1).")
     api_key_env: str | None = Field(
-        None, description="The name of the environment variable that holds the key (never the key itself)."
+        default=None, description="The name of the environment variable that holds the key (never the key itself)."
     )
 
     @field_validator("base_url")
@@ -68,9 +69,9 @@ class UserConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model: str | None = Field(None, description="The default model, provider/model.")
-    base_url: str | None = Field(None, description="The default OpenAI-compatible server.")
-    prompt: str | None = Field(None, description="The default prompt version.")
+    model: str | None = Field(default=None, description="The default model, provider/model.")
+    base_url: str | None = Field(default=None, description="The default OpenAI-compatible server.")
+    prompt: str | None = Field(default=None, description="The default prompt version.")
     providers: dict[str, ProviderConfig] = Field(
         default_factory=dict, description="Named OpenAI-compatible servers: `NAME/<model>`."
     )
@@ -101,7 +102,9 @@ class UserConfig(BaseModel):
 def _no_keys(data: dict[str, Any], path: Path) -> None:
     """A key written into the file is refused before anything else, without echoing it."""
     tables = [("", data)] + [
-        (f"providers.{name}.", table) for name, table in (data.get("providers") or {}).items() if isinstance(table, dict)
+        (f"providers.{name}.", table)
+        for name, table in (data.get("providers") or {}).items()
+        if isinstance(table, dict)
     ]
     for prefix, table in tables:
         for key in table:
@@ -135,5 +138,5 @@ def load_config(path: Path) -> UserConfig:
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
         message = str(first["msg"]).removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            message = "unknown key (known: model, base_url, prompt, providers.NAME.base_url, providers.NAME.api_key_env)"
+            message = f"unknown key (known: {KNOWN_KEYS})"
         raise ConfigError(f"{path}: {where}: {message}") from None

@@ -6,7 +6,9 @@ Heavy imports happen inside commands so that `summarizer --help` stays fast
 (bench/cli_startup.py). One module per command group:
 
   _summarize  summarize          _batch  batch          _eval  eval
-  _local      models list|pull, serve                   _common  the shared helpers
+  _local      models list|pull, serve                   _cache  cache info|clear, the live cache
+  _group      the root group: global options after the command, one-line usage errors
+  _common     the shared helpers
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Annotated
 import typer
 
 from summarizer.cli._batch import batch_command
+from summarizer.cli._cache import cache_app
 from summarizer.cli._common import fail
 from summarizer.cli._eval import eval_command
 from summarizer.cli._group import HELP_OPTION_NAMES, SummarizerGroup
@@ -91,7 +94,9 @@ def main_options(
         typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
-    modes = [name for name, on in (("--offline", offline), ("--record", record), ("--record-missing", record_missing)) if on]
+    modes = [
+        name for name, on in (("--offline", offline), ("--record", record), ("--record-missing", record_missing)) if on
+    ]
     if len(modes) > 1:
         fail(InputError(f"{' and '.join(modes)} exclude each other"))
     if not (math.isfinite(timeout) and timeout > 0):
@@ -118,6 +123,7 @@ app.add_typer(models_app, name="models", help="List and install the embedded loc
 app.command("serve", help="Keep a local model server running for many runs.")(serve)
 app.command("eval", help="Score models against a gold dataset; compare them side by side.")(eval_command)
 app.command("batch", help="Summarize many articles into one JSONL file (resumable).")(batch_command)
+app.add_typer(cache_app, name="cache", help="Show or empty the response cache.")
 
 
 def main() -> None:

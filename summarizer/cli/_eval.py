@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
 from summarizer.cli._common import fail, interrupted, settings_of
 from summarizer.config import DEFAULT_MODEL, default_model
 from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
@@ -27,6 +28,7 @@ from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
 
+    from summarizer.batch import LiveCache
     from summarizer.config import Settings
     from summarizer.evaluation import Dataset, EvalResult, ModelRun
 
@@ -189,6 +191,7 @@ def eval_command(
         float | None,
         typer.Option("--min-f1", help="Exit 1 when a model's macro F1 is below this."),
     ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
     runs_log: Annotated[
         Path | None,
         typer.Option(
@@ -212,12 +215,14 @@ def eval_command(
     console = Console()
     try:
         data = evaluation.load_dataset(_resolve_dataset(dataset))
-        result = _run_with_progress(data, models, settings)
+        cache = live_cache(settings, no_cache)
+        result = _run_with_progress(data, models, settings, cache)
     except SummarizerError as exc:
         fail(exc)
     except KeyboardInterrupt:
         interrupted()
     _print_result(console, result)
+    report_hits(cache, " (their latency is not the model's)")
     try:
         _write_outputs(result, save_predictions, json_out, report)
     except SummarizerError as exc:
@@ -226,8 +231,9 @@ def eval_command(
     _exit(result, min_f1)
 
 
-def _run_with_progress(data: Dataset, models: list[str], settings: Settings) -> EvalResult:
-    """`run_eval`, with one progress line per article on stderr when it is a terminal."""
+def _run_with_progress(data: Dataset, models: list[str], settings: Settings, cache: LiveCache | None) -> EvalResult:
+    """`run_eval`, with one progress line per article on stderr when it is a terminal; the
+    cached answers of an article that made no valid document are dropped (a rerun asks again)."""
     from rich.console import Console
     from rich.text import Text
 
@@ -239,10 +245,10 @@ def _run_with_progress(data: Dataset, models: list[str], settings: Settings) -> 
 
     def progress(model_name: str, article_id: str, result: evaluation.ArticleResult) -> None:
         done[0] += 1
+        if cache is not None and result.model_failure:
+            cache.evict_last()
         if sys.stderr.isatty():
-            status = (
-                f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
-            )
+            status = f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
             line = f"[{done[0]}/{total}] {model_name} {article_id}: {status}"
             err.print(Text(line, style="dim"), highlight=False)
 

@@ -118,7 +118,8 @@ class Source(StrEnum):
 @models_app.command("pull")
 def pull_model(
     name: Annotated[
-        str | None, typer.Argument(help="e.g. local/qwen2.5-coder-1.5b (default: the default model)", show_default=False)
+        str | None,
+        typer.Argument(help="e.g. local/qwen2.5-coder-1.5b (default: the default model)", show_default=False),
     ] = None,
     source: Annotated[
         Source,
@@ -183,7 +184,8 @@ def pull_model(
 
 def serve(
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="A local/ model (default: the default model).", show_default=False)
+        str | None,
+        typer.Option("--model", "-m", help="A local/ model (default: the default model).", show_default=False),
     ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")] = None,
 ) -> None:

@@ -10,10 +10,10 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from summarizer.cli._common import fail, interrupted, settings_of
-from summarizer.cli._common import MODEL_HELP
+from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
+from summarizer.cli._common import MODEL_HELP, fail, interrupted, settings_of
 from summarizer.config import DEFAULT_MAX_CHARS, default_model
-from summarizer.errors import InputError, SummarizerError
+from summarizer.errors import ExtractionError, InputError, SummarizerError
 
 T = TypeVar("T")
 
@@ -28,9 +28,7 @@ class Format(StrEnum):
 def summarize(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Article: a file path, an http(s) URL, or - for stdin.")],
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help=MODEL_HELP, show_default=False)
-    ] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP, show_default=False)] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="json (the contract), markdown (or md), or table.")
     ] = Format.json,
@@ -48,6 +46,7 @@ def summarize(
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="Allow URLs on loopback/private addresses.")
     ] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
 ) -> None:
     """Summarize one article into a source-grounded brief."""
     from summarizer import render
@@ -66,7 +65,16 @@ def summarize(
         article = read_article(source, max_chars=max_chars, allow_private=allow_private)
         for warning in article.warnings:
             typer.echo(f"summarizer: warning: {warning}", err=True)
-        doc = _with_spinner(lambda: run(article, model, settings), f"{model} reading {article.id}", settings.offline)
+        cache = live_cache(settings, no_cache)
+        try:
+            doc = _with_spinner(
+                lambda: run(article, model, settings), f"{model} reading {article.id}", settings.offline
+            )
+        except ExtractionError:
+            if cache is not None:
+                cache.evict_last()  # answers that made no valid document: a rerun asks again
+            raise
+        report_hits(cache)
     except SummarizerError as exc:
         fail(exc)
     except KeyboardInterrupt:

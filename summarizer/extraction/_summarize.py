@@ -85,7 +85,8 @@ def _title_end(article: Article) -> int:
 @contextmanager
 def _model_client(spec: ModelSpec, settings: Settings, cassette: Path) -> Iterator[ModelClient]:
     """A client for the run: under the article's cassette when replaying (--offline) or
-    recording (--record; --record-missing keeps what the cassette holds), talking to the model's endpoint, closed at the end."""
+    recording (--record; --record-missing keeps what the cassette holds), talking to the
+    model's endpoint, closed at the end."""
     with ExitStack() as stack:
         if settings.offline or settings.record:
             record = settings.record and not settings.offline

@@ -51,6 +51,7 @@ class ModelSpec:
 Factory = Callable[[str, Settings], ModelSpec]
 _REGISTRY: dict[str, Factory] = {}
 
+
 def register(provider: str, factory: Factory) -> None:
     _REGISTRY[provider] = factory
 
