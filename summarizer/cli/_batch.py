@@ -105,6 +105,8 @@ def batch_command(
 
     settings = settings_of(ctx)
     try:
+        if str(out) == "-":
+            raise InputError("--out -: a batch writes a file it can resume from, not stdout", hint="name a .jsonl file")
         check_max_chars(max_chars)
         if max_cost is not None and not (math.isfinite(max_cost) and max_cost >= 0):
             raise InputError(f"--max-cost must be a number of USD of 0 or more, not {max_cost:g}")

@@ -181,11 +181,11 @@ def eval_command(
     ] = None,
     json_out: Annotated[
         Path | None,
-        typer.Option("--json", metavar="FILE", help="Write the figures as JSON to this file."),
+        typer.Option("--json", metavar="FILE", help="Write the figures as JSON to this file (- is stdout)."),
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", metavar="FILE.html", help="Write a self-contained HTML report."),
+        typer.Option("--report", metavar="FILE.html", help="Write a self-contained HTML report (- is stdout)."),
     ] = None,
     min_f1: Annotated[
         float | None,
@@ -212,7 +212,10 @@ def eval_command(
         fail(InputError("--offline and --record exclude each other"))
     settings = evaluation.with_record(settings, record)
     models = list(model) if model else [default_model()]
-    console = Console()
+    to_stdout = [name for name, path in (("--json", json_out), ("--report", report)) if _is_stdout(path)]
+    if len(to_stdout) > 1 or _is_stdout(save_predictions):
+        fail(InputError("only one of --json and --report can be - (stdout); --save-predictions needs a folder"))
+    console = Console(stderr=bool(to_stdout))  # the tables go to stderr when stdout carries JSON or HTML
     try:
         data = evaluation.load_dataset(_resolve_dataset(dataset))
         cache = live_cache(settings, no_cache)
@@ -274,11 +277,24 @@ def _print_result(console: Console, result: EvalResult) -> None:
     print_comparison(console, result)
 
 
+def _is_stdout(path: Path | None) -> bool:
+    return path is not None and str(path) == "-"
+
+
 def _write_outputs(
     result: EvalResult, save_predictions: Path | None, json_out: Path | None, report: Path | None
 ) -> None:
-    """--save-predictions, --json and --report."""
+    """--save-predictions, --json and --report (either of the last two may be - : stdout)."""
+    import json
+
     from summarizer import evaluation
+
+    if _is_stdout(json_out):
+        sys.stdout.write(json.dumps(evaluation.result_to_json(result), indent=2, ensure_ascii=False) + "\n")
+        json_out = None
+    if _is_stdout(report):
+        sys.stdout.write(evaluation.render_report(result))
+        report = None
 
     if save_predictions is not None:
         written = evaluation.save_predictions(result, save_predictions)

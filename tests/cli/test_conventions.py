@@ -158,6 +158,25 @@ def test_md_is_markdown_and_out_dash_is_stdout(tmp_path: Path, fake_model, monke
     assert not (tmp_path / "-").exists()
 
 
+def test_eval_json_dash_is_stdout_and_the_tables_go_to_stderr(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SUMMARIZER_DATA_DIR", str(tmp_path / "data"))
+    dataset = tmp_path / "one.jsonl"
+    first = (ROOT / "evals" / "datasets" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    dataset.write_text(first + "\n", encoding="utf-8")
+    proc = summarizer_cli("eval", "-d", str(dataset), "-m", "local/qwen2.5-coder-0.5b", "--offline", "--json", "-")
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(proc.stdout)  # stdout is the JSON alone
+    assert figures["offline"] is True and figures["runs"][0]["model"] == "local/qwen2.5-coder-0.5b"
+    assert "macro F1" in proc.stderr
+    assert not (ROOT / "-").exists()
+
+
+def test_batch_out_dash_is_refused(tmp_path: Path) -> None:
+    proc = summarizer_cli("batch", str(_article(tmp_path)), "--out", "-")
+    assert proc.returncode == 2
+    assert _one_error_line(proc.stderr).startswith("--out -: a batch writes a file it can resume from")
+
+
 # -- the config file and the default model ----------------------------------------------------
 
 
@@ -193,8 +212,9 @@ def test_base_url_precedence(config: Path, monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_configured_provider_resolves_and_is_listed(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config.write_text('[providers.gpu]\nbase_url = "http://gpu.lan:8000/v1"\napi_key_env = "GPU_TOKEN"\n')
     monkeypatch.delenv("GPU_TOKEN", raising=False)
-    with pytest.raises(ConfigError, match="gpu/qwen needs an API key.*GPU_TOKEN"):
+    with pytest.raises(ConfigError) as missing:
         providers.resolve("gpu/qwen", Settings())
+    assert missing.value.one_line() == "gpu/qwen needs an API key (hint: set GPU_TOKEN)"
     monkeypatch.setenv("GPU_TOKEN", "s3cr3t-value-0123456789")
     spec = providers.resolve("gpu/qwen", Settings())
     assert (spec.base_url, spec.api_key, spec.model_id, spec.mode) == (
