@@ -20,7 +20,7 @@ from summarizer.config import DEFAULT_MODEL, Settings, default_model
 from summarizer.errors import ConfigError
 from tests.clihelp import summarizer_cli
 from tests.extraction.test_pipeline import SCRIPT, TEXT
-from tests.fakeserver import scripted
+from tests.fakeserver import completion, scripted
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -125,8 +125,19 @@ def test_usage_errors_are_one_line_exit_2(args: list[str], message: str) -> None
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["summarize"], ["batch"], ["eval"], ["serve"], ["models"], ["models", "list"], ["models", "pull"],
-     ["cache"], ["cache", "info"], ["cache", "clear"]],  # fmt: skip
+    [
+        [],
+        ["summarize"],
+        ["batch"],
+        ["eval"],
+        ["serve"],
+        ["models"],
+        ["models", "list"],
+        ["models", "pull"],
+        ["cache"],
+        ["cache", "info"],
+        ["cache", "clear"],
+    ],  # fmt: skip
 )
 def test_h_is_help_everywhere(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "-h"])
@@ -197,6 +208,16 @@ def test_summarize_uses_the_configured_model_and_the_option_wins(tmp_path: Path,
     assert json.loads(result.stdout)["provenance"]["model"] == "fake/configured"
     result = runner.invoke(app, ["summarize", path, "-m", "fake/option", "--no-cache"])
     assert json.loads(result.stdout)["provenance"]["model"] == "fake/option"
+
+
+def test_the_configured_prompt_and_the_option_wins(config: Path) -> None:
+    config.write_text('prompt = "brief-v3"\n')
+    proc = summarizer_cli("summarize", str(PROJECT_ARTICLE), "--offline", "-m", "local/qwen2.5-coder-0.5b")
+    assert proc.returncode == 4 and "prompt brief-v3" in _one_error_line(proc.stderr)
+    proc = summarizer_cli(
+        "summarize", str(PROJECT_ARTICLE), "--offline", "-m", "local/qwen2.5-coder-0.5b", "--prompt", "brief-v4"
+    )
+    assert proc.returncode == 0, proc.stderr  # brief-v4 is recorded
 
 
 def test_base_url_precedence(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,7 +311,9 @@ def test_eval_checks_every_model_before_the_first_article(
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))  # no local weights there
     monkeypatch.setenv("GPU_TOKEN", "tok-0123456789abcdef")
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    url = {"unreachable": f"http://127.0.0.1:{_closed_port()}/v1", "refused-key": refusing_server}.get(case, "http://x/v1")
+    url = {"unreachable": f"http://127.0.0.1:{_closed_port()}/v1", "refused-key": refusing_server}.get(
+        case, "http://x/v1"
+    )
     config.write_text(f'[providers.gpu]\nbase_url = "{url}"\napi_key_env = "GPU_TOKEN"\n')
     model = {"not-installed": "local/gemma-3-270m", "no-key": "openai/gpt-4o-mini"}.get(case, "gpu/m")
     proc = summarizer_cli("eval", "-m", model)
@@ -329,6 +352,17 @@ def test_a_second_live_summarize_is_answered_by_the_cache(tmp_path: Path, fake_m
         assert "test-key" not in entry.read_text()  # the request's key is never stored
 
 
+def test_answers_that_made_no_document_are_not_kept(tmp_path: Path, fake_model, cache_dir: Path) -> None:
+    server = fake_model(lambda request: completion("not json at all"))
+    path = str(_article(tmp_path))
+    result = runner.invoke(app, ["summarize", path, "-m", "fake/m"])
+    assert result.exit_code == 5, result.output
+    assert not list(cache_dir.rglob("*.json"))  # a rerun asks the model again
+    calls = len(server.requests)
+    assert runner.invoke(app, ["summarize", path, "-m", "fake/m"]).exit_code == 5
+    assert len(server.requests) == 2 * calls
+
+
 def test_cache_info_and_clear(tmp_path: Path, fake_model, cache_dir: Path) -> None:
     fake_model(scripted(SCRIPT))
     assert runner.invoke(app, ["summarize", str(_article(tmp_path)), "-m", "fake/m"]).exit_code == 0
@@ -363,6 +397,21 @@ def test_record_missing_records_what_is_missing_and_keeps_what_is_there(tmp_path
     assert again.exit_code == 0
     assert len(server.requests) == calls  # all recorded: replayed, the model is not asked
     assert cassette.read_bytes() == content  # and the cassette is kept as it was
-    replay = runner.invoke(app, ["--offline", "--cassettes", str(cassettes), "summarize", path, "-m", "fake/m"])
+    replay = runner.invoke(app, ["summarize", path, "-m", "fake/m", "--offline", "--cassettes", str(cassettes)])
     assert replay.exit_code == 0
     assert json.loads(replay.stdout)["actors"] == json.loads(first.stdout)["actors"]
+
+
+def test_record_missing_eval_needs_no_model_when_everything_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))  # no weights: the model cannot start
+    dataset = tmp_path / "one.jsonl"
+    first = (ROOT / "evals" / "datasets" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    dataset.write_text(first + "\n", encoding="utf-8")
+    before = sorted(p.stat().st_mtime_ns for p in (ROOT / "cassettes").rglob("*.json"))
+    proc = summarizer_cli("--record-missing", "eval", "-d", str(dataset), "-m", "local/qwen2.5-coder-0.5b")
+    assert proc.returncode == 0, proc.stderr
+    assert "failures                   0 of 1 articles" in proc.stdout
+    assert sorted(p.stat().st_mtime_ns for p in (ROOT / "cassettes").rglob("*.json")) == before
