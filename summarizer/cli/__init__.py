@@ -113,8 +113,7 @@ def main_options(
         cassette_dir=cassettes,
         timeout_s=timeout,
     )
-    if prompt or default_prompt:
-        settings.prompt_version = prompt or default_prompt or settings.prompt_version
+    settings.prompt_version = prompt or default_prompt or settings.prompt_version  # option > config > built-in
     ctx.obj = settings
 
 
