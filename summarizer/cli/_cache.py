@@ -36,7 +36,9 @@ CacheDir = Annotated[
 
 
 def _size(n: int) -> str:
-    return f"{n:,} bytes" if n < 10_000 else f"{n / 1e6:,.1f} MB"
+    if n < 10_000:
+        return f"{n:,} bytes"
+    return f"{n / 1e3:,.0f} kB" if n < 10_000_000 else f"{n / 1e6:,.0f} MB"
 
 
 @cache_app.command("info")
