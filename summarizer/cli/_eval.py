@@ -208,8 +208,9 @@ def eval_command(
     from summarizer import evaluation
 
     settings = settings_of(ctx)
-    if record and settings.offline:
-        fail(InputError("--offline and --record exclude each other"))
+    if record and (settings.offline or settings.record_missing):
+        other = "--offline" if settings.offline else "--record-missing"
+        fail(InputError(f"{other} and --record exclude each other"))
     settings = evaluation.with_record(settings, record)
     models = list(model) if model else [default_model()]
     to_stdout = [name for name, path in (("--json", json_out), ("--report", report)) if _is_stdout(path)]

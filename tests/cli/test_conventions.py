@@ -89,6 +89,12 @@ def test_a_command_keeps_its_own_option_of_the_same_name() -> None:
     assert _one_error_line(result.stderr) == "--offline and --record exclude each other"
 
 
+def test_eval_record_excludes_record_missing() -> None:
+    result = runner.invoke(app, ["eval", "--record", "--record-missing"])
+    assert result.exit_code == 2
+    assert _one_error_line(result.stderr) == "--record-missing and --record exclude each other"
+
+
 def test_nothing_after_double_dash_is_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["summarize", "--", "--offline"])
