@@ -6,9 +6,13 @@ read it when called, so a test's `monkeypatch.setenv` takes effect:
 
   SUMMARIZER_CASSETTES   cassette directory            (`default_cassette_dir`)
   SUMMARIZER_BASE_URL    an OpenAI-compatible server   (`Settings.effective_base_url`)
-  OPENAI_API_KEY         the OpenAI key                (`openai_api_key`)
+  SUMMARIZER_MODEL       the default model             (`default_model`)
+  SUMMARIZER_CONFIG      the config file               (`config_path`; read by `user_config`)
+  OPENAI_API_KEY         the OpenAI key                (`openai_api_key`, `provider_api_key`)
+  <api_key_env>          a configured provider's key   (`provider_api_key`)
   OLLAMA_BASE_URL        the Ollama server             (`ollama_base_url`)
   SUMMARIZER_CACHE_DIR, XDG_CACHE_HOME   weights, response cache, server state (`cache_dir`)
+  SUMMARIZER_RESPONSE_CACHE              the response cache alone (`response_cache_dir`)
   SUMMARIZER_DATA_DIR, XDG_DATA_HOME     the eval run log (`data_dir`)
   HF_ENDPOINT, HF_TOKEN  Hugging Face downloads        (`hf_endpoint`, `hf_token`)
   SUMMARIZER_TRACE       append every raw model answer to this file (`trace_path`)
@@ -16,8 +20,11 @@ read it when called, so a test's `monkeypatch.setenv` takes effect:
   *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD ...   values the scrubber redacts (`secret_environment_values`)
   (the whole environment is passed on to the local server process: `child_environment`)
 
+Precedence, everywhere: an option > its environment variable > the config file
+(`summarizer.config_file`) > the built-in default.
+
 Options the CLI reads through typer (`envvar=`: SUMMARIZER_BASE_URL, SUMMARIZER_CASSETTES,
-SUMMARIZER_MAX_CHARS, SUMMARIZER_RESPONSE_CACHE) are declared with their options in `cli/`.
+SUMMARIZER_MAX_CHARS, SUMMARIZER_RESPONSE_CACHE for batch's --cache-dir) are declared with their options in `cli/`.
 """
 
 from __future__ import annotations
@@ -27,7 +34,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from summarizer.config_file import UserConfig
 
 DEFAULT_PROMPT = "brief-v4"
 DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"  # the embedded default; must be in local.LOCAL_MODELS
@@ -56,6 +66,7 @@ def default_cassette_dir() -> Path:
 class Settings:
     offline: bool = False  # replay every call from cassettes; never touch the network
     record: bool = False  # (re-)record cassettes from live calls
+    record_missing: bool = False  # with record: keep what a cassette holds, record only what it lacks
     cassette_dir: Path | None = None
     base_url: str | None = None  # any OpenAI-compatible server; also $SUMMARIZER_BASE_URL
     api_key: str | None = None  # overrides the provider's environment variable
@@ -74,12 +85,83 @@ class Settings:
     def cassettes(self) -> Path:
         return self.cassette_dir or default_cassette_dir()
 
-    def effective_base_url(self) -> str | None:
-        return self.base_url or os.environ.get("SUMMARIZER_BASE_URL") or None
+    def effective_base_url(self, provider: str | None = None) -> str | None:
+        """--base-url, else $SUMMARIZER_BASE_URL, else the config file's `[providers.<provider>]`
+        base_url, else its `base_url`."""
+        explicit = self.base_url or os.environ.get("SUMMARIZER_BASE_URL")
+        if explicit:
+            return explicit
+        config = user_config()
+        table = config.providers.get(provider) if provider else None
+        return (table.base_url if table else None) or config.base_url
+
+
+def config_path() -> Path:
+    """``$SUMMARIZER_CONFIG``, else ``config.toml`` in the user config folder
+    (``$XDG_CONFIG_HOME/summarizer`` or ``~/.config/summarizer`` on Linux)."""
+    env = os.environ.get("SUMMARIZER_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("summarizer", appauthor=False)) / "config.toml"
+
+
+_loaded: dict[Path, tuple[tuple[int, int], UserConfig]] = {}
+
+
+def user_config() -> UserConfig:
+    """The config file, read again only when it changed (a missing file is an empty config).
+    Raises ConfigError when it is malformed."""
+    from summarizer.config_file import UserConfig, load_config
+
+    path = config_path()
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return UserConfig()
+    cached = _loaded.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    config = load_config(path)
+    _loaded[path] = (stamp, config)
+    return config
+
+
+def default_model() -> str:
+    """$SUMMARIZER_MODEL, else the config file's `model`, else DEFAULT_MODEL (--model wins over all)."""
+    return os.environ.get("SUMMARIZER_MODEL") or user_config().model or DEFAULT_MODEL
+
+
+def default_model_source() -> str:
+    """Where `default_model()` came from: the variable, the config file, or the built-in default."""
+    if os.environ.get("SUMMARIZER_MODEL"):
+        return "$SUMMARIZER_MODEL"
+    return str(config_path()) if user_config().model else "built-in default"
+
+
+def default_prompt() -> str:
+    """The config file's `prompt`, else DEFAULT_PROMPT (--prompt wins)."""
+    return user_config().prompt or DEFAULT_PROMPT
 
 
 def openai_api_key() -> str | None:
-    return os.environ.get("OPENAI_API_KEY") or None
+    return provider_api_key("openai")
+
+
+def provider_api_key(provider: str) -> str | None:
+    """The key of `provider`: the variable its config table names (`api_key_env`), else
+    OPENAI_API_KEY for openai; None when unset."""
+    table = user_config().providers.get(provider)
+    if table is not None and table.api_key_env:
+        return os.environ.get(table.api_key_env) or None
+    return os.environ.get("OPENAI_API_KEY") or None if provider == "openai" else None
+
+
+def env_is_set(name: str) -> bool:
+    """Whether the variable `name` holds a value (`models list` shows it; never the value)."""
+    return bool(os.environ.get(name))
 
 
 def ollama_base_url() -> str:
@@ -96,6 +178,13 @@ def cache_dir() -> Path:
     if xdg:
         return Path(xdg).expanduser() / "summarizer"
     return Path.home() / ".cache" / "summarizer"
+
+
+def response_cache_dir() -> Path:
+    """``$SUMMARIZER_RESPONSE_CACHE``, else ``<cache_dir>/responses``: the model answers kept
+    by batch, summarize and eval."""
+    explicit = os.environ.get("SUMMARIZER_RESPONSE_CACHE")
+    return Path(explicit).expanduser() if explicit else cache_dir() / "responses"
 
 
 def data_dir() -> Path:

@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "evals" / "datasets" / "articles"
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's own config file or default model: SUMMARIZER_CONFIG points at a
+    file that does not exist (a test that wants one writes it there), SUMMARIZER_MODEL is unset."""
+    monkeypatch.setenv("SUMMARIZER_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
+    monkeypatch.delenv("SUMMARIZER_MODEL", raising=False)
+
+
 @pytest.fixture
 def fake_model() -> Iterator[Callable[[Responder], FakeModelServer]]:
     """Start a fake OpenAI-compatible server answering with `responder`; `fake/<anything>`

@@ -2,7 +2,8 @@
 and the OpenAI Batch API for large offline jobs.
 
   _log     the result log (append, fsync, lock, repair) and the resume plan
-  _cache   the response cache and the per-article transport (tokens, deadline, budget, capture)
+  _cache   the response cache (also of live summarize and eval: `LiveCache`) and the per-article
+           transport (tokens, deadline, budget, capture)
   _budget  --max-cost across threads: each model call reserves its estimated cost first
   _report  the options and the report: counts, tokens, cost, failures, the exit code
   _run     run_batch: options checked, inputs read, the resume plan, one server for the batch
@@ -13,7 +14,7 @@ Inputs (files, folders, JSONL feeds) are read by `summarizer.inputs.collect_inpu
 """
 
 from summarizer.batch._budget import Budget
-from summarizer.batch._cache import BatchTransport, ResponseCache, default_cache_dir, request_key
+from summarizer.batch._cache import BatchTransport, LiveCache, ResponseCache, default_cache_dir, request_key
 from summarizer.batch._log import ResultLog, check_out, error_record, record_key
 from summarizer.batch._openai import (
     CollectResult,
@@ -36,6 +37,7 @@ __all__ = [
     "Budget",
     "CollectResult",
     "Failure",
+    "LiveCache",
     "Observer",
     "Outcome",
     "ResponseCache",

@@ -1,6 +1,8 @@
-"""The response cache and the per-article transport of a batch.
+"""The response cache and the per-article transport of a batch; the same cache for live
+`summarize` and `eval` (`LiveCache`), and its upkeep (`ResponseCache.stats`, `.clear`:
+`summarizer cache info|clear`).
 
-The response cache (on by default, ``--no-cache`` turns it off) is an httpx transport under
+The response cache (on by default for live runs, ``--no-cache`` turns it off) is an httpx transport under
 the retry layer: a successful chat completion is stored under the sha256 of the canonical
 request (model name, path, JSON body with sorted keys: the prompt version and schema hash
 are in the system message), so an unchanged article costs nothing the second time, even
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.batch._budget import Budget
-from summarizer.config import cache_dir
+from summarizer.config import response_cache_dir
 from summarizer.inputs import BatchItem
 from summarizer.models import BoundedTransport, ModelSpec, canonical_body, httpx, scrub_secrets
 
@@ -55,8 +57,9 @@ def _sha256(data: bytes) -> str:
 
 
 def default_cache_dir() -> Path:
-    """``<summarizer cache>/responses`` ($SUMMARIZER_CACHE_DIR, else ~/.cache/summarizer)."""
-    return cache_dir() / "responses"
+    """``$SUMMARIZER_RESPONSE_CACHE``, else ``<summarizer cache>/responses``
+    ($SUMMARIZER_CACHE_DIR, else ~/.cache/summarizer)."""
+    return response_cache_dir()
 
 
 class ResponseCache:
@@ -100,6 +103,40 @@ class ResponseCache:
         for key in keys:
             with contextlib.suppress(OSError):
                 self._path(key).unlink()
+
+    def _files(self) -> list[Path]:
+        """The cache's own files (entries and half-written temporaries), nothing else that the
+        folder may hold."""
+        if not self.root.is_dir():
+            return []
+        return [
+            f
+            for f in self.root.glob("[0-9a-f][0-9a-f]/*")
+            if f.is_file() and (_ENTRY.fullmatch(f.name) or f.suffix == ".tmp")
+        ]
+
+    def stats(self) -> tuple[int, int]:
+        """(entries, bytes on disk)."""
+        files = self._files()
+        return sum(1 for f in files if f.suffix == ".json"), sum(f.stat().st_size for f in files)
+
+    def clear(self) -> tuple[int, int]:
+        """Remove every entry (and the emptied sub-folders); (entries, bytes) removed. Files the
+        cache did not write are left alone."""
+        entries = size = 0
+        for f in self._files():
+            with contextlib.suppress(OSError):
+                n = f.stat().st_size
+                f.unlink()
+                size += n
+                entries += f.suffix == ".json"
+        for sub in self.root.glob("[0-9a-f][0-9a-f]"):
+            with contextlib.suppress(OSError):
+                sub.rmdir()  # only when empty
+        return entries, size
+
+
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
 
 
 def _scope(spec: ModelSpec) -> str:
@@ -237,3 +274,38 @@ def transport_for(
         return BatchTransport(spec, cache, replay=replay, run=run, budget=budget)
 
     return factory
+
+
+class LiveCache:
+    """The response cache of a live run outside a batch (`summarize`, `eval`): the same entries
+    and keys as a batch's. `transport` is the `Settings.http_transport` factory (one per model
+    client, that is per article); `evict_last` drops the answers of the article just run when
+    they made no valid document, so that a rerun really asks the model again."""
+
+    def __init__(self, root: Path) -> None:
+        self.cache = ResponseCache(root)
+        self.hits = 0  # answers taken from the cache
+        self.answers = 0  # answers used, from the cache or the model
+        self._last: ArticleRun | None = None
+
+    def transport(self, spec: ModelSpec) -> httpx.BaseTransport:
+        self._tally()
+        self._last = ArticleRun(BatchItem(id="", where="", sha256=""))
+        return BatchTransport(spec, self.cache, run=self._last)
+
+    def _tally(self) -> None:
+        if self._last is not None:
+            self.hits += self._last.cache_hits
+            self.answers += len(self._last.keys)
+            self._last = None
+
+    def evict_last(self) -> None:
+        if self._last is not None:
+            self.cache.evict(self._last.keys)
+            self._last.keys.clear()
+            self._last.cache_hits = 0
+
+    def counts(self) -> tuple[int, int]:
+        """(answers from the cache, answers used) so far."""
+        self._tally()
+        return self.hits, self.answers

@@ -6,7 +6,9 @@ Heavy imports happen inside commands so that `summarizer --help` stays fast
 (bench/cli_startup.py). One module per command group:
 
   _summarize  summarize          _batch  batch          _eval  eval
-  _local      models list|pull, serve                   _common  the shared helpers
+  _local      models list|pull, serve                   _cache  cache info|clear, the live cache
+  _group      the root group: global options after the command, one-line usage errors
+  _common     the shared helpers
 """
 
 from __future__ import annotations
@@ -19,16 +21,20 @@ from typing import Annotated
 import typer
 
 from summarizer.cli._batch import batch_command
+from summarizer.cli._cache import cache_app
 from summarizer.cli._common import fail
 from summarizer.cli._eval import eval_command
+from summarizer.cli._group import HELP_OPTION_NAMES, SummarizerGroup
 from summarizer.cli._local import models_app, serve
 from summarizer.cli._summarize import Format, summarize
-from summarizer.config import DEFAULT_MODEL, Settings, debug
-from summarizer.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, InputError
+from summarizer.config import DEFAULT_MODEL, Settings, debug, user_config
+from summarizer.errors import EXIT_INTERNAL, InputError, SummarizerError
 
 __all__ = ["DEFAULT_MODEL", "Format", "app", "main"]
 
 app = typer.Typer(
+    cls=SummarizerGroup,  # global options after the command too; one-line usage errors
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
     name="summarizer",
     help="Source-grounded structured briefs (actors, events, locations, casualty figures) of news "
     "reporting on armed conflict, from any OpenAI-compatible LLM or an embedded local model.",
@@ -36,6 +42,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from summarizer import __version__
+
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -59,16 +73,47 @@ def main_options(
         Path | None,
         typer.Option("--cassettes", envvar="SUMMARIZER_CASSETTES", help="Cassette directory (default ./cassettes)."),
     ] = None,
-    prompt: Annotated[str | None, typer.Option("--prompt", help="Prompt version (a file in prompts/).")] = None,
+    record_missing: Annotated[
+        bool,
+        typer.Option(
+            "--record-missing",
+            help="Replay what cassettes/ holds; call the model and record only what is missing (never deletes).",
+        ),
+    ] = False,
+    prompt: Annotated[
+        str | None,
+        typer.Option(
+            "--prompt",
+            help="Prompt version, a file in prompts/ (default: the config file's prompt, else brief-v4).",
+            show_default=False,
+        ),
+    ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds for one model call.")] = 600.0,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
 ) -> None:
-    if offline and record:
-        fail(InputError("--offline and --record exclude each other"))
+    modes = [
+        name for name, on in (("--offline", offline), ("--record", record), ("--record-missing", record_missing)) if on
+    ]
+    if len(modes) > 1:
+        fail(InputError(f"{' and '.join(modes)} exclude each other"))
     if not (math.isfinite(timeout) and timeout > 0):
         fail(InputError(f"--timeout must be a positive number of seconds, not {timeout:g}"))
-    settings = Settings(offline=offline, record=record, base_url=base_url, cassette_dir=cassettes, timeout_s=timeout)
-    if prompt:
-        settings.prompt_version = prompt
+    try:
+        default_prompt = user_config().prompt  # a malformed config file fails here, for every command
+    except SummarizerError as exc:
+        fail(exc)
+    settings = Settings(
+        offline=offline,
+        record=record or record_missing,
+        record_missing=record_missing,
+        base_url=base_url,
+        cassette_dir=cassettes,
+        timeout_s=timeout,
+    )
+    settings.prompt_version = prompt or default_prompt or settings.prompt_version  # option > config > built-in
     ctx.obj = settings
 
 
@@ -77,31 +122,14 @@ app.add_typer(models_app, name="models", help="List and install the embedded loc
 app.command("serve", help="Keep a local model server running for many runs.")(serve)
 app.command("eval", help="Score models against a gold dataset; compare them side by side.")(eval_command)
 app.command("batch", help="Summarize many articles into one JSONL file (resumable).")(batch_command)
+app.add_typer(cache_app, name="cache", help="Show or empty the response cache.")
 
 
 def main() -> None:
-    """Run the command. Bad usage (an unknown option, a value of the wrong type) is one line
-    and exit 2, like every other error; an unexpected exception is one line and exit 70."""
-    import importlib
-
-    # typer carries its own copy of click: its exceptions live where typer.BadParameter does
-    click_exceptions = importlib.import_module(typer.BadParameter.__module__)
-    usage_error = click_exceptions.UsageError
-    no_args_help = getattr(click_exceptions, "NoArgsIsHelpError", ())
+    """Run the command (bad usage is one line and exit 2: `SummarizerGroup`); an unexpected
+    exception is one line and exit 70."""
     try:
-        code = app(standalone_mode=False)
-    except no_args_help as exc:  # `summarizer` alone: the help
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click_exceptions.ClickException as exc:  # bad usage: one line, like every other error
-        hint = ""
-        if isinstance(exc, usage_error) and getattr(exc, "ctx", None) is not None:
-            hint = f" (hint: {exc.ctx.command_path} --help)"
-        typer.echo(f"summarizer: error: {' '.join(exc.format_message().split())}{hint}", err=True)
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("summarizer: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        app()
     except Exception as exc:  # a bug: still one line, unless asked for the traceback
         if debug():
             raise
@@ -110,4 +138,3 @@ def main() -> None:
         text = scrub_secrets(" ".join(f"{type(exc).__name__}: {exc}".split()))
         typer.echo(f"summarizer: internal error: {text} (set SUMMARIZER_DEBUG=1 for the traceback)", err=True)
         sys.exit(EXIT_INTERNAL)
-    sys.exit(code if isinstance(code, int) else 0)

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summarizer.cli._common import fail, interrupted, settings_of
-from summarizer.config import DEFAULT_MAX_CHARS, DEFAULT_MODEL, Settings
+from summarizer.cli._common import MODEL_HELP, fail, interrupted, settings_of
+from summarizer.config import DEFAULT_MAX_CHARS, Settings, default_model
 from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def batch_command(
             help="JSONL output: one document or error record per article; rerunning with the same file resumes.",
         ),
     ] = ...,  # type: ignore[assignment]
-    model: Annotated[str, typer.Option("--model", "-m", help="provider/model.")] = DEFAULT_MODEL,
+    model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP, show_default=False)] = None,
     concurrency: Annotated[
         int | None,
         typer.Option(
@@ -105,6 +105,8 @@ def batch_command(
 
     settings = settings_of(ctx)
     try:
+        if str(out) == "-":
+            raise InputError("--out -: a batch writes a file it can resume from, not stdout", hint="name a .jsonl file")
         check_max_chars(max_chars)
         if max_cost is not None and not (math.isfinite(max_cost) and max_cost >= 0):
             raise InputError(f"--max-cost must be a number of USD of 0 or more, not {max_cost:g}")
@@ -114,7 +116,7 @@ def batch_command(
         fail(exc)
     cache = None if no_cache else (cache_dir or batch.default_cache_dir())
     options = batch.BatchOptions(
-        model=model,
+        model=model or default_model(),
         concurrency=concurrency,
         timeout_per_article=timeout_per_article,
         cache_dir=cache,

@@ -8,8 +8,13 @@ from typing import NoReturn
 
 import typer
 
-from summarizer.config import Settings
+from summarizer.config import DEFAULT_MODEL, Settings
 from summarizer.errors import EXIT_INTERRUPTED, SummarizerError
+
+MODEL_HELP = (
+    "provider/model, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o-mini (default: $SUMMARIZER_MODEL, "
+    f"else the config file's model, else {DEFAULT_MODEL})."
+)
 
 
 def fail(exc: SummarizerError) -> NoReturn:

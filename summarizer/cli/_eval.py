@@ -20,14 +20,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
 from summarizer.cli._common import fail, interrupted, settings_of
-from summarizer.config import DEFAULT_MODEL
+from summarizer.config import DEFAULT_MODEL, default_model
 from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
 
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
     from rich.table import Table
 
+    from summarizer.batch import LiveCache
     from summarizer.config import Settings
     from summarizer.evaluation import Dataset, EvalResult, ModelRun
 
@@ -203,7 +205,8 @@ def eval_command(
             "--model",
             "-m",
             metavar="PROVIDER/MODEL",
-            help=f"provider/model to evaluate; repeat for several (default {DEFAULT_MODEL}).",
+            help="provider/model to evaluate; repeat for several (default: $SUMMARIZER_MODEL, "
+            f"else the config file's model, else {DEFAULT_MODEL}).",
         ),
     ] = None,
     record: Annotated[
@@ -215,16 +218,17 @@ def eval_command(
     ] = None,
     json_out: Annotated[
         Path | None,
-        typer.Option("--json", metavar="FILE", help="Write the figures as JSON to this file."),
+        typer.Option("--json", metavar="FILE", help="Write the figures as JSON to this file (- is stdout)."),
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", metavar="FILE.html", help="Write a self-contained HTML report."),
+        typer.Option("--report", metavar="FILE.html", help="Write a self-contained HTML report (- is stdout)."),
     ] = None,
     min_f1: Annotated[
         float | None,
         typer.Option("--min-f1", help="Exit 1 when a model's macro F1 is below this."),
     ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
     runs_log: Annotated[
         Path | None,
         typer.Option(
@@ -241,19 +245,25 @@ def eval_command(
     from summarizer import evaluation
 
     settings = settings_of(ctx)
-    if record and settings.offline:
-        fail(InputError("--offline and --record exclude each other"))
+    if record and (settings.offline or settings.record_missing):
+        other = "--offline" if settings.offline else "--record-missing"
+        fail(InputError(f"{other} and --record exclude each other"))
     settings = evaluation.with_record(settings, record)
-    models = list(model) if model else [DEFAULT_MODEL]
-    console = Console()
+    models = list(model) if model else [default_model()]
+    to_stdout = [name for name, path in (("--json", json_out), ("--report", report)) if _is_stdout(path)]
+    if len(to_stdout) > 1 or _is_stdout(save_predictions):
+        fail(InputError("only one of --json and --report can be - (stdout); --save-predictions needs a folder"))
+    console = Console(stderr=bool(to_stdout))  # the tables go to stderr when stdout carries JSON or HTML
     try:
         data = evaluation.load_dataset(_resolve_dataset(dataset))
-        result = _run_with_progress(data, models, settings)
+        cache = live_cache(settings, no_cache)
+        result = _run_with_progress(data, models, settings, cache)
     except SummarizerError as exc:
         fail(exc)
     except KeyboardInterrupt:
         interrupted()
     _print_result(console, result)
+    report_hits(cache, " (their latency is not the model's)")
     try:
         _write_outputs(result, save_predictions, json_out, report)
     except SummarizerError as exc:
@@ -262,8 +272,9 @@ def eval_command(
     _exit(result, min_f1)
 
 
-def _run_with_progress(data: Dataset, models: list[str], settings: Settings) -> EvalResult:
-    """`run_eval`, with one progress line per article on stderr when it is a terminal."""
+def _run_with_progress(data: Dataset, models: list[str], settings: Settings, cache: LiveCache | None) -> EvalResult:
+    """`run_eval`, with one progress line per article on stderr when it is a terminal; the
+    cached answers of an article that made no valid document are dropped (a rerun asks again)."""
     from rich.console import Console
     from rich.text import Text
 
@@ -275,10 +286,10 @@ def _run_with_progress(data: Dataset, models: list[str], settings: Settings) -> 
 
     def progress(model_name: str, article_id: str, result: evaluation.ArticleResult) -> None:
         done[0] += 1
+        if cache is not None and result.model_failure:
+            cache.evict_last()
         if sys.stderr.isatty():
-            status = (
-                f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
-            )
+            status = f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
             line = f"[{done[0]}/{total}] {model_name} {article_id}: {status}"
             err.print(Text(line, style="dim"), highlight=False)
 
@@ -304,11 +315,24 @@ def _print_result(console: Console, result: EvalResult) -> None:
     print_comparison(console, result)
 
 
+def _is_stdout(path: Path | None) -> bool:
+    return path is not None and str(path) == "-"
+
+
 def _write_outputs(
     result: EvalResult, save_predictions: Path | None, json_out: Path | None, report: Path | None
 ) -> None:
-    """--save-predictions, --json and --report."""
+    """--save-predictions, --json and --report (either of the last two may be - : stdout)."""
+    import json
+
     from summarizer import evaluation
+
+    if _is_stdout(json_out):
+        sys.stdout.write(json.dumps(evaluation.result_to_json(result), indent=2, ensure_ascii=False) + "\n")
+        json_out = None
+    if _is_stdout(report):
+        sys.stdout.write(evaluation.render_report(result))
+        report = None
 
     if save_predictions is not None:
         written = evaluation.save_predictions(result, save_predictions)

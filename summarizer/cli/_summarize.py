@@ -10,9 +10,10 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from summarizer.cli._common import fail, interrupted, settings_of
-from summarizer.config import DEFAULT_MAX_CHARS, DEFAULT_MODEL
-from summarizer.errors import InputError, SummarizerError
+from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
+from summarizer.cli._common import MODEL_HELP, fail, interrupted, settings_of
+from summarizer.config import DEFAULT_MAX_CHARS, default_model
+from summarizer.errors import ExtractionError, InputError, SummarizerError
 
 T = TypeVar("T")
 
@@ -20,19 +21,18 @@ T = TypeVar("T")
 class Format(StrEnum):
     json = "json"
     markdown = "markdown"
+    md = "md"  # = markdown
     table = "table"
 
 
 def summarize(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Article: a file path, an http(s) URL, or - for stdin.")],
-    model: Annotated[
-        str, typer.Option("--model", "-m", help="provider/model, e.g. local/qwen2.5-coder-1.5b, openai/gpt-4o-mini.")
-    ] = DEFAULT_MODEL,
+    model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP, show_default=False)] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="json (the contract), markdown, or table.")
+        Format, typer.Option("--format", "-f", help="json (the contract), markdown (or md), or table.")
     ] = Format.json,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout (- is stdout).")] = None,
     published: Annotated[
         str | None, typer.Option("--published", help="Publication date YYYY-MM-DD (resolves 'on Tuesday').")
     ] = None,
@@ -46,6 +46,7 @@ def summarize(
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="Allow URLs on loopback/private addresses.")
     ] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
 ) -> None:
     """Summarize one article into a source-grounded brief."""
     from summarizer import render
@@ -53,7 +54,10 @@ def summarize(
     from summarizer.inputs import check_date, check_max_chars, read_article
 
     settings = settings_of(ctx)
+    model = model or default_model()
     settings.context_tokens = context_tokens
+    if out is not None and str(out) == "-":
+        out = None
     try:
         check_max_chars(max_chars)
         if published is not None:  # it reaches the prompt and the cassette's file name
@@ -61,7 +65,16 @@ def summarize(
         article = read_article(source, max_chars=max_chars, allow_private=allow_private)
         for warning in article.warnings:
             typer.echo(f"summarizer: warning: {warning}", err=True)
-        doc = _with_spinner(lambda: run(article, model, settings), f"{model} reading {article.id}", settings.offline)
+        cache = live_cache(settings, no_cache)
+        try:
+            doc = _with_spinner(
+                lambda: run(article, model, settings), f"{model} reading {article.id}", settings.offline
+            )
+        except ExtractionError:
+            if cache is not None:
+                cache.evict_last()  # answers that made no valid document: a rerun asks again
+            raise
+        report_hits(cache)
     except SummarizerError as exc:
         fail(exc)
     except KeyboardInterrupt:
@@ -71,7 +84,7 @@ def summarize(
 
         render.print_tables(doc, Console())
         return
-    text = render.to_json(doc) + "\n" if fmt is Format.json else render.to_markdown(doc)
+    text = render.to_json(doc) + "\n" if fmt is Format.json else render.to_markdown(doc)  # markdown, md
     if fmt is Format.table:  # tables to a file: plain text rendering
         text = render.tables_text(doc)
     if out is None:

@@ -22,7 +22,7 @@ from summarizer.evaluation._report import render_report, write_report
 from summarizer.evaluation._runner import ArticleResult, EvalResult, ModelRun, run_eval, with_record
 from summarizer.evaluation._scoring import item_label, score_article, span_is_exact
 from summarizer.evaluation._statistics import Difference, RunAggregate, aggregate, bootstrap_ci, paired_differences
-from summarizer.evaluation._store import append_run_log, save_predictions, write_json
+from summarizer.evaluation._store import append_run_log, result_to_json, save_predictions, write_json
 
 __all__ = [
     "FIELDS",
@@ -45,6 +45,7 @@ __all__ = [
     "prf",
     "previous_runs",
     "render_report",
+    "result_to_json",
     "run_eval",
     "score_article",
     "span_is_exact",

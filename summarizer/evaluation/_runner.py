@@ -34,7 +34,7 @@ from summarizer.evaluation._scoring import (
     paired_differences,
     score_article,
 )
-from summarizer.extraction import schema_hash, summarize
+from summarizer.extraction import check_model, schema_hash, summarize
 from summarizer.inputs import Article
 
 __all__ = [
@@ -147,8 +147,9 @@ def run_eval(
 ) -> EvalResult:
     """Summarize and score every article of `dataset` with every model.
 
-    Every model name is resolved first, so a misconfigured model (unknown provider, missing
-    key) raises ConfigError before anything runs. After that nothing stops the run: an article
+    Every model is checked first (`extraction.check_model`: it resolves, its key is present,
+    its weights are installed or its server answers; offline, every article is recorded), so a
+    model that cannot run raises before anything runs. After that nothing stops the run: an article
     that fails is scored as a failure (all its gold missed) and the next one is tried. When a
     model fails with a configuration error mid-run (weights not installed, say), its remaining
     articles are marked failed with the same error instead of being tried again. An
@@ -158,8 +159,9 @@ def run_eval(
     models = list(dict.fromkeys(models))  # the same model twice would only be run twice
     if not models:
         raise ConfigError("no model to evaluate")
-    for model in models:
-        providers.resolve(model, settings)
+    articles = [record_article(record) for record in dataset.records]
+    for model in models:  # before the first article: every model can run (else one line, nothing scored)
+        check_model(model, settings, articles)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     runs = [
         _run_model(dataset, model, settings, resamples=resamples, seed=seed, progress=progress)

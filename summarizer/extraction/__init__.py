@@ -6,6 +6,7 @@
   _passes     the four passes, each typed by its answer shape
   _assembly   dedupe, ground, link and number: the findings become the document's parts
   _summarize  `summarize`: the steps above, one function each
+  _preflight  `check_model`: can a model run at all (before a run of many articles)
 brief-v4 (code finds, the model classifies under a grammar, code checks):
   _findings   candidates and what code settles (gazetteer places, national forces, acting states)
   _labels     the per-article answer shapes (closed lists, one answer per item)
@@ -19,6 +20,7 @@ brief-v4 (code finds, the model classifies under a grammar, code checks):
 from summarizer.extraction._assembly import Extraction, Grounded, ground
 from summarizer.extraction._chunking import CHARS_PER_TOKEN, PROMPT_OVERHEAD_TOKENS, chunk_chars, split_chunks
 from summarizer.extraction._passes import neutralize_delimiters
+from summarizer.extraction._preflight import check_model
 from summarizer.extraction._prompts import Prompt, available, load
 from summarizer.extraction._shapes import PASSES, schema_hash
 from summarizer.extraction._summarize import summarize
@@ -31,6 +33,7 @@ __all__ = [
     "Grounded",
     "Prompt",
     "available",
+    "check_model",
     "chunk_chars",
     "ground",
     "load",

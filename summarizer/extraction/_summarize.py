@@ -45,6 +45,11 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     model_text = hide_passages(article.text, hidden)
     usage = Usage()
     cassette = cassette_path(settings.cassettes(), spec.name, prompt.version, article.sha256, article.published)
+    if settings.record_missing and not settings.offline and cassette.is_file():
+        try:  # recorded already: replay it (no model, no server); recorded in part: record the rest
+            return summarize(article, model, replace(settings, offline=True, record=False, record_missing=False))
+        except CassetteMissError:
+            pass
     with _model_client(spec, settings, cassette) as client:
         try:
             if prompt.pipeline == "classify":
@@ -80,10 +85,12 @@ def _title_end(article: Article) -> int:
 @contextmanager
 def _model_client(spec: ModelSpec, settings: Settings, cassette: Path) -> Iterator[ModelClient]:
     """A client for the run: under the article's cassette when replaying (--offline) or
-    recording (--record), talking to the model's endpoint, closed at the end."""
+    recording (--record; --record-missing keeps what the cassette holds), talking to the
+    model's endpoint, closed at the end."""
     with ExitStack() as stack:
         if settings.offline or settings.record:
-            stack.enter_context(use_cassette(cassette, record=settings.record and not settings.offline))
+            record = settings.record and not settings.offline
+            stack.enter_context(use_cassette(cassette, record=record, missing_only=settings.record_missing))
         base_url = stack.enter_context(_endpoint(spec, settings))
         client = ModelClient(spec, base_url, settings)
         stack.callback(client.close)

@@ -83,18 +83,20 @@ def _body_matcher(r1: Any, r2: Any) -> None:
 
 
 @contextmanager
-def use_cassette(path: Path, *, record: bool) -> Iterator[None]:
+def use_cassette(path: Path, *, record: bool, missing_only: bool = False) -> Iterator[None]:
     """Replay from `path` (record=False: any unrecorded request fails, nothing goes out), or
-    record into it afresh (record=True: the old cassette is replaced)."""
+    record into it afresh (record=True: the old cassette is replaced), or (record and
+    missing_only: --record-missing) replay what it holds and record only the requests it lacks,
+    keeping every recorded interaction."""
     import vcr
 
     if record:
-        if path.exists():
+        if path.exists() and not missing_only:
             path.unlink()
         path.parent.mkdir(parents=True, exist_ok=True)
     recorder = vcr.VCR(
         serializer="json",
-        record_mode="all" if record else "none",
+        record_mode=("new_episodes" if missing_only else "all") if record else "none",
         match_on=["method", "path", "canonical_body"],
         filter_headers=list(SCRUB_REQUEST_HEADERS),
         filter_query_parameters=list(SCRUB_QUERY_PARAMETERS),

@@ -6,6 +6,9 @@ Providers:
 - `ollama/<model>`   an Ollama server (default http://127.0.0.1:11434/v1).
 - `llamacpp/<name>`  a llama-cpp-python server you run yourself (needs --base-url).
 - `local/<name>`     the embedded models: weights in the cache, server managed by the CLI.
+- `<name>/<model>`   a `[providers.<name>]` table of the user's config file: an OpenAI-compatible
+                     server (its base_url, its key from the variable named by api_key_env).
+                     A table named openai, ollama or llamacpp changes that provider's server/key.
 
 Each provider picks the instructor mode that gives schema-constrained output on that server.
 Tests register their own providers (a fake model) through `register`.
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from summarizer.config import Settings, ollama_base_url, openai_api_key
+from summarizer.config import Settings, ollama_base_url, openai_api_key, provider_api_key, user_config
 from summarizer.errors import ConfigError
 from summarizer.models._pricing import price_of
 from summarizer.models._secrets import register_secret
@@ -48,6 +51,7 @@ class ModelSpec:
 Factory = Callable[[str, Settings], ModelSpec]
 _REGISTRY: dict[str, Factory] = {}
 
+
 def register(provider: str, factory: Factory) -> None:
     _REGISTRY[provider] = factory
 
@@ -57,7 +61,8 @@ def unregister(provider: str) -> None:
 
 
 def providers() -> list[str]:
-    return sorted(_REGISTRY)
+    """The built-in and registered providers, and those of the config file."""
+    return sorted({*_REGISTRY, *user_config().providers})
 
 
 def resolve(name: str, settings: Settings | None = None) -> ModelSpec:
@@ -69,6 +74,8 @@ def resolve(name: str, settings: Settings | None = None) -> ModelSpec:
             hint=f"e.g. local/qwen2.5-coder-1.5b or openai/gpt-4o-mini; providers: {', '.join(providers())}",
         )
     factory = _REGISTRY.get(provider)
+    if factory is None and provider in user_config().providers:
+        factory = _configured(provider)
     if factory is None:
         raise ConfigError(
             f"unknown provider {provider!r} in model {name!r}", hint=f"providers: {', '.join(providers())}"
@@ -88,13 +95,44 @@ def _register_secrets(spec: ModelSpec, settings: Settings) -> None:
                 register_secret(urlsplit(url).password)
 
 
+def _configured(provider: str) -> Factory:
+    """A provider of the config file: an OpenAI-compatible server, JSON-schema output."""
+
+    def factory(model: str, settings: Settings) -> ModelSpec:
+        table = user_config().providers[provider]
+        base_url = settings.effective_base_url(provider)
+        if base_url is None:
+            raise ConfigError(
+                f"{provider}/{model}: [providers.{provider}] of the config file has no base_url",
+                hint="add base_url, or pass --base-url",
+            )
+        key = settings.api_key or provider_api_key(provider)
+        if table.api_key_env and not key and not settings.offline:
+            raise ConfigError(f"{provider}/{model} needs an API key", hint=f"set {table.api_key_env}")
+        return ModelSpec(
+            name=f"{provider}/{model}",
+            provider=provider,
+            model_id=model,
+            mode="json_schema",
+            base_url=base_url,
+            api_key=key or "not-needed",
+        )
+
+    return factory
+
+
+def _key_variable(provider: str) -> str:
+    table = user_config().providers.get(provider)
+    return table.api_key_env if table is not None and table.api_key_env else "OPENAI_API_KEY"
+
+
 def _openai(model: str, settings: Settings) -> ModelSpec:
-    base_url = settings.effective_base_url()
+    base_url = settings.effective_base_url("openai")
     key = settings.api_key or openai_api_key()
     if base_url is None and not key and not settings.offline:
         raise ConfigError(
             f"openai/{model} needs an API key",
-            hint="set OPENAI_API_KEY, or --base-url for another OpenAI-compatible server",
+            hint=f"set {_key_variable('openai')}, or --base-url for another OpenAI-compatible server",
         )
     return ModelSpec(
         name=f"openai/{model}",
@@ -114,7 +152,7 @@ def _ollama(model: str, settings: Settings) -> ModelSpec:
         provider="ollama",
         model_id=model,
         mode="json_schema",
-        base_url=settings.effective_base_url() or ollama_base_url(),
+        base_url=settings.effective_base_url("ollama") or ollama_base_url(),
         api_key="ollama",
         context_tokens=8_192,
         price_per_mtok=(0.0, 0.0),
@@ -122,7 +160,7 @@ def _ollama(model: str, settings: Settings) -> ModelSpec:
 
 
 def _llamacpp(model: str, settings: Settings) -> ModelSpec:
-    base_url = settings.effective_base_url()
+    base_url = settings.effective_base_url("llamacpp")
     if base_url is None and not settings.offline:
         raise ConfigError(f"llamacpp/{model} needs --base-url (or SUMMARIZER_BASE_URL)")
     return ModelSpec(

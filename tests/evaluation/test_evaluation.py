@@ -146,9 +146,15 @@ def _fake_provider(model: str, settings: Settings) -> ModelSpec:
     return ModelSpec(name=f"fake/{model}", provider="fake", model_id=model, mode="json_schema")
 
 
+def _resolve_only(model: str, settings: Settings, articles: object = ()) -> ModelSpec:
+    """The preflight of a fake model that needs no cassette, weights or server: it resolves."""
+    return providers.resolve(model, settings)
+
+
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setattr(_runner, "summarize", fake_summarize)
+    monkeypatch.setattr(_runner, "check_model", _resolve_only)
     monkeypatch.setenv("SUMMARIZER_DATA_DIR", str(tmp_path / "data"))
     providers.register("fake", _fake_provider)
     yield
@@ -158,14 +164,16 @@ def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
 @pytest.fixture(scope="module")
 def result() -> evaluation.EvalResult:
     providers.register("fake", _fake_provider)
-    original = _runner.summarize
+    original, original_check = _runner.summarize, _runner.check_model
     _runner.summarize = fake_summarize  # type: ignore[assignment]
+    _runner.check_model = _resolve_only  # type: ignore[assignment]
     try:
         data = evaluation.load_dataset(DATA)
         return evaluation.run_eval(data, ["fake/good", "fake/weak"], Settings(offline=True),
                                    resamples=200)
     finally:
         _runner.summarize = original  # type: ignore[assignment]
+        _runner.check_model = original_check  # type: ignore[assignment]
         providers.unregister("fake")
 
 
