@@ -7,7 +7,8 @@ use the sentence's own words where they are decisive:
     battle; "kidnapped" is violence against civilians), else None and the model's type stands;
   * `second_type`: a sentence that reports two actions ("pounded 30 villages after launching a
     ground offensive"): the other type, so both events are kept;
-  * `not_reported_as_fact`: a headline, a habitual or generic statement ("countless
+  * `not_reported_as_fact`: a negation ("had not been struck"), an accusation, an obligation
+    ("Kyiv needs to be provided with ..."), a headline, a habitual or generic statement ("countless
     atrocities", "constant shelling"), history ("during the Second World War"), an evaluation
     ("Shamefully, ..."), a figure of speech ("verbal attack"), a statement about reports
     ("dismissed the claims"): not an incident the article reports.
@@ -89,6 +90,9 @@ _HABITUAL = re.compile(
     r"previously|used to|hallmark|record of|ha(?:s|ve) struggled|struggling to)\b",
     re.IGNORECASE,
 )
+_NEGATED = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+not\b|\b\w+n[’']t\b", re.IGNORECASE)
+_ACCUSATION = re.compile(r"\b(?:accus\w*|alleg\w*|insinuat\w*|headlin\w*|so-called|rumou?r\w*|conspirac\w*)\b", re.I)
+_OBLIGATION = re.compile(r"\b(?:needs? to|has to|have to|ought to)\b", re.IGNORECASE)
 _HISTORY = re.compile(
     r"\b(?:during|in|of|endgame of)\s+(?:the\s+)?(?:World War (?:I|II|One|Two)|Second World War|First World War|"
     r"Cold War|Soviet era)\b",
@@ -127,7 +131,10 @@ def not_reported_as_fact(sentence: str, published: str | None = None) -> bool:
     fact: a headline, a habit or a generality, history, an evaluation, a figure of speech, or a
     statement about claims and reports."""
     return bool(
-        _headline(sentence)
+        _NEGATED.search(sentence)
+        or _ACCUSATION.search(sentence)
+        or _OBLIGATION.search(sentence)
+        or _headline(sentence)
         or _HABITUAL.search(sentence)
         or _HISTORY.search(sentence)
         or _EVALUATIVE.search(sentence)
