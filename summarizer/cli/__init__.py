@@ -7,6 +7,8 @@ Heavy imports happen inside commands so that `summarizer --help` stays fast
 
   _summarize  summarize          _batch  batch          _eval  eval
   _local      models list|pull, serve                   _common  the shared helpers
+  _runs       runs list|show|diff, report               _export  export
+  _record     recording a run in the run log (summarizer.runlog)
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import typer
 from summarizer.cli._batch import batch_command
 from summarizer.cli._common import fail
 from summarizer.cli._eval import eval_command
+from summarizer.cli._export import export_command
 from summarizer.cli._local import models_app, serve
+from summarizer.cli._runs import report_command, runs_app
 from summarizer.cli._summarize import Format, summarize
 from summarizer.config import DEFAULT_MODEL, Settings, debug
 from summarizer.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, InputError
@@ -61,12 +65,22 @@ def main_options(
     ] = None,
     prompt: Annotated[str | None, typer.Option("--prompt", help="Prompt version (a file in prompts/).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds for one model call.")] = 600.0,
+    log_db: Annotated[
+        Path | None,
+        typer.Option(
+            "--log-db",
+            metavar="FILE",
+            help="The run log database (default $SUMMARIZER_LOG_DB, else runs.sqlite in the user data folder).",
+        ),
+    ] = None,
+    no_log: Annotated[bool, typer.Option("--no-log", help="Do not record this run in the run log.")] = False,
 ) -> None:
     if offline and record:
         fail(InputError("--offline and --record exclude each other"))
     if not (math.isfinite(timeout) and timeout > 0):
         fail(InputError(f"--timeout must be a positive number of seconds, not {timeout:g}"))
     settings = Settings(offline=offline, record=record, base_url=base_url, cassette_dir=cassettes, timeout_s=timeout)
+    settings.log_db, settings.no_log = log_db, no_log
     if prompt:
         settings.prompt_version = prompt
     ctx.obj = settings
@@ -77,6 +91,9 @@ app.add_typer(models_app, name="models", help="List and install the embedded loc
 app.command("serve", help="Keep a local model server running for many runs.")(serve)
 app.command("eval", help="Score models against a gold dataset; compare them side by side.")(eval_command)
 app.command("batch", help="Summarize many articles into one JSONL file (resumable).")(batch_command)
+app.add_typer(runs_app, name="runs", help="The run log: list runs, show one, compare two.")
+app.command("report", help="Rebuild the HTML report of an eval run from the run log.")(report_command)
+app.command("export", help="A run's events and casualty figures as csv, jsonl or geojson.")(export_command)
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ from summarizer.evaluation._report import highlight, render_report
 from summarizer.evaluation._store import safe_name
 from summarizer.inputs import Article
 from summarizer.models import ModelSpec
+from summarizer.runlog import RunLog
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "gold_small.jsonl"
 
@@ -354,40 +355,6 @@ def test_json_shape(result: evaluation.EvalResult, tmp_path: Path) -> None:
     assert math.isclose(comp["macro_f1"]["diff"], -0.775)
 
 
-def test_run_log_appends(result: evaluation.EvalResult, tmp_path: Path) -> None:
-    path = evaluation.append_run_log(result)
-    assert path == tmp_path / "data" / "runs.jsonl"
-    evaluation.append_run_log(result)
-    lines = [json.loads(x) for x in path.read_text().splitlines()]
-    assert len(lines) == 2 * 2 * 3
-    first = lines[0]
-    for key in ("timestamp", "run_id", "model", "prompt_version", "schema_hash", "dataset",
-                "article_id", "scores"):
-        assert key in first, key
-    assert first["dataset"] == "gold_small" and first["prompt_version"] == "test-v1"
-    weak_b = [x for x in lines if x["model"] == "fake/weak" and x["article_id"] == "eval-b"][0]
-    assert weak_b["failed"] and weak_b["scores"]["fields"]["actors"]["fn"] == 1
-    other = evaluation.append_run_log(result, tmp_path / "elsewhere" / "log.jsonl")
-    assert other.exists()
-
-
-def test_previous_runs_from_the_log(result: evaluation.EvalResult, tmp_path: Path) -> None:
-    from dataclasses import replace
-
-    log = tmp_path / "log.jsonl"
-    assert evaluation.previous_runs(result, log) == {}
-    older = replace(result, run_id="old", started="2020-01-01T00:00:00+00:00")
-    evaluation.append_run_log(older, log)
-    with log.open("a") as fh:
-        fh.write("not json\n")
-    evaluation.append_run_log(result, log)  # the current run itself is not "previous"
-    prev = evaluation.previous_runs(result, log)
-    assert set(prev) == {"fake/good", "fake/weak"}
-    weak = prev["fake/weak"]
-    assert weak.run_id == "old" and weak.articles == 3 and weak.failures == 1
-    assert math.isclose(weak.macro_f1, 0.225) and weak.prompt_version == "test-v1"
-
-
 # ---------------------------------------------------------------------------- report
 
 
@@ -436,7 +403,7 @@ def _app(settings: Settings | None = None) -> typer.Typer:
 
 
 def _args(tmp_path: Path, *models: str) -> list[str]:
-    args = ["eval", "--dataset", str(DATA), "--runs-log", str(tmp_path / "runs.jsonl")]
+    args = ["eval", "--dataset", str(DATA)]
     for m in models:
         args += ["--model", m]
     return args
@@ -456,10 +423,13 @@ def test_cli_full_run(tmp_path: Path) -> None:
     assert _strict_json((tmp_path / "out.json").read_text())["runs"][0]["macro_f1"] == 1.0
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     assert (tmp_path / "preds" / "fake_weak" / "eval-a.json").exists()
-    assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 6
+    with RunLog.open() as log:  # the test's run log (tests/conftest.py)
+        (run,) = log.runs()
+        assert run.command == "eval" and run.documents == 5 and run.failures == 1
+        assert {s.model: s.macro_f1 for s in log.scores(run.run_id)} == {"fake/good": 1.0, "fake/weak": 0.225}
     again = runner.invoke(_app(Settings(offline=True)), _args(tmp_path, "fake/weak"))
     assert again.exit_code == 0
-    assert "fake/weak: macro F1 0.225 against 0.225 in run" in again.stdout
+    assert f"fake/weak: macro F1 0.225 against 0.225 in replay {run.run_id}" in again.stdout
 
 
 def test_cli_min_f1(tmp_path: Path) -> None:
