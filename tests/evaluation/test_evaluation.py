@@ -432,6 +432,23 @@ def test_cli_full_run(tmp_path: Path) -> None:
     assert f"fake/weak: macro F1 0.225 against 0.225 in replay {run.run_id}" in again.stdout
 
 
+def test_report_rebuilds_the_html_of_an_eval_run_from_the_log(tmp_path: Path) -> None:
+    from summarizer.cli import app
+
+    runner = CliRunner()
+    args = _args(tmp_path, "fake/good", "fake/weak") + ["--report", str(tmp_path / "r.html")]
+    assert runner.invoke(_app(Settings(offline=True)), args).exit_code == 0
+    with RunLog.open() as log:
+        run = log.run("last")
+    rebuilt = runner.invoke(app, ["report", run.run_id[:6], "--out", str(tmp_path / "again.html")])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    original = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == original  # same documents, gold, bootstrap
+    assert run.run_id in original
+    diff = runner.invoke(app, ["runs", "diff", run.run_id, run.run_id])
+    assert "fake/weak: macro F1 0.225 -> 0.225 (+0.000)" in diff.stdout
+
+
 def test_cli_min_f1(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(_app(), _args(tmp_path, "fake/good", "fake/weak") + ["--min-f1", "0.5"])
