@@ -2,7 +2,9 @@
 
 The main CLI registers `eval_command` as a command; global options (--offline, --base-url,
 --cassettes, --prompt, --record) reach it as a `Settings` in the root context's `obj`.
-Tables go to stdout, progress and messages to stderr.
+Tables go to stdout, progress and messages to stderr. The run is recorded in the run log
+(`summarizer.runlog`: each article as it is scored, then the figures, the gold and the exit
+code), and each model is compared with its latest earlier comparable run there.
 
 Exit codes: 0 done; 1 when --min-f1 is given and a model's macro F1 is below it; otherwise
 a SummarizerError's code: bad dataset or output path (2), unknown/misconfigured model (3),

@@ -99,3 +99,10 @@ def test_no_log_records_nothing_and_an_unwritable_log_only_warns(tmp_path: Path)
         ln for ln in res.stderr.splitlines() if ln.startswith(f"summarizer: warning: run log {bad}: not recorded")
     ]
     assert len(res.stderr.splitlines()) == 1
+
+
+def test_help_lists_the_run_log_commands_and_options() -> None:
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    for word in ("runs", "report", "export", "--log-db", "--no-log"):
+        assert word in res.output, word
