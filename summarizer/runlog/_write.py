@@ -132,19 +132,24 @@ class Recorder:
         self.close()
 
     def _transaction(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        """`work` in one transaction; a database error turns the recorder off. Anything else
+        (Ctrl-C above all) is raised again after the rollback, never swallowed: a rollback that
+        fails (the interrupt came after the commit) must not replace it."""
         con = self._con
         if con is None:
             return
         try:
             con.execute("BEGIN IMMEDIATE")
-            try:
-                work(con)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        except (sqlite3.Error, OSError, ValueError, TypeError, SummarizerError) as exc:
-            self._off(exc)
+            work(con)
+            con.execute("COMMIT")
+        except BaseException as exc:
+            if con.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error | OSError | ValueError | TypeError | SummarizerError):
+                self._off(exc)
+                return
+            raise
 
     def _start(self, row: dict[str, Any]) -> None:
         try:

@@ -360,3 +360,45 @@ def test_settings_record_keeps_no_secret() -> None:
     settings = Settings(base_url="https://user:hunter2@example.org/v1", api_key="sk-abc")
     kept = runlog.settings_record(settings, out=Path("x.jsonl"))
     assert "api_key" not in kept and "hunter2" not in json.dumps(kept) and kept["out"] == "x.jsonl"
+
+
+class _InterruptAfterCommit:
+    """A connection on which Ctrl-C arrives just after a COMMIT went through."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        cur = self.con.execute(sql, *args)
+        if sql == "COMMIT":
+            raise KeyboardInterrupt
+        return cur
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.con.in_transaction
+
+
+@pytest.mark.parametrize("when", ["before the transaction", "after the commit"])
+def test_ctrl_c_while_recording_is_raised_not_swallowed(tmp_path: Path, when: str) -> None:
+    warnings: list[str] = []
+    rec = start(tmp_path / "runs.sqlite", warnings=warnings)
+    real = rec._con
+    assert real is not None
+
+    def interrupted(name: str, country: str | None) -> tuple[float, float] | None:
+        raise KeyboardInterrupt
+
+    if when == "after the commit":
+        rec._con = _InterruptAfterCommit(real)  # type: ignore[assignment]
+    else:
+        rec._locate = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        rec.add_document("fake/m", "art-1", document=document())
+    rec._con, rec._locate = real, locate
+    rec.add_document("fake/m", "art-2", document=document(sha="c" * 64))  # still recording
+    rec.finish(130)
+    with runlog.RunLog.open(tmp_path / "runs.sqlite") as log:
+        (run,) = log.runs()
+        assert run.exit_code == 130 and run.documents == (2 if when == "after the commit" else 1)
+    assert warnings == []
