@@ -1,6 +1,8 @@
 """The run log's database: its tables and views, opening it, and the schema version.
 
-One SQLite file (`summarizer.config.run_log_path`), WAL journal, foreign keys on. The schema
+One SQLite file (`summarizer.config.run_log_path`), WAL journal (synchronous NORMAL: a
+committed document survives the process being killed; only a power cut can lose the last
+ones), foreign keys on. The schema
 version is SQLite's `PRAGMA user_version`: 0 is an empty file (the tables are created), each
 later version has a migration in `_MIGRATIONS` (from version N to N+1), applied in order in
 one transaction; a file of a newer version than this code knows is refused (ConfigError),
@@ -178,6 +180,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
                 raise
         else:
             con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = NORMAL")  # WAL: a commit survives a crash of the process, no fsync each
     except BaseException:
         con.close()
         raise
