@@ -13,7 +13,8 @@ read it when called, so a test's `monkeypatch.setenv` takes effect:
   OLLAMA_BASE_URL        the Ollama server             (`ollama_base_url`)
   SUMMARIZER_CACHE_DIR, XDG_CACHE_HOME   weights, response cache, server state (`cache_dir`)
   SUMMARIZER_RESPONSE_CACHE              the response cache alone (`response_cache_dir`)
-  SUMMARIZER_DATA_DIR, XDG_DATA_HOME     the eval run log (`data_dir`)
+  SUMMARIZER_DATA_DIR     the user data folder, else platformdirs' (`data_dir`)
+  SUMMARIZER_LOG_DB       the run log database, else <data folder>/runs.sqlite (`run_log_path`)
   HF_ENDPOINT, HF_TOKEN  Hugging Face downloads        (`hf_endpoint`, `hf_token`)
   SUMMARIZER_TRACE       append every raw model answer to this file (`trace_path`)
   SUMMARIZER_DEBUG       show the traceback of an internal error (`debug`)
@@ -78,6 +79,9 @@ class Settings:
     retry_max_wait_s: float = 60.0  # longest single wait; a longer Retry-After fails at once
     context_tokens: int | None = None  # override the model's context budget (forces chunking)
     published: str | None = None
+    # The run log (summarizer.runlog), set by the global options --log-db and --no-log:
+    log_db: Path | None = None  # None: `run_log_path()`
+    no_log: bool = False
     # Hooks for callers that run many articles (`summarizer batch`):
     http_transport: Callable[[Any], Any] | None = None  # ModelSpec -> inner httpx transport (response cache)
     local_base_url: str | None = None  # a server already running the local/ model: use it, start none
@@ -188,14 +192,26 @@ def response_cache_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """``$SUMMARIZER_DATA_DIR``, else ``$XDG_DATA_HOME/summarizer``, else
-    ``~/.local/share/summarizer``."""
+    """``$SUMMARIZER_DATA_DIR``, else the user data folder of platformdirs
+    (``$XDG_DATA_HOME/summarizer`` or ``~/.local/share/summarizer`` on Linux,
+    ``~/Library/Application Support/summarizer`` on macOS). Not created here."""
     env = os.environ.get("SUMMARIZER_DATA_DIR")
     if env:
         return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "summarizer"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("summarizer", appauthor=False))
+
+
+def run_log_path(explicit: Path | None = None) -> Path:
+    """The run log database: `explicit` (--log-db), else ``$SUMMARIZER_LOG_DB``, else
+    ``<data_dir()>/runs.sqlite``."""
+    if explicit is not None:
+        return explicit.expanduser()
+    env = os.environ.get("SUMMARIZER_LOG_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / "runs.sqlite"
 
 
 def hf_endpoint() -> str | None:

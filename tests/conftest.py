@@ -24,6 +24,15 @@ def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.delenv("SUMMARIZER_MODEL", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _temporary_run_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every CLI it runs in a subprocess, which inherits the environment)
+    records its runs in a temporary run log, never the user's."""
+    path = tmp_path / "run-log" / "runs.sqlite"
+    monkeypatch.setenv("SUMMARIZER_LOG_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def fake_model() -> Iterator[Callable[[Responder], FakeModelServer]]:
     """Start a fake OpenAI-compatible server answering with `responder`; `fake/<anything>`

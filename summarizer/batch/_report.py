@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from summarizer.config import DEFAULT_MAX_CHARS
 from summarizer.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, SummarizerError
@@ -38,7 +39,8 @@ class BatchOptions:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One finished article, for progress displays."""
+    """One finished article, for progress displays and the run log: `record` is the line
+    written to --out for it (the document, or the error record)."""
 
     id: str
     ok: bool
@@ -47,6 +49,7 @@ class Outcome:
     tokens: int = 0
     cost: float | None = 0.0
     cache_hits: int = 0
+    record: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

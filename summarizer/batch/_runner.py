@@ -170,7 +170,7 @@ class Runner:
         self.report.failed += 1
         self.report.failures.append(Failure(item.id, type(exc).__name__, message, exc.exit_code))
         out = outcome or Outcome(item.id, True)
-        self.notify(replace(out, ok=False, error_type=type(exc).__name__, message=message))
+        self.notify(replace(out, ok=False, error_type=type(exc).__name__, message=message, record=record))
 
     def notify(self, outcome: Outcome | None) -> None:
         if self.observer is not None:
@@ -179,10 +179,11 @@ class Runner:
     def _finish(self, run: ArticleRun, doc: Any, exc: BaseException | None) -> None:
         outcome = self._account(run)
         if exc is None:
-            self.log.append(doc.model_dump(mode="json"))
+            record = doc.model_dump(mode="json")
+            self.log.append(record)
             self.report.ok += 1
             self.consecutive_provider_errors = 0
-            self.notify(outcome)
+            self.notify(replace(outcome, record=record))
             return
         if isinstance(exc, SummarizerError):
             error: SummarizerError = exc

@@ -8,6 +8,8 @@ Heavy imports happen inside commands so that `summarizer --help` stays fast
   _summarize  summarize          _batch  batch          _eval  eval
   _local      models list|pull, serve                   _cache  cache info|clear, the live cache
   _group      the root group: global options after the command, one-line usage errors
+  _runs       runs list|show|diff, report               _export  export
+  _record     recording a run in the run log (summarizer.runlog)
   _common     the shared helpers
 """
 
@@ -24,8 +26,10 @@ from summarizer.cli._batch import batch_command
 from summarizer.cli._cache import cache_app
 from summarizer.cli._common import fail
 from summarizer.cli._eval import eval_command
+from summarizer.cli._export import export_command
 from summarizer.cli._group import HELP_OPTION_NAMES, SummarizerGroup
 from summarizer.cli._local import models_app, serve
+from summarizer.cli._runs import report_command, runs_app
 from summarizer.cli._summarize import Format, summarize
 from summarizer.config import DEFAULT_MODEL, Settings, debug, user_config
 from summarizer.errors import EXIT_INTERNAL, InputError, SummarizerError
@@ -93,6 +97,15 @@ def main_options(
         bool,
         typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
     ] = False,
+    log_db: Annotated[
+        Path | None,
+        typer.Option(
+            "--log-db",
+            metavar="FILE",
+            help="The run log database (default $SUMMARIZER_LOG_DB, else runs.sqlite in the user data folder).",
+        ),
+    ] = None,
+    no_log: Annotated[bool, typer.Option("--no-log", help="Do not record this run in the run log.")] = False,
 ) -> None:
     modes = [
         name for name, on in (("--offline", offline), ("--record", record), ("--record-missing", record_missing)) if on
@@ -114,6 +127,7 @@ def main_options(
         timeout_s=timeout,
     )
     settings.prompt_version = prompt or default_prompt or settings.prompt_version  # option > config > built-in
+    settings.log_db, settings.no_log = log_db, no_log
     ctx.obj = settings
 
 
@@ -123,6 +137,9 @@ app.command("serve", help="Keep a local model server running for many runs.")(se
 app.command("eval", help="Score models against a gold dataset; compare them side by side.")(eval_command)
 app.command("batch", help="Summarize many articles into one JSONL file (resumable).")(batch_command)
 app.add_typer(cache_app, name="cache", help="Show or empty the response cache.")
+app.add_typer(runs_app, name="runs", help="The run log: list runs, show one, compare two.")
+app.command("report", help="Rebuild the HTML report of an eval run from the run log.")(report_command)
+app.command("export", help="A run's events and casualty figures as csv, jsonl or geojson.")(export_command)
 
 
 def main() -> None:

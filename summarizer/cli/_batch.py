@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from summarizer.cli._common import MODEL_HELP, fail, interrupted, settings_of
+from summarizer.cli._record import start_recording
 from summarizer.config import DEFAULT_MAX_CHARS, Settings, default_model
-from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
+from summarizer.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, SummarizerError
 
 if TYPE_CHECKING:
-    from summarizer.batch import BatchReport, Outcome
+    from summarizer.batch import BatchReport, Observer, Outcome
+    from summarizer.runlog import Recorder
 
 
 class OpenAIBatch(StrEnum):
@@ -123,21 +125,64 @@ def batch_command(
         max_cost=max_cost,
         max_chars=max_chars,
     )
-    try:
-        if openai_batch is not None:
+    if openai_batch is not None:  # not recorded in the run log
+        try:
             _openai_batch(openai_batch, inputs or [], out, options, settings)
-            return
-        report = _run(inputs or [], out, options, settings)
+        except SummarizerError as exc:
+            fail(exc)
+        except KeyboardInterrupt:
+            interrupted()
+        return
+    recorder = start_recording(
+        settings,
+        "batch",
+        [options.model],
+        inputs=inputs or [],
+        out=out,
+        concurrency=concurrency,
+        timeout_per_article=timeout_per_article,
+        cache_dir=cache,
+        max_cost=max_cost,
+        max_chars=max_chars,
+    )
+    try:
+        report = _run(inputs or [], out, options, settings, recorder)
     except SummarizerError as exc:
+        recorder.finish(exc.exit_code)
         fail(exc)
     except KeyboardInterrupt:
+        recorder.finish(EXIT_INTERRUPTED)
         interrupted()
     _print_summary(report)
+    recorder.finish(report.exit_code)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 
 
-def _run(inputs: list[str], out: Path, options: Any, settings: Settings) -> BatchReport:
+def _recorded(recorder: Recorder, observer: Observer) -> Observer:
+    """`observer`, after each finished article's line is recorded in the run log."""
+
+    def observe(report: BatchReport, outcome: Outcome | None) -> None:
+        record = outcome.record if outcome is not None else None
+        if outcome is not None and record is not None:
+            error = record.get("error")
+            if isinstance(error, dict):
+                recorder.add_document(
+                    report.model,
+                    outcome.id,
+                    error_type=error.get("type"),
+                    error=error.get("message"),
+                    exit_code=error.get("exit_code"),
+                    article_sha256=record.get("article_sha256"),
+                )
+            else:
+                recorder.add_document(report.model, outcome.id, document=record)
+        observer(report, outcome)
+
+    return observe
+
+
+def _run(inputs: list[str], out: Path, options: Any, settings: Settings, recorder: Recorder) -> BatchReport:
     from summarizer import batch
 
     if not sys.stderr.isatty():
@@ -146,7 +191,7 @@ def _run(inputs: list[str], out: Path, options: Any, settings: Settings) -> Batc
             if outcome is not None and not outcome.ok:
                 typer.echo(f"summarizer: {outcome.id}: {outcome.error_type}: {outcome.message}", err=True)
 
-        return batch.run_batch(inputs, out, options, settings, observer=log_failures)
+        return batch.run_batch(inputs, out, options, settings, observer=_recorded(recorder, log_failures))
 
     from rich.console import Console
     from rich.progress import (
@@ -188,7 +233,7 @@ def _run(inputs: list[str], out: Path, options: Any, settings: Settings) -> Batc
         )
 
     with progress:
-        return batch.run_batch(inputs, out, options, settings, observer=update)
+        return batch.run_batch(inputs, out, options, settings, observer=_recorded(recorder, update))
 
 
 def _print_summary(report: BatchReport) -> None:

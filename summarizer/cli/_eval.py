@@ -2,7 +2,9 @@
 
 The main CLI registers `eval_command` as a command; global options (--offline, --base-url,
 --cassettes, --prompt, --record) reach it as a `Settings` in the root context's `obj`.
-Tables go to stdout, progress and messages to stderr.
+Tables go to stdout, progress and messages to stderr. The run is recorded in the run log
+(`summarizer.runlog`: each article as it is scored, then the figures, the gold and the exit
+code), and each model is compared with its latest earlier comparable run there.
 
 Exit codes: 0 done; 1 when --min-f1 is given and a model's macro F1 is below it; otherwise
 a SummarizerError's code: bad dataset or output path (2), unknown/misconfigured model (3),
@@ -14,6 +16,7 @@ error of the run.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,8 +25,9 @@ import typer
 
 from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
 from summarizer.cli._common import fail, interrupted, settings_of
+from summarizer.cli._record import start_recording
 from summarizer.config import DEFAULT_MODEL, default_model
-from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
+from summarizer.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, SummarizerError
 
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
@@ -32,6 +36,7 @@ if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from summarizer.batch import LiveCache
     from summarizer.config import Settings
     from summarizer.evaluation import Dataset, EvalResult, ModelRun
+    from summarizer.runlog import Recorder
 
 DEFAULT_DATASET = Path("evals/datasets/articles.jsonl")
 
@@ -229,15 +234,6 @@ def eval_command(
         typer.Option("--min-f1", help="Exit 1 when a model's macro F1 is below this."),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
-    runs_log: Annotated[
-        Path | None,
-        typer.Option(
-            "--runs-log",
-            metavar="FILE",
-            help="Append one line per model and article here "
-            "(default $SUMMARIZER_DATA_DIR/runs.jsonl or ~/.local/share/summarizer/runs.jsonl).",
-        ),
-    ] = None,
 ) -> None:
     """Score models against a gold dataset; compare them side by side."""
     from rich.console import Console
@@ -254,27 +250,48 @@ def eval_command(
     if len(to_stdout) > 1 or _is_stdout(save_predictions):
         fail(InputError("only one of --json and --report can be - (stdout); --save-predictions needs a folder"))
     console = Console(stderr=bool(to_stdout))  # the tables go to stderr when stdout carries JSON or HTML
+    recorder = start_recording(
+        settings,
+        "eval",
+        list(dict.fromkeys(models)),
+        dataset=dataset,
+        save_predictions=save_predictions,
+        json=json_out,
+        report=report,
+        min_f1=min_f1,
+    )
     try:
         data = evaluation.load_dataset(_resolve_dataset(dataset))
+        recorder.add_dataset(data.name, str(data.path), data.sha256, data.records)
         cache = live_cache(settings, no_cache)
-        result = _run_with_progress(data, models, settings, cache)
+        result = _run_with_progress(data, models, settings, cache, recorder)
     except SummarizerError as exc:
+        recorder.finish(exc.exit_code)
         fail(exc)
     except KeyboardInterrupt:
+        recorder.finish(EXIT_INTERRUPTED)
         interrupted()
     _print_result(console, result)
     report_hits(cache, " (their latency is not the model's)")
+    _record_scores(recorder, result)
+    _compare_with_earlier(console, result, settings)
     try:
         _write_outputs(result, save_predictions, json_out, report)
     except SummarizerError as exc:
+        recorder.finish(exc.exit_code)
         fail(exc)
-    _log_run(console, result, runs_log)
-    _exit(result, min_f1)
+    code = _exit_code(result, min_f1)
+    recorder.finish(code)
+    if code:
+        raise typer.Exit(code)
 
 
-def _run_with_progress(data: Dataset, models: list[str], settings: Settings, cache: LiveCache | None) -> EvalResult:
-    """`run_eval`, with one progress line per article on stderr when it is a terminal; the
-    cached answers of an article that made no valid document are dropped (a rerun asks again)."""
+def _run_with_progress(
+    data: Dataset, models: list[str], settings: Settings, cache: LiveCache | None, recorder: Recorder
+) -> EvalResult:
+    """`run_eval`, each article recorded in the run log as it is done, with one progress line
+    per article on stderr when it is a terminal; the cached answers of an article that made no
+    valid document are dropped (a rerun asks again)."""
     from rich.console import Console
     from rich.text import Text
 
@@ -283,17 +300,29 @@ def _run_with_progress(data: Dataset, models: list[str], settings: Settings, cac
     err = Console(stderr=True)
     total = len(data) * len(dict.fromkeys(models))
     done = [0]
+    texts = {r["id"]: r["text"] for r in data.records}
 
     def progress(model_name: str, article_id: str, result: evaluation.ArticleResult) -> None:
         done[0] += 1
         if cache is not None and result.model_failure:
             cache.evict_last()
+        recorder.add_document(
+            model_name,
+            article_id,
+            document=result.document,
+            error_type=result.score.error_type,
+            error=result.score.error,
+            exit_code=result.error_exit_code,
+            latency_s=result.wall_s,
+            score=result.score.to_dict(),
+            article_sha256=hashlib.sha256(texts[article_id].encode()).hexdigest(),
+        )
         if sys.stderr.isatty():
             status = f"failed ({result.score.error_type})" if result.failed else f"macro F1 {result.score.macro_f1:.2f}"
             line = f"[{done[0]}/{total}] {model_name} {article_id}: {status}"
             err.print(Text(line, style="dim"), highlight=False)
 
-    return evaluation.run_eval(data, models, settings, progress=progress)
+    return evaluation.run_eval(data, models, settings, progress=progress, run_id=recorder.run_id)
 
 
 def _print_result(console: Console, result: EvalResult) -> None:
@@ -345,30 +374,63 @@ def _write_outputs(
         typer.echo(f"summarizer: wrote {report}", err=True)
 
 
-def _log_run(console: Console, result: EvalResult, runs_log: Path | None) -> None:
-    """Each model against its latest earlier run in the run log; then this run appended to it."""
+def _record_scores(recorder: Recorder, result: EvalResult) -> None:
+    """Each model's figures into the run log (what `runs diff` and `report` read back)."""
     from summarizer import evaluation
 
-    earlier = evaluation.previous_runs(result, runs_log)
     for run in result.runs:
-        prev = earlier.get(run.model)
-        if prev is not None:
+        figures = evaluation.run_to_json(run)
+        figures.pop("articles", None)  # per article: with each document
+        figures["bootstrap"] = {"resamples": result.resamples, "seed": result.seed}  # to rebuild the report
+        recorder.add_scores(
+            run.model,
+            prompt_version=run.prompt_version,
+            schema_hash=run.schema_hash,
+            articles=run.aggregate.articles,
+            failures=run.aggregate.failures,
+            macro_f1=run.aggregate.macro_f1,
+            attribution=run.aggregate.attribution.accuracy,
+            price=run.price_per_mtok,
+            figures=figures,
+        )
+
+
+def _compare_with_earlier(console: Console, result: EvalResult, settings: Settings) -> None:
+    """Each model against its latest earlier comparable run in the run log: live with live, a
+    replay with replays of the same prompt and schema; never a run where every article failed."""
+    from summarizer.runlog import RunLog, now
+
+    try:
+        log = RunLog.open(settings.log_db)
+    except SummarizerError:
+        return  # no log yet: nothing to compare with
+    with log:
+        for run in result.runs:
+            found = log.previous_eval(
+                run.model,
+                dataset_sha256=result.dataset.sha256,
+                offline=result.offline,
+                started=now(),
+                run_id=result.run_id,
+                prompt_version=run.prompt_version,
+                schema_hash=run.schema_hash,
+            )
+            if found is None or found[1].macro_f1 is None:
+                continue
+            prev, score = found
+            before = found[1].macro_f1
             console.print(
-                f"{run.model}: macro F1 {run.aggregate.macro_f1:.3f} against "
-                f"{prev.macro_f1:.3f} in run {prev.run_id} of {prev.timestamp} "
-                f"(prompt {prev.prompt_version}, schema {prev.schema_hash}): "
-                f"{run.aggregate.macro_f1 - prev.macro_f1:+.3f}",
+                f"{run.model}: macro F1 {run.aggregate.macro_f1:.3f} against {before:.3f} in "
+                f"{'replay' if prev.offline else 'live run'} {prev.run_id} of {prev.started} "
+                f"(prompt {score.prompt_version}, schema {score.schema_hash}): "
+                f"{run.aggregate.macro_f1 - before:+.3f}",
                 highlight=False,
             )
-    try:
-        log = evaluation.append_run_log(result, runs_log)
-        typer.echo(f"summarizer: run {result.run_id} appended to {log}", err=True)
-    except SummarizerError as exc:
-        typer.echo(f"summarizer: warning: run log not written: {exc.one_line()}", err=True)
 
 
-def _exit(result: EvalResult, min_f1: float | None) -> None:
-    """Exit with the first article failure that was not the model's own, else 1 below --min-f1."""
+def _exit_code(result: EvalResult, min_f1: float | None) -> int:
+    """The first article failure that was not the model's own, else 1 below --min-f1, else 0;
+    each reason is one line on stderr."""
     exit_code = 0
     for run in result.runs:
         problems = run.run_problems()
@@ -382,7 +444,7 @@ def _exit(result: EvalResult, min_f1: float | None) -> None:
             )
             exit_code = exit_code or (first.error_exit_code or EXIT_PARTIAL)
     if exit_code:
-        raise typer.Exit(exit_code)
+        return exit_code
     if min_f1 is not None:
         below = [run for run in result.runs if not run.aggregate.macro_f1 >= min_f1]
         for run in below:
@@ -391,4 +453,5 @@ def _exit(result: EvalResult, min_f1: float | None) -> None:
                 err=True,
             )
         if below:
-            raise typer.Exit(EXIT_PARTIAL)
+            return EXIT_PARTIAL
+    return 0

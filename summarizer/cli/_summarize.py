@@ -6,14 +6,19 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
 from summarizer.cli._common import MODEL_HELP, fail, interrupted, settings_of
+from summarizer.cli._record import start_recording
 from summarizer.config import DEFAULT_MAX_CHARS, default_model
-from summarizer.errors import ExtractionError, InputError, SummarizerError
+from summarizer.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ExtractionError, InputError, SummarizerError
+
+if TYPE_CHECKING:
+    from summarizer.contract import SummaryDocument
+    from summarizer.inputs import Article
 
 T = TypeVar("T")
 
@@ -49,7 +54,6 @@ def summarize(
     no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
 ) -> None:
     """Summarize one article into a source-grounded brief."""
-    from summarizer import render
     from summarizer.extraction import summarize as run
     from summarizer.inputs import check_date, check_max_chars, read_article
 
@@ -58,27 +62,73 @@ def summarize(
     settings.context_tokens = context_tokens
     if out is not None and str(out) == "-":
         out = None
+    recorder = start_recording(
+        settings,
+        "summarize",
+        [model],
+        source=_source_label(source),
+        format=fmt.value,
+        out=out,
+        max_chars=max_chars,
+        allow_private=allow_private,
+    )
+    article: Article | None = None
     try:
         check_max_chars(max_chars)
         if published is not None:  # it reaches the prompt and the cassette's file name
             settings.published = check_date(published, "--published")
-        article = read_article(source, max_chars=max_chars, allow_private=allow_private)
-        for warning in article.warnings:
+        article = read = read_article(source, max_chars=max_chars, allow_private=allow_private)
+        for warning in read.warnings:
             typer.echo(f"summarizer: warning: {warning}", err=True)
         cache = live_cache(settings, no_cache)
         try:
-            doc = _with_spinner(
-                lambda: run(article, model, settings), f"{model} reading {article.id}", settings.offline
-            )
+            doc = _with_spinner(lambda: run(read, model, settings), f"{model} reading {read.id}", settings.offline)
         except ExtractionError:
             if cache is not None:
                 cache.evict_last()  # answers that made no valid document: a rerun asks again
             raise
         report_hits(cache)
     except SummarizerError as exc:
+        if article is not None:
+            recorder.add_document(
+                model,
+                article.id,
+                error_type=type(exc).__name__,
+                error=exc.one_line(),
+                exit_code=exc.exit_code,
+                article_sha256=article.sha256,
+            )
+        recorder.finish(exc.exit_code)
         fail(exc)
     except KeyboardInterrupt:
+        recorder.finish(EXIT_INTERRUPTED)
         interrupted()
+    except Exception:  # a bug: main() makes it one line; the run log keeps its exit code
+        recorder.finish(EXIT_INTERNAL)
+        raise
+    assert article is not None
+    recorder.add_document(model, article.id, document=doc.model_dump(mode="json"))
+    try:
+        _write(doc, fmt, out)
+    except SummarizerError as exc:
+        recorder.finish(exc.exit_code)
+        fail(exc)
+    recorder.finish(EXIT_OK)
+
+
+def _source_label(source: str) -> str:
+    """The article's source as the run log keeps it: a URL without its secrets."""
+    if source.startswith(("http://", "https://")):
+        from summarizer.models import redact_url
+
+        return redact_url(source)
+    return source
+
+
+def _write(doc: SummaryDocument, fmt: Format, out: Path | None) -> None:
+    """The document on stdout or in --out, in --format."""
+    from summarizer import render
+
     if fmt is Format.table and out is None:
         from rich.console import Console
 
@@ -93,7 +143,7 @@ def summarize(
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(InputError(f"{out}: cannot write the output: {exc.strerror or exc}"))
+        raise InputError(f"{out}: cannot write the output: {exc.strerror or exc}") from exc
     typer.echo(f"summarizer: wrote {out}", err=True)
 
 

@@ -6,23 +6,27 @@ running models over a dataset, storing the results and the HTML report.
   _article_score  one article's scores; _scoring scores a document against its gold
   _statistics     sums over articles, bootstrap intervals, paired differences
   _runner         `run_eval`: every model over every article, and the result types
-  _store          keeping the results: predictions, the `--json` figures, the run log
-  _history        the latest earlier run of each model on the same dataset, from the run log
-  _outcomes       each predicted and gold item's outcome (hit, false positive, missed, optional)
-  _report         the HTML report (`render_report(result)`); _highlight marks the article text,
-                  _report_style holds its CSS; _format the figures' formatting (terminal and HTML)
+from summarizer.evaluation._store import result_to_json, run_to_json, save_predictions, write_json
 """
 
 from summarizer.evaluation._article_score import FIELDS, ArticleScore
 from summarizer.evaluation._dataset import Dataset, load_dataset
-from summarizer.evaluation._history import previous_runs
 from summarizer.evaluation._matching import max_weight_matching, prf
 from summarizer.evaluation._outcomes import ItemOutcome, item_outcomes
 from summarizer.evaluation._report import render_report, write_report
-from summarizer.evaluation._runner import ArticleResult, EvalResult, ModelRun, run_eval, with_record
+from summarizer.evaluation._runner import (
+    ArticleResult,
+    EvalResult,
+    ModelRun,
+    StoredModel,
+    StoredOutcome,
+    rebuild_result,
+    run_eval,
+    with_record,
+)
 from summarizer.evaluation._scoring import item_label, score_article, span_is_exact
 from summarizer.evaluation._statistics import Difference, RunAggregate, aggregate, bootstrap_ci, paired_differences
-from summarizer.evaluation._store import append_run_log, result_to_json, save_predictions, write_json
+from summarizer.evaluation._store import result_to_json, run_to_json, save_predictions, write_json
 
 __all__ = [
     "FIELDS",
@@ -35,7 +39,6 @@ __all__ = [
     "ModelRun",
     "RunAggregate",
     "aggregate",
-    "append_run_log",
     "bootstrap_ci",
     "item_label",
     "item_outcomes",
@@ -43,10 +46,13 @@ __all__ = [
     "max_weight_matching",
     "paired_differences",
     "prf",
-    "previous_runs",
+    "StoredModel",
+    "StoredOutcome",
+    "rebuild_result",
     "render_report",
     "result_to_json",
     "run_eval",
+    "run_to_json",
     "score_article",
     "span_is_exact",
     "save_predictions",

@@ -5,16 +5,17 @@
   scores per model with bootstrap intervals; with two or more models it adds the paired
   differences of every model against the first. An article that fails is recorded as a
   failure and the run goes on.
+- `rebuild_result(dataset, outcomes, ...)` makes the same result again from stored documents
+  (the run log's), scored the same way, for `summarizer report RUN`.
 - The result types (`ArticleResult`, `ModelRun`, `Comparison`, `EvalResult`) live here; the
-  dataset is read by `_dataset`, the results are kept by `_store`, earlier runs are read back
-  by `_history`.
+  dataset is read by `_dataset`, the results are kept by `_store`.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +44,9 @@ __all__ = [
     "EvalResult",
     "ModelRun",
     "Progress",
+    "StoredModel",
+    "StoredOutcome",
+    "rebuild_result",
     "run_eval",
     "with_record",
 ]
@@ -75,6 +79,7 @@ class ModelRun:
     schema_hash: str
     results: list[ArticleResult]
     aggregate: RunAggregate
+    price_per_mtok: tuple[float, float] | None = None  # USD per million tokens in / out, when known
 
     @property
     def scores(self) -> list[ArticleScore]:
@@ -144,8 +149,10 @@ def run_eval(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    run_id: str | None = None,
 ) -> EvalResult:
-    """Summarize and score every article of `dataset` with every model.
+    """Summarize and score every article of `dataset` with every model (`run_id`: the run's
+    id, else a new one).
 
     Every model is checked first (`extraction.check_model`: it resolves, its key is present,
     its weights are installed or its server answers; offline, every article is recorded), so a
@@ -171,7 +178,7 @@ def run_eval(
         dataset=dataset,
         runs=runs,
         comparisons=_compare(runs, resamples=resamples, seed=seed),
-        run_id=uuid.uuid4().hex[:12],
+        run_id=run_id or uuid.uuid4().hex[:12],
         started=started,
         offline=settings.offline,
         resamples=resamples,
@@ -200,7 +207,9 @@ def _run_model(
         document, error = _summarize(article, model, settings, fatal)
         if isinstance(error, ConfigError):
             fatal = error
-        result = _scored(record, model, document, error, time.perf_counter() - t0)
+        result = _scored(
+            record, model, document, *_error_fields(error), wall=time.perf_counter() - t0
+        )
         if document is not None:
             prov = document.get("provenance") or {}
             prompt_version = str(prov.get("prompt_version") or prompt_version)
@@ -208,11 +217,9 @@ def _run_model(
         results.append(result)
         if progress is not None:
             progress(model, article.id, result)
-    agg = aggregate(
-        [r.score for r in results], model=model, resamples=resamples, seed=seed,
-        price_per_mtok=_price(model, settings),
-    )
-    return ModelRun(model, prompt_version, doc_hash, results, agg)
+    price = _price(model, settings)
+    agg = aggregate([r.score for r in results], model=model, resamples=resamples, seed=seed, price_per_mtok=price)
+    return ModelRun(model, prompt_version, doc_hash, results, agg, price)
 
 
 def _summarize(
@@ -229,24 +236,94 @@ def _summarize(
         return None, InternalError.from_exception(exc)
 
 
+def _error_fields(error: SummarizerError | None) -> tuple[str | None, str | None, int | None]:
+    """(type, one-line message with secrets scrubbed, exit code) of an article's error."""
+    if error is None:
+        return None, None, None
+    return type(error).__name__, providers.scrub_secrets(error.one_line()), error.exit_code
+
+
 def _scored(
     record: dict[str, Any],
     model: str,
     document: dict[str, Any] | None,
-    error: SummarizerError | None,
+    error_type: str | None,
+    error: str | None,
+    exit_code: int | None,
+    *,
     wall: float,
 ) -> ArticleResult:
     """The article's result: its document scored, or a failure with all its gold missed."""
     if document is not None:
         score = score_article(document, record, model=model)
         return ArticleResult(record["id"], document, score, None, wall)
-    assert error is not None
-    score = score_article(
-        None, record, model=model, error=providers.scrub_secrets(error.one_line()),
-        error_type=type(error).__name__,
-    )
+    score = score_article(None, record, model=model, error=error or "failed", error_type=error_type or "Error")
     score.latency_s = wall
-    return ArticleResult(record["id"], None, score, error.exit_code, wall)
+    return ArticleResult(record["id"], None, score, exit_code, wall)
+
+
+@dataclass(frozen=True)
+class StoredOutcome:
+    """One model's stored outcome on one article (from the run log): the document, or the
+    error it failed with; `wall_s` the seconds it took."""
+
+    article_id: str
+    document: dict[str, Any] | None
+    error_type: str | None = None
+    error: str | None = None
+    exit_code: int | None = None
+    wall_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """One model of a stored run: its outcomes, prompt version, schema hash and price."""
+
+    model: str
+    outcomes: Sequence[StoredOutcome]
+    prompt_version: str
+    schema_hash: str
+    price_per_mtok: tuple[float, float] | None = None
+
+
+def rebuild_result(
+    dataset: Dataset,
+    models: Sequence[StoredModel],
+    *,
+    run_id: str,
+    started: str,
+    offline: bool,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> EvalResult:
+    """The EvalResult of a stored run, scored again exactly as `run_eval` scored it (same
+    scorer, bootstrap resamples and seed). An article with no stored outcome (the run was
+    interrupted) counts as a failure."""
+    runs = []
+    for stored in models:
+        by_id: Mapping[str, StoredOutcome] = {o.article_id: o for o in stored.outcomes}
+        results = []
+        for record in dataset.records:
+            o = by_id.get(record["id"]) or StoredOutcome(record["id"], None, "NotRecorded", "not in the run log")
+            results.append(_scored(record, stored.model, o.document, o.error_type, o.error, o.exit_code, wall=o.wall_s))
+        agg = aggregate(
+            [r.score for r in results], model=stored.model, resamples=resamples, seed=seed,
+            price_per_mtok=stored.price_per_mtok,
+        )
+        runs.append(
+            ModelRun(stored.model, stored.prompt_version, stored.schema_hash, results, agg, stored.price_per_mtok)
+        )
+    return EvalResult(
+        dataset=dataset,
+        runs=runs,
+        comparisons=_compare(runs, resamples=resamples, seed=seed),
+        run_id=run_id,
+        started=started,
+        offline=offline,
+        resamples=resamples,
+        seed=seed,
+        records={r["id"]: r for r in dataset.records},
+    )
 
 
 def _compare(runs: list[ModelRun], *, resamples: int, seed: int) -> list[Comparison]:

@@ -1,6 +1,5 @@
-"""Keeping an evaluation's results: the documents (predictions), the `--json` figures, and the
-run log (one line per model and article, `$SUMMARIZER_DATA_DIR/runs.jsonl` by default) that
-later runs are compared with (`_history`).
+"""Keeping an evaluation's results: the documents (predictions) and the `--json` figures.
+(Every run is also recorded in the run log, `summarizer.runlog`, by the CLI.)
 """
 
 from __future__ import annotations
@@ -12,15 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from summarizer.config import data_dir
 from summarizer.errors import InputError
 from summarizer.evaluation._runner import EvalResult, ModelRun
 
 __all__ = [
-    "append_run_log",
-    "default_runs_log",
     "result_to_json",
-    "run_log_lines",
     "run_to_json",
     "safe_name",
     "save_predictions",
@@ -142,72 +137,4 @@ def _write_text(path: Path, text: str) -> None:
 def write_json(result: EvalResult, path: Path | str) -> Path:
     p = Path(path)
     _write_text(p, json.dumps(result_to_json(result), indent=2, ensure_ascii=False) + "\n")
-    return p
-
-
-def default_runs_log() -> Path:
-    """`$SUMMARIZER_DATA_DIR/runs.jsonl`, else `$XDG_DATA_HOME/summarizer/runs.jsonl`, else
-    `~/.local/share/summarizer/runs.jsonl`."""
-    return data_dir() / "runs.jsonl"
-
-
-def run_log_lines(result: EvalResult) -> list[dict[str, Any]]:
-    """One record per model and article: when, what (model, prompt, schema, dataset, article)
-    and how well."""
-    lines = []
-    for run in result.runs:
-        for r in run.results:
-            s = r.score
-            doc = r.document or {}
-            prov = doc.get("provenance") or {}
-            record = result.records.get(r.article_id, {})
-            text = record.get("text", "")
-            lines.append(
-                _clean(
-                    {
-                        "timestamp": result.started,
-                        "run_id": result.run_id,
-                        "model": run.model,
-                        "prompt_version": prov.get("prompt_version") or run.prompt_version,
-                        "schema_hash": prov.get("schema_hash") or run.schema_hash,
-                        "dataset": result.dataset.name,
-                        "dataset_sha256": result.dataset.sha256,
-                        "article_id": r.article_id,
-                        "article_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                        "offline": result.offline,
-                        "failed": s.failed,
-                        "error": s.error,
-                        "error_type": s.error_type,
-                        "scores": {
-                            "macro_f1": s.macro_f1,
-                            "fields": {
-                                name: {
-                                    "tp": fs.tp, "fp": fs.fp, "fn": fs.fn, "f1": fs.f1,
-                                }
-                                for name, fs in s.fields.items()
-                            },
-                            "attributes": {n: a.to_dict() for n, a in s.attributes.items()},
-                            "grounding_rate": s.grounding_rate,
-                            "first_try_valid": s.first_try_valid,
-                            "retries": s.retries,
-                            "prompt_tokens": s.prompt_tokens,
-                            "completion_tokens": s.completion_tokens,
-                            "latency_s": s.latency_s,
-                        },
-                    }
-                )
-            )
-    return lines
-
-
-def append_run_log(result: EvalResult, path: Path | str | None = None) -> Path:
-    """Append one JSON line per model and article to the run log; returns its path."""
-    p = Path(path) if path is not None else default_runs_log()
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        with p.open("a", encoding="utf-8") as fh:
-            for line in run_log_lines(result):
-                fh.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot append to the run log: {exc.strerror}") from exc
     return p

@@ -232,6 +232,19 @@ class Gazetteer:
             return mentioned[0]
         return best if best.population >= 100_000 else None
 
+    def locate(self, name: str, country: str | None = None) -> Place | None:
+        """The place a document's location is, for its coordinates: the country called `name`;
+        else, when `country` (a country's name, as documents write it) is known, the most
+        populous settlement called `name` in that country, and None when that country has none
+        (a namesake elsewhere would be a wrong point); without a country, `resolve(name)`."""
+        found = find_country(name)
+        if found is not None:
+            return found
+        home = find_country(country) if country else None
+        if home is None:
+            return self.resolve(name)
+        return next((p for p in self.settlements(name) if p.country_code == home.country_code), None)
+
     def close(self) -> None:
         if self._con is not None:
             self._con.close()

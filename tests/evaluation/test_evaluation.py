@@ -37,6 +37,7 @@ from summarizer.evaluation import _runner
 from summarizer.evaluation._store import safe_name
 from summarizer.inputs import Article
 from summarizer.models import ModelSpec
+from summarizer.runlog import RunLog
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "gold_small.jsonl"
 
@@ -361,40 +362,6 @@ def test_json_shape(result: evaluation.EvalResult, tmp_path: Path) -> None:
     assert math.isclose(comp["macro_f1"]["diff"], -0.775)
 
 
-def test_run_log_appends(result: evaluation.EvalResult, tmp_path: Path) -> None:
-    path = evaluation.append_run_log(result)
-    assert path == tmp_path / "data" / "runs.jsonl"
-    evaluation.append_run_log(result)
-    lines = [json.loads(x) for x in path.read_text().splitlines()]
-    assert len(lines) == 2 * 2 * 3
-    first = lines[0]
-    for key in ("timestamp", "run_id", "model", "prompt_version", "schema_hash", "dataset",
-                "article_id", "scores"):
-        assert key in first, key
-    assert first["dataset"] == "gold_small" and first["prompt_version"] == "test-v1"
-    weak_b = [x for x in lines if x["model"] == "fake/weak" and x["article_id"] == "eval-b"][0]
-    assert weak_b["failed"] and weak_b["scores"]["fields"]["actors"]["fn"] == 1
-    other = evaluation.append_run_log(result, tmp_path / "elsewhere" / "log.jsonl")
-    assert other.exists()
-
-
-def test_previous_runs_from_the_log(result: evaluation.EvalResult, tmp_path: Path) -> None:
-    from dataclasses import replace
-
-    log = tmp_path / "log.jsonl"
-    assert evaluation.previous_runs(result, log) == {}
-    older = replace(result, run_id="old", started="2020-01-01T00:00:00+00:00")
-    evaluation.append_run_log(older, log)
-    with log.open("a") as fh:
-        fh.write("not json\n")
-    evaluation.append_run_log(result, log)  # the current run itself is not "previous"
-    prev = evaluation.previous_runs(result, log)
-    assert set(prev) == {"fake/good", "fake/weak"}
-    weak = prev["fake/weak"]
-    assert weak.run_id == "old" and weak.articles == 3 and weak.failures == 1
-    assert math.isclose(weak.macro_f1, 0.225) and weak.prompt_version == "test-v1"
-
-
 # ---------------------------------------------------------------------------- report
 # The HTML report and the terminal comparison are tested in test_report.py.
 
@@ -414,7 +381,7 @@ def _app(settings: Settings | None = None) -> typer.Typer:
 
 
 def _args(tmp_path: Path, *models: str) -> list[str]:
-    args = ["eval", "--dataset", str(DATA), "--runs-log", str(tmp_path / "runs.jsonl")]
+    args = ["eval", "--dataset", str(DATA)]
     for m in models:
         args += ["--model", m]
     return args
@@ -434,10 +401,30 @@ def test_cli_full_run(tmp_path: Path) -> None:
     assert _strict_json((tmp_path / "out.json").read_text())["runs"][0]["macro_f1"] == 1.0
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     assert (tmp_path / "preds" / "fake_weak" / "eval-a.json").exists()
-    assert len((tmp_path / "runs.jsonl").read_text().splitlines()) == 6
+    with RunLog.open() as log:  # the test's run log (tests/conftest.py)
+        (run,) = log.runs()
+        assert run.command == "eval" and run.documents == 5 and run.failures == 1
+        assert {s.model: s.macro_f1 for s in log.scores(run.run_id)} == {"fake/good": 1.0, "fake/weak": 0.225}
     again = runner.invoke(_app(Settings(offline=True)), _args(tmp_path, "fake/weak"))
     assert again.exit_code == 0
-    assert "fake/weak: macro F1 0.225 against 0.225 in run" in again.stdout
+    assert f"fake/weak: macro F1 0.225 against 0.225 in replay {run.run_id}" in again.stdout
+
+
+def test_report_rebuilds_the_html_of_an_eval_run_from_the_log(tmp_path: Path) -> None:
+    from summarizer.cli import app
+
+    runner = CliRunner()
+    args = _args(tmp_path, "fake/good", "fake/weak") + ["--report", str(tmp_path / "r.html")]
+    assert runner.invoke(_app(Settings(offline=True)), args).exit_code == 0
+    with RunLog.open() as log:
+        run = log.run("last")
+    rebuilt = runner.invoke(app, ["report", run.run_id[:6], "--out", str(tmp_path / "again.html")])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    original = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == original  # same documents, gold, bootstrap
+    assert run.run_id in original
+    diff = runner.invoke(app, ["runs", "diff", run.run_id, run.run_id])
+    assert "fake/weak: macro F1 0.225 -> 0.225 (+0.000)" in diff.stdout
 
 
 def test_cli_min_f1(tmp_path: Path) -> None:

@@ -34,3 +34,15 @@ def test_countries_by_the_names_news_use() -> None:
     assert find_country("Czech Republic").country == "Czech Republic"  # type: ignore[union-attr]
     assert find_country("Bakhmut") is None
     assert capital_of("Kyiv") == "Ukraine" and capital_of("Moscow") == "Russia"
+
+
+def test_locate_gives_the_point_of_a_place_in_its_country_or_none() -> None:
+    gaz = Gazetteer()
+    bakhmut = gaz.locate("Bakhmut", "Ukraine")
+    assert bakhmut is not None and bakhmut.latitude is not None and bakhmut.longitude is not None
+    assert 48 < bakhmut.latitude < 49 and 37 < bakhmut.longitude < 39
+    assert gaz.locate("Ukraine", "Ukraine").latitude is None  # type: ignore[union-attr]  # a country: no point
+    assert gaz.locate("Berlin", "Russia").country == "Russia"  # type: ignore[union-attr]  # the village, not Germany's
+    assert gaz.locate("Bakhmut", "Germany") is None  # a namesake elsewhere would be a wrong point
+    kyiv = gaz.locate("Kyiv", None)
+    assert kyiv is not None and kyiv.country == "Ukraine"

@@ -1,0 +1,49 @@
+"""`summarizer export RUN`: a run's events and casualty figures as csv, jsonl or geojson, one row
+per event and per figure, from the run log (`summarizer.runlog.export_rows`)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from summarizer.cli._common import fail, settings_of
+from summarizer.errors import InputError, SummarizerError
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+    geojson = "geojson"
+
+
+def export_command(
+    ctx: typer.Context,
+    run: Annotated[str, typer.Argument(metavar="RUN", help="A run id (or a unique prefix of it, or `last`).")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, jsonl or geojson.")] = ExportFormat.csv,
+    out: Annotated[str, typer.Option("--out", "-o", metavar="FILE", help="Write here; - is stdout.")] = "-",
+) -> None:
+    """A run's events and casualty figures: one row each, with article, date, places
+    (coordinates where the gazetteer has them), actors and the evidence quote."""
+    from summarizer import runlog
+
+    settings = settings_of(ctx)
+    try:
+        with runlog.RunLog.open(settings.log_db) as log:
+            info = log.run(run)
+            rows = runlog.export_rows(log, info.run_id)
+        if out == "-":
+            count = runlog.write_export(rows, fmt.value, sys.stdout)
+        else:
+            path = Path(out)
+            try:
+                with path.open("w", encoding="utf-8", newline="") as fh:
+                    count = runlog.write_export(rows, fmt.value, fh)
+            except OSError as exc:
+                raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+            typer.echo(f"summarizer: wrote {count} rows of run {info.run_id} to {path}", err=True)
+    except SummarizerError as exc:
+        fail(exc)

@@ -1,0 +1,181 @@
+"""Exporting a run's events and casualty figures as the table an analyst loads into pandas,
+QGIS or a spreadsheet: one row per event and one per casualty figure (`record` says which),
+with its article, date, places (with the gazetteer's coordinates), actors and evidence quote.
+
+Formats: `csv` (lists joined with "; "; a text cell that a spreadsheet would run as a formula,
+one starting with = + - @ or a tab, gets a leading apostrophe), `jsonl` (one JSON object per
+row; `places` is a list of {name, kind, country, lat, lon} and `actors` a list of names),
+`geojson` (a FeatureCollection, one Feature per row: a Point at the row's first place with
+coordinates, `geometry: null` when none has any; properties as in csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from summarizer.runlog._read import RunLog
+
+__all__ = ["COLUMNS", "FORMATS", "export_rows", "write_export"]
+
+FORMATS = ("csv", "jsonl", "geojson")
+COLUMNS = (
+    "record",
+    "run_id",
+    "model",
+    "article_id",
+    "title",
+    "source",
+    "published",
+    "item_id",
+    "date",
+    "type",
+    "description",
+    "count",
+    "low",
+    "high",
+    "approximate",
+    "affected",
+    "claimed_by",
+    "actors",
+    "places",
+    "lat",
+    "lon",
+    "evidence",
+    "evidence_start",
+)
+
+
+def _places(ids: list[str], locations: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: locations[i][k] for k in ("name", "kind", "country", "lat", "lon")} for i in ids if i in locations]
+
+
+def export_rows(log: RunLog, run_id: str) -> list[dict[str, Any]]:
+    """The run's events and casualty figures, document by document, in the jsonl shape."""
+    con = log.con
+    titles = {
+        r["doc_id"]: r["title"] for r in con.execute("SELECT doc_id, title FROM documents WHERE run_id = ?", (run_id,))
+    }
+    locations: dict[int, dict[str, dict[str, Any]]] = {}
+    for loc in log.items("locations", run_id):
+        locations.setdefault(loc["doc_id"], {})[loc["item_id"]] = loc
+    events: dict[int, dict[str, dict[str, Any]]] = {}
+    for ev in log.items("events", run_id):
+        events.setdefault(ev["doc_id"], {})[ev["item_id"]] = ev
+    rows: list[dict[str, Any]] = []
+    for doc_id in titles:
+        here = locations.get(doc_id, {})
+        for ev in events.get(doc_id, {}).values():
+            rows.append(
+                _row(
+                    "event",
+                    ev,
+                    titles[doc_id],
+                    type_=ev["type"],
+                    description=ev["description"],
+                    actors=[a for a in (ev["actors"] or "").split("; ") if a],
+                    places=_places(json.loads(ev["location_ids"] or "[]"), here),
+                )
+            )
+        for c in log.con.execute("SELECT * FROM casualties WHERE doc_id = ? ORDER BY rowid", (doc_id,)):
+            c = dict(c)
+            event = events.get(doc_id, {}).get(c["event_id"]) if c["event_id"] else None
+            ids = json.loads(event["location_ids"] or "[]") if event else []
+            row = _row(
+                "casualty",
+                c,
+                titles[doc_id],
+                type_=c["kind"],
+                description=c["raw"],
+                actors=[a for a in (event["actors"] or "").split("; ") if a] if event else [],
+                places=_places(ids, here),
+            )
+            row.update(
+                count=c["count"],
+                low=c["low"],
+                high=c["high"],
+                approximate=bool(c["approximate"]),
+                affected=c["affected"],
+                claimed_by=c["claimed_by"],
+            )
+            rows.append(row)
+    return rows
+
+
+def _row(
+    record: str,
+    item: dict[str, Any],
+    title: str | None,
+    *,
+    type_: Any,
+    description: Any,
+    actors: list[str],
+    places: list[dict[str, Any]],
+) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(COLUMNS)
+    row.update(
+        record=record,
+        run_id=item["run_id"],
+        model=item["model"],
+        article_id=item["article_id"],
+        title=title,
+        source=item["source"],
+        published=item["published"],
+        item_id=item["item_id"],
+        date=item["date"],
+        type=type_,
+        description=description,
+        actors=actors,
+        places=places,
+        lat=item["lat"],
+        lon=item["lon"],
+        evidence=item["evidence"],
+        evidence_start=item["evidence_start"],
+    )
+    return row
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["actors"] = "; ".join(row["actors"])
+    out["places"] = "; ".join(p["name"] for p in row["places"] if p["name"])
+    return out
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def write_export(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> int:
+    """Write `rows` (from `export_rows`) to `out` in `fmt`; returns how many were written."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in _flat(row).items()})
+            count += 1
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "geojson":
+        features = []
+        for row in rows:
+            props = {k: v for k, v in _flat(row).items() if k not in ("lat", "lon")}
+            point = row["lat"] is not None and row["lon"] is not None
+            geometry = {"type": "Point", "coordinates": [row["lon"], row["lat"]]} if point else None
+            features.append({"type": "Feature", "geometry": geometry, "properties": props})
+        json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        count = len(features)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return count
