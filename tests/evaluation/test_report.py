@@ -19,19 +19,21 @@ from summarizer.config import Settings
 from summarizer.evaluation import _runner, item_outcomes, render_report, score_article
 from summarizer.evaluation._format import short_names
 from summarizer.evaluation._highlight import ModelOutcomes, article_marks, render_marked
-from tests.evaluation.test_evaluation import DATA, _fake_provider, fake_summarize
+from tests.evaluation.test_evaluation import DATA, _fake_provider, _resolve_only, fake_summarize
 
 
 @pytest.fixture(scope="module")
 def result() -> Iterator[evaluation.EvalResult]:
     providers.register("fake", _fake_provider)
-    original = _runner.summarize
+    original, original_check = _runner.summarize, _runner.check_model
     _runner.summarize = fake_summarize  # type: ignore[assignment]
+    _runner.check_model = _resolve_only  # type: ignore[assignment]  # no cassette, weights or server
     try:
         data = evaluation.load_dataset(DATA)
         yield evaluation.run_eval(data, ["fake/good", "fake/weak"], Settings(offline=True), resamples=200)
     finally:
         _runner.summarize = original  # type: ignore[assignment]
+        _runner.check_model = original_check  # type: ignore[assignment]
         providers.unregister("fake")
 
 
