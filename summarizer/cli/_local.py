@@ -154,7 +154,8 @@ def serve(
 
     def ready(state: ServerState) -> None:
         typer.echo(
-            f"serving {state.model} at {state.base_url} (pid {state.pid}; log {state.log}); Ctrl-C to stop",
+            f"serving {state.model} at {state.base_url} ({state.slots} slot(s); pid {state.pid}; log {state.log}); "
+            "Ctrl-C to stop",
             err=True,
         )
         typer.echo(state.base_url)

@@ -46,6 +46,10 @@ HEALTH_TIMEOUT_S = 180.0
 STOP_GRACE_S = 3.0
 INSTALL_HINT = "pip install 'summarizer[local-legacy]'"
 
+PROMPT_CACHE_MIB = 1024
+"""llama-server keeps prompts of idle slots in RAM for reuse (its default allows 8 GiB); an
+article's prompt is ~30 MB of KV for the 1.5B model, so 1 GiB holds a batch's recent ones."""
+
 CommandFactory = Callable[[int], list[str]]
 """Builds the server's argv for a port. Tests inject fake servers through this."""
 
@@ -99,8 +103,11 @@ def llama_server_command(
     n_threads: int | None = None,
 ) -> list[str]:
     """argv of llama.cpp's ``llama-server`` for ``name``: ``slots`` parallel sequences of
-    ``n_ctx`` tokens each (continuous batching), the GGUF's chat template (Gemma's built-in
-    one for the Gemma file, which has none), physical cores for both prompt and generation."""
+    ``n_ctx`` tokens each (continuous batching), physical cores for prompt and generation, and
+    llama.cpp's built-in chat template of the model's family (ChatML for Qwen: what its GGUF's
+    template renders for a system and a user message; Gemma's for the Gemma file, which has
+    none), not the Jinja engine: llama-server would read ``--chat-template gemma`` as the
+    Jinja source "gemma", and the built-in ones render exactly what the old runtime sent."""
     model = get_model(name)
     threads = n_threads or physical_cores()
     cmd = [
@@ -115,10 +122,12 @@ def llama_server_command(
         "--threads-batch", str(threads),
         "--batch-size", "512",
         "--ubatch-size", "512",
+        "--cache-ram", str(PROMPT_CACHE_MIB),
+        "--fit", "off",  # the sizes above are meant, not to be shrunk to "fit"
         "--no-webui",
+        "--no-jinja",
+        "--chat-template", model.chat_format or "gemma",
     ]
-    if model.chat_format is None:
-        cmd += ["--chat-template", "gemma"]
     return cmd
 
 

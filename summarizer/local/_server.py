@@ -25,10 +25,11 @@ llama-server flags, and why (see ``llama_server_command``): ``--parallel N`` slo
 (``SUMMARIZER_LOCAL_SLOTS``, default 4: the passes of an article and the articles of a batch
 are decoded together, continuous batching) with ``--ctx-size`` = N x the model's context, so
 each slot has the context a single sequence had; ``--threads``/``--threads-batch`` = physical
-cores; the GGUF's chat template (ChatML for Qwen; the built-in ``gemma`` template for the Gemma
-file, which has none: it puts the system text before the first user turn, as
-``summarizer-gemma`` did); one model per server so each slot's KV cache keeps the prefix shared
-by the calls about one article.
+cores; llama.cpp's built-in template of the model's family (``--no-jinja --chat-template
+chatml`` for Qwen, ``gemma`` for the Gemma file, which has no template: it puts the system text
+before the first user turn, as ``summarizer-gemma`` did), so the prompts are the old runtime's;
+``--cache-ram`` bounds the RAM prompt cache; one model per server so each slot's KV cache keeps
+the prefix shared by the calls about one article.
 
 OMP_WAIT_POLICY (unless the caller set it) is chosen at start from what the machine is doing
 (``_probes.omp_wait_policy``): ACTIVE (spinning threads) on a quiet machine, PASSIVE when

@@ -66,7 +66,7 @@ def test_llama_server_flags(tmp_path: Path) -> None:
     assert flags["--alias"] == "local/qwen2.5-coder-1.5b"
     assert flags["--parallel"] == "4" and flags["--ctx-size"] == str(4 * 8192)  # 8192 per slot
     assert flags["--threads"] == flags["--threads-batch"] == "2"
-    assert "--chat-template" not in argv  # the GGUF's own (ChatML)
+    assert flags["--chat-template"] == "chatml" and "--no-jinja" in argv  # built-in, as the old runtime sent
     gemma = process.llama_server_command(NAME, tmp_path / "s", tmp_path / "g.gguf", 1, 4096, slots=1)
     assert gemma[gemma.index("--chat-template") + 1] == "gemma"  # the file has no template
 
