@@ -43,7 +43,7 @@ def main() -> int:
     command = quickstart_command(ROOT / "README.md")
     if args.model:
         command = re.sub(r"local/[\w.\-]+", args.model, command)
-        if "models pull" in command and " -m " not in command:
+        if "summarize -m " not in command:
             command = command.replace("summarizer summarize ", f"summarizer summarize -m {args.model} ")
     tmp = Path(tempfile.mkdtemp(prefix="first-run-"))
     env = dict(os.environ)
@@ -62,8 +62,15 @@ def main() -> int:
     code = 0
     for part in command.split(" && "):
         t0 = time.monotonic()
-        proc = subprocess.Popen(["bash", "-c", part], cwd=clone, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, errors="replace")
+        proc = subprocess.Popen(
+            ["bash", "-c", part],
+            cwd=clone,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
         assert proc.stdout is not None
         for line in proc.stdout:
             for piece in line.rstrip("\n").split("\r"):

@@ -44,9 +44,13 @@ def one(runtime: str, slots: int, model: str) -> tuple[float, float, float, floa
         assert server.pid is not None
         loaded = vm_hwm_mib(server.pid)
         body = {
-            "model": model, "max_tokens": 64, "temperature": 0,
-            "response_format": {"type": "json_object", "schema": {"type": "object", "properties": {
-                "places": {"type": "array", "items": {"type": "string"}}}}},
+            "model": model,
+            "max_tokens": 64,
+            "temperature": 0,
+            "response_format": {
+                "type": "json_object",
+                "schema": {"type": "object", "properties": {"places": {"type": "array", "items": {"type": "string"}}}},
+            },
         }
 
         def call(i: int) -> None:
@@ -76,8 +80,11 @@ def main() -> int:
     for runtime, slots in runs:
         loaded, peak, wall, load = one(runtime, slots, args.model)
         rows.append((runtime, slots, loaded, peak, wall, load))
-        print(f"{runtime} {slots} slot(s): VmHWM {loaded:.0f} MiB after load, {peak:.0f} MiB after "
-              f"{slots} request(s) at once ({wall:.1f} s; load {load:.2f})", flush=True)
+        print(
+            f"{runtime} {slots} slot(s): VmHWM {loaded:.0f} MiB after load, {peak:.0f} MiB after "
+            f"{slots} request(s) at once ({wall:.1f} s; load {load:.2f})",
+            flush=True,
+        )
     print(f"\n{args.model}\nruntime           slots  peak RSS after load  after N requests  load(1m)")
     for runtime, slots, loaded, peak, _wall, load in rows:
         print(f"{runtime:17} {slots:5}  {loaded:15.0f} MiB  {peak:12.0f} MiB  {load:8.2f}")

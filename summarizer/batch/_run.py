@@ -128,7 +128,8 @@ def run_batch(
         if plan.to_do:
             needs_model = any(i.article is not None for i in plan.to_do)
             with _local_endpoint(spec, settings) if needs_model else contextlib.nullcontext(settings) as live:
-                runner.settings = live
+                # the articles in flight share the server's slots: each gets its share for its passes
+                runner.settings = replace(live, local_slots=max(1, live.local_slots // report.concurrency))
                 runner.run(plan.to_do)
     finally:
         log.close()

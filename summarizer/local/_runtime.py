@@ -93,14 +93,14 @@ def check_version(binary: Path) -> None:
             [str(binary), "--version"], capture_output=True, text=True, timeout=30, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ConfigError(f"the local runtime {binary} does not run: {exc}",
-                          hint="rebuild it: summarizer models pull") from None
+        raise ConfigError(
+            f"the local runtime {binary} does not run: {exc}", hint="rebuild it: summarizer models pull"
+        ) from None
     text = proc.stdout + proc.stderr
     if BUILD_TAG not in text:
         found = re.search(r"version:\s*(\S+\s*\(\S+\))", text)
         raise ConfigError(
-            f"the local runtime {binary} is build {found.group(1) if found else 'unknown'}, "
-            f"not the pinned {BUILD_TAG}",
+            f"the local runtime {binary} is build {found.group(1) if found else 'unknown'}, not the pinned {BUILD_TAG}",
             hint=f"delete {binary.parent} and run: summarizer models pull",
         )
 
@@ -163,16 +163,29 @@ def build_command(cmake: str, source: Path, build: Path, jobs: int) -> tuple[lis
 def _download_sdist(dest: Path, say: Say) -> Path:
     say(f"runtime: fetching llama.cpp source ({SDIST_REQUIREMENT} sdist, 77 MB)")
     cmd = [
-        sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-        "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
-        "-d", str(dest), SDIST_REQUIREMENT,
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--progress-bar",
+        "off",
+        "-d",
+        str(dest),
+        SDIST_REQUIREMENT,
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
     sdist = dest / SDIST_FILE
     if proc.returncode != 0 and not sdist.is_file():  # metadata preparation may fail after the download
         tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
-        raise ProviderError(f"pip could not download {SDIST_REQUIREMENT}: {tail}",
-                            hint="check your network / package index configuration")
+        raise ProviderError(
+            f"pip could not download {SDIST_REQUIREMENT}: {tail}",
+            hint="check your network / package index configuration",
+        )
     if not sdist.is_file():
         raise ProviderError(f"pip reported success but {SDIST_FILE} was not downloaded")
     h = hashlib.sha256()
@@ -209,7 +222,11 @@ def _run_logged(argv: list[str], log: Path, say: Say, label: str, every_s: float
     percent = ""
     with log.open("a", encoding="utf-8") as out:
         proc = subprocess.Popen(  # noqa: S603
-            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
             start_new_session=True,
         )
         _RUNNING.add(proc)
@@ -228,8 +245,9 @@ def _run_logged(argv: list[str], log: Path, say: Say, label: str, every_s: float
         _RUNNING.discard(proc)
     if code != 0:
         tail = " | ".join(log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:])
-        raise ProviderError(f"building the local runtime failed ({label}, exit {code}): {tail[-300:]}",
-                            hint=f"full log: {log}")
+        raise ProviderError(
+            f"building the local runtime failed ({label}, exit {code}): {tail[-300:]}", hint=f"full log: {log}"
+        )
 
 
 def build(say: Say = lambda line: None, *, jobs: int | None = None, keep_log: bool = True) -> Path:

@@ -43,7 +43,9 @@ def _script(path: Path, body: str) -> Path:
 def _fake_llama_server(tmp_path: Path, tag: str = runtime.BUILD_TAG) -> Path:
     """A stand-in for llama-server: `--version`, and the fake HTTP server on --port/--alias."""
     (tmp_path / "fake_server.py").write_text(FAKE_SERVER, encoding="utf-8")
-    return _script(tmp_path / "llama-server", f"""
+    return _script(
+        tmp_path / "llama-server",
+        f"""
         import os, sys
         args = sys.argv[1:]
         if args == ["--version"]:
@@ -53,7 +55,8 @@ def _fake_llama_server(tmp_path: Path, tag: str = runtime.BUILD_TAG) -> Path:
         opt = dict(zip(args[::2], args[1::2]))
         fake = os.path.join(os.path.dirname(__file__), "fake_server.py")
         os.execv(sys.executable, [sys.executable, fake, opt["--port"], "ok", opt["--alias"]])
-    """)
+    """,
+    )
 
 
 def test_llama_server_flags(tmp_path: Path) -> None:
@@ -119,8 +122,9 @@ def test_the_server_dies_with_its_parent(tmp_path: Path) -> None:
         print(box[0].pid, flush=True)
         time.sleep(600)
     """)
-    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).resolve().parents[2])
+    parent = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2]
+    )
     assert parent.stdout is not None
     server_pid = int(parent.stdout.readline())
     time.sleep(0.5)
@@ -135,7 +139,9 @@ def test_build_runs_cmake_with_progress_and_installs_the_checked_binary(
 ) -> None:
     (tmp_path / "src").mkdir()
     fake = _fake_llama_server(tmp_path)
-    cmake = _script(tmp_path / "cmake", f"""
+    cmake = _script(
+        tmp_path / "cmake",
+        f"""
         import os, shutil, sys
         args = sys.argv[1:]
         if args[0] == "--build":
@@ -145,7 +151,8 @@ def test_build_runs_cmake_with_progress_and_installs_the_checked_binary(
             shutil.copy({str(fake)!r}, os.path.join(args[1], "bin", "llama-server"))
         else:
             print("-- Configuring done")
-    """)
+    """,
+    )
     monkeypatch.setattr(runtime, "_cmake", lambda: str(cmake))
     monkeypatch.setattr(runtime, "_download_sdist", lambda dest, say: dest / "sdist.tar.gz")
     monkeypatch.setattr(runtime, "_extract", lambda sdist, dest: tmp_path / "src")
