@@ -4,8 +4,9 @@
     python bench/server_memory.py --model local/gemma-3-270m --slots 1,2,4,8 --no-old
 
 For each slot count, starts the managed llama-server (SUMMARIZER_LOCAL_SLOTS=N), sends N
-chat completions at once (an article of the dataset as the prompt, 64 output tokens, the
-grammar of a JSON object) so every slot holds a prompt, and prints the server's peak resident
+chat completions at once (the first 2,000 characters of an article of the dataset as the
+prompt, 16 output tokens, the grammar of a JSON object) so every slot holds a prompt (the KV
+buffer of every slot is allocated at load: memory is there before any request), and prints the server's peak resident
 memory (VmHWM from /proc) after load and after the requests, with the wall time of the
 requests and the load average. With the old runtime (SUMMARIZER_RUNTIME=llama-cpp-python,
 one slot) as a last line unless --no-old.
@@ -39,13 +40,13 @@ def one(runtime: str, slots: int, model: str) -> tuple[float, float, float, floa
 
     os.environ["SUMMARIZER_RUNTIME"] = runtime
     os.environ["SUMMARIZER_LOCAL_SLOTS"] = str(slots)
-    text = ARTICLE.read_text(encoding="utf-8")
+    text = ARTICLE.read_text(encoding="utf-8")[:2000]
     with ManagedServer(model) as server:
         assert server.pid is not None
         loaded = vm_hwm_mib(server.pid)
         body = {
             "model": model,
-            "max_tokens": 64,
+            "max_tokens": 16,
             "temperature": 0,
             "response_format": {
                 "type": "json_object",
