@@ -18,6 +18,8 @@ read it when called, so a test's `monkeypatch.setenv` takes effect:
   HF_ENDPOINT, HF_TOKEN  Hugging Face downloads        (`hf_endpoint`, `hf_token`)
   SUMMARIZER_TRACE       append every raw model answer to this file (`trace_path`)
   SUMMARIZER_DEBUG       show the traceback of an internal error (`debug`)
+  SUMMARIZER_RUNTIME     the embedded runtime: llama-server (default) or llama-cpp-python (`local_runtime`)
+  SUMMARIZER_LOCAL_SLOTS parallel slots of the embedded llama-server (`local_slots`)
   *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD ...   values the scrubber redacts (`secret_environment_values`)
   (the whole environment is passed on to the local server process: `child_environment`)
 
@@ -85,6 +87,7 @@ class Settings:
     # Hooks for callers that run many articles (`summarizer batch`):
     http_transport: Callable[[Any], Any] | None = None  # ModelSpec -> inner httpx transport (response cache)
     local_base_url: str | None = None  # a server already running the local/ model: use it, start none
+    local_slots: int = 1  # requests that server decodes at once (passes of an article run in parallel if > 1)
 
     def cassettes(self) -> Path:
         return self.cassette_dir or default_cassette_dir()
@@ -234,6 +237,37 @@ def secret_environment_values() -> list[str]:
     """The values of environment variables named like keys (`OPENAI_API_KEY`, `HF_TOKEN`,
     `*_SECRET`, `*_PASSWORD` ...): the secrets scrubber redacts them wherever they appear."""
     return [value for name, value in os.environ.items() if value and _SECRET_ENV.search(name)]
+
+
+LOCAL_RUNTIMES = ("llama-server", "llama-cpp-python")
+DEFAULT_LOCAL_SLOTS = 4  # measured on 2 cores: see README "Local runtime"
+
+
+def local_runtime() -> str:
+    """``$SUMMARIZER_RUNTIME``: which embedded runtime serves local/ models (default llama-server)."""
+    from summarizer.errors import ConfigError
+
+    value = os.environ.get("SUMMARIZER_RUNTIME", "").strip() or LOCAL_RUNTIMES[0]
+    if value not in LOCAL_RUNTIMES:
+        raise ConfigError(
+            f"SUMMARIZER_RUNTIME={value!r} is not a runtime", hint=f"use one of: {', '.join(LOCAL_RUNTIMES)}"
+        )
+    return value
+
+
+def local_slots() -> int:
+    """Parallel slots of a managed local server: 1 for llama-cpp-python (it has one), else
+    ``$SUMMARIZER_LOCAL_SLOTS`` or ``DEFAULT_LOCAL_SLOTS``."""
+    from summarizer.errors import ConfigError
+
+    if local_runtime() == "llama-cpp-python":
+        return 1
+    raw = os.environ.get("SUMMARIZER_LOCAL_SLOTS", "").strip()
+    if not raw:
+        return DEFAULT_LOCAL_SLOTS
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise ConfigError(f"SUMMARIZER_LOCAL_SLOTS={raw!r} is not a number from 1 to 64")
+    return int(raw)
 
 
 def debug() -> bool:

@@ -15,7 +15,6 @@ from summarizer.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, Summarize
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
-    "DEFAULT_LOCAL_CONCURRENCY",
     "BatchOptions",
     "BatchReport",
     "Failure",
@@ -24,13 +23,12 @@ __all__ = [
 ]
 
 DEFAULT_CONCURRENCY = 4  # hosted APIs and servers with parallel slots
-DEFAULT_LOCAL_CONCURRENCY = 1  # the managed llama-cpp-python server has one slot
 
 
 @dataclass
 class BatchOptions:
     model: str
-    concurrency: int | None = None  # None: 1 for a managed local server, else 4
+    concurrency: int | None = None  # None: the managed local server's slots, else 4
     timeout_per_article: float | None = None  # seconds
     cache_dir: Path | None = None  # None: no response cache
     max_cost: float | None = None  # USD

@@ -12,8 +12,9 @@ spent. The articles themselves are run by `_runner`.
 
 Scaling out: point ``--base-url`` at a server with parallel slots (llama.cpp's
 ``llama-server --parallel N``, vLLM) and set ``--concurrency N``; for a ``local/`` model
-``--base-url`` names the server that runs it (otherwise one managed server is started for the
-whole batch; llama-cpp-python's server has a single slot, so concurrency there only queues).
+``--base-url`` names the server that runs it (otherwise one managed ``llama-server`` is started
+for the whole batch, with ``config.local_slots()`` parallel slots, and the default concurrency
+fills them; the old llama-cpp-python runtime has a single slot, so concurrency there only queues).
 For large offline jobs with OpenAI, see `_openai` (the Batch API).
 """
 
@@ -29,13 +30,12 @@ from summarizer.batch._budget import Budget
 from summarizer.batch._log import ResultLog, check_out, plan_resume
 from summarizer.batch._report import (
     DEFAULT_CONCURRENCY,
-    DEFAULT_LOCAL_CONCURRENCY,
     BatchOptions,
     BatchReport,
     Observer,
 )
 from summarizer.batch._runner import Runner
-from summarizer.config import Settings
+from summarizer.config import Settings, local_slots
 from summarizer.errors import ConfigError, InputError
 from summarizer.extraction import load as load_prompt
 from summarizer.inputs import collect_inputs
@@ -53,10 +53,10 @@ def _local_endpoint(spec: ModelSpec, settings: Settings) -> Iterator[Settings]:
     elif settings.base_url:
         yield replace(settings, local_base_url=settings.base_url)
     else:
-        from summarizer.local import local_server
+        from summarizer.local import local_server, server_slots
 
         with local_server(spec.name) as base_url:
-            yield replace(settings, local_base_url=base_url)
+            yield replace(settings, local_base_url=base_url, local_slots=server_slots(base_url))
 
 
 def _check_options(options: BatchOptions, spec: ModelSpec) -> None:
@@ -72,11 +72,11 @@ def _check_options(options: BatchOptions, spec: ModelSpec) -> None:
 
 
 def _concurrency(report: BatchReport, options: BatchOptions, spec: ModelSpec, settings: Settings) -> None:
-    """1 under --offline/--record (cassettes are not thread-safe), else the option, else 1 for
-    a managed local server and 4 otherwise."""
+    """1 under --offline/--record (cassettes are not thread-safe), else the option, else the
+    slots of the managed local server (``config.local_slots``) and 4 otherwise."""
     serial = settings.offline or settings.record
     concurrency = options.concurrency or (
-        DEFAULT_LOCAL_CONCURRENCY if spec.local and not settings.base_url else DEFAULT_CONCURRENCY
+        local_slots() if spec.local and not settings.base_url else DEFAULT_CONCURRENCY
     )
     report.concurrency = 1 if serial else concurrency
     if serial and concurrency > 1:
@@ -128,7 +128,8 @@ def run_batch(
         if plan.to_do:
             needs_model = any(i.article is not None for i in plan.to_do)
             with _local_endpoint(spec, settings) if needs_model else contextlib.nullcontext(settings) as live:
-                runner.settings = live
+                # the articles in flight share the server's slots: each gets its share for its passes
+                runner.settings = replace(live, local_slots=max(1, live.local_slots // report.concurrency))
                 runner.run(plan.to_do)
     finally:
         log.close()

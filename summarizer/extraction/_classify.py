@@ -20,7 +20,10 @@ say what the article does not.
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -45,6 +48,7 @@ from summarizer.text import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 _WORDS = re.compile(r"[\w’'\-]+")
 
 
@@ -53,6 +57,16 @@ class Classifier(Passes):
 
     answered = 0  # label passes the model answered validly
     failed: list[ExtractionError] | None = None  # and those it could not
+    pool: Executor | None = None  # set when the model's server has slots for passes at once
+    _lock = threading.Lock()
+
+    def later(self, ask: Callable[..., R], *args: Any) -> Callable[[], R]:
+        """``ask(*args)`` as a value to read later: sent now on ``pool`` if there is one, else
+        made when read (so without a pool the calls keep their order)."""
+        if self.pool is None:
+            return lambda: ask(*args)
+        future = self.pool.submit(ask, *args)
+        return future.result
 
     def _labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M | None:
         """One label pass. A pass the model cannot answer validly (re-asks exhausted, output cut
@@ -61,11 +75,13 @@ class Classifier(Passes):
         try:
             answer = self._ask_labels(chunk, name, model, max_tokens, **fmt)
         except ExtractionError as exc:
-            self.failed = [*(self.failed or []), exc]
-            self.usage.first_try_valid = False
-            self.usage.warnings.append(f"pass {name} left out: {exc.one_line()}")
+            with self._lock:
+                self.failed = [*(self.failed or []), exc]
+                self.usage.first_try_valid = False
+                self.usage.warnings.append(f"pass {name} left out: {exc.one_line()}")
             return None
-        self.answered += 1
+        with self._lock:
+            self.answered += 1
         return answer
 
     def check(self) -> None:
@@ -124,7 +140,13 @@ class Classifier(Passes):
 
 
 def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, int]], title_end: int) -> Classified:
-    """brief-v4 over every part of the article, then the summary."""
+    """brief-v4 over every part of the article, then the summary.
+
+    Names come first (sides and figures are asked about the actors they give). With
+    ``passes.pool`` (a server with parallel slots) the sides pass and every part's figures
+    pass are sent as soon as the names are known and run while the events passes are asked;
+    their answers are applied in the order of a run without a pool, so the requests and the
+    result are the same, only sooner."""
     findings, places = find(model_text)
     out = Classified()
     labelled: dict[str, str] = {}
@@ -134,42 +156,40 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
         for cand, label in zip(ask, passes.label_names(chunk, ask), strict=True):
             labelled[cand.name] = label
     actors_and_places(text, findings, places, labelled, out)
-    _sides(passes, model_text, chunks, findings, out)
+    # Pass 1b: the side of every actor whose side neither the text nor code settled; think
+    # tanks, NGOs, outlets and civilians are not asked (neutral unless the text ties them).
+    need = [a for a in out.actors if a.side is None and a.kind not in NEUTRAL_KINDS]
+    first = model_text[chunks[0][0] : chunks[0][1]]
+    sides = passes.later(passes.label_sides, first, need, findings.sides) if need else None
+    asked = [_figures_asked(text, model_text, start, end, findings, out) for start, end in chunks]
+    answers = [
+        passes.later(passes.label_figures, model_text[s:e], *item[1:]) if item else None
+        for (s, e), item in zip(chunks, asked, strict=True)
+    ]
+    if sides is not None:
+        for actor, side in zip(need, sides(), strict=True):
+            actor.side = side
     check_sides(text, findings, places, out.actors)
-    for start, end in chunks:
+    for (start, end), item, answer in zip(chunks, asked, answers, strict=True):
         chunk = model_text[start:end]
-        add_events(
-            passes,
-            text,
-            chunk,
-            start,
-            max(title_end, start),
-            out,
-            published=passes.article.published,
-        )
-        _figures(passes, text, model_text, start, end, findings, out)
+        add_events(passes, text, chunk, start, max(title_end, start), out, published=passes.article.published)
+        if item is not None and answer is not None:
+            _figures(text, item[0], answer(), out)
     passes.check()
     prune(text, out, title_end)
     return out
 
 
-def _sides(
-    passes: Classifier, model_text: str, chunks: list[tuple[int, int]], findings: Findings, out: Classified
-) -> None:
-    """Pass 1b: the side of every actor whose side neither the text nor code settled; think
-    tanks, NGOs, outlets and civilians are not asked (neutral unless the text ties them)."""
-    need = [a for a in out.actors if a.side is None and a.kind not in NEUTRAL_KINDS]
-    if not need:
-        return
-    start, end = chunks[0]
-    for actor, side in zip(need, passes.label_sides(model_text[start:end], need, findings.sides), strict=True):
-        actor.side = side
+_Found = list[tuple[CasualtyFigure, str, str | None]]
+_FiguresAsked = tuple[_Found, list[str], list[str], tuple[str, ...], tuple[str, ...]]
 
 
-def _figures(
-    passes: Classifier, text: str, model_text: str, start: int, end: int, findings: Findings, out: Classified
-) -> None:
-    found = []
+def _figures_asked(
+    text: str, model_text: str, start: int, end: int, findings: Findings, out: Classified
+) -> _FiguresAsked | None:
+    """The figures of one part worth asking about, and the figures pass's arguments (figures,
+    listing, affected, claimants); None when there is none."""
+    found: _Found = []
     for fig in (f.shifted(start) for f in casualty_figures(model_text[start:end])):
         counts = figure_counts(text, fig.end, fig.sentence_end)
         kind = kind_near(text, *fig)
@@ -177,16 +197,25 @@ def _figures(
             continue
         found.append((fig, kind, counts))
     if not found:
-        return
+        return None
     groups = [a.name for a in out.actors if a.kind == "armed_group"]
     affected = tuple(dict.fromkeys([*findings.sides, *groups, "civilians", "both sides"]))
-    claimants = tuple(dict.fromkeys(a.name for a in out.actors if a.kind not in ("civilians", "other")))[:24]
     listing = [
         f"“{text[f.start : f.end]}” in: {' '.join(text[f.sentence_start : f.sentence_end].split())}"
         for f, _k, _c in found
     ]
     figures = [" ".join(text[f.start : f.end].split()) for f, _k, _c in found]
-    answers = passes.label_figures(model_text[start:end], figures, listing, affected, claimants)
+    return found, figures, listing, affected, _claimants(out)
+
+
+def _claimants(out: Classified) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a.name for a in out.actors if a.kind not in ("civilians", "other")))[:24]
+
+
+def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Classified) -> None:
+    """Code's reading of each figure of one part, the model's pick of who suffered it the fallback."""
+    groups = [a.name for a in out.actors if a.kind == "armed_group"]
+    claimants = _claimants(out)
     forms = {a.name: [a.name, *a.forms] for a in out.actors if a.name in claimants}
     previous: dict[int, str | None] = {}
     for (fig, kind, counts), (model_affected, _claimant) in zip(found, answers, strict=True):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -54,7 +55,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         try:
             if prompt.pipeline == "classify":
                 passes = Classifier(client, article, prompt, usage)
-                found = classify(passes, article.text, model_text, chunks, _title_end(article))
+                with _pass_pool(client.slots) as passes.pool:
+                    found = classify(passes, article.text, model_text, chunks, _title_end(article))
                 grounded, summary = compose(article.text, found)
             else:
                 extraction = run_passes(Passes(client, article, prompt, usage), article.text, model_text, chunks)
@@ -91,27 +93,39 @@ def _model_client(spec: ModelSpec, settings: Settings, cassette: Path) -> Iterat
         if settings.offline or settings.record:
             record = settings.record and not settings.offline
             stack.enter_context(use_cassette(cassette, record=record, missing_only=settings.record_missing))
-        base_url = stack.enter_context(_endpoint(spec, settings))
+        base_url, slots = stack.enter_context(_endpoint(spec, settings))
         client = ModelClient(spec, base_url, settings)
+        client.slots = 1 if settings.record else slots  # cassettes are recorded one call at a time
         stack.callback(client.close)
         yield client
 
 
 @contextmanager
-def _endpoint(spec: ModelSpec, settings: Settings) -> Iterator[str]:
-    """The base URL of the run; for a local/ model run live, a managed server for its length
-    (unless one was given: `settings.local_base_url`)."""
+def _endpoint(spec: ModelSpec, settings: Settings) -> Iterator[tuple[str, int]]:
+    """The base URL of the run and how many calls it serves at once; for a local/ model run
+    live, a managed server for its length (unless one was given: `settings.local_base_url`)."""
     if settings.offline:
-        yield spec.base_url or "http://127.0.0.1:9/v1"  # never contacted: replay only
+        yield spec.base_url or "http://127.0.0.1:9/v1", 1  # never contacted: replay only
     elif spec.local and settings.local_base_url:
-        yield settings.local_base_url
+        yield settings.local_base_url, settings.local_slots
     elif spec.local:
-        from summarizer.local import local_server
+        from summarizer.local import local_server, server_slots
 
         with local_server(spec.name) as base_url:
-            yield base_url
+            yield base_url, server_slots(base_url)
     else:
-        yield spec.base_url or "https://api.openai.com/v1"
+        yield spec.base_url or "https://api.openai.com/v1", 1
+
+
+@contextmanager
+def _pass_pool(slots: int) -> Iterator[Executor | None]:
+    """Threads for the passes of one article that can run at once (brief-v4: sides and
+    figures), when the server has the slots; None runs them one after another."""
+    if slots < 2:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=min(slots, 4) - 1 or 1, thread_name_prefix="pass") as pool:
+        yield pool
 
 
 def _recorded_latency(

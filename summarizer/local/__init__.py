@@ -1,13 +1,18 @@
-"""The embedded runtime: the catalogue of local models and their weights, and the llama.cpp
-server process that serves one on loopback (`local_server`, `serve`).
+"""The embedded runtime: the catalogue of local models and their weights, the llama.cpp
+``llama-server`` binary built once from pinned source (`_runtime`), and the server process
+that serves one model on loopback with parallel slots (`local_server`, `serve`).
 
-The server entry itself (`_llama_server`, run as `python -m summarizer.local._llama_server`)
-patches llama-cpp-python and is imported by nothing else.
+The old runtime's entry (`_llama_server`, run as `python -m summarizer.local._llama_server`
+when ``SUMMARIZER_RUNTIME=llama-cpp-python``) patches llama-cpp-python and is imported by
+nothing else.
 """
 
 from summarizer.local._catalogue import LOCAL_MODELS, LocalModel, get_model
 from summarizer.local._process import ManagedServer, server_command
-from summarizer.local._server import ServerState, find_running, local_server, serve
+from summarizer.local._runtime import build as build_runtime
+from summarizer.local._runtime import build_in_background
+from summarizer.local._runtime import installed as runtime_installed
+from summarizer.local._server import ServerState, find_running, local_server, serve, server_slots
 from summarizer.local._weights import cache_dir, installed_path, models_dir, pull, require_installed
 
 __all__ = [
@@ -23,6 +28,10 @@ __all__ = [
     "models_dir",
     "pull",
     "require_installed",
+    "build_in_background",
+    "build_runtime",
+    "runtime_installed",
     "serve",
     "server_command",
+    "server_slots",
 ]

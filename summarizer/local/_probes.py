@@ -1,6 +1,7 @@
 """What the server code asks the machine: a free loopback port, whether a process is alive,
-how many physical cores there are, whether a server answers, the tail of its log, and whether
-llama-cpp-python is installed. No state; nothing here starts or stops anything.
+how many physical cores there are, how busy the machine is (``omp_wait_policy``), whether a
+server answers, the tail of its log, and whether llama-cpp-python is installed. No state;
+nothing here starts or stops anything.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import importlib.util
 import json
 import os
 import socket
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -104,3 +106,36 @@ def log_tail(path: Path, lines: int = 3) -> str:
 
 def llama_cpp_available() -> bool:
     return importlib.util.find_spec("llama_cpp") is not None
+
+
+BUSY_FOR_PASSIVE = 0.2
+"""Share of the CPU taken by others (steal included) above which OpenMP threads should sleep."""
+
+
+def cpu_busy(interval: float = 0.3) -> float | None:
+    """Share of all CPUs busy or stolen over ``interval`` seconds (``/proc/stat``), or None."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields[:8]), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(interval)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = total1 - total0
+    return None if total <= 0 else 1.0 - (idle1 - idle0) / total
+
+
+def omp_wait_policy(busy: float | None = None) -> str:
+    """OMP_WAIT_POLICY for the server, from what the machine is doing now: ACTIVE (threads
+    spin: fastest on a quiet machine) unless others take ``BUSY_FOR_PASSIVE`` of the CPU, then
+    PASSIVE (spinning threads wait for cores that are taken). Measured figures: README."""
+    busy = cpu_busy() if busy is None else busy
+    if busy is None:
+        return "PASSIVE"
+    return "PASSIVE" if busy >= BUSY_FOR_PASSIVE else "ACTIVE"

@@ -2,9 +2,13 @@
 
 This module owns `ManagedServer`, one llama.cpp server process for one model, started in its
 own process group (see `_server` for the flags' reasons and for reuse of `summarizer serve`).
+The runtime is llama.cpp's ``llama-server`` (``_runtime``; ``llama_server_command``) unless
+``SUMMARIZER_RUNTIME=llama-cpp-python`` selects the old one (``server_command``).
 Stopping is SIGTERM to the process group, a bounded grace period, then SIGKILL. Safety nets:
-an atexit hook stops every live server, and SIGTERM/SIGHUP become SystemExit while a server is
-up (so ``finally`` blocks run).
+an atexit hook stops every live server, SIGTERM/SIGHUP become SystemExit while a server is
+up (so ``finally`` blocks run), and on Linux the server gets SIGKILL from the kernel when the
+process that started it dies (``PR_SET_PDEATHSIG``; servers are spawned from one long-lived
+thread because the signal follows the spawning thread).
 """
 
 from __future__ import annotations
@@ -22,17 +26,29 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from summarizer.config import child_environment
+from summarizer.config import child_environment, local_runtime, local_slots
 from summarizer.errors import ConfigError, ProviderError
 from summarizer.local._catalogue import get_model
-from summarizer.local._probes import free_port, healthy, llama_cpp_available, log_tail, physical_cores
+from summarizer.local._probes import (
+    free_port,
+    healthy,
+    llama_cpp_available,
+    log_tail,
+    omp_wait_policy,
+    physical_cores,
+)
+from summarizer.local._runtime import server_binary
 from summarizer.local._weights import cache_dir, require_installed
 
 HEALTH_TIMEOUT_S = 180.0
 """Model load on a cold page cache can take a while on a slow disk; a healthy start of the
 1.5B model takes 1-3 s."""
 STOP_GRACE_S = 3.0
-INSTALL_HINT = "pip install 'summarizer[local]'"
+INSTALL_HINT = "pip install 'summarizer[local-legacy]'"
+
+PROMPT_CACHE_MIB = 1024
+"""llama-server keeps prompts of idle slots in RAM for reuse (its default allows 8 GiB); an
+article's prompt is ~30 MB of KV for the 1.5B model, so 1 GiB holds a batch's recent ones."""
 
 CommandFactory = Callable[[int], list[str]]
 """Builds the server's argv for a port. Tests inject fake servers through this."""
@@ -74,6 +90,97 @@ def server_command(
         # the system message (llama-cpp-python's own "gemma" format drops it).
         cmd += ["--chat_format", "summarizer-gemma"]
     return cmd
+
+
+def llama_server_command(
+    name: str,
+    binary: Path,
+    model_path: Path,
+    port: int,
+    n_ctx: int,
+    *,
+    slots: int,
+    n_threads: int | None = None,
+) -> list[str]:
+    """argv of llama.cpp's ``llama-server`` for ``name``: ``slots`` parallel sequences of
+    ``n_ctx`` tokens each (continuous batching), physical cores for prompt and generation, and
+    llama.cpp's built-in chat template of the model's family (ChatML for Qwen: what its GGUF's
+    template renders for a system and a user message; Gemma's for the Gemma file, which has
+    none), not the Jinja engine: llama-server would read ``--chat-template gemma`` as the
+    Jinja source "gemma", and the built-in ones render exactly what the old runtime sent."""
+    model = get_model(name)
+    threads = n_threads or physical_cores()
+    cmd = [
+        str(binary),
+        "--model", str(model_path),
+        "--alias", name,
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--ctx-size", str(n_ctx * slots),
+        "--parallel", str(slots),
+        "--threads", str(threads),
+        "--threads-batch", str(threads),
+        "--batch-size", "512",
+        "--ubatch-size", "512",
+        "--cache-ram", str(PROMPT_CACHE_MIB),
+        "--fit", "off",  # the sizes above are meant, not to be shrunk to "fit"
+        "--no-webui",
+        "--no-jinja",
+        "--chat-template", model.chat_format or "gemma",
+    ]
+    return cmd
+
+
+def _pdeathsig() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Ask the kernel to SIGKILL this child when its parent (thread) dies (Linux)."""
+    parent = os.getppid()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+
+
+class _Spawner:
+    """Spawns processes from one daemon thread that lives as long as the process: PDEATHSIG
+    fires when the *thread* that forked the child exits, and a batch worker thread may not."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: list[tuple[Callable[[], Any], threading.Event, list[Any]]] = []
+        self._wake = threading.Condition(self._lock)
+        self._thread: threading.Thread | None = None
+
+    def run(self, fn: Callable[[], Any]) -> Any:
+        done = threading.Event()
+        box: list[Any] = []
+        with self._wake:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="summarizer-spawner", daemon=True)
+                self._thread.start()
+            self._jobs.append((fn, done, box))
+            self._wake.notify()
+        done.wait()
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        return box[0]
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                while not self._jobs:
+                    self._wake.wait()
+                fn, done, box = self._jobs.pop(0)
+            try:
+                box.append(fn())
+            except BaseException as exc:  # handed to the caller
+                box.append(exc)
+            done.set()
+
+
+_SPAWNER = _Spawner()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,6 +232,11 @@ def _unregister(server: ManagedServer) -> None:
         _restore_signal_handlers()
 
 
+def live_servers() -> list[ManagedServer]:
+    with _LIVE_LOCK:
+        return list(_LIVE)
+
+
 @atexit.register
 def _stop_all() -> None:
     with _LIVE_LOCK:
@@ -151,6 +263,7 @@ class ManagedServer:
         health_timeout: float = HEALTH_TIMEOUT_S,
         grace: float = STOP_GRACE_S,
         env: dict[str, str] | None = None,
+        slots: int | None = None,
     ) -> None:
         self.name = name
         self.model = get_model(name) if command is None else None
@@ -160,6 +273,8 @@ class ManagedServer:
         self.health_timeout = health_timeout
         self.grace = grace
         self._env = env
+        self.runtime = local_runtime() if command is None else "custom"
+        self.slots = slots or (local_slots() if command is None else 1)
         self.proc: subprocess.Popen[bytes] | None = None
         self.port: int | None = None
         self.log_path: Path | None = None
@@ -184,12 +299,14 @@ class ManagedServer:
     def _argv(self, port: int) -> list[str]:
         if self._command is not None:
             return self._command(port)
-        path = require_installed(self.name)  # weights first: `models pull` needs no runtime
+        path = require_installed(self.name)  # weights first
+        if self.runtime == "llama-server":
+            return llama_server_command(self.name, server_binary(), path, port, self.n_ctx, slots=self.slots)
         if not llama_cpp_available():
             raise ConfigError(
-                "the local model runtime (llama-cpp-python) is not installed in "
+                "SUMMARIZER_RUNTIME=llama-cpp-python, but llama-cpp-python is not installed in "
                 f"{sys.executable}",
-                hint=f"{INSTALL_HINT} (builds llama.cpp from source: a few minutes)",
+                hint=f"{INSTALL_HINT} (builds llama.cpp from source: a few minutes), or unset SUMMARIZER_RUNTIME",
             )
         return server_command(self.name, path, port, self.n_ctx)
 
@@ -220,19 +337,24 @@ class ManagedServer:
         self.log_path = logs / f"{slug(self.name)}.{port}.log"
         if self._env is None:
             env = child_environment()
-            env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            if "OMP_WAIT_POLICY" not in env:
+                env["OMP_WAIT_POLICY"] = omp_wait_policy()
             env.setdefault("PYTHONUNBUFFERED", "1")
         else:
             env = dict(self._env)  # exactly what the caller gave
+        linux = sys.platform.startswith("linux")
         with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen(  # noqa: S603 - argv built here
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,  # own process group; the terminal's Ctrl-C is ours
-                close_fds=True,
+            self.proc = _SPAWNER.run(
+                lambda: subprocess.Popen(  # noqa: S603 - argv built here
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    start_new_session=True,  # own process group; the terminal's Ctrl-C is ours
+                    close_fds=True,
+                    preexec_fn=_pdeathsig if linux else None,  # noqa: PLW1509 - only prctl
+                )
             )
         self.port = port
         self._started_at = time.monotonic()

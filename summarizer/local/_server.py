@@ -1,13 +1,16 @@
 """The local llama.cpp server's lifecycle: start, health-check, reuse, stop, never orphan.
 
 The server is a process that serves a ``local/`` model over an OpenAI-compatible API on
-127.0.0.1 (``summarizer.local._llama_server``, a wrapper of llama-cpp-python's server). This
-module owns the two ways to get one and the reuse between them (the process itself is
-``_process``; the port, pid, core and health probes are ``_probes``):
+127.0.0.1: llama.cpp's own ``llama-server`` (built once from pinned source, ``_runtime``), or
+with ``SUMMARIZER_RUNTIME=llama-cpp-python`` the old wrapper of llama-cpp-python's server
+(``summarizer.local._llama_server``). This module owns the two ways to get one and the reuse
+between them (the process itself is ``_process``; the port, pid, core and health probes are
+``_probes``):
 
 * ``local_server(name)``: a context manager yielding a base URL. It reuses a server started by
   ``summarizer serve`` for the same model when one is running and healthy (and leaves it
   running), else starts one on a free port and stops it on exit, on error and on Ctrl-C.
+  ``server_slots(base_url)`` says how many requests it decodes at once.
 * ``serve(name)``: the foreground server behind ``summarizer serve``; it records itself in a
   state file in the cache dir so other commands find it, and removes the file on exit.
 * ``ManagedServer`` (in ``_process``): the process itself (start, ``restart``, ``stop``), for
@@ -16,19 +19,24 @@ module owns the two ways to get one and the reuse between them (the process itse
 Stopping is SIGTERM to the server's process group, a bounded grace period, then SIGKILL (a
 stock llama-cpp-python server ignores SIGTERM while it generates). Safety nets: an atexit hook,
 SIGTERM/SIGHUP turned into SystemExit while a server is up (so ``finally`` blocks run), and the
-server exits by itself when the process that started it dies (``--parent_pid``).
+server is killed by the kernel when the process that started it dies (``PR_SET_PDEATHSIG``).
 
-Server flags, and why (see ``server_command``): ``--logits_all false`` (the stock default keeps
-logits for every prompt token: a copy of prompt_len x vocab floats per call, and an
-n_ctx x vocab array: 5 GB for Qwen at 8k), ``--n_threads``/``--n_threads_batch`` = physical
-cores, the model's chat format (ChatML for Qwen, ``summarizer-gemma`` for Gemma), one model
-per server so the KV cache's prefix is reused across the calls about one article, and
-OMP_WAIT_POLICY=PASSIVE unless the caller set OMP_WAIT_POLICY. Measured with
-Qwen2.5-Coder-1.5B on 2 cores: on an idle machine spinning OpenMP threads generate 32-36
-tokens/s and sleeping ones 20-22; but with 15-70% of the CPU taken by anything else, spinning
-drops to 2-10 tokens/s (threads spin while the core they wait for is taken) and sleeping
-keeps 8-20. We take the robust setting; ``OMP_WAIT_POLICY=ACTIVE`` restores spinning on a
-dedicated machine. Grammar sampling is made lazy by ``_llama_server`` itself.
+llama-server flags, and why (see ``llama_server_command``): ``--parallel N`` slots
+(``SUMMARIZER_LOCAL_SLOTS``, default 4: the passes of an article and the articles of a batch
+are decoded together, continuous batching) with ``--ctx-size`` = N x the model's context, so
+each slot has the context a single sequence had; ``--threads``/``--threads-batch`` = physical
+cores; llama.cpp's built-in template of the model's family (``--no-jinja --chat-template
+chatml`` for Qwen, ``gemma`` for the Gemma file, which has no template: it puts the system text
+before the first user turn, as ``summarizer-gemma`` did), so the prompts are the old runtime's;
+``--cache-ram`` bounds the RAM prompt cache; one model per server so each slot's KV cache keeps
+the prefix shared by the calls about one article.
+
+OMP_WAIT_POLICY (unless the caller set it) is chosen at start from what the machine is doing
+(``_probes.omp_wait_policy``): ACTIVE (spinning threads) on a quiet machine, PASSIVE when
+others take 20% or more of the CPU. Measured with Qwen2.5-Coder-1.5B on 2 cores under
+llama-cpp-python: on an idle machine spinning OpenMP threads generate 32-36 tokens/s and
+sleeping ones 20-22; with 15-70% of the CPU taken by anything else, spinning drops to 2-10
+tokens/s (threads spin while the core they wait for is taken) and sleeping keeps 8-20.
 """
 
 from __future__ import annotations
@@ -64,6 +72,7 @@ __all__ = [
     "physical_cores",
     "serve",
     "server_command",
+    "server_slots",
 ]
 
 
@@ -85,6 +94,7 @@ class ServerState:
     n_ctx: int
     base_url: str
     log: str
+    slots: int = 1  # parallel sequences the server decodes at once
 
 
 def read_state(name: str) -> ServerState | None:
@@ -123,6 +133,24 @@ def find_running(name: str, *, n_ctx: int | None = None) -> ServerState | None:
     if not healthy(state.base_url, model=name):
         return None
     return state
+
+
+def server_slots(base_url: str) -> int:
+    """How many requests the local server at ``base_url`` decodes at once (1 if unknown)."""
+    from summarizer.local._process import live_servers
+
+    for server in live_servers():
+        if server.port is not None and server.base_url == base_url:
+            return server.slots
+    with contextlib.suppress(OSError):
+        for path in (cache_dir() / "servers").glob("*.json"):
+            try:
+                state = ServerState(**json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                continue
+            if state.base_url == base_url and pid_alive(state.pid):
+                return max(1, state.slots)
+    return 1
 
 
 @contextlib.contextmanager
@@ -186,7 +214,7 @@ def serve(
     assert server.pid is not None and server.port is not None
     state = ServerState(
         model=name, pid=server.pid, owner_pid=os.getpid(), port=server.port,
-        n_ctx=server.n_ctx, base_url=server.base_url, log=str(server.log_path),
+        n_ctx=server.n_ctx, base_url=server.base_url, log=str(server.log_path), slots=server.slots,
     )
     try:
         _write_state(state)

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -105,12 +106,22 @@ class ModelClient:
             base_url=base_url, api_key=spec.api_key or "not-needed", max_retries=0, http_client=self._http
         )
         self.client = instructor.from_openai(raw, mode=_instructor_mode(spec.mode))
-        self._usage: Usage | None = None
+        self.slots = 1  # calls the endpoint serves at once (set by the caller that knows)
+        self._local = threading.local()  # the Usage of the call running in this thread
+        self._lock = threading.Lock()  # calls about one article may run in parallel threads
         self.client.on("completion:response", self._on_response)
         self.client.on("parse:error", self._on_parse_error)
 
     def close(self) -> None:
         self._http.close()
+
+    @property
+    def _usage(self) -> Usage | None:
+        return getattr(self._local, "usage", None)
+
+    @_usage.setter
+    def _usage(self, usage: Usage | None) -> None:
+        self._local.usage = usage
 
     def _on_response(self, response: Any) -> None:
         trace = trace_path()
@@ -121,16 +132,18 @@ class ModelClient:
         _fold_control_characters(response)
         if self._usage is None:
             return
-        self._usage.calls += 1
         usage = getattr(response, "usage", None)
-        if usage is not None:
-            self._usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-            self._usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        with self._lock:
+            self._usage.calls += 1
+            if usage is not None:
+                self._usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+                self._usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
 
     def _on_parse_error(self, *_: Any, **__: Any) -> None:
         if self._usage is not None:
-            self._usage.retries += 1
-            self._usage.first_try_valid = False
+            with self._lock:
+                self._usage.retries += 1
+                self._usage.first_try_valid = False
 
     def extract(self, messages: list[dict[str, str]], response_model: type[T], *, max_tokens: int, usage: Usage) -> T:
         """One structured call. Counts into `usage`; raises a SummarizerError on failure."""
@@ -165,7 +178,8 @@ class ModelClient:
                 return salvaged
             raise self._translate(exc, max_tokens) from exc
         finally:
-            usage.latency_s += time.perf_counter() - started
+            with self._lock:
+                usage.latency_s += time.perf_counter() - started
             self._usage = None
 
     def _translate(self, exc: Exception, max_tokens: int) -> Exception:

@@ -1,0 +1,311 @@
+"""The embedded runtime's binary: llama.cpp's own ``llama-server``, built once from pinned source.
+
+This module owns where the server binary lives, how it is built, and the pinned-version check:
+
+* Source: the llama.cpp tree vendored in the ``llama-cpp-python==0.3.36`` sdist (llama.cpp is
+  MIT; the same source the old runtime compiled), fetched with the user's pip (so pip.conf /
+  PIP_INDEX_URL apply) and accepted only when its sha256 is ``SDIST_SHA256``.
+* Build: cmake, the ``llama-server`` target only, static, ``-march=native``, no web UI, no
+  network libraries, all cores; the binary is stamped with ``BUILD_TAG`` (``--version`` prints
+  it) and moved into ``cache_dir()/runtime/<BUILD_TAG>/`` only when the build succeeded.
+  ``build()`` reports readable progress lines ("compiling 45% (120/270)"), never a silent wait.
+* Check: ``server_binary()`` returns the binary only if ``--version`` names ``BUILD_TAG``; a
+  binary of another build is refused with a one-line ConfigError (``check_version``).
+
+Why not llama-cpp-python's server: one slot (no concurrency), and its speed needed patches of
+private members (``_llama_server``). ``llama-server`` has parallel slots with continuous
+batching, a per-slot prompt cache and native json_schema / json_object+schema grammars.
+``SUMMARIZER_RUNTIME=llama-cpp-python`` still selects the old runtime (``config.local_runtime``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from summarizer.config import cache_dir
+from summarizer.errors import ConfigError, ProviderError
+
+__all__ = [
+    "BUILD_TAG",
+    "SDIST_REQUIREMENT",
+    "SDIST_SHA256",
+    "build",
+    "build_command",
+    "check_version",
+    "runtime_dir",
+    "server_binary",
+]
+
+SDIST_REQUIREMENT = "llama-cpp-python==0.3.36"
+SDIST_FILE = "llama_cpp_python-0.3.36.tar.gz"
+SDIST_SHA256 = "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e"
+SOURCE_PREFIX = "llama_cpp_python-0.3.36/vendor/llama.cpp/"
+BUILD_TAG = "summarizer-lcp0.3.36-1"
+"""Stamped into the binary (LLAMA_BUILD_COMMIT); bump it when the build flags change."""
+BINARY = "llama-server"
+
+Say = Callable[[str], None]
+"""Receives one readable progress line at a time."""
+
+CMAKE_FLAGS = (
+    "-DCMAKE_BUILD_TYPE=Release",
+    "-DBUILD_SHARED_LIBS=OFF",
+    "-DGGML_NATIVE=ON",
+    "-DLLAMA_BUILD_SERVER=ON",
+    "-DLLAMA_BUILD_TOOLS=ON",
+    "-DLLAMA_BUILD_TESTS=OFF",
+    "-DLLAMA_BUILD_EXAMPLES=OFF",
+    "-DLLAMA_BUILD_APP=OFF",
+    "-DLLAMA_OPENSSL=OFF",
+    "-DLLAMA_CURL=OFF",
+    "-DLLAMA_BUILD_UI=OFF",
+    "-DLLAMA_USE_PREBUILT_UI=OFF",  # else cmake fetches the web UI from a hub at build time
+    "-DLLAMA_BUILD_NUMBER=0",
+    f"-DLLAMA_BUILD_COMMIT={BUILD_TAG}",
+)
+
+
+def runtime_dir() -> Path:
+    return cache_dir() / "runtime" / BUILD_TAG
+
+
+def binary_path() -> Path:
+    return runtime_dir() / BINARY
+
+
+def check_version(binary: Path) -> None:
+    """Raise ConfigError unless ``binary --version`` names ``BUILD_TAG``."""
+    try:
+        proc = subprocess.run(  # noqa: S603 - our own binary
+            [str(binary), "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ConfigError(
+            f"the local runtime {binary} does not run: {exc}", hint="rebuild it: summarizer models pull"
+        ) from None
+    text = proc.stdout + proc.stderr
+    if BUILD_TAG not in text:
+        found = re.search(r"version:\s*(\S+\s*\(\S+\))", text)
+        raise ConfigError(
+            f"the local runtime {binary} is build {found.group(1) if found else 'unknown'}, not the pinned {BUILD_TAG}",
+            hint=f"delete {binary.parent} and run: summarizer models pull",
+        )
+
+
+def server_binary() -> Path:
+    """The verified ``llama-server`` binary; ConfigError if it is not built or of another build."""
+    path = binary_path()
+    if not path.is_file():
+        raise ConfigError(
+            "the local runtime (llama.cpp's llama-server) is not built yet",
+            hint="run: summarizer models pull (builds it once from pinned source: a few minutes)",
+        )
+    check_version(path)
+    return path
+
+
+def installed() -> bool:
+    path = binary_path()
+    if not path.is_file():
+        return False
+    try:
+        check_version(path)
+    except ConfigError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# build
+
+
+def _cmake() -> str:
+    found = shutil.which("cmake")
+    if found:
+        return found
+    with contextlib.suppress(ImportError):
+        import cmake  # type: ignore[import-not-found]  # the PyPI wheel
+
+        return str(Path(cmake.CMAKE_BIN_DIR) / "cmake")
+    raise ConfigError(
+        "cmake is needed to build the local runtime and was not found",
+        hint="install cmake (apt-get install cmake, or pip install cmake)",
+    )
+
+
+def _jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 2
+
+
+def build_command(cmake: str, source: Path, build: Path, jobs: int) -> tuple[list[str], list[str]]:
+    """The configure and build argv."""
+    configure = [cmake, "-S", str(source), "-B", str(build), *CMAKE_FLAGS]
+    compile_ = [cmake, "--build", str(build), "--target", BINARY, "-j", str(jobs)]
+    return configure, compile_
+
+
+def _download_sdist(dest: Path, say: Say) -> Path:
+    say(f"runtime: fetching llama.cpp source ({SDIST_REQUIREMENT} sdist, 77 MB)")
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--progress-bar",
+        "off",
+        "-d",
+        str(dest),
+        SDIST_REQUIREMENT,
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    sdist = dest / SDIST_FILE
+    if proc.returncode != 0 and not sdist.is_file():  # metadata preparation may fail after the download
+        tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
+        raise ProviderError(
+            f"pip could not download {SDIST_REQUIREMENT}: {tail}",
+            hint="check your network / package index configuration",
+        )
+    if not sdist.is_file():
+        raise ProviderError(f"pip reported success but {SDIST_FILE} was not downloaded")
+    h = hashlib.sha256()
+    with sdist.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    if h.hexdigest() != SDIST_SHA256:
+        raise ProviderError(f"{SDIST_FILE} has sha256 {h.hexdigest()}, expected {SDIST_SHA256}; refused")
+    return sdist
+
+
+def _extract(sdist: Path, dest: Path) -> Path:
+    with tarfile.open(sdist) as tar:
+        members = [m for m in tar.getmembers() if m.name.startswith(SOURCE_PREFIX)]
+        tar.extractall(dest, members=members, filter="data")
+    return dest / SOURCE_PREFIX
+
+
+_PERCENT = re.compile(r"^\[\s*(\d+)%\]")
+_RUNNING: set[subprocess.Popen[str]] = set()
+
+
+@atexit.register
+def _stop_builds() -> None:
+    """An interrupted ``models pull`` leaves no compiler running (each step is its own group)."""
+    for proc in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _run_logged(argv: list[str], log: Path, say: Say, label: str, every_s: float = 10.0) -> None:
+    """Run ``argv`` appending to ``log``; say "label NN%" at most every ``every_s`` seconds."""
+    last = 0.0
+    percent = ""
+    with log.open("a", encoding="utf-8") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        )
+        _RUNNING.add(proc)
+        assert proc.stdout is not None
+        started = time.monotonic()
+        for line in proc.stdout:
+            out.write(line)
+            m = _PERCENT.match(line)
+            if m:
+                percent = m.group(1)
+            now = time.monotonic()
+            if percent and now - last >= every_s:
+                say(f"runtime: {label} {percent}% ({now - started:.0f} s)")
+                last = now
+        code = proc.wait()
+        _RUNNING.discard(proc)
+    if code != 0:
+        tail = " | ".join(log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:])
+        raise ProviderError(
+            f"building the local runtime failed ({label}, exit {code}): {tail[-300:]}", hint=f"full log: {log}"
+        )
+
+
+def build(say: Say = lambda line: None, *, jobs: int | None = None, keep_log: bool = True) -> Path:
+    """Build ``llama-server`` into ``runtime_dir()`` (returns at once when it is there)."""
+    if installed():
+        return binary_path()
+    target = runtime_dir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cmake = _cmake()
+    jobs = jobs or _jobs()
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    log = target.parent / f"{BUILD_TAG}.build.log"
+    log.write_text("", encoding="utf-8")
+    started = time.monotonic()
+    try:
+        sdist = _download_sdist(work, say)
+        source = _extract(sdist, work / "src")
+        configure, compile_ = build_command(cmake, source, work / "build", jobs)
+        say(f"runtime: configuring llama.cpp (cmake; log {log})")
+        _run_logged(configure, log, say, "configuring")
+        say(f"runtime: compiling llama-server on {jobs} core(s) (a few minutes)")
+        _run_logged(compile_, log, say, "compiling")
+        built = work / "build" / "bin" / BINARY
+        check_version(built)
+        staged = work / "staged"
+        staged.mkdir()
+        shutil.copy2(built, staged / BINARY)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staged, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say(f"runtime: llama-server built in {time.monotonic() - started:.0f} s: {binary_path()}")
+    if not keep_log:
+        log.unlink(missing_ok=True)
+    return binary_path()
+
+
+def build_in_background(say: Say) -> Callable[[], Path]:
+    """Start ``build(say)`` in a thread (the weights can download meanwhile); returns a
+    function that waits for it and returns the binary or raises the build's error."""
+    import threading
+
+    box: list[Path | BaseException] = []
+
+    def work() -> None:
+        try:
+            box.append(build(say))
+        except BaseException as exc:  # handed to the caller of wait()
+            box.append(exc)
+
+    thread = threading.Thread(target=work, name="runtime-build", daemon=True)
+    thread.start()
+
+    def wait() -> Path:
+        thread.join()
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        return box[0]
+
+    return wait

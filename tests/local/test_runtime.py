@@ -1,0 +1,216 @@
+"""The llama-server runtime, offline: its argv, the pinned-version check, the build's steps
+and progress, the lifecycle of a (fake) binary, no orphan when the parent dies, and the
+settings that choose runtime, slots and thread wait policy."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from summarizer import config
+from summarizer.errors import ConfigError
+from summarizer.local import _process as process
+from summarizer.local import _runtime as runtime
+from summarizer.local import _server as ls
+from summarizer.local._probes import omp_wait_policy, pid_alive
+
+from .test_localserver import FAKE_SERVER, NAME, _gone
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "cache"
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(root))
+    monkeypatch.delenv("SUMMARIZER_RUNTIME", raising=False)
+    monkeypatch.delenv("SUMMARIZER_LOCAL_SLOTS", raising=False)
+    return root
+
+
+def _script(path: Path, body: str) -> Path:
+    path.write_text(f"#!{sys.executable}\n" + textwrap.dedent(body), encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def _fake_llama_server(tmp_path: Path, tag: str = runtime.BUILD_TAG) -> Path:
+    """A stand-in for llama-server: `--version`, and the fake HTTP server on --port/--alias."""
+    (tmp_path / "fake_server.py").write_text(FAKE_SERVER, encoding="utf-8")
+    return _script(
+        tmp_path / "llama-server",
+        f"""
+        import os, sys
+        args = sys.argv[1:]
+        if args == ["--version"]:
+            print("version: 0 ({tag})")
+            print("built with GNU 12.2.0 for Linux x86_64")
+            sys.exit(0)
+        opt = dict(zip(args[::2], args[1::2]))
+        fake = os.path.join(os.path.dirname(__file__), "fake_server.py")
+        os.execv(sys.executable, [sys.executable, fake, opt["--port"], "ok", opt["--alias"]])
+    """,
+    )
+
+
+def test_llama_server_flags(tmp_path: Path) -> None:
+    argv = process.llama_server_command(
+        "local/qwen2.5-coder-1.5b", tmp_path / "llama-server", tmp_path / "m.gguf", 1234, 8192, slots=4, n_threads=2
+    )
+    assert argv[0] == str(tmp_path / "llama-server")
+    flags = dict(zip(argv[1::2], argv[2::2], strict=False))
+    assert flags["--host"] == "127.0.0.1" and flags["--port"] == "1234"
+    assert flags["--alias"] == "local/qwen2.5-coder-1.5b"
+    assert flags["--parallel"] == "4" and flags["--ctx-size"] == str(4 * 8192)  # 8192 per slot
+    assert flags["--threads"] == flags["--threads-batch"] == "2"
+    assert flags["--chat-template"] == "chatml" and "--no-jinja" in argv  # built-in, as the old runtime sent
+    gemma = process.llama_server_command(NAME, tmp_path / "s", tmp_path / "g.gguf", 1, 4096, slots=1)
+    assert gemma[gemma.index("--chat-template") + 1] == "gemma"  # the file has no template
+
+
+def test_the_pinned_build_passes_the_version_check(tmp_path: Path) -> None:
+    runtime.check_version(_fake_llama_server(tmp_path))
+
+
+def test_another_build_is_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        runtime.check_version(_fake_llama_server(tmp_path, tag="b6000-abc123"))
+    line = info.value.one_line()
+    assert "\n" not in line and runtime.BUILD_TAG in line and "b6000-abc123" in line
+
+
+def test_a_missing_runtime_names_the_command_that_builds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(process, "require_installed", lambda name: Path("/models/installed.gguf"))
+    with pytest.raises(ConfigError) as info, ls.local_server(NAME):
+        pass  # pragma: no cover
+    assert "summarizer models pull" in info.value.one_line()
+
+
+def test_managed_llama_server_starts_reports_its_slots_and_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = _fake_llama_server(tmp_path)
+    monkeypatch.setattr(process, "server_binary", lambda: fake)
+    monkeypatch.setattr(process, "require_installed", lambda name: tmp_path / "m.gguf")
+    monkeypatch.setenv("SUMMARIZER_LOCAL_SLOTS", "3")
+    with ls.local_server(NAME) as url:
+        assert ls.server_slots(url) == 3
+        (server,) = process.live_servers()
+        pid = server.pid
+        assert pid is not None and pid_alive(pid)
+    assert _gone(pid)
+    assert ls.server_slots(url) == 1  # no longer known
+
+
+def test_the_server_dies_with_its_parent(tmp_path: Path) -> None:
+    (tmp_path / "fake_server.py").write_text(FAKE_SERVER, encoding="utf-8")
+    code = textwrap.dedent(f"""
+        import sys, threading, time
+        from summarizer.local import ManagedServer
+        cmd = lambda port: [sys.executable, {str(tmp_path / "fake_server.py")!r}, str(port), "ok", {NAME!r}]
+        box = []
+        # started from a thread that ends at once: the kernel's parent-death signal must not follow it
+        t = threading.Thread(target=lambda: box.append(ManagedServer({NAME!r}, command=cmd)))
+        t.start(); t.join()
+        t = threading.Thread(target=box[0].start); t.start(); t.join()
+        print(box[0].pid, flush=True)
+        time.sleep(600)
+    """)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2]
+    )
+    assert parent.stdout is not None
+    server_pid = int(parent.stdout.readline())
+    time.sleep(0.5)
+    assert pid_alive(server_pid), "killed when the starting thread ended"
+    parent.kill()  # no atexit, no finally
+    parent.wait()
+    assert _gone(server_pid, within=5.0), "orphaned server"
+
+
+def test_build_runs_cmake_with_progress_and_installs_the_checked_binary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "src").mkdir()
+    fake = _fake_llama_server(tmp_path)
+    cmake = _script(
+        tmp_path / "cmake",
+        f"""
+        import os, shutil, sys
+        args = sys.argv[1:]
+        if args[0] == "--build":
+            for p in (10, 50, 100):
+                print(f"[{{p:3d}}%] Building CXX object x.o", flush=True)
+            os.makedirs(os.path.join(args[1], "bin"), exist_ok=True)
+            shutil.copy({str(fake)!r}, os.path.join(args[1], "bin", "llama-server"))
+        else:
+            print("-- Configuring done")
+    """,
+    )
+    monkeypatch.setattr(runtime, "_cmake", lambda: str(cmake))
+    monkeypatch.setattr(runtime, "_download_sdist", lambda dest, say: dest / "sdist.tar.gz")
+    monkeypatch.setattr(runtime, "_extract", lambda sdist, dest: tmp_path / "src")
+    lines: list[str] = []
+    monkeypatch.setattr(runtime, "_run_logged", _every_line(runtime._run_logged))
+    path = runtime.build(lines.append, jobs=2)
+    assert path == runtime.binary_path() and path.is_file()
+    assert runtime.installed()
+    assert any("compiling 100%" in line for line in lines)
+    assert lines[-1].startswith("runtime: llama-server built in")
+    assert runtime.build(lines.append) == path  # built once
+
+
+def _every_line(run):  # type: ignore[no-untyped-def]
+    return lambda argv, log, say, label: run(argv, log, say, label, every_s=0.0)
+
+
+def test_build_commands_build_only_the_server_on_all_cores() -> None:
+    configure, compile_ = runtime.build_command("cmake", Path("/s"), Path("/b"), 2)
+    assert "-DGGML_NATIVE=ON" in configure and "-DBUILD_SHARED_LIBS=OFF" in configure
+    assert "-DLLAMA_USE_PREBUILT_UI=OFF" in configure  # no download at build time
+    assert f"-DLLAMA_BUILD_COMMIT={runtime.BUILD_TAG}" in configure
+    assert compile_[-4:] == ["--target", "llama-server", "-j", "2"]
+
+
+def test_runtime_and_slots_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert config.local_runtime() == "llama-server"
+    assert config.local_slots() == config.DEFAULT_LOCAL_SLOTS
+    monkeypatch.setenv("SUMMARIZER_LOCAL_SLOTS", "2")
+    assert config.local_slots() == 2
+    monkeypatch.setenv("SUMMARIZER_RUNTIME", "llama-cpp-python")
+    assert config.local_slots() == 1  # one slot there
+    monkeypatch.setenv("SUMMARIZER_RUNTIME", "vllm")
+    with pytest.raises(ConfigError, match="SUMMARIZER_RUNTIME"):
+        config.local_runtime()
+    monkeypatch.setenv("SUMMARIZER_RUNTIME", "llama-server")
+    monkeypatch.setenv("SUMMARIZER_LOCAL_SLOTS", "0")
+    with pytest.raises(ConfigError, match="SUMMARIZER_LOCAL_SLOTS"):
+        config.local_slots()
+
+
+def test_wait_policy_follows_what_the_machine_is_doing() -> None:
+    assert omp_wait_policy(busy=0.05) == "ACTIVE"
+    assert omp_wait_policy(busy=0.6) == "PASSIVE"
+
+
+def test_an_interrupted_build_leaves_no_compiler(tmp_path: Path) -> None:
+    proc = subprocess.Popen(["sleep", "60"], start_new_session=True, text=True)
+    runtime._RUNNING.add(proc)  # type: ignore[arg-type]
+    runtime._stop_builds()
+    assert proc.wait(timeout=5) == -signal.SIGKILL
+    runtime._RUNNING.discard(proc)  # type: ignore[arg-type]
+
+
+def test_the_spawner_thread_outlives_callers() -> None:
+    got: list[int] = []
+    t = threading.Thread(target=lambda: got.append(process._SPAWNER.run(os.getpid)))
+    t.start()
+    t.join()
+    assert got == [os.getpid()]
+    assert process._SPAWNER._thread is not None and process._SPAWNER._thread.is_alive()
