@@ -83,7 +83,9 @@ def add_events(
     out: Classified,
     published: str | None,
 ) -> None:
-    spans = [(s + offset, e + offset) for s, e in event_sentences(chunk, skip_until=skip_until - offset)]
+    # the sentences code already knows report no incident as fact are not asked about at all
+    asked = event_sentences(chunk, skip_until=skip_until - offset, keep=lambda s: not not_reported_as_fact(s))
+    spans = [(s + offset, e + offset) for s, e in asked]
     spans = [(s, e) for s, e in spans if not any(ev.start == s for ev in out.events)]
     answers = passes.label_events(chunk, [" ".join(text[s:e].split()) for s, e in spans])
     kinds = {p.name: p.fact.kind for p in out.places}

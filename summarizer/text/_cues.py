@@ -8,6 +8,7 @@ Nothing here decides alone what the article means; each cue is either offered to
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from summarizer.text._sentences import sentences as sentence_spans
@@ -42,7 +43,9 @@ def _unquoted(sentence: str) -> str:
     return re.sub(r"“[^”]*”|\"[^\"]*\"", " ", sentence)
 
 
-def event_sentences(text: str, limit: int = 14, skip_until: int = 0) -> list[tuple[int, int]]:
+def event_sentences(
+    text: str, limit: int = 14, skip_until: int = 0, keep: Callable[[str], bool] | None = None
+) -> list[tuple[int, int]]:
     """(start, end) of the sentences that may report an event: a word of fighting, striking,
     harming, protesting, withdrawing, dismissing or agreeing, in a sentence that is not a
     question, a prediction or threat, a quotation, nor written in the first person (an
@@ -55,6 +58,8 @@ def event_sentences(text: str, limit: int = 14, skip_until: int = 0) -> list[tup
         if not _EVENT_WORDS.search(sentence) or _IRREALIS.search(sentence):
             continue
         if _OPENS_QUOTE.match(sentence) or _FIRST_PERSON.search(_unquoted(sentence)):
+            continue
+        if keep is not None and not keep(sentence):
             continue
         out.append((s, e))
         if len(out) >= limit:
