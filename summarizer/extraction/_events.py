@@ -14,6 +14,7 @@ from summarizer.text import (
     event_date,
     event_sentences,
     not_reported_as_fact,
+    only_said,
     second_type,
     sentences,
     settled_type,
@@ -93,7 +94,7 @@ def add_events(
         if label == labels.NOT_AN_EVENT:
             continue
         sentence = text[s:e]
-        if not_reported_as_fact(sentence, published):
+        if not_reported_as_fact(sentence, published) or only_said(sentence):
             continue  # "had not been struck", "Moscow has accused Kyiv of ...", a headline, a habit ...
         kind = settled_type(sentence, label)
         for k in (kind, second_type(sentence, kind)):

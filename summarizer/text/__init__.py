@@ -44,7 +44,7 @@ from summarizer.text._context import (
 )
 from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
 from summarizer.text._entities import Candidate, clean_name, find_candidates, force_group
-from summarizer.text._event_checks import dated, not_reported_as_fact, second_type, settled_type
+from summarizer.text._event_checks import dated, not_reported_as_fact, only_said, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
@@ -63,6 +63,7 @@ __all__ = [
     "dated",
     "event_date",
     "not_reported_as_fact",
+    "only_said",
     "second_type",
     "settled_type",
     "event_sentences",

@@ -38,6 +38,12 @@ _FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|I’m|I'm)\b")
 _OPENS_QUOTE = re.compile(r"^[\"“‘']")
 
 
+def told_only_in_quotes(sentence: str) -> bool:
+    """Every word of an event in the sentence is inside a quotation ("She added: “The
+    terrorists in Kiev destroyed their country ...”"): someone's words, not the article's."""
+    return bool(_EVENT_WORDS.search(sentence)) and not _EVENT_WORDS.search(_unquoted(sentence))
+
+
 def _unquoted(sentence: str) -> str:
     """The sentence without its quoted parts (“...”, "...")."""
     return re.sub(r"“[^”]*”|\"[^\"]*\"", " ", sentence)

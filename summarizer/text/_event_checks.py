@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
-from summarizer.text._cues import dates_in
+from summarizer.text._cues import dates_in, told_only_in_quotes
 
-__all__ = ["dated", "not_reported_as_fact", "second_type", "settled_type"]
+__all__ = ["dated", "not_reported_as_fact", "only_said", "second_type", "settled_type"]
 
 _STRIKE = re.compile(
     r"\b(?:shell(?:s|ed|ing)|struck|strikes?|missiles?|drones?|rockets?|artillery|mortars?|bomb(?:s|ed|ing)|"
@@ -118,6 +118,18 @@ _ABOUT_REPORTS = re.compile(
     r"(?:claims?|reports?|allegations?|accusations?|story|stories)\b",
     re.IGNORECASE,
 )
+
+
+_REPORTS_THEMSELVES = re.compile(
+    r"\b(?:these|those|such|the) (?:reports|claims|allegations|accounts) (?:of|that|about)\b", re.I
+)
+
+
+def only_said(sentence: str) -> bool:
+    """Checked after the model answered (the events pass was recorded without it): the event
+    is told only inside a quotation, or the sentence is about reports of it ("these reports of
+    'Russia kidnapping children' have been based on ...")."""
+    return told_only_in_quotes(sentence) or bool(_REPORTS_THEMSELVES.search(sentence))
 
 
 def _headline(sentence: str) -> bool:

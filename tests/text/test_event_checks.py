@@ -104,3 +104,11 @@ def test_talks_struggles_and_bids() -> None:
     assert settled_type(bid, "other") == "battle"
     fire = "Equipment caught fire when a critical energy facility in the Lviv region was attacked."
     assert settled_type(fire, "battle") == "explosion_remote_violence"
+
+
+def test_only_said() -> None:
+    from summarizer.text import only_said
+
+    assert only_said("She added in a concise summary: “The terrorists in Kiev destroyed their country.”")
+    assert only_said('However, these reports of "Russia kidnapping children" have been based on a trend.')
+    assert not only_said("Missiles struck Kyiv, “a terrible night”, the mayor said.")
