@@ -137,7 +137,9 @@ def test_the_server_dies_with_its_parent(tmp_path: Path) -> None:
 def test_build_runs_cmake_with_progress_and_installs_the_checked_binary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "common").mkdir(parents=True)
+    grammar = tmp_path / "src" / "common" / "json-schema-to-grammar.cpp"
+    grammar.write_text(runtime._SPACE_RULE_FROM + "\n", encoding="utf-8")
     fake = _fake_llama_server(tmp_path)
     cmake = _script(
         tmp_path / "cmake",
@@ -164,6 +166,7 @@ def test_build_runs_cmake_with_progress_and_installs_the_checked_binary(
     assert any("compiling 100%" in line for line in lines)
     assert lines[-1].startswith("runtime: llama-server built in")
     assert runtime.build(lines.append) == path  # built once
+    assert runtime._SPACE_RULE_TO in grammar.read_text(encoding="utf-8")  # the source was patched first
 
 
 def _every_line(run):  # type: ignore[no-untyped-def]
@@ -214,3 +217,19 @@ def test_the_spawner_thread_outlives_callers() -> None:
     t.join()
     assert got == [os.getpid()]
     assert process._SPAWNER._thread is not None and process._SPAWNER._thread.is_alive()
+
+
+def test_the_grammar_whitespace_patch(tmp_path: Path) -> None:
+    """The one change to the pinned source: llama-cpp-python's compact whitespace rule, or no build."""
+    from summarizer.errors import ProviderError
+    from summarizer.local._runtime import _SPACE_RULE_FROM, _SPACE_RULE_TO, _patch_source
+
+    source = tmp_path / "src"
+    (source / "common").mkdir(parents=True)
+    cpp = source / "common" / "json-schema-to-grammar.cpp"
+    cpp.write_text(f"// before\n{_SPACE_RULE_FROM}\n// after\n", encoding="utf-8")
+    _patch_source(source)
+    assert cpp.read_text(encoding="utf-8") == f"// before\n{_SPACE_RULE_TO}\n// after\n"
+    assert 'SPACE_RULE = "\\" \\"?";' in _SPACE_RULE_TO  # space ::= " "?
+    with pytest.raises(ProviderError):
+        _patch_source(source)  # already patched, or another source: refused
