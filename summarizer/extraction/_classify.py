@@ -247,7 +247,9 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
 
 
 _CIVILIAN_WORDS = re.compile(
-    r"\b(?:civilians?|residents?|people|children|homes?|houses?|apartments?|hospitals?)\b", re.IGNORECASE
+    r"\b(?:civilians?|residents?|people|children|homes?|houses?|apartments?|hospitals?|residential|buildings?|"
+    r"bus|school|market|shop|stores?)\b",
+    re.IGNORECASE,
 )
 _MILITARY_WORDS = re.compile(r"\b(?:soldiers?|troops|servicemen|fighters|forces|army|military|mercenar\w+)\b", re.I)
 

@@ -210,8 +210,8 @@ _NOT_PEOPLE = re.compile(
     re.IGNORECASE,
 )
 _CIVILIANS = re.compile(
-    r"^(?:civilians?|people|residents?|children|kids|women|men|persons?|inhabitants|passengers|"
-    r"patients|journalists|workers|villagers|locals|family|families|elderly)\b",
+    r"^(?:civilians?|people|residents?|children|child|kids|women|woman|men|man|boys?|girls?|persons?|inhabitants|"
+    r"passengers|patients|journalists|workers|villagers|locals|family|families|elderly|pensioners?)\b",
     re.IGNORECASE,
 )
 _FIGHTERS = re.compile(

@@ -35,6 +35,8 @@ def test_what_a_figure_counts() -> None:
     assert figure_counts(text, at("nine") + 4, len(text)) == "civilians"
     assert figure_counts(text, at("12") + 2, len(text)) is None
     assert nationality_before(text, at("64"), at("64") + 2, len(text)) == "Russia"
+    text = "A man was wounded and a woman was injured."
+    assert figure_counts(text, text.index("a woman") + 1, len(text)) == "civilians"
 
 
 def test_the_country_of_an_unknown_village_from_a_known_neighbour() -> None:
