@@ -20,6 +20,7 @@ read it when called, so a test's `monkeypatch.setenv` takes effect:
   SUMMARIZER_DEBUG       show the traceback of an internal error (`debug`)
   SUMMARIZER_RUNTIME     the embedded runtime: llama-server (default) or llama-cpp-python (`local_runtime`)
   SUMMARIZER_LOCAL_SLOTS parallel slots of the embedded llama-server (`local_slots`)
+  SUMMARIZER_PARALLEL_PASSES  passes of one article at once when the server has slots (`parallel_passes`)
   *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD ...   values the scrubber redacts (`secret_environment_values`)
   (the whole environment is passed on to the local server process: `child_environment`)
 
@@ -253,6 +254,15 @@ def local_runtime() -> str:
             f"SUMMARIZER_RUNTIME={value!r} is not a runtime", hint=f"use one of: {', '.join(LOCAL_RUNTIMES)}"
         )
     return value
+
+
+def parallel_passes() -> bool:
+    """``$SUMMARIZER_PARALLEL_PASSES`` = 1: send the passes of one article that do not depend on
+    each other at once when the server has slots. Off by default: on two CPU cores each slot
+    reads the article's prompt again (slots do not share a prompt cache), which cost more than
+    it saved (2,104-word article: 147 s wall in parallel against 100 s one after another); a
+    server with spare compute (a GPU, vLLM) is where it pays."""
+    return os.environ.get("SUMMARIZER_PARALLEL_PASSES", "").strip() in ("1", "true", "yes")
 
 
 def local_slots() -> int:

@@ -16,7 +16,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from summarizer.config import Settings
+from summarizer.config import Settings, parallel_passes
 from summarizer.contract import ArticleInfo, LatencySource, Provenance, SummaryDocument
 from summarizer.errors import CassetteMissError
 from summarizer.extraction import _prompts as prompts
@@ -95,7 +95,8 @@ def _model_client(spec: ModelSpec, settings: Settings, cassette: Path) -> Iterat
             stack.enter_context(use_cassette(cassette, record=record, missing_only=settings.record_missing))
         base_url, slots = stack.enter_context(_endpoint(spec, settings))
         client = ModelClient(spec, base_url, settings)
-        client.slots = 1 if settings.record else slots  # cassettes are recorded one call at a time
+        # cassettes are recorded one call at a time; passes at once only when asked (`parallel_passes`)
+        client.slots = slots if parallel_passes() and not settings.record else 1
         stack.callback(client.close)
         yield client
 

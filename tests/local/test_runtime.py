@@ -233,3 +233,10 @@ def test_the_grammar_whitespace_patch(tmp_path: Path) -> None:
     assert 'SPACE_RULE = "\\" \\"?";' in _SPACE_RULE_TO  # space ::= " "?
     with pytest.raises(ProviderError):
         _patch_source(source)  # already patched, or another source: refused
+
+
+def test_passes_of_one_article_run_at_once_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUMMARIZER_PARALLEL_PASSES", raising=False)
+    assert not config.parallel_passes()  # on two cores each slot would read the article again
+    monkeypatch.setenv("SUMMARIZER_PARALLEL_PASSES", "1")
+    assert config.parallel_passes()
