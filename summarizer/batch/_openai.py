@@ -221,9 +221,7 @@ def _round_requests(captured: _CaptureResult, state: dict[str, Any]) -> tuple[di
     return requests, given_up
 
 
-def _upload(
-    spec: ModelSpec, settings: Settings, out: Path, round_: int, requests: dict[str, Any]
-) -> tuple[str, str]:
+def _upload(spec: ModelSpec, settings: Settings, out: Path, round_: int, requests: dict[str, Any]) -> tuple[str, str]:
     """Upload the requests as one JSONL file and create the batch job: (file id, batch id)."""
     lines = [
         json.dumps(

@@ -175,16 +175,12 @@ def load_dataset(path: Path | str) -> Dataset:
                 hint="see the gold format in CONTRACT.md, section 2",
             ) from exc
         if rec.id in seen:
-            raise InputError(
-                f"{p}:{number}: duplicate id {rec.id!r} (first on line {seen[rec.id]})"
-            )
+            raise InputError(f"{p}:{number}: duplicate id {rec.id!r} (first on line {seen[rec.id]})")
         seen[rec.id] = number
         records.append(rec.model_dump())
     if not records:
         raise InputError(f"{p}: no records in the dataset")
-    return Dataset(
-        name=p.stem, path=p, sha256=hashlib.sha256(data).hexdigest(), records=tuple(records)
-    )
+    return Dataset(name=p.stem, path=p, sha256=hashlib.sha256(data).hexdigest(), records=tuple(records))
 
 
 def record_article(record: dict[str, Any]) -> Article:

@@ -170,10 +170,7 @@ def run_eval(
     for model in models:  # before the first article: every model can run (else one line, nothing scored)
         check_model(model, settings, articles)
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    runs = [
-        _run_model(dataset, model, settings, resamples=resamples, seed=seed, progress=progress)
-        for model in models
-    ]
+    runs = [_run_model(dataset, model, settings, resamples=resamples, seed=seed, progress=progress) for model in models]
     return EvalResult(
         dataset=dataset,
         runs=runs,
@@ -207,9 +204,7 @@ def _run_model(
         document, error = _summarize(article, model, settings, fatal)
         if isinstance(error, ConfigError):
             fatal = error
-        result = _scored(
-            record, model, document, *_error_fields(error), wall=time.perf_counter() - t0
-        )
+        result = _scored(record, model, document, *_error_fields(error), wall=time.perf_counter() - t0)
         if document is not None:
             prov = document.get("provenance") or {}
             prompt_version = str(prov.get("prompt_version") or prompt_version)
@@ -307,7 +302,10 @@ def rebuild_result(
             o = by_id.get(record["id"]) or StoredOutcome(record["id"], None, "NotRecorded", "not in the run log")
             results.append(_scored(record, stored.model, o.document, o.error_type, o.error, o.exit_code, wall=o.wall_s))
         agg = aggregate(
-            [r.score for r in results], model=stored.model, resamples=resamples, seed=seed,
+            [r.score for r in results],
+            model=stored.model,
+            resamples=resamples,
+            seed=seed,
             price_per_mtok=stored.price_per_mtok,
         )
         runs.append(
@@ -336,8 +334,12 @@ def _compare(runs: list[ModelRun], *, resamples: int, seed: int) -> list[Compari
             base.model,
             other.model,
             paired_differences(
-                base.scores, other.scores, baseline_model=base.model, model=other.model,
-                resamples=resamples, seed=seed,
+                base.scores,
+                other.scores,
+                baseline_model=base.model,
+                model=other.model,
+                resamples=resamples,
+                seed=seed,
             ),
         )
         for other in runs[1:]

@@ -178,7 +178,6 @@ class Brief(_Strict):
         return " ".join(s for s in clean if s and not any(mark in s for mark in ("```", "{", "}")))
 
 
-
 PASSES: dict[str, type[BaseModel]] = {
     "entities": Entities,
     "events": Events,

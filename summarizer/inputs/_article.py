@@ -121,4 +121,3 @@ def from_text(
         origin=origin,
         warnings=tuple(warnings),
     )
-

@@ -48,4 +48,3 @@ def decode_bytes(data: bytes, where: str) -> tuple[str, list[str]]:
     if _control_share(text) > _BINARY_SHARE:
         raise InputError(f"{where}: looks like a binary file, not text")
     return text, []
-

@@ -19,8 +19,11 @@ import unicodedata
 # look-alikes of Latin letters mapped to them; a line with a right-to-left override is also
 # matched reversed (its characters are stored backwards to be shown forwards).
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
-        "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"),
+    map(
+        ord,
+        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+        "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff",
+    ),
     None,
 )
 _LOOKALIKES = str.maketrans(
@@ -157,4 +160,3 @@ def hidden_warning(passages: list[tuple[int, int]]) -> str:
         f"{len(passages)} line(s) of the article look like instructions to an AI model "
         f"(characters {where}); they were hidden from the model"
     )
-

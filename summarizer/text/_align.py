@@ -70,8 +70,6 @@ class Match:
     score: float  # 1.0 for exact/normalized, the alignment score for fuzzy
 
 
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -180,9 +178,7 @@ def _normalized(text: str, quote: str, hint: int) -> Match | None:
     return None
 
 
-def _elided(
-    text: str, ntext: str, index: tuple[int, ...], parts: list[str], nhint: int
-) -> Match | None:
+def _elided(text: str, ntext: str, index: tuple[int, ...], parts: list[str], nhint: int) -> Match | None:
     max_gap = max(400, 4 * sum(len(p) for p in parts))
     firsts = _occurrences(ntext, parts[0], limit=200)
     firsts.sort(key=lambda p: (p < nhint, p))
@@ -333,9 +329,7 @@ def _fuzzy(text: str, quote: str, hint: int, min_coverage: float) -> Match | Non
 # --------------------------------------------------------------------------- public API
 
 
-def find_span(
-    text: str, quote: str, *, start_hint: int = 0, min_coverage: float = 0.85
-) -> Match | None:
+def find_span(text: str, quote: str, *, start_hint: int = 0, min_coverage: float = 0.85) -> Match | None:
     """Locate `quote` in `text`: exact, then normalized, then fuzzy (see the module docstring).
 
     Returns None for an empty/whitespace quote or one that cannot be found well enough.

@@ -40,6 +40,7 @@ GENERIC_WORDS = frozenset(
     }
 )
 
+
 def tokens(name: str) -> list[str]:
     return normalize_name(name).split()
 

@@ -50,9 +50,7 @@ def _norm_char(ch: str) -> str:
         return ch.lower()
     out = strip_marks(ch.casefold())
     # NFKD can itself produce quotes/dashes/spaces (e.g. compatibility forms): fold again.
-    return "".join(
-        " " if c.isspace() else "-" if c in _DASHES else c for c in out if c not in _DROPPED
-    )
+    return "".join(" " if c.isspace() else "-" if c in _DASHES else c for c in out if c not in _DROPPED)
 
 
 def normalize_with_map(text: str) -> tuple[str, tuple[int, ...]]:

@@ -577,8 +577,7 @@ def test_a_trickling_model_server_is_cut_at_the_timeout(script: Any, tmp_path: P
         server.close()
     assert took < 3.0, took
     assert err.value.one_line().endswith(
-        f"raw/m at {base_url}: no answer within 1 s "
-        "(hint: raise --timeout, or use a smaller model)"
+        f"raw/m at {base_url}: no answer within 1 s (hint: raise --timeout, or use a smaller model)"
     )
 
 

@@ -62,16 +62,20 @@ def _doc(article: Article, model: str, **parts: Any) -> SummaryDocument:
         events=parts.get("events", []),
         casualties=parts.get("casualties", []),
         provenance=Provenance(
-            model=model, prompt_version="test-v1", schema_hash="abc123", calls=3,
-            retries=1 if model == "fake/weak" else 0, prompt_tokens=1000, completion_tokens=200,
-            latency_s=2.0, first_try_valid=model != "fake/weak",
+            model=model,
+            prompt_version="test-v1",
+            schema_hash="abc123",
+            calls=3,
+            retries=1 if model == "fake/weak" else 0,
+            prompt_tokens=1000,
+            completion_tokens=200,
+            latency_s=2.0,
+            first_try_valid=model != "fake/weak",
         ),
     )
 
 
-def fake_summarize(
-    article: Article, model: str, settings: Settings | None = None
-) -> SummaryDocument:
+def fake_summarize(article: Article, model: str, settings: Settings | None = None) -> SummaryDocument:
     t = article.text
     CALLS.append((model, article.id))
     if model == "fake/offline":
@@ -85,59 +89,90 @@ def fake_summarize(
     if model == "fake/good":
         if article.id == "eval-a":
             return _doc(
-                article, model,
+                article,
+                model,
                 actors=[
-                    Actor(id="a1", name="Wagner", kind="armed_group", side="Russia",
-                          mentions=_spans(t, "Wagner")),
-                    Actor(id="a2", name="Yevgeny Prigozhin", kind="person", side="Russia",
-                          mentions=_spans(t, "Yevgeny Prigozhin")),
+                    Actor(id="a1", name="Wagner", kind="armed_group", side="Russia", mentions=_spans(t, "Wagner")),
+                    Actor(
+                        id="a2",
+                        name="Yevgeny Prigozhin",
+                        kind="person",
+                        side="Russia",
+                        mentions=_spans(t, "Yevgeny Prigozhin"),
+                    ),
                 ],
                 locations=[
-                    Location(id="l1", name="Bakhmut", kind="settlement",
-                             mentions=_spans(t, "Bakhmut")),
-                    Location(id="l2", name="Kostiantynivka", kind="settlement",
-                             mentions=_spans(t, "Kostiantynivka")),
+                    Location(id="l1", name="Bakhmut", kind="settlement", mentions=_spans(t, "Bakhmut")),
+                    Location(id="l2", name="Kostiantynivka", kind="settlement", mentions=_spans(t, "Kostiantynivka")),
                 ],
                 events=[
-                    Event(id="e1", type="strategic_development", description="Wagner took it.",
-                          location_ids=["l1"], evidence=_spans(t, "they had taken Bakhmut")),
-                    Event(id="e2", type="explosion_remote_violence", description="Shelling.",
-                          location_ids=["l2"], evidence=_spans(t, "shelling in Kostiantynivka")),
+                    Event(
+                        id="e1",
+                        type="strategic_development",
+                        description="Wagner took it.",
+                        location_ids=["l1"],
+                        evidence=_spans(t, "they had taken Bakhmut"),
+                    ),
+                    Event(
+                        id="e2",
+                        type="explosion_remote_violence",
+                        description="Shelling.",
+                        location_ids=["l2"],
+                        evidence=_spans(t, "shelling in Kostiantynivka"),
+                    ),
                 ],
                 casualties=[
-                    Casualty(id="c1", kind="killed", low=8, raw="at least 8",
-                             affected="civilians", claimed_by="Ukrainian army",
-                             evidence=_spans(t, "at least 8 civilians were killed")),
+                    Casualty(
+                        id="c1",
+                        kind="killed",
+                        low=8,
+                        raw="at least 8",
+                        affected="civilians",
+                        claimed_by="Ukrainian army",
+                        evidence=_spans(t, "at least 8 civilians were killed"),
+                    ),
                 ],
             )
         if article.id == "eval-b":
             return _doc(
-                article, model,
-                actors=[Actor(id="a1", name="Protesters", kind="civilians",
-                              mentions=_spans(t, "Protesters"))],
-                locations=[Location(id="l1", name="Kiev", kind="settlement",
-                                    mentions=_spans(t, "Kyiv"))],
-                events=[Event(id="e1", type="protest_riot", description="A protest.",
-                              location_ids=["l1"])],
+                article,
+                model,
+                actors=[Actor(id="a1", name="Protesters", kind="civilians", mentions=_spans(t, "Protesters"))],
+                locations=[Location(id="l1", name="Kiev", kind="settlement", mentions=_spans(t, "Kyiv"))],
+                events=[Event(id="e1", type="protest_riot", description="A protest.", location_ids=["l1"])],
             )
         return _doc(article, model)  # eval-c: nothing to report
     if model == "fake/weak":
         if article.id == "eval-a":
             return _doc(
-                article, model,
+                article,
+                model,
                 actors=[
-                    Actor(id="a1", name="Wagner fighters", kind="armed_group", side=None,
-                          mentions=_spans(t, "Wagner fighters")),
-                    Actor(id="a2", name="Russian forces", kind="armed_forces",
-                          mentions=[Span(start=0, end=5, text="wrong")]),
+                    Actor(
+                        id="a1",
+                        name="Wagner fighters",
+                        kind="armed_group",
+                        side=None,
+                        mentions=_spans(t, "Wagner fighters"),
+                    ),
+                    Actor(
+                        id="a2",
+                        name="Russian forces",
+                        kind="armed_forces",
+                        mentions=[Span(start=0, end=5, text="wrong")],
+                    ),
                 ],
-                locations=[Location(id="l1", name="Bakhmut", kind="region",
-                                    mentions=_spans(t, "Bakhmut"))],
+                locations=[Location(id="l1", name="Bakhmut", kind="region", mentions=_spans(t, "Bakhmut"))],
             )
         if article.id == "eval-b":
             raise ExtractionError("the model produced no valid JSON")
-        return _doc(article, model, actors=[Actor(id="a1", name="the Kremlin", kind="government",
-                                                  side="Russia", mentions=_spans(t, "Kremlin"))])
+        return _doc(
+            article,
+            model,
+            actors=[
+                Actor(id="a1", name="the Kremlin", kind="government", side="Russia", mentions=_spans(t, "Kremlin"))
+            ],
+        )
     raise AssertionError(model)
 
 
@@ -170,8 +205,7 @@ def result() -> evaluation.EvalResult:
     _runner.check_model = _resolve_only  # type: ignore[assignment]
     try:
         data = evaluation.load_dataset(DATA)
-        return evaluation.run_eval(data, ["fake/good", "fake/weak"], Settings(offline=True),
-                                   resamples=200)
+        return evaluation.run_eval(data, ["fake/good", "fake/weak"], Settings(offline=True), resamples=200)
     finally:
         _runner.summarize = original  # type: ignore[assignment]
         _runner.check_model = original_check  # type: ignore[assignment]
@@ -196,11 +230,15 @@ GOOD = json.dumps({"id": "x", "text": "Some text.", "gold": {"actors": []}})
         ("{not json", "d.jsonl:2: not valid JSON"),
         ("[1, 2]", "d.jsonl:2: expected a JSON object"),
         (json.dumps({"id": "y", "gold": {}}), "d.jsonl:2 (id 'y'): not a gold record: text"),
-        (json.dumps({"id": "y", "text": "t", "gold": {"actors": [{"name": "A", "kind": "alien"}]}}),
-         "gold.actors.0.kind"),
+        (
+            json.dumps({"id": "y", "text": "t", "gold": {"actors": [{"name": "A", "kind": "alien"}]}}),
+            "gold.actors.0.kind",
+        ),
         (json.dumps({"id": "y", "text": "t", "published": "May 5", "gold": {}}), "published"),
-        (json.dumps({"id": "y", "text": "t", "gold": {"casualties": [
-            {"kind": "killed", "low": 9, "high": 3}]}}), "low (9) is above high (3)"),
+        (
+            json.dumps({"id": "y", "text": "t", "gold": {"casualties": [{"kind": "killed", "low": 9, "high": 3}]}}),
+            "low (9) is above high (3)",
+        ),
         (json.dumps({"id": "x", "text": "t", "gold": {}}), "duplicate id 'x' (first on line 1)"),
         (json.dumps({"id": "y", "text": "t"}), "gold: Field required"),
     ],
@@ -222,13 +260,20 @@ def test_dataset_file_errors(tmp_path: Path) -> None:
 
 
 def test_dataset_accepts_extensions_and_defaults(tmp_path: Path) -> None:
-    line = json.dumps({"id": "x", "text": "T", "extra": 1, "gold": {
-        "actors": [{"name": "A", "kind": "person", "note": "extended"}]}})
+    line = json.dumps(
+        {"id": "x", "text": "T", "extra": 1, "gold": {"actors": [{"name": "A", "kind": "person", "note": "extended"}]}}
+    )
     d = evaluation.load_dataset(_write(tmp_path, ["", line, ""]))
     rec = d.records[0]
     assert rec["extra"] == 1 and rec["published"] is None
-    assert rec["gold"]["actors"][0] == {"name": "A", "aliases": [], "kind": "person",
-                                        "side": None, "optional": False, "note": "extended"}
+    assert rec["gold"]["actors"][0] == {
+        "name": "A",
+        "aliases": [],
+        "kind": "person",
+        "side": None,
+        "optional": False,
+        "note": "extended",
+    }
     assert rec["gold"]["events"] == []
 
 
@@ -315,8 +360,11 @@ def test_save_predictions_layout(result: evaluation.EvalResult, tmp_path: Path) 
     written = evaluation.save_predictions(result, tmp_path / "preds")
     names = sorted(str(p.relative_to(tmp_path / "preds")) for p in written)
     assert names == [
-        "fake_good/eval-a.json", "fake_good/eval-b.json", "fake_good/eval-c.json",
-        "fake_weak/eval-a.json", "fake_weak/eval-c.json",  # eval-b failed: no document
+        "fake_good/eval-a.json",
+        "fake_good/eval-b.json",
+        "fake_good/eval-c.json",
+        "fake_weak/eval-a.json",
+        "fake_weak/eval-c.json",  # eval-b failed: no document
     ]
     doc = json.loads((tmp_path / "preds" / "fake_good" / "eval-a.json").read_text())
     assert doc["article"]["id"] == "eval-a" and doc["schema_version"] == "1"
@@ -339,9 +387,22 @@ def test_json_shape(result: evaluation.EvalResult, tmp_path: Path) -> None:
     out = _strict_json(evaluation.write_json(result, tmp_path / "r.json").read_text())
     assert [r["model"] for r in out["runs"]] == ["fake/good", "fake/weak"]
     run = out["runs"][1]
-    for key in ("macro_f1", "fields", "attributes", "grounding_rate", "first_try_valid",
-                "retries", "prompt_tokens", "completion_tokens", "latency_s", "cost_usd",
-                "failures", "articles", "prompt_version", "schema_hash"):
+    for key in (
+        "macro_f1",
+        "fields",
+        "attributes",
+        "grounding_rate",
+        "first_try_valid",
+        "retries",
+        "prompt_tokens",
+        "completion_tokens",
+        "latency_s",
+        "cost_usd",
+        "failures",
+        "articles",
+        "prompt_version",
+        "schema_hash",
+    ):
         assert key in run, key
     assert set(run["fields"]) == {"actors", "locations", "events", "casualties"}
     actors = run["fields"]["actors"]
@@ -351,12 +412,8 @@ def test_json_shape(result: evaluation.EvalResult, tmp_path: Path) -> None:
     assert run["failures"] == 1 and run["cost_usd"] is None
     art = {a["id"]: a for a in run["articles"]}
     assert art["eval-b"]["failed"] and art["eval-b"]["error_type"] == "ExtractionError"
-    assert art["eval-a"]["fields"]["actors"]["misses"] == [
-        "Yevgeny Prigozhin (person, side: Russia)"
-    ]
-    assert art["eval-a"]["fields"]["actors"]["false_positives"] == [
-        "Russian forces (armed_forces, side: None)"
-    ]
+    assert art["eval-a"]["fields"]["actors"]["misses"] == ["Yevgeny Prigozhin (person, side: Russia)"]
+    assert art["eval-a"]["fields"]["actors"]["false_positives"] == ["Russian forces (armed_forces, side: None)"]
     (comp,) = out["comparisons"]
     assert comp["baseline"] == "fake/good" and set(comp["fields"]) == set(run["fields"])
     assert math.isclose(comp["macro_f1"]["diff"], -0.775)
@@ -390,8 +447,12 @@ def _args(tmp_path: Path, *models: str) -> list[str]:
 def test_cli_full_run(tmp_path: Path) -> None:
     runner = CliRunner()
     args = _args(tmp_path, "fake/good", "fake/weak") + [
-        "--json", str(tmp_path / "out.json"), "--report", str(tmp_path / "r.html"),
-        "--save-predictions", str(tmp_path / "preds"),
+        "--json",
+        str(tmp_path / "out.json"),
+        "--report",
+        str(tmp_path / "r.html"),
+        "--save-predictions",
+        str(tmp_path / "preds"),
     ]
     res = runner.invoke(_app(Settings(offline=True)), args)
     assert res.exit_code == 0, res.output

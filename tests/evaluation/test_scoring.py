@@ -25,8 +25,7 @@ def loc(name: str, kind: str = "settlement", **kw: Any) -> dict:
     return {"name": name, "aliases": kw.pop("aliases", []), "kind": kind, **kw}
 
 
-def cas(kind: str, count: int | None = None, low: int | None = None, high: int | None = None,
-        **kw: Any) -> dict:
+def cas(kind: str, count: int | None = None, low: int | None = None, high: int | None = None, **kw: Any) -> dict:
     return {"kind": kind, "count": count, "low": low, "high": high, **kw}
 
 
@@ -46,8 +45,14 @@ def doc(**fields: Any) -> dict:
         "events": [],
         "casualties": [],
         "provenance": {
-            "model": "m", "prompt_version": "p", "schema_hash": "h", "calls": 3, "retries": 0,
-            "prompt_tokens": 100, "completion_tokens": 20, "latency_s": 1.5,
+            "model": "m",
+            "prompt_version": "p",
+            "schema_hash": "h",
+            "calls": 3,
+            "retries": 0,
+            "prompt_tokens": 100,
+            "completion_tokens": 20,
+            "latency_s": 1.5,
         },
     }
     d.update(fields)
@@ -175,18 +180,21 @@ def test_casualty_kind_must_be_equal() -> None:
 
 
 def test_casualty_attributes() -> None:
-    gold = record(casualties=[
-        cas("killed", count=8, affected="civilians", claimed_by=None),
-        cas("wounded", count=3, affected="Ukraine", claimed_by="Russian Defence Ministry"),
-    ])
-    pred = doc(casualties=[
-        cas("killed", count=8, affected="Civilians", claimed_by=None),  # both right
-        cas("wounded", count=3, affected="Russia", claimed_by="Defence Ministry"),  # 0 / 1
-    ])
+    gold = record(
+        casualties=[
+            cas("killed", count=8, affected="civilians", claimed_by=None),
+            cas("wounded", count=3, affected="Ukraine", claimed_by="Russian Defence Ministry"),
+        ]
+    )
+    pred = doc(
+        casualties=[
+            cas("killed", count=8, affected="Civilians", claimed_by=None),  # both right
+            cas("wounded", count=3, affected="Russia", claimed_by="Defence Ministry"),  # 0 / 1
+        ]
+    )
     s = score_article(pred, gold)
     assert counts(s, "casualties") == (2, 0, 0)
-    assert (s.attributes["casualty_affected"].correct, s.attributes["casualty_affected"].total) \
-        == (1, 2)
+    assert (s.attributes["casualty_affected"].correct, s.attributes["casualty_affected"].total) == (1, 2)
     assert s.attributes["casualty_claimed_by"].correct == 2
 
 
@@ -206,11 +214,9 @@ def test_event_matches_through_matched_location() -> None:
     wrong_place = {"id": "e2", "type": "battle", "description": "", "location_ids": ["l1"]}
     wrong_type = {"id": "e3", "type": "protest_riot", "description": "", "location_ids": ["l2"]}
     no_place = {"id": "e4", "type": "battle", "description": "", "location_ids": []}
-    assert counts(score_article(doc(locations=pred_locs, events=[good]), gold), "events") \
-        == (1, 0, 0)
+    assert counts(score_article(doc(locations=pred_locs, events=[good]), gold), "events") == (1, 0, 0)
     for bad in (wrong_place, wrong_type, no_place):
-        assert counts(score_article(doc(locations=pred_locs, events=[bad]), gold), "events") \
-            == (0, 1, 1)
+        assert counts(score_article(doc(locations=pred_locs, events=[bad]), gold), "events") == (0, 1, 1)
 
 
 def test_event_location_via_gold_alias() -> None:
@@ -227,8 +233,7 @@ def test_event_location_via_gold_alias() -> None:
 
 def test_events_without_locations_match() -> None:
     gold = record(events=[{"type": "strategic_development", "locations": [], "date": None}])
-    pred = doc(events=[{"id": "e1", "type": "strategic_development", "description": "x",
-                        "location_ids": []}])
+    pred = doc(events=[{"id": "e1", "type": "strategic_development", "description": "x", "location_ids": []}])
     assert counts(score_article(pred, gold), "events") == (1, 0, 0)
 
 
@@ -250,13 +255,11 @@ def test_abstention_is_perfect_and_hallucination_is_not() -> None:
     assert s.macro_f1 == 1.0
     s = score_article(doc(actors=[actor("Wagner")], casualties=[cas("killed", count=3)]), gold)
     assert s.fields["casualties"].f1 == 0.0
-    assert s.fields["casualties"].false_positive_labels == ["killed 3, affected: None, "
-                                                            "claimed by: None"]
+    assert s.fields["casualties"].false_positive_labels == ["killed 3, affected: None, claimed by: None"]
 
 
 def test_failure_misses_all_gold() -> None:
-    gold = record(actors=[actor("Wagner"), actor("Kremlin", optional=True)],
-                  casualties=[cas("killed", low=8)])
+    gold = record(actors=[actor("Wagner"), actor("Kremlin", optional=True)], casualties=[cas("killed", low=8)])
     s = score_article(None, gold, model="m", error="boom", error_type="ExtractionError")
     assert s.failed and s.error == "boom"
     assert counts(s, "actors") == (0, 0, 1)
@@ -268,14 +271,19 @@ def test_failure_misses_all_gold() -> None:
 
 def test_actor_and_location_attributes() -> None:
     gold = record(
-        actors=[actor("Wagner Group", side="Russia"), actor("Zelensky", "person", "Ukraine"),
-                actor("Red Cross", "organization", None)],
+        actors=[
+            actor("Wagner Group", side="Russia"),
+            actor("Zelensky", "person", "Ukraine"),
+            actor("Red Cross", "organization", None),
+        ],
         locations=[loc("Donetsk Oblast", kind="region")],
     )
     pred = doc(
-        actors=[actor("Wagner", side="RUSSIA"),  # kind ok, side ok (case-folded)
-                actor("Zelensky", "government", None),  # kind wrong, side wrong
-                actor("Red Cross", "organization", None)],  # null == null
+        actors=[
+            actor("Wagner", side="RUSSIA"),  # kind ok, side ok (case-folded)
+            actor("Zelensky", "government", None),  # kind wrong, side wrong
+            actor("Red Cross", "organization", None),
+        ],  # null == null
         locations=[{"id": "l1", "name": "Donetsk", "kind": "settlement"}],
     )
     s = score_article(pred, gold)
@@ -290,8 +298,7 @@ def test_grounding_checked_against_gold_text() -> None:
     out = {"start": 70, "end": 500, "text": "x"}
     pred = doc(
         actors=[{**actor("Wagner"), "mentions": [good, wrong]}],
-        casualties=[{**cas("killed", low=8), "evidence": [out, {"start": 44, "end": 55,
-                                                                 "text": TEXT[44:55]}]}],
+        casualties=[{**cas("killed", low=8), "evidence": [out, {"start": 44, "end": 55, "text": TEXT[44:55]}]}],
     )
     s = score_article(pred, record())
     assert (s.spans_exact, s.spans_total) == (2, 4)
@@ -315,10 +322,13 @@ def _brute_force(weights: list[list[int]]) -> int:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 4).flatmap(
-    lambda n: st.integers(1, 4).flatmap(
-        lambda m: st.lists(st.lists(st.integers(0, 9), min_size=m, max_size=m),
-                           min_size=n, max_size=n))))
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.integers(1, 4).flatmap(
+            lambda m: st.lists(st.lists(st.integers(0, 9), min_size=m, max_size=m), min_size=n, max_size=n)
+        )
+    )
+)
 def test_hungarian_is_optimal(weights: list[list[int]]) -> None:
     pairs = max_weight_matching(weights)
     assert len({i for i, _ in pairs}) == len(pairs) == len({j for _, j in pairs})

