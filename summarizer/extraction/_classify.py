@@ -169,7 +169,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     if sides is not None:
         for actor, side in zip(need, sides(), strict=True):
             actor.side = side
-    check_sides(text, findings, places, out.actors)
+    check_sides(text, findings, out.actors)
     for (start, end), item, answer in zip(chunks, asked, answers, strict=True):
         chunk = model_text[start:end]
         add_events(passes, text, chunk, start, max(title_end, start), out, published=passes.article.published)

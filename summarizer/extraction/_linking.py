@@ -66,7 +66,7 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     "Voivode"), equipment ("T-34", "MH-60R Seahawk"), a day or a war ("Victory Day", "World
     War II"), a modifier ("Moscow-backed"), or a common word at the start of a sentence
     ("Footage", "State")."""
-    if actor.kind in ("civilians",) or actor.side and actor.name in (actor.side,):
+    if actor.kind == "civilians" or actor.name == actor.side:  # civilians; a state named as its side
         return False
     forms = [actor.name, *actor.forms]
     name = actor.name
@@ -190,14 +190,14 @@ INTERNATIONAL = frozenset(
 )
 
 
-def check_sides(text: str, findings: Findings, places: Places, actors: list[FoundActor]) -> None:
+def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None:
     """After the model answered, for the actors the model labelled: the side the article itself
     states wins ("Estonian Prime Minister Kaja Kallas"); international bodies, and outlets and
     organisations the article ties to no country, are on no side. Sides code settled (states,
     "Russian troops") stand. Places are looked up only as countries or as places this article
     names: a word is not a side because a town somewhere bears it ("Kaja", "Minister")."""
     settled = set(findings.actors) | {f for forms in findings.states.values() for f in forms}
-    known = {p.name: p.fact.country for p in places_of(findings, places)}
+    known = {name: fact.country for name, fact in findings.places.items()}
 
     def country_of(word: str) -> str | None:
         found = find_country(word)
@@ -215,11 +215,6 @@ def check_sides(text: str, findings: Findings, places: Places, actors: list[Foun
             actor.side = stated
         elif actor.kind in ("media", "organization") and not actor.acts:
             actor.side = None
-
-
-def places_of(findings: Findings, places: Places) -> list[FoundPlace]:
-    """The places code settled in this article, with their facts."""
-    return [FoundPlace(name, [], fact) for name, fact in findings.places.items()]
 
 
 def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Classified, acts: bool) -> None:
