@@ -5,6 +5,7 @@ settings that choose runtime, slots and thread wait policy."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -178,6 +179,7 @@ def test_build_commands_build_only_the_server_on_all_cores() -> None:
     assert "-DGGML_NATIVE=ON" in configure and "-DBUILD_SHARED_LIBS=OFF" in configure
     assert "-DLLAMA_USE_PREBUILT_UI=OFF" in configure  # no download at build time
     assert f"-DLLAMA_BUILD_COMMIT={runtime.BUILD_TAG}" in configure
+    assert f"-DCMAKE_PROJECT_llama.cpp_INCLUDE={runtime.TUNING}" in configure and runtime.TUNING.is_file()
     assert compile_[-4:] == ["--target", "llama-server", "-j", "2"]
 
 
@@ -240,3 +242,52 @@ def test_passes_of_one_article_run_at_once_only_when_asked(monkeypatch: pytest.M
     assert not config.parallel_passes()  # on two cores each slot would read the article again
     monkeypatch.setenv("SUMMARIZER_PARALLEL_PASSES", "1")
     assert config.parallel_passes()
+
+
+def _fake_llama_cpp(root: Path, targets: dict[str, list[str]]) -> Path:
+    """A CMake project named like llama.cpp with the given library targets and sources."""
+    lines = ["cmake_minimum_required(VERSION 3.21)", "project(llama.cpp CXX)"]
+    for target, sources in targets.items():
+        sub = root / target
+        sub.mkdir(parents=True)
+        for n, src in enumerate(sources):
+            (sub / src).write_text(f"int {target.replace('-', '_')}_{n}() {{ return {n}; }}\n", encoding="utf-8")
+        (sub / "CMakeLists.txt").write_text(f"add_library({target} STATIC {' '.join(sources)})\n", encoding="utf-8")
+        lines.append(f"add_subdirectory({target})")
+    (root / "CMakeLists.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.skipif(not shutil.which("cmake"), reason="needs cmake")
+def test_build_tuning_groups_cold_targets_and_keeps_the_named_sources_apart(tmp_path: Path) -> None:
+    many = [f"s{i}.cpp" for i in range(8)]
+    source = _fake_llama_cpp(
+        tmp_path / "src",
+        {
+            "llama-common": ["json.cpp", *many],
+            "server-context": ["a.cpp"],
+            "llama-server-impl": ["b.cpp"],
+            "mtmd": ["mtmd.cpp", "mtmd-helper.cpp", "mtmd-helper-gen.cpp"],
+            "cpp-httplib": ["httplib.cpp"],
+            "llama": ["llama.cpp", "llama-grammar.cpp"],
+        },
+    )
+    configure, _ = runtime.build_command("cmake", source, tmp_path / "build", 2)
+    proc = subprocess.run(configure, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "llama-common at -O1, 8 sources in unity groups of 6" in proc.stdout
+    build = tmp_path / "build"
+    common = (build / "llama-common/CMakeFiles/llama-common.dir/Unity").glob("*.cxx")
+    grouped = "".join(p.read_text(encoding="utf-8") for p in common)
+    assert "s0.cpp" in grouped and "s7.cpp" in grouped and "json.cpp" not in grouped
+    mtmd = "".join(p.read_text(encoding="utf-8") for p in (build / "mtmd/CMakeFiles/mtmd.dir/Unity").glob("*.cxx"))
+    assert "mtmd.cpp" in mtmd and "mtmd-helper" not in mtmd
+    assert not (build / "llama/CMakeFiles/llama.dir/Unity").exists()  # llama itself: as llama.cpp builds it
+
+
+@pytest.mark.skipif(not shutil.which("cmake"), reason="needs cmake")
+def test_build_tuning_refuses_a_source_without_the_expected_targets(tmp_path: Path) -> None:
+    source = _fake_llama_cpp(tmp_path / "src", {"llama-common": ["json.cpp"]})
+    configure, _ = runtime.build_command("cmake", source, tmp_path / "build", 2)
+    proc = subprocess.run(configure, capture_output=True, text=True, check=False)
+    assert proc.returncode != 0 and "has no target server-context" in proc.stdout + proc.stderr
