@@ -150,6 +150,24 @@ def _cmake() -> str:
     )
 
 
+def _ninja() -> str | None:
+    """Ninja (on PATH, else the PyPI wheel of the ``[local]`` extra), or None for make.
+
+    Ninja schedules every object of every target on one queue; CMake's makefiles compile a
+    target only after the targets it links are built, so one core idles at each step of that
+    chain."""
+    found = shutil.which("ninja")
+    if found:
+        return found
+    with contextlib.suppress(ImportError):
+        import ninja  # type: ignore[import-not-found, import-untyped]  # the PyPI wheel
+
+        path = Path(ninja.BIN_DIR) / "ninja"
+        if path.is_file():
+            return str(path)
+    return None
+
+
 def _jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -157,10 +175,13 @@ def _jobs() -> int:
         return os.cpu_count() or 2
 
 
-def build_command(cmake: str, source: Path, build: Path, jobs: int) -> tuple[list[str], list[str]]:
-    """The configure and build argv."""
+def build_command(
+    cmake: str, source: Path, build: Path, jobs: int, *, ninja: str | None = None
+) -> tuple[list[str], list[str]]:
+    """The configure and build argv (with the Ninja generator when ``ninja`` is given)."""
     tuning = f"-DCMAKE_PROJECT_llama.cpp_INCLUDE={TUNING}"
-    configure = [cmake, "-S", str(source), "-B", str(build), *CMAKE_FLAGS, tuning]
+    generator = ["-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={ninja}"] if ninja else []
+    configure = [cmake, "-S", str(source), "-B", str(build), *generator, *CMAKE_FLAGS, tuning]
     compile_ = [cmake, "--build", str(build), "--target", BINARY, "-j", str(jobs)]
     return configure, compile_
 
@@ -205,7 +226,8 @@ def _patch_source(source: Path) -> None:
     path.write_text(text.replace(_SPACE_RULE_FROM, _SPACE_RULE_TO, 1), encoding="utf-8")
 
 
-_PERCENT = re.compile(r"^\[\s*(\d+)%\]")
+_PERCENT = re.compile(r"^\[\s*(\d+)%\]")  # make: "[ 45%] Building CXX object ..."
+_STEPS = re.compile(r"^\[(\d+)/(\d+)\]")  # ninja: "[87/193] Building CXX object ..."
 _RUNNING: set[subprocess.Popen[str]] = set()
 
 
@@ -238,6 +260,8 @@ def _run_logged(argv: list[str], log: Path, say: Say, label: str, every_s: float
             m = _PERCENT.match(line)
             if m:
                 percent = m.group(1)
+            elif m := _STEPS.match(line):
+                percent = str(100 * int(m.group(1)) // max(1, int(m.group(2))))
             now = time.monotonic()
             if percent and now - last >= every_s:
                 say(f"runtime: {label} {percent}% ({now - started:.0f} s)")
@@ -251,9 +275,17 @@ def _run_logged(argv: list[str], log: Path, say: Say, label: str, every_s: float
         )
 
 
-def build(say: Say = lambda line: None, *, jobs: int | None = None, keep_log: bool = True) -> Path:
-    """Build ``llama-server`` into ``runtime_dir()`` (returns at once when it is there)."""
+def build(
+    say: Say = lambda line: None,
+    *,
+    jobs: int | None = None,
+    keep_log: bool = True,
+    fetched: Callable[[], None] = lambda: None,
+) -> Path:
+    """Build ``llama-server`` into ``runtime_dir()`` (returns at once when it is there).
+    ``fetched`` is called once the source is downloaded and checked, before the compile."""
     if installed():
+        fetched()
         return binary_path()
     target = runtime_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -265,9 +297,10 @@ def build(say: Say = lambda line: None, *, jobs: int | None = None, keep_log: bo
     started = time.monotonic()
     try:
         sdist = _download_sdist(work, say)
+        fetched()
         source = _extract(sdist, work / "src")
         _patch_source(source)
-        configure, compile_ = build_command(cmake, source, work / "build", jobs)
+        configure, compile_ = build_command(cmake, source, work / "build", jobs, ninja=_ninja())
         say(f"runtime: configuring llama.cpp (cmake; log {log})")
         _run_logged(configure, log, say, "configuring")
         say(f"runtime: compiling llama-server on {jobs} core(s) (a few minutes)")
@@ -289,20 +322,26 @@ def build(say: Say = lambda line: None, *, jobs: int | None = None, keep_log: bo
 
 
 def build_in_background(say: Say) -> Callable[[], Path]:
-    """Start ``build(say)`` in a thread (the weights can download meanwhile); returns a
-    function that waits for it and returns the binary or raises the build's error."""
+    """Start ``build(say)`` in a thread and return once its source is fetched (or the build
+    failed), so that the weights download next, while it compiles, without competing with the
+    source's download; returns a function that waits for the build and returns the binary or
+    raises the build's error."""
     import threading
 
     box: list[Path | BaseException] = []
+    source_ready = threading.Event()
 
     def work() -> None:
         try:
-            box.append(build(say))
+            box.append(build(say, fetched=source_ready.set))
         except BaseException as exc:  # handed to the caller of wait()
             box.append(exc)
+        finally:
+            source_ready.set()
 
     thread = threading.Thread(target=work, name="runtime-build", daemon=True)
     thread.start()
+    source_ready.wait()
 
     def wait() -> Path:
         thread.join()

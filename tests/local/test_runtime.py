@@ -181,6 +181,17 @@ def test_build_commands_build_only_the_server_on_all_cores() -> None:
     assert f"-DLLAMA_BUILD_COMMIT={runtime.BUILD_TAG}" in configure
     assert f"-DCMAKE_PROJECT_llama.cpp_INCLUDE={runtime.TUNING}" in configure and runtime.TUNING.is_file()
     assert compile_[-4:] == ["--target", "llama-server", "-j", "2"]
+    assert "-G" not in configure  # make without ninja
+    configure, _ = runtime.build_command("cmake", Path("/s"), Path("/b"), 2, ninja="/usr/bin/ninja")
+    assert configure[configure.index("-G") + 1] == "Ninja" and "-DCMAKE_MAKE_PROGRAM=/usr/bin/ninja" in configure
+
+
+def test_build_progress_reads_make_and_ninja_lines(tmp_path: Path) -> None:
+    lines: list[str] = []
+    for out in ("[ 45%] Building CXX object a.o", "[87/174] Building CXX object a.o"):
+        argv = [sys.executable, "-c", f"print({out!r})"]
+        runtime._run_logged(argv, tmp_path / "log", lines.append, "compiling", every_s=0.0)
+    assert [line.split(" (")[0] for line in lines] == ["runtime: compiling 45%", "runtime: compiling 50%"]
 
 
 def test_runtime_and_slots_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,3 +302,32 @@ def test_build_tuning_refuses_a_source_without_the_expected_targets(tmp_path: Pa
     configure, _ = runtime.build_command("cmake", source, tmp_path / "build", 2)
     proc = subprocess.run(configure, capture_output=True, text=True, check=False)
     assert proc.returncode != 0 and "has no target server-context" in proc.stdout + proc.stderr
+
+
+def test_background_build_returns_once_the_source_is_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The weights download after the source (not at the same time), while the compile runs."""
+    events: list[str] = []
+    compiled = threading.Event()
+
+    def fake_build(say, *, fetched):  # type: ignore[no-untyped-def]
+        events.append("fetching")
+        fetched()
+        compiled.wait(5)
+        events.append("compiled")
+        return Path("/bin/llama-server")
+
+    monkeypatch.setattr(runtime, "build", fake_build)
+    wait = runtime.build_in_background(lambda line: None)
+    assert events == ["fetching"]  # returned before the compile finished
+    compiled.set()
+    assert wait() == Path("/bin/llama-server") and events == ["fetching", "compiled"]
+
+
+def test_background_build_that_fails_before_fetching_returns_and_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_build(say, *, fetched):  # type: ignore[no-untyped-def]
+        raise ConfigError("cmake is needed to build the local runtime and was not found")
+
+    monkeypatch.setattr(runtime, "build", fake_build)
+    wait = runtime.build_in_background(lambda line: None)
+    with pytest.raises(ConfigError, match="cmake is needed"):
+        wait()
