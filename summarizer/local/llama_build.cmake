@@ -5,8 +5,9 @@
 # * The code off the inference hot path (argument parsing, chat templates and parsers, the HTTP
 #   server, the multimodal library the server links but a text model never calls) is compiled in
 #   unity groups (a few sources per compiler run, so headers and templates are read once) and at
-#   -O1 (-O0 for multimodal). This is most of the compile: measured 601 -> 365 CPU-seconds,
-#   302 -> 184 s on two cores (`bench/runtime_build.py`).
+#   -O1 (-O0 for multimodal). This code was most of the compile: measured 652 -> 365
+#   CPU-seconds, 342 -> 202 s on two cores (`python bench/runtime_build.py --compare`); the same
+#   answers at the same speed on recorded requests.
 # * ggml (the matrix kernels) and src (llama: graph, KV cache, sampling, grammar) are left
 #   exactly as llama.cpp builds them (-O3, -march=native).
 #

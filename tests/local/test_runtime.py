@@ -342,7 +342,7 @@ def test_source_comes_from_the_index_else_pip_and_only_with_the_pinned_sha256(
         calls.append("index")
         raise runtime.ProviderError(f"{filename} is not on http://127.0.0.1:9/simple/llama-cpp-python/")
 
-    def from_pip(requirements, dest, *options, done):  # type: ignore[no-untyped-def]
+    def from_pip(requirements, dest, *options, done, **kwargs):  # type: ignore[no-untyped-def]
         calls.append("pip")
         done.write_bytes(b"not the pinned sdist")
 
