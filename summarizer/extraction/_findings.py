@@ -26,6 +26,8 @@ from summarizer.text import (
     is_demonym,
     normalize_name,
     relays_only,
+    staff_only,
+    staff_section,
 )
 
 # Social networks and news agencies: where something was said or posted, never actors.
@@ -192,10 +194,12 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
         return find_country(name) is not None or bool(gazetteer.settlements(name))
 
     cands = find_candidates(text, [(e.start, e.end, e.label) for e in ents], candidate_names(text, limit=80), known)
+    staff = staff_section(text)
     cands = [
         c
         for c in cands
-        if not is_demonym(c.name)
+        if not staff_only(text, c.all_forms(), staff)
+        and not is_demonym(c.name)
         and c.name.casefold() not in CHANNELS
         and not (c.label in ("ORG", None) and relays_only(text, c.all_forms()))
     ]

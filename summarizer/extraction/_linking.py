@@ -103,6 +103,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             out.actors.append(FoundActor(cand.name, cand.forms, kind, side, cand.name in findings.acting))
         elif cand.name in labelled:
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
+    out.places = _own_names(text, out.places, places)
     located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
     home = max(set(located), key=located.count) if located else None
     for actor in out.actors:
@@ -117,6 +118,36 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
 
 
 _OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
+
+
+# A possessor before a place's name ("Moscow's Red Square", "Russia's Kursk"): the place is
+# what follows it.
+_POSSESSOR = re.compile(r"^[A-Z][\w-]*(?:’s|'s)\s+(?=[A-Z])")
+# Compass and bloc words: "the West", "Western allies" name no place of their own.
+_NOT_A_PLACE = frozenset({"west", "western", "east", "eastern", "north", "northern", "south", "southern"})
+
+
+def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[FoundPlace]:
+    """Each place under its own name: "Russian-occupied Luhansk region" and "Moscow's Red Square"
+    are Luhansk region and Red Square (merged with the same place found under that name, whose
+    kind stands; else the gazetteer's kind when it knows the name), and a compass or bloc word
+    is no place."""
+    out: list[FoundPlace] = []
+    by_name: dict[str, FoundPlace] = {}
+    for p in found:
+        core = _POSSESSOR.sub("", _OCCUPIED.sub("", p.name))
+        if core.casefold() in _NOT_A_PLACE:
+            continue
+        if core != p.name and mentions(text, core):
+            fact = places.fact(core)
+            p = FoundPlace(core, [p.name, *p.forms], fact if fact is not None else p.fact)
+        same = by_name.get(p.name.casefold())
+        if same is not None:
+            same.forms.extend(f for f in [p.name, *p.forms] if f not in same.forms and f != same.name)
+            continue
+        by_name[p.name.casefold()] = p
+        out.append(p)
+    return out
 
 
 def _named_place_country(findings: Findings, places: Places) -> Callable[[str], str | None]:

@@ -79,13 +79,23 @@ def _http_json(url: str, *, timeout: float, data: bytes | None = None) -> Any:
 
 
 def healthy(base_url: str, *, model: str | None = None, timeout: float = 2.0) -> bool:
-    """GET /v1/models answers, and (if given) lists ``model``."""
+    """GET /v1/models answers, and (if given) lists ``model``, and the server is not still
+    loading its model: llama-server lists the model while it loads and answers every request
+    with 503 "Loading model" until its ``/health`` says 200 (a server without ``/health``, such
+    as llama-cpp-python's, is judged by /v1/models alone)."""
     try:
         body = _http_json(f"{base_url}/models", timeout=timeout)
     except (OSError, ValueError, urllib.error.URLError):
         return False
     if not isinstance(body, dict):
         return False
+    try:
+        _http_json(f"{base_url.removesuffix('/v1')}/health", timeout=timeout)
+    except urllib.error.HTTPError as e:
+        if e.code == 503:
+            return False
+    except (OSError, ValueError, urllib.error.URLError):
+        pass
     if model is None:
         return True
     ids = [d.get("id") for d in body.get("data", []) if isinstance(d, dict)]

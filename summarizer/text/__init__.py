@@ -40,6 +40,8 @@ from summarizer.text._context import (
     outlet_only,
     relays_only,
     side_cue,
+    staff_only,
+    staff_section,
     stated_side,
 )
 from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
@@ -74,6 +76,8 @@ __all__ = [
     "is_demonym",
     "nationality_before",
     "outlet_only",
+    "staff_only",
+    "staff_section",
     "relays_only",
     "side_cue",
     "stated_side",

@@ -302,6 +302,30 @@ _OUTLET = re.compile(
 )
 
 
+# The heading of a page's section about its staff ("About the writer" and the biography under
+# it): from there on the text is about the outlet, not the story.
+_STAFF_HEADING = re.compile(
+    r"^[ \t]*About (?:the|this) (?:writer|author|reporter|journalist|contributor)s?[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def staff_section(text: str) -> int:
+    """Where the page's section about its writers starts (an "About the writer" heading on its
+    own line), or ``len(text)`` when there is none."""
+    m = _STAFF_HEADING.search(text)
+    return m.start() if m else len(text)
+
+
+def staff_only(text: str, forms: Iterable[str], staff: int) -> bool:
+    """True when a name is written only from ``staff`` on (``staff_section``): "Aila Slisco is a
+    Newsweek night reporter based in New York" names neither an actor nor a place of the story."""
+    if staff >= len(text):
+        return False
+    found = [m.start() for form in forms if form for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)]
+    return bool(found) and min(found) >= staff
+
+
 def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
     """True when every mention of a name sits in a sentence about relaying the news or about
     the outlet and its staff (a reporter's biography, a tip-line notice): the publisher or its

@@ -45,3 +45,18 @@ def test_namesake_towns_abroad_are_not_places() -> None:
     # "Energy" (a town in Illinois; the article writes "energy" as a word), "Congress" (Arizona),
     # "White House" (an alternate name of Casablanca), "English" and "West": none is a place here
     assert not {"Energy", "Congress", "White House", "English", "West"} & set(findings.places)
+
+
+def test_the_writers_biography_names_no_actor_and_no_place() -> None:
+    """Everything under "About the writer" is about the outlet: the reporter and where she is
+    based are candidates only when the story itself names them."""
+    findings, _places = find(article_text("EN_UA_002531.txt"))
+    names = {c.name for c in findings.candidates}
+    assert "Aila Slisco" not in names and "New York" not in names
+    assert "Zelensky" in " ".join(names)  # the story's own names stay
+    story = (
+        "Russian forces shelled Kharkiv, Oleh Syniehubov said.\n"
+        "About the writer\nJane Roe is based in Kharkiv and London."
+    )
+    names = {c.name for c in find(story)[0].candidates}
+    assert "Kharkiv" in names and "Jane Roe" not in names and "London" not in names

@@ -70,3 +70,28 @@ def test_the_region_of_a_town_names_the_region() -> None:
     sentence = "Missiles struck Lviv overnight."
     start = sentence.index("Lviv")
     assert _as_region((start, start + 4, "Lviv"), sentence, kinds)[2] == "Lviv"
+
+
+def test_a_place_goes_by_its_own_name() -> None:
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import FoundPlace
+    from summarizer.extraction._linking import _own_names
+
+    text = (
+        "Drones hit Moscow's Red Square and Russia's Kursk. Shelling went on in the Russian-occupied "
+        "Luhansk region, and in Luhansk region's north. Ukraine's Western allies and the West sent arms."
+    )
+    _findings, places = find(text)
+    found = [
+        FoundPlace("Moscow's Red Square", [], PlaceFact("facility", "Russia")),
+        FoundPlace("Russia's Kursk", [], PlaceFact("facility", "Russia")),  # the model's kind
+        FoundPlace("Russian-occupied Luhansk region", [], PlaceFact("region", "Ukraine")),
+        FoundPlace("Luhansk region", [], PlaceFact("region", "Ukraine")),
+        FoundPlace("Ukraine's Western", [], PlaceFact("country", "Ukraine")),
+        FoundPlace("West", [], PlaceFact("region", None)),
+    ]
+    out = {p.name: p for p in _own_names(text, found, places)}
+    assert set(out) == {"Red Square", "Kursk", "Luhansk region"}
+    assert out["Kursk"].fact.kind == "settlement"  # the gazetteer's kind for the bare name
+    assert out["Red Square"].fact.kind == "facility" and "Moscow's Red Square" in out["Red Square"].forms
+    assert "Russian-occupied Luhansk region" in out["Luhansk region"].forms  # merged, not twice

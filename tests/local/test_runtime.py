@@ -352,3 +352,43 @@ def test_source_comes_from_the_index_else_pip_and_only_with_the_pinned_sha256(
     with pytest.raises(runtime.ProviderError, match="expected 832db069"):
         runtime._download_sdist(tmp_path, lines.append)
     assert calls == ["index", "pip"] and "asking pip instead" in lines[-1]
+
+
+def test_a_server_still_loading_its_model_is_not_healthy() -> None:
+    """llama-server lists its model at /v1/models while it loads and answers 503 "Loading
+    model" to everything else until /health says 200; a server without /health is judged by
+    /v1/models alone."""
+    import http.server
+
+    from summarizer.local._probes import healthy
+
+    state = {"health": 503}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/v1/models":
+                code, body = 200, b'{"data": [{"id": "m"}]}'
+            elif self.path == "/health":
+                code, body = state["health"], b'{"status": "loading model"}'
+            else:
+                code, body = 404, b"{}"
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{srv.server_address[1]}/v1"
+    try:
+        assert not healthy(base, model="m")
+        state["health"] = 200
+        assert healthy(base, model="m")
+        state["health"] = 404  # no /health endpoint
+        assert healthy(base, model="m")
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -67,3 +67,17 @@ def test_stated_side_reads_titles_and_the_name_itself() -> None:
     assert (
         stated_side("The Minister Boris Pistorius spoke.", "", ["Boris Pistorius"], lambda w: "X", country_of) is None
     )
+
+
+def test_the_staff_section_starts_at_its_heading_on_its_own_line() -> None:
+    from summarizer.text import staff_only, staff_section
+
+    text = "Kyiv was hit. Read about the writer below.\n\nAbout the writer\nAila Slisco is based in New York."
+    start = staff_section(text)
+    assert text[start:].lstrip().startswith("About the writer")
+    assert staff_only(text, ["Aila Slisco"], start) and staff_only(text, ["New York"], start)
+    assert not staff_only(text, ["Kyiv"], start)
+    sentence = "About the writer is a phrase in a sentence."
+    assert staff_section(sentence) == len(sentence)
+    plain = "No heading here, Aila Slisco."
+    assert not staff_only(plain, ["Aila Slisco"], staff_section(plain))
