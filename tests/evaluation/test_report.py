@@ -193,7 +193,11 @@ def test_a_name_cut_by_another_models_mark_stays_one_chip() -> None:
     text = "Vladimir Putin spoke."
     one = {"actors": [{"name": "Vladimir Putin", "mentions": [{"start": 0, "end": 14, "text": "Vladimir Putin"}]}]}
     two = {"actors": [{"name": "Putin", "mentions": [{"start": 9, "end": 14, "text": "Putin"}]}]}
-    record: dict[str, Any] = {"id": "x", "text": text, "gold": {"actors": [{"name": "Vladimir Putin", "kind": "person"}]}}
+    record: dict[str, Any] = {
+        "id": "x",
+        "text": text,
+        "gold": {"actors": [{"name": "Vladimir Putin", "kind": "person"}]},
+    }
     models = [ModelOutcomes(d, item_outcomes(d, record, score_article(d, record))) for d in (one, two)]
     out = render_marked(text, article_marks(text, record["gold"], models))
     assert out == ('<span class="k0ah k0R">Vladimir </span><span class="k0ah k1ah k0L">Putin</span> spoke.')
