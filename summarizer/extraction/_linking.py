@@ -41,7 +41,8 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         or (p.fact.kind != "country" and counts[p.name] >= 2 and not capital_of(p.name))
         or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top)
     ]
-    out.actors = [a for a in out.actors if not not_an_actor(text, a, title_end)]
+    headline = headline_end(text, title_end)
+    out.actors = [a for a in out.actors if not not_an_actor(text, a, headline)]
     kept = {a.name for a in out.actors}
     for ev in out.events:
         ev.actors = [a for a in ev.actors if a in kept]
@@ -52,6 +53,19 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     out.actors = [a for a in out.actors if a.acts or a.name in involved or _count(text, [a.name, *a.forms]) >= 2]
 
 
+def headline_end(text: str, title_end: int) -> int:
+    """Where the headline ends, counting the page's repeat of it on the next non-blank line
+    (pages often print the title twice): "Zelensky Seeks" in either copy is headline only."""
+    if not title_end:
+        return 0
+    title = text[:title_end].strip()
+    rest = text[title_end:]
+    stripped = rest.lstrip()
+    if title and stripped.startswith(title):
+        return title_end + (len(rest) - len(stripped)) + len(title)
+    return title_end
+
+
 # A maker's model number ("T-34", "Satan-2", "MH-60R", "Kh-55"): equipment, not an actor.
 _MODEL_NUMBER = re.compile(r"\b[A-Z][A-Za-z]*-?\d+[A-Z]?\b")
 _NOT_ACTOR_END = re.compile(
@@ -59,11 +73,28 @@ _NOT_ACTOR_END = re.compile(
 )
 
 
+# Weapon systems the war's reporting names by name, not number ("Storm Shadow missiles"):
+# equipment, never an armed group. Names that are also units or outlets ("Tornado", "Lancet")
+# are left out.
+_WEAPONS = frozenset(
+    {
+        "himars", "atacms", "storm shadow", "scalp", "taurus", "javelin", "javelins", "stinger", "stingers",
+        "nasams", "iris-t", "bayraktar", "shahed", "shaheds", "geran", "iskander", "kinzhal", "kalibr",
+        "excalibur", "harpoon", "zircon", "tomahawk", "tomahawks", "sarmat", "oreshnik",
+    }
+)  # fmt: skip
+_WEAPON_NOUN = re.compile(r"\s+(?:missiles?|rockets?|drones?|systems?|launchers?)$", re.IGNORECASE)
+
+
+def _weapon(name: str) -> bool:
+    return _WEAPON_NOUN.sub("", name).casefold() in _WEAPONS
+
+
 def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     """Names the model took for actors that the article's words say are not: the outlet or its
     writer (named only where the story is relayed or in the author's biography), a name only
     the headline has ("Zelensky Seeks"), a title with no name ("Estonian Prime Minister",
-    "Voivode"), equipment ("T-34", "MH-60R Seahawk"), a day or a war ("Victory Day", "World
+    "Voivode"), equipment ("T-34", "MH-60R Seahawk", "Storm Shadow"), a day or a war ("Victory Day", "World
     War II"), a modifier ("Moscow-backed"), or a common word at the start of a sentence
     ("Footage", "State")."""
     if actor.kind == "civilians" or actor.name == actor.side:  # civilians; a state named as its side
@@ -77,7 +108,7 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True
     if words and all(w.casefold().strip(".") in TITLE_WORDS or is_demonym(w) or w.casefold() == "the" for w in words):
         return True
-    if actor.kind != "person" and _MODEL_NUMBER.search(name):
+    if actor.kind != "person" and (_MODEL_NUMBER.search(name) or _weapon(name)):
         return True
     if _NOT_ACTOR_END.search(name) or is_demonym(name.rstrip("s")) or name.casefold() in ("briton", "britons"):
         return True

@@ -32,7 +32,7 @@ def test_names_that_are_not_actors() -> None:
         "Footage shows the parade. Newsweek has reached out to the Kremlin for comment. "
         "The footage was filmed in Moscow. Ellie Cook is a senior reporter. She joined Newsweek in 2022. "
         "The Institute for the Study of War said the 106th division retreated. "
-        "General Charles Brown told journalists the front held."
+        "General Charles Brown told journalists the front held. Storm Shadow missiles hit Sevastopol."
     )
     title_end = text.index("\n")
 
@@ -42,6 +42,7 @@ def test_names_that_are_not_actors() -> None:
     for name, kind in [
         ("Zelensky Seeks", "person"),  # only in the headline
         ("T-34", "military_unit"),  # equipment
+        ("Storm Shadow", "armed_group"),  # a weapon known by name
         ("Victory Day", "organization"),  # a day
         ("Estonian Prime Minister", "government"),  # a title with no name
         ("Footage", "media"),  # a common word opening a sentence
@@ -95,3 +96,15 @@ def test_a_place_goes_by_its_own_name() -> None:
     assert out["Kursk"].fact.kind == "settlement"  # the gazetteer's kind for the bare name
     assert out["Red Square"].fact.kind == "facility" and "Moscow's Red Square" in out["Red Square"].forms
     assert "Russian-occupied Luhansk region" in out["Luhansk region"].forms  # merged, not twice
+
+
+def test_a_headline_printed_twice_is_still_the_headline() -> None:
+    from summarizer.extraction._linking import headline_end
+
+    title = 'Zelensky Seeks To Cancel Russia At UN, Asks Why "Russian Terrorists" Have A Place'
+    text = f"{title} \n\n {title}\n\nUkrainian President Volodymyr Zelensky spoke in New York."
+    end = headline_end(text, len(title))
+    assert text[:end].endswith("Have A Place") and text[end:].lstrip().startswith("Ukrainian President")
+    assert headline_end(text, 0) == 0  # no headline at the top: nothing to extend
+    once = f"{title}\n\nUkrainian President Volodymyr Zelensky spoke."
+    assert headline_end(once, len(title)) == len(title)
