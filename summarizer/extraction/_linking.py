@@ -151,9 +151,9 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
 _OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
 
 
-# A possessor before a place's name ("Moscow's Red Square", "Russia's Kursk"): the place is
-# what follows it.
-_POSSESSOR = re.compile(r"^[A-Z][\w-]*(?:’s|'s)\s+(?=[A-Z])")
+# A place before a place's name ("Moscow's Red Square", "Russia's Kursk"): the place is what
+# follows it.
+_POSSESSOR = re.compile(r"^([A-Z][\w-]*)(?:’s|'s)\s+(?=[A-Z])")
 # Compass and bloc words: "the West", "Western allies" name no place of their own.
 _NOT_A_PLACE = frozenset({"west", "western", "east", "eastern", "north", "northern", "south", "southern"})
 
@@ -166,7 +166,10 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
     out: list[FoundPlace] = []
     by_name: dict[str, FoundPlace] = {}
     for p in found:
-        core = _POSSESSOR.sub("", _OCCUPIED.sub("", p.name))
+        core = _OCCUPIED.sub("", p.name)
+        owner = _POSSESSOR.match(core)
+        if owner and places.fact(owner.group(1)) is not None:  # a place's place, not "Children's Hospital"
+            core = core[owner.end() :]
         if core.casefold() in _NOT_A_PLACE:
             continue
         if core != p.name and mentions(text, core):

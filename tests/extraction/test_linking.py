@@ -80,7 +80,8 @@ def test_a_place_goes_by_its_own_name() -> None:
 
     text = (
         "Drones hit Moscow's Red Square and Russia's Kursk. Shelling went on in the Russian-occupied "
-        "Luhansk region, and in Luhansk region's north. Ukraine's Western allies and the West sent arms."
+        "Luhansk region, and in Luhansk region's north. Ukraine's Western allies and the West sent arms. "
+        "The Children's Hospital was hit."
     )
     _findings, places = find(text)
     found = [
@@ -90,9 +91,10 @@ def test_a_place_goes_by_its_own_name() -> None:
         FoundPlace("Luhansk region", [], PlaceFact("region", "Ukraine")),
         FoundPlace("Ukraine's Western", [], PlaceFact("country", "Ukraine")),
         FoundPlace("West", [], PlaceFact("region", None)),
+        FoundPlace("Children's Hospital", [], PlaceFact("facility", None)),  # no place owns it
     ]
     out = {p.name: p for p in _own_names(text, found, places)}
-    assert set(out) == {"Red Square", "Kursk", "Luhansk region"}
+    assert set(out) == {"Red Square", "Kursk", "Luhansk region", "Children's Hospital"}
     assert out["Kursk"].fact.kind == "settlement"  # the gazetteer's kind for the bare name
     assert out["Red Square"].fact.kind == "facility" and "Moscow's Red Square" in out["Red Square"].forms
     assert "Russian-occupied Luhansk region" in out["Luhansk region"].forms  # merged, not twice
