@@ -231,8 +231,8 @@ def index_download(project: str, filename: str, dest: Path, *, index: str | None
     try:
         with urllib.request.urlopen(urllib.request.Request(page_url, headers=headers), timeout=60) as resp:  # noqa: S310
             page = resp.read().decode("utf-8", errors="replace")
-        links = [urllib.parse.urljoin(page_url, h) for h in _HREF.findall(page)]
-        url = next((u.split("#", 1)[0] for u in links if u.split("#", 1)[0].endswith("/" + filename)), None)
+        links = [urllib.parse.urldefrag(urllib.parse.urljoin(page_url, h)).url for h in _HREF.findall(page)]
+        url = next((u for u in links if u.endswith("/" + filename)), None)
         if url is None:
             raise ProviderError(f"{filename} is not on {page_url}")
         target = dest / filename

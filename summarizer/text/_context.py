@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 # Nationality words and the country they name; a country's own name and its possessive are
 # added by the caller.
@@ -49,6 +49,11 @@ DEMONYMS: dict[str, str] = {
     "syrian": "Syria",
 }
 _WORD = r"[\w’'\-.]+"
+
+
+def _mentions(text: str, name: str) -> Iterator[re.Match[str]]:
+    """Every place ``name`` stands in ``text`` as whole words."""
+    return re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)
 
 
 def is_demonym(name: str) -> bool:
@@ -141,7 +146,7 @@ def stated_side(
     if cue:
         return cue
     for form in forms:
-        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+        for m in _mentions(text, form):
             title = _TITLE_OF.match(text[m.end() : m.end() + 80])
             if title:
                 side = country_of_place(title.group("place"))
@@ -165,7 +170,7 @@ def side_cue(
     for form in forms:
         if len(form) < 3:
             continue
-        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+        for m in _mentions(text, form):
             before = text[max(0, m.start() - 70) : m.start()]
             before = re.split(r"[.!?;:,\n“”\"(]", before)[-1]
             words = re.findall(_WORD, before)[-5:]
@@ -270,7 +275,7 @@ def country_nearby(text: str, name: str, country_of_place: Callable[[str], str |
     container ("Klishchiivka, south of Bakhmut", "Przewodów in Poland's Lublin province").
     One answer, or None when the sentences say nothing or disagree."""
     found: set[str] = set()
-    for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+    for m in _mentions(text, name):
         window = text[m.end() : m.end() + 80]
         window = re.split(r"[.!?;\n]", window)[0]
         for near in _NEAR.finditer(window):
@@ -322,7 +327,7 @@ def staff_only(text: str, forms: Iterable[str], staff: int) -> bool:
     Newsweek night reporter based in New York" names neither an actor nor a place of the story."""
     if staff >= len(text):
         return False
-    found = [m.start() for form in forms if form for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)]
+    found = [m.start() for form in forms if form for m in _mentions(text, form)]
     return bool(found) and min(found) >= staff
 
 
@@ -333,7 +338,7 @@ def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
     unit, an office) only the staff sentences count: a source who "told journalists" is a party."""
     from summarizer.text._sentences import sentence_bounds
 
-    mentions = [m for form in forms if len(form) > 1 for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)]
+    mentions = [m for form in forms if len(form) > 1 for m in _mentions(text, form)]
     if not mentions:
         return False
     for m in mentions:
@@ -350,7 +355,7 @@ def relays_only(text: str, forms: Iterable[str]) -> bool:
     that carries the story, not a party to it."""
     from summarizer.text._sentences import sentence_bounds
 
-    mentions = [m for form in forms if len(form) > 1 for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)]
+    mentions = [m for form in forms if len(form) > 1 for m in _mentions(text, form)]
     if not mentions:
         return False
     for m in mentions:
