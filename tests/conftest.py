@@ -33,6 +33,16 @@ def _temporary_run_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _temporary_response_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every CLI it runs) keeps model answers in a temporary response cache,
+    never the user's: a fake server's answer stored there could otherwise be replayed to a
+    later test whose fake server happened to get the same port (CI saw a request never sent)."""
+    path = tmp_path / "response-cache"
+    monkeypatch.setenv("SUMMARIZER_RESPONSE_CACHE", str(path))
+    return path
+
+
 @pytest.fixture
 def fake_model() -> Iterator[Callable[[Responder], FakeModelServer]]:
     """Start a fake OpenAI-compatible server answering with `responder`; `fake/<anything>`
