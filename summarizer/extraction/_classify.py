@@ -32,7 +32,7 @@ from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import add_events
 from summarizer.extraction._findings import Findings, find
 from summarizer.extraction._found import Classified, FoundActor, FoundFigure, mentions
-from summarizer.extraction._linking import NEUTRAL_KINDS, actors_and_places, check_sides, prune
+from summarizer.extraction._linking import NEUTRAL_KINDS, actors_and_places, check_sides, person_kinds, prune
 from summarizer.extraction._passes import Passes, neutralize_delimiters
 from summarizer.text import (
     Candidate,
@@ -177,6 +177,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
             _figures(text, item[0], answer(), out)
     passes.check()
     prune(text, out, title_end)
+    person_kinds(findings, out)
     return out
 
 
@@ -218,6 +219,7 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
     claimants = _claimants(out)
     forms = {a.name: [a.name, *a.forms] for a in out.actors if a.name in claimants}
     previous: dict[int, str | None] = {}
+    headline = max(text.find("\n"), 0)  # the first line: the title
     for (fig, kind, counts), (model_affected, _claimant) in zip(found, answers, strict=True):
         after = " ".join(_WORDS.findall(text[fig.end : min(fig.sentence_end, fig.end + 40)])[:3])
         named = next((g for g in groups if mentions(after, g)), None)
@@ -235,8 +237,11 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         else:
             who = None if model_affected == labels.NONE else model_affected
         previous[fig.sentence_start] = who
-        if any(f.kind == kind and _same_figure(text, f.figure, fig) for f in out.figures):
+        same = next((f for f in out.figures if f.kind == kind and _same_figure(text, f.figure, fig)), None)
+        if same is not None and same.figure.sentence_start >= headline:
             continue  # the same figure told again ("two people died on the spot")
+        if same is not None:  # the headline's figure ("..., killing 2"), told again in the body: read it there
+            out.figures.remove(same)
         # Who gives the figure: the verb of saying of its sentence, or of the next one ("...,
         # according to a Ukrainian close to the action. Serhiy Haidai ... said"). The model's pick
         # is not used: where the text names no source, the article states the figure itself.

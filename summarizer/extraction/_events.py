@@ -111,6 +111,10 @@ def _add(text: str, s: int, e: int, kind: str, out: Classified, kinds: dict[str,
     # a capital is where the event happens only when the sentence says so ("struck Kyiv", "in
     # Moscow"); else it is the state acting or speaking ("Moscow launched 57 missiles")
     hits = [h for h in hits if not capital_of(h[2]) or _located(sentence, h)]
+    # a place named only to say where another is ("six miles south of Bakhmut") is not where it happens
+    near = [h for h in hits if _REFERENCE.search(sentence[max(0, h[0] - 60) : h[0]])]
+    if near and len(near) < len(hits):
+        hits = [h for h in hits if h not in near]
     # the most specific places: not one inside another's words, no country beside a town or region
     hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
     specific = [h[2] for h in hits if kinds[h[2]] != "country"]
@@ -139,10 +143,34 @@ _LOCATIVE = re.compile(
 )
 
 
+_COMPASS = r"(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?"
+_REFERENCE = re.compile(
+    rf"(?:\b(?:miles?|mi|km|kilomet(?:er|re)s?|met(?:er|re)s?)\s+(?:\([^)]*\)\s+)?(?:{_COMPASS}\s+)?"
+    rf"(?:of|from|outside)|\b{_COMPASS}\s+of|\bborder with|\bnot far from)\s+(?:the\s+)?"
+    r"(?:(?:city|town|village|region)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _located(sentence: str, hit: tuple[int, int, str]) -> bool:
-    """A country named as where something happens ("hit Ukraine", "across Ukraine"), not as
-    the state that acts or speaks ("Zelenskiy said Ukraine shot down ...")."""
-    return bool(_LOCATIVE.search(sentence[: hit[0]]))
+    return located(sentence, hit[0])
+
+
+# Also a place, though not where an event of its sentence happens: what is sent to, visited or
+# invaded ("transferred to Ukraine", "a visit to Israel", "all of Germany").
+_PLACE_OF_STORY = re.compile(
+    r"(?:\b(?:to|with|hitting|strik(?:e|es|ing)|attack(?:s|ing)|targets|visit(?:s|ed|ing)?|"
+    r"invad(?:e|es|ed|ing)|shelling|all of|territory of|parts? of)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def located(text: str, start: int, loosely: bool = False) -> bool:
+    """The name at `start` is named as where something happens ("hit Ukraine", "across
+    Ukraine"), not as the state that acts or speaks ("Zelenskiy said Ukraine shot down ...").
+    `loosely` also takes a place the story goes to ("transferred to Ukraine", "a visit to Israel")."""
+    before = text[max(0, start - 40) : start]
+    return bool(_LOCATIVE.search(before) or (loosely and _PLACE_OF_STORY.search(before)))
 
 
 def _context_twin(

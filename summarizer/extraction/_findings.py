@@ -24,6 +24,7 @@ from summarizer.text import (
     find_candidates,
     force_group,
     is_demonym,
+    named_settlements,
     normalize_name,
     relays_only,
     staff_only,
@@ -92,6 +93,7 @@ class Findings:
     sides: tuple[str, ...] = ("Russia", "Ukraine")
     countries: frozenset[str] = frozenset()  # ISO codes of the countries the article names
     acting: set[str] = field(default_factory=set)  # candidates that act somewhere (subject, "X said")
+    settlements: set[str] = field(default_factory=set)  # names the text calls a village, town or city
 
 
 class Places:
@@ -117,12 +119,18 @@ class Places:
         return PlaceFact(place.kind, place.country, place.latitude, place.longitude)
 
     def country_of(self, word: str) -> str | None:
-        """The country a word names: a country's name, or a known town's country."""
+        """The country a word names: a country's name, or a known town's country; not a town
+        known abroad only by another name in a country the article never names ("Hamas" is an
+        alternate name of Hamm, Germany)."""
         found = find_country(word)
         if found is not None:
             return found.country
         place = self.gazetteer.resolve(word, self.countries)
-        return place.country if place else None
+        if place is None or (
+            normalize_name(place.name) != normalize_name(word) and place.country_code not in self.countries
+        ):
+            return None
+        return place.country
 
 
 # Words the gazetteer knows as towns somewhere that in reporting name a direction, a language or
@@ -193,7 +201,13 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
     def known(name: str) -> bool:
         return find_country(name) is not None or bool(gazetteer.settlements(name))
 
-    cands = find_candidates(text, [(e.start, e.end, e.label) for e in ents], candidate_names(text, limit=80), known)
+    settlements = named_settlements(text)
+
+    def settled_place(c: Candidate) -> bool:  # a place code settles: past the cap, it costs the model nothing
+        return c.votes.get("PLACE", 0) > 0 and (c.name in settlements or known(c.name))
+
+    labelled = [(e.start, e.end, e.label) for e in ents]
+    cands = find_candidates(text, labelled, candidate_names(text, limit=80), known, beyond_limit=settled_place)
     staff = staff_section(text)
     cands = [
         c
@@ -207,6 +221,7 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
     countries = frozenset(c.country_code for c in named_countries if c is not None)
     others = sorted({c.country for c in named_countries if c is not None} - {"Russia", "Ukraine"})
     findings = Findings(candidates=cands, sides=("Russia", "Ukraine", *others[:5]), countries=countries)
+    findings.settlements = settlements
     places = Places(gazetteer, countries)
     del base_places
     subjects: dict[str, list[tuple[int, int, bool]]] = {}
@@ -254,5 +269,8 @@ def _settle(
         state = capital_of(cand.name)
         if state and _acts(text, subjects.get(cand.name, [])):
             findings.states.setdefault(state, []).append(cand.name)
+        return
+    if fact is None and cand.name in findings.settlements:  # "the village of Przewodów": too small to know
+        findings.places[cand.name] = PlaceFact("settlement", None)
         return
     findings.ask.append(cand)

@@ -7,14 +7,19 @@ import re
 from collections.abc import Callable
 
 from summarizer.extraction import _labels as labels
+from summarizer.extraction._events import located
 from summarizer.extraction._findings import Findings, PlaceFact, Places
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
+from summarizer.extraction._known import INTERNATIONAL, known_group
+from summarizer.extraction._twins import one_per_party
 from summarizer.nlp import capital_of, find_country
 from summarizer.text import (
+    ORG_WORDS,
     TITLE_WORDS,
     Candidate,
     country_nearby,
     is_demonym,
+    named_settlements,
     normalize_name,
     outlet_only,
     side_cue,
@@ -29,9 +34,13 @@ def _count(text: str, forms: list[str]) -> int:
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
     """Passing mentions are left out: the document lists the places where its events happen
     or that the article keeps coming back to (two mentions; not a country nor a capital, which
-    outside an event are nearly always the state speaking: "Kyiv said", "Moscow-backed"), and
-    the actors that act, take part in an event, give or suffer a figure, or are named twice."""
+    outside an event are nearly always the state speaking: "Kyiv said", "Moscow-backed"; a town
+    the article introduces as one, "the village of X", is kept at one mention; a
+    country only when it is the article's most-named place and named at least once as a place,
+    "in Russia", "sent to Ukraine", not only as the state that acts), and the actors that act,
+    take part in an event, give or suffer a figure, or are named twice."""
     in_events = {p for ev in out.events for p in ev.places}
+    in_events |= named_settlements(text)  # "the village of Przewodów": introduced because something happened there
     counts = {p.name: _count(text, [p.name, *p.forms]) for p in out.places}
     top = max(counts.values(), default=0)
     out.places = [
@@ -39,9 +48,12 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         for p in out.places
         if p.name in in_events
         or (p.fact.kind != "country" and counts[p.name] >= 2 and not capital_of(p.name))
-        or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top)
+        or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top and _as_place(text, p))
     ]
     headline = headline_end(text, title_end)
+    for actor in out.actors:
+        _body_name(text, actor, headline)
+    one_per_party(text, out)
     out.actors = [a for a in out.actors if not not_an_actor(text, a, headline)]
     kept = {a.name for a in out.actors}
     for ev in out.events:
@@ -51,6 +63,41 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     involved: set[str | None] = {a for ev in out.events for a in ev.actors}
     involved |= {f.claimed_by for f in out.figures} | {f.affected for f in out.figures}
     out.actors = [a for a in out.actors if a.acts or a.name in involved or _count(text, [a.name, *a.forms]) >= 2]
+
+
+def _as_place(text: str, place: FoundPlace) -> bool:
+    return any(located(text, m.start(), loosely=True) for f in [place.name, *place.forms] for m in mentions(text, f))
+
+
+def _body_name(text: str, actor: FoundActor, headline: int) -> None:
+    """A name the headline cut from its sentence ("Zelensky Seeks") goes by the form the body
+    writes ("Zelensky"); forms only the headline has are dropped."""
+    if not headline:
+        return
+    in_body = [f for f in [actor.name, *actor.forms] if any(m.start() >= headline for m in mentions(text, f))]
+    if not in_body or actor.name in in_body:
+        actor.forms = [f for f in actor.forms if f in in_body] if in_body else actor.forms
+        return
+    actor.name = max(in_body, key=lambda f: len(mentions(text[headline:], f)))
+    actor.forms = [f for f in in_body if f != actor.name]
+
+
+def person_kinds(findings: Findings, out: Classified) -> None:
+    """A name NER read only as a person's, written as a full name ("Volodymyr Zelenskiy"), is a
+    person whatever kind the model gave it (not "government")."""
+    votes = {c.name: c.votes for c in findings.candidates}
+    for actor in out.actors:
+        v = votes.get(actor.name, {})
+        words = [w.strip("“”\"'‘’") for w in actor.name.split()]  # a nickname in quotes: Charles “CQ” Brown
+        if (
+            actor.kind in ("government", "organization", "other", "armed_group")
+            and v.get("PERSON", 0) > 0
+            and not v.keys() - {"PERSON", "CAPS"}
+            and 2 <= len(words) <= 3
+            and all(w[:1].isupper() for w in words)
+            and not ORG_WORDS.search(actor.name)
+        ):
+            actor.kind = "person"
 
 
 def headline_end(text: str, title_end: int) -> int:
@@ -90,9 +137,54 @@ def _weapon(name: str) -> bool:
     return _WEAPON_NOUN.sub("", name).casefold() in _WEAPONS
 
 
+# An outlet named as where the story was read ("Interfax news agency reported", "according to
+# TASS", "told the BBC"): it relays the news, it is not a party to it.
+_MEDIA_SAYS = re.compile(
+    r"\s+(?:news agency\s+|agency\s+|newspaper\s+|daily\s+)?(?:reported|reports|quoted|cited|wrote|writes|said|says)\b"
+)
+_TOLD_TO = re.compile(
+    r"\b(?:according to|reported by|cited by|quoted by|told|in an interview with|speaking to|spoke to|"
+    r"wrote in|writing in|published by|broadcast by)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# A name given to a thing ("the Lenin statue", "a monument to Bandera", "Azovstal plant"): the
+# thing is not a party to the story, nor is the person long dead it honours.
+_THING_AFTER = re.compile(
+    r"\s+(?:statues?|monuments?|memorials?|busts?|mausoleum|museum|square|street|avenue|prospekt|bridge|"
+    r"airport|station|stadium|park)\b",
+    re.IGNORECASE,
+)
+_THING_BEFORE = re.compile(
+    r"\b(?:statues?|monuments?|memorials?|busts?|portraits?) (?:of|to) (?:the )?$", re.IGNORECASE
+)
+
+
+# Words that name people or blocs loosely, never one party: an adjective ("Western"), a nationality.
+_NOT_NAMES = frozenset({"briton", "britons", "western", "eastern", "westerners", "allied"})
+
+
+def _names_things_only(text: str, forms: list[str]) -> bool:
+    found = [m for f in forms for m in mentions(text, f)]
+    return bool(found) and all(
+        _THING_AFTER.match(text, m.end()) or _THING_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
+        for m in found
+    )
+
+
+def _relays_only(text: str, forms: list[str]) -> bool:
+    found = [m for f in forms for m in mentions(text, f)]
+    return bool(found) and all(
+        _MEDIA_SAYS.match(text, m.end()) or _TOLD_TO.search(text[max(0, m.start() - 40) : m.start()]) for m in found
+    )
+
+
 def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     """Names the model took for actors that the article's words say are not: the outlet or its
-    writer (named only where the story is relayed or in the author's biography), a name only
+    writer (named only where the story is relayed or in the author's biography), an outlet that
+    only relays the news ("Interfax reported"), a piece of a word ("un-human"), a name given to
+    a thing ("the Lenin statue"), a name only
     the headline has ("Zelensky Seeks"), a title with no name ("Estonian Prime Minister",
     "Voivode"), equipment ("T-34", "MH-60R Seahawk", "Storm Shadow"), a day or a war ("Victory Day", "World
     War II"), a modifier ("Moscow-backed"), or a common word at the start of a sentence
@@ -104,13 +196,19 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     words = name.replace("’s", "").replace("'s", "").split()
     if outlet_only(text, forms, person=actor.kind != "media"):
         return True
+    if actor.kind == "media" and _relays_only(text, forms):
+        return True
+    if name.islower() and len(name) <= 3:  # "un" of "un-human": a piece of a word, not a name
+        return True
+    if _names_things_only(text, forms):
+        return True
     if title_end and not any(m.start() >= title_end for f in forms for m in mentions(text, f)):
         return True
     if words and all(w.casefold().strip(".") in TITLE_WORDS or is_demonym(w) or w.casefold() == "the" for w in words):
         return True
     if actor.kind != "person" and (_MODEL_NUMBER.search(name) or _weapon(name)):
         return True
-    if _NOT_ACTOR_END.search(name) or is_demonym(name.rstrip("s")) or name.casefold() in ("briton", "britons"):
+    if _NOT_ACTOR_END.search(name) or is_demonym(name.rstrip("s")) or name.casefold() in _NOT_NAMES:
         return True
     single = len(words) == 1 and not name.isupper() and name.lower() != name
     return single and actor.kind != "person" and bool(mentions(text, name.lower()))
@@ -186,9 +284,9 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
 
 def _named_place_country(findings: Findings, places: Places) -> Callable[[str], str | None]:
     """The country of a word that names a place, for reading where an unknown place is: a
-    country, a region this article names, a city of 100,000 or more, or a town of 10,000 or
-    more under its own name (a hamlet abroad called "Advance" or "Baltic" says nothing about
-    "Nord Stream" or the "Baltic Sea")."""
+    country, a region this article names, a town of 10,000 or more under its own name, or a
+    city of 100,000 or more under another name in a country the article names (a hamlet abroad
+    called "Advance" or "Baltic" says nothing about "Nord Stream" or the "Baltic Sea")."""
 
     def country_of(word: str) -> str | None:
         found = find_country(word)
@@ -199,8 +297,10 @@ def _named_place_country(findings: Findings, places: Places) -> Callable[[str], 
         town = places.gazetteer.resolve(word, places.countries)
         if town is None or town.population < 10_000:
             return None
-        if town.population < 100_000 and normalize_name(town.name) != normalize_name(word):
-            return None  # a small town's alternate name
+        if normalize_name(town.name) != normalize_name(word) and (
+            town.population < 100_000 or town.country_code not in places.countries
+        ):
+            return None  # a small town's other name, or a city's in a country not named ("The": Teresina)
         return town.country
 
     return country_of
@@ -222,51 +322,21 @@ def _country_within(name: str, places: Places, country_of: Callable[[str], str |
 
 
 NEUTRAL_KINDS = ("organization", "media", "civilians")
-# International bodies take no side in a war between states.
-INTERNATIONAL = frozenset(
-    {
-        "nato",
-        "un",
-        "united nations",
-        "un security council",
-        "eu",
-        "european union",
-        "european commission",
-        "iaea",
-        "international atomic energy agency",
-        "osce",
-        "icrc",
-        "red cross",
-        "international committee of the red cross",
-        "who",
-        "world health organization",
-        "imf",
-        "world bank",
-        "g7",
-        "g20",
-        "unesco",
-        "unicef",
-        "unhcr",
-        "amnesty international",
-        "human rights watch",
-        "international criminal court",
-        "icc",
-    }
-)
 
 
 def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None:
     """After the model answered, for the actors the model labelled: the side the article itself
-    states wins ("Estonian Prime Minister Kaja Kallas"); international bodies, and outlets and
+    states wins ("Estonian Prime Minister Kaja Kallas"); a known armed group has its known kind
+    and side ("Wagner"); international bodies, and outlets and
     organisations the article ties to no country, are on no side. Sides code settled (states,
     "Russian troops") stand. Places are looked up only as countries or as places this article
     names: a word is not a side because a town somewhere bears it ("Kaja", "Minister")."""
     settled = set(findings.actors) | {f for forms in findings.states.values() for f in forms}
     known = {name: fact.country for name, fact in findings.places.items()}
 
-    def country_of(word: str) -> str | None:
+    def country_of(word: str) -> str | None:  # a country, a place of this article, a capital ("Moscow-backed")
         found = find_country(word)
-        return found.country if found else known.get(word)
+        return found.country if found else known.get(word) or capital_of(word)
 
     for actor in actors:
         if actor.kind == "civilians" or actor.name in settled:
@@ -275,7 +345,15 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None
             actor.side = None
             continue
         forms = [actor.name, *actor.forms]
-        stated = stated_side(text, actor.name if actor.kind != "person" else "", forms, country_of, country_of)
+        group = known_group(forms)
+        if group is not None:  # "Wagner" fights for Russia, whatever the model said
+            actor.kind, actor.side = group
+            continue
+        # a person's name is looked up only for a country it ends with ("Prince Charles of England")
+        of_country = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w .-]+)$", actor.name) if actor.kind == "person" else None
+        own = actor.name if actor.kind != "person" else ""
+        stated = (find_country(of_country.group(1)) and country_of(of_country.group(1))) if of_country else None
+        stated = stated or stated_side(text, own, forms, country_of, country_of)
         if stated:
             actor.side = stated
         elif actor.kind in ("media", "organization") and not actor.acts:

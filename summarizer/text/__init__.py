@@ -45,7 +45,14 @@ from summarizer.text._context import (
     stated_side,
 )
 from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
-from summarizer.text._entities import Candidate, clean_name, find_candidates, force_group
+from summarizer.text._entities import (
+    ORG_WORDS,
+    Candidate,
+    clean_name,
+    find_candidates,
+    force_group,
+    named_settlements,
+)
 from summarizer.text._event_checks import dated, not_reported_as_fact, only_said, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
@@ -55,6 +62,7 @@ from summarizer.text._sentences import crosses_terminal, sentence_bounds, senten
 
 __all__ = [
     "DEMONYMS",
+    "ORG_WORDS",
     "TITLE_WORDS",
     "Candidate",
     "claimant_in",
@@ -64,6 +72,7 @@ __all__ = [
     "country_nearby",
     "dated",
     "event_date",
+    "named_settlements",
     "not_reported_as_fact",
     "only_said",
     "second_type",

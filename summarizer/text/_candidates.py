@@ -87,14 +87,24 @@ _COUNTED = re.compile(
 )
 
 
+_A_FIGURE = re.compile(
+    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|"
+    r"millions)\b",
+    re.IGNORECASE,
+)
+
+
 def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end: int) -> CasualtyKind | None:
     """The casualty kind said by the casualty word nearest to a figure in its sentence, after it
     ("87 more wounded" -> wounded) or before it ("killing 2" -> killed; "killed two ... and
-    wounded five" -> killed 2, wounded 5); None when no such word is near."""
+    wounded five" -> killed 2, wounded 5) with no other figure between ("killed thousands, forced
+    millions to flee": the millions are not killed); None when no such word is near."""
     after = text[fig_end : min(sent_end, fig_end + 60)]
     next_digit = re.search(r"\d", after)
-    if next_digit:
-        after = after[: next_digit.start()]
+    if next_digit:  # up to the next figure, less the word that is that figure's ("... and wounded 30")
+        after = re.sub(
+            r"\b[\w-]+\s+(?:at least\s+|some\s+|about\s+|nearly\s+|more than\s+)?$", "", after[: next_digit.start()]
+        )
     before = text[max(sent_start, fig_start - 30) : fig_start]
     best: tuple[int, int, CasualtyKind] | None = None
     for order, (kind, pattern) in enumerate(_KIND_WORDS):
@@ -103,6 +113,7 @@ def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end
             (len(before) - m.end(), order, kind)
             for m in pattern.finditer(before)
             if not _COUNTED.search(before[: m.start()])  # "two dead and three ...": dead is the two's
+            and not _A_FIGURE.search(before[m.end() :])  # "killed thousands, forced millions": the thousands'
         ]
         for hit in hits:
             if best is None or hit[:2] < best[:2]:

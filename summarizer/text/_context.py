@@ -109,6 +109,13 @@ TITLE_WORDS = frozenset(
         "regional",
         "development",
         "infrastructure",
+        "mep",
+        "mp",
+        "lawmaker",
+        "legislator",
+        "congressman",
+        "congresswoman",
+        "member",
     ]
 )
 _OWNER = re.compile(r"^(?P<owner>[\w .-]+?)[’']s\s|\bof\s+(?:the\s+)?(?P<of>[A-Z][\w .-]+)$")
@@ -116,6 +123,32 @@ _TITLE_OF = re.compile(
     r"^,\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:governor|mayor|head|leader|minister|chief|president)"
     r"\s+of\s+(?:the\s+)?(?:[\w’'-]+-(?:occupied|held|controlled|annexed)\s+)?(?P<place>[A-Z][\w’'-]+)"
 )
+
+
+# Who backs or installed a party ("the Moscow-backed Donetsk People's Republic", "Russian-
+# installed officials"): its side, whatever its own name says. Group 1 is the backer.
+_BACKED = r"\b([A-Z][\w.]+)-(?:backed|installed|appointed|controlled|sponsored|allied|aligned|funded)"
+_BACKED_BEFORE = re.compile(_BACKED + r"\s+(?:the\s+)?(?:self-proclaimed\s+|so-called\s+)?$")
+# ... and a person's appositive title in such a body ("Daniil Bezsonov, first deputy minister of
+# information for the Moscow-backed Donetsk People's Republic").
+_BACKED_AFTER = re.compile(r"^,\s+(?:[\w’'-]+\s+){1,8}?(?:of|for|in)\s+(?:the\s+)?" + _BACKED)
+
+
+def backed_side(text: str, forms: Iterable[str], country_of: Callable[[str], str | None]) -> str | None:
+    """The side of whoever backs a party, when the article says so on a mention; None when no
+    mention says it or the mentions disagree."""
+    found: set[str] = set()
+    for form in forms:
+        for m in _mentions(text, form):
+            hit = _BACKED_BEFORE.search(text[max(0, m.start() - 50) : m.start()]) or _BACKED_AFTER.match(
+                text[m.end() : m.end() + 120]
+            )
+            if hit:
+                backer = hit.group(1)
+                side = DEMONYMS.get(backer.casefold()) or country_of(backer)
+                if side:
+                    found.add(side)
+    return found.pop() if len(found) == 1 else None
 
 
 def stated_side(
@@ -129,7 +162,10 @@ def stated_side(
     ("Ukraine's General Staff", "Patrol Police of Ukraine"), a nationality or a country's
     possessive before a title ("Estonian Prime Minister Kaja Kallas"; title words are never
     looked up as places), or an appositive title of a place ("Serhiy Haidai, the governor of
-    Luhansk"); None when the article states none."""
+    Luhansk"); who backs it first ("Moscow-backed"); None when the article states none."""
+    backed = backed_side(text, forms := list(forms), country_of)
+    if backed:
+        return backed
     own = _OWNER.search(name) if name else None
     if own:
         side = country_of(own.group("owner") or own.group("of"))
@@ -155,6 +191,9 @@ def stated_side(
     return None
 
 
+_SHORT_STATES = {"US": "United States", "U.S": "United States", "UK": "United Kingdom", "U.K": "United Kingdom"}
+
+
 def side_cue(
     text: str,
     forms: Iterable[str],
@@ -178,6 +217,8 @@ def side_cue(
                 w = word.casefold().strip(".")
                 key = w[:-2] if w.endswith(("’s", "'s")) else w
                 side = DEMONYMS.get(w) or DEMONYMS.get(w + ".") or country_of(key) if len(key) > 2 else None
+                if side is None and word.rstrip(".") in _SHORT_STATES:  # "US military officer ...", not "us"
+                    side = _SHORT_STATES[word.rstrip(".")]
                 if side is None and word[:1].isupper() and i + 1 < len(words):
                     title = " ".join(words[len(words) - i :]).casefold()
                     if re.search(
@@ -263,8 +304,8 @@ def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -
 
 
 _NEAR = re.compile(
-    r"\b(?:near|outside|south of|north of|east of|west of|southeast of|southwest of|northeast of|northwest of|"
-    r"close to|around|in)\s+(?:the\s+)?(?:(?:city|town|village|region|settlement)\s+of\s+)?"
+    r"(?:\b(?:near|outside|south of|north of|east of|west of|southeast of|southwest of|northeast of|northwest of|"
+    r"close to|around|in)\s+(?:the\s+)?(?:(?:city|town|village|region|settlement)\s+of\s+)?|^\s*[\[(]\s*)"
     r"([A-Z][\w’'\-]+(?:[ \t][A-Z][\w’'\-]+)?)"
 )
 
@@ -272,14 +313,17 @@ _NEAR = re.compile(
 def country_nearby(text: str, name: str, country_of_place: Callable[[str], str | None]) -> str | None:
     """The country of a place the gazetteer does not know, from the article's own words: in
     a sentence that mentions it, a place the gazetteer knows given as its neighbour or
-    container ("Klishchiivka, south of Bakhmut", "Przewodów in Poland's Lublin province").
+    container ("Klishchiivka, south of Bakhmut", "Przewodów in Poland's Lublin province",
+    "Oserdow [Lublin Voivodeship]").
     One answer, or None when the sentences say nothing or disagree."""
     found: set[str] = set()
     for m in _mentions(text, name):
         window = text[m.end() : m.end() + 80]
         window = re.split(r"[.!?;\n]", window)[0]
         for near in _NEAR.finditer(window):
-            country = country_of_place(near.group(1).split("’")[0].split("'")[0])
+            named = near.group(1).split("’")[0].split("'")[0]
+            # "Oserdow [Lublin Voivodeship]": the container's name, else its first word (Lublin)
+            country = country_of_place(named) or (country_of_place(named.split()[0]) if " " in named else None)
             if country:
                 found.add(country)
                 break
@@ -288,8 +332,9 @@ def country_nearby(text: str, name: str, country_of_place: Callable[[str], str |
 
 _RELAY = re.compile(
     r"\b(?:reached out to|has contacted|contacted|for comment|requests? for comment|comment from|told|"
-    r"(?:was|were|is|are|has|have) not (?:been )?able to (?:independently )?verify|could not (?:independently )?verify|"
-    r"cannot (?:independently )?verify|(?:first )?reported by|according to a report|wrote for|writes for|"
+    r"(?:(?:was|were|is|are|has|have) not (?:been )?able to|(?:was|were|is|are|has been|have been) unable to|"
+    r"could not|cannot|can ?not|did not) (?:immediately )?(?:independently )?(?:verify|confirm)|"
+    r"(?:first )?reported by|according to a report|wrote for|writes for|"
     r"subscribe|newsletter|sign up|contributed to this report)\b",
     re.IGNORECASE,
 )
@@ -300,8 +345,8 @@ _RELAY = re.compile(
 # Sun news desk?").
 _OUTLET = re.compile(
     r"\b(?:joined|reported on for|ha(?:s|ve) reported on|covers|covering|graduate of|is based in|previously worked|"
-    r"is an? (?:senior |staff |deputy |chief )?(?:news |politics |world |foreign )?"
-    r"(?:reporter|correspondent|writer|journalist|editor)|news desk|newspaper delivered|click here|"
+    r"is an? (?:[\w-]+ (?:and |& )?){0,4}(?:reporter|correspondent|writer|journalist|editor)|"
+    r"news desk|newspaper delivered|click here|"
     r"follow (?:him|her|us)|a story for)\b",
     re.IGNORECASE,
 )

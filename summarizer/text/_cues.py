@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from summarizer.text._sentences import sentences as sentence_spans
+from summarizer.text._sentences import without_asides
 
 _EVENT_WORDS = re.compile(
     r"\b(?:fight\w*|fought|clash\w*|battl\w*|assault\w*|offensive|counteroffensive|counter-offensive|advanc\w*|"
@@ -50,7 +51,7 @@ def _unquoted(sentence: str) -> str:
 
 
 def event_sentences(
-    text: str, limit: int = 14, skip_until: int = 0, keep: Callable[[str], bool] | None = None
+    text: str, limit: int = 16, skip_until: int = 0, keep: Callable[[str], bool] | None = None
 ) -> list[tuple[int, int]]:
     """(start, end) of the sentences that may report an event: a word of fighting, striking,
     harming, protesting, withdrawing, dismissing or agreeing, in a sentence that is not a
@@ -61,7 +62,7 @@ def event_sentences(
         sentence = text[s:e]
         if s < skip_until or len(sentence.split()) < 5 or _QUESTION.search(sentence):
             continue
-        if not _EVENT_WORDS.search(sentence) or _IRREALIS.search(sentence):
+        if not _EVENT_WORDS.search(sentence) or _IRREALIS.search(without_asides(sentence)):
             continue
         if _OPENS_QUOTE.match(sentence) or _FIRST_PERSON.search(_unquoted(sentence)):
             continue
@@ -150,9 +151,12 @@ _FORWARD = ("according to", "citing", "per")
 
 def _distance(cue: re.Match[str], name: re.Match[str]) -> int | None:
     """How far a name is from a verb of saying; "according to X" looks only forward (in
-    "Thousands of Russian troops died, according to a Ukrainian", the troops are not the source)."""
+    "Thousands of Russian troops died, according to a Ukrainian", the troops are not the source),
+    any other verb back to its subject or just past it ("said Synegubov", "said the governor X")."""
     if cue.group(0).casefold() in _FORWARD:
         return name.start() - cue.end() if name.start() >= cue.end() else None
+    if name.start() >= cue.end() and name.start() - cue.end() > 25:
+        return None  # what is said, not who says it ("Estimates suggest 40,000 Wagner fighters were killed")
     return min(abs(cue.start() - name.start()), abs(cue.start() - name.end()))
 
 

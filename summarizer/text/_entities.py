@@ -7,7 +7,8 @@ Three finders, merged:
     ("1442nd Regiment") and are filtered by the NER, the gazetteer or an organisation word so
     that headlines and advertising copy ("Fulvic Acid Complex") stay out;
   * common-noun actors that no NER tags: a nationality and a force ("Russian forces",
-    "Ukrainian troops", "Russia's defence ministry") and victims ("civilians", "residents").
+    "Ukrainian troops", "Russia's defence ministry") and victims ("civilians", "residents");
+    and places by the words around them ("Kharkiv region", "the village of Przewodów").
 
 Each candidate is written as in the article (its most complete form) with the other forms the
 article uses for it ("Golikov" for "Svyatoslav Golikov"), so the model never has to type a name.
@@ -41,7 +42,7 @@ _COMMON_ACTOR = re.compile(
     rf"\b{_NATIONALITY}(?:[ \t]+(?:mobili[sz]ed|regular|elite|occupying|invading))?[ \t]+{_FORCE}\b"
 )
 _VICTIMS = re.compile(r"\b(?:civilians|residents|local residents|children|prisoners of war|POWs|refugees)\b")
-_ORG_WORDS = re.compile(
+ORG_WORDS = re.compile(
     r"\b(?:regiment|brigade|battalion|division|corps|company|army|forces|ministry|staff|group|council|committee|"
     r"service|agency|directorate|institute|police|guard|command|district|militia|party|parliament|government|"
     r"office|administration|court|fleet|navy|unit|squad)\b",
@@ -50,6 +51,20 @@ _ORG_WORDS = re.compile(
 _REGION = re.compile(
     r"\b[A-Z][\w’'\-]+(?:[ \t][A-Z][\w’'\-]+)?[ \t](?:region|oblast|province|krai|republic|district|governorate)\b"
 )
+# A settlement the article introduces by its kind ("the village of Przewodów", "the town of
+# Oserdow"): small places no gazetteer of towns knows and NER often misses are found by the words
+# around them. The name is group 1.
+SETTLEMENT_OF = re.compile(
+    r"\b(?:village|town|city|settlement|hamlet|township)[ \t]+of[ \t]+"
+    r"([A-Z][\w’'\-]+(?:[ \t](?:[A-Z][\w’'\-]+|na|nad|pod))?(?:[ \t][A-Z][\w’'\-]+)?)"
+)
+
+
+def named_settlements(text: str) -> set[str]:
+    """The names `text` introduces as a village, town or city ("the village of Przewodów")."""
+    return {clean_name(m.group(1)) for m in SETTLEMENT_OF.finditer(text)}
+
+
 _POSSESSIVE = re.compile(r"[’']s?$")
 _LEAD = re.compile(r"^(?:the|The|a|A)\s+")
 _TRIM = " \t\"“”‘’'•*().,;:!?-–—"
@@ -100,8 +115,10 @@ def find_candidates(
     capitalised: Sequence[str],
     known_place: Callable[[str], bool],
     limit: int = 40,
+    beyond_limit: Callable[[Candidate], bool] = lambda c: False,
 ) -> list[Candidate]:
-    """The merged candidates of `text`, most mentioned and earliest first, at most `limit`.
+    """The merged candidates of `text`, most mentioned and earliest first, at most `limit`
+    and those past it that `beyond_limit` keeps (places code settles, which cost the model nothing).
 
     `entities` come from the NER, `capitalised` from `capitalised_names`, and `known_place`
     says whether the gazetteer knows a name (a capitalised phrase that no NER tagged is kept
@@ -128,6 +145,8 @@ def find_candidates(
         add(m.group(0), m.start(), "COMMON")
     for m in _REGION.finditer(text):
         add(m.group(0), m.start(), PLACE)
+    for m in SETTLEMENT_OF.finditer(text):
+        add(m.group(1), m.start(1), PLACE)
     for m in _VICTIMS.finditer(text):
         add(m.group(0), m.start(), "COMMON")
     tagged = set(by_key)
@@ -140,7 +159,7 @@ def find_candidates(
         count = len(re.findall(rf"(?<!\w){re.escape(cname)}(?!\w)", text))
         if count == 0:
             continue
-        if known_place(cname) or _ORG_WORDS.search(cname) or count >= 2:
+        if known_place(cname) or ORG_WORDS.search(cname) or count >= 2:
             pos = text.find(cname)
             for _ in range(count):
                 add(cname, pos, "CAPS")
@@ -153,7 +172,7 @@ def find_candidates(
             del by_key[key]  # a headline read as a name
     merged = _merge(list(by_key.values()))
     merged.sort(key=lambda c: (-min(c.mentions, 3), c.first))
-    kept = merged[:limit]
+    kept = merged[:limit] + [c for c in merged[limit:] if beyond_limit(c)]
     kept.sort(key=lambda c: c.first)
     return kept
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from summarizer.text._cues import dates_in, told_only_in_quotes
+from summarizer.text._sentences import without_asides
 
 __all__ = ["dated", "not_reported_as_fact", "only_said", "second_type", "settled_type"]
 
@@ -147,8 +148,8 @@ def not_reported_as_fact(sentence: str, published: str | None = None) -> bool:
         or _ACCUSATION.search(sentence)
         or _OBLIGATION.search(sentence)
         or _headline(sentence)
-        or _HABITUAL.search(sentence)
-        or _HISTORY.search(sentence)
+        or _HABITUAL.search(without_asides(sentence))
+        or _HISTORY.search(without_asides(sentence))
         or _EVALUATIVE.search(sentence)
         or _FIGURATIVE.search(sentence)
         or _ABOUT_REPORTS.search(sentence)

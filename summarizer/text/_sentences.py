@@ -134,3 +134,14 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def crosses_terminal(text: str, start: int, end: int) -> bool:
     """True when text[start:end] holds a ".", "!", "?" or a newline."""
     return _TERMINAL.search(text, start, end) is not None
+
+
+# A non-restrictive clause set off by commas (", which previously had 2,500 residents,"): it
+# describes a name, it does not tell the sentence's action. A comma between digits is no bound.
+_ASIDE = re.compile(r",\s+(?:which|who|whose)\b(?:[^,]|,(?=\d{3}\b))*,")
+
+
+def without_asides(sentence: str) -> str:
+    """`sentence` without its comma-bounded "which"/"who" clauses, for checks that read the
+    sentence's own action (when, whether it happened) rather than what it says about a name."""
+    return _ASIDE.sub(",", sentence)

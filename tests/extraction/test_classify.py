@@ -88,3 +88,11 @@ def test_the_grammar_offers_only_the_articles_actors_as_claimants(fake_model, fa
     claimants = _schema(figures[0])["$defs"]["Claimant"]["enum"]
     assert claimants[-1] == "none"
     assert all(c in text for c in claimants[:-1])
+
+
+def test_a_headline_figure_is_read_where_the_body_tells_it_again(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    _server, text, doc = _run(fake_model, fast_settings, labeller(), "EN_UA_010095.txt")
+    killed = [c for c in doc.casualties if c.kind == "killed"]
+    assert len(killed) == 1 and killed[0].count == 2  # "killing 2" in the title, "two civilians" below: one figure
+    assert killed[0].affected == "civilians"  # what the body says of the two
+    assert killed[0].evidence[0].start > text.index("\n")  # its evidence is the body's sentence

@@ -60,3 +60,14 @@ def test_the_writers_biography_names_no_actor_and_no_place() -> None:
     )
     names = {c.name for c in find(story)[0].candidates}
     assert "Kharkiv" in names and "Jane Roe" not in names and "London" not in names
+
+
+def test_a_village_the_article_introduces_is_a_place_even_unknown() -> None:
+    text = (
+        "Poland says a missile crossed its border. According to Radio ZET, two rockets fell in the "
+        "village of Przewodów in the Lublin province. The object entered near the town of Oserdow."
+    )
+    findings, _ = find(text)
+    assert findings.places["Przewodów"].kind == "settlement"
+    assert findings.places["Oserdow"].kind == "settlement"
+    assert "Przewodów" not in [c.name for c in findings.ask]

@@ -110,3 +110,158 @@ def test_a_headline_printed_twice_is_still_the_headline() -> None:
     assert headline_end(text, 0) == 0  # no headline at the top: nothing to extend
     once = f"{title}\n\nUkrainian President Volodymyr Zelensky spoke."
     assert headline_end(once, len(title)) == len(title)
+
+
+def test_an_outlet_that_relays_and_a_piece_of_a_word_are_not_actors() -> None:
+    from summarizer.extraction._found import FoundActor
+    from summarizer.extraction._linking import not_an_actor
+
+    text = (
+        "NATO wants to militarize everything, Interfax news agency reported. "
+        "Newsweek was unable to independently verify the video. "
+        '"We see how un-human activity make Russians," Klitschko said. '
+        "CNN published a report on the plot. According to TASS, the plant was hit. "
+        "Russian forces restored the Lenin statue. A statue of Lenin stood there. Putin visited."
+    )
+
+    def actor(name: str, kind: str) -> FoundActor:
+        return FoundActor(name, [], kind, None, False)
+
+    assert not_an_actor(text, actor("Interfax news agency", "media"), 0)
+    assert not_an_actor(text, actor("TASS", "media"), 0)
+    assert not_an_actor(text, actor("Newsweek", "media"), 0)  # "was unable to verify": relaying
+    assert not_an_actor(text, actor("un", "organization"), 0)
+    assert not_an_actor(text, actor("Lenin", "person"), 0)  # a statue's name
+    assert not not_an_actor(text, actor("Putin", "person"), 0)
+    assert not not_an_actor(text, actor("CNN", "media"), 0)  # its report is the story
+    assert not not_an_actor(text, actor("Klitschko", "person"), 0)
+
+
+def test_a_person_goes_by_name_not_title_and_a_misspelling_is_the_same_person() -> None:
+    from summarizer.extraction._found import Classified, FoundActor, FoundEvent
+    from summarizer.extraction._twins import _one_apart as _one_apart_ok
+    from summarizer.extraction._twins import one_per_party, untitled
+
+    assert untitled("Colonel Andriy Biletsky") == "Andriy Biletsky"
+    assert untitled("Lt. Gen. Kyrylo Budanov") == "Kyrylo Budanov"
+    assert untitled("Estonian Prime Minister Kaja Kallas") == "Kaja Kallas"
+    assert untitled("Colonel Biletsky") == "Colonel Biletsky"  # no name left but one word
+    assert untitled("Prime Minister") == "Prime Minister"
+    text = (
+        "Colonel Andriy Biletsky said the brigade advanced. Andriy Biletsky added that it held. "
+        "Niinisto told Putin. Nijnisto said Finland would join. Putin told Niinisto that it was a mistake. "
+        "Ivan Petrov and Ivan Petrova spoke."
+    )
+    out = Classified(
+        actors=[
+            FoundActor("Colonel Andriy Biletsky", [], "person", "Ukraine", True),
+            FoundActor("Andriy Biletsky", ["Biletsky"], "person", None, True),
+            FoundActor("Nijnisto", [], "person", "Finland", True),
+            FoundActor("Niinisto", [], "person", "Finland", True),
+            FoundActor("Ivan Petrov", [], "person", None, True),
+            FoundActor("Ivan Petrova", [], "person", None, True),
+        ],
+        events=[FoundEvent("battle", 0, 10, [], ["Colonel Andriy Biletsky", "Nijnisto"], None)],
+    )
+    one_per_party(text, out)
+    names = {a.name: a for a in out.actors}
+    assert set(names) == {"Andriy Biletsky", "Niinisto", "Ivan Petrov", "Ivan Petrova"}
+    assert "Colonel Andriy Biletsky" in names["Andriy Biletsky"].forms and names["Andriy Biletsky"].side == "Ukraine"
+    assert "Nijnisto" in names["Niinisto"].forms  # the name written most stays
+    assert _one_apart_ok("Zelensky", "Zelenskiy") and not _one_apart_ok("Petrov", "Petrova")
+    groups = Classified(
+        actors=[
+            FoundActor("Wagner", [], "armed_group", "Russia", True),
+            FoundActor("Wagner Group", [], "armed_group", None, False),
+            FoundActor("Wagner Fan Club", [], "organization", None, False),
+        ]
+    )
+    one_per_party("Wagner fought. The Wagner Group said so.", groups)
+    assert [(a.name, a.forms, a.side) for a in groups.actors] == [
+        ("Wagner Group", ["Wagner"], "Russia"),
+        ("Wagner Fan Club", [], None),
+    ]
+    assert out.events[0].actors == ["Andriy Biletsky", "Niinisto"]
+
+
+def test_a_country_is_a_place_when_named_as_one_and_a_village_at_one_mention() -> None:
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+    from summarizer.extraction._linking import prune
+
+    def run(text: str, *places: tuple[str, str]) -> list[str]:
+        out = Classified(places=[FoundPlace(n, [], PlaceFact(k, None)) for n, k in places])
+        prune(text, out)
+        return [p.name for p in out.places]
+
+    acting = "Russia launched an offensive. Russia said it advanced. Russia claimed gains near Vovchansk."
+    assert run(acting, ("Russia", "country"), ("Vovchansk", "settlement")) == []
+    sent = "Missiles were sent to Ukraine. Ukraine said they worked. Ukraine thanked Britain."
+    assert run(sent, ("Ukraine", "country")) == ["Ukraine"]
+    village = "Two rockets fell in the village of Przewodów in Poland, the army said."
+    assert run(village, ("Przewodów", "settlement"), ("Poland", "country")) == ["Przewodów"]
+
+
+def test_a_place_named_to_say_where_another_is_is_not_where_the_event_happens() -> None:
+    from summarizer.extraction._events import _add
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+
+    text = (
+        "Russian troops abandoned their post near the village of Klishchiivka, four miles southwest of Bakhmut. "
+        "Ukraine reclaimed the village of Andriivka, roughly six miles south of Bakhmut, after the battle."
+    )
+    places = [FoundPlace(n, [], PlaceFact("settlement", "Ukraine")) for n in ("Klishchiivka", "Andriivka", "Bakhmut")]
+    out = Classified(places=places)
+    kinds = {p.name: p.fact.kind for p in places}
+    first = text.index(".") + 1
+    _add(text, 0, first, "battle", out, kinds, None)
+    _add(text, first + 1, len(text), "battle", out, kinds, None)
+    assert [ev.places for ev in out.events] == [["Klishchiivka"], ["Andriivka"]]  # two battles, not one
+
+
+def test_a_known_armed_group_has_its_side_and_a_full_name_is_a_person() -> None:
+    from summarizer.extraction._findings import Findings
+    from summarizer.extraction._found import Classified, FoundActor
+    from summarizer.extraction._linking import check_sides, person_kinds
+    from summarizer.text import Candidate
+
+    text = "The head of the Wagner mercenary army, Yevgeny Prigozhin, said. Volodymyr Zelenskiy spoke."
+    wagner = FoundActor("Wagner", [], "organization", "Ukraine", True)
+    zelenskiy = FoundActor("Volodymyr Zelenskiy", [], "government", "Ukraine", True)
+    check_sides(text, Findings(candidates=[]), [wagner])
+    assert (wagner.kind, wagner.side) == ("armed_group", "Russia")
+    cand = Candidate(name="Volodymyr Zelenskiy", first=64, votes={"PERSON": 1})
+    person_kinds(Findings(candidates=[cand]), Classified(actors=[zelenskiy]))
+    assert zelenskiy.kind == "person"
+
+
+def test_a_name_in_brief_is_the_one_party_it_names() -> None:
+    from summarizer.extraction._found import Classified, FoundActor
+    from summarizer.extraction._linking import prune
+
+    text = (
+        "Zelensky Seeks Help\n"
+        "Volodymyr Zelensky spoke. Zelensky said the US Navy was near. The Navy denied it. "
+        "Vitali Klitschko and Wladimir Klitschko came. Klitschko said so. Russian General Staff and "
+        "General Staff of Ukraine spoke; the General Staff said."
+    )
+    out = Classified(
+        actors=[
+            FoundActor("Zelensky Seeks", ["Zelensky"], "person", "Ukraine", True),
+            FoundActor("Volodymyr Zelensky", [], "person", "Ukraine", True),
+            FoundActor("US Navy", [], "armed_forces", "United States", True),
+            FoundActor("Navy", [], "armed_forces", None, True),
+            FoundActor("Vitali Klitschko", [], "person", "Ukraine", True),
+            FoundActor("Wladimir Klitschko", [], "person", "Ukraine", True),
+            FoundActor("Klitschko", [], "person", "Ukraine", True),
+            FoundActor("Russian General Staff", [], "armed_forces", "Russia", True),
+            FoundActor("General Staff", [], "armed_forces", "Ukraine", True),
+        ]
+    )
+    prune(text, out, text.index("\n"))
+    names = {a.name: a.forms for a in out.actors}
+    assert names["Volodymyr Zelensky"] == ["Zelensky"]  # the headline's "Zelensky Seeks" is gone
+    assert names["US Navy"] == ["Navy"]
+    assert "Klitschko" in names  # two people of that name: left alone
+    assert "General Staff" in names  # not Russia's: the sides differ

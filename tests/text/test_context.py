@@ -43,6 +43,8 @@ def test_the_country_of_an_unknown_village_from_a_known_neighbour() -> None:
     text = "Ukraine retook the village of Klishchiivka, south of Bakhmut, last week."
     assert country_nearby(text, "Klishchiivka", _country) == "Ukraine"
     assert country_nearby("Klishchiivka was quiet.", "Klishchiivka", _country) is None
+    bracket = "The object entered near the town of Oserdow [Lublin Voivodeship] and stayed there."
+    assert country_nearby(bracket, "Oserdow", _country) == "Poland"  # the container's first word is known
 
 
 def test_stated_side_reads_titles_and_the_name_itself() -> None:
@@ -81,3 +83,34 @@ def test_the_staff_section_starts_at_its_heading_on_its_own_line() -> None:
     assert staff_section(sentence) == len(sentence)
     plain = "No heading here, Aila Slisco."
     assert not staff_only(plain, ["Aila Slisco"], staff_section(plain))
+
+
+def test_who_backs_a_party_gives_its_side() -> None:
+    from summarizer.text import stated_side
+
+    capitals = {**PLACES, "moscow": "Russia", "iran": "Iran"}
+
+    def country(word: str) -> str | None:
+        return capitals.get(word.casefold())
+
+    text = (
+        "Daniil Bezsonov, first deputy minister of information for the Moscow-backed Donetsk People’s Republic "
+        "in Donbas, said the troops left. The Iran-backed Houthis fired. Ukrainian officials said so."
+    )
+    assert stated_side(text, "Donetsk People’s Republic", ["Donetsk People’s Republic"], country, country) == "Russia"
+    assert stated_side(text, "", ["Daniil Bezsonov"], country, country) == "Russia"
+    assert stated_side(text, "Houthis", ["Houthis"], country, country) == "Iran"
+
+
+def test_relaying_and_staff_sentences() -> None:
+    from summarizer.text import outlet_only, relays_only
+
+    text = (
+        "Newsweek was unable to independently verify the video. Reuters could not immediately confirm it. "
+        "Ellie Cook is a Newsweek security and defense reporter based in London. "
+        "Ellie Cook wrote that the line held."
+    )
+    assert relays_only(text, ["Reuters"])
+    assert not relays_only(text, ["Newsweek"])  # also named in its reporter's biography
+    assert outlet_only(text, ["Newsweek"])  # relaying, or its staff: the publisher
+    assert not outlet_only(text, ["Ellie Cook"], person=True)  # she also writes in the story's own words

@@ -53,6 +53,18 @@ def test_the_claimant_is_the_actor_nearest_a_verb_of_saying() -> None:
     assert claimant_in("Nine civilians were wounded in Ukraine.", forms) is None  # no verb of saying
     troops = {"Russian troops": ["Russian troops"]}
     assert claimant_in("Thousands of Russian troops died, according to a Ukrainian close to it.", troops) is None
+    wagner = {"Wagner": ["Wagner"], "Oleg Synegubov": ["Oleg Synegubov"]}
+    # what is said is not who says it; a name just past the verb is ("said the governor X")
+    assert claimant_in("Estimates suggest as many as 40,000 Wagner fighters were killed.", wagner) is None
+    assert claimant_in("Seven were wounded, said Kharkiv governor Oleg Synegubov.", wagner) == "Oleg Synegubov"
+
+
+def test_a_casualty_word_belongs_to_the_figure_next_to_it() -> None:
+    from summarizer.text._candidates import casualty_figures, kind_near
+
+    text = "The war has killed thousands, forced millions to flee their homes and wounded 30 more."
+    kinds = {text[f.start : f.end]: kind_near(text, *f) for f in casualty_figures(text)}
+    assert kinds == {"thousands": "killed", "millions": None, "30": "wounded"}
 
 
 def test_event_dates_are_resolved_against_publication_and_never_guessed() -> None:

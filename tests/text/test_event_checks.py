@@ -75,6 +75,8 @@ def test_not_reported_as_fact(sentence: str) -> None:
         "The first major attack on Russian territory since World War II, the offensive in the Kursk region, began.",
         "Ukrainian officials announced the seizure of Kupyansk.",
         "Western allies delivered air defence systems before missiles struck Kyiv on Monday.",  # a strike is told
+        # what a name once was is an aside, not the sentence's action
+        "Vovchansk, which previously had a population of 2,500 but now has 300 residents, suffered shelling on Sunday.",
     ],
 )
 def test_reported_incidents_pass(sentence: str) -> None:
@@ -112,3 +114,11 @@ def test_only_said() -> None:
     assert only_said("She added in a concise summary: “The terrorists in Kiev destroyed their country.”")
     assert only_said('However, these reports of "Russia kidnapping children" have been based on a trend.')
     assert not only_said("Missiles struck Kyiv, “a terrible night”, the mayor said.")
+
+
+def test_an_aside_is_not_the_sentence() -> None:
+    from summarizer.text._sentences import without_asides
+
+    s = "Vovchansk, which previously had 2,500 residents, suffered shelling, said Synegubov."
+    assert without_asides(s) == "Vovchansk, suffered shelling, said Synegubov."
+    assert not_reported_as_fact("Russia has repeatedly shelled Vovchansk, which lies near the border.")  # main clause

@@ -1,0 +1,183 @@
+"""One actor per party, after the model answered: a person goes by their name, not their title
+("Colonel Andriy Biletsky" is Andriy Biletsky), a surname alone ("Zelensky") is the one person
+of that name, a body without whose it is ("Navy") the one such body ("US Navy"), a name the
+article misspells once ("Nijnisto" beside "Niinisto") is the same person, and a group named
+with and without its generic word ("Wagner" / "Wagner Group") is one group. Twins are merged,
+with every form kept as an alias and the events and figures that named either pointing at the
+one left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.extraction._found import Classified, FoundActor, mentions
+from summarizer.nlp import find_country
+from summarizer.text import TITLE_WORDS, is_demonym
+
+# Abbreviated ranks and honorifics written before a name.
+_ABBREVIATIONS = frozenset(
+    {"lt", "gen", "col", "maj", "capt", "cpt", "sgt", "adm", "cmdr", "cdr", "brig", "pvt", "cpl",
+     "mr", "mrs", "ms", "dr"}
+)  # fmt: skip
+
+
+def _title_word(word: str) -> bool:
+    w = word.casefold().strip(".,")
+    return w in TITLE_WORDS or w in _ABBREVIATIONS or is_demonym(word) or w in ("the", "of")
+
+
+def untitled(name: str) -> str:
+    """`name` without the title and nationality words before it, when at least two capitalised
+    words, a name, are left ("Colonel Andriy Biletsky" -> "Andriy Biletsky"; "Colonel Biletsky"
+    and "Prime Minister" stay as they are)."""
+    words = name.split()
+    n = 0
+    while n < len(words) and _title_word(words[n]):
+        n += 1
+    rest = words[n:]
+    if n == 0 or len(rest) < 2 or not all(w[:1].isupper() for w in rest):
+        return name
+    return " ".join(rest)
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Two spellings one letter apart: a letter changed, or one added inside the word (an
+    ending added is another name: "Petrov" / "Petrova")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return i < len(a) and a[i:] == b[i + 1 :]
+
+
+def _typo_twins(a: FoundActor, b: FoundActor) -> bool:
+    """Two people whose names differ by one letter in one word of six letters or more, the rest
+    the same, in any of the forms they go by ("Nijnisto" / "Sauli Niinisto", who is also
+    "Niinisto"; "Zelensky" / "Zelenskiy"; not "Petrov" / "Petrova")."""
+    if a.kind != "person" or b.kind != "person":
+        return False
+    for fa in [a.name, *a.forms]:
+        for fb in [b.name, *b.forms]:
+            wa, wb = fa.split(), fb.split()
+            if len(wa) != len(wb):
+                continue
+            differ = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+            if len(differ) == 1 and min(len(differ[0][0]), len(differ[0][1])) >= 6 and _one_apart(*differ[0]):
+                return True
+    return False
+
+
+# The generic word a group's name may go with or without.
+_GROUP_WORDS = frozenset(
+    {"group", "pmc", "company", "corporation", "organization", "organisation", "movement", "militia", "network"}
+)
+_GROUP_KINDS = frozenset({"armed_group", "organization", "military_unit", "other"})
+
+
+def _group_twins(a: FoundActor, b: FoundActor) -> bool:
+    """ "Wagner" and "Wagner Group" (or "PMC Wagner"): a group named with and without its generic word."""
+    if a.kind not in _GROUP_KINDS or b.kind not in _GROUP_KINDS:
+        return False
+    wa, wb = a.name.casefold().split(), b.name.casefold().split()
+    if len(wa) > len(wb):
+        wa, wb = wb, wa
+    extra = len(wb) - len(wa)
+    if extra != 1 or not wa:
+        return False
+    return (wb[:-1] == wa and wb[-1] in _GROUP_WORDS) or (wb[1:] == wa and wb[0] in _GROUP_WORDS)
+
+
+def _qualifier(word: str) -> bool:
+    """A word that says whose a body is: a nationality, a country or its possessive ("US Navy",
+    "Russian General Staff", "Ukraine's Defense Ministry")."""
+    bare = re.sub(r"[’']s$", "", word)
+    return is_demonym(word) or find_country(bare) is not None or bare.upper() in ("US", "U.S.", "UK", "U.K.")
+
+
+def _short_of(short: FoundActor, long: FoundActor) -> bool:
+    """`short` is `long` named in brief: a person by surname ("Zelensky" / "Volodymyr Zelensky"),
+    a body without whose it is ("Navy" / "US Navy"); never when their sides disagree."""
+    if short is long or (short.side and long.side and short.side != long.side):
+        return False
+    ws, wl = short.name.casefold().split(), long.name.casefold().split()
+    if short.kind == "person" and long.kind == "person":
+        return len(ws) == 1 and len(wl) >= 2 and wl[-1] == ws[0]
+    if short.kind == "person" or long.kind == "person":
+        return False
+    return len(wl) == len(ws) + 1 and wl[1:] == ws and _qualifier(long.name.split()[0])
+
+
+def _merge_short_names(out: Classified, renamed: dict[str, str]) -> None:
+    """Each party named in brief goes into the one party it is the brief name of; a brief name
+    that fits two ("Klitschko" for Vitali and Wladimir) is left as it is."""
+    for short in list(out.actors):
+        longs = [a for a in out.actors if _short_of(short, a)]
+        if len(longs) != 1:
+            continue
+        long = longs[0]
+        long.forms = list(dict.fromkeys(f for f in [*long.forms, short.name, *short.forms] if f != long.name))
+        long.side = long.side or short.side
+        long.acts = long.acts or short.acts
+        renamed[short.name] = long.name
+        out.actors.remove(short)
+
+
+def one_per_party(text: str, out: Classified) -> None:
+    """Rename titled people to their names and merge twins (same name once untitled, a name in
+    brief, a one-letter misspelling, a group with and without its generic word): the name the
+    article writes most stays (a group's or a person's full name), the others become forms."""
+    renamed: dict[str, str] = {}
+    for actor in out.actors:
+        if actor.kind != "person":
+            continue
+        own = untitled(actor.name)
+        if own != actor.name and mentions(text, own):
+            actor.forms = [actor.name, *(f for f in actor.forms if f != own)]
+            renamed[actor.name] = actor.name = own
+    _merge_short_names(out, renamed)
+    kept: list[FoundActor] = []
+    for actor in out.actors:
+        twin = next(
+            (
+                k
+                for k in kept
+                if k.name.casefold() == actor.name.casefold() or _typo_twins(k, actor) or _group_twins(k, actor)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(actor)
+            continue
+        forms = [twin.name, *twin.forms, actor.name, *actor.forms]
+        if _group_twins(twin, actor):
+            twin.name = max(twin.name, actor.name, key=len)  # a group goes by its full name
+        elif len(mentions(text, actor.name)) > len(mentions(text, twin.name)):
+            twin.name = actor.name  # the name written most
+        twin.forms = list(dict.fromkeys(f for f in forms if f != twin.name))
+        twin.side = twin.side or actor.side
+        twin.acts = twin.acts or actor.acts
+        for form in forms:
+            if form != twin.name:
+                renamed[form] = twin.name
+    out.actors = kept
+    if not renamed:
+        return
+    names = {a.name for a in kept}
+
+    def now(name: str | None) -> str | None:
+        for _ in range(len(renamed) + 1):  # a rename may have been renamed again
+            if name is None or name in names or name not in renamed:
+                break
+            name = renamed[name]
+        return name
+
+    for ev in out.events:
+        ev.actors = list(dict.fromkeys(n for n in (now(a) for a in ev.actors) if n is not None))
+    for fig in out.figures:
+        fig.affected, fig.claimed_by = now(fig.affected), now(fig.claimed_by)
