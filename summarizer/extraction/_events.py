@@ -46,12 +46,16 @@ _PLACELESS_SD = re.compile(
 
 
 def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) -> tuple[int, int, str]:
-    """A town's name followed by "region"/"regional"/"oblast", or after "region of", names the
-    region when the article lists that region as a place ("Kharkiv regional governor", "the
-    western region of Lviv" -> the region)."""
+    """A town's name followed by "region"/"regional"/"oblast", or after "region of" or an area
+    ("390 square miles in Kharkiv"), names the region when the article lists that region as a
+    place ("Kharkiv regional governor", "the western region of Lviv" -> the region)."""
     start, end, name = hit
     m = re.match(r"\s+(region|regional|oblast|province)\b", sentence[end:])
-    before = re.search(r"\b(?:region|oblast|province)\s+of\s+$", sentence[:start])
+    before = re.search(
+        r"\b(?:(?:region|oblast|province)\s+of|square\s+(?:miles|kilomet(?:er|re)s|km)\s+(?:of\s+\w+\s+)?in)\s+"
+        r"(?:the\s+)?$",
+        sentence[:start],
+    )
     if not m and not before:
         return hit
     region = next((n for n, k in kinds.items() if k == "region" and n.casefold().startswith(name.casefold())), None)

@@ -94,6 +94,7 @@ class Findings:
     countries: frozenset[str] = frozenset()  # ISO codes of the countries the article names
     acting: set[str] = field(default_factory=set)  # candidates that act somewhere (subject, "X said")
     settlements: set[str] = field(default_factory=set)  # names the text calls a village, town or city
+    namesakes: set[str] = field(default_factory=set)  # a town abroad's name, here a party's ("Hamas", "Congress")
 
 
 class Places:
@@ -158,6 +159,9 @@ _NOT_SETTLEMENTS = frozenset(
         "rada",
     }
 )
+
+
+_INSTITUTIONS = frozenset({"congress", "senate", "parliament", "white house", "pentagon", "capitol", "duma", "rada"})
 
 
 def _credible(text: str, cand: Candidate, places: Places) -> bool:
@@ -263,7 +267,11 @@ def _settle(
         return
     fact = places.fact(cand.name)
     if fact is not None and fact.kind == "settlement" and not _credible(text, cand, places):
-        return  # a namesake town abroad ("Congress", Arizona; "Hamas" for Hamm): not a place here
+        if cand.name.casefold() not in _NOT_SETTLEMENTS or cand.name.casefold() in _INSTITUTIONS:
+            # a direction or a language is nothing; an institution may be an actor
+            findings.namesakes.add(cand.name)  # a namesake town abroad ("Congress", Arizona; "Hamas" for
+            findings.ask.append(cand)  # Hamm): not a place here, perhaps an actor
+        return
     if fact is not None and (cand.label != "PERSON" or fact.kind != "settlement"):
         findings.places[cand.name] = fact
         state = capital_of(cand.name)

@@ -165,6 +165,14 @@ _THING_BEFORE = re.compile(
 _NOT_NAMES = frozenset({"briton", "britons", "western", "eastern", "westerners", "allied"})
 
 
+# A common noun after a name that makes the name its modifier.
+_MODIFIES = re.compile(
+    r"\s+(?:bloggers?|milbloggers?|correspondents?|journalists?|analysts?|experts?|commentators?|channels?|"
+    r"sources?|observers?|watchers?|historians?|media|outlets?|blogs?|accounts?)\b",
+    re.IGNORECASE,
+)
+
+
 def _names_things_only(text: str, forms: list[str]) -> bool:
     found = [m for f in forms for m in mentions(text, f)]
     return bool(found) and all(
@@ -202,6 +210,8 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True
     if _names_things_only(text, forms):
         return True
+    if all(_MODIFIES.match(text, m.end()) for f in forms for m in mentions(text, f)) and mentions(text, name):
+        return True  # "pro-Russian military bloggers": the bloggers are the party, not the military
     if title_end and not any(m.start() >= title_end for f in forms for m in mentions(text, f)):
         return True
     if words and all(w.casefold().strip(".") in TITLE_WORDS or is_demonym(w) or w.casefold() == "the" for w in words):
@@ -231,6 +241,8 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             kind, side = findings.actors[cand.name]
             out.actors.append(FoundActor(cand.name, cand.forms, kind, side, cand.name in findings.acting))
         elif cand.name in labelled:
+            if cand.name in findings.namesakes and labelled[cand.name] not in labels.ACTOR_LABELS:
+                continue  # "Hamas" is not Hamm, Germany: asked only as a possible actor
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
     out.places = _own_names(text, out.places, places)
     located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
@@ -268,7 +280,7 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
         owner = _POSSESSOR.match(core)
         if owner and places.fact(owner.group(1)) is not None:  # a place's place, not "Children's Hospital"
             core = core[owner.end() :]
-        if core.casefold() in _NOT_A_PLACE:
+        if core.casefold() in _NOT_A_PLACE or _weapon(core):  # "Storm Shadow" is a missile
             continue
         if core != p.name and mentions(text, core):
             fact = places.fact(core)

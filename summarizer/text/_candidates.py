@@ -118,7 +118,18 @@ def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end
         for hit in hits:
             if best is None or hit[:2] < best[:2]:
                 best = hit
+    sentence = text[sent_start:sent_end]
+    if best and best[2] == "captured" and _CONVICTS.search(sentence) and not _CAPTIVES.search(sentence):
+        return None  # "50,000 prisoners have signed up to fight": convicts, not captives
     return best[2] if best else None
+
+
+# Prisoners who are convicts (recruited from jails), not people captured in the war.
+_CONVICTS = re.compile(
+    r"\b(?:convicts?|inmates?|incarcerat\w*|penal|jails?|prisons?|signed up|recruit\w*|enlist\w*|pardon\w*)\b",
+    re.IGNORECASE,
+)
+_CAPTIVES = re.compile(r"\b(?:prisoners? of war|POWs?|captured|taken prisoner|captives?)\b", re.IGNORECASE)
 
 
 def casualty_sentences(text: str, limit: int = 12) -> list[str]:

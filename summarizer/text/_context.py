@@ -116,6 +116,7 @@ TITLE_WORDS = frozenset(
         "congressman",
         "congresswoman",
         "member",
+        "voivode",
     ]
 )
 _OWNER = re.compile(r"^(?P<owner>[\w .-]+?)[’']s\s|\bof\s+(?:the\s+)?(?P<of>[A-Z][\w .-]+)$")
@@ -252,7 +253,7 @@ _NOT_PEOPLE = re.compile(
     r"apartments?|km|kilometers?|kilometres?|miles?|metres?|meters?|years?|months?|weeks?|days?|hours?|minutes?|"
     r"tanks?|missiles?|drones?|rockets?|shells?|bombs?|aircraft|planes?|jets?|helicopters?|vehicles?|ships?|"
     r"guns?|howitzers?|rounds?|percent|per cent|%|dollars?|euros?|\$|billion|million|tons?|tonnes?|"
-    r"attacks?|strikes?|assaults?|airstrikes?|times?|points?|positions?|border|pages?)\b",
+    r"attacks?|strikes?|assaults?|airstrikes?|times?|points?|positions?|border|pages?|square|sq|hectares?|acres?)\b",
     re.IGNORECASE,
 )
 _CIVILIANS = re.compile(
@@ -380,7 +381,8 @@ def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
     """True when every mention of a name sits in a sentence about relaying the news or about
     the outlet and its staff (a reporter's biography, a tip-line notice): the publisher or its
     writer, never a party to the story. For anything but an outlet (`person` True: a person, a
-    unit, an office) only the staff sentences count: a source who "told journalists" is a party."""
+    unit, an office) only the staff sentences and the outlet's own work count ("X has reached
+    out to ... for comment"): a source who "told journalists" is a party."""
     from summarizer.text._sentences import sentence_bounds
 
     mentions = [m for form in forms if len(form) > 1 for m in _mentions(text, form)]
@@ -389,9 +391,19 @@ def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
     for m in mentions:
         start, end = sentence_bounds(text, m.start(), m.end())
         sentence = text[start:end]
-        if not (_OUTLET.search(sentence) or (not person and _RELAY.search(sentence))):
+        if not (
+            _OUTLET.search(sentence) or (not person and _RELAY.search(sentence)) or _PUBLISHES.match(text, m.end())
+        ):
             return False
     return True
+
+
+# The name is the subject of the outlet's own work: "Newsweek has reached out to the ministry",
+# "Reuters was unable to verify" (not "the ministry has been contacted": that is the party asked).
+_PUBLISHES = re.compile(
+    r"\s+(?:(?:has|have|had)\s+)?(?:reached out|contacted|emailed|asked .{0,40}for comment|requested comment|"
+    r"(?:was|were|is|are|has been|have been)\s+(?:unable|not able)|could not|cannot|did not immediately)\b"
+)
 
 
 def relays_only(text: str, forms: Iterable[str]) -> bool:

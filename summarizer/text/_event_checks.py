@@ -44,7 +44,7 @@ _CIVILIAN_HARM = re.compile(
 _STANDDOWN = re.compile(
     r"\b(?:withdr(?:ew|awn|awal|aws|aw)|abandon(?:ed|ing)|pull(?:ed|ing)? out|pullout|retreat(?:ed|s)?|"
     r"dismiss(?:ed|al)|sacked|arrest(?:ed|s)?|detained|shot down|intercept(?:ed|s|ion)|downed|"
-    r"violated .{0,20}airspace|refus(?:ed|al) to)\b",
+    r"violated .{0,20}airspace|refus(?:ed|al) to|replac(?:ed|e|ing) (?:these|the|them)|sent in to replace)\b",
     re.IGNORECASE,
 )
 _TYPE_RULES = (
@@ -115,8 +115,10 @@ _FIGURATIVE = re.compile(
     r"\b(?:verbal(?:ly)? attack\w*|war of words|attack\w* on (?:free speech|democracy)|charade)\b", re.I
 )
 _ABOUT_REPORTS = re.compile(
-    r"\b(?:dismiss\w*|deni\w*|reject\w*|refut\w*)\s+(?:the\s+|these\s+|those\s+|such\s+)?"
-    r"(?:claims?|reports?|allegations?|accusations?|story|stories)\b",
+    r"\b(?:(?:dismiss\w*|deni\w*|reject\w*|refut\w*)\s+(?:the\s+|these\s+|those\s+|such\s+)?"
+    r"(?:claims?|reports?|allegations?|accusations?|story|stories)|"
+    # an inquiry into an incident, or reports confirmed: about the telling, not the incident
+    r"(?:investigation|probe|inquiry|investigators?)\s+(?:in)?to\s+(?:the\s+)?|confirmed\s+(?:media\s+)?reports)\b",
     re.IGNORECASE,
 )
 

@@ -71,3 +71,14 @@ def test_a_village_the_article_introduces_is_a_place_even_unknown() -> None:
     assert findings.places["Przewodów"].kind == "settlement"
     assert findings.places["Oserdow"].kind == "settlement"
     assert "Przewodów" not in [c.name for c in findings.ask]
+
+
+def test_a_namesake_town_abroad_is_asked_as_a_possible_actor_never_a_place() -> None:
+    text = (
+        "Hamas’ political leader Ismail Haniyeh was killed in Tehran. Israel said Hamas would answer. "
+        "The Pentagon said the strike was not American. Iran vowed revenge on Israel."
+    )
+    findings, _ = find(text)
+    asked = [c.name for c in findings.ask]
+    assert "Hamas" in asked and "Hamas" in findings.namesakes  # Hamm, Germany, by another name
+    assert "Hamas" not in findings.places

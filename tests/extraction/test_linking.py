@@ -121,7 +121,9 @@ def test_an_outlet_that_relays_and_a_piece_of_a_word_are_not_actors() -> None:
         "Newsweek was unable to independently verify the video. "
         '"We see how un-human activity make Russians," Klitschko said. '
         "CNN published a report on the plot. According to TASS, the plant was hit. "
-        "Russian forces restored the Lenin statue. A statue of Lenin stood there. Putin visited."
+        "Russian forces restored the Lenin statue. A statue of Lenin stood there. Putin visited. "
+        "Pro-Russian military bloggers said Izyum fell. The Daily Planet has reached out to the ministry. "
+        "The Russian Ministry of Defense has been contacted for comment. The Voivode spoke."
     )
 
     def actor(name: str, kind: str) -> FoundActor:
@@ -133,6 +135,10 @@ def test_an_outlet_that_relays_and_a_piece_of_a_word_are_not_actors() -> None:
     assert not_an_actor(text, actor("un", "organization"), 0)
     assert not_an_actor(text, actor("Lenin", "person"), 0)  # a statue's name
     assert not not_an_actor(text, actor("Putin", "person"), 0)
+    assert not_an_actor(text, actor("Pro-Russian military", "armed_forces"), 0)  # the bloggers' modifier
+    assert not_an_actor(text, actor("Daily Planet", "organization"), 0)  # the outlet at its own work
+    assert not not_an_actor(text, actor("Russian Ministry of Defense", "government"), 0)  # the party asked
+    assert not_an_actor(text, actor("Voivode", "government"), 0)  # a title
     assert not not_an_actor(text, actor("CNN", "media"), 0)  # its report is the story
     assert not not_an_actor(text, actor("Klitschko", "person"), 0)
 
@@ -265,3 +271,22 @@ def test_a_name_in_brief_is_the_one_party_it_names() -> None:
     assert names["US Navy"] == ["Navy"]
     assert "Klitschko" in names  # two people of that name: left alone
     assert "General Staff" in names  # not Russia's: the sides differ
+
+
+def test_an_area_in_a_city_s_name_is_its_region_and_a_weapon_is_no_place() -> None:
+    from summarizer.extraction._events import _add
+    from summarizer.extraction._findings import PlaceFact, Places
+    from summarizer.extraction._found import Classified, FoundPlace
+    from summarizer.extraction._linking import _own_names
+    from summarizer.nlp import Gazetteer
+
+    text = "Zelenskyy said Kyiv's troops had recaptured about 390 square miles in Kharkiv."
+    places = [
+        FoundPlace("Kharkiv", [], PlaceFact("settlement", "Ukraine")),
+        FoundPlace("Kharkiv region", [], PlaceFact("region", "Ukraine")),
+    ]
+    out = Classified(places=places)
+    _add(text, 0, len(text), "battle", out, {p.name: p.fact.kind for p in places}, None)
+    assert [ev.places for ev in out.events] == [["Kharkiv region"]]
+    found = [FoundPlace("Storm Shadow", [], PlaceFact("other", None)), places[0]]
+    assert [p.name for p in _own_names("Storm Shadow missiles hit Kharkiv.", found, Places(Gazetteer()))] == ["Kharkiv"]

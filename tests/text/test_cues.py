@@ -65,6 +65,19 @@ def test_a_casualty_word_belongs_to_the_figure_next_to_it() -> None:
     text = "The war has killed thousands, forced millions to flee their homes and wounded 30 more."
     kinds = {text[f.start : f.end]: kind_near(text, *f) for f in casualty_figures(text)}
     assert kinds == {"thousands": "killed", "millions": None, "30": "wounded"}
+    convicts = "A total of 50,000 prisoners have signed up to fight, 10 per cent of the incarcerated population."
+    assert [kind_near(convicts, *f) for f in casualty_figures(convicts)] == [None]  # convicts, not captives
+    pows = "Ukraine said it took 20 prisoners of war after they were recruited from jails."
+    assert [kind_near(pows, *f) for f in casualty_figures(pows)] == ["captured"]
+
+
+def test_an_area_is_not_people() -> None:
+    from summarizer.text import figure_counts
+    from summarizer.text._candidates import casualty_figures
+
+    text = "Despite the capture of thousands of square kilometers, no missiles fell."
+    (fig,) = casualty_figures(text)
+    assert figure_counts(text, fig.end, fig.sentence_end) == "things"
 
 
 def test_event_dates_are_resolved_against_publication_and_never_guessed() -> None:

@@ -36,6 +36,12 @@ from summarizer.text import dated, not_reported_as_fact, second_type, settled_ty
         ("The situation is complex, with Russian units mounting attacks.", "battle", "battle"),
         # "other" gives way to the type the words name
         ("A man was wounded in Izyum by detonating ammunition.", "other", "explosion_remote_violence"),
+        # troops sent in to replace others: a deployment, not a battle because "troops" is written
+        (
+            "Russian airborne troops were sent in to replace these fighters, analysts have said.",
+            "strategic_development",
+            "strategic_development",
+        ),
     ],
 )
 def test_settled_type(sentence: str, model: str, expected: str) -> None:
@@ -60,6 +66,7 @@ def test_second_type_only_when_both_actions_are_explicit() -> None:
         "Shamefully, the agency has pretended not to know who is attacking the plant.",  # evaluation
         "Zelensky went on the verbal attack against Russia.",  # figure of speech
         "The White House dismissed the claims as complete fiction.",  # about reports
+        "Sources in the investigation into the Nord Stream pipeline explosions confirmed media reports.",  # inquiry
         "First, he quotes the mouthpieces presenting the government's explanation of the blow-up.",
         "The company is among the top suppliers of artillery shells and missiles to Kyiv.",  # weapons as goods
     ],
