@@ -4,6 +4,7 @@ countries from the article's own words, and the pruning of passing mentions."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from summarizer.extraction import _labels as labels
@@ -137,18 +138,6 @@ def _weapon(name: str) -> bool:
     return _WEAPON_NOUN.sub("", name).casefold() in _WEAPONS
 
 
-# An outlet named as where the story was read ("Interfax news agency reported", "according to
-# TASS", "told the BBC"): it relays the news, it is not a party to it.
-_MEDIA_SAYS = re.compile(
-    r"\s+(?:news agency\s+|agency\s+|newspaper\s+|daily\s+)?(?:reported|reports|quoted|cited|wrote|writes|said|says)\b"
-)
-_TOLD_TO = re.compile(
-    r"\b(?:according to|reported by|cited by|quoted by|told|in an interview with|speaking to|spoke to|"
-    r"wrote in|writing in|published by|broadcast by)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-
-
 # A name given to a thing ("the Lenin statue", "a monument to Bandera", "Azovstal plant"): the
 # thing is not a party to the story, nor is the person long dead it honours.
 _THING_AFTER = re.compile(
@@ -181,13 +170,6 @@ def _names_things_only(text: str, forms: list[str]) -> bool:
     )
 
 
-def _relays_only(text: str, forms: list[str]) -> bool:
-    found = [m for f in forms for m in mentions(text, f)]
-    return bool(found) and all(
-        _MEDIA_SAYS.match(text, m.end()) or _TOLD_TO.search(text[max(0, m.start() - 40) : m.start()]) for m in found
-    )
-
-
 def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     """Names the model took for actors that the article's words say are not: the outlet or its
     writer (named only where the story is relayed or in the author's biography), an outlet that
@@ -203,8 +185,6 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     name = actor.name
     words = name.replace("’s", "").replace("'s", "").split()
     if outlet_only(text, forms, person=actor.kind != "media"):
-        return True
-    if actor.kind == "media" and _relays_only(text, forms):
         return True
     if name.islower() and len(name) <= 3:  # "un" of "un-human": a piece of a word, not a name
         return True
@@ -246,7 +226,9 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
     out.places = _own_names(text, out.places, places)
     located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
-    home = max(set(located), key=located.count) if located else None
+    ranked = Counter(located).most_common(2)
+    # civilians' country: the one most of the story's places are in; none on a tie (no guess)
+    home = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
     for actor in out.actors:
         if actor.kind == "civilians" and actor.side is None:
             actor.side = home  # civilians get their country: where the story's places are

@@ -378,9 +378,10 @@ def staff_only(text: str, forms: Iterable[str], staff: int) -> bool:
 
 
 def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
-    """True when every mention of a name sits in a sentence about relaying the news or about
-    the outlet and its staff (a reporter's biography, a tip-line notice): the publisher or its
-    writer, never a party to the story. For anything but an outlet (`person` True: a person, a
+    """True when every mention of a name sits in a sentence about relaying the news, is where
+    the story was read ("Interfax reported", "according to TASS"), or is about the outlet and
+    its staff (a reporter's biography, a tip-line notice): the publisher or its writer, or a
+    relay, never a party to the story. For anything but an outlet (`person` True: a person, a
     unit, an office) only the staff sentences and the outlet's own work count ("X has reached
     out to ... for comment"): a source who "told journalists" is a party."""
     from summarizer.text._sentences import sentence_bounds
@@ -391,13 +392,23 @@ def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
     for m in mentions:
         start, end = sentence_bounds(text, m.start(), m.end())
         sentence = text[start:end]
-        if not (
-            _OUTLET.search(sentence) or (not person and _RELAY.search(sentence)) or _PUBLISHES.match(text, m.end())
-        ):
+        told = _TOLD_TO.search(text[max(0, m.start() - 40) : m.start()])
+        relays = _RELAY.search(sentence) or _MEDIA_SAYS.match(text, m.end()) or told
+        if not (_OUTLET.search(sentence) or (not person and relays) or _PUBLISHES.match(text, m.end())):
             return False
     return True
 
 
+# An outlet named as where the story was read ("Interfax news agency reported", "according to
+# TASS", "told the BBC"): it relays the news, it is not a party to it.
+_MEDIA_SAYS = re.compile(
+    r"\s+(?:news agency\s+|agency\s+|newspaper\s+|daily\s+)?(?:reported|reports|quoted|cited|wrote|writes|said|says)\b"
+)
+_TOLD_TO = re.compile(
+    r"\b(?:according to|reported by|cited by|quoted by|told|in an interview with|speaking to|spoke to|"
+    r"wrote in|writing in|published by|broadcast by)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # The name is the subject of the outlet's own work: "Newsweek has reached out to the ministry",
 # "Reuters was unable to verify" (not "the ministry has been contacted": that is the party asked).
 _PUBLISHES = re.compile(
