@@ -226,9 +226,9 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
     out.places = _own_names(text, out.places, places)
     located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
-    ranked = Counter(located).most_common(2)
+    commonest = Counter(located).most_common(2)
     # civilians' country: the one most of the story's places are in; none on a tie (no guess)
-    home = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    home = commonest[0][0] if commonest and (len(commonest) == 1 or commonest[0][1] > commonest[1][1]) else None
     for actor in out.actors:
         if actor.kind == "civilians" and actor.side is None:
             actor.side = home  # civilians get their country: where the story's places are
