@@ -4,7 +4,9 @@ per-article timeout, each finished article written to the result log.
 Concurrency: the pipeline is synchronous (openai client + instructor), so articles run in
 worker threads, at most ``concurrency`` at a time; the main thread is the only writer. The
 threads are daemons so that Ctrl-C returns at once: what was finished is already on disk,
-what was in flight is redone by the next run (from the response cache, so at no cost).
+what was in flight is redone by the next run (from the response cache, so at no cost). The
+cancelled workers get a few seconds to stop before the process exits (each stops at its next
+model call): one still inside spaCy's native code at exit could abort the process.
 Under ``--offline``/``--record`` the articles run one at a time, because vcrpy's cassettes
 patch httpx globally and are not safe across threads.
 
@@ -96,6 +98,7 @@ class Runner:
         self.replay = settings.offline  # offline cassettes: answers cost nothing
         self.results: queue.Queue[tuple[ArticleRun, Any, BaseException | None]] = queue.Queue()
         self.in_flight: dict[int, ArticleRun] = {}
+        self.workers: dict[int, threading.Thread] = {}  # id(run) -> its worker thread
         self.serial = threading.Lock() if settings.offline or settings.record else None
         self.cache = ResponseCache(options.cache_dir) if options.cache_dir is not None else None
         self.consecutive_provider_errors = 0
@@ -119,11 +122,21 @@ class Runner:
         except BaseException as exc:  # noqa: BLE001 - every failure becomes a record
             self.results.put((run, None, exc))
 
+    def _let_workers_stop(self, grace: float = 5.0) -> None:
+        """Give the cancelled workers a moment to stop (each stops at its next model call): a
+        worker still inside spaCy's native code when the interpreter exits can abort the
+        process ("libblis: Aborting.", exit 134 instead of 130)."""
+        end = time.monotonic() + grace
+        for worker in list(self.workers.values()):
+            worker.join(max(0.0, end - time.monotonic()))
+
     def _start(self, item: BatchItem) -> None:
         deadline = time.monotonic() + self.options.timeout_per_article if self.options.timeout_per_article else None
         run = ArticleRun(item, deadline)
         self.in_flight[id(run)] = run
-        threading.Thread(target=self._work, args=(run,), name=f"batch:{item.id}", daemon=True).start()
+        worker = threading.Thread(target=self._work, args=(run,), name=f"batch:{item.id}", daemon=True)
+        self.workers[id(run)] = worker
+        worker.start()
 
     # -- accounting
     def _run_cost(self, run: ArticleRun) -> float:
@@ -258,6 +271,7 @@ class Runner:
                 except queue.Empty:
                     self._expire()
                     continue
+                self.workers.pop(id(run), None)
                 if self.in_flight.pop(id(run), None) is None:
                     continue  # timed out already: its error record is written
                 self._finish(run, doc, exc)
@@ -267,6 +281,7 @@ class Runner:
             self.report.stopped = "interrupted"
             for run in self.in_flight.values():
                 run.cancelled.set()
+            self._let_workers_stop()
             pending.extend(r.item for r in self.in_flight.values())
             self.in_flight.clear()
         else:  # stopped early: what needs no model is still written
@@ -274,3 +289,4 @@ class Runner:
                 pending.remove(item)
                 self._write_error(item, item.error)  # type: ignore[arg-type]
         self.report.not_started = len(pending)
+        self._let_workers_stop()  # timed-out workers too: none is left inside native code at exit

@@ -594,8 +594,14 @@ def _runner(url: str, *args: str) -> list[str]:
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_killed_halfway_then_rerun_ends_with_every_article_once(per_article, sig: int, tmp_path) -> None:
     n = 8
+    interrupted = threading.Event()
+    answered = iter(range(10**6))
 
     def slow(request: dict[str, Any]) -> Any:
+        # past four articles' calls, answers wait for the signal: a loaded machine cannot finish
+        # the whole batch before the test interrupts it (CI saw it do so)
+        if next(answered) >= 4 * per_article:
+            interrupted.wait(30)
         return Delay(0.15, answer(request))
 
     d = tmp_path / "in"
@@ -620,6 +626,8 @@ def test_killed_halfway_then_rerun_ends_with_every_article_once(per_article, sig
                 break
             time.sleep(0.02)
         proc.send_signal(sig)
+        time.sleep(0.2)  # the signal lands before the held answers are released
+        interrupted.set()
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130), err
         partial = read_out(out)
@@ -927,3 +935,21 @@ def test_record_then_offline_replay_through_the_batch(per_article, fake_model, s
     write_articles(missing, 1, start=9)
     report = batch.run_batch([missing], tmp_path / "off.jsonl", opts(tmp_path), replace(settings, offline=True))
     assert report.failures[0].type == "CassetteMissError" and report.failures[0].exit_code == 4
+
+
+def test_an_interrupted_batch_lets_its_workers_stop_before_the_process_exits() -> None:
+    """A daemon worker still inside spaCy's native code when the interpreter exits can abort the
+    process ("libblis: Aborting.", exit 134; CI saw it after Ctrl-C): the runner waits for its
+    cancelled workers, a bounded time."""
+    from summarizer.batch._runner import Runner
+
+    runner = Runner.__new__(Runner)  # only the workers matter here
+    busy = threading.Thread(target=time.sleep, args=(0.5,), daemon=True)
+    stuck = threading.Thread(target=time.sleep, args=(30,), daemon=True)
+    runner.workers = {1: busy, 2: stuck}
+    busy.start()
+    stuck.start()
+    started = time.monotonic()
+    runner._let_workers_stop(grace=1.5)
+    assert not busy.is_alive()  # waited for
+    assert 1.4 <= time.monotonic() - started < 5  # and no longer than the grace for one that never stops
