@@ -174,11 +174,11 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     """Names the model took for actors that the article's words say are not: the outlet or its
     writer (named only where the story is relayed or in the author's biography), an outlet that
     only relays the news ("Interfax reported"), a piece of a word ("un-human"), a name given to
-    a thing ("the Lenin statue"), a name only
-    the headline has ("Zelensky Seeks"), a title with no name ("Estonian Prime Minister",
-    "Voivode"), equipment ("T-34", "MH-60R Seahawk", "Storm Shadow"), a day or a war ("Victory Day", "World
-    War II"), a modifier ("Moscow-backed"), or a common word at the start of a sentence
-    ("Footage", "State")."""
+    a thing ("the Lenin statue"), a modifier of the real party ("pro-Russian military
+    bloggers"), a name only the headline has ("Zelensky Seeks"), a title with no name
+    ("Estonian Prime Minister", "Voivode"), equipment ("T-34", "MH-60R Seahawk", "Storm
+    Shadow"), a day or a war ("Victory Day", "World War II"), a modifier ("Moscow-backed"), or a
+    common word at the start of a sentence ("Footage", "State")."""
     if actor.kind == "civilians" or actor.name == actor.side:  # civilians; a state named as its side
         return False
     forms = [actor.name, *actor.forms]

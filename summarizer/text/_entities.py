@@ -54,7 +54,7 @@ _REGION = re.compile(
 # A settlement the article introduces by its kind ("the village of Przewodów", "the town of
 # Oserdow"): small places no gazetteer of towns knows and NER often misses are found by the words
 # around them. The name is group 1.
-SETTLEMENT_OF = re.compile(
+_SETTLEMENT_OF = re.compile(
     r"\b(?:village|town|city|settlement|hamlet|township)[ \t]+of[ \t]+"
     r"([A-Z][\w’'\-]+(?:[ \t](?:[A-Z][\w’'\-]+|na|nad|pod))?(?:[ \t][A-Z][\w’'\-]+)?)"
 )
@@ -62,7 +62,7 @@ SETTLEMENT_OF = re.compile(
 
 def named_settlements(text: str) -> set[str]:
     """The names `text` introduces as a village, town or city ("the village of Przewodów")."""
-    return {clean_name(m.group(1)) for m in SETTLEMENT_OF.finditer(text)}
+    return {clean_name(m.group(1)) for m in _SETTLEMENT_OF.finditer(text)}
 
 
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -145,7 +145,7 @@ def find_candidates(
         add(m.group(0), m.start(), "COMMON")
     for m in _REGION.finditer(text):
         add(m.group(0), m.start(), PLACE)
-    for m in SETTLEMENT_OF.finditer(text):
+    for m in _SETTLEMENT_OF.finditer(text):
         add(m.group(1), m.start(1), PLACE)
     for m in _VICTIMS.finditer(text):
         add(m.group(0), m.start(), "COMMON")
