@@ -31,6 +31,17 @@ from summarizer.models._secrets import (
     scrub_request,
     scrub_response,
 )
+from summarizer.models._transport import RETRY_STATUSES
+
+
+def _recorded_response(response: dict[str, Any]) -> dict[str, Any] | None:
+    """What a cassette keeps of a response: a transient refusal the retry layer retried (503
+    "Loading model", 429, 5xx) is not what the model answered and is left out (a replay would
+    otherwise sleep through the same back-off again); the rest is scrubbed of secrets."""
+    status = (response.get("status") or {}).get("code")
+    if status in RETRY_STATUSES:
+        return None
+    return scrub_response(response)
 
 
 def model_slug(model: str) -> str:
@@ -101,7 +112,7 @@ def use_cassette(path: Path, *, record: bool, missing_only: bool = False) -> Ite
         filter_headers=list(SCRUB_REQUEST_HEADERS),
         filter_query_parameters=list(SCRUB_QUERY_PARAMETERS),
         before_record_request=scrub_request,
-        before_record_response=scrub_response,
+        before_record_response=_recorded_response,
         decode_compressed_response=True,
     )
     recorder.register_matcher("canonical_body", _body_matcher)

@@ -339,3 +339,47 @@ def test_brief_v4_keeps_what_code_found_when_a_pass_fails_and_fails_when_none_is
     fake_model(lambda req: refusal())
     _, err, _ = _run(v4)
     assert isinstance(err, ExtractionError)  # no pass answered at all: no document
+
+
+def test_a_refusal_the_retry_layer_retried_is_not_recorded(tmp_path: Path) -> None:
+    """A 503 "Loading model" answered before the real answer is not what the model said: the
+    cassette keeps only the answer, so a replay does not sleep through the back-off again."""
+    import json
+
+    from tests.fakeserver import FakeModelServer
+
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    cassettes = tmp_path / "cassettes"
+    with FakeModelServer(faults([status(503, message="Loading model")], OK)) as server:
+        rec = summarizer_cli(
+            "--record", "--cassettes", str(cassettes), "--base-url", server.base_url,
+            "summarize", str(article), "-m", "openai/fake",
+        )  # fmt: skip
+    assert rec.returncode == 0, rec.stderr
+    (path,) = [p for p in cassettes.rglob("*.json") if not p.name.endswith(".meta.json")]
+    codes = [i["response"]["status"]["code"] for i in json.loads(path.read_text())["interactions"]]
+    assert codes and set(codes) == {200}
+    started = time.monotonic()
+    replay = summarizer_cli(
+        "--offline", "--cassettes", str(cassettes), "--base-url", server.base_url,
+        "summarize", str(article), "-m", "openai/fake",
+    )  # fmt: skip
+    assert replay.returncode == 0, replay.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_no_cassette_holds_a_refusal() -> None:
+    """The recorded cassettes replay answers only (503 "Loading model" probes and refusals were
+    once recorded and made every offline eval sleep through their back-off)."""
+    import json
+
+    root = Path(__file__).resolve().parents[2] / "cassettes"
+    refused = [
+        p.name
+        for p in root.rglob("*.json")
+        if not p.name.endswith(".meta.json")
+        for i in json.loads(p.read_text(encoding="utf-8")).get("interactions", [])
+        if i["response"]["status"]["code"] >= 400
+    ]
+    assert refused == []
