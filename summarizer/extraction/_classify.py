@@ -32,7 +32,14 @@ from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import add_events
 from summarizer.extraction._findings import Findings, find
 from summarizer.extraction._found import Classified, FoundActor, FoundFigure, mentions
-from summarizer.extraction._linking import NEUTRAL_KINDS, actors_and_places, check_sides, person_kinds, prune
+from summarizer.extraction._linking import (
+    NEUTRAL_KINDS,
+    actors_and_places,
+    check_sides,
+    headline_end,
+    person_kinds,
+    prune,
+)
 from summarizer.extraction._passes import Passes, neutralize_delimiters
 from summarizer.text import (
     Candidate,
@@ -170,11 +177,12 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
         for actor, side in zip(need, sides(), strict=True):
             actor.side = side
     check_sides(text, findings, out.actors)
+    headline = headline_end(text, title_end)  # a figure told there and again in the body is read in the body
     for (start, end), item, answer in zip(chunks, asked, answers, strict=True):
         chunk = model_text[start:end]
         add_events(passes, text, chunk, start, max(title_end, start), out, published=passes.article.published)
         if item is not None and answer is not None:
-            _figures(text, item[0], answer(), out)
+            _figures(text, item[0], answer(), out, headline)
     passes.check()
     prune(text, out, title_end)
     person_kinds(findings, out)
@@ -213,13 +221,12 @@ def _claimants(out: Classified) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.name for a in out.actors if a.kind not in ("civilians", "other")))[:24]
 
 
-def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Classified) -> None:
+def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Classified, headline: int) -> None:
     """Code's reading of each figure of one part, the model's pick of who suffered it the fallback."""
     groups = [a.name for a in out.actors if a.kind == "armed_group"]
     claimants = _claimants(out)
     forms = {a.name: [a.name, *a.forms] for a in out.actors if a.name in claimants}
     previous: dict[int, str | None] = {}
-    headline = max(text.find("\n"), 0)  # the first line: the title
     for (fig, kind, counts), (model_affected, _claimant) in zip(found, answers, strict=True):
         after = " ".join(_WORDS.findall(text[fig.end : min(fig.sentence_end, fig.end + 40)])[:3])
         named = next((g for g in groups if mentions(after, g)), None)

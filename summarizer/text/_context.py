@@ -164,7 +164,8 @@ def stated_side(
     possessive before a title ("Estonian Prime Minister Kaja Kallas"; title words are never
     looked up as places), or an appositive title of a place ("Serhiy Haidai, the governor of
     Luhansk"); who backs it first ("Moscow-backed"); None when the article states none."""
-    backed = backed_side(text, forms := list(forms), country_of)
+    forms = list(forms)  # read more than once below
+    backed = backed_side(text, forms, country_of)
     if backed:
         return backed
     own = _OWNER.search(name) if name else None
