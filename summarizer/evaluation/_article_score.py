@@ -22,7 +22,11 @@ ATTRIBUTES: tuple[str, ...] = (
     "location_country",
     "casualty_affected",
     "casualty_claimed_by",
+    "casualty_event",
 )
+# Event roles (dataset format 2): who did it, to whom, to what, with what. Scored per article
+# and per role over the fillers of all events (document level, as MUC-4 scores role fillers).
+ROLES: tuple[str, ...] = ("by", "against", "victims", "targets", "weapons")
 # The headline attribution score pools these: who suffered a figure, who claims it, whose side
 # an actor is on, which country a place is in.
 ATTRIBUTION: tuple[str, ...] = ("casualty_affected", "casualty_claimed_by", "actor_side", "location_country")
@@ -113,6 +117,7 @@ class ArticleScore(Totals):
     error_type: str | None = None
     fields: dict[str, FieldScore] = field(default_factory=dict)
     attributes: dict[str, AttributeScore] = field(default_factory=dict)
+    roles: dict[str, FieldScore] = field(default_factory=dict)  # scored only where the gold has roles
     spans_total: int = 0
     spans_exact: int = 0
     first_try_valid: bool = False
@@ -141,6 +146,7 @@ class ArticleScore(Totals):
             "error_type": self.error_type,
             "macro_f1": self.macro_f1,
             "fields": {name: fs.to_dict() for name, fs in self.fields.items()},
+            "roles": {name: fs.to_dict() for name, fs in self.roles.items()},
             **self.totals_dict(),
             "latency_s": self.latency_s,
             "text_matches": self.text_matches,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 from collections.abc import Sequence
 
 ATTR_LABELS = {
@@ -14,6 +15,7 @@ ATTR_LABELS = {
     "location_country": "location country",
     "casualty_affected": "casualty affected",
     "casualty_claimed_by": "casualty claimed_by",
+    "casualty_event": "casualty's event",
 }
 
 
@@ -66,3 +68,16 @@ def short_names(models: Sequence[str]) -> dict[str, str]:
     if len(set(out.values())) < len(out):
         return {m: m for m in models}
     return out
+
+
+def split_line(agg: Any) -> str:
+    """One split's figures on one line: articles, macro F1 with its interval, the four fields,
+    attribution and, where the gold has roles, the role F1s."""
+    fields = " / ".join(num(agg.fields[name].f1) for name in ("actors", "locations", "events", "casualties"))
+    line = (
+        f"{agg.articles} articles · macro F1 {num(agg.macro_f1)} {ci(agg.macro_f1_ci)} · "
+        f"actors/locations/events/casualties {fields} · attribution {pct(agg.attribution.accuracy)}"
+    )
+    if agg.roles:
+        line += " · roles " + " ".join(f"{role} {num(fa.f1)}" for role, fa in agg.roles.items())
+    return line

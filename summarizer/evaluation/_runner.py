@@ -48,6 +48,7 @@ __all__ = [
     "StoredOutcome",
     "rebuild_result",
     "run_eval",
+    "split_aggregates",
     "with_record",
 ]
 
@@ -80,6 +81,8 @@ class ModelRun:
     results: list[ArticleResult]
     aggregate: RunAggregate
     price_per_mtok: tuple[float, float] | None = None  # USD per million tokens in / out, when known
+    # the same figures per split of the dataset (records' `split`: dev, validation), when it has splits
+    splits: dict[str, RunAggregate] = field(default_factory=dict)
 
     @property
     def scores(self) -> list[ArticleScore]:
@@ -214,7 +217,31 @@ def _run_model(
             progress(model, article.id, result)
     price = _price(model, settings)
     agg = aggregate([r.score for r in results], model=model, resamples=resamples, seed=seed, price_per_mtok=price)
-    return ModelRun(model, prompt_version, doc_hash, results, agg, price)
+    splits = split_aggregates(dataset, results, model=model, resamples=resamples, seed=seed, price_per_mtok=price)
+    return ModelRun(model, prompt_version, doc_hash, results, agg, price, splits)
+
+
+def split_aggregates(
+    dataset: Dataset,
+    results: Sequence[ArticleResult],
+    *,
+    model: str,
+    resamples: int,
+    seed: int,
+    price_per_mtok: tuple[float, float] | None = None,
+) -> dict[str, RunAggregate]:
+    """A model's figures on each split of the dataset (the records' `split` field, in order of
+    first appearance); empty when no record has a split."""
+    split_of = {r["id"]: r.get("split") for r in dataset.records if isinstance(r.get("split"), str)}
+    groups: dict[str, list[ArticleScore]] = {}
+    for result in results:
+        name = split_of.get(result.article_id)
+        if name:
+            groups.setdefault(name, []).append(result.score)
+    return {
+        name: aggregate(scores, model=model, resamples=resamples, seed=seed, price_per_mtok=price_per_mtok)
+        for name, scores in groups.items()
+    }
 
 
 def _summarize(
@@ -308,8 +335,13 @@ def rebuild_result(
             seed=seed,
             price_per_mtok=stored.price_per_mtok,
         )
+        splits = split_aggregates(
+            dataset, results, model=stored.model, resamples=resamples, seed=seed, price_per_mtok=stored.price_per_mtok
+        )
         runs.append(
-            ModelRun(stored.model, stored.prompt_version, stored.schema_hash, results, agg, stored.price_per_mtok)
+            ModelRun(
+                stored.model, stored.prompt_version, stored.schema_hash, results, agg, stored.price_per_mtok, splits
+            )
         )
     return EvalResult(
         dataset=dataset,

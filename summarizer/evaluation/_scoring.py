@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ArticleScore, AttributeScore
+from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ROLES, ArticleScore, AttributeScore
 from summarizer.evaluation._matching import (
     FieldScore,
     casualty_edge,
@@ -183,6 +183,8 @@ def score_article(
     pred = {name: items_of(document, name) for name in FIELDS}
     score.fields = _match_fields(pred, gold)
     _score_attributes(score, pred, gold)
+    if _has_roles(gold["events"]):
+        score.roles = _match_roles(pred["events"], gold["events"])
     if document is not None:
         _read_document(score, document, text)
     return score
@@ -224,10 +226,57 @@ def _score_attributes(score: ArticleScore, pred: Items, gold: Items) -> None:
         attrs["location_kind"].add(same_kind(p.get("kind"), g.get("kind")))
         if "country" in g:
             attrs["location_country"].add(same_value(p.get("country"), g.get("country")))
+    event_pairs = set(score.fields["events"].hits + score.fields["events"].optional_hits)
+    event_index = {ev.get("id"): i for i, ev in enumerate(pred["events"]) if isinstance(ev.get("id"), str)}
     for i, j in score.fields["casualties"].hits:
         p, g = pred["casualties"][i], gold["casualties"][j]
         attrs["casualty_affected"].add(same_value(p.get("affected"), g.get("affected")))
         attrs["casualty_claimed_by"].add(same_value(p.get("claimed_by"), g.get("claimed_by")))
+        if "event" in g:
+            pred_event = event_index.get(p.get("event_id"))
+            gold_event = g.get("event")
+            if gold_event is None:
+                attrs["casualty_event"].add(pred_event is None)
+            else:
+                attrs["casualty_event"].add((pred_event, gold_event) in event_pairs)
+
+
+def _has_roles(gold_events: list[Mapping[str, Any]]) -> bool:
+    """Whether the gold record is annotated with event roles (dataset format 2): some event
+    carries a role list, or the record has no event at all."""
+    return not gold_events or any(role in ev for ev in gold_events for role in ROLES)
+
+
+def _fillers(events: list[Mapping[str, Any]], role: str, *, gold: bool) -> list[Mapping[str, Any]]:
+    """One role's fillers over all events of an article, once per name (document level).
+    A predicted filler is an object with a `name` (a plain string is taken too); a gold filler
+    is a string, optional when its event is."""
+    out: dict[str, dict[str, Any]] = {}
+    for ev in events:
+        raw = ev.get(role)
+        for filler in raw if isinstance(raw, list) else []:
+            name = filler.get("name") if isinstance(filler, Mapping) else filler
+            if not isinstance(name, str) or not name.strip():
+                continue
+            optional = gold and bool(ev.get("optional"))
+            key = name.strip().casefold()
+            if key in out:
+                out[key]["optional"] = out[key]["optional"] and optional
+            else:
+                out[key] = {"name": name.strip(), "aliases": [], "optional": optional}
+    return list(out.values())
+
+
+def _match_roles(pred_events: list[Mapping[str, Any]], gold_events: list[Mapping[str, Any]]) -> dict[str, FieldScore]:
+    """Per role, the one-to-one matching of the article's fillers by name (the actors' rules)."""
+    roles = {}
+    for role in ROLES:
+        pred, gold = _fillers(pred_events, role, gold=False), _fillers(gold_events, role, gold=True)
+        fs = match_field(pred, gold, name_edge)
+        fs.miss_labels = [gold[j]["name"] for j in fs.misses]
+        fs.false_positive_labels = [pred[i]["name"] for i in fs.false_positives]
+        roles[role] = fs
+    return roles
 
 
 def _read_document(score: ArticleScore, doc: Mapping[str, Any], text: str) -> None:

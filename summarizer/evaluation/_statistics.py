@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ArticleScore, AttributeScore, Totals
+from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ROLES, ArticleScore, AttributeScore, Totals
 from summarizer.evaluation._matching import prf
 
 DEFAULT_RESAMPLES = 1000
@@ -151,6 +151,8 @@ class RunAggregate(Totals):
     cost_usd: float | None
     faithful: int = 0
     faithful_total: int = 0
+    roles: dict[str, FieldAggregate] = field(default_factory=dict)  # over role-annotated articles
+    role_articles: int = 0
 
     @property
     def completion_tokens_mean(self) -> float | None:
@@ -166,6 +168,8 @@ class RunAggregate(Totals):
             "macro_f1_ci": list(self.macro_f1_ci),
             "macro_f1_articles": self.macro_f1_articles,
             "fields": {name: fa.to_dict() for name, fa in self.fields.items()},
+            "roles": {name: fa.to_dict() for name, fa in self.roles.items()},
+            "role_articles": self.role_articles,
             **self.totals_dict(),
             "completion_tokens_mean": self.completion_tokens_mean,
             "latency_s": self.latency_s,
@@ -198,6 +202,7 @@ def aggregate(
         ci = bootstrap_ci(scores, _field_stat(name), resamples=resamples, seed=seed, confidence=confidence)
         per_article = sum(s.field_f1(name) for s in scores) / n if n else math.nan
         fields[name] = FieldAggregate(tp, fp, fn, p, r, f, ci, per_article)
+    roles = _role_aggregates(scores, resamples=resamples, seed=seed, confidence=confidence)
     attributes = {name: AttributeScore() for name in ATTRIBUTES}
     for s in scores:
         for name, a in s.attributes.items():
@@ -228,7 +233,41 @@ def aggregate(
         cost_usd=cost_usd(model, prompt_tokens, completion_tokens, price_per_mtok),
         faithful=sum(s.faithful for s in scores),
         faithful_total=sum(s.faithful_total for s in scores),
+        roles=roles,
+        role_articles=sum(1 for s in scores if s.roles),
     )
+
+
+def _role_counts(scores: Sequence[ArticleScore], role: str) -> tuple[int, int, int]:
+    tp = fp = fn = 0
+    for s in scores:
+        fs = s.roles.get(role)
+        if fs is None:
+            continue
+        tp, fp, fn = tp + fs.tp, fp + fs.fp, fn + fs.fn
+    return tp, fp, fn
+
+
+def _role_aggregates(
+    scores: Sequence[ArticleScore], *, resamples: int, seed: int, confidence: float
+) -> dict[str, FieldAggregate]:
+    """Micro P/R/F1 of each event role over the role-annotated articles (a failed article's
+    gold fillers are all missed), with bootstrap intervals over those articles."""
+    annotated = [s for s in scores if s.roles]
+    if not annotated:
+        return {}
+    out = {}
+    for role in ROLES:
+        tp, fp, fn = _role_counts(annotated, role)
+        p, r, f = prf(tp, fp, fn)
+
+        def stat(sample: Sequence[ArticleScore], role: str = role) -> float:
+            return prf(*_role_counts(sample, role))[2]
+
+        ci = bootstrap_ci(annotated, stat, resamples=resamples, seed=seed, confidence=confidence)
+        per_article = sum(s.roles[role].f1 for s in annotated) / len(annotated)
+        out[role] = FieldAggregate(tp, fp, fn, p, r, f, ci, per_article)
+    return out
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any
 
 from summarizer.errors import InputError
 from summarizer.evaluation._runner import EvalResult, ModelRun
+from summarizer.evaluation._statistics import RunAggregate
 
 __all__ = [
     "result_to_json",
@@ -98,7 +99,20 @@ def run_to_json(run: ModelRun) -> dict[str, Any]:
     }
     agg.pop("model")
     out.update(agg)
+    out["splits"] = {name: split_to_json(a) for name, a in run.splits.items()}
     out["articles"] = [r.score.to_dict() for r in run.results]
+    return out
+
+
+def split_to_json(agg: RunAggregate) -> dict[str, Any]:
+    """A split's figures in the `--json` shape: the scores, without the run's tokens and costs."""
+    full = agg.to_dict()
+    keep = ("articles_scored", "failures", "macro_f1", "macro_f1_ci", "fields", "roles", "role_articles")
+    out = {k: full[k] for k in keep}
+    out["attributes"] = full["attributes"]
+    out["attribution"] = full["attribution"]
+    out["faithfulness"] = full["faithfulness"]
+    out["grounding_rate"] = full["grounding_rate"]
     return out
 
 
