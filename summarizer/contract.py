@@ -17,6 +17,8 @@ from pydantic.json_schema import SkipJsonSchema
 
 from summarizer.text import CasualtyKind
 
+# Extensions the contract allows without a new version (new optional fields): event roles (by,
+# against, victims, targets, weapons). docs/contract.md lists them.
 SCHEMA_VERSION = "1"
 
 ActorKind = Literal[
@@ -70,6 +72,24 @@ class Location(BaseModel):
     mentions: list[Span] = []
 
 
+class RoleFiller(BaseModel):
+    """A participant of an event in one role, as the article names it: the actor it is (its id)
+    when it is one of the document's actors, else the phrase itself ("gunmen", "car bomb")."""
+
+    name: str = Field(description="The participant as the article names it.")
+    actor_id: str | None = Field(default=None, description="The document's actor it is, if any.")
+    mentions: list[Span] = Field(default_factory=list, description="Where the event's sentence names it.")
+
+
+_ROLE_DOC = {
+    "by": "Who carried it out (ACLED actor 1), as the sentence states; empty when it does not.",
+    "against": "The armed party acted on or fought (ACLED actor 2); empty when not stated.",
+    "victims": "The people harmed or killed, as the sentence names them.",
+    "targets": "Physical targets: buildings, vehicles, facilities, infrastructure.",
+    "weapons": "The weapons, as the text names them.",
+}
+
+
 class Event(BaseModel):
     id: str
     type: EventType
@@ -78,6 +98,13 @@ class Event(BaseModel):
     location_ids: list[str] = []
     actor_ids: list[str] = []
     evidence: list[Span] = []
+    # contract 1.1: roles, filled by code from the event's sentence (kept out of the JSON schema
+    # the cassettes' requests fingerprint: the model never writes them)
+    by: SkipJsonSchema[list[RoleFiller]] = Field(default_factory=list, description=_ROLE_DOC["by"])
+    against: SkipJsonSchema[list[RoleFiller]] = Field(default_factory=list, description=_ROLE_DOC["against"])
+    victims: SkipJsonSchema[list[RoleFiller]] = Field(default_factory=list, description=_ROLE_DOC["victims"])
+    targets: SkipJsonSchema[list[RoleFiller]] = Field(default_factory=list, description=_ROLE_DOC["targets"])
+    weapons: SkipJsonSchema[list[RoleFiller]] = Field(default_factory=list, description=_ROLE_DOC["weapons"])
 
 
 class Casualty(BaseModel):
