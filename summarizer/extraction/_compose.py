@@ -15,6 +15,7 @@ import re
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
+from summarizer.extraction._roles import event_roles
 from summarizer.text import figure_at, find_all, unsupported
 
 MAX_DESCRIPTION_WORDS = 30
@@ -133,6 +134,7 @@ def compose(text: str, found: Classified) -> tuple[Grounded, str]:
     place_ids = {loc.name: loc.id for loc in locations}
     actor_ids = {a.name: a.id for a in actors}
     events = [_event(i, ev, text, spans, place_ids, actor_ids) for i, ev in enumerate(found.events, 1)]
+    _add_roles(text, found, events, actors, locations)
     casualties = _casualty_items(text, found, events, spans, dropped)
     summary = []
     for sentence in composed_summary(text, found):
@@ -159,6 +161,22 @@ def _event(
         actor_ids=[actor_ids[n] for n in ev.actors if n in actor_ids],
         evidence=[spans.span(ev.start, ev.end)],
     )
+
+
+def _add_roles(text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location]) -> None:
+    """Each event's roles from its sentence (`_roles`); its participants (`actor_ids`) are then
+    the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
+    if not events:
+        return
+    from summarizer.nlp import parse
+
+    for event, src in zip(events, found.events, strict=True):
+        roles = event_roles(text, src.start, src.end, src.type, actors, locations, parse(text[src.start : src.end]))
+        for role, fillers in roles.items():
+            setattr(event, role, fillers)
+        event.actor_ids = list(
+            dict.fromkeys(f.actor_id for role in ("by", "against", "victims") for f in roles[role] if f.actor_id)
+        )
 
 
 def _casualty_items(

