@@ -15,6 +15,7 @@ read it when called, so a test's `monkeypatch.setenv` takes effect:
   SUMMARIZER_RESPONSE_CACHE              the response cache alone (`response_cache_dir`)
   SUMMARIZER_DATA_DIR     the user data folder, else platformdirs' (`data_dir`)
   SUMMARIZER_LOG_DB       the run log database, else <data folder>/runs.sqlite (`run_log_path`)
+  SUMMARIZER_MUC4_DIR     the MUC-4 data, else <data folder>/datasets/muc4 (`muc4_dir`)
   HF_ENDPOINT, HF_TOKEN  Hugging Face downloads        (`hf_endpoint`, `hf_token`)
   SUMMARIZER_TRACE       append every raw model answer to this file (`trace_path`)
   SUMMARIZER_DEBUG       show the traceback of an internal error (`debug`)
@@ -216,6 +217,13 @@ def run_log_path(explicit: Path | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return data_dir() / "runs.sqlite"
+
+
+def muc4_dir() -> Path:
+    """``$SUMMARIZER_MUC4_DIR``, else ``<data_dir()>/datasets/muc4``: the MUC-4 documents and
+    GRIT's predictions (`evals/muc4_fetch.py` puts them there). Not created here."""
+    env = os.environ.get("SUMMARIZER_MUC4_DIR")
+    return Path(env).expanduser() if env else data_dir() / "datasets" / "muc4"
 
 
 def hf_endpoint() -> str | None:

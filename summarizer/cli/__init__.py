@@ -5,7 +5,7 @@ message and its exit code (`_common.fail`; the codes are defined in `summarizer.
 Heavy imports happen inside commands so that `summarizer --help` stays fast
 (bench/cli_startup.py). One module per command group:
 
-  _summarize  summarize          _batch  batch          _eval  eval
+  _summarize  summarize          _batch  batch          _eval  eval (_eval_muc4: its muc4: datasets)
   _local      models list|pull, serve                   _cache  cache info|clear, the live cache
   _group      the root group: global options after the command, one-line usage errors
   _runs       runs list|show|diff, report               _export  export

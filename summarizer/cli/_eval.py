@@ -208,7 +208,12 @@ def eval_command(
     ctx: typer.Context,
     dataset: Annotated[
         Path,
-        typer.Option("--dataset", "-d", metavar="FILE", help="Gold dataset, JSONL in the contract's format."),
+        typer.Option(
+            "--dataset",
+            "-d",
+            metavar="FILE",
+            help="Gold dataset, JSONL in the contract's format; or muc4:train|dev|test (MUC-4, CEAF-REE).",
+        ),
     ] = DEFAULT_DATASET,
     model: Annotated[
         list[str] | None,
@@ -240,6 +245,18 @@ def eval_command(
         typer.Option("--min-f1", help="Exit 1 when a model's macro F1 is below this."),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            "--predictions",
+            metavar="FILE",
+            help="With --dataset muc4:SPLIT: score this prediction file (GRIT's format); no model runs.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, metavar="N", help="With --dataset muc4:SPLIT: the first N documents only."),
+    ] = None,
 ) -> None:
     """Score models against a gold dataset; compare them side by side."""
     from rich.console import Console
@@ -252,6 +269,21 @@ def eval_command(
         fail(InputError(f"{other} and --record exclude each other"))
     settings = evaluation.with_record(settings, record)
     models = list(model) if model else [default_model()]
+    if predictions is not None or limit is not None or str(dataset).startswith("muc4:"):  # MUC-4: CEAF-REE
+        from summarizer.cli._eval_muc4 import eval_muc4
+
+        return eval_muc4(
+            settings,
+            str(dataset),
+            models,
+            predictions=predictions,
+            limit=limit,
+            json_out=json_out,
+            save_predictions=save_predictions,
+            report=report,
+            min_f1=min_f1,
+            no_cache=no_cache,
+        )
     to_stdout = [name for name, path in (("--json", json_out), ("--report", report)) if _is_stdout(path)]
     if len(to_stdout) > 1 or _is_stdout(save_predictions):
         fail(InputError("only one of --json and --report can be - (stdout); --save-predictions needs a folder"))
