@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from summarizer import rules
 from summarizer.nlp import Gazetteer, capital_of, entities, find_country
 from summarizer.text import (
     DEFAULT_SIDES,
@@ -33,32 +34,9 @@ from summarizer.text import (
     staff_section,
 )
 
-# Social networks and news agencies: where something was said or posted, never actors.
-CHANNELS = frozenset(
-    {
-        "twitter",
-        "telegram",
-        "facebook",
-        "youtube",
-        "tiktok",
-        "instagram",
-        "whatsapp",
-        "vkontakte",
-        "vk",
-        "x",
-        "reuters",
-        "afp",
-        "ap",
-        "aap",
-        "dpa",
-        "associated press",
-        "agence france-presse",
-        "associated press news agency",
-        "australian associated press",
-        "getty images",
-        "shutterstock",
-    }
-)
+# Social networks and news agencies: where something was said or posted, never actors
+# (rules/outlets.toml).
+CHANNELS = frozenset(w.casefold() for r in rules.category("channel") for w in r.words)
 _REGION = re.compile(
     r"^(?:(?P<owner>.*?)[’']s[ \t]+)?(?P<base>.*?)[ \t](?:region|oblast|province|krai|republic|district|governorate)$"
 )
