@@ -8,8 +8,7 @@ it came from (`tests/test_rules.py` runs them all).
                       negation, habit, history, hypothesis, reported speech, figures of speech
   sides.toml          nationality words, possessives and the country they name; the states an
                       article's sides start from
-  casualties.toml     casualty words and kinds; what a figure counts; who suffered it
-  outlets.toml        outlets, channels and the words of relaying the news
+  outlets.toml        social networks and news agencies: channels, never actors
   groups.toml         international bodies and known armed groups (kind, side, source)
 
 The lowest layer of the package: pure data and `re`, imported by `summarizer.text` and up.
