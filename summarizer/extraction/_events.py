@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
 from summarizer.nlp import capital_of
@@ -38,11 +39,7 @@ def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[i
 
 
 # Strategic developments that happen to a person or an institution rather than at a place.
-_PLACELESS_SD = re.compile(
-    r"\b(?:dismiss\w*|sacked|removed|replac\w*|fired|arrest\w*|detain\w*|refus\w*|mutin\w*|resign\w*|"
-    r"appoint\w*|sign\w*|agreement|deal|treaty|ceasefire|truce|sanction\w*)\b",
-    re.IGNORECASE,
-)
+_PLACELESS_SD = rules.regex("event.placeless")
 
 
 def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) -> tuple[int, int, str]:

@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from summarizer import rules
 from summarizer.nlp import Gazetteer, capital_of, entities, find_country
 from summarizer.text import (
+    DEFAULT_SIDES,
+    STATE_WORDS,
     Candidate,
     candidate_names,
     find_candidates,
@@ -31,32 +34,9 @@ from summarizer.text import (
     staff_section,
 )
 
-# Social networks and news agencies: where something was said or posted, never actors.
-CHANNELS = frozenset(
-    {
-        "twitter",
-        "telegram",
-        "facebook",
-        "youtube",
-        "tiktok",
-        "instagram",
-        "whatsapp",
-        "vkontakte",
-        "vk",
-        "x",
-        "reuters",
-        "afp",
-        "ap",
-        "aap",
-        "dpa",
-        "associated press",
-        "agence france-presse",
-        "associated press news agency",
-        "australian associated press",
-        "getty images",
-        "shutterstock",
-    }
-)
+# Social networks and news agencies: where something was said or posted, never actors
+# (rules/outlets.toml).
+CHANNELS = frozenset(w.casefold() for r in rules.category("channel") for w in r.words)
 _REGION = re.compile(
     r"^(?:(?P<owner>.*?)[’']s[ \t]+)?(?P<base>.*?)[ \t](?:region|oblast|province|krai|republic|district|governorate)$"
 )
@@ -90,7 +70,7 @@ class Findings:
     actors: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name -> (kind, side)
     states: dict[str, list[str]] = field(default_factory=dict)  # country -> its forms as a state actor
     ask: list[Candidate] = field(default_factory=list)  # for the model to label
-    sides: tuple[str, ...] = ("Russia", "Ukraine")
+    sides: tuple[str, ...] = DEFAULT_SIDES
     countries: frozenset[str] = frozenset()  # ISO codes of the countries the article names
     acting: set[str] = field(default_factory=set)  # candidates that act somewhere (subject, "X said")
     settlements: set[str] = field(default_factory=set)  # names the text calls a village, town or city
@@ -223,8 +203,8 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
     ]
     named_countries = [find_country(c.name) for c in cands]
     countries = frozenset(c.country_code for c in named_countries if c is not None)
-    others = sorted({c.country for c in named_countries if c is not None} - {"Russia", "Ukraine"})
-    findings = Findings(candidates=cands, sides=("Russia", "Ukraine", *others[:5]), countries=countries)
+    others = sorted({c.country for c in named_countries if c is not None} - set(DEFAULT_SIDES))
+    findings = Findings(candidates=cands, sides=(*DEFAULT_SIDES, *others[:5]), countries=countries)
     findings.settlements = settlements
     places = Places(gazetteer, countries)
     del base_places
@@ -246,7 +226,7 @@ def _settle(
     for the model."""
     group = force_group(cand.name)
     if group is not None:
-        side = {"RU": "Russia", "UA": "Ukraine"}[group[0]]
+        side = group[0]
         if group[1] == "state":
             findings.states.setdefault(side, []).extend(cand.all_forms())
         else:
@@ -256,8 +236,8 @@ def _settle(
     if lowered in _CODE_ACTORS:
         findings.actors[cand.name] = (_CODE_ACTORS[lowered], None)
         return
-    if lowered == "kremlin":
-        findings.states.setdefault("Russia", []).append(cand.name)
+    if lowered in STATE_WORDS:  # "the Kremlin"
+        findings.states.setdefault(STATE_WORDS[lowered], []).append(cand.name)
         return
     country = find_country(cand.name)
     if country is not None:

@@ -28,6 +28,7 @@ from summarizer.extraction._compose import compose
 from summarizer.extraction._passes import Passes, run_passes
 from summarizer.extraction._prompts import Prompt
 from summarizer.extraction._shapes import schema_hash
+from summarizer.extraction._steps import debug_enabled, describe
 from summarizer.inputs import Article, hidden_passages, hidden_warning, hide_passages
 from summarizer.models import ModelClient, ModelSpec, Usage, cassette_path, resolve, use_cassette
 
@@ -56,6 +57,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
             if prompt.pipeline == "classify":
                 passes = Classifier(client, article, prompt, usage)
                 with _pass_pool(client.slots) as passes.pool:
+                    if debug_enabled():  # SUMMARIZER_DEBUG_PIPELINE=1: the post-model steps, in order
+                        describe()
                     found = classify(passes, article.text, model_text, chunks, _title_end(article))
                 grounded, summary = compose(article.text, found)
             else:
