@@ -57,13 +57,13 @@ from summarizer.text._entities import (
 from summarizer.text._event_checks import dated, not_reported_as_fact, only_said, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
-from summarizer.text._nationality import DEFAULT_SIDES, SHORT_NAMES, STATE_WORDS
+from summarizer.text._nationality import NATIONALITY_WORDS, SHORT_NAMES, STATE_WORDS
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import crosses_terminal, sentence_bounds, sentences
 
 __all__ = [
-    "DEFAULT_SIDES",
+    "NATIONALITY_WORDS",
     "DEMONYMS",
     "SHORT_NAMES",
     "STATE_WORDS",

@@ -29,6 +29,8 @@ def _norm(name: str) -> str:
 # Nationality words and the country they name; a country's own name and its possessive are
 # added by the caller.
 DEMONYMS: dict[str, str] = {w.casefold(): c for w, c in _with("n") if c}
+# The same words as written (case kept: "US" is not "us"), with their country.
+NATIONALITY_WORDS: tuple[tuple[str, str], ...] = tuple((w, c) for w, c in _with("n") if c)
 # The words before a force noun that make a common-noun actor ("Russian troops", "Putin's
 # forces"), as a regex alternation (case as written; a possessive takes either apostrophe).
 NATIONALITY = "(?:" + "|".join(re.escape(w).replace("'", "[’']") for w, _ in _with("a")) + ")"
@@ -41,5 +43,3 @@ SHORT_NAMES = frozenset(w for w, _ in _with("s"))
 STATE_WORDS: dict[str, str] = {w.casefold(): c for w, c in _with("k") if c}
 # Nationality words that are generic in the contract's name-matching rule.
 GENERIC_NATIONALITY = frozenset(w.casefold() for w, _ in _with("g"))
-# The sides every article's sides pass offers first (a fitted rule: see sides.toml).
-DEFAULT_SIDES: tuple[str, ...] = rules.rule("side.default_sides").words
