@@ -25,7 +25,7 @@ from summarizer.extraction._chunking import chunk_chars, split_chunks
 from summarizer.extraction._classify import Classifier
 from summarizer.extraction._classify import run as classify
 from summarizer.extraction._compose import compose
-from summarizer.extraction._passes import Passes, run_passes
+from summarizer.extraction._passes import Passes, run_passes, run_single
 from summarizer.extraction._prompts import Prompt
 from summarizer.extraction._shapes import schema_hash
 from summarizer.extraction._steps import debug_enabled, describe
@@ -61,8 +61,9 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                         describe()
                     found = classify(passes, article.text, model_text, chunks, _title_end(article))
                 grounded, summary = compose(article.text, found)
-            else:
-                extraction = run_passes(Passes(client, article, prompt, usage), article.text, model_text, chunks)
+            else:  # the model writes the items (extract: pass by pass; single: naive-v1, all at once)
+                run = run_single if prompt.pipeline == "single" else run_passes
+                extraction = run(Passes(client, article, prompt, usage), article.text, model_text, chunks)
                 grounded, summary = ground(article, extraction), extraction.summary
         except CassetteMissError as exc:
             raise CassetteMissError(
