@@ -83,7 +83,9 @@ def main() -> None:
             was = baseline.get(model, {}).get(part, {}).get("macro_f1")
             was_s = f" (baseline {was:.3f})" if isinstance(was, float) else ""
             fields = " / ".join(f"{v:.3f}" for v in f["f1"].values())
-            print(f"{model:28} {part:10} {f['articles']:3} articles  macro F1 {f['macro_f1']:.3f}{was_s}  fields {fields}")
+            print(
+                f"{model:28} {part:10} {f['articles']:3} articles  macro F1 {f['macro_f1']:.3f}{was_s}  fields {fields}"
+            )
     if args.write:
         merged = {m: {**baseline.get(m, {}), **figures.get(m, {})} for m in set(baseline) | set(figures)}
         BASELINE.write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n")

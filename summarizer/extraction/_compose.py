@@ -163,7 +163,9 @@ def _event(
     )
 
 
-def _add_roles(text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location]) -> None:
+def _add_roles(
+    text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location]
+) -> None:
     """Each event's roles from its sentence (`_roles`); its participants (`actor_ids`) are then
     the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
     if not events:

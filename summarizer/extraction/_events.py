@@ -11,7 +11,6 @@ from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
 from summarizer.nlp import capital_of
 from summarizer.text import (
-    dated,
     event_date,
     event_sentences,
     not_reported_as_fact,
