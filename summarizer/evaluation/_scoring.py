@@ -220,7 +220,10 @@ def _score_attributes(score: ArticleScore, pred: Items, gold: Items) -> None:
     for i, j in score.fields["actors"].hits:
         p, g = pred["actors"][i], gold["actors"][j]
         attrs["actor_kind"].add(same_kind(p.get("kind"), g.get("kind")))
-        attrs["actor_side"].add(same_value(p.get("side"), g.get("side")))
+        right = same_value(p.get("side"), g.get("side"))
+        attrs["actor_side"].add(right)
+        if p.get("side") and p.get("side_basis") in ("stated", "inferred"):  # "known": the groups list
+            attrs[f"actor_side_{p['side_basis']}"].add(right)
     for i, j in score.fields["locations"].hits:
         p, g = pred["locations"][i], gold["locations"][j]
         attrs["location_kind"].add(same_kind(p.get("kind"), g.get("kind")))

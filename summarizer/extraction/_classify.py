@@ -180,7 +180,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     ]
     if sides is not None:
         for actor, side in zip(need, sides(), strict=True):
-            actor.side = side
+            actor.side, actor.side_basis = side, ("inferred" if side else None)
     check_sides(text, findings, out.actors)
     headline = headline_end(text, title_end)  # a figure told there and again in the body is read in the body
     for (start, end), item, answer in zip(chunks, asked, answers, strict=True):

@@ -116,7 +116,7 @@ def compose(text: str, found: Classified) -> tuple[Grounded, str]:
         actors.append(
             Actor.model_validate(
                 {"id": f"a{len(actors) + 1}", "name": a.name, "aliases": a.forms, "kind": a.kind, "side": a.side}
-                | {"mentions": mentions}
+                | {"side_basis": a.side_basis if a.side else None, "mentions": mentions}
             )
         )
     locations: list[Location] = []

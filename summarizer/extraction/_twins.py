@@ -122,7 +122,8 @@ def _merge_short_names(out: Classified, renamed: dict[str, str]) -> None:
             continue
         long = longs[0]
         long.forms = list(dict.fromkeys(f for f in [*long.forms, short.name, *short.forms] if f != long.name))
-        long.side = long.side or short.side
+        if not long.side:
+            long.side, long.side_basis = short.side, short.side_basis
         long.acts = long.acts or short.acts
         renamed[short.name] = long.name
         out.actors.remove(short)
@@ -160,7 +161,8 @@ def one_per_party(text: str, out: Classified) -> None:
         elif len(mentions(text, actor.name)) > len(mentions(text, twin.name)):
             twin.name = actor.name  # the name written most
         twin.forms = list(dict.fromkeys(f for f in forms if f != twin.name))
-        twin.side = twin.side or actor.side
+        if not twin.side:
+            twin.side, twin.side_basis = actor.side, actor.side_basis
         twin.acts = twin.acts or actor.acts
         for form in forms:
             if form != twin.name:
