@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from summarizer.config import child_environment, local_runtime, local_slots
+from summarizer.config import child_environment, local_runtime, local_slots, local_threads
 from summarizer.errors import ConfigError, ProviderError
 from summarizer.local._catalogue import get_model
 from summarizer.local._probes import (
@@ -66,7 +66,7 @@ def _logs_dir() -> Path:
 def server_command(name: str, model_path: Path, port: int, n_ctx: int, *, n_threads: int | None = None) -> list[str]:
     """argv of the real server (our wrapper of ``llama_cpp.server``) for ``name``."""
     model = get_model(name)
-    threads = n_threads or physical_cores()
+    threads = n_threads or local_threads() or physical_cores()
     cmd = [
         sys.executable,
         "-m",
@@ -120,7 +120,7 @@ def llama_server_command(
     none), not the Jinja engine: llama-server would read ``--chat-template gemma`` as the
     Jinja source "gemma", and the built-in ones render exactly what the old runtime sent."""
     model = get_model(name)
-    threads = n_threads or physical_cores()
+    threads = n_threads or local_threads() or physical_cores()
     cmd = [
         str(binary),
         "--model",
