@@ -156,7 +156,9 @@ def _acted_on(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]]:
             out.append(("targets", obj))
         elif cls == "harm" and (low in _words("victim_nouns") or obj.pos == "PROPN"):
             out.append(("victims", obj))
-        elif cls == "arrest" or low in _words("armed_nouns") or obj.pos == "PROPN":
+        elif cls == "arrest":
+            out.append(("against", obj))
+        elif low in _words("armed_nouns") or obj.pos == "PROPN":
             out.append(("against", obj))
         elif low in _words("victim_nouns"):
             out.append(("victims", obj))

@@ -101,9 +101,9 @@ class _Doc:
         self.gaz = gazetteer
         self.countries: Counter[str] = Counter()
         for ref in refs:
-            iso = find_country(ref.country).country_code if ref.country and find_country(ref.country) else None
-            if iso:
-                self.countries[iso] += max(1, len(ref.spans))
+            home = find_country(ref.country) if ref.country else None
+            if home is not None:
+                self.countries[home.country_code] += max(1, len(ref.spans))
         self.regions: dict[int, Place] = {}
         for i, ref in enumerate(refs):
             if ref.kind == "region":
