@@ -20,6 +20,7 @@ ATTRIBUTES: tuple[str, ...] = (
     "actor_side",
     "location_kind",
     "location_country",
+    "location_admin1",
     "casualty_affected",
     "casualty_claimed_by",
     "casualty_event",

@@ -13,6 +13,7 @@ ATTR_LABELS = {
     "actor_side": "actor side",
     "location_kind": "location kind",
     "location_country": "location country",
+    "location_admin1": "location admin1",
     "casualty_affected": "casualty affected",
     "casualty_claimed_by": "casualty claimed_by",
     "casualty_event": "casualty's event",

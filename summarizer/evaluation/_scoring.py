@@ -8,7 +8,8 @@ the grounding rate of the document's spans and the provenance figures (validity 
 try, retries, tokens, latency). It also owns the one-line labels of items in reports.
 
 Attribute accuracy is counted on the hits (pairs with required gold items): actor kind and
-side, location kind and country, casualty affected and claimed_by. Sides and names are
+side, location kind, country and admin1 (where the gold has one), casualty affected and
+claimed_by. Sides and names are
 compared with `names_match`; null against null is correct, null against a value is wrong.
 
 The figures over a run (`aggregate`, `paired_differences`, bootstrap intervals) are in
@@ -226,6 +227,8 @@ def _score_attributes(score: ArticleScore, pred: Items, gold: Items) -> None:
         attrs["location_kind"].add(same_kind(p.get("kind"), g.get("kind")))
         if "country" in g:
             attrs["location_country"].add(same_value(p.get("country"), g.get("country")))
+        if text_or_none(g.get("admin1")):
+            attrs["location_admin1"].add(same_value(p.get("admin1"), g.get("admin1")))
     event_pairs = set(score.fields["events"].hits + score.fields["events"].optional_hits)
     event_index = {ev.get("id"): i for i, ev in enumerate(pred["events"]) if isinstance(ev.get("id"), str)}
     for i, j in score.fields["casualties"].hits:
