@@ -166,7 +166,6 @@ def to_markdown(doc: SummaryDocument) -> str:
     a = doc.article
     p = doc.provenance
     loc_names = {loc.id: loc.name for loc in doc.locations}
-    actor_names = {x.id: x.name for x in doc.actors}
     lines = [f"# {a.title or a.id}", ""]
     meta = [f"article `{a.id}`", f"{a.chars:,} chars", f"sha256 `{a.sha256[:12]}`"]
     if a.published:
@@ -191,8 +190,8 @@ def to_markdown(doc: SummaryDocument) -> str:
             quoted = _event_quote(e)
             what = f": {e.description}" if _description_differs(e, quoted) else ""
             who = f" {_md_inline(roles(e))}" if roles(e) else ""
-            where = [loc_names[i] for i in e.location_ids if i in loc_names]
-            lines.append(f"- **{e.type}**{when}{what}{who}" + (f" — {_md_inline(', '.join(where))}" if where else ""))
+            places = [loc_names[i] for i in e.location_ids if i in loc_names]
+            lines.append(f"- **{e.type}**{when}{what}{who}" + (f" — {_md_inline(', '.join(places))}" if places else ""))
             if quoted:
                 lines.append(f"  > {quoted}")
     else:
@@ -245,7 +244,6 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
     p = doc.provenance
     console.print(Panel(cell(doc.summary or "(no summary)"), title=cell(a.title or a.id), subtitle=cell(p.model)))
     loc_names = {loc.id: loc.name for loc in doc.locations}
-    actor_names = {x.id: x.name for x in doc.actors}
     t = Table(title="Casualties", show_lines=True)
     for col in ("kind", "figure", "affected", "claimed by"):
         t.add_column(col)

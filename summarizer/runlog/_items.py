@@ -8,8 +8,8 @@ takes its event's). A place's `lat`/`lon`/`precision` are the document's own (wh
 placed it in the article's context: 1 the settlement, 2 its region, 3 its country), else the
 gazetteer's point of a town (precision 1). An event is drawn at the place its own sentence
 names, the most precise first (a town before its region or country); only when its sentence
-names none of its places, at the most precise of them. The document is the contract's JSON (a dict), read defensively: a field
-missing or of the wrong type is left empty, never an error.
+names none of its places, at the most precise of them. The document is the contract's JSON (a
+dict), read defensively: a field missing or of the wrong type is left empty, never an error.
 """
 
 from __future__ import annotations
