@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 
 ATTR_LABELS = {
     "actor_kind": "actor kind",

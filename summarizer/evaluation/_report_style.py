@@ -2,8 +2,9 @@
 
 Outcomes differ in colour and in line style, so neither is needed alone: a hit is solid
 green, a hit with a wrong attribute double orange, a false positive dashed red, a missed gold
-item dotted violet, a match of an optional gold item thin grey. Actors, places and casualties are chips (a tint per field, the outcome
-as border); events are an underline under their sentence, so they never bury the chips.
+item dotted violet, a match of an optional gold item thin grey. Actors, places and casualties
+are chips (a tint per field, the outcome as border); events are an underline under their
+sentence, so they never bury the chips.
 
 Which model's marks show is chosen per article with radio buttons (`.m<k>`), which fields
 show with the page's checkboxes (`#show-<letter>`); the CSS reads both with `:has()`, so the

@@ -272,11 +272,11 @@ def test_a_matched_item_with_a_wrong_attribute_is_its_own_outcome() -> None:
             "locations": [{"name": "Bakhmut", "kind": "settlement", "country": "Ukraine", "admin1": "Donetsk"}],
         },
     }
-    doc = {
-        "actors": [{"name": "Putin", "kind": "government", "side": "Ukraine", "mentions": [{"start": 0, "end": 5}]}],
+    mention = {"start": 0, "end": 5, "text": "Putin"}
+    doc: dict[str, Any] = {
+        "actors": [{"name": "Putin", "kind": "government", "side": "Ukraine", "mentions": [mention]}],
         "locations": [{"name": "Bakhmut", "kind": "settlement", "country": "Ukraine", "admin1": "Kharkiv"}],
     }
-    doc["actors"][0]["mentions"][0]["text"] = "Putin"
     score = score_article(doc, record)
     outcomes = item_outcomes(doc, record, score)
     putin, bakhmut = outcomes["actors"][0], outcomes["locations"][0]
