@@ -106,12 +106,17 @@ def main() -> None:
     parser.add_argument("--levels", default="1,2,4")
     parser.add_argument("--base-url", default=None, help="a running server for the model (parallel slots)")
     parser.add_argument("--timeout-per-article", type=float, default=600.0)
-    parser.add_argument("--runtime", action="append", default=[],
-                        help="NAME:LEVELS, e.g. llama-server:1,4 (repeatable; managed server of that runtime)")
+    parser.add_argument(
+        "--runtime",
+        action="append",
+        default=[],
+        help="NAME:LEVELS, e.g. llama-server:1,4 (repeatable; managed server of that runtime)",
+    )
     args = parser.parse_args()
     default = [(os.environ.get("SUMMARIZER_RUNTIME", ""), [int(x) for x in args.levels.split(",")])]
-    plans = [(r.partition(":")[0], [int(x) for x in (r.partition(":")[2] or args.levels).split(",")])
-             for r in args.runtime] or default
+    plans = [
+        (r.partition(":")[0], [int(x) for x in (r.partition(":")[2] or args.levels).split(",")]) for r in args.runtime
+    ] or default
     summary = []
     for runtime, levels in plans:
         if runtime:
@@ -120,8 +125,10 @@ def main() -> None:
         summary += [(runtime or "default", *r) for r in measure(args, levels)]
     print("\nruntime           concurrency  articles/min  speed-up  load(1m)  server peak RSS")
     for runtime, level, per_min, base, load, rss in summary:
-        print(f"{runtime:17} {level:>11}  {per_min:>12.2f}  {per_min / base if base else 0:>7.2f}x  {load:>8.2f}"
-              f"  {f'{rss:.0f} MiB' if rss else '-'}")
+        print(
+            f"{runtime:17} {level:>11}  {per_min:>12.2f}  {per_min / base if base else 0:>7.2f}x  {load:>8.2f}"
+            f"  {f'{rss:.0f} MiB' if rss else '-'}"
+        )
 
 
 def measure(args: argparse.Namespace, levels: list[int]) -> list[tuple[int, float, float, float, float | None]]:
@@ -159,35 +166,54 @@ def measure(args: argparse.Namespace, levels: list[int]) -> list[tuple[int, floa
 
                 server_pid = live_servers()[0].pid
                 settings.local_slots = server_slots(base_url)
-                server_note = (f"managed {os.environ.get('SUMMARIZER_RUNTIME') or 'default'} server at {base_url} "
-                               f"({settings.local_slots} slot(s); started in {time.monotonic() - started:.1f} s)")
+                server_note = (
+                    f"managed {os.environ.get('SUMMARIZER_RUNTIME') or 'default'} server at {base_url} "
+                    f"({settings.local_slots} slot(s); started in {time.monotonic() - started:.1f} s)"
+                )
             print(server_note)
             settings.local_base_url = base_url
             settings.base_url = base_url if not args.model.startswith("local/") else None
             # warm-up: load the weights into the page cache and the prompt prefix into the KV cache
-            batch.run_batch([files[0]], Path(tmp) / "warmup.jsonl",
-                            batch.BatchOptions(model=args.model, concurrency=1, cache_dir=None), settings)
+            batch.run_batch(
+                [files[0]],
+                Path(tmp) / "warmup.jsonl",
+                batch.BatchOptions(model=args.model, concurrency=1, cache_dir=None),
+                settings,
+            )
             results = []
             for level in levels:
                 out = Path(tmp) / f"c{level}.jsonl"
-                report = batch.run_batch(files, out, batch.BatchOptions(
-                    model=args.model, concurrency=level, cache_dir=None,
-                    timeout_per_article=args.timeout_per_article), settings)
+                report = batch.run_batch(
+                    files,
+                    out,
+                    batch.BatchOptions(
+                        model=args.model,
+                        concurrency=level,
+                        cache_dir=None,
+                        timeout_per_article=args.timeout_per_article,
+                    ),
+                    settings,
+                )
                 per_min = (report.ok + report.failed) / report.elapsed_s * 60
                 load = os.getloadavg()[0]
                 rss = peak_rss_mib(server_pid) if server_pid else None
                 results.append((level, report, per_min, load, rss))
-                print(f"concurrency {level}: {report.ok} ok, {report.failed} failed in {report.elapsed_s:.1f} s "
-                      f"-> {per_min:.2f} articles/min ({report.tokens:,} tokens, "
-                      f"{report.tokens / report.elapsed_s:.0f} tokens/s; load {load:.2f}; "
-                      f"server peak RSS {f'{rss:.0f} MiB' if rss else '-'})", flush=True)
+                print(
+                    f"concurrency {level}: {report.ok} ok, {report.failed} failed in {report.elapsed_s:.1f} s "
+                    f"-> {per_min:.2f} articles/min ({report.tokens:,} tokens, "
+                    f"{report.tokens / report.elapsed_s:.0f} tokens/s; load {load:.2f}; "
+                    f"server peak RSS {f'{rss:.0f} MiB' if rss else '-'})",
+                    flush=True,
+                )
                 for f in report.failures:
                     print(f"    {f.id}: {f.type}: {f.message[:160]}")
     after = [(pid, cpu) for pid, cpu, _ in other_llama_servers(own) if cpu > 5.0]
     if after:
         busy = busy or [(pid, cpu, "") for pid, cpu in after]
-        print("other llama servers busy right after the run: "
-              + ", ".join(f"pid {pid} {cpu:.0f}% CPU" for pid, cpu in after))
+        print(
+            "other llama servers busy right after the run: "
+            + ", ".join(f"pid {pid} {cpu:.0f}% CPU" for pid, cpu in after)
+        )
     base = results[0][2] if results else 0.0
     if busy:
         print("(measured while another llama server was busy on this 2-core machine)")

@@ -54,8 +54,7 @@ class Location(BaseModel):
 
 
 class Event(BaseModel):
-    type: Literal["battle", "explosion_remote_violence", "violence_against_civilians",
-                  "strategic_development", "other"]
+    type: Literal["battle", "explosion_remote_violence", "violence_against_civilians", "strategic_development", "other"]
     description: str
     location: str | None
 
@@ -85,9 +84,7 @@ TASKS = [
     "Extract the brief of this article: who, where, what happened, how many.",
 ]
 
-_PERF = re.compile(
-    r"llama_perf_context_print:\s+(prompt eval|eval) time =\s+([\d.]+) ms /\s+(\d+)"
-)
+_PERF = re.compile(r"llama_perf_context_print:\s+(prompt eval|eval) time =\s+([\d.]+) ms /\s+(\d+)")
 
 
 class LogReader:
@@ -151,28 +148,47 @@ def wait_idle(max_wait_s: float, *, window_s: float = 3.0, limit_pct: float = 10
 def _stock_command(name: str, path: Path, n_ctx: int) -> Any:
     def command(port: int) -> list[str]:
         return [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(path),
-            "--model_alias", name, "--host", "127.0.0.1", "--port", str(port),
-            "--n_ctx", str(n_ctx), "--n_threads", str(physical_cores()),
-            "--chat_format", get_model(name).chat_format or "gemma",
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(path),
+            "--model_alias",
+            name,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            str(n_ctx),
+            "--n_threads",
+            str(physical_cores()),
+            "--chat_format",
+            get_model(name).chat_format or "gemma",
         ]
+
     return command
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default="local/qwen2.5-coder-1.5b")
-    ap.add_argument("--article", type=Path,
-                    default=Path(__file__).resolve().parents[2]
-                    / "shared/articles/000_8e4072f24d340fe0.txt")
+    ap.add_argument(
+        "--article", type=Path, default=Path(__file__).resolve().parents[2] / "shared/articles/000_8e4072f24d340fe0.txt"
+    )
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--max-tokens", type=int, default=1024)
     ap.add_argument("--n-ctx", type=int, default=None)
     ap.add_argument("--cold", action="store_true", help="no prefix reuse between calls")
     ap.add_argument("--server", choices=["ours", "stock"], default="ours")
     ap.add_argument("--server-arg", action="append", default=[])
-    ap.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
-                    help="before each call, wait up to S seconds for the CPU to be idle")
+    ap.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="before each call, wait up to S seconds for the CPU to be idle",
+    )
     args = ap.parse_args()
 
     import instructor
@@ -187,13 +203,17 @@ def main() -> int:
         command = _stock_command(args.model, path, n_ctx)
         env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
     else:
+
         def command(port: int) -> list[str]:
             return server_command(args.model, path, port, n_ctx) + extra
+
         env = None
     server = ManagedServer(args.model, n_ctx=n_ctx, command=command, env=env)
-    print(f"# {args.model} ({path.name}), server={args.server} {' '.join(extra)}, "
-          f"n_ctx={n_ctx}, threads={physical_cores()}, article={args.article.name} "
-          f"({len(article)} chars), runs={args.runs}{' cold' if args.cold else ''}")
+    print(
+        f"# {args.model} ({path.name}), server={args.server} {' '.join(extra)}, "
+        f"n_ctx={n_ctx}, threads={physical_cores()}, article={args.article.name} "
+        f"({len(article)} chars), runs={args.runs}{' cold' if args.cold else ''}"
+    )
     t0 = time.perf_counter()
     server.start()
     assert server.pid is not None and server.log_path is not None
@@ -203,8 +223,10 @@ def main() -> int:
         openai.OpenAI(base_url=server.base_url, api_key="local", max_retries=0, timeout=900),
         mode=instructor.Mode.JSON,
     )
-    header = (f"{'call':>4} {'wall s':>7} {'llama s':>8} {'ovh %':>6} {'prompt':>7} "
-              f"{'p tok/s':>8} {'gen':>5} {'g tok/s':>8} {'sample s':>8} {'busy %':>6}  items")
+    header = (
+        f"{'call':>4} {'wall s':>7} {'llama s':>8} {'ovh %':>6} {'prompt':>7} "
+        f"{'p tok/s':>8} {'gen':>5} {'g tok/s':>8} {'sample s':>8} {'busy %':>6}  items"
+    )
     print(header)
     rows: list[tuple[float, float]] = []
     ncpu = os.cpu_count() or 1
@@ -226,8 +248,12 @@ def main() -> int:
             srv0, me0 = _proc_jiffies(server.pid), _proc_jiffies(os.getpid())
             t = time.perf_counter()
             brief, completion = client.chat.completions.create_with_completion(
-                model=args.model, messages=messages, response_model=Brief, max_retries=0,
-                temperature=0, max_tokens=args.max_tokens,
+                model=args.model,
+                messages=messages,
+                response_model=Brief,
+                max_retries=0,
+                temperature=0,
+                max_tokens=args.max_tokens,
                 extra_body={"response_format": {"type": "json_object", "schema": schema}},
             )
             wall = time.perf_counter() - t
@@ -242,24 +268,26 @@ def main() -> int:
             llama_s = (p_ms + e_ms) / 1000
             ovh = 100.0 * (wall - llama_s) / llama_s if llama_s else float("nan")
             rows.append((wall, llama_s))
-            items = (f"{len(brief.actors)}a {len(brief.locations)}l {len(brief.events)}e "
-                     f"{len(brief.casualties)}c")
-            sample_s = (timings.get("sampling_ms", float("nan")) / 1000
-                        if isinstance(timings, dict) else float("nan"))
-            print(f"{i + 1:>4} {wall:>7.2f} {llama_s:>8.2f} {ovh:>6.1f} {int(p_n):>7} "
-                  f"{(p_n / p_ms * 1000 if p_ms else float('nan')):>8.1f} {int(e_n):>5} "
-                  f"{(e_n / e_ms * 1000 if e_ms else float('nan')):>8.1f} {sample_s:>8.2f} "
-                  f"{busy_pct:>6.1f}  {items}", flush=True)
+            items = f"{len(brief.actors)}a {len(brief.locations)}l {len(brief.events)}e {len(brief.casualties)}c"
+            sample_s = timings.get("sampling_ms", float("nan")) / 1000 if isinstance(timings, dict) else float("nan")
+            print(
+                f"{i + 1:>4} {wall:>7.2f} {llama_s:>8.2f} {ovh:>6.1f} {int(p_n):>7} "
+                f"{(p_n / p_ms * 1000 if p_ms else float('nan')):>8.1f} {int(e_n):>5} "
+                f"{(e_n / e_ms * 1000 if e_ms else float('nan')):>8.1f} {sample_s:>8.2f} "
+                f"{busy_pct:>6.1f}  {items}",
+                flush=True,
+            )
         rss = _peak_rss_mb(server.pid)
     finally:
         server.stop()
     walls, llamas = [r[0] for r in rows], [r[1] for r in rows]
     total_ovh = 100.0 * (sum(walls) - sum(llamas)) / sum(llamas)
-    print(f"model load (spawn -> healthy): {load_s:.2f} s; server peak RSS: {rss:,.0f} MB; "
-          f"cpus: {ncpu}")
-    print(f"total: wall {sum(walls):.2f} s vs llama.cpp {sum(llamas):.2f} s -> overhead "
-          f"{total_ovh:.1f}% (median per call "
-          f"{statistics.median(100 * (w - s) / s for w, s in rows):.1f}%); target <= 10%")
+    print(f"model load (spawn -> healthy): {load_s:.2f} s; server peak RSS: {rss:,.0f} MB; cpus: {ncpu}")
+    print(
+        f"total: wall {sum(walls):.2f} s vs llama.cpp {sum(llamas):.2f} s -> overhead "
+        f"{total_ovh:.1f}% (median per call "
+        f"{statistics.median(100 * (w - s) / s for w, s in rows):.1f}%); target <= 10%"
+    )
     return 0
 
 

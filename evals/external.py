@@ -43,9 +43,7 @@ def assign_splits(founding: list[dict], records: list[dict], rules: dict) -> Non
     for r in records:
         if r["conflict"] != home:
             r["split"] = "validation" if conflict_is_validation(r["conflict"], prefixes) else "dev"
-    dev_outlets = {r.get("outlet") for r in founding} | {
-        r.get("outlet") for r in records if r.get("split") == "dev"
-    }
+    dev_outlets = {r.get("outlet") for r in founding} | {r.get("outlet") for r in records if r.get("split") == "dev"}
     for r in records:
         if r["conflict"] == home:
             r["split"] = "dev" if r.get("outlet") in dev_outlets else "validation"
@@ -101,11 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         home = table.get((split, True), 0)
         conflicts = {r["conflict"] for r in everything if r["split"] == split}
         outlets = {r.get("outlet") for r in everything if r["split"] == split}
-        print(f"  {split}: {n} articles, {n - home} not {rules['home_conflict']}, "
-              f"{len(conflicts)} conflicts, {len(outlets)} outlets")
+        print(
+            f"  {split}: {n} articles, {n - home} not {rules['home_conflict']}, "
+            f"{len(conflicts)} conflicts, {len(outlets)} outlets"
+        )
     other = sum(1 for r in everything if r["conflict"] != rules["home_conflict"])
-    print(f"  not {rules['home_conflict']}: {other} of {len(everything)} ({other / len(everything):.0%}); "
-          f"conflicts {len({r['conflict'] for r in everything})}; outlets {len({r.get('outlet') for r in everything})}")
+    print(
+        f"  not {rules['home_conflict']}: {other} of {len(everything)} ({other / len(everything):.0%}); "
+        f"conflicts {len({r['conflict'] for r in everything})}; outlets {len({r.get('outlet') for r in everything})}"
+    )
     return 0
 
 

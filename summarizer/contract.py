@@ -55,12 +55,20 @@ class Span(BaseModel):
     text: str
 
 
+SideBasis = Literal["stated", "inferred", "known"]
+
+
 class Actor(BaseModel):
     id: str
     name: str
     aliases: list[str] = []
     kind: ActorKind
     side: str | None = None
+    side_basis: SkipJsonSchema[SideBasis | None] = Field(
+        default=None,
+        description="Where the side comes from: stated (the article's own words), inferred (the model's "
+        "reading of the article), known (the project's list of armed groups); null with no side.",
+    )
     mentions: list[Span] = []
 
 

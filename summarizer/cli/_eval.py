@@ -103,9 +103,7 @@ def print_run(console: Console, run: ModelRun) -> None:
     other.add_row("cost", fmt.cost(a.cost_usd))
     other.add_row("failures", f"{a.failures} of {a.articles} articles")
     for role, fa in a.roles.items():
-        other.add_row(
-            f"role {role}", f"F1 {fmt.num(fa.f1)} {fmt.ci(fa.f1_ci)} (TP/FP/FN {fa.tp}/{fa.fp}/{fa.fn})"
-        )
+        other.add_row(f"role {role}", f"F1 {fmt.num(fa.f1)} {fmt.ci(fa.f1_ci)} (TP/FP/FN {fa.tp}/{fa.fp}/{fa.fn})")
     for name, sa in run.splits.items():
         other.add_row(f"split {name}", fmt.split_line(sa))
     console.print(other)

@@ -18,6 +18,8 @@ FIELDS: tuple[str, ...] = ("actors", "locations", "events", "casualties")
 ATTRIBUTES: tuple[str, ...] = (
     "actor_kind",
     "actor_side",
+    "actor_side_stated",
+    "actor_side_inferred",
     "location_kind",
     "location_country",
     "location_admin1",

@@ -11,6 +11,8 @@ from typing import Any
 ATTR_LABELS = {
     "actor_kind": "actor kind",
     "actor_side": "actor side",
+    "actor_side_stated": "  of them stated",
+    "actor_side_inferred": "  of them inferred",
     "location_kind": "location kind",
     "location_country": "location country",
     "location_admin1": "location admin1",

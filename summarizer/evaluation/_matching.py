@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from summarizer.text import names_match
@@ -77,11 +78,24 @@ def names_of(item: Mapping[str, Any]) -> list[str]:
 
 
 def same_value(a: Any, b: Any) -> bool:
-    """Attribute equality for sides, `affected`, `claimed_by`: null == null, else names_match."""
+    """Attribute equality for sides, countries, `affected`, `claimed_by`: null == null, else
+    names_match, or two names of the same country ("Palestine" and "Palestinian Territories",
+    "US" and "United States")."""
     sa, sb = text_or_none(a), text_or_none(b)
     if sa is None or sb is None:
         return sa is None and sb is None
-    return names_match(sa, sb)
+    if names_match(sa, sb):
+        return True
+    ca = _country_code(sa)
+    return ca is not None and ca == _country_code(sb)
+
+
+@lru_cache(maxsize=4096)
+def _country_code(name: str) -> str | None:
+    from summarizer.nlp import find_country
+
+    place = find_country(name)
+    return place.country_code if place is not None else None
 
 
 def same_kind(a: Any, b: Any) -> bool:

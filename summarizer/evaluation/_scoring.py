@@ -250,8 +250,11 @@ def _score_attributes(score: ArticleScore, pred: Items, gold: Items) -> None:
     attrs = score.attributes
     for name in ("actors", "locations", "casualties"):
         for i, j in score.fields[name].hits:
-            for attr, ok, _p, _g in attribute_checks(name, pred[name][i], gold[name][j]):
+            p, g = pred[name][i], gold[name][j]
+            for attr, ok, _p, _g in attribute_checks(name, p, g):
                 attrs[attr].add(ok)
+                if attr == "actor_side" and p.get("side") and p.get("side_basis") in ("stated", "inferred"):
+                    attrs[f"actor_side_{p['side_basis']}"].add(ok)  # "known": the groups list
     event_pairs = set(score.fields["events"].hits + score.fields["events"].optional_hits)
     event_index = {ev.get("id"): i for i, ev in enumerate(pred["events"]) if isinstance(ev.get("id"), str)}
     for i, j in score.fields["casualties"].hits:

@@ -11,6 +11,7 @@ brief-v4 (code finds, the model classifies under a grammar, code checks):
   _findings   candidates and what code settles (gazetteer places, national forces, acting states)
   _labels     the per-article answer shapes (closed lists, one answer per item)
   _classify   the four label passes and their order
+  _steps      the post-model steps declared in one list (SUMMARIZER_DEBUG_PIPELINE=1 prints it)
   _found      what was found, before it becomes the document
   _linking    actors and places: labels, sides, countries, pruning of passing mentions
   _events     event sentences: places, actors, dates, twins

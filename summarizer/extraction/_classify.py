@@ -111,12 +111,17 @@ class Classifier(Passes):
         return [a.value for a in labels.answers(answer)] if answer else [labels.NONE] * len(ask)
 
     def label_sides(self, chunk: str, actors: list[FoundActor], sides: tuple[str, ...]) -> list[str | None]:
-        if not actors:
-            return []
+        """Each actor's side among the states the article names, or none (an academic, a
+        commentator, a party the text ties to no state); not asked when the article names none."""
+        if not actors or not sides:
+            return [None] * len(actors)
+        offered = (*sides, labels.NO_SIDE)
         listing = "\n".join(f"- {a.name} ({a.kind.replace('_', ' ')})" for a in actors)
-        shape = labels.side_answers([a.name for a in actors], sides)
-        answer = self._labels(chunk, "sides", shape, 20 + 10 * len(actors), actors=listing, sides=", ".join(sides))
-        return [a.value for a in labels.answers(answer)] if answer else [None] * len(actors)
+        shape = labels.side_answers([a.name for a in actors], offered)
+        answer = self._labels(chunk, "sides", shape, 20 + 10 * len(actors), actors=listing, sides=", ".join(offered))
+        if not answer:
+            return [None] * len(actors)
+        return [None if a.value == labels.NO_SIDE else a.value for a in labels.answers(answer)]
 
     def label_events(self, chunk: str, sentences: list[str]) -> list[str]:
         if not sentences:
@@ -175,7 +180,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     ]
     if sides is not None:
         for actor, side in zip(need, sides(), strict=True):
-            actor.side = side
+            actor.side, actor.side_basis = side, ("inferred" if side else None)
     check_sides(text, findings, out.actors)
     headline = headline_end(text, title_end)  # a figure told there and again in the body is read in the body
     for (start, end), item, answer in zip(chunks, asked, answers, strict=True):

@@ -116,7 +116,7 @@ def compose(text: str, found: Classified) -> tuple[Grounded, str]:
         actors.append(
             Actor.model_validate(
                 {"id": f"a{len(actors) + 1}", "name": a.name, "aliases": a.forms, "kind": a.kind, "side": a.side}
-                | {"mentions": mentions}
+                | {"side_basis": a.side_basis if a.side else None, "mentions": mentions}
             )
         )
     locations: list[Location] = []
@@ -163,7 +163,9 @@ def _event(
     )
 
 
-def _add_roles(text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location]) -> None:
+def _add_roles(
+    text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location]
+) -> None:
     """Each event's roles from its sentence (`_roles`); its participants (`actor_ids`) are then
     the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
     if not events:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
 from summarizer.nlp import capital_of
 from summarizer.text import (
-    dated,
     event_date,
     event_sentences,
     not_reported_as_fact,
@@ -38,11 +38,8 @@ def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[i
 
 
 # Strategic developments that happen to a person or an institution rather than at a place.
-_PLACELESS_SD = re.compile(
-    r"\b(?:dismiss\w*|sacked|removed|replac\w*|fired|arrest\w*|detain\w*|refus\w*|mutin\w*|resign\w*|"
-    r"appoint\w*|sign\w*|agreement|deal|treaty|ceasefire|truce|sanction\w*)\b",
-    re.IGNORECASE,
-)
+_PLACELESS_SD = rules.regex("event.placeless")
+LEAD_SENTENCES = 2  # the body's first sentences: a report's lead
 
 
 def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) -> tuple[int, int, str]:
@@ -94,6 +91,8 @@ def add_events(
     spans = [(s, e) for s, e in spans if not any(ev.start == s for ev in out.events)]
     answers = passes.label_events(chunk, [" ".join(text[s:e].split()) for s, e in spans])
     kinds = {p.name: p.fact.kind for p in out.places}
+    # the lead: the first two sentences of the body, where a news report tells its incident
+    lead = [s for s, _e in sentences(text) if s >= skip_until][:LEAD_SENTENCES]
     for (s, e), label in zip(spans, answers, strict=True):
         if label == labels.NOT_AN_EVENT:
             continue
@@ -103,12 +102,22 @@ def add_events(
         kind = settled_type(sentence, label)
         for k in (kind, second_type(sentence, kind)):
             if k is not None:
-                _add(text, s, e, k, out, kinds, published)
+                _add(text, s, e, k, out, kinds, published, lead=s in lead)
 
 
-def _add(text: str, s: int, e: int, kind: str, out: Classified, kinds: dict[str, str], published: str | None) -> None:
-    """One event of `kind` reported by the sentence text[s:e], unless it has no place or it is a
-    twin of one already found."""
+def _add(
+    text: str,
+    s: int,
+    e: int,
+    kind: str,
+    out: Classified,
+    kinds: dict[str, str],
+    published: str | None,
+    *,
+    lead: bool = False,
+) -> None:
+    """One event of `kind` reported by the sentence text[s:e], unless it is a twin of one already
+    found or it has no place and is not the report's lead (then it is background)."""
     sentence = text[s:e]
     hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
     hits = [_as_region(h, sentence, kinds) for h in hits]
@@ -124,8 +133,16 @@ def _add(text: str, s: int, e: int, kind: str, out: Classified, kinds: dict[str,
     specific = [h[2] for h in hits if kinds[h[2]] != "country"]
     names = list(dict.fromkeys(specific or [h[2] for h in hits]))
     placeless = kind == "strategic_development" and _PLACELESS_SD.search(sentence)
-    if not specific and not placeless and not (dated(sentence) and any(_located(sentence, h) for h in hits)):
-        return  # an event is reported at a place (a country will do for a dated one); else background
+    if not specific and not placeless:
+        # an event at a country only where the sentence puts it there ("in northern Cameroon");
+        # with no place, only the report's lead (a wire report's incident often names none)
+        located_countries = [h[2] for h in hits if _located(sentence, h)]
+        if located_countries:
+            names = list(dict.fromkeys(located_countries))
+        elif lead:
+            names = []
+        else:
+            return  # background
     twin = next(
         (ev for ev in out.events if ev.type == kind and (set(ev.places) & set(names) or not (ev.places or names))),
         None,
@@ -142,7 +159,8 @@ def _add(text: str, s: int, e: int, kind: str, out: Classified, kinds: dict[str,
 
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|across|into|inside|over|throughout|against|on|at|near|hit|hits|struck|attacked|targeted|"
-    r"targeting|pounded|shelled)\s+(?:the\s+)?)$",
+    r"targeting|pounded|shelled)\s+(?:the\s+)?(?:(?:north|south|east|west)(?:-?(?:north|south|east|west))?"
+    r"(?:ern)?\s+|(?:central|eastern|western|northern|southern)\s+)?)$",
     re.IGNORECASE,
 )
 

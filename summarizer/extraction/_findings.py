@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from summarizer import rules
 from summarizer.nlp import Gazetteer, capital_of, entities, find_country
 from summarizer.text import (
+    NATIONALITY_WORDS,
+    STATE_WORDS,
     Candidate,
     candidate_names,
     find_candidates,
@@ -31,32 +34,9 @@ from summarizer.text import (
     staff_section,
 )
 
-# Social networks and news agencies: where something was said or posted, never actors.
-CHANNELS = frozenset(
-    {
-        "twitter",
-        "telegram",
-        "facebook",
-        "youtube",
-        "tiktok",
-        "instagram",
-        "whatsapp",
-        "vkontakte",
-        "vk",
-        "x",
-        "reuters",
-        "afp",
-        "ap",
-        "aap",
-        "dpa",
-        "associated press",
-        "agence france-presse",
-        "associated press news agency",
-        "australian associated press",
-        "getty images",
-        "shutterstock",
-    }
-)
+# Social networks and news agencies: where something was said or posted, never actors
+# (rules/outlets.toml).
+CHANNELS = frozenset(w.casefold() for r in rules.category("channel") for w in r.words)
 _REGION = re.compile(
     r"^(?:(?P<owner>.*?)[’']s[ \t]+)?(?P<base>.*?)[ \t](?:region|oblast|province|krai|republic|district|governorate)$"
 )
@@ -90,7 +70,7 @@ class Findings:
     actors: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name -> (kind, side)
     states: dict[str, list[str]] = field(default_factory=dict)  # country -> its forms as a state actor
     ask: list[Candidate] = field(default_factory=list)  # for the model to label
-    sides: tuple[str, ...] = ("Russia", "Ukraine")
+    sides: tuple[str, ...] = ()  # the states the article names, most named first (article_sides)
     countries: frozenset[str] = frozenset()  # ISO codes of the countries the article names
     acting: set[str] = field(default_factory=set)  # candidates that act somewhere (subject, "X said")
     settlements: set[str] = field(default_factory=set)  # names the text calls a village, town or city
@@ -196,6 +176,32 @@ def _acts(text: str, spans: list[tuple[int, int, bool]]) -> bool:
     return False
 
 
+MAX_SIDES = 7
+
+
+def article_sides(text: str, named: list[tuple[Candidate, str]]) -> tuple[str, ...]:
+    """The sides an article's actors can be on: the states it names, by their names (candidates
+    that are countries, with every form) and their nationality words ("Syrian", "Israeli's"),
+    most named first (ties: first named first), at most MAX_SIDES. No state is offered that the
+    article does not name: there is no default war."""
+    count: dict[str, int] = {}
+    first: dict[str, int] = {}
+
+    def seen(country: str, positions: list[int]) -> None:
+        if positions:
+            count[country] = count.get(country, 0) + len(positions)
+            first[country] = min(first.get(country, len(text)), *positions)
+
+    for cand, country in named:
+        found = (re.finditer(rf"(?<![\w’']){re.escape(form)}(?![\w’'])", text) for form in cand.all_forms())
+        seen(country, [m.start() for ms in found for m in ms])
+    for word, country in NATIONALITY_WORDS:
+        pattern = rf"(?<![\w’'-]){re.escape(word)}(?!\w)"
+        seen(country, [m.start() for m in re.finditer(pattern, text)])
+    ranked = sorted(count, key=lambda c: (-count[c], first[c]))
+    return tuple(ranked[:MAX_SIDES])
+
+
 def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Places]:
     """The candidates of `text` and what code settles about them."""
     gazetteer = gazetteer or Gazetteer()
@@ -223,8 +229,8 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
     ]
     named_countries = [find_country(c.name) for c in cands]
     countries = frozenset(c.country_code for c in named_countries if c is not None)
-    others = sorted({c.country for c in named_countries if c is not None} - {"Russia", "Ukraine"})
-    findings = Findings(candidates=cands, sides=("Russia", "Ukraine", *others[:5]), countries=countries)
+    sides = article_sides(text, [(c, p.country) for c, p in zip(cands, named_countries, strict=True) if p])
+    findings = Findings(candidates=cands, sides=sides, countries=countries)
     findings.settlements = settlements
     places = Places(gazetteer, countries)
     del base_places
@@ -246,7 +252,7 @@ def _settle(
     for the model."""
     group = force_group(cand.name)
     if group is not None:
-        side = {"RU": "Russia", "UA": "Ukraine"}[group[0]]
+        side = group[0]
         if group[1] == "state":
             findings.states.setdefault(side, []).extend(cand.all_forms())
         else:
@@ -256,8 +262,8 @@ def _settle(
     if lowered in _CODE_ACTORS:
         findings.actors[cand.name] = (_CODE_ACTORS[lowered], None)
         return
-    if lowered == "kremlin":
-        findings.states.setdefault("Russia", []).append(cand.name)
+    if lowered in STATE_WORDS:  # "the Kremlin"
+        findings.states.setdefault(STATE_WORDS[lowered], []).append(cand.name)
         return
     country = find_country(cand.name)
     if country is not None:

@@ -17,6 +17,15 @@ class FoundActor:
     kind: str
     side: str | None
     acts: bool = False  # a subject of its clause, or followed by a verb of saying somewhere
+    # where the side comes from: "stated" (the article's own words: the actor's name, a
+    # nationality before a title, "X, governor of Y", the state itself), "inferred" (the model's
+    # reading of the article; civilians' country from where the story's places are), "known"
+    # (the project's list of armed groups, rules/groups.toml, with sources); None with no side
+    side_basis: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.side is not None and self.side_basis is None:
+            self.side_basis = "stated"  # code found it in the article's words
 
 
 @dataclass

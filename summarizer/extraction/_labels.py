@@ -23,6 +23,7 @@ from summarizer.contract import ACTOR_KINDS, LOCATION_KINDS
 ACTOR_LABELS = (*(k for k in ACTOR_KINDS if k != "other"), "other_actor")
 PLACE_LABELS = (*(k for k in LOCATION_KINDS if k != "other"), "other_place")
 NONE = "none"
+NO_SIDE = NONE  # a side answer: the actor is tied to no state the article names
 NOT_AN_EVENT = "not_an_event"
 ENTITY_LABELS = (*ACTOR_LABELS, *PLACE_LABELS, NONE)
 
@@ -112,8 +113,8 @@ def figure_answers(keys: list[str], affected: tuple[str, ...], claimants: tuple[
 def example_shapes() -> dict[str, type[BaseModel]]:
     """One instance of every shape, for the schema hash (the real ones vary per article)."""
     return {
-        "entity_labels": entity_answers(["Igor Girkin", "Bakhmut"]),
-        "side_labels": side_answers(["Igor Girkin"], ("Russia", "Ukraine")),
-        "event_labels": event_answers(["1. Russia pounded over 30"], [("explosion_remote_violence",)]),
-        "figure_labels": figure_answers(["1. 64"], ("Russia", "Ukraine", "civilians"), ("Ukraine",)),
+        "entity_labels": entity_answers(["A Person", "A Place"]),
+        "side_labels": side_answers(["A Person"], ("A Country", NO_SIDE)),
+        "event_labels": event_answers(["1. A sentence's first words"], [("explosion_remote_violence",)]),
+        "figure_labels": figure_answers(["1. 64"], ("A Country", "civilians"), ("A Person",)),
     }

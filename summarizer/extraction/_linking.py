@@ -232,6 +232,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
     for actor in out.actors:
         if actor.kind == "civilians" and actor.side is None:
             actor.side = home  # civilians get their country: where the story's places are
+            actor.side_basis = "inferred" if home else None
     for place in out.places:
         if place.fact.country is None:
             lookup = _named_place_country(findings, places)
@@ -336,12 +337,13 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None
         if actor.kind == "civilians" or actor.name in settled:
             continue
         if actor.name.casefold() in INTERNATIONAL or any(f.casefold() in INTERNATIONAL for f in actor.forms):
-            actor.side = None
+            actor.side, actor.side_basis = None, None
             continue
         forms = [actor.name, *actor.forms]
         group = known_group(forms)
         if group is not None:  # "Wagner" fights for Russia, whatever the model said
             actor.kind, actor.side = group
+            actor.side_basis = "known" if actor.side else None
             continue
         # a person's name is looked up only for a country it ends with ("Prince Charles of England")
         of_country = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w .-]+)$", actor.name) if actor.kind == "person" else None
@@ -349,9 +351,9 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None
         stated = (find_country(of_country.group(1)) and country_of(of_country.group(1))) if of_country else None
         stated = stated or stated_side(text, own, forms, country_of, country_of)
         if stated:
-            actor.side = stated
+            actor.side, actor.side_basis = stated, "stated"
         elif actor.kind in ("media", "organization") and not actor.acts:
-            actor.side = None
+            actor.side, actor.side_basis = None, None
 
 
 def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Classified, acts: bool) -> None:

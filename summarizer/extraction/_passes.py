@@ -5,6 +5,10 @@ pass 3 the figures (from brief-v3 on, the model classifies the figures code foun
 (brief) writes the summary. Small passes keep each answer short, so a small model's output
 budget is not spent before the figures. Every pass sends the same system message and the
 article first, so a server with a prompt cache processes the article once.
+
+naive-v1 (`run_single`, the "single" pipeline) is the floor the code rules are measured
+against: one call per part of the article for the whole brief (`WholeBrief`), no candidates
+from code, its answer grounded by the same assembly as brief-v1..v3.
 """
 
 from __future__ import annotations
@@ -24,7 +28,11 @@ from summarizer.extraction._shapes import (
     CasualtyChecks,
     Entities,
     Events,
+    ExtractedActor,
     ExtractedCasualty,
+    ExtractedEvent,
+    ExtractedLocation,
+    WholeBrief,
     casualty_checks,
     schema_hash,
 )
@@ -119,6 +127,11 @@ class Passes:
     def brief(self, lead: str) -> Brief:
         return self._ask(lead, "brief", Brief, 450)
 
+    def whole(self, chunk: str) -> WholeBrief:
+        """naive-v1: the whole brief at once; the budget grows with the article (a short report
+        has little to list), so an answer that loops is cut off early and fails."""
+        return self._ask(chunk, "brief", WholeBrief, self._budget(len(chunk), 0.35, 500))
+
 
 def check_casualties(passes: Passes, text: str, model_text: str, start: int, end: int) -> Casualties:
     """The casualty pass of brief-v3 on: code finds the figures written in sentences that mention
@@ -166,4 +179,28 @@ def run_passes(passes: Passes, text: str, model_text: str, chunks: list[tuple[in
     except ExtractionError as exc:
         passes.usage.first_try_valid = False
         passes.usage.warnings.append(f"no summary: {exc.one_line()}")
+    return extraction
+
+
+def run_single(passes: Passes, text: str, model_text: str, chunks: list[tuple[int, int]]) -> Extraction:
+    """naive-v1: one call per part of the article (one for an article that fits the context),
+    whose answer is the whole brief; no code finds candidates or checks the answer beyond the
+    grounding every prompt gets. An answer cut off at its budget is an ExtractionError (the
+    summary comes last, so nothing of it is kept)."""
+    extraction = Extraction()
+    for start, end in chunks:
+        answer = passes.whole(model_text[start:end])
+        actors = [ExtractedActor(name=a.name, aliases=[], kind=a.kind, side=a.side) for a in answer.actors]
+        places = [ExtractedLocation(name=p.name, kind=p.kind, admin1=None, country=p.country) for p in answer.locations]
+        events = [
+            ExtractedEvent(
+                quote=e.quote, type=e.type, description=e.description, date=None, locations=e.locations, actors=e.actors
+            )
+            for e in answer.events
+        ]
+        figures = [ExtractedCasualty(**c.model_dump()) for c in answer.casualties]
+        extraction.add(
+            Entities(actors=actors, locations=places), Events(events=events), Casualties(casualties=figures), start
+        )
+        extraction.summary = extraction.summary or " ".join(answer.summary.split())
     return extraction

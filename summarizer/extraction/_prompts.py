@@ -23,7 +23,9 @@ class Prompt:
     system: str
     article: str
     tasks: dict[str, str]
-    pipeline: str = "extract"  # "extract": the model writes the items (brief-v1..v3); "classify": brief-v4 on
+    # "extract": the model writes the items (brief-v1..v3); "classify": brief-v4 on; "single": one
+    # call for the whole brief, no code rules (naive-v1, the floor the rules are measured against)
+    pipeline: str = "extract"
 
     @property
     def calls_per_article(self) -> int:
@@ -43,6 +45,7 @@ def available() -> list[str]:
     return sorted(found)
 
 
+PIPELINES = ("extract", "classify", "single")
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -75,5 +78,7 @@ def load(version: str) -> Prompt:
                 raise ConfigError(
                     f"prompt file {path} is not a prompt: it needs `system`, `article` and [passes.*] with a `task`"
                 )
+            if pipeline not in PIPELINES:
+                raise ConfigError(f"prompt file {path}: unknown pipeline {pipeline!r} (one of {', '.join(PIPELINES)})")
             return Prompt(version, system, article, tasks, pipeline)
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

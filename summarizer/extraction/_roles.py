@@ -156,9 +156,7 @@ def _acted_on(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]]:
             out.append(("targets", obj))
         elif cls == "harm" and (low in _words("victim_nouns") or obj.pos == "PROPN"):
             out.append(("victims", obj))
-        elif cls == "arrest":
-            out.append(("against", obj))
-        elif low in _words("armed_nouns") or obj.pos == "PROPN":
+        elif cls == "arrest" or low in _words("armed_nouns") or obj.pos == "PROPN":
             out.append(("against", obj))
         elif low in _words("victim_nouns"):
             out.append(("victims", obj))
@@ -245,9 +243,9 @@ def event_roles(
         tok = sent.head_of(tok)
         if tok.low in _PRONOUNS or tok.pos not in _NOUNISH or tok.ent in _NOT_PARTICIPANTS:
             continue
-        if tok.low in _words("weapon_nouns") and role != "weapons" and tok.low not in _words("target_nouns"):
-            if role == "by" or role == "against":
-                role = "weapons"  # "a drone struck ...": the drone is the instrument
+        weapon = tok.low in _words("weapon_nouns") and tok.low not in _words("target_nouns")
+        if weapon and role in ("by", "against"):
+            role = "weapons"  # "a drone struck ...": the drone is the instrument
         p_start, p_end = sent.phrase(tok)
         actor = next((a for s, e, a in actor_at if s < p_end and p_start < e), None)
         if actor is not None:

@@ -2,7 +2,8 @@
 
 `Entities` (pass 1, who and where), `Events` (pass 2, what happened), `Casualties` (pass 3
 up to brief-v2) or `CasualtyChecks` (pass 3 from brief-v3 on: the model classifies figures code
-found) and `Brief` (pass 4, the summary). Their class names, docstrings and field descriptions
+found) and `Brief` (pass 4, the summary); `WholeBrief` is naive-v1's one answer (the
+"single" pipeline: everything at once, bounded). Their class names, docstrings and field descriptions
 are part of the JSON schema sent to the model, hence of the recorded cassettes: do not rename
 or reword them without re-recording.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -178,6 +180,80 @@ class Brief(_Strict):
         return " ".join(s for s in clean if s and not any(mark in s for mark in ("```", "{", "}")))
 
 
+# -- naive-v1 ("single" pipeline): the whole brief in one answer, the floor code rules must beat --
+
+
+_Name = Annotated[str, Field(max_length=80)]
+
+
+class BriefActor(_Strict):
+    name: str = Field(max_length=80, description="The actor's name exactly as written in the article.")
+    kind: ActorKind = Field(description="What sort of actor this is.")
+    side: str | None = Field(
+        max_length=40,
+        description="The country the actor belongs to, fights for or speaks for in this article; "
+        "null when none or unclear.",
+    )
+
+
+class BriefLocation(_Strict):
+    name: str = Field(max_length=80, description="The place name exactly as written in the article.")
+    kind: LocationKind = Field(description="settlement (city, town, village), region, country, facility, or other.")
+    country: str | None = Field(max_length=40, description="The country it lies in, or null.")
+
+
+class BriefEvent(_Strict):
+    quote: str = Field(
+        max_length=120,
+        description="The first 6 to 12 words of the article's sentence that reports this event, "
+        "copied exactly, character for character.",
+    )
+    type: EventType = Field(description="What sort of event it is.")
+    description: str = Field(max_length=120, description="What happened, in your own words, at most 15 words.")
+    locations: list[_Name] = Field(
+        max_length=4, description="Names of the places where it happened, as written; [] if none."
+    )
+    actors: list[_Name] = Field(max_length=4, description="Names of the actors involved, as written; [] if none.")
+
+
+class BriefCasualty(_Strict):
+    quote: str = Field(
+        max_length=120,
+        description="The first 6 to 12 words of the article's sentence that gives the figure, "
+        "copied exactly, character for character.",
+    )
+    figure: str = Field(
+        max_length=40,
+        description="The number of people exactly as the article writes it, with its qualifier "
+        "if any (such as at least, about, up to, more than), copied character for character.",
+    )
+    kind: CasualtyKind = Field(
+        description="killed, wounded, captured, missing, or casualties (killed and wounded together, not split)."
+    )
+    affected: str | None = Field(max_length=60, description="Who suffered it, as the article names them.")
+    claimed_by: str | None = Field(
+        max_length=60,
+        description="Who gives the figure when the article attributes it; null when the article states it itself.",
+    )
+
+
+class WholeBrief(_Strict):
+    """The whole brief of one article in one answer (naive-v1). Every list and string is bounded,
+    and the summary comes last: an answer cut off at the token budget has none and fails."""
+
+    actors: list[BriefActor] = Field(max_length=15, description="Who takes part in or makes claims about the events.")
+    locations: list[BriefLocation] = Field(max_length=15, description="Where the events happen.")
+    events: list[BriefEvent] = Field(
+        max_length=10, description="Distinct events the article reports as having happened."
+    )
+    casualties: list[BriefCasualty] = Field(
+        max_length=10, description="Numbers of people killed, wounded, captured or missing."
+    )
+    summary: str = Field(max_length=600, description="2 to 4 neutral sentences: the main facts of the article only.")
+
+
+SINGLE_PASSES: dict[str, type[BaseModel]] = {"brief": WholeBrief}
+
 PASSES: dict[str, type[BaseModel]] = {
     "entities": Entities,
     "events": Events,
@@ -187,16 +263,19 @@ PASSES: dict[str, type[BaseModel]] = {
 }
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def schema_hash(pipeline: str = "extract") -> str:
     """A short fingerprint of every schema the model sees and of the output document, for the
-    prompts that make the model write the items ("extract", brief-v1..v3) or classify what
-    code found ("classify", brief-v4: its shapes are made per article, so one example of
-    each is fingerprinted, with the code that makes them)."""
+    prompts that make the model write the items ("extract", brief-v1..v3; "single", naive-v1:
+    the whole brief in one answer) or classify what code found ("classify", brief-v4: its
+    shapes are made per article, so one example of each is fingerprinted, with the code that
+    makes them)."""
     if pipeline == "classify":
         from summarizer.extraction._labels import example_shapes
 
         payload = {name: model.model_json_schema() for name, model in example_shapes().items()}
+    elif pipeline == "single":
+        payload = {name: model.model_json_schema() for name, model in SINGLE_PASSES.items()}
     else:
         payload = {name: model.model_json_schema() for name, model in PASSES.items()}
     payload["document"] = SummaryDocument.model_json_schema()

@@ -25,9 +25,10 @@ from summarizer.extraction._chunking import chunk_chars, split_chunks
 from summarizer.extraction._classify import Classifier
 from summarizer.extraction._classify import run as classify
 from summarizer.extraction._compose import compose
-from summarizer.extraction._passes import Passes, run_passes
+from summarizer.extraction._passes import Passes, run_passes, run_single
 from summarizer.extraction._prompts import Prompt
 from summarizer.extraction._shapes import schema_hash
+from summarizer.extraction._steps import debug_enabled, describe
 from summarizer.extraction._where import place_locations
 from summarizer.inputs import Article, hidden_passages, hidden_warning, hide_passages
 from summarizer.models import ModelClient, ModelSpec, Usage, cassette_path, resolve, use_cassette
@@ -57,10 +58,13 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
             if prompt.pipeline == "classify":
                 passes = Classifier(client, article, prompt, usage)
                 with _pass_pool(client.slots) as passes.pool:
+                    if debug_enabled():  # SUMMARIZER_DEBUG_PIPELINE=1: the post-model steps, in order
+                        describe()
                     found = classify(passes, article.text, model_text, chunks, _title_end(article))
                 grounded, summary = compose(article.text, found)
-            else:
-                extraction = run_passes(Passes(client, article, prompt, usage), article.text, model_text, chunks)
+            else:  # the model writes the items (extract: pass by pass; single: naive-v1, all at once)
+                run = run_single if prompt.pipeline == "single" else run_passes
+                extraction = run(Passes(client, article, prompt, usage), article.text, model_text, chunks)
                 grounded, summary = ground(article, extraction), extraction.summary
         except CassetteMissError as exc:
             raise CassetteMissError(
@@ -69,7 +73,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 f"article {article.id} (sha256 {article.sha256[:16]}) in {cassette}",
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
-    place_locations(article.text, grounded.locations)  # after the model: no request changes
+    if prompt.pipeline != "single":  # the naive baseline stays the model's own answer
+        place_locations(article.text, grounded.locations)  # after the model: no request changes
     latency = _recorded_latency(cassette, round(usage.latency_s, 3), spec, prompt, article, settings)
     warnings = [*article.warnings, *_hidden_warning(article, hidden), *usage.warnings]
     return _document(article, grounded, summary, spec, prompt, usage, latency, len(chunks), warnings)

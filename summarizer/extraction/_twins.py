@@ -13,7 +13,7 @@ import re
 
 from summarizer.extraction._found import Classified, FoundActor, mentions
 from summarizer.nlp import find_country
-from summarizer.text import TITLE_WORDS, is_demonym
+from summarizer.text import SHORT_NAMES, TITLE_WORDS, is_demonym
 
 # Abbreviated ranks and honorifics written before a name.
 _ABBREVIATIONS = frozenset(
@@ -97,7 +97,7 @@ def _qualifier(word: str) -> bool:
     """A word that says whose a body is: a nationality, a country or its possessive ("US Navy",
     "Russian General Staff", "Ukraine's Defense Ministry")."""
     bare = re.sub(r"[’']s$", "", word)
-    return is_demonym(word) or find_country(bare) is not None or bare.upper() in ("US", "U.S.", "UK", "U.K.")
+    return is_demonym(word) or find_country(bare) is not None or bare.upper() in SHORT_NAMES
 
 
 def _short_of(short: FoundActor, long: FoundActor) -> bool:
@@ -122,7 +122,8 @@ def _merge_short_names(out: Classified, renamed: dict[str, str]) -> None:
             continue
         long = longs[0]
         long.forms = list(dict.fromkeys(f for f in [*long.forms, short.name, *short.forms] if f != long.name))
-        long.side = long.side or short.side
+        if not long.side:
+            long.side, long.side_basis = short.side, short.side_basis
         long.acts = long.acts or short.acts
         renamed[short.name] = long.name
         out.actors.remove(short)
@@ -160,7 +161,8 @@ def one_per_party(text: str, out: Classified) -> None:
         elif len(mentions(text, actor.name)) > len(mentions(text, twin.name)):
             twin.name = actor.name  # the name written most
         twin.forms = list(dict.fromkeys(f for f in forms if f != twin.name))
-        twin.side = twin.side or actor.side
+        if not twin.side:
+            twin.side, twin.side_basis = actor.side, actor.side_basis
         twin.acts = twin.acts or actor.acts
         for form in forms:
             if form != twin.name:

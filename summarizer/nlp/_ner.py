@@ -93,9 +93,7 @@ class Token:
 def parse(text: str) -> list[Token]:
     """The words of `text` with spaCy's parse (offsets into `text`)."""
     doc = _nlp()(text)
-    return [
-        Token(t.i, t.text, t.idx, t.idx + len(t.text), t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in doc
-    ]
+    return [Token(t.i, t.text, t.idx, t.idx + len(t.text), t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in doc]
 
 
 def entities(text: str) -> list[Entity]:

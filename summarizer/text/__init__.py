@@ -13,6 +13,7 @@ see pyproject.toml): everything here is a function of strings.
                common-noun actors ("Russian troops"), with the forms the article uses for each
   _cues        sentences that may report an event and the types their words allow, who a
                sentence attributes a figure to, the date a sentence gives its event
+  _nationality  nationality words, possessives and short state names (rules/sides.toml)
   _context     what the words around a name or a figure say: side, what a figure counts, where
                an unknown village is
   _event_checks  code's checks of a sentence the model called an event: decisive type words,
@@ -56,12 +57,16 @@ from summarizer.text._entities import (
 from summarizer.text._event_checks import dated, not_reported_as_fact, only_said, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
+from summarizer.text._nationality import NATIONALITY_WORDS, SHORT_NAMES, STATE_WORDS
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import crosses_terminal, sentence_bounds, sentences
 
 __all__ = [
+    "NATIONALITY_WORDS",
     "DEMONYMS",
+    "SHORT_NAMES",
+    "STATE_WORDS",
     "ORG_WORDS",
     "TITLE_WORDS",
     "Candidate",

@@ -8,46 +8,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
-# Nationality words and the country they name; a country's own name and its possessive are
-# added by the caller.
-DEMONYMS: dict[str, str] = {
-    "russian": "Russia",
-    "pro-russian": "Russia",
-    "pro-kremlin": "Russia",
-    "kremlin": "Russia",
-    "chechen": "Russia",
-    "ukrainian": "Ukraine",
-    "pro-ukrainian": "Ukraine",
-    "polish": "Poland",
-    "american": "United States",
-    "u.s.": "United States",
-    "us": "United States",
-    "german": "Germany",
-    "british": "United Kingdom",
-    "french": "France",
-    "israeli": "Israel",
-    "iranian": "Iran",
-    "palestinian": "Palestinian Territories",
-    "czech": "Czech Republic",
-    "hungarian": "Hungary",
-    "latvian": "Latvia",
-    "lithuanian": "Lithuania",
-    "estonian": "Estonia",
-    "belarusian": "Belarus",
-    "moldovan": "Moldova",
-    "georgian": "Georgia",
-    "turkish": "Turkey",
-    "chinese": "China",
-    "finnish": "Finland",
-    "swedish": "Sweden",
-    "italian": "Italy",
-    "spanish": "Spain",
-    "dutch": "Netherlands",
-    "canadian": "Canada",
-    "japanese": "Japan",
-    "lebanese": "Lebanon",
-    "syrian": "Syria",
-}
+from summarizer.text._nationality import DEMONYMS, SHORT_STATES
+
 _WORD = r"[\w’'\-.]+"
 
 
@@ -193,9 +155,6 @@ def stated_side(
     return None
 
 
-_SHORT_STATES = {"US": "United States", "U.S": "United States", "UK": "United Kingdom", "U.K": "United Kingdom"}
-
-
 def side_cue(
     text: str,
     forms: Iterable[str],
@@ -219,8 +178,8 @@ def side_cue(
                 w = word.casefold().strip(".")
                 key = w[:-2] if w.endswith(("’s", "'s")) else w
                 side = DEMONYMS.get(w) or DEMONYMS.get(w + ".") or country_of(key) if len(key) > 2 else None
-                if side is None and word.rstrip(".") in _SHORT_STATES:  # "US military officer ...", not "us"
-                    side = _SHORT_STATES[word.rstrip(".")]
+                if side is None and word.rstrip(".") in SHORT_STATES:  # "US military officer ...", not "us"
+                    side = SHORT_STATES[word.rstrip(".")]
                 if side is None and word[:1].isupper() and i + 1 < len(words):
                     title = " ".join(words[len(words) - i :]).casefold()
                     if re.search(

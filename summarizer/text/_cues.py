@@ -11,32 +11,19 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from summarizer import rules
 from summarizer.text._sentences import sentences as sentence_spans
 from summarizer.text._sentences import without_asides
 
-_EVENT_WORDS = re.compile(
-    r"\b(?:fight\w*|fought|clash\w*|battl\w*|assault\w*|offensive|counteroffensive|counter-offensive|advanc\w*|"
-    r"attack\w*|storm\w*|captur\w*|seiz\w*|took control|taken control|liberat\w*|recaptur\w*|retak\w*|retook|"
-    r"encircl\w*|repel\w*|repuls\w*|push\w* back|"
-    r"strik\w*|struck|shell\w*|missiles?|drones?|rockets?|bomb\w*|artillery|explo\w*|blasts?|air ?raids?|"
-    r"airstrikes?|pound\w*|fired|shot down|intercept\w*|downed|hit|hits|destroy\w*|damag\w*|"
-    r"kill\w*|dead|died|wound\w*|injur\w*|executed|tortur\w*|kidnap\w*|abduct\w*|detain\w*|arrest\w*|"
-    r"protest\w*|demonstrat\w*|riot\w*|rall(?:y|ied|ies)|"
-    r"withdr\w*|retreat\w*|pull(?:ed|ing)? out|pullout|abandon\w*|flee\w*|fled|evacuat\w*|"
-    r"dismiss\w*|sacked|removed|replac\w*|fired|refus\w*|mutin\w*|recruit\w*|mobili[sz]\w*|"
-    r"sign\w* (?:an? )?(?:deal|agreement|treaty)|ceasefire|truce|exchang\w* (?:of )?prisoners|prisoner swap)\b",
-    re.IGNORECASE,
-)
-# Words that make a sentence a prediction, a wish or a threat rather than a report.
-_IRREALIS = re.compile(
-    r"\b(?:will|would|could|might|should|must|shall|may be|may have|if|unless|threaten\w*|warn\w*|plans? to|"
-    r"wants? to|intends? to|vow\w*|promis\w*|call\w* for|urg\w*)\b",
-    re.IGNORECASE,
-)
-_QUESTION = re.compile(r"\?\s*[\"'”’]*$")
-# A sentence in the first person, or that opens a quotation, is someone's account or opinion.
-_FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|I’m|I'm)\b")
-_OPENS_QUOTE = re.compile(r"^[\"“‘']")
+# The events gate: the cues that propose a sentence to the model (rules/events.toml).
+_CUES = rules.category("event_cue")
+_EVENT_WORDS = rules.union(r for r in _CUES if r.data["proposes"])
+# A prediction, a wish or a threat; a question; a sentence in the first person or that opens
+# a quotation (someone's account or opinion): never proposed (rules/not_incident.toml).
+_IRREALIS = rules.regex("not_incident.hypothesis")
+_QUESTION = rules.regex("not_incident.question")
+_FIRST_PERSON = rules.regex("not_incident.first_person")
+_OPENS_QUOTE = rules.regex("not_incident.opens_quote")
 
 
 def told_only_in_quotes(sentence: str) -> bool:
@@ -75,42 +62,17 @@ def event_sentences(
 
 
 # The words that make a sentence a candidate for each ACLED type (the model picks among the
-# types the sentence's own words allow, or says it is not an event).
-_TYPE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "battle",
-        re.compile(
-            r"\b(?:fight\w*|fought|clash\w*|battl\w*|assault\w*|offensive|counteroffensive|counter-offensive|"
-            r"advanc\w*|storm\w*|captur\w*|seiz\w*|took control|taken control|liberat\w*|recaptur\w*|retak\w*|"
-            r"retook|reclaim\w*|encircl\w*|repel\w*|repuls\w*|push\w* back|attack\w*|front ?line)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "explosion_remote_violence",
-        re.compile(
-            r"\b(?:strik\w*|struck|shell\w*|missiles?|drones?|rockets?|bomb\w*|artillery|explo\w*|blasts?|"
-            r"air ?raids?|airstrikes?|pound\w*|fired|hit|hits|destroy\w*|damag\w*|munitions?|thermite|phosphorus)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "violence_against_civilians",
-        re.compile(
-            r"\b(?:execut\w*|tortur\w*|kidnap\w*|abduct\w*|rap(?:e|ed)|massacr\w*|civilians?|residents)\b", re.I
-        ),
-    ),
-    ("protest_riot", re.compile(r"\b(?:protest\w*|demonstrat\w*|riot\w*|rall(?:y|ied|ies))\b", re.IGNORECASE)),
-    (
-        "strategic_development",
-        re.compile(
-            r"\b(?:withdr\w*|retreat\w*|pull(?:ed|ing)? out|pullout|abandon\w*|flee\w*|fled|evacuat\w*|"
-            r"dismiss\w*|sacked|removed|replac\w*|fired|refus\w*|mutin\w*|recruit\w*|mobili[sz]\w*|arrest\w*|"
-            r"detain\w*|sign\w* (?:an? )?(?:deal|agreement|treaty)|ceasefire|truce|exchang\w*|swap|shot down|"
-            r"intercept\w*|downed|deploy\w*|handed over|entered|airspace|agree\w*)\b",
-            re.IGNORECASE,
-        ),
-    ),
+# types the sentence's own words allow, or says it is not an event): for each type, the union of
+# the cues that allow it, in the contract's order.
+_TYPE_ORDER = (
+    "battle",
+    "explosion_remote_violence",
+    "violence_against_civilians",
+    "protest_riot",
+    "strategic_development",
+)
+_TYPE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, rules.union(r for r in _CUES if kind in r.data["types"])) for kind in _TYPE_ORDER
 )
 
 

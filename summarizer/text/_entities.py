@@ -20,18 +20,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from summarizer.text._nationality import NATION_OF, NATIONALITY
+
 # (start, end, label) of named entities; label is spaCy's (PERSON, ORG, GPE, LOC, FAC, NORP).
 Entity = tuple[int, int, str]
 
 PERSON, ORG, PLACE = "PERSON", "ORG", "PLACE"
 _LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 
-_NATIONALITY = (
-    r"(?:Russian|Ukrainian|Belarusian|Chechen|Polish|Georgian|Moldovan|Israeli|Iranian|Palestinian|Syrian|"
-    r"Lebanese|American|U\.S\.|US|British|French|German|Turkish|Western|NATO|Kremlin|pro-Russian|pro-Kremlin|"
-    r"pro-Ukrainian|Russia[’']s|Ukraine[’']s|Moscow[’']s|Kyiv[’']s|Kiev[’']s|Putin[’']s|Zelensky[’']s|Zelenskiy[’']s|"
-    r"Israel[’']s|Iran[’']s)"
-)
 _FORCE = (
     r"(?:armed forces|forces|troops|soldiers|army|military|servicemen|fighters|paratroopers|marines|navy|"
     r"air force|air defen[cs]es?|artillery|units|occupiers|invaders|border guards?|special forces|"
@@ -39,7 +35,7 @@ _FORCE = (
     r"intelligence|security service|prosecutors?|police|conscripts|mercenaries|prisoners|regime)"
 )
 _COMMON_ACTOR = re.compile(
-    rf"\b{_NATIONALITY}(?:[ \t]+(?:mobili[sz]ed|regular|elite|occupying|invading))?[ \t]+{_FORCE}\b"
+    rf"\b{NATIONALITY}(?:[ \t]+(?:mobili[sz]ed|regular|elite|occupying|invading))?[ \t]+{_FORCE}\b"
 )
 _VICTIMS = re.compile(r"\b(?:civilians|residents|local residents|children|prisoners of war|POWs|refugees)\b")
 ORG_WORDS = re.compile(
@@ -177,20 +173,6 @@ def find_candidates(
     return kept
 
 
-_NATION_OF = {
-    "russian": "RU",
-    "russia s": "RU",
-    "russias": "RU",
-    "moscow s": "RU",
-    "kremlin": "RU",
-    "putin s": "RU",
-    "ukrainian": "UA",
-    "ukraine s": "UA",
-    "kyiv s": "UA",
-    "kiev s": "UA",
-    "zelensky s": "UA",
-    "zelenskiy s": "UA",
-}
 _GROUP_OF = {
     "armed forces": "forces",
     "forces": "forces",
@@ -216,11 +198,12 @@ _GROUP_OF = {
 
 
 def force_group(name: str) -> tuple[str, str] | None:
-    """(nation, group) of a common-noun actor: "Russian troops" and "Putin's forces" are both
-    ("RU", "forces"); "Russia's defence ministry" is ("RU", "ministry"). None for other names."""
+    """(country, group) of a common-noun actor: "Russian troops" and "Putin's forces" are both
+    ("Russia", "forces"); "Russia's defence ministry" is ("Russia", "ministry") (the nationality
+    words of rules/sides.toml with role f). None for other names."""
     words = _norm(name).split()
     for cut in (2, 1):
-        nation = _NATION_OF.get(" ".join(words[:cut]))
+        nation = NATION_OF.get(" ".join(words[:cut]))
         if nation:
             rest = " ".join(w for w in words[cut:] if w not in ("regular", "mobilised", "mobilized"))
             group = _GROUP_OF.get(rest)

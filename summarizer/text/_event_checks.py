@@ -18,41 +18,22 @@ from __future__ import annotations
 
 import re
 
+from summarizer import rules
 from summarizer.text._cues import dates_in, told_only_in_quotes
 from summarizer.text._sentences import without_asides
 
 __all__ = ["dated", "not_reported_as_fact", "only_said", "second_type", "settled_type"]
 
-_STRIKE = re.compile(
-    r"\b(?:shell(?:s|ed|ing)|struck|strikes?|missiles?|drones?|rockets?|artillery|mortars?|bomb(?:s|ed|ing)|"
-    r"bombardment|air ?strikes?|air ?raids?|pound(?:ed|ing)|explosions?|detonat\w*|blasts?|aerial|kamikaze|"
-    r"cluster munitions?|glide bombs?|thermite|phosphorus|caught fire|set on fire)\b",
-    re.IGNORECASE,
-)
-# Ground fighting; a bare "attack" or "assault" is not decisive ("aerial assault", "drone attack").
-_GROUND = re.compile(
-    r"\b(?:fighting|fought|clash(?:es|ed)?|battles?|ground (?:offensive|operation|assault)|"
-    r"(?:counter-?)?offensive|advanc(?:e|es|ed|ing)|storm(?:s|ed|ing)|captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|"
-    r"took control|taken control|recaptur\w*|retak(?:e|es|en|ing)|retook|liberat(?:e|es|ed|ing)|encircl\w*|"
-    r"repel(?:s|led|ling)?|repuls\w*|push(?:ed|ing)? back|troops|infantry|assaults|enter the|"
-    r"(?:bid|attempt|effort|push)s? to (?:take|capture|seize|storm))\b",
-    re.IGNORECASE,
-)
-_CIVILIAN_HARM = re.compile(
-    r"\b(?:kidnap\w*|abduct\w*|execut(?:e|ed|ing|ion)|tortur\w*|rap(?:e|ed)|massacr\w*)\b", re.I
-)
-_STANDDOWN = re.compile(
-    r"\b(?:withdr(?:ew|awn|awal|aws|aw)|abandon(?:ed|ing)|pull(?:ed|ing)? out|pullout|retreat(?:ed|s)?|"
-    r"dismiss(?:ed|al)|sacked|arrest(?:ed|s)?|detained|shot down|intercept(?:ed|s|ion)|downed|"
-    r"violated .{0,20}airspace|refus(?:ed|al) to|replac(?:ed|e|ing) (?:these|the|them)|sent in to replace)\b",
-    re.IGNORECASE,
-)
-_TYPE_RULES = (
-    ("violence_against_civilians", _CIVILIAN_HARM),
-    ("strategic_development", _STANDDOWN),
-    ("explosion_remote_violence", _STRIKE),
-    ("battle", _GROUND),
-)
+
+def _by_type(category: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per event type, the union of the rules of `category` that name it, in written order."""
+    kinds = dict.fromkeys(r.data["type"] for r in rules.category(category))
+    return tuple((k, rules.union(r for r in rules.category(category) if r.data["type"] == k)) for k in kinds)
+
+
+# The words that settle a type, tried in this order (rules/events.toml, decisive_type).
+_TYPE_RULES = _by_type("decisive_type")
+_STANDDOWN = dict(_TYPE_RULES)["strategic_development"]
 
 
 def _types(sentence: str) -> list[str]:
@@ -69,10 +50,10 @@ def settled_type(sentence: str, model_type: str) -> str:
     return model_type
 
 
-_EXPLICIT_STRIKE = re.compile(r"\b(?:pound(?:ed|ing)|shell(?:ed|ing)|bombed|struck|hit) ", re.IGNORECASE)
-_EXPLICIT_GROUND = re.compile(
-    r"\b(?:ground offensive|fighting|clashes|captured|seized|stormed|recaptured|retook|liberated)\b", re.I
-)
+# The explicit words of a second action in the sentence (rules/events.toml, second_type).
+_SECOND = dict(_by_type("second_type"))
+_EXPLICIT_STRIKE = _SECOND["explosion_remote_violence"]
+_EXPLICIT_GROUND = _SECOND["battle"]
 
 
 def second_type(sentence: str, kind: str) -> str | None:
@@ -84,48 +65,12 @@ def second_type(sentence: str, kind: str) -> str | None:
     return None
 
 
-_HABITUAL = re.compile(
-    r"\b(?:countless|constant(?:ly)?|repeatedly|routinely|regularly|frequently|often|so far|to date|"
-    r"ever since|throughout|for (?:days|weeks|months|years)|over the (?:past|last) (?:few )?(?:weeks|months|years)|"
-    r"in recent (?:days|weeks|months)|has been going on|have been going on|continues? to|continued to|"
-    r"previously|used to|hallmark|record of|ha(?:s|ve) struggled|struggling to)\b",
-    re.IGNORECASE,
-)
-_NEGATED = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+not\b|\b\w+n[’']t\b", re.IGNORECASE)
-_ACCUSATION = re.compile(r"\b(?:accus\w*|alleg\w*|insinuat\w*|headlin\w*|so-called|rumou?r\w*|conspirac\w*)\b", re.I)
-_OBLIGATION = re.compile(r"\b(?:needs? to|has to|have to|ought to)\b", re.IGNORECASE)
-_HISTORY = re.compile(
-    r"\b(?:during|in|of|endgame of)\s+(?:the\s+)?(?:World War (?:I|II|One|Two)|Second World War|First World War|"
-    r"Cold War|Soviet era)\b",
-    re.IGNORECASE,
-)
-# Talks are not events; an agreement they reach is (a strategic development).
-_TALKS = re.compile(r"\b(?:negotiations?|talks)\b", re.IGNORECASE)
-_DISCOURSE = re.compile(r"\b(?:quotes|quoting|quoted|mouthpieces?|narrative|explanation of|headlined|reports:)", re.I)
-# Weapons as goods: supplied, delivered, produced, not fired.
-_ARMS_TRADE = re.compile(
-    r"\b(?:suppl(?:y|ies|ied|ier|iers|ying)|deliver\w*|provid\w*|shipments?|donat\w*|manufactur\w*|"
-    r"produc(?:e|es|ed|er|ers|tion)|stockpiles?|arsenal)\b",
-    re.IGNORECASE,
-)
-_EVALUATIVE = re.compile(
-    r"^\W*(?:Shamefully|Laughably|Ironically|Sadly|Tragically|Clearly|Of course|After all)\b", re.I
-)
-_FIGURATIVE = re.compile(
-    r"\b(?:verbal(?:ly)? attack\w*|war of words|attack\w* on (?:free speech|democracy)|charade)\b", re.I
-)
-_ABOUT_REPORTS = re.compile(
-    r"\b(?:(?:dismiss\w*|deni\w*|reject\w*|refut\w*)\s+(?:the\s+|these\s+|those\s+|such\s+)?"
-    r"(?:claims?|reports?|allegations?|accusations?|story|stories)|"
-    # an inquiry into an incident, or reports confirmed: about the telling, not the incident
-    r"(?:investigation|probe|inquiry|investigators?)\s+(?:in)?to\s+(?:the\s+)?|confirmed\s+(?:media\s+)?reports)\b",
-    re.IGNORECASE,
-)
-
-
-_REPORTS_THEMSELVES = re.compile(
-    r"\b(?:these|those|such|the) (?:reports|claims|allegations|accounts) (?:of|that|about)\b", re.I
-)
+# Not-an-incident cues (rules/not_incident.toml).
+_NOT_FACT = tuple(r.regex for r in rules.category("not_fact") if not r.data.get("without_asides"))
+_ASIDES_READ = tuple(r.regex for r in rules.category("not_fact") if r.data.get("without_asides"))  # habit, history
+_TALKS = rules.regex("not_incident.talks")
+_ARMS_TRADE = rules.regex("not_incident.arms_trade")  # weapons as goods: supplied, delivered, produced, not fired
+_REPORTS_THEMSELVES = rules.union(rules.category("reported"))
 
 
 def only_said(sentence: str) -> bool:
@@ -145,17 +90,11 @@ def not_reported_as_fact(sentence: str, published: str | None = None) -> bool:
     """True when the sentence, though it has an event word, does not report one incident as
     fact: a headline, a habit or a generality, history, an evaluation, a figure of speech, or a
     statement about claims and reports."""
+    bare = without_asides(sentence)
     return bool(
-        _NEGATED.search(sentence)
-        or _ACCUSATION.search(sentence)
-        or _OBLIGATION.search(sentence)
+        any(p.search(sentence) for p in _NOT_FACT)
         or _headline(sentence)
-        or _HABITUAL.search(without_asides(sentence))
-        or _HISTORY.search(without_asides(sentence))
-        or _EVALUATIVE.search(sentence)
-        or _FIGURATIVE.search(sentence)
-        or _ABOUT_REPORTS.search(sentence)
-        or _DISCOURSE.search(sentence)
+        or any(p.search(bare) for p in _ASIDES_READ)
         or (_TALKS.search(sentence) and not _STANDDOWN.search(sentence) and "agree" not in sentence.casefold())
         or (
             _ARMS_TRADE.search(sentence)
@@ -183,4 +122,4 @@ def dated(sentence: str) -> bool:
     return bool(dates_in(sentence, None)) or bool(_OVERNIGHT.search(sentence))
 
 
-_OVERNIGHT = re.compile(r"\b(?:overnight|last night|this morning|yesterday|early on)\b", re.IGNORECASE)
+_OVERNIGHT = rules.regex("event.one_day")

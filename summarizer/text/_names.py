@@ -8,37 +8,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from summarizer.text._nationality import GENERIC_NATIONALITY
 from summarizer.text._normalize import normalize_name
 
-GENERIC_WORDS = frozenset(
-    {
-        "russian",
-        "russians",
-        "ukrainian",
-        "ukrainians",
-        "forces",
-        "force",
-        "troops",
-        "troop",
-        "army",
-        "armies",
-        "region",
-        "oblast",
-        "military",
-        "soldiers",
-        "the",
-        "of",
-        "and",
-        "armed",
-        "units",
-        "unit",
-        "city",
-        "town",
-        "village",
-        "province",
-        "district",
-    }
-)
+GENERIC_WORDS = (
+    frozenset(
+        {
+            "forces",
+            "force",
+            "troops",
+            "troop",
+            "army",
+            "armies",
+            "region",
+            "oblast",
+            "military",
+            "soldiers",
+            "the",
+            "of",
+            "and",
+            "armed",
+            "units",
+            "unit",
+            "city",
+            "town",
+            "village",
+            "province",
+            "district",
+        }
+    )
+    | GENERIC_NATIONALITY
+)  # "russian", "ukrainians" ... (rules/sides.toml, role g)
 
 
 def tokens(name: str) -> list[str]:

@@ -223,9 +223,9 @@ def test_the_configured_prompt_and_the_option_wins(config: Path) -> None:
     proc = summarizer_cli("summarize", str(PROJECT_ARTICLE), "--offline", "-m", "local/qwen2.5-coder-0.5b")
     assert proc.returncode == 4 and "prompt brief-v3" in _one_error_line(proc.stderr)
     proc = summarizer_cli(
-        "summarize", str(PROJECT_ARTICLE), "--offline", "-m", "local/qwen2.5-coder-0.5b", "--prompt", "brief-v4"
+        "summarize", str(PROJECT_ARTICLE), "--offline", "-m", "local/qwen2.5-coder-0.5b", "--prompt", "brief-v5"
     )
-    assert proc.returncode == 0, proc.stderr  # brief-v4 is recorded
+    assert proc.returncode == 0, proc.stderr  # brief-v5 is recorded
 
 
 def test_base_url_precedence(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:

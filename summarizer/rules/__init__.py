@@ -1,0 +1,19 @@
+"""The rules code applies to an article's words, kept as data: one TOML file per topic beside
+this module, each rule with an example it must fire on, a counter-example it must not, and where
+it came from (`tests/test_rules.py` runs them all).
+
+  events.toml         event cues: which sentences are proposed to the model, which ACLED types
+                      their words allow, the words that settle a type
+  not_incident.toml   cues that a sentence with an event word reports no incident as fact:
+                      negation, habit, history, hypothesis, reported speech, figures of speech
+  sides.toml          nationality words, possessives and the country they name; the states an
+                      article's sides start from
+  outlets.toml        social networks and news agencies: channels, never actors
+  groups.toml         international bodies and known armed groups (kind, side, source)
+
+The lowest layer of the package: pure data and `re`, imported by `summarizer.text` and up.
+"""
+
+from summarizer.rules._load import REQUIRED, Rule, RuleError, all_rules, category, files, regex, rule, union, words
+
+__all__ = ["REQUIRED", "Rule", "RuleError", "all_rules", "category", "files", "regex", "rule", "union", "words"]

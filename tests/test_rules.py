@@ -1,0 +1,82 @@
+"""Every rule of summarizer/rules/ on its own example (it must fire) and counter-example (it must
+not), through the regex the code applies; every rule file parses and every rule has its fields.
+A failure names the rule's id."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from summarizer import rules
+from summarizer.rules import REQUIRED, Rule
+
+ALL = rules.all_rules()
+EVENT_TYPES = {
+    "battle",
+    "explosion_remote_violence",
+    "violence_against_civilians",
+    "protest_riot",
+    "strategic_development",
+}
+
+
+@pytest.mark.parametrize("rule", ALL, ids=[r.id for r in ALL])
+def test_rule_fires_on_its_example(rule: Rule) -> None:
+    assert rule.fires(rule.example), f"rule {rule.id} does not fire on its example: {rule.example!r}"
+
+
+@pytest.mark.parametrize("rule", ALL, ids=[r.id for r in ALL])
+def test_rule_does_not_fire_on_its_counter_example(rule: Rule) -> None:
+    assert not rule.fires(rule.counter_example), (
+        f"rule {rule.id} fires on its counter-example: {rule.counter_example!r}"
+    )
+
+
+@pytest.mark.parametrize("path", rules.files(), ids=[p.name for p in rules.files()])
+def test_every_rule_file_parses_and_every_rule_has_its_fields(path) -> None:  # type: ignore[no-untyped-def]
+    parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert parsed.get("rule"), f"{path.name} has no [[rule]]"
+    for raw in parsed["rule"]:
+        missing = [k for k in REQUIRED if not raw.get(k)]
+        assert not missing, f"rule {raw.get('id')} of {path.name} lacks {missing}"
+        assert ("words" in raw) != ("pattern" in raw), f"rule {raw['id']}: exactly one of words and pattern"
+        if raw.get("fitted"):
+            assert raw.get("article"), f"fitted rule {raw['id']} names no dataset article"
+
+
+def test_rule_ids_are_unique_and_topics_known() -> None:
+    ids = [r.id for r in ALL]
+    assert len(ids) == len(set(ids))
+    assert {r.topic for r in ALL} == {p.stem for p in rules.files()}
+
+
+def test_event_cues_name_only_event_types() -> None:
+    for r in rules.category("event_cue"):
+        assert set(r.data["types"]) <= EVENT_TYPES, r.id
+        assert isinstance(r.data["proposes"], bool), r.id
+    for cat in ("decisive_type", "second_type"):
+        for r in rules.category(cat):
+            assert r.data["type"] in EVENT_TYPES, r.id
+
+
+def test_the_event_gate_and_type_tables_are_derived_from_the_cues() -> None:
+    """A sentence is proposed when a proposing cue fires; it allows a type when a cue of that type
+    fires: checked on every cue's own example, through the functions that apply them."""
+    from summarizer.text import event_types
+    from summarizer.text._cues import _EVENT_WORDS
+
+    for r in rules.category("event_cue"):
+        assert bool(_EVENT_WORDS.search(r.example)) == any(
+            c.fires(r.example) for c in rules.category("event_cue") if c.data["proposes"]
+        ), r.id
+        assert set(r.data["types"]) <= set(event_types(r.example)), r.id
+
+
+def test_not_fact_cues_take_their_example_out() -> None:
+    from summarizer.text import not_reported_as_fact, only_said
+
+    for r in rules.category("not_fact"):
+        assert not_reported_as_fact(r.example), r.id
+    for r in rules.category("reported"):
+        assert only_said(r.example), r.id
