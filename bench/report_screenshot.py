@@ -3,7 +3,11 @@
 Renders the report at 1400 px and at phone width (390 px) and fails (exit 1) on a blank or
 broken page: a screenshot nearly all one colour, the page's script not run, articles missing,
 the outcome marks not styled (the CSS that shows the chosen model's marks did not apply), the
-chosen model's item list not shown, or the page wider than the window (it must reflow).
+chosen model's item list not shown, or the page wider than the window (it must reflow). When
+the report has a matched item with a wrong attribute, the article of the first one is shown
+with that model chosen, and its mark must be drawn apart from a hit (a double border) and its
+list item say "wrong attribute" in words; a second screenshot per width shows it
+(`report-<width>-wrong.png`).
 
 Chromium's new headless mode will not make a window narrower than 500 px, so the page is
 loaded in an iframe of the wanted width (`srcdoc`, same origin), whose own media queries
@@ -39,7 +43,7 @@ HEIGHT = 2000
 
 # Runs in the frame's parent once the report has loaded: the facts the check reads, written
 # onto the parent's <html> as JSON (Chromium's --dump-dom prints it).
-_PROBE = """
+_PROBE = r"""
 var f = document.getElementById('r');
 f.addEventListener('load', function () {
   var d = f.contentDocument, w = f.contentWindow, facts = {};
@@ -55,6 +59,18 @@ f.addEventListener('load', function () {
   var bar = d.querySelector('.toolbar');
   facts.articles_top = bar ? Math.round(bar.getBoundingClientRect().top + w.scrollY) : null;
   if (location.hash === '#articles' && bar) { w.scrollTo(0, facts.articles_top - 4); }
+  var wrong = Array.prototype.find.call(d.querySelectorAll('.text span[class]'), function (s) {
+    return /\bk\d+[alc]w\b/.test(s.className); });
+  facts.wrong = !!wrong;
+  if (wrong) {
+    var k = wrong.className.match(/\bk(\d+)[alc]w\b/)[1], art = wrong.closest('section.art');
+    art.querySelector('input.m' + k).checked = true;
+    facts.wrong_style = w.getComputedStyle(wrong).borderTopStyle;
+    var panel = art.querySelector('.panel.p' + k + ' li.o-wrong');
+    facts.wrong_words = panel && w.getComputedStyle(panel.closest('.panel')).display !== 'none' ?
+      panel.textContent : null;
+    if (location.hash === '#wrong') { w.scrollTo(0, Math.round(wrong.getBoundingClientRect().top + w.scrollY) - 80); }
+  }
   document.documentElement.dataset.facts = JSON.stringify(facts);
 });
 """
@@ -140,6 +156,10 @@ def fact_problems(facts: dict[str, Any], width: int, articles: int | None) -> li
         problems.append(f"{facts.get('panels')} item lists shown for {facts.get('articles')} articles")
     if facts.get("hit_style") != "solid":
         problems.append(f"a hit is not drawn as a solid border (got {facts.get('hit_style')}): CSS not applied")
+    if facts.get("wrong") and facts.get("wrong_style") != "double":
+        problems.append(f"a wrong attribute is not drawn apart from a hit (got {facts.get('wrong_style')})")
+    if facts.get("wrong") and "wrong attribute" not in (facts.get("wrong_words") or ""):
+        problems.append("a wrong attribute is not said in words in the chosen model's list")
     return problems
 
 
@@ -153,6 +173,10 @@ def check(report: Path, out: Path, browser: str, articles: int | None = None) ->
         png = out / f"report-{width}.png"
         facts = shoot(browser, page, png, width, HEIGHT)
         found = fact_problems(facts, width, articles) + image_problems(png, width)
+        if facts.get("wrong"):  # the first wrong-attribute item, scrolled to, its model chosen
+            shot = out / f"report-{width}-wrong.png"
+            found += fact_problems(shoot(browser, page, shot, width, HEIGHT, "#wrong"), width, articles)
+            found += image_problems(shot, width)
         problems += [f"{width} px: {p}" for p in found]
         print(f"{width} px: {png} {json.dumps(facts)}")
     return problems

@@ -18,7 +18,8 @@ from pydantic.json_schema import SkipJsonSchema
 from summarizer.text import CasualtyKind
 
 # Extensions the contract allows without a new version (new optional fields): event roles (by,
-# against, victims, targets, weapons). docs/contract.md lists them.
+# against, victims, targets, weapons); a location's precision, latitude and longitude.
+# docs/CONTRACT.md lists them.
 SCHEMA_VERSION = "1"
 
 ActorKind = Literal[
@@ -71,6 +72,9 @@ class Actor(BaseModel):
     mentions: list[Span] = []
 
 
+Precision = Literal[1, 2, 3]
+
+
 class Location(BaseModel):
     id: str
     name: str
@@ -78,6 +82,15 @@ class Location(BaseModel):
     admin1: str | None = None
     country: str | None = None
     mentions: list[Span] = []
+    # contract 1.1: where code placed it in the article's context (kept out of the JSON schema:
+    # the model never writes them)
+    precision: SkipJsonSchema[Precision | None] = Field(
+        default=None,
+        description="ACLED's geo-precision of the point: 1 the settlement itself, 2 its first-level region, "
+        "3 its country; null when the place has no point.",
+    )
+    latitude: SkipJsonSchema[float | None] = Field(default=None, description="The point's latitude (WGS84).")
+    longitude: SkipJsonSchema[float | None] = Field(default=None, description="The point's longitude (WGS84).")
 
 
 class RoleFiller(BaseModel):

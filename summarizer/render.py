@@ -42,6 +42,11 @@ def _md_cell(text: str | None) -> str:
     return (text or "—").replace("|", "\\|").replace("\n", " ")
 
 
+def _md_inline(text: str) -> str:
+    """Text from the article or the model in a Markdown line: no line break, no markup."""
+    return re.sub(r"([\\*_`\[\]<>])", r"\\\1", " ".join(text.split()))
+
+
 def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
@@ -102,6 +107,26 @@ def _description_differs(e: Event, quoted: str | None) -> bool:
     return quoted is None or " ".join(e.description.split()) not in " ".join(e.evidence[0].text.split())
 
 
+def roles(e: Event) -> str:
+    """An event's roles in words, empty roles left out: "by Russian forces, against Ukraine;
+    victims: civilians; targets: a school; with missiles"."""
+
+    def names(fillers: list[Any]) -> str:
+        return ", ".join(dict.fromkeys(f.name for f in fillers if f.name))
+
+    head = [f"{word} {names(fillers)}" for word, fillers in (("by", e.by), ("against", e.against)) if names(fillers)]
+    tail = [
+        text
+        for text in (
+            f"victims: {names(e.victims)}" if names(e.victims) else "",
+            f"targets: {names(e.targets)}" if names(e.targets) else "",
+            f"with {names(e.weapons)}" if names(e.weapons) else "",
+        )
+        if text
+    ]
+    return "; ".join([", ".join(head)] + tail if head else tail)
+
+
 def latency(p: Provenance) -> str:
     """The latency as it should be read: this run's, or the live recording's on a replay."""
     if p.latency_source == "recorded":
@@ -141,7 +166,6 @@ def to_markdown(doc: SummaryDocument) -> str:
     a = doc.article
     p = doc.provenance
     loc_names = {loc.id: loc.name for loc in doc.locations}
-    actor_names = {x.id: x.name for x in doc.actors}
     lines = [f"# {a.title or a.id}", ""]
     meta = [f"article `{a.id}`", f"{a.chars:,} chars", f"sha256 `{a.sha256[:12]}`"]
     if a.published:
@@ -165,8 +189,9 @@ def to_markdown(doc: SummaryDocument) -> str:
             when = f" ({e.date})" if e.date else ""
             quoted = _event_quote(e)
             what = f": {e.description}" if _description_differs(e, quoted) else ""
-            where = f"where: {_names(e.location_ids, loc_names)}; who: {_names(e.actor_ids, actor_names)}"
-            lines.append(f"- **{e.type}**{when}{what} — {where}")
+            who = f" {_md_inline(roles(e))}" if roles(e) else ""
+            places = [loc_names[i] for i in e.location_ids if i in loc_names]
+            lines.append(f"- **{e.type}**{when}{what}{who}" + (f" — {_md_inline(', '.join(places))}" if places else ""))
             if quoted:
                 lines.append(f"  > {quoted}")
     else:
@@ -219,7 +244,6 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
     p = doc.provenance
     console.print(Panel(cell(doc.summary or "(no summary)"), title=cell(a.title or a.id), subtitle=cell(p.model)))
     loc_names = {loc.id: loc.name for loc in doc.locations}
-    actor_names = {x.id: x.name for x in doc.actors}
     t = Table(title="Casualties", show_lines=True)
     for col in ("kind", "figure", "affected", "claimed by"):
         t.add_column(col)
@@ -234,7 +258,7 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
         )
     console.print(t)
     t = Table(title="Events", show_lines=True)
-    for col in ("type", "date", "where", "who"):
+    for col in ("type", "date", "where", "roles"):
         t.add_column(col)
     t.add_column("as the article says it", ratio=1)
     for e in doc.events:
@@ -242,8 +266,8 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
         text = quoted(said, "", "") if said else Text("")
         if _description_differs(e, said):
             text = Text(e.description + ("\n" if said else "")).append_text(text)
-        where, who = _names(e.location_ids, loc_names), _names(e.actor_ids, actor_names)
-        t.add_row(cell(e.type), cell(e.date or "—"), cell(where), cell(who), text)
+        where = _names(e.location_ids, loc_names)
+        t.add_row(cell(e.type), cell(e.date or "—"), cell(where), cell(roles(e) or "—"), text)
     console.print(t)
     t = Table(title="Actors")
     for col in ("name", "kind", "side", "aliases", "mentions"):

@@ -93,10 +93,10 @@ def test_markdown_quotes_the_sentence_of_each_figure_with_the_figure_marked() ->
 def test_markdown_quotes_each_events_sentence_once_without_offsets() -> None:
     md = to_markdown(document())
     assert f"  > {EVENT_SENTENCE}" in md
-    assert "- **strategic_development** (2023-05-09) — where: Bakhmut; who: —" in md  # the quote says the rest
+    assert "- **strategic_development** (2023-05-09) — Bakhmut" in md  # the quote says the rest; no roles stated
     assert not re.search(r"_\[\d+–\d+\]_", md)
     written = to_markdown(document(description="Russian forces withdrew."))  # a description of the model's own
-    assert "- **strategic_development** (2023-05-09): Russian forces withdrew. — where: Bakhmut" in written
+    assert "- **strategic_development** (2023-05-09): Russian forces withdrew. — Bakhmut" in written
     assert f"  > {EVENT_SENTENCE}" in written
 
 
@@ -183,3 +183,20 @@ def test_property_a_quote_is_the_sentence_in_order_no_longer_than_the_limit(
     assert len(b + m + a) <= limit + 2  # two ellipses at most past a mark longer than the room
     folded = " ".join(text.split())
     assert " ".join((b.strip("…") + m + a.rstrip("…")).split()) in folded
+
+
+def test_events_show_their_roles_in_words_empty_roles_left_out() -> None:
+    from summarizer.contract import RoleFiller
+
+    doc = document()
+    event = doc.events[0]
+    event.by = [RoleFiller(name="Russian forces", actor_id="a1")]
+    event.against = [RoleFiller(name="Ukraine")]
+    event.victims = [RoleFiller(name="civilians")]
+    event.weapons = [RoleFiller(name="missiles"), RoleFiller(name="missiles")]
+    md = to_markdown(doc)
+    assert "**strategic_development** (2023-05-09) by Russian forces, against Ukraine; victims: civilians; " in md
+    assert "victims: civilians; with missiles — Bakhmut" in md  # no targets: left out; a name once
+    event.by, event.against = [], []
+    assert "(2023-05-09) victims: civilians; with missiles — Bakhmut" in to_markdown(doc)
+    assert "victims: civilians; with missiles" in tables_text(doc, width=200)

@@ -30,7 +30,7 @@ from summarizer.evaluation._muc4 import (
     score_muc4,
     to_grit_predictions,
 )
-from summarizer.evaluation._outcomes import ItemOutcome, item_outcomes
+from summarizer.evaluation._outcomes import ItemOutcome, item_outcomes, outcome_lines
 from summarizer.evaluation._report import render_report, write_report
 from summarizer.evaluation._runner import (
     ArticleResult,
@@ -69,6 +69,7 @@ __all__ = [
     "is_muc4",
     "item_label",
     "item_outcomes",
+    "outcome_lines",
     "load_dataset",
     "load_muc4",
     "muc4_file",

@@ -22,6 +22,7 @@ ATTRIBUTES: tuple[str, ...] = (
     "actor_side_inferred",
     "location_kind",
     "location_country",
+    "location_admin1",
     "casualty_affected",
     "casualty_claimed_by",
     "casualty_event",

@@ -15,6 +15,7 @@ ATTR_LABELS = {
     "actor_side_inferred": "  of them inferred",
     "location_kind": "location kind",
     "location_country": "location country",
+    "location_admin1": "location admin1",
     "casualty_affected": "casualty affected",
     "casualty_claimed_by": "casualty claimed_by",
     "casualty_event": "casualty's event",

@@ -1,8 +1,8 @@
 """The article text of the HTML report, written once with every model's outcomes marked.
 
 Each mark is a range of the text with one class `k<model><field><outcome>`: model index,
-field letter (a actors, l locations, e events, c casualties) and outcome letter (h hit, f false
-positive, m missed gold, o optional match), e.g. `k0ah`. The page's CSS styles only the
+field letter (a actors, l locations, e events, c casualties) and outcome letter (h hit, w hit
+with a wrong attribute, f false positive, m missed gold, o optional match), e.g. `k0ah`. The page's CSS styles only the
 classes of the model selected in the article's tabs, so the text is not repeated per model.
 
 Where a mark comes from:
@@ -29,7 +29,8 @@ from summarizer.evaluation._outcomes import ItemOutcome
 from summarizer.evaluation._scoring import span_is_exact
 
 FIELD_LETTER = {"actors": "a", "locations": "l", "events": "e", "casualties": "c"}
-OUTCOME_LETTER = {"hit": "h", "false_positive": "f", "missed": "m", "optional": "o"}
+# in the order of the CSS rules: where marks of one field overlap, the later outcome shows
+OUTCOME_LETTER = {"optional": "o", "missed": "m", "false_positive": "f", "hit": "h", "wrong": "w"}
 _SPAN_KEY = {"actors": "mentions", "locations": "mentions", "events": "evidence", "casualties": "evidence"}
 
 __all__ = ["FIELD_LETTER", "OUTCOME_LETTER", "Mark", "ModelOutcomes", "article_marks", "render_marked"]

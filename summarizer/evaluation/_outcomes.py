@@ -2,8 +2,11 @@
 
 `item_outcomes(document, record, score)` reads the matching that `score_article` stored in
 each `FieldScore` (pairs of predicted and gold indices) back onto the items themselves: every
-predicted item is a hit, a false positive, or a match of an optional gold item (not scored);
-every required gold item that nothing matched is missed. The indices are those of
+predicted item is a hit, a hit with a wrong attribute (`wrong`: matched, but its side, kind,
+country, admin1, affected or claimed_by is not the gold's; still a true positive of the field's
+F1, counted wrong in that attribute's accuracy), a false positive, or a match of an optional
+gold item (not scored); every required gold item that nothing matched is missed.
+`outcome_lines` writes one model's outcomes as Markdown lines, for the terminal and notes. The indices are those of
 `items_of(document, field)` and `items_of(gold, field)`, the lists the scorer matched.
 """
 
@@ -14,13 +17,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from summarizer.evaluation._article_score import FIELDS, ArticleScore
+from summarizer.evaluation._format import ATTR_LABELS
 from summarizer.evaluation._matching import items_of
-from summarizer.evaluation._scoring import item_label
+from summarizer.evaluation._scoring import attribute_checks, item_label
 
-Outcome = Literal["hit", "false_positive", "missed", "optional"]
-OUTCOMES: tuple[Outcome, ...] = ("hit", "false_positive", "missed", "optional")
+Outcome = Literal["hit", "wrong", "false_positive", "missed", "optional"]
+OUTCOMES: tuple[Outcome, ...] = ("hit", "wrong", "false_positive", "missed", "optional")
 
-__all__ = ["OUTCOMES", "ItemOutcome", "Outcome", "item_outcomes"]
+__all__ = ["OUTCOMES", "ItemOutcome", "Outcome", "item_outcomes", "outcome_lines"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,11 @@ class ItemOutcome:
     gold: int | None  # index among the gold items of the field (None: a false positive)
     label: str  # the predicted item's label (the gold item's when missed)
     gold_label: str | None  # the matched or missed gold item's label
+    wrong: tuple[tuple[str, Any, Any], ...] = ()  # (attribute, predicted, gold) of each wrong attribute
+
+    def wrong_text(self) -> str:
+        """The wrong attributes in words: "actor side: Ukraine, gold Russia"."""
+        return "; ".join(f"{ATTR_LABELS.get(a, a)}: {p}, gold {g}" for a, p, g in self.wrong)
 
 
 def item_outcomes(
@@ -55,7 +64,9 @@ def item_outcomes(
         for i, item in enumerate(pred):
             label = item_label(name, item, locations)
             if i in hit:
-                rows.append(ItemOutcome(name, "hit", i, hit[i], label, item_label(name, gold[hit[i]])))
+                wrong = tuple((a, p, g) for a, ok, p, g in attribute_checks(name, item, gold[hit[i]]) if not ok)
+                outcome: Outcome = "wrong" if wrong else "hit"
+                rows.append(ItemOutcome(name, outcome, i, hit[i], label, item_label(name, gold[hit[i]]), wrong))
             elif i in optional:
                 j = optional[i]
                 rows.append(ItemOutcome(name, "optional", i, j, label, item_label(name, gold[j])))
@@ -66,3 +77,35 @@ def item_outcomes(
             rows.append(ItemOutcome(name, "missed", None, j, gold_label, gold_label))
         out[name] = rows
     return out
+
+
+_MARK = {"hit": "✓", "wrong": "!", "false_positive": "✗", "missed": "○", "optional": "~"}
+_WORD = {
+    "hit": "hit",
+    "wrong": "wrong attribute",
+    "false_positive": "false positive",
+    "missed": "missed gold",
+    "optional": "optional",
+}
+
+
+def outcome_lines(outcomes: Mapping[str, list[ItemOutcome]]) -> list[str]:
+    """One model's outcomes on one article as Markdown lines, per field: each item with its
+    outcome in words (a wrong attribute with the gold value), then the wrong attributes counted."""
+    lines: list[str] = []
+    for name, rows in outcomes.items():
+        if not rows:
+            continue
+        lines.append(f"**{name}**")
+        for row in rows:
+            text = f"- {_MARK[row.outcome]} {row.label} — {_WORD[row.outcome]}"
+            if row.wrong:
+                text += f": {row.wrong_text()}"
+            lines.append(text)
+        counts: dict[str, int] = {}
+        for row in rows:
+            for attr, _p, _g in row.wrong:
+                counts[attr] = counts.get(attr, 0) + 1
+        if counts:
+            lines.append("- wrong attributes: " + ", ".join(f"{ATTR_LABELS.get(a, a)} {n}" for a, n in counts.items()))
+    return lines

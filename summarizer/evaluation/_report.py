@@ -6,10 +6,12 @@ assets, no network).
   with a star and the word "best" (not by colour alone);
 - the summary per model with 95% intervals, attribute accuracy, the paired differences
   against the first model;
+- per model, role F1 per event role;
 - per article: its text once, with the outcomes of the model chosen in the article's tabs
-  marked in it (hit, false positive, missed gold; `_highlight`), checkboxes to show each
-  field, the models' per-field scores side by side, and the chosen model's items listed
-  with their outcome and the gold item they matched.
+  marked in it (hit, hit with a wrong attribute, false positive, missed gold; `_highlight`),
+  checkboxes to show each field, the models' per-field scores side by side, and the chosen
+  model's items listed with their outcome (in words), the attributes they got wrong with the
+  gold value, counted per attribute, and the gold item they matched.
 
 Models are named by `_format.short_names` in narrow places, with the full names listed.
 Everything that comes from the dataset or from a model (article text, names, summaries,
@@ -162,6 +164,27 @@ def _attributes_table(result: EvalResult, short: Mapping[str, str]) -> str:
     return _table("Attribute accuracy on matched pairs", head, rows)
 
 
+def _roles_table(result: EvalResult, short: Mapping[str, str]) -> str:
+    """Role F1 per role and model (P / R / F1, the interval), where the gold has roles."""
+    roles = list(dict.fromkeys(role for run in result.runs for role in run.aggregate.roles))
+    if not roles:
+        return ""
+    head = '<tr><th scope="col">model</th>' + "".join(f"<th>{esc(r)} P / R / F1</th>" for r in roles) + "</tr>"
+    rows = []
+    for run in result.runs:
+        cells = [f'<th scope="row" title="{esc(run.model)}">{esc(short[run.model])}</th>']
+        for role in roles:
+            f = run.aggregate.roles.get(role)
+            cells.append(
+                '<td class="n">–</td>'
+                if f is None
+                else f'<td class="n">{fmt.num(f.precision, 2)} / {fmt.num(f.recall, 2)} / '
+                f"<b>{fmt.num(f.f1, 2)}</b>{_ci(f.f1_ci)} ({f.tp}/{f.fp}/{f.fn})</td>"
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return _table("Event roles: P / R / F1 per role (TP/FP/FN), over the articles whose gold has roles", head, rows)
+
+
 def _comparison_table(result: EvalResult, short: Mapping[str, str]) -> str:
     if not result.comparisons:
         return ""
@@ -223,12 +246,25 @@ def _scores(results: Sequence[ArticleResult | None], result: EvalResult, short: 
 
 def _item(row: ItemOutcome) -> str:
     gold = ""
-    if row.gold_label is not None and row.outcome in ("hit", "optional") and row.gold_label != row.label:
+    if row.gold_label is not None and row.outcome in ("hit", "wrong", "optional") and row.gold_label != row.label:
         gold = f'<span class="gold">gold: {esc(row.gold_label)}</span>'
+    bad = f'<span class="bad">wrong: {esc(row.wrong_text())}</span>' if row.wrong else ""
     return (
         f'<li class="o-{row.outcome}"><span class="g" aria-hidden="true">{style.OUTCOME_GLYPH[row.outcome]}</span>'
-        f'{esc(row.label)} <span class="why">{style.OUTCOME_WORD[row.outcome]}</span>{gold}</li>'
+        f'{esc(row.label)} <span class="why">{style.OUTCOME_WORD[row.outcome]}</span>{bad}{gold}</li>'
     )
+
+
+def _wrong_counts(rows: Sequence[ItemOutcome]) -> str:
+    """The wrong attributes of one field's matched items, counted per attribute."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        for attr, _p, _g in row.wrong:
+            counts[attr] = counts.get(attr, 0) + 1
+    if not counts:
+        return ""
+    text = ", ".join(f"{esc(fmt.ATTR_LABELS.get(a, a))} {n}" for a, n in counts.items())
+    return f' <span class="bad">· wrong: {text}</span>'
 
 
 def _panel(k: int, model: str, r: ArticleResult | None, outcomes: Mapping[str, Sequence[ItemOutcome]]) -> str:
@@ -253,6 +289,7 @@ def _panel(k: int, model: str, r: ArticleResult | None, outcomes: Mapping[str, S
         rows = outcomes.get(name, ())
         fs = s.fields.get(name)
         counts = f"TP/FP/FN {fs.tp}/{fs.fp}/{fs.fn}" if fs is not None else ""
+        counts += _wrong_counts(rows)
         items = "".join(_item(row) for row in rows) or '<li class="meta">none</li>'
         parts.append(
             f'<div class="pl pl-{FIELD_LETTER[name]}"><h4>{esc(name)} <span class="meta">{counts}</span></h4>'
@@ -345,6 +382,7 @@ def render_report(result: EvalResult) -> str:
         + "<h2>Summary</h2>"
         + _summary_table(result, short)
         + _attributes_table(result, short)
+        + _roles_table(result, short)
         + _comparison_table(result, short)
         + "<h2>Articles</h2>"
         '<p class="meta">The text of each article once; the tabs choose whose items are marked in it. '

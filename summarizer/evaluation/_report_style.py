@@ -1,9 +1,10 @@
 """The look of the HTML report: its CSS, its one small script and the legend of the marks.
 
 Outcomes differ in colour and in line style, so neither is needed alone: a hit is solid
-green, a false positive dashed red, a missed gold item dotted violet, a match of an optional
-gold item thin grey. Actors, places and casualties are chips (a tint per field, the outcome
-as border); events are an underline under their sentence, so they never bury the chips.
+green, a hit with a wrong attribute double orange, a false positive dashed red, a missed gold
+item dotted violet, a match of an optional gold item thin grey. Actors, places and casualties
+are chips (a tint per field, the outcome as border); events are an underline under their
+sentence, so they never bury the chips.
 
 Which model's marks show is chosen per article with radio buttons (`.m<k>`), which fields
 show with the page's checkboxes (`#show-<letter>`); the CSS reads both with `:has()`, so the
@@ -20,9 +21,16 @@ OUTCOME_STYLE = {
     "missed": ("#7c3aed", "dotted", "2px"),
     "false_positive": ("#dc2626", "dashed", "2px"),
     "hit": ("#15803d", "solid", "2px"),
+    "wrong": ("#c2410c", "double", "4px"),
 }
-OUTCOME_WORD = {"hit": "hit", "false_positive": "false positive", "missed": "missed gold", "optional": "optional"}
-OUTCOME_GLYPH = {"hit": "✓", "false_positive": "✗", "missed": "○", "optional": "~"}
+OUTCOME_WORD = {
+    "hit": "hit",
+    "wrong": "wrong attribute",
+    "false_positive": "false positive",
+    "missed": "missed gold",
+    "optional": "optional",
+}
+OUTCOME_GLYPH = {"hit": "✓", "wrong": "!", "false_positive": "✗", "missed": "○", "optional": "~"}
 FIELD_TINT = {"actors": "#fef3c7", "locations": "#dbeafe", "casualties": "#e7e5e4"}
 
 _BASE = """
@@ -72,7 +80,8 @@ padding:10px 14px;background:#fcfcfc;max-height:720px;overflow:auto}
 .why{font-size:11px;color:#555}
 .gold{display:block;font-size:11px;color:#555;padding-left:0}
 .o-hit .g{color:#15803d}.o-false_positive .g{color:#dc2626}.o-missed .g{color:#7c3aed}
-.o-optional .g{color:#6b7280}
+.o-optional .g{color:#6b7280}.o-wrong .g{color:#c2410c}
+.bad{display:block;font-size:12px;color:#9a3412;font-weight:600;padding-left:0}
 .summary{font-size:13px;background:#f8fafc;border-left:3px solid #cbd5e1;padding:4px 8px;margin:6px 0}
 @media (max-width:900px){
 body{margin:8px auto;padding:0 10px}
@@ -107,7 +116,8 @@ def css(models: int) -> str:
                 f"body:has(#show-{f}:checked) .art:has(.m{k}:checked) .k{k}{f}{o}" for k in range(models)
             ]
             rules.append(",".join(selectors) + "{" + style + "}")
-    # the outcome rules above are ordered so that a hit wins where marks of one field overlap
+    # the outcome rules above are ordered so that a wrong attribute, then a hit, wins where
+    # marks of one field overlap
     for k in range(models):
         rules.append(f".art:has(.m{k}:checked) .p{k}{{display:block}}")
         rules.append(
@@ -126,9 +136,8 @@ def css(models: int) -> str:
 def legend() -> str:
     """Sample marks for every outcome, as chips (names) and as an event underline."""
     items = []
-    for outcome, o in OUTCOME_LETTER.items():
-        if outcome == "optional":
-            continue
+    for outcome in ("hit", "wrong", "false_positive", "missed"):
+        o = OUTCOME_LETTER[outcome]
         items.append(
             f'<span><span class="lg-a{o}">Name</span> <span class="lg-e{o}">event sentence</span> '
             f"{OUTCOME_GLYPH[outcome]} {OUTCOME_WORD[outcome]}</span>"

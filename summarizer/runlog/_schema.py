@@ -16,7 +16,8 @@ Tables (one row per ...):
   actors, locations, events, casualties
                 item of a document, with run_id, doc_id, model and the article's id, sha256,
                 source and published date, so a query needs no join; locations, events and
-                casualties carry the gazetteer's lat/lon where it knows the place
+                casualties carry lat/lon and its precision (1 settlement, 2 region, 3 country;
+                version 2)
   model_scores  model of an eval run: macro F1, attribution, the figures (JSON)
   datasets      gold dataset an eval ran on (by sha256): its records, to rebuild a report
 Views: run_summary (a run with its counts and best macro F1), claims (casualty figures of
@@ -33,7 +34,7 @@ from summarizer.errors import ConfigError, InputError
 
 __all__ = ["SCHEMA_VERSION", "connect"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _ARTICLE = """
     run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
@@ -145,7 +146,14 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     return run
 
 
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _script(_V1)}
+# 2: the precision of a point (ACLED's geo-precision: 1 settlement, 2 region, 3 country)
+_V2 = """
+ALTER TABLE locations ADD COLUMN precision INTEGER;
+ALTER TABLE events ADD COLUMN precision INTEGER;
+ALTER TABLE casualties ADD COLUMN precision INTEGER;
+"""
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _script(_V1), 1: _script(_V2)}
 
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:

@@ -19,6 +19,7 @@ from summarizer.config import Settings
 from summarizer.evaluation import _runner, item_outcomes, render_report, score_article
 from summarizer.evaluation._format import short_names
 from summarizer.evaluation._highlight import ModelOutcomes, article_marks, render_marked
+from summarizer.evaluation._outcomes import outcome_lines
 from tests.evaluation.test_evaluation import DATA, _fake_provider, _resolve_only, fake_summarize
 
 
@@ -114,7 +115,8 @@ def test_outcomes_are_marked_in_the_text(page: Page) -> None:
     marked = {cls: set(texts) for cls, texts in page.by_class.items()}
     # fake/good (model 0) found everything on eval-a
     assert {"Wagner", "Yevgeny Prigozhin"} <= marked["k0ah"]
-    assert {"Bakhmut", "Kostiantynivka"} <= marked["k0lh"]
+    # matched, but with no country where the gold says Ukraine: a wrong attribute, not a hit
+    assert {"Bakhmut", "Kostiantynivka"} <= marked["k0lw"] and "k0lh" not in marked
     assert any("they had taken Bakhmut" in t for t in marked["k0eh"])
     assert "at least 8 civilians were killed" in marked["k0ch"]
     # fake/weak (model 1) missed Prigozhin and Kostiantynivka: found by name; the events it
@@ -131,9 +133,13 @@ def test_panels_list_outcomes_in_words(page: Page) -> None:
     assert "Yevgeny Prigozhin (person, side: Russia) missed gold" in missed
     fps = " ".join(page.by_class["o-false_positive"])
     assert "Russian forces (armed_forces, side: None) false positive" in fps
+    wrong = " ".join(page.by_class["o-wrong"])
+    assert "Wagner fighters (armed_group, side: None) wrong attribute" in wrong
+    assert "wrong: actor side: None, gold Russia" in wrong  # what is wrong, in words
+    assert "gold: Wagner Group (armed_group, side: Russia)" in wrong  # the gold item it matched
     hits = " ".join(page.by_class["o-hit"])
-    assert "Wagner fighters (armed_group, side: None) hit" in hits
-    assert "gold: Wagner Group (armed_group, side: Russia)" in hits  # the gold item it matched
+    assert "Wagner (armed_group, side: Russia) hit" in hits and "Wagner fighters" not in hits
+    assert any("wrong: location country 2" in t for t in page.by_class["bad"])  # counted per attribute
     assert any("failed (ExtractionError)" in t for t in page.by_class["fail"])
     assert len(page.by_class["panel"]) == 2 * 3
 
@@ -164,7 +170,7 @@ def test_marks_by_outcome_and_hostile_names() -> None:
     hostile = '<img src=x onerror="alert(1)">'
     doc = {
         "actors": [
-            {"name": "Hamas", "mentions": [{"start": 0, "end": 5, "text": "Hamas"}]},
+            {"name": "Hamas", "kind": "armed_group", "mentions": [{"start": 0, "end": 5, "text": "Hamas"}]},
             {"name": hostile, "mentions": [{"start": 14, "end": 20, "text": "Israel"}]},
         ],
         "locations": [],
@@ -191,8 +197,16 @@ def test_marks_by_outcome_and_hostile_names() -> None:
 
 def test_a_name_cut_by_another_models_mark_stays_one_chip() -> None:
     text = "Vladimir Putin spoke."
-    one = {"actors": [{"name": "Vladimir Putin", "mentions": [{"start": 0, "end": 14, "text": "Vladimir Putin"}]}]}
-    two = {"actors": [{"name": "Putin", "mentions": [{"start": 9, "end": 14, "text": "Putin"}]}]}
+    one = {
+        "actors": [
+            {
+                "name": "Vladimir Putin",
+                "kind": "person",
+                "mentions": [{"start": 0, "end": 14, "text": "Vladimir Putin"}],
+            }
+        ]
+    }
+    two = {"actors": [{"name": "Putin", "kind": "person", "mentions": [{"start": 9, "end": 14, "text": "Putin"}]}]}
     record: dict[str, Any] = {
         "id": "x",
         "text": text,
@@ -246,3 +260,35 @@ def test_report_of_three_models(result: evaluation.EvalResult, tmp_path: Path) -
     assert page.count("input", type="radio", name="m-0") == 3
     assert len(page.texts) == len(three.dataset.records)
     assert json.dumps(three.dataset.records[1]["text"])  # the records are untouched
+
+
+def test_a_matched_item_with_a_wrong_attribute_is_its_own_outcome() -> None:
+    text = "Putin spoke in Bakhmut."
+    record: dict[str, Any] = {
+        "id": "x",
+        "text": text,
+        "gold": {
+            "actors": [{"name": "Putin", "kind": "person", "side": "Russia"}],
+            "locations": [{"name": "Bakhmut", "kind": "settlement", "country": "Ukraine", "admin1": "Donetsk"}],
+        },
+    }
+    mention = {"start": 0, "end": 5, "text": "Putin"}
+    doc: dict[str, Any] = {
+        "actors": [{"name": "Putin", "kind": "government", "side": "Ukraine", "mentions": [mention]}],
+        "locations": [{"name": "Bakhmut", "kind": "settlement", "country": "Ukraine", "admin1": "Kharkiv"}],
+    }
+    score = score_article(doc, record)
+    outcomes = item_outcomes(doc, record, score)
+    putin, bakhmut = outcomes["actors"][0], outcomes["locations"][0]
+    assert putin.outcome == "wrong" and [a for a, _p, _g in putin.wrong] == ["actor_kind", "actor_side"]
+    assert bakhmut.outcome == "wrong" and bakhmut.wrong == (("location_admin1", "Kharkiv", "Donetsk"),)
+    assert score.fields["actors"].tp == 1  # still a true positive of the field's F1
+    assert score.attributes["actor_side"].correct == 0 and score.attributes["location_admin1"].total == 1
+    marked = render_marked(text, article_marks(text, record["gold"], [ModelOutcomes(doc, outcomes)]))
+    assert '<span class="k0aw">Putin</span>' in marked
+    lines = outcome_lines(outcomes)  # the same, as Markdown lines
+    assert "- ! Putin (government, side: Ukraine) — wrong attribute: actor kind: government, gold person; " in (
+        "\n".join(lines)
+    )
+    assert "- wrong attributes: actor kind 1, actor side 1" in lines
+    assert "- wrong attributes: location admin1 1" in lines

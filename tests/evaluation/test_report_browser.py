@@ -37,7 +37,29 @@ def test_report_renders_at_desktop_and_phone_width(
     report = evaluation.write_report(result, tmp_path / "r.html")
     problems = shot.check(report, tmp_path, BROWSER, articles=len(result.dataset.records))
     assert problems == []
-    assert {p.name for p in tmp_path.glob("report-*.png")} == {"report-1400.png", "report-390.png"}
+    assert {p.name for p in tmp_path.glob("report-*.png")} == {
+        "report-1400.png",
+        "report-390.png",
+        "report-1400-wrong.png",  # the first item with a wrong attribute, marked as such
+        "report-390-wrong.png",
+    }
+
+
+def test_a_wrong_attribute_is_marked_as_such_in_the_browser(
+    result: evaluation.EvalResult,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    report = evaluation.write_report(result, tmp_path / "r.html")
+    page = tmp_path / "frame.html"
+    page.write_text(shot.frame_page(report.read_text(encoding="utf-8"), 390, 900), encoding="utf-8")
+    facts = shot.shoot(BROWSER, page, tmp_path / "wrong.png", 390, 900, "#wrong")
+    assert facts["wrong"] and facts["wrong_style"] == "double"  # not a hit's solid border
+    assert "wrong attribute" in facts["wrong_words"] and "gold" in facts["wrong_words"]
+
+
+def test_a_report_whose_wrong_marks_look_like_hits_fails() -> None:
+    facts = {"ready": "1", "width": 390, "articles": 1, "texts": 1, "panels": 1, "hit_style": "solid"}
+    assert shot.fact_problems(facts | {"wrong": True, "wrong_style": "solid", "wrong_words": "x hit"}, 390, 1)
 
 
 def test_a_blank_page_fails(tmp_path: Path) -> None:

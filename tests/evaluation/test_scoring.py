@@ -393,3 +393,23 @@ def test_cost_table() -> None:
     assert cost_usd("gpt-4o-mini", 1_000_000, 1_000_000) == 0.75
     assert cost_usd("openai/gpt-4o-mini-2024-07-18", 2_000_000, 0) == 0.30
     assert cost_usd("mystery-model", 1, 1) is None
+
+
+def test_location_admin1_is_scored_where_the_gold_has_one() -> None:
+    gold = record(
+        locations=[
+            loc("Bakhmut", country="Ukraine", admin1="Donetsk"),
+            loc("Izyum", country="Ukraine", admin1="Kharkiv"),
+            loc("Kyiv", country="Ukraine"),  # no admin1 in the gold: not scored
+        ]
+    )
+    pred = doc(
+        locations=[
+            {"id": "l1", "name": "Bakhmut", "kind": "settlement", "country": "Ukraine", "admin1": "Donetsk"},
+            {"id": "l2", "name": "Izyum", "kind": "settlement", "country": "Ukraine", "admin1": "Donetsk"},
+            {"id": "l3", "name": "Kyiv", "kind": "settlement", "country": "Ukraine"},
+        ]
+    )
+    s = score_article(pred, gold)
+    assert (s.attributes["location_admin1"].correct, s.attributes["location_admin1"].total) == (1, 2)
+    assert s.attributes["location_country"].accuracy == 1.0

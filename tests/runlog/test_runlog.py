@@ -341,11 +341,45 @@ def test_export_geojson_points_where_coordinates_are_known(tmp_path: Path) -> No
 def test_export_jsonl_lists_places_with_coordinates(tmp_path: Path) -> None:
     lines = [json.loads(x) for x in _exported(tmp_path / "runs.sqlite", "jsonl").splitlines()]
     assert lines[0]["places"] == [
-        {"name": "Nowhere", "kind": "settlement", "country": "Ukraine", "lat": None, "lon": None},
-        {"name": "Bakhmut", "kind": "settlement", "country": "Ukraine", "lat": 48.59, "lon": 38.0},
+        {"name": "Nowhere", "kind": "settlement", "admin1": None, "country": "Ukraine", "lat": None, "lon": None}
+        | {"precision": None},
+        {"name": "Bakhmut", "kind": "settlement", "admin1": None, "country": "Ukraine", "lat": 48.59, "lon": 38.0}
+        | {"precision": 1},  # the gazetteer's point of a town
     ]
     assert lines[0]["actors"] == ["Russian forces"] and lines[0]["title"] == "=Bakhmut"
     assert lines[2]["approximate"] is False and lines[2]["count"] == 64
+
+
+def _placed(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with its places placed by code in context (a region and a town, each with
+    its precision), an event whose sentence names the town and lists the region first."""
+    doc["locations"] = [
+        {"id": "l1", "name": "Donetsk region", "kind": "region", "country": "Ukraine", "admin1": "Donetsk"}
+        | {"precision": 2, "latitude": 48.02, "longitude": 37.8, "mentions": [{"start": 60, "end": 74}]},
+        {"id": "l2", "name": "Bakhmut", "kind": "settlement", "country": "Ukraine", "admin1": "Donetsk"}
+        | {"precision": 1, "latitude": 48.59, "longitude": 38.0, "mentions": [{"start": 23, "end": 30}]},
+        {"id": "l3", "name": "Kherson", "kind": "settlement", "country": "Ukraine", "admin1": "Kherson"}
+        | {"precision": 1, "latitude": 46.64, "longitude": 32.61, "mentions": [{"start": 100, "end": 107}]},
+    ]
+    doc["events"][0]["location_ids"] = ["l3", "l1", "l2"]  # Kherson first: named elsewhere, not in the sentence
+    doc["events"][1]["location_ids"] = ["l1"]
+    return doc
+
+
+def test_an_event_is_drawn_at_the_place_its_sentence_names_at_its_precision(tmp_path: Path) -> None:
+    rec = start(tmp_path / "runs.sqlite")
+    rec.add_document("fake/m", "art-1", document=_placed(document()))
+    rec.finish(0)
+    out = io.StringIO()
+    with runlog.RunLog.open(tmp_path / "runs.sqlite") as log:
+        runlog.write_export(runlog.export_rows(log, rec.run_id), "geojson", out)
+    features = json.loads(out.getvalue())["features"]
+    event, region_only = features[0], features[1]
+    assert event["geometry"] == {"type": "Point", "coordinates": [38.0, 48.59]}  # Bakhmut, not Kherson
+    assert event["properties"]["precision"] == 1
+    assert region_only["geometry"] == {"type": "Point", "coordinates": [37.8, 48.02]}  # a region has a point too
+    assert region_only["properties"]["precision"] == 2
+    assert all(f["geometry"] is not None for f in features if f["properties"]["places"])
 
 
 def test_item_rows_read_a_malformed_document_without_failing() -> None:
