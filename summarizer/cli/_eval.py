@@ -253,7 +253,15 @@ def eval_command(
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", min=1, metavar="N", help="With --dataset muc4:SPLIT: the first N documents only."),
+        typer.Option("--limit", min=1, metavar="N", help="The first N articles (after --split and --id) only."),
+    ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option("--split", metavar="NAME", help="Only the articles of this split (dev, validation)."),
+    ] = None,
+    sample_id: Annotated[
+        list[str] | None,
+        typer.Option("--id", metavar="ID", help="Only this article (repeatable)."),
     ] = None,
 ) -> None:
     """Score models against a gold dataset; compare them side by side."""
@@ -267,7 +275,7 @@ def eval_command(
         fail(InputError(f"{other} and --record exclude each other"))
     settings = evaluation.with_record(settings, record)
     models = list(model) if model else [default_model()]
-    if predictions is not None or limit is not None or str(dataset).startswith("muc4:"):  # MUC-4: CEAF-REE
+    if predictions is not None or str(dataset).startswith("muc4:"):  # MUC-4: CEAF-REE
         from summarizer.cli._eval_muc4 import eval_muc4
 
         return eval_muc4(
@@ -298,6 +306,7 @@ def eval_command(
     )
     try:
         data = evaluation.load_dataset(_resolve_dataset(dataset))
+        data = evaluation.select(data, split=split, ids=sample_id or (), limit=limit)
         recorder.add_dataset(data.name, str(data.path), data.sha256, data.records)
         cache = live_cache(settings, no_cache)
         result = _run_with_progress(data, models, settings, cache, recorder)

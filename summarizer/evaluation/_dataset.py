@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from summarizer.contract import ActorKind, CasualtyKind, EventType, LocationKind
 from summarizer.errors import InputError
 from summarizer.inputs import Article, guess_title
 
-__all__ = ["Dataset", "load_dataset", "record_article"]
+__all__ = ["Dataset", "load_dataset", "record_article", "select"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -181,6 +182,32 @@ def load_dataset(path: Path | str) -> Dataset:
     if not records:
         raise InputError(f"{p}: no records in the dataset")
     return Dataset(name=p.stem, path=p, sha256=hashlib.sha256(data).hexdigest(), records=tuple(records))
+
+
+def select(dataset: Dataset, *, split: str | None = None, ids: Sequence[str] = (), limit: int | None = None) -> Dataset:
+    """The part of a dataset an eval runs on: the records of one split (their `split` field),
+    the records with these ids (in the dataset's order), then the first `limit` of them. A
+    filter that leaves nothing, or an id not in the dataset, is an InputError."""
+    records = list(dataset.records)
+    if split is not None:
+        splits = sorted({str(r.get("split")) for r in records if r.get("split")})
+        records = [r for r in records if r.get("split") == split]
+        if not records:
+            known = f"its splits: {', '.join(splits)}" if splits else "it has no split field"
+            raise InputError(f"{dataset.path}: no record of split {split!r} ({known})")
+    if ids:
+        known_ids = {r["id"] for r in dataset.records}
+        missing = [i for i in ids if i not in known_ids]
+        if missing:
+            raise InputError(f"{dataset.path}: no record with id {missing[0]!r}")
+        records = [r for r in records if r["id"] in set(ids)]
+        if not records:
+            raise InputError(f"{dataset.path}: the ids given are not in split {split!r}")
+    if limit is not None:
+        records = records[:limit]
+    if len(records) == len(dataset.records):
+        return dataset
+    return Dataset(name=dataset.name, path=dataset.path, sha256=dataset.sha256, records=tuple(records))
 
 
 def record_article(record: dict[str, Any]) -> Article:

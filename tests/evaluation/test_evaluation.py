@@ -519,3 +519,23 @@ def test_cli_errors(tmp_path: Path) -> None:
 
     res = runner.invoke(_app(Settings(offline=True)), _args(tmp_path, "fake/good") + ["--record"])
     assert res.exit_code == 2 and "exclude each other" in res.stderr  # bad usage (issue 10, item 15)
+
+
+def test_select_runs_a_split_some_ids_or_the_first_n(tmp_path: Path) -> None:
+    from summarizer.errors import InputError
+    from summarizer.evaluation import load_dataset, select
+
+    lines = [
+        {"id": f"a{i}", "text": f"Text {i}.", "split": "dev" if i % 2 else "validation", "gold": {}} for i in range(5)
+    ]
+    path = tmp_path / "g.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    data = load_dataset(path)
+    assert [r["id"] for r in select(data, split="validation").records] == ["a0", "a2", "a4"]
+    assert [r["id"] for r in select(data, split="dev", limit=1).records] == ["a1"]
+    assert [r["id"] for r in select(data, ids=["a3", "a0"]).records] == ["a0", "a3"]
+    assert select(data) is data
+    with pytest.raises(InputError, match="no record of split 'test'"):
+        select(data, split="test")
+    with pytest.raises(InputError, match="no record with id 'zz'"):
+        select(data, ids=["zz"])
