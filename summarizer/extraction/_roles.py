@@ -138,7 +138,7 @@ def _predicates(sent: _Sentence, event_type: str) -> list[tuple[_Tok, str]]:
     out = []
     for t in sent.toks:
         if t.pos in ("VERB", "AUX") or (t.pos == "NOUN" and t.dep in ("ROOT", "conj", "ccomp", "xcomp", "advcl")):
-            for cls in ("harm", "attack", "arrest", "death", "movement"):
+            for cls in ("harm", "attack", "arrest", "death", "movement", "agreement"):
                 if t.low in _words(f"{cls}_verbs") and t.pos == "VERB":
                     out.append((t, cls))
                     break
@@ -178,6 +178,8 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
                 elif prep.low in ("with", "using"):
                     found.extend(("weapons", o) for o in sent.conjuncts(obj))
         return found
+    if cls == "agreement":  # "rebels and the army agreed a ceasefire": the parties
+        return [("by", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(s)]
     if cls == "death":  # "Russian troops have died": the subject is the victim
         return [("victims", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(s)]
     if cls == "movement":  # "troops advanced on the town": who moved; a party moved against

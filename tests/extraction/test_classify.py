@@ -96,3 +96,17 @@ def test_a_headline_figure_is_read_where_the_body_tells_it_again(fake_model, fas
     assert len(killed) == 1 and killed[0].count == 2  # "killing 2" in the title, "two civilians" below: one figure
     assert killed[0].affected == "civilians"  # what the body says of the two
     assert killed[0].evidence[0].start > text.index("\n")  # its evidence is the body's sentence
+
+
+def test_an_article_that_is_only_its_headline_is_its_own_lead(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """A one-sentence report is its own lead: its event is asked about and kept, placed at the
+    country the sentence puts it in, with its roles (the headline of a longer article is still
+    no incident)."""
+    fake_model(labeller(event="explosion_remote_violence"))
+    text = "Two female suicide bombers killed at least 10 people outside a mosque in Cameroon."
+    doc = summarize(
+        from_text(text, id="one", origin="file"), "fake/v5", replace(fast_settings, prompt_version="brief-v5")
+    )
+    assert [e.type for e in doc.events] == ["explosion_remote_violence"]
+    assert [f.name for f in doc.events[0].by] == ["female suicide bombers"]
+    assert [loc.name for loc in doc.locations] == ["Cameroon"]
