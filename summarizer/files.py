@@ -14,7 +14,7 @@ Owning a folder (`claim_folder`, `check_owned`, `MARKER`): a folder the tool man
 response cache, the runtime, the models, the gazetteer index's folder) carries a marker file
 the tool wrote when it created the folder (or found it empty). Deleting anything in a
 folder requires the marker (`check_owned`): a folder without it, `/`, the home folder, an
-empty or relative path, or a symlink is refused. Callers then delete only entries whose
+empty path, or a symlink is refused. Callers then delete only entries whose
 names and contents prove they are their own, without following symlinks.
 """
 
@@ -176,8 +176,9 @@ def check_owned(folder: Path, kind: str, *, label: str | None = None) -> Path:
     missing folder or one without the marker is never a folder the tool may delete in."""
     name = label or (str(folder) if str(folder) else "''")
     raw = os.fspath(folder)
-    if not raw or not os.path.isabs(raw):
-        raise InputError(f"{name}: not an absolute path; refusing to delete anything in it")
+    if not raw or raw == ".":
+        raise InputError(f"{name}: an empty path; refusing to delete anything")
+    raw = os.path.abspath(raw)  # a relative path needs the marker like any other
     if os.path.realpath(raw) in ("/", os.path.realpath(os.path.expanduser("~"))):
         raise InputError(f"{name}: refusing to delete anything in / or the home folder")
     try:
