@@ -177,7 +177,7 @@ def check_owned(folder: Path, kind: str, *, label: str | None = None) -> Path:
     name = label or (str(folder) if str(folder) else "''")
     raw = os.fspath(folder)
     if not raw or raw == ".":
-        raise InputError(f"{name}: an empty path; refusing to delete anything")
+        raise InputError(f"{name}: an empty path (or the working folder); refusing to delete anything")
     raw = os.path.abspath(raw)  # a relative path needs the marker like any other
     if os.path.realpath(raw) in ("/", os.path.realpath(os.path.expanduser("~"))):
         raise InputError(f"{name}: refusing to delete anything in / or the home folder")
