@@ -28,7 +28,7 @@ from summarizer import files
 from summarizer.batch import ResponseCache
 from summarizer.cli import app
 from summarizer.errors import InputError
-from tests.cli.test_robustness import DATA_LOSS, any_answer
+from tests.cli.test_robustness import DATA_LOSS, FAULT, any_answer
 from tests.extraction.test_pipeline import TEXT
 from tests.fakeserver import FakeModelServer, register_fake_provider
 
@@ -371,3 +371,46 @@ def test_a_relative_cache_with_its_marker_is_cleared(
     result = runner.invoke(app, ["cache", "clear", "--cache-dir", "rel"])
     assert result.exit_code == 0 and result.stdout.startswith("removed 1 entries"), result.output
     assert (tmp_path / "rel" / files.MARKER).is_file()
+
+
+# -- section 3 ---------------------------------------------------------------------------------
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data, compresslevel=9)
+
+
+BOMBS = {
+    "issue21-gzip-bomb": ("gzip", _gzip(b"{" + b" " * 2_000_000 + b"}")),
+    "issue21-gzip-gzip-bomb": ("gzip, gzip", _gzip(_gzip(b"{" + b" " * 2_000_000 + b"}"))),
+}
+
+
+@FAULT
+@pytest.mark.parametrize("case", list(BOMBS))
+def test_a_decompression_bomb_is_cut_while_decoding(case: str) -> None:
+    """The answer cap counts decoded bytes too: a small gzip body that decodes past the cap is
+    ResponseTooLarge before the whole of it is in memory."""
+    import httpx
+
+    from summarizer.models import BoundedTransport, ResponseTooLarge
+
+    encoding, body = BOMBS[case]
+    assert len(body) < 100_000
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers={"content-encoding": encoding, "content-type": "application/json"}, content=body
+        )
+
+    transport = BoundedTransport(httpx.MockTransport(handler), max_bytes=1_000_000)
+    with pytest.raises(ResponseTooLarge):
+        transport.handle_request(httpx.Request("POST", "http://127.0.0.1/v1/chat/completions"))
+    small = _gzip(_gzip(b'{"ok": 1}'))
+    ok = BoundedTransport(
+        httpx.MockTransport(lambda r: httpx.Response(200, headers={"content-encoding": "gzip, gzip"}, content=small)),
+        max_bytes=1_000_000,
+    ).handle_request(httpx.Request("POST", "http://127.0.0.1/v1/chat/completions"))
+    assert ok.read() == b'{"ok": 1}'
