@@ -28,7 +28,7 @@ from summarizer import files
 from summarizer.batch import ResponseCache
 from summarizer.cli import app
 from summarizer.errors import InputError
-from tests.cli.test_robustness import DATA_LOSS, FAULT, any_answer
+from tests.cli.test_robustness import BAD_INPUT, DATA_LOSS, FAULT, any_answer
 from tests.extraction.test_pipeline import TEXT
 from tests.fakeserver import FakeModelServer, register_fake_provider
 
@@ -414,3 +414,31 @@ def test_a_decompression_bomb_is_cut_while_decoding(case: str) -> None:
         max_bytes=1_000_000,
     ).handle_request(httpx.Request("POST", "http://127.0.0.1/v1/chat/completions"))
     assert ok.read() == b'{"ok": 1}'
+
+
+CSV_CELLS = {
+    "issue21-csv-bare-cr-then-formula": "Shelling.\r=2*21 hit",
+    "issue21-csv-newline-then-formula": "Shelling.\n+cmd|' /C calc'!A0",
+    "issue21-csv-crlf-then-formula": "Shelling.\r\n@SUM(A1)",
+}
+
+
+@BAD_INPUT
+@pytest.mark.parametrize("case", list(CSV_CELLS))
+def test_csv_cells_never_start_a_row_or_a_formula(case: str) -> None:
+    """A cell with a line break is quoted (a bare \\r too), and every line in it that starts
+    like a formula gets an apostrophe."""
+    import csv
+    import io
+
+    from summarizer.runlog import COLUMNS, write_export
+
+    text = CSV_CELLS[case]
+    row = {c: None for c in COLUMNS} | {"evidence": text, "actors": [], "places": []}
+    buf = io.StringIO(newline="")
+    write_export([row], "csv", buf)
+    for reader_newline in ("", None):  # a careful reader, and one that splits on any line end
+        read = list(csv.reader(io.StringIO(buf.getvalue(), newline=reader_newline)))
+        assert len(read) == 2, read  # the header and one row: no row made of the cell's tail
+        cell = read[1][COLUMNS.index("evidence")]
+        assert not any(ln.startswith(("=", "+", "-", "@")) for ln in cell.splitlines()), cell
