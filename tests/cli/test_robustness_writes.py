@@ -393,9 +393,8 @@ BOMBS = {
 def test_a_decompression_bomb_is_cut_while_decoding(case: str) -> None:
     """The answer cap counts decoded bytes too: a small gzip body that decodes past the cap is
     ResponseTooLarge before the whole of it is in memory."""
-    import httpx
 
-    from summarizer.models import BoundedTransport, ResponseTooLarge
+    from summarizer.models import BoundedTransport, ResponseTooLarge, httpx
 
     encoding, body = BOMBS[case]
     assert len(body) < 100_000
