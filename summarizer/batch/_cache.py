@@ -40,6 +40,7 @@ from typing import Any
 
 from summarizer.batch._budget import Budget
 from summarizer.config import response_cache_dir
+from summarizer.files import check_owned, claim_folder
 from summarizer.inputs import BatchItem
 from summarizer.models import BoundedTransport, ModelSpec, canonical_body, httpx, scrub_secrets
 
@@ -82,8 +83,10 @@ class ResponseCache:
 
     def put(self, key: str, body: bytes, request: Any = None) -> None:
         path = self._path(key)
+        tmp: str | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            claim_folder(self.root, CACHE_KIND)
+            path.parent.mkdir(exist_ok=True)
             entry = {
                 "key": key,
                 "stored": time.time(),
@@ -91,49 +94,99 @@ class ResponseCache:
                 "body": body.decode("utf-8", errors="replace"),
             }
             text = scrub_secrets(json.dumps(entry, ensure_ascii=False))  # an answer may echo a key
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
             os.replace(tmp, path)
         except OSError:  # a cache that cannot be written is not an error of the article
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
     def evict(self, keys: Sequence[str]) -> None:
         for key in keys:
             with contextlib.suppress(OSError):
                 self._path(key).unlink()
 
-    def _files(self) -> list[Path]:
-        """The cache's own files (entries and half-written temporaries), nothing else that the
-        folder may hold."""
-        if not self.root.is_dir():
+    def _files(self) -> list[tuple[Path, int]]:
+        """The cache's own files, each with its size: entries (`<sha256>.json` in the shard of
+        its first two digits, a JSON object whose key hashes to its name) and half-written
+        temporaries (`.<sha256>.<random>.tmp`, empty or the start of such an object). Nothing
+        else the folder may hold; no symlink is followed (a symlinked shard or file is not
+        the cache's)."""
+        found: list[tuple[Path, int]] = []
+        try:
+            shards = [e for e in os.scandir(self.root) if _SHARD.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
+        except OSError:
             return []
-        return [
-            f
-            for f in self.root.glob("[0-9a-f][0-9a-f]/*")
-            if f.is_file() and (_ENTRY.fullmatch(f.name) or f.suffix == ".tmp")
-        ]
+        for shard in shards:
+            with contextlib.suppress(OSError), os.scandir(shard.path) as entries:
+                for e in entries:
+                    if e.is_file(follow_symlinks=False) and _is_ours(shard.name, e):
+                        found.append((Path(e.path), e.stat(follow_symlinks=False).st_size))
+        return found
 
     def stats(self) -> tuple[int, int]:
         """(entries, bytes on disk)."""
         files = self._files()
-        return sum(1 for f in files if f.suffix == ".json"), sum(f.stat().st_size for f in files)
+        return sum(1 for f, _ in files if f.suffix == ".json"), sum(n for _, n in files)
 
     def clear(self) -> tuple[int, int]:
-        """Remove every entry (and the emptied sub-folders); (entries, bytes) removed. Files the
-        cache did not write are left alone."""
+        """Remove every entry (and the shards that this emptied); (entries, bytes) removed.
+        The folder must carry the marker the cache wrote (`summarizer.files.check_owned`,
+        InputError otherwise); files the cache did not write, symlinks and folders it did not
+        empty are left alone."""
+        if str(self.root) and not os.path.lexists(self.root):
+            return 0, 0  # no cache yet: nothing to remove
+        check_owned(self.root, CACHE_KIND)
         entries = size = 0
-        for f in self._files():
+        emptied: set[Path] = set()
+        for f, n in self._files():
             with contextlib.suppress(OSError):
-                n = f.stat().st_size
                 f.unlink()
                 size += n
                 entries += f.suffix == ".json"
-        for sub in self.root.glob("[0-9a-f][0-9a-f]"):
+                emptied.add(f.parent)
+        for shard in emptied:
             with contextlib.suppress(OSError):
-                sub.rmdir()  # only when empty
+                shard.rmdir()  # only when empty
         return entries, size
+
+
+CACHE_KIND = "response cache"
+_SHARD = re.compile(r"[0-9a-f]{2}")
+_TMP = re.compile(r"\.([0-9a-f]{64})\.[a-z0-9_]{8}\.tmp")
+_MAX_ENTRY = 64 << 20
+
+
+def _is_ours(shard: str, entry: os.DirEntry[str]) -> bool:
+    """Whether a file in a shard is one the cache wrote: by its name and its content."""
+    name = entry.name
+    if _ENTRY.fullmatch(name):
+        stem = name[:64]
+        try:
+            if entry.stat(follow_symlinks=False).st_size > _MAX_ENTRY:
+                return False
+            with open(entry.path, "rb") as fh:
+                obj = json.loads(fh.read())
+        except (OSError, ValueError):
+            return False
+        key = obj.get("key") if isinstance(obj, dict) else None
+        return (
+            stem[:2] == shard
+            and isinstance(key, str)
+            and stem in (key, _sha256(key.encode("utf-8")))
+            and isinstance(obj.get("body"), str)
+        )
+    match = _TMP.fullmatch(name)
+    if match is None or match.group(1)[:2] != shard:
+        return False
+    try:
+        with open(entry.path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return b'{"key": '.startswith(head)  # empty, or the start of an entry
 
 
 _ENTRY = re.compile(r"[0-9a-f]{64}\.json")

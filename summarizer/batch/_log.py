@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.errors import InputError, SummarizerError
+from summarizer.files import check_target
 from summarizer.inputs import BatchItem
 from summarizer.models import scrub_secrets
 
@@ -79,24 +80,17 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def check_out(out: Path, inputs: Sequence[str | Path] = ()) -> None:
-    """--out must be a regular file (or not exist yet) and none of the inputs."""
-    try:
-        st = os.stat(out)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise InputError(f"--out {out}: cannot open: {exc.strerror}") from exc
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"--out {out}: is a directory")
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"--out {out}: not a regular file", hint="--out is a JSONL file this command writes")
-    for raw in inputs:
-        with contextlib.suppress(OSError):
-            if os.path.samefile(raw, out):
-                raise InputError(
-                    f"--out {out}: is also an input; refusing to overwrite it", hint="choose another --out file"
-                )
+def check_out(out: Path, inputs: Sequence[str | Path] = (), protected: Sequence[str | Path] = ()) -> None:
+    """--out must be a regular file (or not exist yet), none of the inputs and not the run log
+    (`protected`): the one check of every writer, `summarizer.files.check_target`."""
+    check_target(
+        out,
+        inputs=inputs,
+        protected=protected,
+        label=f"--out {out}",
+        hint="choose another --out file",
+        regular_hint="--out is a JSONL file this command writes",
+    )
 
 
 class ResultLog:

@@ -11,8 +11,6 @@ one round per call: as many as the prompt has passes (4 for brief-v3) for a one-
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -22,9 +20,10 @@ from typing import Any
 from summarizer.batch._cache import ArticleRun, ResponseCache, transport_for
 from summarizer.batch._log import ResultLog, check_out, error_record, plan_resume
 from summarizer.batch._report import BatchOptions
-from summarizer.config import Settings
+from summarizer.config import Settings, run_log_path
 from summarizer.errors import ConfigError, InputError, ProviderError, SummarizerError
 from summarizer.extraction import load as load_prompt
+from summarizer.files import write_file
 from summarizer.inputs import BatchItem, collect_inputs
 from summarizer.models import ModelSpec, resolve
 
@@ -53,13 +52,7 @@ def _load_state(out: Path) -> dict[str, Any]:
 
 
 def _save_state(out: Path, state: dict[str, Any]) -> None:
-    path = _state_path(out)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(state, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_file(_state_path(out), json.dumps(state, indent=1))
 
 
 def _batch_spec(options: BatchOptions, settings: Settings) -> ModelSpec:
@@ -146,7 +139,7 @@ def openai_batch_submit(
     prompt = load_prompt(settings.prompt_version)
     state_file = _state_path(out)
     state = _submit_state(out, spec.name, prompt.version)
-    check_out(out, inputs)
+    check_out(out, inputs, [run_log_path(settings.log_db)])
     inputs_ = collect_inputs(inputs, max_chars=options.max_chars)
     log = ResultLog(out)
     try:

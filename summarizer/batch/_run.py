@@ -35,7 +35,7 @@ from summarizer.batch._report import (
     Observer,
 )
 from summarizer.batch._runner import Runner
-from summarizer.config import Settings, local_slots
+from summarizer.config import Settings, local_slots, run_log_path
 from summarizer.errors import ConfigError, InputError
 from summarizer.extraction import load as load_prompt
 from summarizer.inputs import collect_inputs
@@ -99,7 +99,7 @@ def run_batch(
     """
     started = time.monotonic()
     settings = settings or Settings()
-    check_out(out, inputs)
+    check_out(out, inputs, [run_log_path(settings.log_db)])
     spec = resolve(options.model, settings)
     prompt = load_prompt(settings.prompt_version)
     _check_options(options, spec)

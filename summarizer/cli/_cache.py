@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from summarizer.cli._common import fail
+
 if TYPE_CHECKING:
     from summarizer.batch import LiveCache
     from summarizer.config import Settings
@@ -55,11 +57,16 @@ def cache_info(cache_dir: CacheDir = None) -> None:
 
 @cache_app.command("clear")
 def cache_clear(cache_dir: CacheDir = None) -> None:
-    """Remove every cached answer (asks nothing; only the cache's own files are removed)."""
+    """Remove every cached answer (asks nothing; only the cache's own files are removed, and
+    only from a folder that carries the cache's marker)."""
     from summarizer.batch import ResponseCache, default_cache_dir
+    from summarizer.errors import SummarizerError
 
-    root = cache_dir or default_cache_dir()
-    entries, size = ResponseCache(root).clear()
+    root = cache_dir if cache_dir is not None else default_cache_dir()
+    try:
+        entries, size = ResponseCache(root).clear()
+    except SummarizerError as exc:
+        fail(exc)
     typer.echo(f"removed {entries} entries ({_size(size)}) from {root}")
 
 

@@ -4,6 +4,7 @@ command put in the typer context (`settings_of`). Exit codes come from `summariz
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -30,6 +31,13 @@ def interrupted(message: str = "summarizer: interrupted") -> NoReturn:
     """Ctrl-C: one line on stderr, exit 130."""
     typer.echo(message, err=True)
     raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def run_log_of(settings: Settings) -> Path:
+    """The run log this command records in (or would): protected from every --out."""
+    from summarizer.config import run_log_path
+
+    return run_log_path(settings.log_db)
 
 
 def settings_of(ctx: typer.Context | None) -> Settings:

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
-from summarizer.cli._common import fail, interrupted, settings_of
+from summarizer.cli._common import fail, interrupted, run_log_of, settings_of
 from summarizer.cli._record import start_recording
 from summarizer.config import DEFAULT_MODEL, default_model
 from summarizer.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, SummarizerError
+from summarizer.files import check_target
 
 if TYPE_CHECKING:  # the heavy imports happen when the command runs
     from rich.console import Console
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # the heavy imports happen when the command runs
 
     from summarizer.batch import LiveCache
     from summarizer.config import Settings
-    from summarizer.evaluation import Dataset, EvalResult, ModelRun
+    from summarizer.evaluation import Dataset, EvalResult, Guard, ModelRun
     from summarizer.runlog import Recorder
 
 DEFAULT_DATASET = Path("evals/datasets/articles.jsonl")
@@ -293,6 +294,13 @@ def eval_command(
     to_stdout = [name for name, path in (("--json", json_out), ("--report", report)) if _is_stdout(path)]
     if len(to_stdout) > 1 or _is_stdout(save_predictions):
         fail(InputError("only one of --json and --report can be - (stdout); --save-predictions needs a folder"))
+    guard = evaluation.Guard(inputs=[dataset, _resolve_dataset(dataset)], protected=[run_log_of(settings)])
+    try:  # before any model is called: a target that must not be written is refused now
+        for path in (json_out, report):
+            if path is not None and not _is_stdout(path):
+                check_target(path, inputs=guard.inputs, protected=guard.protected)
+    except SummarizerError as exc:
+        fail(exc)
     console = Console(stderr=bool(to_stdout))  # the tables go to stderr when stdout carries JSON or HTML
     recorder = start_recording(
         settings,
@@ -321,7 +329,7 @@ def eval_command(
     _record_scores(recorder, result)
     _compare_with_earlier(console, result, settings)
     try:
-        _write_outputs(result, save_predictions, json_out, report)
+        _write_outputs(result, save_predictions, json_out, report, guard)
     except SummarizerError as exc:
         recorder.finish(exc.exit_code)
         fail(exc)
@@ -394,7 +402,11 @@ def _is_stdout(path: Path | None) -> bool:
 
 
 def _write_outputs(
-    result: EvalResult, save_predictions: Path | None, json_out: Path | None, report: Path | None
+    result: EvalResult,
+    save_predictions: Path | None,
+    json_out: Path | None,
+    report: Path | None,
+    guard: Guard,
 ) -> None:
     """--save-predictions, --json and --report (either of the last two may be - : stdout)."""
     import json
@@ -409,13 +421,13 @@ def _write_outputs(
         report = None
 
     if save_predictions is not None:
-        written = evaluation.save_predictions(result, save_predictions)
+        written = evaluation.save_predictions(result, save_predictions, guard=guard)
         typer.echo(f"summarizer: wrote {len(written)} documents under {save_predictions}", err=True)
     if json_out is not None:
-        evaluation.write_json(result, json_out)
+        evaluation.write_json(result, json_out, guard=guard)
         typer.echo(f"summarizer: wrote {json_out}", err=True)
     if report is not None:
-        evaluation.write_report(result, report)
+        evaluation.write_report(result, report, guard=guard)
         typer.echo(f"summarizer: wrote {report}", err=True)
 
 

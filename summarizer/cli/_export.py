@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
-from summarizer.cli._common import fail, settings_of
-from summarizer.errors import InputError, SummarizerError
+from summarizer.cli._common import fail, run_log_of, settings_of
+from summarizer.errors import SummarizerError
+from summarizer.files import check_target, open_for_writing
 
 
 class ExportFormat(StrEnum):
@@ -32,6 +33,8 @@ def export_command(
 
     settings = settings_of(ctx)
     try:
+        if out != "-":  # refused before the run log is read
+            check_target(Path(out), protected=[run_log_of(settings)])
         with runlog.RunLog.open(settings.log_db) as log:
             info = log.run(run)
             rows = runlog.export_rows(log, info.run_id)
@@ -39,11 +42,8 @@ def export_command(
             count = runlog.write_export(rows, fmt.value, sys.stdout)
         else:
             path = Path(out)
-            try:
-                with path.open("w", encoding="utf-8", newline="") as fh:
-                    count = runlog.write_export(rows, fmt.value, fh)
-            except OSError as exc:
-                raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+            with open_for_writing(path, protected=[run_log_of(settings)]) as fh:
+                count = runlog.write_export(rows, fmt.value, fh)
             typer.echo(f"summarizer: wrote {count} rows of run {info.run_id} to {path}", err=True)
     except SummarizerError as exc:
         fail(exc)

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summarizer.cli._common import fail, settings_of
+from summarizer.cli._common import fail, run_log_of, settings_of
 from summarizer.errors import InputError, SummarizerError
+from summarizer.files import check_target, write_file
 
 if TYPE_CHECKING:
     from summarizer.evaluation import EvalResult
@@ -211,16 +212,16 @@ def report_command(
     out: Annotated[str, typer.Option("--out", "-o", metavar="FILE.html", help="Write here; - is stdout.")] = "-",
 ) -> None:
     """Rebuild the HTML report of an eval run from its stored documents and gold."""
+    protected = [run_log_of(settings_of(ctx))]
     try:
+        if out != "-":  # refused before the run log is read
+            check_target(Path(out), protected=protected)
         with _open(ctx) as log:
             html = render_html(eval_result_of(log, run))
         if out == "-":
             sys.stdout.write(html)
             return
-        try:
-            Path(out).write_text(html, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+        write_file(Path(out), html, protected=protected)
     except SummarizerError as exc:
         fail(exc)
     typer.echo(f"summarizer: wrote {out}", err=True)

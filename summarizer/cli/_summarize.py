@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
-from summarizer.cli._common import MODEL_HELP, fail, interrupted, settings_of
+from summarizer.cli._common import MODEL_HELP, fail, interrupted, run_log_of, settings_of
 from summarizer.cli._record import start_recording
 from summarizer.config import DEFAULT_MAX_CHARS, default_model
-from summarizer.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ExtractionError, InputError, SummarizerError
+from summarizer.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ExtractionError, SummarizerError
+from summarizer.files import check_target, write_file
 
 if TYPE_CHECKING:
     from summarizer.contract import SummaryDocument
@@ -73,7 +74,10 @@ def summarize(
         allow_private=allow_private,
     )
     article: Article | None = None
+    inputs = [source] if source != "-" and not source.startswith(("http://", "https://")) else []
     try:
+        if out is not None:  # before any work: a target that cannot be written is refused now
+            check_target(out, inputs=inputs, protected=[run_log_of(settings)])
         check_max_chars(max_chars)
         if published is not None:  # it reaches the prompt and the cassette's file name
             settings.published = check_date(published, "--published")
@@ -109,7 +113,7 @@ def summarize(
     assert article is not None
     recorder.add_document(model, article.id, document=doc.model_dump(mode="json"))
     try:
-        _write(doc, fmt, out)
+        _write(doc, fmt, out, inputs, run_log_of(settings))
     except SummarizerError as exc:
         recorder.finish(exc.exit_code)
         fail(exc)
@@ -125,8 +129,9 @@ def _source_label(source: str) -> str:
     return source
 
 
-def _write(doc: SummaryDocument, fmt: Format, out: Path | None) -> None:
-    """The document on stdout or in --out, in --format."""
+def _write(doc: SummaryDocument, fmt: Format, out: Path | None, inputs: list[str], run_log: Path) -> None:
+    """The document on stdout or in --out (the guarded writer: never an input or the run log;
+    atomic), in --format."""
     from summarizer import render
 
     if fmt is Format.table and out is None:
@@ -140,10 +145,7 @@ def _write(doc: SummaryDocument, fmt: Format, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write the output: {exc.strerror or exc}") from exc
+    write_file(out, text, inputs=inputs, protected=[run_log], failure="cannot write the output")
     typer.echo(f"summarizer: wrote {out}", err=True)
 
 

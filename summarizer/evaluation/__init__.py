@@ -44,9 +44,10 @@ from summarizer.evaluation._runner import (
 )
 from summarizer.evaluation._scoring import item_label, score_article, span_is_exact
 from summarizer.evaluation._statistics import Difference, RunAggregate, aggregate, bootstrap_ci, paired_differences
-from summarizer.evaluation._store import result_to_json, run_to_json, save_predictions, write_json
+from summarizer.evaluation._store import Guard, result_to_json, run_to_json, save_predictions, write_json
 
 __all__ = [
+    "Guard",
     "FIELDS",
     "ArticleResult",
     "ArticleScore",

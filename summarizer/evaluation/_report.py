@@ -26,13 +26,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from summarizer.errors import InputError
 from summarizer.evaluation import _format as fmt
 from summarizer.evaluation import _report_style as style
 from summarizer.evaluation._highlight import FIELD_LETTER, ModelOutcomes, article_marks, render_marked
 from summarizer.evaluation._outcomes import ItemOutcome, item_outcomes
 from summarizer.evaluation._runner import ArticleResult, EvalResult
 from summarizer.evaluation._scoring import FIELDS
+from summarizer.evaluation._store import Guard
+from summarizer.files import write_file
 
 __all__ = ["render_report", "write_report"]
 
@@ -393,13 +394,17 @@ def render_report(result: EvalResult) -> str:
     )
 
 
-def write_report(result: EvalResult, path: Path | str) -> Path:
-    """Write `render_report(result)` to `path` (parents created); InputError when it cannot."""
+def write_report(result: EvalResult, path: Path | str, *, guard: Guard | None = None) -> Path:
+    """Write `render_report(result)` to `path` (parents created) through the guarded writer
+    (`summarizer.files`); InputError when it cannot or must not."""
     p = Path(path)
-    try:
-        if not p.parent.exists():
-            p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(render_report(result), encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot write the report: {exc.strerror}") from exc
+    g = guard or Guard()
+    write_file(
+        p,
+        render_report(result),
+        inputs=g.inputs,
+        protected=g.protected,
+        make_parents=True,
+        failure="cannot write the report",
+    )
     return p

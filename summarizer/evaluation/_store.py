@@ -7,15 +7,20 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from summarizer.errors import InputError
 from summarizer.evaluation._runner import EvalResult, ModelRun
 from summarizer.evaluation._statistics import RunAggregate
+from summarizer.files import write_file
 
 __all__ = [
+    "Guard",
     "result_to_json",
     "run_to_json",
     "safe_name",
@@ -36,9 +41,10 @@ def safe_name(name: str) -> str:
     return cleaned[:200]
 
 
-def save_predictions(result: EvalResult, directory: Path | str) -> list[Path]:
-    """Write every document to DIR/<model with / replaced by _>/<article id>.json. Failed
-    articles have no document and get no file."""
+def save_predictions(result: EvalResult, directory: Path | str, *, guard: Guard | None = None) -> list[Path]:
+    """Write every document to DIR/<model with / replaced by _>/<article id>.json (through the
+    guarded writer, `summarizer.files`: never one of `guard`'s inputs or protected files).
+    Failed articles have no document and get no file."""
     root = Path(directory)
     written: list[Path] = []
     folders: set[str] = set()
@@ -53,7 +59,7 @@ def save_predictions(result: EvalResult, directory: Path | str) -> list[Path]:
             if r.document is None:
                 continue
             path = folder / f"{unique_name(r.article_id, names)}.json"
-            _write_text(path, json.dumps(r.document, indent=2, ensure_ascii=False) + "\n")
+            _write_text(path, json.dumps(r.document, indent=2, ensure_ascii=False) + "\n", guard)
             written.append(path)
     return written
 
@@ -139,16 +145,21 @@ def result_to_json(result: EvalResult) -> dict[str, Any]:
     )
 
 
-def _write_text(path: Path, text: str) -> None:
-    try:
-        if path.parent and not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror}") from exc
+@dataclass(frozen=True)
+class Guard:
+    """What an eval's output files must never be: its inputs (the dataset) and protected
+    files (the run log). Passed to `summarizer.files.write_file`."""
+
+    inputs: Sequence[str | os.PathLike[str]] = ()
+    protected: Sequence[str | os.PathLike[str]] = ()
 
 
-def write_json(result: EvalResult, path: Path | str) -> Path:
+def _write_text(path: Path, text: str, guard: Guard | None = None, failure: str = "cannot write") -> None:
+    g = guard or Guard()
+    write_file(path, text, inputs=g.inputs, protected=g.protected, make_parents=True, failure=failure)
+
+
+def write_json(result: EvalResult, path: Path | str, *, guard: Guard | None = None) -> Path:
     p = Path(path)
-    _write_text(p, json.dumps(result_to_json(result), indent=2, ensure_ascii=False) + "\n")
+    _write_text(p, json.dumps(result_to_json(result), indent=2, ensure_ascii=False) + "\n", guard)
     return p

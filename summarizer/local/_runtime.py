@@ -37,7 +37,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from summarizer.config import cache_dir
-from summarizer.errors import ConfigError, ProviderError
+from summarizer.errors import ConfigError, ProviderError, SummarizerError
+from summarizer.files import check_owned, claim_folder
 from summarizer.local._weights import index_download, pip_download, sha256_file
 
 __all__ = [
@@ -80,6 +81,10 @@ CMAKE_FLAGS = (
 )
 TUNING = Path(__file__).with_name("llama_build.cmake")
 """How the targets off the hot path compile (unity groups, -O1): 652 -> 365 CPU-seconds."""
+
+
+RUNTIME_KIND = "runtime"
+"""The marker's kind of the runtime folder (`summarizer.files.claim_folder`)."""
 
 
 def runtime_dir() -> Path:
@@ -296,7 +301,7 @@ def build(
         fetched()
         return binary_path()
     target = runtime_dir()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    claim_folder(target.parent, RUNTIME_KIND)
     cmake = _cmake()
     jobs = jobs or _jobs()
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
@@ -318,7 +323,13 @@ def build(
         staged = work / "staged"
         staged.mkdir()
         shutil.copy2(built, staged / BINARY)
-        if target.exists():
+        if os.path.lexists(target):  # a broken earlier build: replaced only in a folder the tool owns
+            try:
+                check_owned(target.parent, RUNTIME_KIND)
+            except SummarizerError as exc:
+                raise ConfigError(exc.one_line()) from None
+            if target.is_symlink() or not target.is_dir():
+                raise ConfigError(f"{target}: not a runtime folder summarizer built; refusing to delete it")
             shutil.rmtree(target)
         os.replace(staged, target)
     finally:

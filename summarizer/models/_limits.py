@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -128,9 +129,36 @@ def _total_timeout(request: httpx.Request) -> float | None:
     return max(values) if values else None
 
 
+_DECODERS = {"identity": 0, "gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+_ENCODED = ("content-encoding", "content-length")
+
+
+def _decode_bounded(data: bytes, encodings: list[str], limit: int) -> bytes:
+    """`data` decoded through `encodings` (applied last first: `gzip, gzip` twice), each stage
+    cut at `limit` bytes: a decompression bomb is ResponseTooLarge before it takes memory."""
+    for encoding in reversed(encodings):
+        wbits = _DECODERS[encoding]
+        if not wbits:
+            continue
+        for attempt in (wbits, -zlib.MAX_WBITS) if encoding == "deflate" else (wbits,):
+            decoder = zlib.decompressobj(attempt)
+            try:
+                out = decoder.decompress(data, limit + 1)
+                break
+            except zlib.error as exc:
+                error = exc
+        else:
+            raise httpx.DecodingError(f"cannot decode the {encoding} body: {error}")
+        if len(out) > limit or decoder.unconsumed_tail:
+            raise ResponseTooLarge(limit)
+        data = out
+    return data
+
+
 class BoundedTransport(httpx.BaseTransport):
     """One request and its whole body within the request's timeout (total, not per read), and
-    the body within `max_bytes` (else ResponseTooLarge)."""
+    the body within `max_bytes` (else ResponseTooLarge), as sent and as decoded: a gzip or
+    deflate body (any number of layers) is decoded here, each layer capped while decoding."""
 
     def __init__(self, inner: httpx.BaseTransport | None = None, *, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
         self.inner = inner or bounded_http_transport()
@@ -150,10 +178,16 @@ class BoundedTransport(httpx.BaseTransport):
                         raise ResponseTooLarge(self.max_bytes)
             finally:
                 response.close()
+        headers = response.headers
+        body = bytes(data)
+        encodings = [e.strip().lower() for e in headers.get("content-encoding", "").split(",") if e.strip()]
+        if encodings and all(e in _DECODERS for e in encodings):
+            body = _decode_bounded(body, encodings, self.max_bytes)
+            headers = httpx.Headers([(k, v) for k, v in headers.multi_items() if k.lower() not in _ENCODED])
         return httpx.Response(
             response.status_code,
-            headers=response.headers,
-            content=bytes(data),
+            headers=headers,
+            content=body,
             request=request,
             extensions=response.extensions,
         )

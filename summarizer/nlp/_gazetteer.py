@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from summarizer.files import claim_folder
+
 # Common names of countries that GeoNames spells otherwise, as news reports write them.
 COUNTRY_ALIASES: dict[str, str] = {
     "us": "US",
@@ -181,8 +183,9 @@ _SEATS: dict[Path, dict[tuple[str, str], Place]] = {}  # index -> each region's 
 
 
 def build_index(path: Path) -> Path:
-    """Build the SQLite index of GeoNames' cities (500+ people) at `path`, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Build the SQLite index of GeoNames' cities (500+ people) at `path`, atomically (its
+    folder marked as the tool's when the tool made it)."""
+    claim_folder(path.parent, "cache")
     cities = json.loads((_data_dir() / "cities500.json").read_text(encoding="utf-8"))
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
     os.close(fd)

@@ -3,7 +3,8 @@ QGIS or a spreadsheet: one row per event and one per casualty figure (`record` s
 with its article, date, places (with the gazetteer's coordinates), actors and evidence quote.
 
 Formats: `csv` (lists joined with "; "; a text cell that a spreadsheet would run as a formula,
-one starting with = + - @ or a tab, gets a leading apostrophe), `jsonl` (one JSON object per
+one with a line starting with = + - @, a tab or a carriage return, gets an apostrophe before
+that line; every text cell is quoted), `jsonl` (one JSON object per
 row; `places` is a list of {name, kind, admin1, country, lat, lon, precision} and `actors` a
 list of names), `geojson` (a FeatureCollection, one Feature per row: a Point where the row is
 drawn, the place its event's own sentence names, at that place's precision, `precision` among
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -149,12 +151,14 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_LINE_START = re.compile(r"(^|[\r\n])(?=[=+\-@\t\r])")
+"""The start of the cell, or of any line in it, where a formula character (= + - @, a tab or
+a carriage return) would make a spreadsheet run it."""
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
+    if isinstance(value, str):
+        return _LINE_START.sub(lambda m: m.group(1) + "'", value)
     return value
 
 
@@ -162,7 +166,8 @@ def write_export(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> int:
     """Write `rows` (from `export_rows`) to `out` in `fmt`; returns how many were written."""
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        # lines end with "\n": a field holding a bare "\r" is quoted, or a reader sees a new row
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in _flat(row).items()})

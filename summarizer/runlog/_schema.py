@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from summarizer.errors import ConfigError, InputError
+from summarizer.files import check_target
 
 __all__ = ["SCHEMA_VERSION", "connect"]
 
@@ -158,22 +159,37 @@ _MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _script(_V1),
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """The run log at `path`, migrated to SCHEMA_VERSION. `create=False` (reading): a missing
-    file is an InputError instead of a new database. Raises ConfigError for a file of a newer
-    schema; sqlite3.Error and OSError for a file that is not a database or cannot be written."""
-    if not create and not path.is_file():
+    file is an InputError instead of a new database, and nothing in the file is ever changed
+    (no table, no journal mode, no version). A path that is not a regular file (a folder,
+    `/dev/null`, a FIFO) is an InputError before SQLite opens it, and so is a SQLite file of
+    another application (tables, but not the run log's): it is never migrated. Raises
+    ConfigError for a file of a newer schema; sqlite3.Error and OSError for a file that is not
+    a database or cannot be written."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a run log", hint="--log-db is a file")
+    if not create and not path.exists():
         raise InputError(f"{path}: no run log yet (a summarize, batch or eval run creates it)")
+    check_target(path, label=str(path), regular_hint="--log-db is a SQLite file summarizer writes")
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=10.0, isolation_level=None)
     try:
         con.row_factory = sqlite3.Row
-        con.execute("PRAGMA foreign_keys = ON")
         version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if version > SCHEMA_VERSION:
             raise ConfigError(
                 f"{path}: run log of schema version {version}, newer than this summarizer's {SCHEMA_VERSION}",
                 hint="upgrade summarizer, or use another --log-db",
             )
+        if (tables and version == 0) or (version and "runs" not in tables):
+            raise InputError(
+                f"{path}: a SQLite file that is not a run log; refusing to change it",
+                hint="use another --log-db",
+            )
+        if not create and version < SCHEMA_VERSION:  # an empty database: nothing recorded yet
+            raise InputError(f"{path}: no run log yet (a summarize, batch or eval run creates it)")
+        con.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             con.execute("PRAGMA journal_mode = WAL")
             con.execute("BEGIN IMMEDIATE")
