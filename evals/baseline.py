@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.config import Settings
-from summarizer.evaluation import load_dataset, run_eval
+from summarizer.evaluation import load_dataset, run_eval, select
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -64,9 +64,29 @@ def current(models: list[str] | None = None, *, full: bool | None = None) -> dic
         full = FULL.exists() and FULL_CASSETTES.exists()
     if full:
         settings = Settings(offline=True, cassette_dir=FULL_CASSETTES)
-        for run in run_eval(load_dataset(FULL), models, settings, resamples=200).runs:
-            for split, agg in run.splits.items():
-                out[run.model][split] = _figures(agg, run.prompt_version)
+        data = load_dataset(FULL)
+        for model in models:
+            recorded = recorded_ids(data, model, settings)
+            if not recorded:
+                continue
+            part = select(data, ids=recorded)
+            for run in run_eval(part, [model], settings, resamples=200).runs:
+                for split, agg in run.splits.items():
+                    out[model][split] = _figures(agg, run.prompt_version)
+    return out
+
+
+def recorded_ids(data: Any, model: str, settings: Settings) -> list[str]:
+    """The ids of the records whose answers `model` has recorded for the current prompt (the
+    full gold is recorded over several sessions: a figure says over how many articles)."""
+    from summarizer.evaluation._dataset import record_article
+    from summarizer.models import cassette_path
+
+    out = []
+    for rec in data.records:
+        art = record_article(rec)
+        if cassette_path(settings.cassettes(), model, settings.prompt_version, art.sha256, art.published).is_file():
+            out.append(rec["id"])
     return out
 
 
