@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from summarizer.contract import Casualty, Event, Provenance, Span, SummaryDocument
+from summarizer.contract import Actor, Casualty, Event, Provenance, Span, SummaryDocument
 
 QUOTE_CHARS = 240  # a quoted sentence longer than this is trimmed around its figure
 
@@ -199,7 +199,7 @@ def to_markdown(doc: SummaryDocument) -> str:
     lines += ["", "## Actors", "", "| name | kind | side | aliases | mentions |", "|---|---|---|---|---|"]
     for x in doc.actors:
         aliases = _md_cell(", ".join(x.aliases))
-        lines.append(f"| {_md_cell(x.name)} | {x.kind} | {_md_cell(x.side)} | {aliases} | {len(x.mentions)} |")
+        lines.append(f"| {_md_cell(x.name)} | {x.kind} | {_md_cell(side_label(x))} | {aliases} | {len(x.mentions)} |")
     lines += ["", "## Locations", "", "| name | kind | admin1 | country | mentions |", "|---|---|---|---|---|"]
     for loc in doc.locations:
         where = f"{_md_cell(loc.admin1)} | {_md_cell(loc.country)}"
@@ -274,7 +274,11 @@ def print_tables(doc: SummaryDocument, console: Any) -> None:
         t.add_column(col)
     for x in doc.actors:
         t.add_row(
-            cell(x.name), cell(x.kind), cell(x.side or "—"), cell(", ".join(x.aliases) or "—"), cell(len(x.mentions))
+            cell(x.name),
+            cell(x.kind),
+            cell(side_label(x) or "—"),
+            cell(", ".join(x.aliases) or "—"),
+            cell(len(x.mentions)),
         )
     console.print(t)
     t = Table(title="Locations")
@@ -319,3 +323,11 @@ def tables_text(doc: SummaryDocument, width: int = 120) -> str:
     buf = StringIO()
     print_tables(doc, Console(file=buf, width=width))
     return buf.getvalue()
+
+
+def side_label(actor: Actor) -> str | None:
+    """An actor's side as a reader should take it: "Ukraine" where the article says so (or the
+    armed-groups list does), "Ukraine (inferred)" where it is the model's reading."""
+    if not actor.side:
+        return None
+    return f"{actor.side} (inferred)" if actor.side_basis == "inferred" else actor.side

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
+from summarizer import rules
 from summarizer.text._nationality import DEMONYMS, SHORT_STATES
 
 _WORD = r"[\w’'\-.]+"
@@ -155,6 +157,23 @@ def stated_side(
     return None
 
 
+@lru_cache(maxsize=1)
+def _title_modifiers() -> frozenset[str]:
+    return rules.words("side.title_modifiers")
+
+
+@lru_cache(maxsize=1)
+def _expertise() -> frozenset[str]:
+    return rules.words("side.expertise_words")
+
+
+def _may_stand_in_title(word: str) -> bool:
+    """A word that can be part of the title between a nationality or a place and a name:
+    capitalised ("Prime Minister"), a title word, or a modifier of one ("regional", "former")."""
+    w = word.casefold().strip(".")
+    return word[:1].isupper() or w in TITLE_WORDS or w in _title_modifiers() or w.endswith(("’s", "'s"))
+
+
 def side_cue(
     text: str,
     forms: Iterable[str],
@@ -189,10 +208,13 @@ def side_cue(
                 if side:
                     votes[side] += 1
                     break
+                if not _may_stand_in_title(word):
+                    break  # "in Bakhmut reflect Putin's style": a verb, not a title, stands between
             appositive = re.match(
                 r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w’'\-.]+\s+){0,3}[\w’'\-.]+)", text[m.end() : m.end() + 60]
             )
-            if appositive:
+            # an apposition that names an expertise gives no side: "specialist of Russian studies"
+            if appositive and appositive.group(1).split()[0].casefold() not in _expertise():
                 for word in appositive.group(1).split()[:3]:
                     w = word.casefold().strip(".,")
                     key = w[:-2] if w.endswith(("’s", "'s")) else w
