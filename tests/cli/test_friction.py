@@ -1,0 +1,70 @@
+"""What a newcomer met (issue 20, item 4): each friction, fixed and tested in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.config import DEFAULT_PROMPT
+from summarizer.inputs import collect_inputs, read_article
+from summarizer.models import cassette_path, recorded_dates
+from tests.conftest import ROOT
+from tests.extraction.test_pipeline import TEXT
+
+runner = CliRunner()
+DATASET = ROOT / "evals" / "datasets" / "articles.jsonl"
+
+
+def _article(tmp_path: Path) -> Path:
+    path = tmp_path / "bakhmut.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+# -- an offline replay of an article recorded under a publication date -------------------------
+
+
+def test_offline_miss_names_the_date_the_article_is_recorded_under(tmp_path: Path, fake_model) -> None:
+    fake_model(lambda request: {})  # resolves fake/m; --offline never calls it
+    path = _article(tmp_path)
+    sha = read_article(str(path)).sha256
+    folder = tmp_path / "cassettes"
+    recorded = cassette_path(folder, "fake/m", DEFAULT_PROMPT, sha, "2022-12-27")
+    recorded.parent.mkdir(parents=True)
+    recorded.write_text('{"interactions": [], "version": 1}', encoding="utf-8")
+    assert recorded_dates(folder, "fake/m", DEFAULT_PROMPT, sha) == ["2022-12-27"]
+
+    result = runner.invoke(app, ["--offline", "--cassettes", str(folder), "summarize", str(path), "-m", "fake/m"])
+    assert result.exit_code == 4
+    assert "--published 2022-12-27" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_offline_miss_with_no_other_recording_keeps_the_record_hint(tmp_path: Path, fake_model) -> None:
+    fake_model(lambda request: {})
+    folder = tmp_path / "cassettes"
+    result = runner.invoke(
+        app, ["--offline", "--cassettes", str(folder), "summarize", str(_article(tmp_path)), "-m", "fake/m"]
+    )
+    assert result.exit_code == 4
+    assert "--published" not in result.stderr and "--record" in result.stderr
+
+
+def test_batch_reads_each_dataset_line_with_its_date_and_finds_its_recording() -> None:
+    """`--offline batch evals/datasets/articles.jsonl` replays every article: the JSONL reader
+    keeps each line's `published`, which names the cassette the article was recorded in."""
+    lines = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = collect_inputs([DATASET]).items
+    assert [i.article.id for i in items if i.article] == [line["id"] for line in lines]
+    assert any(line.get("published") for line in lines)
+    folder = ROOT / "cassettes" / "local_qwen2.5-coder-1.5b"
+    prompt = max((p.name for p in folder.iterdir()), key=lambda name: len(list((folder / name).glob("*.meta.json"))))
+    for item, line in zip(items, lines, strict=True):
+        assert item.article is not None and item.article.published == line.get("published")
+        path = cassette_path(
+            ROOT / "cassettes", "local/qwen2.5-coder-1.5b", prompt, item.article.sha256, item.article.published
+        )
+        assert path.is_file(), f"{line['id']} has no recording at {path}"
