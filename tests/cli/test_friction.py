@@ -68,3 +68,27 @@ def test_batch_reads_each_dataset_line_with_its_date_and_finds_its_recording() -
             ROOT / "cassettes", "local/qwen2.5-coder-1.5b", prompt, item.article.sha256, item.article.published
         )
         assert path.is_file(), f"{line['id']} has no recording at {path}"
+
+
+# -- eval outside the checkout ------------------------------------------------------------------
+
+
+def test_eval_from_another_folder_finds_the_projects_dataset(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["--offline", "eval", "--id", "no-such-article"])
+    assert result.exit_code == 2
+    assert "no such dataset" not in result.stderr and "no-such-article" in result.stderr  # the dataset was read
+
+
+def test_eval_outside_the_checkout_says_where_the_dataset_is_expected(tmp_path: Path, monkeypatch) -> None:
+    from summarizer.cli import _eval
+
+    monkeypatch.chdir(tmp_path)
+    installed = tmp_path / "site-packages" / "summarizer" / "cli" / "_eval.py"
+    monkeypatch.setattr(_eval, "__file__", str(installed))  # an installed package, no checkout around it
+    result = runner.invoke(app, ["--offline", "eval"])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert str(tmp_path / "evals" / "datasets" / "articles.jsonl") in line  # where it is expected
+    assert "--dataset FILE" in line
