@@ -88,7 +88,9 @@ def summarize(
         check_max_chars(max_chars)
         if published is not None:  # it reaches the prompt and the cassette's file name
             settings.published = check_date(published, "--published")
-        article = read = read_article(source, max_chars=max_chars, allow_private=allow_private)
+        article = read = read_article(
+            source, max_chars=max_chars, allow_private=allow_private, offline=settings.offline
+        )
         for warning in read.warnings:
             typer.echo(f"summarizer: warning: {warning}", err=True)
         cache = live_cache(settings, no_cache)

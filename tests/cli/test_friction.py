@@ -92,3 +92,26 @@ def test_eval_outside_the_checkout_says_where_the_dataset_is_expected(tmp_path: 
     assert len(line.splitlines()) == 1
     assert str(tmp_path / "evals" / "datasets" / "articles.jsonl") in line  # where it is expected
     assert "--dataset FILE" in line
+
+
+# -- --offline and a URL ---------------------------------------------------------------------------
+
+
+def test_offline_refuses_a_url_without_resolving_its_host(monkeypatch, fake_model) -> None:
+    import socket
+
+    fake_model(lambda request: {})
+    looked_up: list[object] = []
+
+    def no_lookup(*args: object, **kwargs: object) -> object:
+        looked_up.append(args[0] if args else kwargs)
+        raise AssertionError("the host was resolved")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
+    monkeypatch.setattr(socket, "gethostbyname", no_lookup)
+    url = "https://user:secret@news.example.org/story/1"
+    result = runner.invoke(app, ["--offline", "summarize", url, "-m", "fake/m"])
+    assert result.exit_code == 2
+    assert looked_up == []
+    line = result.stderr.strip()
+    assert "--offline does not fetch URLs" in line and "news.example.org" in line and "secret" not in line
