@@ -43,7 +43,8 @@ def summarize(
     source: Annotated[str, typer.Argument(help="Article: a file path, an http(s) URL, or - for stdin.")],
     model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP, show_default=False)] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="json (the contract), markdown (or md), or table.")
+        Format,
+        typer.Option("--format", "-f", metavar="FORMAT", help="json (the contract), markdown (or md), or table."),
     ] = Format.json,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout (- is stdout).")] = None,
     published: Annotated[

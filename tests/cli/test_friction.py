@@ -115,3 +115,84 @@ def test_offline_refuses_a_url_without_resolving_its_host(monkeypatch, fake_mode
     assert looked_up == []
     line = result.stderr.strip()
     assert "--offline does not fetch URLs" in line and "news.example.org" in line and "secret" not in line
+
+
+# -- at 80 columns -------------------------------------------------------------------------------
+
+
+def _eighty(args: list[str]) -> list[str]:
+    result = runner.invoke(app, args, env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_models_list_at_80_columns_shows_every_sha256_and_description_whole() -> None:
+    from summarizer.local import LOCAL_MODELS
+
+    lines = _eighty(["models", "list"])
+    text = "\n".join(lines)
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+    for name, model in LOCAL_MODELS.items():
+        assert name in text and model.sha256 in text and model.description in text
+    assert "…" not in text
+    assert not [line for line in lines if line.strip() and set(line.strip()) <= set("│ ")]  # no empty wrap lines
+
+
+def test_models_list_piped_is_one_table_row_per_model() -> None:
+    from summarizer.local import LOCAL_MODELS
+
+    listed = runner.invoke(app, ["models", "list"])
+    for model in LOCAL_MODELS.values():
+        (row,) = [line for line in listed.stdout.splitlines() if model.sha256 in line]
+        assert model.description in row
+
+
+def test_summarize_help_at_80_columns_names_the_default_model_whole() -> None:
+    from summarizer.config import DEFAULT_MODEL
+
+    for command in (["summarize", "-h"], ["batch", "-h"]):
+        text = "\n".join(_eighty(command))
+        assert "…" not in text, command
+        assert text.count(DEFAULT_MODEL) >= 2  # in the example and as the default
+
+
+def _runs_log(db: Path) -> tuple[str, str]:
+    """A three-model eval run and a one-model summarize run in the run log at `db`."""
+    from tests.runlog.test_runlog import document, start
+
+    three = ("local/qwen2.5-coder-1.5b", "local/qwen2.5-coder-0.5b", "local/gemma-3-270m")
+    ev = start(db, "eval", offline=True, models=three)
+    for model, f1 in zip(three, (0.847, 0.783, 0.568), strict=True):
+        ev.add_document(model, "art-1", document=document(), score={"macro_f1": f1})
+        ev.add_scores(
+            model,
+            prompt_version="brief-v5",
+            schema_hash="s1",
+            articles=1,
+            failures=0,
+            macro_f1=f1,
+            attribution=0.9,
+            price=None,
+            figures={"fields": {}},
+        )
+    ev.finish(0)
+    one = start(db, "summarize", models=("local/qwen2.5-coder-1.5b",))
+    one.add_document("local/qwen2.5-coder-1.5b", "art-1", document=document())
+    one.finish(0)
+    return ev.run_id, one.run_id
+
+
+def test_runs_list_at_80_columns_keeps_each_run_in_its_columns_with_every_models_f1(tmp_path: Path) -> None:
+    db = tmp_path / "runs.sqlite"
+    ev, one = _runs_log(db)
+    lines = _eighty(["--log-db", str(db), "runs", "list"])
+    assert all(len(line) <= 80 for line in lines)
+    column = lines[0].index("MODELS")
+    (summarize,) = [line for line in lines if line.startswith(one)]
+    assert summarize[column:].strip() == "1.5b"  # one line, the model in its column
+    at = next(i for i, line in enumerate(lines) if line.startswith(ev))
+    models = [lines[at][column:]] + [
+        line[column:] for line in lines[at + 1 :] if line[:column].strip() == "" and line[column:].strip()
+    ]
+    assert " ".join(models).split(", ") == ["1.5b 0.847", "0.5b 0.783", "gemma-3-270m 0.568"]
+    assert "  gemma-3-270m = local/gemma-3-270m" in lines
