@@ -59,8 +59,8 @@ def list_models() -> None:
     rows = []
     try:
         for name, model in LOCAL_MODELS.items():
-            installed = installed_path(name) is not None
-            rows.append(("*" if name == default else "", name, "yes" if installed else "no", _size(model.size), model))
+            here = "yes" if installed_path(name) is not None else "no"
+            rows.append(("*" if name == default else "", name, here, _size(model.size), model))
     except SummarizerError as exc:
         fail(exc)
     # A terminal gets its own width; piped output a wide one (the full sha256 on one line),

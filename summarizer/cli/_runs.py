@@ -169,7 +169,15 @@ def _print_diff(diff: RunDiff) -> None:
                 typer.echo(f"  - {name}: {label}")
             for label in d.added.get(name, []):
                 typer.echo(f"  + {name}: {label}")
-    typer.echo(f"{len(diff.documents)} documents differ, {diff.unchanged} unchanged")
+    for label, only in (("A", diff.only_in_a), ("B", diff.only_in_b)):
+        for model, count in only.items():
+            typer.echo(f"{model}: only in {label} ({_count(count, 'document')}, not compared)")
+    differ = "document differs" if len(diff.documents) == 1 else "documents differ"
+    typer.echo(f"{len(diff.documents)} {differ}, {diff.unchanged} unchanged")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @runs_app.command("diff")

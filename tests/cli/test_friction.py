@@ -196,3 +196,26 @@ def test_runs_list_at_80_columns_keeps_each_run_in_its_columns_with_every_models
     ]
     assert " ".join(models).split(", ") == ["1.5b 0.847", "0.5b 0.783", "gemma-3-270m 0.568"]
     assert "  gemma-3-270m = local/gemma-3-270m" in lines
+
+
+# -- runs diff -------------------------------------------------------------------------------------
+
+
+def test_runs_diff_of_a_three_model_eval_and_a_one_model_run(tmp_path: Path) -> None:
+    from tests.runlog.test_runlog import document, start
+
+    db = tmp_path / "runs.sqlite"
+    ev, _ = _runs_log(db)
+    changed = document()
+    changed["casualties"][0].update(count=None, low=2000, high=None, raw="thousands", claimed_by=None)
+    one = start(db, "summarize", models=("local/qwen2.5-coder-1.5b",))
+    one.add_document("local/qwen2.5-coder-1.5b", "art-1", document=changed)
+    one.finish(0)
+    result = runner.invoke(app, ["--log-db", str(db), "runs", "diff", ev, one.run_id])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "only in A" not in out.replace("only in A (1 document, not compared)", "")  # one line a model
+    assert "local/qwen2.5-coder-0.5b: only in A (1 document, not compared)" in out
+    assert "+ casualties: killed ≥2,000 (thousands) of Ukraine, claimed by no one named" in out
+    assert "None" not in out and "claimed by ?" not in out
+    assert out.rstrip().endswith("1 document differs, 0 unchanged")
