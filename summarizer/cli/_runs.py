@@ -244,19 +244,40 @@ def render_html(result: EvalResult) -> str:
 def report_command(
     ctx: typer.Context,
     run: Annotated[str, typer.Argument(metavar="RUN", help=RUN_HELP)],
-    out: Annotated[str, typer.Option("--out", "-o", metavar="FILE.html", help="Write here; - is stdout.")] = "-",
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE.html",
+            help="Write here (default report-<run id>.html in this folder); - is stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    open_it: Annotated[bool, typer.Option("--open", help="Open the written report in the web browser.")] = False,
 ) -> None:
-    """Rebuild the HTML report of an eval run from its stored documents and gold."""
+    """Rebuild the HTML report of an eval run from its stored documents and gold, into a file."""
     protected = [run_log_of(settings_of(ctx))]
     try:
-        if out != "-":  # refused before the run log is read
+        if out == "-" and open_it:
+            raise InputError("--open opens a written report: give --out FILE.html, not -")
+        if out is not None and out != "-":  # refused before the run log is read
             check_target(Path(out), protected=protected)
         with _open(ctx) as log:
-            html = render_html(eval_result_of(log, run))
+            result = eval_result_of(log, run)
+            html = render_html(result)
         if out == "-":
             sys.stdout.write(html)
             return
-        write_file(Path(out), html, protected=protected)
+        target = Path(out) if out is not None else Path(f"report-{result.run_id}.html")
+        if out is None:
+            check_target(target, protected=protected)
+        write_file(target, html, protected=protected)
     except SummarizerError as exc:
         fail(exc)
-    typer.echo(f"summarizer: wrote {out}", err=True)
+    typer.echo(f"summarizer: wrote {target}", err=True)
+    if open_it:
+        import webbrowser
+
+        if not webbrowser.open(target.resolve().as_uri()):
+            typer.echo(f"summarizer: warning: no web browser to open {target} with", err=True)

@@ -219,3 +219,42 @@ def test_runs_diff_of_a_three_model_eval_and_a_one_model_run(tmp_path: Path) -> 
     assert "+ casualties: killed ≥2,000 (thousands) of Ukraine, claimed by no one named" in out
     assert "None" not in out and "claimed by ?" not in out
     assert out.rstrip().endswith("1 document differs, 0 unchanged")
+
+
+# -- report: a file, not the terminal ---------------------------------------------------------------
+
+
+def test_report_writes_a_file_by_default_and_opens_it_on_request(tmp_path: Path, monkeypatch) -> None:
+    import webbrowser
+
+    from summarizer import models as providers
+    from summarizer.config import Settings
+    from summarizer.evaluation import _runner
+    from summarizer.runlog import RunLog
+    from tests.evaluation.test_evaluation import _app, _args, _fake_provider, _resolve_only, fake_summarize
+
+    monkeypatch.setattr(_runner, "summarize", fake_summarize)  # the eval's fake models (no cassette, no server)
+    monkeypatch.setattr(_runner, "check_model", _resolve_only)
+    providers.register("fake", _fake_provider)
+    try:
+        assert runner.invoke(_app(Settings(offline=True)), _args(tmp_path, "fake/good", "fake/weak")).exit_code == 0
+    finally:
+        providers.unregister("fake")
+    with RunLog.open() as log:
+        run = log.run("last").run_id
+    monkeypatch.chdir(tmp_path)
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+
+    res = runner.invoke(app, ["report", "last"])
+    assert res.exit_code == 0, res.output
+    written = tmp_path / f"report-{run}.html"
+    assert res.stdout == "" and res.stderr.strip() == f"summarizer: wrote {written.name}"
+    assert written.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert opened == []
+
+    res = runner.invoke(app, ["report", "last", "--open", "--out", str(tmp_path / "r.html")])
+    assert res.exit_code == 0 and opened == [(tmp_path / "r.html").resolve().as_uri()]
+    assert runner.invoke(app, ["report", "last", "--out", "-"]).stdout.startswith("<!DOCTYPE html>")
+    refused = runner.invoke(app, ["report", "last", "--out", "-", "--open"])
+    assert refused.exit_code == 2 and "--open" in refused.stderr
