@@ -258,3 +258,21 @@ def test_report_writes_a_file_by_default_and_opens_it_on_request(tmp_path: Path,
     assert runner.invoke(app, ["report", "last", "--out", "-"]).stdout.startswith("<!DOCTYPE html>")
     refused = runner.invoke(app, ["report", "last", "--out", "-", "--open"])
     assert refused.exit_code == 2 and "--open" in refused.stderr
+
+
+# -- export ------------------------------------------------------------------------------------------
+
+
+def test_export_of_one_model_of_an_eval_run(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    db = tmp_path / "runs.sqlite"
+    ev, _ = _runs_log(db)
+    res = runner.invoke(app, ["--log-db", str(db), "export", ev, "--model", "local/gemma-3-270m"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert rows and {r["model"] for r in rows} == {"local/gemma-3-270m"}
+    assert {r["date_basis"] for r in rows} == {"event", "published"}
+    res = runner.invoke(app, ["--log-db", str(db), "export", ev, "--model", "local/nope"])
+    assert res.exit_code == 2 and "has no model 'local/nope'" in res.stderr and "local/gemma-3-270m" in res.stderr

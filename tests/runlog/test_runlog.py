@@ -463,3 +463,23 @@ def test_a_diff_says_open_figures_in_words_and_counts_models_only_one_run_has(tm
     assert (
         runlog.item_label("actors", {"name": "Kivinen", "kind": "person", "side": None}) == "Kivinen (person, no side)"
     )
+
+
+def test_export_says_when_a_date_is_the_publication_date_and_filters_by_model(tmp_path: Path) -> None:
+    db = tmp_path / "runs.sqlite"
+    rec = start(db, "eval", models=("fake/m", "fake/other"))
+    rec.add_document("fake/m", "art-1", document=document())
+    rec.add_document("fake/other", "art-1", document=document())
+    rec.finish(0)
+    with runlog.RunLog.open(db) as log:
+        rows = runlog.export_rows(log, rec.run_id, model="fake/m")
+        both = runlog.export_rows(log, rec.run_id)
+    assert {r["model"] for r in rows} == {"fake/m"} and len(both) == 2 * len(rows)
+    basis = {(r["record"], r["item_id"]): (r["date"], r["date_basis"]) for r in rows}
+    assert basis[("event", "e1")] == ("2023-03-13", "event")  # the event's own date
+    assert basis[("event", "e2")] == ("2023-03-14", "published")  # the article's, standing in
+    assert basis[("casualty", "c1")] == ("2023-03-13", "event")
+    assert basis[("casualty", "c2")] == ("2023-03-14", "published")
+    out = io.StringIO()
+    runlog.write_export(rows, "csv", out)
+    assert "date_basis" in next(csv.reader(io.StringIO(out.getvalue())))
