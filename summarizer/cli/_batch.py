@@ -62,6 +62,7 @@ def batch_command(
             "--concurrency",
             "-j",
             min=1,
+            metavar="N",
             help="Articles in flight at once (default 4; 1 for a managed local server).",
             show_default=False,
         ),
@@ -95,8 +96,9 @@ def batch_command(
         OpenAIBatch | None,
         typer.Option(
             "--openai-batch",
-            help="OpenAI Batch API for large offline jobs: submit a round of requests, "
-            "show its status, collect its answers (then submit the next round).",
+            metavar="STEP",
+            help="OpenAI Batch API for large offline jobs (STEP: submit, status or collect): submit a round "
+            "of requests, show its status, collect its answers (then submit the next round).",
             show_default=False,
         ),
     ] = None,

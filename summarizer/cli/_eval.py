@@ -43,12 +43,18 @@ DEFAULT_DATASET = Path("evals/datasets/articles.jsonl")
 
 
 def _resolve_dataset(path: Path) -> Path:
-    """The default dataset is looked for in the working directory, then in the project."""
-    if path == DEFAULT_DATASET and not path.exists():
-        project = Path(__file__).resolve().parent.parent / DEFAULT_DATASET
-        if project.exists():
-            return project
-    return path
+    """The default dataset is looked for in the working directory, then in the project's checkout
+    (it is not in the wheel); when it is in neither, an InputError says where it is expected."""
+    if path != DEFAULT_DATASET or path.exists():
+        return path
+    project = Path(__file__).resolve().parent.parent.parent / DEFAULT_DATASET
+    if project.exists():
+        return project
+    raise InputError(
+        f"the default dataset {DEFAULT_DATASET} is not here ({Path.cwd() / DEFAULT_DATASET}) "
+        f"nor in the project's checkout ({project}); it is part of the repository, not of the installed package",
+        hint="run eval from a checkout of the project, or give --dataset FILE (JSONL in the contract's gold format)",
+    )
 
 
 def print_run(console: Console, run: ModelRun) -> None:
@@ -294,7 +300,11 @@ def eval_command(
     to_stdout = [name for name, path in (("--json", json_out), ("--report", report)) if _is_stdout(path)]
     if len(to_stdout) > 1 or _is_stdout(save_predictions):
         fail(InputError("only one of --json and --report can be - (stdout); --save-predictions needs a folder"))
-    guard = evaluation.Guard(inputs=[dataset, _resolve_dataset(dataset)], protected=[run_log_of(settings)])
+    try:
+        resolved = _resolve_dataset(dataset)
+    except SummarizerError as exc:
+        fail(exc)
+    guard = evaluation.Guard(inputs=[dataset, resolved], protected=[run_log_of(settings)])
     try:  # before any model is called: a target that must not be written is refused now
         for path in (json_out, report):
             if path is not None and not _is_stdout(path):
@@ -313,7 +323,7 @@ def eval_command(
         min_f1=min_f1,
     )
     try:
-        data = evaluation.load_dataset(_resolve_dataset(dataset))
+        data = evaluation.load_dataset(resolved)
         data = evaluation.select(data, split=split, ids=sample_id or (), limit=limit)
         recorder.add_dataset(data.name, str(data.path), data.sha256, data.records)
         cache = live_cache(settings, no_cache)

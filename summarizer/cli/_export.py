@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from summarizer.cli._common import fail, run_log_of, settings_of
-from summarizer.errors import SummarizerError
+from summarizer.errors import InputError, SummarizerError
 from summarizer.files import check_target, open_for_writing
 
 
@@ -26,6 +26,12 @@ def export_command(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id (or a unique prefix of it, or `last`).")],
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, jsonl or geojson.")] = ExportFormat.csv,
     out: Annotated[str, typer.Option("--out", "-o", metavar="FILE", help="Write here; - is stdout.")] = "-",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", metavar="PROVIDER/MODEL", help="Only this model's rows (an eval run has several)."
+        ),
+    ] = None,
 ) -> None:
     """A run's events and casualty figures: one row each, with article, date, places
     (coordinates where the gazetteer has them), actors and the evidence quote."""
@@ -37,7 +43,11 @@ def export_command(
             check_target(Path(out), protected=[run_log_of(settings)])
         with runlog.RunLog.open(settings.log_db) as log:
             info = log.run(run)
-            rows = runlog.export_rows(log, info.run_id)
+            if model is not None and model not in info.models:
+                raise InputError(
+                    f"run {info.run_id} has no model {model!r}", hint=f"its models: {', '.join(info.models)}"
+                )
+            rows = runlog.export_rows(log, info.run_id, model=model)
         if out == "-":
             count = runlog.write_export(rows, fmt.value, sys.stdout)
         else:

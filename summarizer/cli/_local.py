@@ -10,6 +10,7 @@ Library errors become one line on stderr and the error's exit code; no traceback
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from typing import Annotated, Any
@@ -55,29 +56,34 @@ def list_models() -> None:
     except SummarizerError as exc:
         fail(exc)
 
-    table = Table(title=f"local models (cache: {models_dir()})", title_justify="left")
-    table.add_column("", no_wrap=True)
-    table.add_column("name", no_wrap=True)
-    table.add_column("installed", no_wrap=True)
-    table.add_column("size", justify="right", no_wrap=True)
-    table.add_column("sha256", overflow="fold", min_width=64)
-    table.add_column("description")
+    rows = []
     try:
         for name, model in LOCAL_MODELS.items():
-            installed = installed_path(name) is not None
-            table.add_row(
-                "*" if name == default else "",
-                name,
-                "[green]yes[/green]" if installed else "no",
-                _size(model.size),
-                model.sha256,
-                model.description,
-            )
+            here = "yes" if installed_path(name) is not None else "no"
+            rows.append(("*" if name == default else "", name, here, _size(model.size), model))
     except SummarizerError as exc:
         fail(exc)
-    # Piped output gets a wide console so the full sha256 stays on one line.
-    console = Console() if sys.stdout.isatty() else Console(width=200)
-    console.print(table)
+    # A terminal gets its own width; piped output a wide one (the full sha256 on one line),
+    # unless COLUMNS says otherwise.
+    console = Console() if sys.stdout.isatty() or os.environ.get("COLUMNS") else Console(width=200)
+    title = f"local models (cache: {models_dir()})"
+    table = Table(title=title, title_justify="left")
+    for column in ("", "name", "installed"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("size", justify="right", no_wrap=True)
+    table.add_column("sha256", no_wrap=True)
+    table.add_column("description", no_wrap=True)
+    for mark, name, installed, size, model in rows:
+        shown = "[green]yes[/green]" if installed == "yes" else installed
+        table.add_row(mark, name, shown, size, model.sha256, model.description)
+    if console.measure(table, options=console.options.update(max_width=10_000)).maximum <= console.width:
+        console.print(table)
+    else:  # narrower than the table: one block per model, nothing cut
+        console.print(title, highlight=False)
+        for mark, name, installed, size, model in rows:
+            console.print(f"{mark or ' '} {name}  installed: {installed}  {size}", highlight=False)
+            console.print(f"    {model.description}", highlight=False)
+            console.print(f"    sha256 {model.sha256}", highlight=False, overflow="fold")
     console.print(_providers_table(default))
     console.print(f"* default model: {default} (from {source}; config file: {config_path()})", highlight=False)
     console.print("Install a local model with: summarizer models pull NAME", highlight=False)

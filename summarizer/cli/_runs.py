@@ -5,6 +5,7 @@ an InputError (exit 2). Output is plain text on stdout (`runs show --json` for t
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -47,26 +48,52 @@ def list_runs(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show the latest N runs.")] = 20,
     command: Annotated[str | None, typer.Option("--command", help="Only runs of summarize, batch or eval.")] = None,
 ) -> None:
-    """The latest runs: id, start, command, mode, documents, failures, models, macro F1."""
+    """The latest runs, one line each: id, start, command, mode, documents, failures, status,
+    models (an eval's with each model's macro F1)."""
+    from summarizer.evaluation._format import short_names
+
     try:
         with _open(ctx) as log:
             runs = log.runs(limit=limit, command=command)
+            scores = {r.run_id: {s.model: s.macro_f1 for s in log.scores(r.run_id)} for r in runs}
             where = log.path
     except SummarizerError as exc:
         fail(exc)
     if not runs:
         typer.echo(f"summarizer: no runs in {where}", err=True)
         return
-    typer.echo(
-        f"{'RUN':<12}  {'STARTED (UTC)':<19}  {'COMMAND':<9}  {'MODE':<7}  {'DOCS':>5}  {'FAILED':>6}  "
-        f"{'STATUS':<10}  MODELS"
-    )
+    every = list(dict.fromkeys(m for r in runs for m in r.models))
+    short = short_names(every) if len(every) > 1 else {m: m.split("/", 1)[-1] for m in every}
+    head = f"{'RUN':<12} {'STARTED':<11} {'COMMAND':<9} {'MODE':<7} {'DOCS':>4} {'FAIL':>4} {'STATUS':<7} "
+    room = max(20, shutil.get_terminal_size((100, 24)).columns - len(head))  # the models' column
+    typer.echo(head + "MODELS")
     for r in runs:
-        f1 = f"  macro F1 {r.best_macro_f1:.3f}" if r.best_macro_f1 is not None else ""
+        f1 = scores.get(r.run_id, {})
+        parts = [short[m] + (f" {f1[m]:.3f}" if f1.get(m) is not None else "") for m in r.models]
+        lines = _packed(parts, room)
         typer.echo(
-            f"{r.run_id:<12}  {r.started[:19].replace('T', ' '):<19}  {r.command:<9}  {r.mode:<7}  {r.documents:>5}  "
-            f"{r.failures:>6}  {r.status:<10}  {', '.join(r.models)} ({r.prompt_version}){f1}"
+            f"{r.run_id:<12} {r.started[5:16].replace('T', ' '):<11} {r.command:<9} {r.mode:<7} {r.documents:>4} "
+            f"{r.failures:>4} {r.status:<7} {lines[0]}"
         )
+        for line in lines[1:]:  # more models than the line holds: under the first, not wrapped
+            typer.echo(" " * len(head) + line)
+    named = [f"  {short[m]} = {m}" for m in every if short[m] != m]
+    if named:
+        typer.echo("models (an eval's with its macro F1):")
+        typer.echo("\n".join(named))
+
+
+def _packed(parts: list[str], room: int) -> list[str]:
+    """`parts` joined by ", " into lines of at most `room` characters (a longer part alone)."""
+    lines = [""]
+    for part in parts:
+        joined = f"{lines[-1]}, {part}" if lines[-1] else part
+        if len(joined) + 1 <= room or not lines[-1]:
+            lines[-1] = joined
+        else:
+            lines[-1] += ","
+            lines.append(part)
+    return lines
 
 
 def _info_lines(r: RunInfo) -> list[str]:
@@ -142,7 +169,15 @@ def _print_diff(diff: RunDiff) -> None:
                 typer.echo(f"  - {name}: {label}")
             for label in d.added.get(name, []):
                 typer.echo(f"  + {name}: {label}")
-    typer.echo(f"{len(diff.documents)} documents differ, {diff.unchanged} unchanged")
+    for label, only in (("A", diff.only_in_a), ("B", diff.only_in_b)):
+        for model, count in only.items():
+            typer.echo(f"{model}: only in {label} ({_count(count, 'document')}, not compared)")
+    differ = "document differs" if len(diff.documents) == 1 else "documents differ"
+    typer.echo(f"{len(diff.documents)} {differ}, {diff.unchanged} unchanged")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @runs_app.command("diff")
@@ -209,19 +244,40 @@ def render_html(result: EvalResult) -> str:
 def report_command(
     ctx: typer.Context,
     run: Annotated[str, typer.Argument(metavar="RUN", help=RUN_HELP)],
-    out: Annotated[str, typer.Option("--out", "-o", metavar="FILE.html", help="Write here; - is stdout.")] = "-",
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE.html",
+            help="Write here (default report-<run id>.html in this folder); - is stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    open_it: Annotated[bool, typer.Option("--open", help="Open the written report in the web browser.")] = False,
 ) -> None:
-    """Rebuild the HTML report of an eval run from its stored documents and gold."""
+    """Rebuild the HTML report of an eval run from its stored documents and gold, into a file."""
     protected = [run_log_of(settings_of(ctx))]
     try:
-        if out != "-":  # refused before the run log is read
+        if out == "-" and open_it:
+            raise InputError("--open opens a written report: give --out FILE.html, not -")
+        if out is not None and out != "-":  # refused before the run log is read
             check_target(Path(out), protected=protected)
         with _open(ctx) as log:
-            html = render_html(eval_result_of(log, run))
+            result = eval_result_of(log, run)
+            html = render_html(result)
         if out == "-":
             sys.stdout.write(html)
             return
-        write_file(Path(out), html, protected=protected)
+        target = Path(out) if out is not None else Path(f"report-{result.run_id}.html")
+        if out is None:
+            check_target(target, protected=protected)
+        write_file(target, html, protected=protected)
     except SummarizerError as exc:
         fail(exc)
-    typer.echo(f"summarizer: wrote {out}", err=True)
+    typer.echo(f"summarizer: wrote {target}", err=True)
+    if open_it:
+        import webbrowser
+
+        if not webbrowser.open(target.resolve().as_uri()):
+            typer.echo(f"summarizer: warning: no web browser to open {target} with", err=True)

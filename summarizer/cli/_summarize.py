@@ -13,8 +13,15 @@ import typer
 from summarizer.cli._cache import NO_CACHE_HELP, live_cache, report_hits
 from summarizer.cli._common import MODEL_HELP, fail, interrupted, run_log_of, settings_of
 from summarizer.cli._record import start_recording
-from summarizer.config import DEFAULT_MAX_CHARS, default_model
-from summarizer.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ExtractionError, SummarizerError
+from summarizer.config import DEFAULT_MAX_CHARS, Settings, default_model
+from summarizer.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    CassetteMissError,
+    ExtractionError,
+    SummarizerError,
+)
 from summarizer.files import check_target, write_file
 
 if TYPE_CHECKING:
@@ -36,7 +43,8 @@ def summarize(
     source: Annotated[str, typer.Argument(help="Article: a file path, an http(s) URL, or - for stdin.")],
     model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP, show_default=False)] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="json (the contract), markdown (or md), or table.")
+        Format,
+        typer.Option("--format", "-f", metavar="FORMAT", help="json (the contract), markdown (or md), or table."),
     ] = Format.json,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout (- is stdout).")] = None,
     published: Annotated[
@@ -81,7 +89,9 @@ def summarize(
         check_max_chars(max_chars)
         if published is not None:  # it reaches the prompt and the cassette's file name
             settings.published = check_date(published, "--published")
-        article = read = read_article(source, max_chars=max_chars, allow_private=allow_private)
+        article = read = read_article(
+            source, max_chars=max_chars, allow_private=allow_private, offline=settings.offline
+        )
         for warning in read.warnings:
             typer.echo(f"summarizer: warning: {warning}", err=True)
         cache = live_cache(settings, no_cache)
@@ -91,6 +101,11 @@ def summarize(
             if cache is not None:
                 cache.evict_last()  # answers that made no valid document: a rerun asks again
             raise
+        except CassetteMissError as exc:
+            hint = _recorded_elsewhere(read, model, settings)
+            if hint is None:
+                raise
+            raise CassetteMissError(exc.message, hint=hint) from exc
         report_hits(cache)
     except SummarizerError as exc:
         if article is not None:
@@ -118,6 +133,17 @@ def summarize(
         recorder.finish(exc.exit_code)
         fail(exc)
     recorder.finish(EXIT_OK)
+
+
+def _recorded_elsewhere(article: Article, model: str, settings: Settings) -> str | None:
+    """A replay that found no cassette under the article's date, when the same article is
+    recorded under another one: the hint names the --published that replays it."""
+    from summarizer.extraction import load
+    from summarizer.models import cassette_miss_hint, resolve
+
+    published = article.published or settings.published
+    spec, prompt = resolve(model, settings), load(settings.prompt_version)
+    return cassette_miss_hint(settings.cassettes(), spec.name, prompt.version, article.sha256, published)
 
 
 def _source_label(source: str) -> str:

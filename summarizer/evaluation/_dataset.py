@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from summarizer.contract import ActorKind, CasualtyKind, EventType, LocationKind
 from summarizer.errors import InputError
 from summarizer.inputs import Article, guess_title
 
-__all__ = ["Dataset", "load_dataset", "record_article", "select"]
+__all__ = ["Dataset", "load_dataset", "record_article", "record_title", "select"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -210,10 +210,19 @@ def select(dataset: Dataset, *, split: str | None = None, ids: Sequence[str] = (
     return Dataset(name=dataset.name, path=dataset.path, sha256=dataset.sha256, records=tuple(records))
 
 
+def record_title(record: Mapping[str, Any]) -> str | None:
+    """A gold record's headline: its own `title`, else the one its text starts with."""
+    title = record.get("title")
+    if isinstance(title, str):
+        return title
+    text = record.get("text")
+    return guess_title(text) if isinstance(text, str) else None
+
+
 def record_article(record: dict[str, Any]) -> Article:
     """The Article the pipeline summarizes for a gold record: its text exactly as stored."""
     text = record["text"]
-    title = record.get("title") if isinstance(record.get("title"), str) else guess_title(text)
+    title = record_title(record)
     return Article(
         id=record["id"],
         text=text,

@@ -28,6 +28,7 @@ from typing import Any
 
 from summarizer.evaluation import _format as fmt
 from summarizer.evaluation import _report_style as style
+from summarizer.evaluation._dataset import record_title
 from summarizer.evaluation._highlight import FIELD_LETTER, ModelOutcomes, article_marks, render_marked
 from summarizer.evaluation._outcomes import ItemOutcome, item_outcomes
 from summarizer.evaluation._runner import ArticleResult, EvalResult
@@ -48,10 +49,20 @@ def _ci(interval: Sequence[float] | None) -> str:
 
 
 def _table(caption: str, head: str, rows: Sequence[str], cls: str = "") -> str:
+    """A table in a sideways-scrolling box; on a narrow screen a line above it says that it
+    scrolls (hidden by the script when the table fits) and its edges shade where it is cut."""
     return (
+        '<p class="scroll-hint" aria-hidden="true">wider than the screen: scroll the table sideways →</p>'
         f'<div class="scroll"><table class="{cls}"><caption>{caption}</caption><thead>{head}</thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _heading(record: Mapping[str, Any]) -> tuple[str, str | None]:
+    """What names an article: its headline when it has one (then its id beside it), else its id."""
+    title = record_title(record)
+    ident = str(record.get("id"))
+    return (title, ident) if title and title != ident else (ident, None)
 
 
 def _best(values: Sequence[float | None]) -> set[int]:
@@ -84,7 +95,9 @@ def _overview(result: EvalResult, short: Mapping[str, str]) -> str:
         results = [_result_of(run.results, i, record) for run in result.runs]
         f1s = [None if r is None else r.score.macro_f1 for r in results]
         best = _best(f1s)
-        cells = [f'<th scope="row"><a href="#a-{i}">{esc(record["id"])}</a></th>']
+        name, ident = _heading(record)
+        shown = f' <span class="rid">{esc(ident)}</span>' if ident else ""
+        cells = [f'<th scope="row" class="title"><a href="#a-{i}">{esc(name)}</a>{shown}</th>']
         for k, r in enumerate(results):
             if r is None:
                 cells.append('<td class="n">–</td>')
@@ -316,13 +329,14 @@ def _article(i: int, record: Mapping[str, Any], result: EvalResult, short: Mappi
             f'<label title="{esc(run.model)}"><input type="radio" name="m-{i}" class="m{k}"{checked}> '
             f"{esc(short[run.model])} {f1}{star}</label>"
         )
-    meta = " · ".join(esc(x) for x in (record.get("source"), record.get("published")) if x)
+    name, ident = _heading(record)
+    meta = " · ".join(esc(x) for x in (ident, record.get("source"), record.get("published")) if x)
     panels = "".join(
         _panel(k, run.model, r, o) for k, (run, r, o) in enumerate(zip(result.runs, results, outcomes, strict=True))
     )
     return (
         f'<section class="art" id="a-{i}" aria-labelledby="h-{i}">'
-        f'<div class="art-head"><h3 id="h-{i}">{esc(record.get("id"))}</h3>'
+        f'<div class="art-head"><h3 id="h-{i}">{esc(name)}</h3>'
         f'<span class="meta">{meta}</span>'
         f'<fieldset class="tabs"><legend>model</legend>{"".join(tabs)}</fieldset></div>'
         f'<div class="cols"><div class="text" tabindex="0" aria-label="article text">{marked}</div>'

@@ -41,7 +41,13 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 h3{font-size:16px;margin:0}h4{font-size:13px;margin:10px 0 2px}
 a{color:#1d4ed8}
 .meta{color:#555;font-size:12px}
-.scroll{overflow-x:auto;max-width:100%;position:relative}
+.scroll{overflow-x:auto;max-width:100%;position:relative;
+background:linear-gradient(90deg,#fff 30%,#fff0) left/24px 100% no-repeat local,
+linear-gradient(270deg,#fff 30%,#fff0) right/24px 100% no-repeat local,
+radial-gradient(farthest-side at 0 50%,#0003,#0000) left/10px 100% no-repeat scroll,
+radial-gradient(farthest-side at 100% 50%,#0003,#0000) right/10px 100% no-repeat scroll}
+.scroll-hint{display:none;margin:4px 0 0;font-size:12px;color:#555}
+html[data-ready] .scroll-hint:has(+ .scroll.fits){display:none!important}
 table{border-collapse:collapse;margin:6px 0}
 th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f5;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -53,6 +59,8 @@ td.best{background:#ecfdf5;font-weight:700}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .att{color:#555;font-size:11px;font-weight:400;margin-left:6px}
 .overview td{white-space:nowrap}
+.overview th.title{min-width:16em;max-width:30em;font-weight:400}
+.rid{display:block;color:#666;font-size:11px}
 .toolbar{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #ddd;padding:6px 0;
 display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center}
 fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px 10px;align-items:center}
@@ -66,7 +74,7 @@ label{cursor:pointer;white-space:nowrap}
 html[data-ready] .every{display:flex}
 .every button{font:inherit;font-size:12px;padding:1px 8px;cursor:pointer}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;margin:0}
-.art{border-top:2px solid #334155;margin-top:28px;padding-top:8px}
+.art{border-top:2px solid #334155;margin-top:28px;padding-top:8px;scroll-margin-top:var(--bar,150px)}
 .art-head{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:baseline;margin-bottom:6px}
 .cols{display:grid;grid-template-columns:minmax(0,1fr) 440px;gap:16px;align-items:start}
 .text{white-space:pre-wrap;font:15px/1.75 Georgia,"Times New Roman",serif;border:1px solid #e5e5e5;
@@ -87,6 +95,9 @@ padding:10px 14px;background:#fcfcfc;max-height:720px;overflow:auto}
 body{margin:8px auto;padding:0 10px}
 .cols{grid-template-columns:minmax(0,1fr)}
 .toolbar{position:static}
+.art{scroll-margin-top:8px}
+.scroll-hint{display:block}
+.overview th.title{min-width:10em;max-width:14em;position:sticky;left:0;background:#fff;z-index:1}
 .att{display:block;margin-left:0}
 .overview th,.overview td{font-size:12px;padding:3px 5px}
 .overview .ci{display:block}
@@ -150,15 +161,26 @@ def legend() -> str:
     return '<p class="legend">' + "".join(items) + "</p>"
 
 
-# The only script: "every article" buttons that pick one model's tab in all articles, and a
-# flag that the page ran with the page's laid-out width (bench/report_screenshot.py reads
-# both). Nothing from the articles is in it.
+# The only script: "every article" buttons that pick one model's tab in all articles, the
+# sticky toolbar's height (`--bar`, the articles' scroll margin), which tables fit (their
+# scroll hint hides), and a flag that the page ran with the page's laid-out width
+# (bench/report_screenshot.py reads both). Nothing from the articles is in it.
 SCRIPT = """
 document.querySelectorAll('.every button').forEach(function (b) {
   b.addEventListener('click', function () {
     document.querySelectorAll('.art input.m' + b.dataset.k).forEach(function (i) { i.checked = true; });
   });
 });
+// the sticky toolbar's height: an article a link jumps to starts below it, not under it
+var bar = document.querySelector('.toolbar');
+function fit() {
+  if (bar) { document.documentElement.style.setProperty('--bar', (bar.offsetHeight + 8) + 'px'); }
+  document.querySelectorAll('.scroll').forEach(function (s) {
+    s.classList.toggle('fits', s.scrollWidth <= s.clientWidth + 1);
+  });
+}
+fit();
+window.addEventListener('resize', fit);
 document.documentElement.dataset.width = String(document.documentElement.scrollWidth);
 document.documentElement.dataset.ready = '1';
 """

@@ -86,9 +86,11 @@ def read_article(
     max_chars: int = DEFAULT_MAX_CHARS,
     allow_private: bool = False,
     stdin: BinaryIO | None = None,
+    offline: bool = False,
 ) -> Article:
     """The article at `source`: a file path, an http(s) URL, or "-" for stdin (read whole, up
-    to the byte limit of `max_chars`). Raises InputError with one clear line."""
+    to the byte limit of `max_chars`). Raises InputError with one clear line. `offline`: a URL
+    is refused before anything touches the network (not even its host is resolved)."""
     source = os.fspath(source)
     if source == "-":
         limit = input_byte_limit(max_chars)
@@ -100,5 +102,12 @@ def read_article(
             )
         return read_stdin(data, max_chars=max_chars)
     if is_url(source):
+        if offline:
+            from summarizer.models import redact_url
+
+            raise InputError(
+                f"{redact_url(source)}: --offline does not fetch URLs",
+                hint="save the article to a file and give its path (or - for stdin), or run without --offline",
+            )
         return fetch_url(source, allow_private=allow_private, max_chars=max_chars)
     return read_file(source, max_chars=max_chars)

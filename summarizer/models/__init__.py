@@ -10,7 +10,14 @@ _secrets     the one secrets scrubber used by every writer
 _http        the HTTP library the openai client is built on (httpx2 or httpx)
 """
 
-from summarizer.models._cassettes import canonical_body, cassette_path, model_slug, use_cassette
+from summarizer.models._cassettes import (
+    canonical_body,
+    cassette_miss_hint,
+    cassette_path,
+    model_slug,
+    recorded_dates,
+    use_cassette,
+)
 from summarizer.models._client import ModelClient, Usage
 from summarizer.models._http import httpx
 from summarizer.models._limits import (
@@ -50,6 +57,7 @@ __all__ = [
     "Usage",
     "bounded_http_transport",
     "canonical_body",
+    "cassette_miss_hint",
     "cassette_path",
     "cost_usd",
     "deadline",
@@ -60,6 +68,7 @@ __all__ = [
     "price_for",
     "price_of",
     "providers",
+    "recorded_dates",
     "redact_url",
     "register",
     "register_secret",

@@ -67,6 +67,38 @@ def cassette_path(
     return path
 
 
+def recorded_dates(cassette_dir: Path, model: str, prompt_version: str, article_sha256: str) -> list[str | None]:
+    """The publication dates under which this article is recorded for this model and prompt
+    (None: recorded without a date), oldest first: what a replay that found no cassette under
+    its own date could have been given (`--published`)."""
+    if not _HEX.fullmatch(article_sha256[:16]):
+        return []
+    folder = cassette_path(cassette_dir, model, prompt_version, article_sha256).parent
+    if not folder.is_dir():
+        return []
+    stem = article_sha256[:16]
+    dates: list[str | None] = []
+    for path in sorted(folder.glob(f"{stem}*.json")):
+        rest = path.name[len(stem) : -len(".json")]
+        if rest == "":
+            dates.append(None)
+        elif rest.startswith("-") and _DATE_SHAPE.fullmatch(rest[1:]):
+            dates.append(rest[1:])
+    return sorted(dates, key=lambda d: d or "")
+
+
+def cassette_miss_hint(
+    cassette_dir: Path, model: str, prompt_version: str, article_sha256: str, published: str | None
+) -> str | None:
+    """When this article is recorded for this model and prompt under another publication date
+    (the date is part of the request), the option that replays it; None when it is not."""
+    others = [d for d in recorded_dates(cassette_dir, model, prompt_version, article_sha256) if d != published]
+    if not others:
+        return None
+    shown = ", ".join(f"--published {d}" if d else "no --published" for d in others)
+    return f"this article is recorded for {model}, prompt {prompt_version} with {shown}: give that to replay it"
+
+
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEX = re.compile(r"[0-9a-f]{16}")
 

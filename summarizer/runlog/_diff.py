@@ -2,7 +2,8 @@
 that one run's document has and the other's has not.
 
 Documents are paired by model and article text (sha256); when each run has a single model
-(one model against another on the same articles) by article text alone. Items are compared
+(one model against another on the same articles) by article text alone; a model only one run
+has (a three-model eval against a one-model run) is counted, not listed article by article. Items are compared
 by a label of what they say (an actor's name, kind and side; a place's name, kind and
 country; an event's type, date, places and description; a figure's kind, number, who
 suffered it and who claims it), so an item that changed shows as one removed and one added.
@@ -13,8 +14,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
+from summarizer.render import _figure as figure  # the one casualty-figure text (64, 2,000–5,000, ≥2,000)
 from summarizer.runlog._items import item_rows
 from summarizer.runlog._read import RunInfo, RunLog, StoredDocument
 
@@ -24,16 +27,21 @@ FIELDS = ("actors", "locations", "events", "casualties")
 
 
 def item_label(table: str, row: Mapping[str, Any]) -> str:
-    """What an item of an item table says, in one line."""
+    """What an item of an item table says, in one line; what it leaves open is said in words
+    ("no side", "no country", "≥2,000"), never as "?" or "None"."""
     if table == "actors":
-        return f"{row['name']} ({row['kind']}, side {row['side'] or '?'})"
+        side = f"side {row['side']}" if row["side"] else "no side"
+        return f"{row['name']} ({row['kind']}, {side})"
     if table == "locations":
-        return f"{row['name']} ({row['kind']}, {row['country'] or '?'})"
+        return f"{row['name']} ({row['kind']}, {row['country'] or 'no country'})"
     if table == "events":
         where = f" at {row['places']}" if row["places"] else ""
         return f"{row['type']} {row['date'] or 'undated'}{where}: {row['description']}"
-    number = row["count"] if row["count"] is not None else f"{row['low']}-{row['high']}"
-    return f"{row['kind']} {number} ({row['raw']}) of {row['affected'] or '?'}, claimed by {row['claimed_by'] or '?'}"
+    raw = f" ({row['raw']})" if row.get("raw") else ""
+    of = f" of {row['affected']}" if row["affected"] else ""
+    by = f", claimed by {row['claimed_by']}" if row["claimed_by"] else ", claimed by no one named"
+    number = figure(SimpleNamespace(count=row["count"], low=row["low"], high=row["high"]))
+    return f"{row['kind']} {number}{raw}{of}{by}"
 
 
 def _labels(document: Mapping[str, Any] | None) -> dict[str, Counter[str]]:
@@ -70,6 +78,8 @@ class RunDiff:
     scores: list[ScoreDiff]
     documents: list[DocumentDiff]  # those that differ
     unchanged: int  # documents paired with the same items
+    only_in_a: dict[str, int] = field(default_factory=dict)  # model -> documents: a model B did not run
+    only_in_b: dict[str, int] = field(default_factory=dict)
 
 
 def _field_f1(figures: Mapping[str, Any], name: str) -> float | None:
@@ -133,7 +143,15 @@ def diff_runs(log: RunLog, ref_a: str, ref_b: str) -> RunDiff:
     """What changed from run A to run B (each named as `RunLog.run` accepts)."""
     a, b = log.run(ref_a), log.run(ref_b)
     docs_a, docs_b = log.documents(a.run_id), log.documents(b.run_id)
-    by_model = not (len({d.model for d in docs_a}) == 1 and len({d.model for d in docs_b}) == 1)
+    models_a, models_b = Counter(d.model for d in docs_a), Counter(d.model for d in docs_b)
+    by_model = not (len(models_a) == 1 and len(models_b) == 1)
+    only_a: dict[str, int] = {}
+    only_b: dict[str, int] = {}
+    if by_model and set(models_a) & set(models_b):  # a model only one run has is one line, not one per article
+        only_a = {m: n for m, n in models_a.items() if m not in models_b}
+        only_b = {m: n for m, n in models_b.items() if m not in models_a}
+        docs_a = [d for d in docs_a if d.model in models_b]
+        docs_b = [d for d in docs_b if d.model in models_a]
     pa, pb = _pair(docs_a, by_model), _pair(docs_b, by_model)
     changed: list[DocumentDiff] = []
     unchanged = 0
@@ -143,4 +161,4 @@ def diff_runs(log: RunLog, ref_a: str, ref_b: str) -> RunDiff:
             unchanged += 1
         else:
             changed.append(diff)
-    return RunDiff(a, b, _scores(log, a, b), changed, unchanged)
+    return RunDiff(a, b, _scores(log, a, b), changed, unchanged, only_a, only_b)

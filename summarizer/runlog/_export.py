@@ -1,6 +1,8 @@
 """Exporting a run's events and casualty figures as the table an analyst loads into pandas,
 QGIS or a spreadsheet: one row per event and one per casualty figure (`record` says which),
-with its article, date, places (with the gazetteer's coordinates), actors and evidence quote.
+with its article, date (and `date_basis`: `event`, its own, or `published`, the article's
+publication date standing in for it), places (with the gazetteer's coordinates), actors and
+evidence quote; of one model of an eval run (`model=`) or of all.
 
 Formats: `csv` (lists joined with "; "; a text cell that a spreadsheet would run as a formula,
 one with a line starting with = + - @, a tab or a carriage return, gets an apostrophe before
@@ -35,6 +37,7 @@ COLUMNS = (
     "published",
     "item_id",
     "date",
+    "date_basis",
     "type",
     "description",
     "count",
@@ -58,12 +61,39 @@ def _places(ids: list[str], locations: dict[str, dict[str, Any]]) -> list[dict[s
     return [{k: locations[i].get(k) for k in keys} for i in ids if i in locations]
 
 
-def export_rows(log: RunLog, run_id: str) -> list[dict[str, Any]]:
-    """The run's events and casualty figures, document by document, in the jsonl shape."""
+def _own_dates(log: RunLog, run_id: str) -> dict[int, dict[str, str]]:
+    """doc_id -> the events that carry a date of their own (the others fall back to the
+    article's publication date in the item tables)."""
+    out: dict[int, dict[str, str]] = {}
+    for doc in log.documents(run_id):
+        events = (doc.document or {}).get("events") if isinstance(doc.document, dict) else None
+        for ev in events if isinstance(events, list) else []:
+            if (
+                isinstance(ev, dict)
+                and isinstance(ev.get("id"), str)
+                and isinstance(ev.get("date"), str)
+                and ev["date"]
+            ):
+                out.setdefault(doc.doc_id, {})[ev["id"]] = ev["date"]
+    return out
+
+
+def _date_basis(date: str | None, own: str | None) -> str | None:
+    """`event` when the date is the event's own, `published` when it is the article's
+    publication date standing in for it, None when there is no date."""
+    if not date:
+        return None
+    return "event" if own else "published"
+
+
+def export_rows(log: RunLog, run_id: str, *, model: str | None = None) -> list[dict[str, Any]]:
+    """The run's events and casualty figures, document by document, in the jsonl shape (of one
+    `model` only, when given: an eval run has several). `date_basis` says whether a row's date
+    is its event's own or the article's publication date standing in for it."""
     con = log.con
-    titles = {
-        r["doc_id"]: r["title"] for r in con.execute("SELECT doc_id, title FROM documents WHERE run_id = ?", (run_id,))
-    }
+    query = "SELECT doc_id, title FROM documents WHERE run_id = ?" + (" AND model = ?" if model else "")
+    titles = {r["doc_id"]: r["title"] for r in con.execute(query, (run_id, model) if model else (run_id,))}
+    own = _own_dates(log, run_id)
     locations: dict[int, dict[str, dict[str, Any]]] = {}
     for loc in log.items("locations", run_id):
         locations.setdefault(loc["doc_id"], {})[loc["item_id"]] = loc
@@ -83,6 +113,7 @@ def export_rows(log: RunLog, run_id: str) -> list[dict[str, Any]]:
                     description=ev["description"],
                     actors=[a for a in (ev["actors"] or "").split("; ") if a],
                     places=_places(json.loads(ev["location_ids"] or "[]"), here),
+                    date_basis=_date_basis(ev["date"], own.get(doc_id, {}).get(ev["item_id"])),
                 )
             )
         for c in log.con.execute("SELECT * FROM casualties WHERE doc_id = ? ORDER BY rowid", (doc_id,)):
@@ -97,6 +128,7 @@ def export_rows(log: RunLog, run_id: str) -> list[dict[str, Any]]:
                 description=c["raw"],
                 actors=[a for a in (event["actors"] or "").split("; ") if a] if event else [],
                 places=_places(ids, here),
+                date_basis=_date_basis(c["date"], own.get(doc_id, {}).get(c["event_id"]) if event else None),
             )
             row.update(
                 count=c["count"],
@@ -119,6 +151,7 @@ def _row(
     description: Any,
     actors: list[str],
     places: list[dict[str, Any]],
+    date_basis: str | None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(COLUMNS)
     row.update(
@@ -131,6 +164,7 @@ def _row(
         published=item["published"],
         item_id=item["item_id"],
         date=item["date"],
+        date_basis=date_basis,
         type=type_,
         description=description,
         actors=actors,

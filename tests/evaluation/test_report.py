@@ -292,3 +292,38 @@ def test_a_matched_item_with_a_wrong_attribute_is_its_own_outcome() -> None:
     )
     assert "- wrong attributes: actor kind 1, actor side 1" in lines
     assert "- wrong attributes: location admin1 1" in lines
+
+
+def test_overview_rows_name_articles_by_their_headline(result: evaluation.EvalResult, page: Page) -> None:
+    titles = page.by_class["title"]
+    assert len(titles) == len(result.dataset.records)
+    first = titles[0]  # the headline, escaped, then the id beside it
+    assert first.startswith("Wagner claims Bakhmut <script>alert('x')</script>") and first.endswith("eval-a")
+    assert "eval-a" in page.by_class["rid"]
+    assert page.count("a", href="#a-0") == 1
+    raw = render_report(result)
+    assert '<h3 id="h-0">Wagner claims Bakhmut &lt;script&gt;' in raw  # the article's heading too
+
+
+def _css_rules(raw: str, selector: str) -> list[str]:
+    css = raw.split("<style>", 1)[1].split("</style>", 1)[0]
+    return [block.split("}", 1)[0] for block in css.split(selector + "{")[1:]]
+
+
+def test_an_article_a_link_jumps_to_starts_below_the_sticky_toolbar(result: evaluation.EvalResult, page: Page) -> None:
+    raw = render_report(result)
+    wide, narrow = _css_rules(raw, ".art")
+    assert "scroll-margin-top:var(--bar," in wide  # the toolbar's height, measured by the script
+    assert "scroll-margin-top" in narrow  # under 900 px the toolbar is not sticky
+    assert "setProperty('--bar'" in page.scripts[0] and "offsetHeight" in page.scripts[0]
+
+
+def test_a_table_wider_than_a_phone_says_it_scrolls(result: evaluation.EvalResult, page: Page) -> None:
+    raw = render_report(result)
+    overview = raw.index('<table class="overview">')
+    hint = raw.rindex('<p class="scroll-hint"', 0, overview)
+    assert raw[hint:overview].count("</p>") == 1 and "scroll the table sideways" in raw[hint:overview]
+    assert _css_rules(raw, ".scroll-hint")[0].startswith("display:none")  # wide screens: no hint
+    assert any(rule == "display:block" for rule in _css_rules(raw, ".scroll-hint"))  # phones: the hint
+    assert "classList.toggle('fits'" in page.scripts[0]  # a table that fits hides its hint
+    assert "position:sticky" in _css_rules(raw, ".overview th.title")[-1]  # the names stay while it scrolls

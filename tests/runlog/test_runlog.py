@@ -436,3 +436,50 @@ def test_ctrl_c_while_recording_is_raised_not_swallowed(tmp_path: Path, when: st
         (run,) = log.runs()
         assert run.exit_code == 130 and run.documents == (2 if when == "after the commit" else 1)
     assert warnings == []
+
+
+def test_a_diff_says_open_figures_in_words_and_counts_models_only_one_run_has(tmp_path: Path) -> None:
+    db = tmp_path / "runs.sqlite"
+    three = ("fake/m", "fake/other", "fake/third")
+    a = start(db, "eval", models=three)
+    for model in three:
+        for sha in ("a", "c"):
+            a.add_document(model, f"art-{sha}", document=document(sha=sha * 64))
+    a.finish(0)
+    open_ended = document(sha="a" * 64)
+    open_ended["casualties"][0].update(count=None, low=2000, high=None, raw="thousands", claimed_by=None)
+    b = start(db, "summarize")
+    b.add_document("fake/m", "art-a", document=open_ended)
+    b.add_document("fake/m", "art-c", document=document(sha="c" * 64))
+    b.finish(0)
+    with runlog.RunLog.open(db) as log:
+        diff = runlog.diff_runs(log, a.run_id, b.run_id)
+    assert diff.only_in_a == {"fake/other": 2, "fake/third": 2} and diff.only_in_b == {}
+    (changed,) = diff.documents  # the one model both ran, article by article
+    assert changed.model == "fake/m" and changed.state == "changed" and diff.unchanged == 1
+    (added,) = changed.added["casualties"]
+    assert added == "killed ≥2,000 (thousands) of Ukraine, claimed by no one named"
+    assert "None" not in added and "?" not in added
+    assert (
+        runlog.item_label("actors", {"name": "Kivinen", "kind": "person", "side": None}) == "Kivinen (person, no side)"
+    )
+
+
+def test_export_says_when_a_date_is_the_publication_date_and_filters_by_model(tmp_path: Path) -> None:
+    db = tmp_path / "runs.sqlite"
+    rec = start(db, "eval", models=("fake/m", "fake/other"))
+    rec.add_document("fake/m", "art-1", document=document())
+    rec.add_document("fake/other", "art-1", document=document())
+    rec.finish(0)
+    with runlog.RunLog.open(db) as log:
+        rows = runlog.export_rows(log, rec.run_id, model="fake/m")
+        both = runlog.export_rows(log, rec.run_id)
+    assert {r["model"] for r in rows} == {"fake/m"} and len(both) == 2 * len(rows)
+    basis = {(r["record"], r["item_id"]): (r["date"], r["date_basis"]) for r in rows}
+    assert basis[("event", "e1")] == ("2023-03-13", "event")  # the event's own date
+    assert basis[("event", "e2")] == ("2023-03-14", "published")  # the article's, standing in
+    assert basis[("casualty", "c1")] == ("2023-03-13", "event")
+    assert basis[("casualty", "c2")] == ("2023-03-14", "published")
+    out = io.StringIO()
+    runlog.write_export(rows, "csv", out)
+    assert "date_basis" in next(csv.reader(io.StringIO(out.getvalue())))
