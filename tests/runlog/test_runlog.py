@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from summarizer import runlog
-from summarizer.config import Settings
+from summarizer.config import DEFAULT_PROMPT, Settings
 from summarizer.errors import InputError
 
 POINTS: dict[tuple[str, str | None], tuple[float, float]] = {
@@ -119,7 +119,7 @@ def test_a_run_is_recorded_with_its_documents_and_items(tmp_path: Path) -> None:
         "SELECT command, models, prompt_version, schema_hash, package_version, settings, offline, "
         "ended, exit_code FROM runs"
     ).fetchone()
-    assert run[:5] == ("summarize", '["fake/m"]', "brief-v4", "s1", runlog.package_version())
+    assert run[:5] == ("summarize", '["fake/m"]', DEFAULT_PROMPT, "s1", runlog.package_version())
     settings = json.loads(run[5])
     assert settings["source"] == "a.txt" and settings["offline"] is False and "api_key" not in settings
     assert "sk-secret" not in run[5]
