@@ -311,10 +311,39 @@ def run(records: dict[str, dict[str, Any]], ids: Iterable[str], model: str, sett
 _WORK: dict[str, Any] = {}  # what the forked workers read: records, model, settings, jobs
 
 
-def _ablate(i: int) -> tuple[int, Run]:
-    ab, ids = _WORK["jobs"][i]
-    with switched_off(ab):
-        return i, run(_WORK["records"], ids, _WORK["model"], _WORK["settings"])
+def _work(part: list[str]) -> tuple[Run, dict[int, Run], rules.Trace, float]:
+    """One worker: the baseline of its articles (which fills the caches: spaCy, findings, model
+    answers, and traces where rules are used), then every ablation on those of its articles
+    where the ablation's rules fire."""
+    cache_spacy()
+    cache_find()
+    cache_answers()
+    trace = rules.trace()
+    records, model, settings = _WORK["records"], _WORK["model"], _WORK["settings"]
+    t = time.perf_counter()
+    base = run(records, part, model, settings)
+    t = time.perf_counter() - t
+    done: dict[int, Run] = {}
+    for i, (ab, ids) in enumerate(_WORK["jobs"]):
+        todo = [a for a in part if a in ids]
+        if todo:
+            with switched_off(ab):
+                done[i] = run(records, todo, model, settings)
+    return base, done, trace, t
+
+
+def _partition(
+    records: dict[str, Any], articles: dict[str, Article], jobs: list[tuple[Ablation, set[str]]], n: int
+) -> list[list[str]]:
+    """The articles in `n` parts of about equal work (an article's length times the runs it takes)."""
+    runs = {aid: 1 + sum(aid in ids for _ab, ids in jobs) for aid in records}
+    parts: list[list[str]] = [[] for _ in range(min(n, len(records)))]
+    load = [0] * len(parts)
+    for aid in sorted(records, key=lambda a: -len(articles[a].text) * runs[a]):
+        k = load.index(min(load))
+        parts[k].append(aid)
+        load[k] += len(articles[aid].text) * runs[aid]
+    return [sorted(p, key=list(records).index) for p in parts]
 
 
 def figures(scores: Sequence[ArticleScore]) -> dict[str, float | None]:
@@ -382,7 +411,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     parser.add_argument("--min-sentences", type=int, default=3)
     parser.add_argument("--full", action="store_true", help="re-run every article in every ablation")
     parser.add_argument("--json", type=Path, help="write every figure here")
-    parser.add_argument("--jobs", type=int, default=2, help="processes for the ablations (forked after the baseline)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes, each with a share of the articles")
     args = parser.parse_args()
     t0 = time.perf_counter()
 
@@ -419,13 +448,31 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     count_fires(all_units, articles)
     todo = ablations(all_units, args.min_sentences, set(args.only.split(",")) if args.only else None)
 
-    cache_spacy()
-    cache_find()
-    cache_answers()
-    trace = rules.trace()
-    t_base = time.perf_counter()
-    base = run(records, records, args.model, settings)
-    t_base = time.perf_counter() - t_base
+    jobs = [(ab, set(records) if args.full else ab.articles()) for ab in todo]
+    reruns = sum(len(ids) for _ab, ids in jobs)
+    _WORK.update(records=records, model=args.model, settings=settings, jobs=jobs)
+    parts = _partition(records, articles, jobs, max(1, args.jobs))
+    if len(parts) > 1:  # each worker: the baseline of its articles, then every ablation on them
+        with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
+            outcomes = pool.map(_work, parts)
+    else:
+        outcomes = [_work(parts[0])]
+    base = Run({}, [])
+    done: dict[int, Run] = {i: Run({}, []) for i in range(len(jobs))}
+    reads: dict[str, set[str]] = {}
+    used: set[tuple[str, bool]] = set()
+    t_base = 0.0
+    for part_base, part_done, part_trace, part_t in outcomes:
+        base.scores.update(part_base.scores)
+        base.misses.extend(part_base.misses)
+        for i, r in part_done.items():
+            done[i].scores.update(r.scores)
+            done[i].misses.extend(r.misses)
+        for name, keys in part_trace.reads.items():
+            reads.setdefault(name, set()).update(keys)
+        used |= part_trace.used
+        t_base = max(t_base, part_t)
+    trace = rules.Trace(reads, used)
     if base.misses:
         print(f"  baseline: {len(base.misses)} articles do not replay (stale cassettes?): {', '.join(base.misses[:5])}")
     base_fig = {s: figures([base.scores[a] for a in by_split[s]]) for s in SPLITS}
@@ -436,15 +483,6 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
             out |= {"after"} if u.roles else trace.uses(u.id)
         return out
 
-    jobs = [(ab, list(records) if args.full else [a for a in records if a in ab.articles()]) for ab in todo]
-    reruns = sum(len(ids) for _ab, ids in jobs)
-    _WORK.update(records=records, model=args.model, settings=settings, jobs=jobs)
-    if args.jobs > 1 and len(jobs) > 1:  # forked after the baseline: the caches are shared
-        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))
-        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-            done = dict(pool.imap_unordered(_ablate, order, chunksize=1))
-    else:
-        done = dict(map(_ablate, range(len(jobs))))
     results: list[dict[str, Any]] = []
     for i, ab in enumerate(todo):
         now = done[i]

@@ -85,9 +85,12 @@ def test_an_unknown_name_is_an_error() -> None:
 
 def test_the_trace_says_where_a_rule_is_used() -> None:
     trace = rules.trace()
-    with rules.asking():
-        event_types("Missiles struck Lviv overnight.")
-    settled_type("Missiles struck Lviv overnight.", "battle")
+    try:
+        with rules.asking():
+            event_types("Missiles struck Lviv overnight.")
+        settled_type("Missiles struck Lviv overnight.", "battle")
+    finally:
+        rules.end_trace()
     assert trace.uses("event.cue.strike") == {"before"}
     assert trace.uses("event.decisive.strike") == {"after"}
     assert "static" in trace.uses("side.russia")  # the force-noun pattern is made at import

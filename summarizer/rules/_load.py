@@ -322,3 +322,9 @@ def trace() -> Trace:
     for built in _TABLES:
         built.clear()
     return _TRACE
+
+
+def end_trace() -> None:
+    """Stop recording (`trace`)."""
+    global _TRACE
+    _TRACE = None
