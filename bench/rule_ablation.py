@@ -17,9 +17,11 @@ switched off by emptying their word sets for the run.
 
 Speed: an ablation re-runs only the articles where one of its rules fires (on any sentence or
 the whole text; elsewhere switching it off cannot change what code does) and reuses the
-baseline's score for the others (`--full` runs every article, to check that); spaCy's analysis
-of a text and what code finds before the model is asked are made once (they do not depend on
-the rules switched off after the model).
+baseline's score for the others (`--full` runs every article, to check that). What does not
+depend on the rules switched off after the model is made once: spaCy's analysis of a text, the
+numbers read in a text, what code finds before the model is asked, and the model's answers
+(asked of the cassette once per article, then given back to the same request). Two forked
+workers (`--jobs`), each with a share of the articles.
 
     python bench/rule_ablation.py                       # the full gold when built, else the dataset
     python bench/rule_ablation.py --ids a1,a2 --only events,not_incident.charade
@@ -197,6 +199,24 @@ def cache_spacy() -> None:
     _ner._nlp = lambda: cached  # type: ignore[assignment]
 
 
+def cache_numbers() -> None:
+    """Reading the numbers of a text (`text._number_scan`: no rule in it) once per text."""
+    from summarizer.text import _numbers
+
+    real = _numbers.Scanner
+    made: dict[str, Any] = {}
+
+    def scanner(text: str) -> Any:
+        if text not in made:
+            sc = real(text)
+            exprs = sc.scan()
+            sc.scan = lambda: exprs  # type: ignore[method-assign]
+            made[text] = sc
+        return made[text]
+
+    _numbers.Scanner = scanner  # type: ignore[assignment,misc]
+
+
 def cache_find() -> None:
     """What code finds before the model is asked (`_findings.find`, run under `rules.asking()`)
     does not change when rules are switched off after the model: found once per text, and each
@@ -316,6 +336,7 @@ def _work(part: list[str]) -> tuple[Run, dict[int, Run], rules.Trace, float]:
     answers, and traces where rules are used), then every ablation on those of its articles
     where the ablation's rules fire."""
     cache_spacy()
+    cache_numbers()
     cache_find()
     cache_answers()
     trace = rules.trace()
