@@ -1,7 +1,8 @@
 """Rule ablation (issue 18, "Each rule earns its place"): switch off each rule family (a topic
-file, a category) and each rule that fires on at least three dataset sentences, re-score the
-offline eval (replayed from cassettes), and print the change of every field on `dev` and on
-`validation`; mark the rules that do not help `validation`. Target: under two minutes offline.
+file, a category) and each rule that fires on at least three dataset sentences (of either
+split; `--min-sentences`), re-score the offline eval (replayed from cassettes), and print the
+change of every field on `dev` and on `validation`; mark the rules that do not help
+`validation`. Target: under two minutes offline.
 
 How a rule is switched off: `summarizer.rules.disabled(ids, after_model=True)`. Many rules are
 used before the model answers (they decide which sentences and names are asked about, and the
@@ -397,17 +398,22 @@ def deltas(base: dict[str, float | None], now: dict[str, float | None]) -> dict[
 
 def verdict(d: dict[str, float], articles: int, uses: set[str]) -> str:
     """Whether switching the rule off lowers the validation figures: "helps" when macro F1
-    drops, or stays and the other figures drop in sum; else why it does not help."""
+    drops, or stays and the other figures drop in sum; else why it does not help (for a rule also
+    used before the model: not after it; its use before the model is not measured offline)."""
     if articles == 0:
         return "no help: fires on no validation article"
-    if uses <= {"before", "static"} and uses:
+    if uses and uses <= {"before", "static"}:
         return "not measured: used only before the model"
-    if all(abs(v) <= EPS for v in d.values()):
-        return "no help: no change on validation"
     rest = sum(v for k, v in d.items() if k != "macro")
-    if d.get("macro", 0.0) < -EPS or (abs(d.get("macro", 0.0)) <= EPS and rest < -EPS):
+    macro = d.get("macro", 0.0)
+    if macro < -EPS or (abs(macro) <= EPS and rest < -EPS):
         return "helps"
-    return "no help: validation is as good or better without it"
+    why = (
+        "no change on validation"
+        if all(abs(v) <= EPS for v in d.values())
+        else "validation as good or better without it"
+    )
+    return f"no help: {why}" + (" (after the model; its use before it not measured)" if "before" in uses else "")
 
 
 # --- the table -------------------------------------------------------------------------------
