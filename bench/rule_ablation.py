@@ -16,13 +16,15 @@ and the generic words of name matching). The uses are traced while the baseline 
 event-role word lists of `summarizer/extraction/roles.toml` (all used after the model) are
 switched off by emptying their word sets for the run.
 
-Speed: an ablation re-runs only the articles where one of its rules fires (on any sentence or
-the whole text; elsewhere switching it off cannot change what code does) and reuses the
-baseline's score for the others (`--full` runs every article, to check that). What does not
-depend on the rules switched off after the model is made once: spaCy's analysis of a text, the
-numbers read in a text, what code finds before the model is asked, and the model's answers
-(asked of the cassette once per article, then given back to the same request). Two forked
-workers (`--jobs`), each with a share of the articles.
+Speed: an ablation re-runs only the articles where it can change something: one of its rules
+fires in the article (on a sentence or the whole text), and a table that reads the rule was
+used after the model in the article's baseline run (traced; else the run goes as the baseline
+did); the others keep the baseline's score (`--full` re-runs every article, to check that).
+What does not depend on the rules switched off after the model is made once: spaCy's analysis
+of a text, the numbers read in a text, names stripped of marks, what code finds before the
+model is asked, the model's answers (asked of the cassette once per article, then given back
+to the same request), and for an ablation of role word lists alone (read only when the
+document is composed) everything before the composing. Two forked workers (`--jobs`), each with a share of the articles.
 
     python bench/rule_ablation.py                       # the full gold when built, else the dataset
     python bench/rule_ablation.py --ids a1,a2 --only events,not_incident.charade
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import multiprocessing
 import re
@@ -51,7 +54,7 @@ from typing import Any
 from summarizer import rules
 from summarizer.config import DEFAULT_PROMPT, Settings
 from summarizer.errors import CassetteMissError, SummarizerError
-from summarizer.evaluation import FIELDS, ArticleScore, load_dataset, prf, score_article
+from summarizer.evaluation import FIELDS, ArticleScore, _scoring, load_dataset, prf, score_article
 from summarizer.evaluation._dataset import record_article
 from summarizer.extraction import summarize
 from summarizer.extraction._roles import role_rules
@@ -218,6 +221,36 @@ def cache_numbers() -> None:
     _numbers.Scanner = scanner  # type: ignore[assignment,misc]
 
 
+def cache_marks() -> None:
+    """`text.strip_marks` (names are normalized again and again: no rule in it) once per string."""
+    from summarizer.text import _normalize
+
+    _normalize.strip_marks = functools.lru_cache(maxsize=1 << 16)(_normalize.strip_marks)  # type: ignore[assignment]
+
+
+_FOUND: dict[str, Any] = {}  # article text -> what `_classify.run` found in the baseline
+_ROLES_ONLY: list[bool] = [False]  # an ablation of role word lists only: `_classify.run` as in the baseline
+
+
+def cache_classified() -> None:
+    """The role word lists are read only when the document is composed (`_compose`), after
+    everything `_classify.run` does: an ablation of them alone takes its result from the
+    baseline (a copy) and composes it again."""
+    from summarizer.extraction import _summarize
+
+    classify = _summarize.classify
+
+    def cached(passes: Any, text: str, *args: Any) -> Any:
+        if _ROLES_ONLY[0] and text in _FOUND:
+            return copy.deepcopy(_FOUND[text])
+        found = classify(passes, text, *args)
+        if not rules.off():
+            _FOUND[text] = copy.deepcopy(found)
+        return found
+
+    _summarize.classify = cached  # type: ignore[assignment]
+
+
 def cache_find() -> None:
     """What code finds before the model is asked (`_findings.find`, run under `rules.asking()`)
     does not change when rules are switched off after the model: found once per text, and each
@@ -252,8 +285,8 @@ class _Answers:
         self.client = client
 
     def extract(self, messages: list[dict[str, str]], response_model: Any, *, max_tokens: int, usage: Any) -> Any:
-        schema = json.dumps(response_model.model_json_schema(), sort_keys=True)
-        key = (json.dumps(messages, sort_keys=True), response_model.__name__, schema, str(max_tokens))
+        # the request as asked: its messages (the items listed and the options offered), its shape, its budget
+        key = (json.dumps(messages, sort_keys=True), response_model.__name__, str(max_tokens))
         if key not in self.book:
             if self.client is None:
                 raise CassetteMissError("request not made by the baseline")
@@ -332,26 +365,51 @@ def run(records: dict[str, dict[str, Any]], ids: Iterable[str], model: str, sett
 _WORK: dict[str, Any] = {}  # what the forked workers read: records, model, settings, jobs
 
 
-def _work(part: list[str]) -> tuple[Run, dict[int, Run], rules.Trace, float]:
+def _work(part: list[str]) -> tuple[Run, dict[int, Run], rules.Trace, float, int, float]:
     """One worker: the baseline of its articles (which fills the caches: spaCy, findings, model
     answers, and traces where rules are used), then every ablation on those of its articles
-    where the ablation's rules fire."""
+    where it can change something: one of its rules fires in the article, and a table that
+    reads the rule was used after the model in the article's baseline (else the run goes as the
+    baseline did, up to the end). Returns the runs, the trace, the baseline's seconds and the
+    number of re-runs, and the worker's CPU seconds."""
+    cpu = time.process_time()
     cache_spacy()
     cache_numbers()
+    cache_marks()
     cache_find()
     cache_answers()
+    cache_classified()
+    _scoring.faithfulness = lambda document, text: (0, 0)  # not one of the figures compared here
+    re._MAXCACHE = 1 << 14  # type: ignore[attr-defined]  # the pipeline's patterns made per name: keep them compiled
     trace = rules.trace()
-    records, model, settings = _WORK["records"], _WORK["model"], _WORK["settings"]
+    records, model, settings, full = _WORK["records"], _WORK["model"], _WORK["settings"], _WORK["full"]
     t = time.perf_counter()
-    base = run(records, part, model, settings)
+    base = Run({}, [])
+    after: dict[str, set[str]] = {}  # article -> the tables used after the model in its baseline
+    used: set[tuple[str, bool]] = set()
+    for aid in part:
+        trace.used = set()
+        one = run(records, [aid], model, settings)
+        base.scores.update(one.scores)
+        base.misses.extend(one.misses)
+        after[aid] = {name for name, asked in trace.used if not asked}
+        used |= trace.used
+    trace.used = used
     t = time.perf_counter() - t
     done: dict[int, Run] = {}
+    reruns = 0
     for i, (ab, ids) in enumerate(_WORK["jobs"]):
-        todo = [a for a in part if a in ids]
+        keys = {k for u in ab.units if not u.roles for k in (u.id, u.category)}
+        tables = {name for name, reads in trace.reads.items() if name != "static" and reads & keys}
+        roles_off = any(u.roles for u in ab.units)
+        todo = [a for a in part if full or (a in ids and (roles_off or tables & after[a]))]
+        reruns += len(todo)
         if todo:
+            _ROLES_ONLY[0] = all(u.roles for u in ab.units)
             with switched_off(ab):
                 done[i] = run(records, todo, model, settings)
-    return base, done, trace, t
+            _ROLES_ONLY[0] = False
+    return base, done, trace, t, reruns, time.process_time() - cpu
 
 
 def _partition(
@@ -475,9 +533,8 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     count_fires(all_units, articles)
     todo = ablations(all_units, args.min_sentences, set(args.only.split(",")) if args.only else None)
 
-    jobs = [(ab, set(records) if args.full else ab.articles()) for ab in todo]
-    reruns = sum(len(ids) for _ab, ids in jobs)
-    _WORK.update(records=records, model=args.model, settings=settings, jobs=jobs)
+    jobs = [(ab, ab.articles()) for ab in todo]
+    _WORK.update(records=records, model=args.model, settings=settings, jobs=jobs, full=args.full)
     parts = _partition(records, articles, jobs, max(1, args.jobs))
     if len(parts) > 1:  # each worker: the baseline of its articles, then every ablation on them
         with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
@@ -489,7 +546,11 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     reads: dict[str, set[str]] = {}
     used: set[tuple[str, bool]] = set()
     t_base = 0.0
-    for part_base, part_done, part_trace, part_t in outcomes:
+    reruns = 0
+    cpu: list[float] = []
+    for part_base, part_done, part_trace, part_t, part_reruns, part_cpu in outcomes:
+        reruns += part_reruns
+        cpu.append(part_cpu)
         base.scores.update(part_base.scores)
         base.misses.extend(part_base.misses)
         for i, r in part_done.items():
@@ -536,7 +597,8 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     _print(results, base_fig, by_split)
     print(
         f"\nwall {wall:.1f} s (target < {TARGET_S:.0f} s; baseline pass {t_base:.1f} s; {len(todo)} ablations, "
-        f"{reruns} article re-runs{'' if args.full else ', the others reuse the baseline'})"
+        f"{reruns} article re-runs{'' if args.full else ', the others reuse the baseline'}; CPU seconds of "
+        f"the workers {' + '.join(f'{c:.1f}' for c in cpu)}, of the main process {time.process_time():.1f})"
     )
     if args.json:
         args.json.write_text(json.dumps({"baseline": base_fig, "ablations": results, "wall_s": wall}, indent=1))

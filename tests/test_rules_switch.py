@@ -42,8 +42,10 @@ def test_switching_a_rule_off_changes_what_its_consumer_does() -> None:
     strike = rules.rule("event.decisive.strike")
     assert known_group(["Wagner"]) == (wagner.data["kind"], wagner.data.get("side"))
     assert settled_type(strike.example, "battle") == "explosion_remote_violence"
-    before = armed_groups()
+    before, decisive, not_fact = armed_groups(), _decisive(), _not_fact()
     with rules.disabled(["group.wagner", "event.decisive.strike"]) as ids:
+        assert _not_fact() is not_fact  # reads neither rule: the table built with nothing off
+        assert _decisive() is not decisive
         assert ids == {"group.wagner", "event.decisive.strike"}
         assert known_group(["Wagner"]) is None
         assert known_group(["Hezbollah"]) is not None  # the other groups stay

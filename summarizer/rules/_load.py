@@ -243,9 +243,11 @@ T = TypeVar("T")
 
 def table(build: Callable[[], T]) -> Callable[[], T]:
     """A table code builds from rules, as a function to call where it is used: ``build()`` run
-    under the rules switched off at that moment, once per such set (cached). With nothing off it
-    is built once, as a constant at import would be."""
+    under the rules switched off at that moment, once per set of the rules it reads that are off
+    (cached: a table that reads none of the rules off is the one built with nothing off). With
+    nothing off it is built once, as a constant at import would be."""
     built: dict[frozenset[str], T] = {}
+    reads: list[frozenset[str]] = []  # the ids of the rules it reads, once built
     _TABLES.append(built)
     name = f"{build.__module__}.{build.__qualname__}"
 
@@ -254,26 +256,42 @@ def table(build: Callable[[], T]) -> Callable[[], T]:
         gone = off()
         if _TRACE is not None:
             _TRACE.used.add((name, _ASKING.get()))
-        try:
-            return built[gone]
-        except KeyError:
-            pass
-        if len(built) > 8:  # an ablation switches many sets off in turn: keep the all-on one
-            for key in [k for k in built if k]:
-                del built[key]
-        outer = _BUILDING.set(name)
-        try:
-            built[gone] = value = build()
-        finally:
-            _BUILDING.reset(outer)
-        return value
+        key = gone & reads[0] if reads and gone else gone
+        value = built.get(key, _MISSING)
+        if value is _MISSING:
+            if len(built) > 8:  # an ablation switches many sets off in turn: keep the all-on one
+                for k in [k for k in built if k]:
+                    del built[k]
+            seen: set[str] = set()
+            outer = _BUILDING.set((name, seen))
+            try:
+                value = build()
+            finally:
+                _BUILDING.reset(outer)
+            if not reads:
+                reads.append(_ids_of(seen))
+            built[gone & reads[0]] = value
+        building = _BUILDING.get()
+        if building is not None and reads:  # a table built from this one reads its rules too
+            building[1].update(reads[0])
+        return value  # type: ignore[return-value]
 
     return current
 
 
+_MISSING: Any = object()
+
+
+def _ids_of(keys: Iterable[str]) -> frozenset[str]:
+    """The rule ids that rule ids and category names stand for."""
+    wanted = set(keys)
+    return frozenset(r.id for r in all_rules() if r.id in wanted or r.category in wanted)
+
+
 # --- which rules each table reads, and where tables are used (for the ablation's report) ------
 
-_BUILDING: ContextVar[str | None] = ContextVar("rules_building", default=None)
+# The table being built, and what it has read so far.
+_BUILDING: ContextVar[tuple[str, set[str]] | None] = ContextVar("rules_building", default=None)
 
 
 @dataclass
@@ -304,13 +322,15 @@ _STATIC: set[str] = set()  # what code read outside any table (constants made at
 
 def _note(key: str) -> None:
     building = _BUILDING.get()
-    if building is None:
-        # read outside a table: by a constant of the package's code (not a test's or a bench's)
-        caller = sys._getframe(2).f_globals.get("__name__", "")
-        if caller.startswith("summarizer.") and not caller.startswith(__name__.rpartition(".")[0]):
-            _STATIC.add(key)
-    elif _TRACE is not None:
-        _TRACE.reads.setdefault(building, set()).add(key)
+    if building is not None:
+        building[1].add(key)
+        if _TRACE is not None:
+            _TRACE.reads.setdefault(building[0], set()).add(key)
+        return
+    # read outside a table: by a constant of the package's code (not a test's or a bench's)
+    caller = sys._getframe(2).f_globals.get("__name__", "")
+    if caller.startswith("summarizer.") and not caller.startswith(__name__.rpartition(".")[0]):
+        _STATIC.add(key)
 
 
 def trace() -> Trace:
