@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from summarizer import rules
 from summarizer.errors import ExtractionError
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import add_events
@@ -161,7 +162,9 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     result are the same, only sooner."""
     if not text[title_end:].strip():
         title_end = 0  # an article that is only its headline ("Two suicide bombers killed 10 ..."): its own lead
-    findings, places = find(model_text)
+    # Up to the figures' questions, what code finds decides what the model is asked (`rules.asking`).
+    with rules.asking():
+        findings, places = find(model_text)
     out = Classified()
     labelled: dict[str, str] = {}
     for start, end in chunks:
@@ -169,13 +172,14 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
         ask = [c for c in findings.ask if start <= c.first < end and c.name not in labelled]
         for cand, label in zip(ask, passes.label_names(chunk, ask), strict=True):
             labelled[cand.name] = label
-    actors_and_places(text, findings, places, labelled, out)
-    # Pass 1b: the side of every actor whose side neither the text nor code settled; think
-    # tanks, NGOs, outlets and civilians are not asked (neutral unless the text ties them).
-    need = [a for a in out.actors if a.side is None and a.kind not in NEUTRAL_KINDS]
-    first = model_text[chunks[0][0] : chunks[0][1]]
-    sides = passes.later(passes.label_sides, first, need, findings.sides) if need else None
-    asked = [_figures_asked(text, model_text, start, end, findings, out) for start, end in chunks]
+    with rules.asking():
+        actors_and_places(text, findings, places, labelled, out)
+        # Pass 1b: the side of every actor whose side neither the text nor code settled; think
+        # tanks, NGOs, outlets and civilians are not asked (neutral unless the text ties them).
+        need = [a for a in out.actors if a.side is None and a.kind not in NEUTRAL_KINDS]
+        first = model_text[chunks[0][0] : chunks[0][1]]
+        sides = passes.later(passes.label_sides, first, need, findings.sides) if need else None
+        asked = [_figures_asked(text, model_text, start, end, findings, out) for start, end in chunks]
     answers = [
         passes.later(passes.label_figures, model_text[s:e], *item[1:]) if item else None
         for (s, e), item in zip(chunks, asked, strict=True)

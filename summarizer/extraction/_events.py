@@ -38,7 +38,11 @@ def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[i
 
 
 # Strategic developments that happen to a person or an institution rather than at a place.
-_PLACELESS_SD = rules.regex("event.placeless")
+@rules.table
+def _placeless_sd() -> re.Pattern[str]:
+    return rules.regex("event.placeless")
+
+
 LEAD_SENTENCES = 2  # the body's first sentences: a report's lead
 
 
@@ -85,11 +89,12 @@ def add_events(
     out: Classified,
     published: str | None,
 ) -> None:
-    # the sentences code already knows report no incident as fact are not asked about at all
-    asked = event_sentences(chunk, skip_until=skip_until - offset, keep=lambda s: not not_reported_as_fact(s))
-    spans = [(s + offset, e + offset) for s, e in asked]
-    spans = [(s, e) for s, e in spans if not any(ev.start == s for ev in out.events)]
-    answers = passes.label_events(chunk, [" ".join(text[s:e].split()) for s, e in spans])
+    with rules.asking():  # what the model is asked: the rules it reads stay as recorded (`rules.disabled`)
+        # the sentences code already knows report no incident as fact are not asked about at all
+        asked = event_sentences(chunk, skip_until=skip_until - offset, keep=lambda s: not not_reported_as_fact(s))
+        spans = [(s + offset, e + offset) for s, e in asked]
+        spans = [(s, e) for s, e in spans if not any(ev.start == s for ev in out.events)]
+        answers = passes.label_events(chunk, [" ".join(text[s:e].split()) for s, e in spans])
     kinds = {p.name: p.fact.kind for p in out.places}
     # the lead: the first two sentences of the body, where a news report tells its incident
     lead = [s for s, _e in sentences(text) if s >= skip_until][:LEAD_SENTENCES]
@@ -132,7 +137,7 @@ def _add(
     hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
     specific = [h[2] for h in hits if kinds[h[2]] != "country"]
     names = list(dict.fromkeys(specific or [h[2] for h in hits]))
-    placeless = kind == "strategic_development" and _PLACELESS_SD.search(sentence)
+    placeless = kind == "strategic_development" and _placeless_sd().search(sentence)
     if not specific and not placeless:
         # an event at a country only where the sentence puts it there ("in northern Cameroon");
         # with no place, only the report's lead (a wire report's incident often names none)

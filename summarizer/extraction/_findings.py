@@ -20,23 +20,28 @@ from dataclasses import dataclass, field
 from summarizer import rules
 from summarizer.nlp import Gazetteer, capital_of, entities, find_country
 from summarizer.text import (
-    NATIONALITY_WORDS,
-    STATE_WORDS,
     Candidate,
     candidate_names,
     find_candidates,
     force_group,
     is_demonym,
     named_settlements,
+    nationality_words,
     normalize_name,
     relays_only,
     staff_only,
     staff_section,
+    state_words,
 )
+
 
 # Social networks and news agencies: where something was said or posted, never actors
 # (rules/outlets.toml).
-CHANNELS = frozenset(w.casefold() for r in rules.category("channel") for w in r.words)
+@rules.table
+def channels() -> frozenset[str]:
+    return frozenset(w.casefold() for r in rules.category("channel") for w in r.words)
+
+
 _REGION = re.compile(
     r"^(?:(?P<owner>.*?)[’']s[ \t]+)?(?P<base>.*?)[ \t](?:region|oblast|province|krai|republic|district|governorate)$"
 )
@@ -195,7 +200,7 @@ def article_sides(text: str, named: list[tuple[Candidate, str]]) -> tuple[str, .
     for cand, country in named:
         found = (re.finditer(rf"(?<![\w’']){re.escape(form)}(?![\w’'])", text) for form in cand.all_forms())
         seen(country, [m.start() for ms in found for m in ms])
-    for word, country in NATIONALITY_WORDS:
+    for word, country in nationality_words():
         pattern = rf"(?<![\w’'-]){re.escape(word)}(?!\w)"
         seen(country, [m.start() for m in re.finditer(pattern, text)])
     ranked = sorted(count, key=lambda c: (-count[c], first[c]))
@@ -224,7 +229,7 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
         for c in cands
         if not staff_only(text, c.all_forms(), staff)
         and not is_demonym(c.name)
-        and c.name.casefold() not in CHANNELS
+        and c.name.casefold() not in channels()
         and not (c.label in ("ORG", None) and relays_only(text, c.all_forms()))
     ]
     named_countries = [find_country(c.name) for c in cands]
@@ -262,8 +267,9 @@ def _settle(
     if lowered in _CODE_ACTORS:
         findings.actors[cand.name] = (_CODE_ACTORS[lowered], None)
         return
-    if lowered in STATE_WORDS:  # "the Kremlin"
-        findings.states.setdefault(STATE_WORDS[lowered], []).append(cand.name)
+    states = state_words()
+    if lowered in states:  # "the Kremlin"
+        findings.states.setdefault(states[lowered], []).append(cand.name)
         return
     country = find_country(cand.name)
     if country is not None:

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from summarizer import rules
 
-# International bodies take no side in a war between states.
-INTERNATIONAL = frozenset(w.casefold() for r in rules.category("international") for w in r.words)
+
+# International bodies take no side in a war between states (built where used: `rules.table`).
+@rules.table
+def international() -> frozenset[str]:
+    return frozenset(w.casefold() for r in rules.category("international") for w in r.words)
+
 
 # name -> (kind, side)
-ARMED_GROUPS: dict[str, tuple[str, str | None]] = {
-    w.casefold(): (r.data["kind"], r.data.get("side")) for r in rules.category("armed_group") for w in r.words
-}
+@rules.table
+def armed_groups() -> dict[str, tuple[str, str | None]]:
+    return {w.casefold(): (r.data["kind"], r.data.get("side")) for r in rules.category("armed_group") for w in r.words}
 
 
 def known_group(names: list[str]) -> tuple[str, str | None] | None:
     """The kind and side of the first of `names` (a party's name and forms) known here."""
-    return next((ARMED_GROUPS[n.casefold()] for n in names if n.casefold() in ARMED_GROUPS), None)
+    groups = armed_groups()
+    return next((groups[n.casefold()] for n in names if n.casefold() in groups), None)

@@ -11,7 +11,7 @@ from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import located
 from summarizer.extraction._findings import Findings, PlaceFact, Places
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
-from summarizer.extraction._known import INTERNATIONAL, known_group
+from summarizer.extraction._known import international, known_group
 from summarizer.extraction._twins import one_per_party
 from summarizer.nlp import capital_of, find_country
 from summarizer.text import (
@@ -336,7 +336,7 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None
     for actor in actors:
         if actor.kind == "civilians" or actor.name in settled:
             continue
-        if actor.name.casefold() in INTERNATIONAL or any(f.casefold() in INTERNATIONAL for f in actor.forms):
+        if actor.name.casefold() in international() or any(f.casefold() in international() for f in actor.forms):
             actor.side, actor.side_basis = None, None
             continue
         forms = [actor.name, *actor.forms]

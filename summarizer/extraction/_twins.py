@@ -13,7 +13,7 @@ import re
 
 from summarizer.extraction._found import Classified, FoundActor, mentions
 from summarizer.nlp import find_country
-from summarizer.text import SHORT_NAMES, TITLE_WORDS, is_demonym
+from summarizer.text import TITLE_WORDS, is_demonym, short_names
 
 # Abbreviated ranks and honorifics written before a name.
 _ABBREVIATIONS = frozenset(
@@ -97,7 +97,7 @@ def _qualifier(word: str) -> bool:
     """A word that says whose a body is: a nationality, a country or its possessive ("US Navy",
     "Russian General Staff", "Ukraine's Defense Ministry")."""
     bare = re.sub(r"[’']s$", "", word)
-    return is_demonym(word) or find_country(bare) is not None or bare.upper() in SHORT_NAMES
+    return is_demonym(word) or find_country(bare) is not None or bare.upper() in short_names()
 
 
 def _short_of(short: FoundActor, long: FoundActor) -> bool:

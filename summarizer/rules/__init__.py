@@ -11,9 +11,52 @@ it came from (`tests/test_rules.py` runs them all).
   outlets.toml        social networks and news agencies: channels, never actors
   groups.toml         international bodies and known armed groups (kind, side, source)
 
+Rules can be switched off for an ablation (`disabled`, `SUMMARIZER_RULES_OFF`): code reads them
+through tables built at use time (`table`); see `_load`.
+
 The lowest layer of the package: pure data and `re`, imported by `summarizer.text` and up.
 """
 
-from summarizer.rules._load import REQUIRED, Rule, RuleError, all_rules, category, files, regex, rule, union, words
+from summarizer.rules._load import (
+    NEVER,
+    REQUIRED,
+    Rule,
+    RuleError,
+    Trace,
+    all_rules,
+    asking,
+    category,
+    disabled,
+    end_trace,
+    expand,
+    files,
+    off,
+    regex,
+    rule,
+    table,
+    trace,
+    union,
+    words,
+)
 
-__all__ = ["REQUIRED", "Rule", "RuleError", "all_rules", "category", "files", "regex", "rule", "union", "words"]
+__all__ = [
+    "NEVER",
+    "REQUIRED",
+    "Rule",
+    "RuleError",
+    "Trace",
+    "all_rules",
+    "asking",
+    "category",
+    "disabled",
+    "end_trace",
+    "expand",
+    "files",
+    "off",
+    "regex",
+    "rule",
+    "table",
+    "trace",
+    "union",
+    "words",
+]

@@ -13,17 +13,31 @@ and, optionally, ``ignore_case`` (default true; a regex only), ``fitted = true``
 ``article`` (a rule written for one dataset sentence, for the ablation to judge) and ``note``.
 Any other field is the rule's data for the code that applies it (``types`` of an event cue,
 ``country`` of a nationality, ``kind`` and ``side`` of a known group ...), kept in ``data``.
+
+Switching rules off (the ablation, `bench/rule_ablation.py`): ``with disabled(ids): ...`` (or
+``SUMMARIZER_RULES_OFF=id,topic,category`` for a whole process) makes `category`, `regex`,
+`words` and `union` leave those rules out, for the code that consults them at use time: the
+tables code builds from rules are functions made with `table` (built once per set of rules
+switched off, cached), not constants built at import. Code whose output goes into a request to
+the model runs under ``asking()``; ``disabled(ids, after_model=True)`` switches the rules off
+only outside it, so every request stays as recorded and a replayed answer still matches (the
+ablation then measures only what the rules do after the model answered). With nothing switched
+off, every table is what it was before: the same rules, in the same order.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 _HERE = Path(__file__).resolve().parent
 REQUIRED = ("id", "category", "example", "counter_example", "source")
@@ -119,26 +133,218 @@ def _by_id() -> dict[str, Rule]:
 
 
 def rule(rule_id: str) -> Rule:
-    """The rule called `rule_id`."""
+    """The rule called `rule_id` (switched off or not: its data)."""
     return _by_id()[rule_id]
 
 
 def category(name: str) -> tuple[Rule, ...]:
-    """The rules of one category, in written order."""
-    return tuple(r for r in all_rules() if r.category == name)
+    """The rules of one category that are on, in written order."""
+    gone = off()
+    _note(name)
+    return tuple(r for r in all_rules() if r.category == name and r.id not in gone)
+
+
+# A regex that never fires: what a rule switched off, or a union of no rules, matches.
+NEVER = re.compile(r"(?!)")
 
 
 def regex(rule_id: str) -> re.Pattern[str]:
-    """The compiled regex of one rule."""
-    return rule(rule_id).regex
+    """The compiled regex of one rule; one that never fires when the rule is off."""
+    _note(rule_id)
+    return NEVER if rule_id in off() else rule(rule_id).regex
 
 
 def words(*rule_ids: str) -> frozenset[str]:
-    """The casefolded words of some rules, as one set (for lookups of whole names)."""
-    return frozenset(w.casefold() for rid in rule_ids for w in rule(rid).words)
+    """The casefolded words of some rules that are on, as one set (for lookups of whole names)."""
+    gone = off()
+    for rid in rule_ids:
+        _note(rid)
+    return frozenset(w.casefold() for rid in rule_ids if rid not in gone for w in rule(rid).words)
 
 
 def union(rules: Iterable[Rule]) -> re.Pattern[str]:
-    """One regex that fires where any of `rules` fires (each keeps its own case flag)."""
+    """One regex that fires where any of `rules` fires (each keeps its own case flag); never,
+    when `rules` is empty (every one switched off)."""
     parts = [f"(?{'i' if r.ignore_case or r.pattern is None else ''}:{r.regex.pattern})" for r in rules]
-    return re.compile("|".join(parts))
+    return re.compile("|".join(parts)) if parts else NEVER
+
+
+# --- switching rules off --------------------------------------------------------------------
+
+
+def expand(names: Iterable[str]) -> frozenset[str]:
+    """The rule ids that `names` name: each a rule id, a topic (a file's stem: "events") or a
+    category ("not_fact"). An unknown name is an error (a typo would switch nothing off)."""
+    out: set[str] = set()
+    for name in (n.strip() for n in names):
+        if not name:
+            continue
+        found = [r.id for r in all_rules() if name in (r.id, r.topic, r.category)]
+        if not found:
+            raise RuleError(f"no rule, topic or category is called {name!r}")
+        out.update(found)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class _Switch:
+    everywhere: frozenset[str] = frozenset()  # off for every use
+    after_model: frozenset[str] = frozenset()  # off only outside `asking()`
+
+
+_SWITCH: ContextVar[_Switch | None] = ContextVar("rules_switch", default=None)  # None: `_ENV`
+_ASKING: ContextVar[bool] = ContextVar("rules_asking", default=False)
+
+
+@cache
+def _env() -> _Switch:
+    """The rules switched off for the whole process: ``SUMMARIZER_RULES_OFF`` (comma-separated)."""
+    return _Switch(everywhere=expand(os.environ.get("SUMMARIZER_RULES_OFF", "").split(",")))
+
+
+def off() -> frozenset[str]:
+    """The ids of the rules switched off for the code running now."""
+    switch = _SWITCH.get() or _env()
+    if not switch.after_model or _ASKING.get():
+        return switch.everywhere
+    return switch.everywhere | switch.after_model
+
+
+@contextmanager
+def disabled(names: Iterable[str], *, after_model: bool = False) -> Iterator[frozenset[str]]:
+    """Switch rules off (ids, topics or categories; see `expand`) for the code run inside;
+    `after_model`: only for the code that runs after the model answered (outside `asking()`),
+    so the requests to the model do not change. Yields the ids switched off."""
+    ids = expand(names)
+    now = _SWITCH.get() or _env()
+    if after_model:
+        token = _SWITCH.set(_Switch(now.everywhere, now.after_model | ids))
+    else:
+        token = _SWITCH.set(_Switch(now.everywhere | ids, now.after_model))
+    try:
+        yield ids
+    finally:
+        _SWITCH.reset(token)
+
+
+@contextmanager
+def asking() -> Iterator[None]:
+    """Mark the code inside as building a request to the model (what is asked, and the options
+    offered): rules switched off with ``after_model=True`` stay on for it."""
+    token = _ASKING.set(True)
+    try:
+        yield
+    finally:
+        _ASKING.reset(token)
+
+
+T = TypeVar("T")
+
+
+def table(build: Callable[[], T]) -> Callable[[], T]:
+    """A table code builds from rules, as a function to call where it is used: ``build()`` run
+    under the rules switched off at that moment, once per set of the rules it reads that are off
+    (cached: a table that reads none of the rules off is the one built with nothing off). With
+    nothing off it is built once, as a constant at import would be."""
+    built: dict[frozenset[str], T] = {}
+    reads: list[frozenset[str]] = []  # the ids of the rules it reads, once built
+    _TABLES.append(built)
+    name = f"{build.__module__}.{build.__qualname__}"
+
+    @wraps(build)
+    def current() -> T:
+        gone = off()
+        if _TRACE is not None:
+            _TRACE.used.add((name, _ASKING.get()))
+        key = gone & reads[0] if reads and gone else gone
+        value = built.get(key, _MISSING)
+        if value is _MISSING:
+            if len(built) > 8:  # an ablation switches many sets off in turn: keep the all-on one
+                for k in [k for k in built if k]:
+                    del built[k]
+            seen: set[str] = set()
+            outer = _BUILDING.set((name, seen))
+            try:
+                value = build()
+            finally:
+                _BUILDING.reset(outer)
+            if not reads:
+                reads.append(_ids_of(seen))
+            built[gone & reads[0]] = value
+        building = _BUILDING.get()
+        if building is not None and reads:  # a table built from this one reads its rules too
+            building[1].update(reads[0])
+        return value  # type: ignore[return-value]
+
+    return current
+
+
+_MISSING: Any = object()
+
+
+def _ids_of(keys: Iterable[str]) -> frozenset[str]:
+    """The rule ids that rule ids and category names stand for."""
+    wanted = set(keys)
+    return frozenset(r.id for r in all_rules() if r.id in wanted or r.category in wanted)
+
+
+# --- which rules each table reads, and where tables are used (for the ablation's report) ------
+
+# The table being built, and what it has read so far.
+_BUILDING: ContextVar[tuple[str, set[str]] | None] = ContextVar("rules_building", default=None)
+
+
+@dataclass
+class Trace:
+    """What `trace()` saw: the rule ids or categories each table read when built (``static``:
+    read outside any table, by a constant made at import), and each (table, asked) use."""
+
+    reads: dict[str, set[str]] = field(default_factory=dict)
+    used: set[tuple[str, bool]] = field(default_factory=set)
+
+    def uses(self, rule_id: str) -> set[str]:
+        """Where a rule is used: "before" (in a request to the model), "after" (after the model
+        answered), "static" (in a constant made at import: not switched off at all)."""
+        r = rule(rule_id)
+        out: set[str] = set()
+        for name, keys in self.reads.items():
+            if rule_id in keys or r.category in keys:
+                if name == "static":
+                    out.add("static")
+                out.update("before" if asked else "after" for used, asked in self.used if used == name)
+        return out
+
+
+_TRACE: Trace | None = None
+_TABLES: list[dict[frozenset[str], Any]] = []  # every table's cache, emptied when a trace starts
+_STATIC: set[str] = set()  # what code read outside any table (constants made at import)
+
+
+def _note(key: str) -> None:
+    building = _BUILDING.get()
+    if building is not None:
+        building[1].add(key)
+        if _TRACE is not None:
+            _TRACE.reads.setdefault(building[0], set()).add(key)
+        return
+    # read outside a table: by a constant of the package's code (not a test's or a bench's)
+    caller = sys._getframe(2).f_globals.get("__name__", "")
+    if caller.startswith("summarizer.") and not caller.startswith(__name__.rpartition(".")[0]):
+        _STATIC.add(key)
+
+
+def trace() -> Trace:
+    """Record from now on which rules each table reads and where tables are used (every table
+    is built again on its next use, so its reads are seen); what constants made at import read
+    comes under "static"."""
+    global _TRACE
+    _TRACE = Trace(reads={"static": set(_STATIC)})
+    for built in _TABLES:
+        built.clear()
+    return _TRACE
+
+
+def end_trace() -> None:
+    """Stop recording (`trace`)."""
+    global _TRACE
+    _TRACE = None

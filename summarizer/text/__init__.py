@@ -32,7 +32,6 @@ from summarizer.text._candidates import (
     kind_near,
 )
 from summarizer.text._context import (
-    DEMONYMS,
     TITLE_WORDS,
     country_nearby,
     figure_counts,
@@ -57,16 +56,16 @@ from summarizer.text._entities import (
 from summarizer.text._event_checks import dated, not_reported_as_fact, only_said, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
-from summarizer.text._nationality import NATIONALITY_WORDS, SHORT_NAMES, STATE_WORDS
+from summarizer.text._nationality import demonyms, nationality_words, short_names, state_words
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import crosses_terminal, sentence_bounds, sentences
 
 __all__ = [
-    "NATIONALITY_WORDS",
-    "DEMONYMS",
-    "SHORT_NAMES",
-    "STATE_WORDS",
+    "demonyms",
+    "nationality_words",
+    "short_names",
+    "state_words",
     "ORG_WORDS",
     "TITLE_WORDS",
     "Candidate",

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
 
 from summarizer import rules
-from summarizer.text._nationality import DEMONYMS, SHORT_STATES
+from summarizer.text._nationality import demonyms, short_states
 
 _WORD = r"[\w’'\-.]+"
 
@@ -21,7 +20,7 @@ def _mentions(text: str, name: str) -> Iterator[re.Match[str]]:
 
 
 def is_demonym(name: str) -> bool:
-    return name.casefold() in DEMONYMS
+    return name.casefold() in demonyms()
 
 
 # Words of a title: never a place, whatever town somewhere bears the name ("Minister" is an
@@ -110,7 +109,7 @@ def backed_side(text: str, forms: Iterable[str], country_of: Callable[[str], str
             )
             if hit:
                 backer = hit.group(1)
-                side = DEMONYMS.get(backer.casefold()) or country_of(backer)
+                side = demonyms().get(backer.casefold()) or country_of(backer)
                 if side:
                     found.add(side)
     return found.pop() if len(found) == 1 else None
@@ -138,8 +137,8 @@ def stated_side(
         if side:
             return side
     first = name.split()[0].casefold() if name.split() else ""
-    if first in DEMONYMS and len(name.split()) > 1:
-        return DEMONYMS[first]
+    if first in demonyms() and len(name.split()) > 1:
+        return demonyms()[first]
 
     def not_title(word: str) -> str | None:
         return None if word.casefold() in TITLE_WORDS or len(word) <= 3 else country_of(word)
@@ -157,12 +156,12 @@ def stated_side(
     return None
 
 
-@lru_cache(maxsize=1)
+@rules.table
 def _title_modifiers() -> frozenset[str]:
     return rules.words("side.title_modifiers")
 
 
-@lru_cache(maxsize=1)
+@rules.table
 def _expertise() -> frozenset[str]:
     return rules.words("side.expertise_words")
 
@@ -196,9 +195,9 @@ def side_cue(
             for i, word in enumerate(reversed(words)):
                 w = word.casefold().strip(".")
                 key = w[:-2] if w.endswith(("’s", "'s")) else w
-                side = DEMONYMS.get(w) or DEMONYMS.get(w + ".") or country_of(key) if len(key) > 2 else None
-                if side is None and word.rstrip(".") in SHORT_STATES:  # "US military officer ...", not "us"
-                    side = SHORT_STATES[word.rstrip(".")]
+                side = demonyms().get(w) or demonyms().get(w + ".") or country_of(key) if len(key) > 2 else None
+                if side is None and word.rstrip(".") in short_states():  # "US military officer ...", not "us"
+                    side = short_states()[word.rstrip(".")]
                 if side is None and word[:1].isupper() and i + 1 < len(words):
                     title = " ".join(words[len(words) - i :]).casefold()
                     if re.search(
@@ -218,7 +217,7 @@ def side_cue(
                 for word in appositive.group(1).split()[:3]:
                     w = word.casefold().strip(".,")
                     key = w[:-2] if w.endswith(("’s", "'s")) else w
-                    side = DEMONYMS.get(w) or (country_of(key) if len(key) > 2 and key != w else None)
+                    side = demonyms().get(w) or (country_of(key) if len(key) > 2 and key != w else None)
                     if side:
                         votes[side] += 1
                         break
@@ -280,7 +279,7 @@ def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -
     is not a nationality): the country, or None."""
     after = text[fig_end : min(sent_end, fig_end + 40)]
     for word in re.findall(_WORD, after)[:3]:
-        side = DEMONYMS.get(word.casefold())
+        side = demonyms().get(word.casefold())
         if side:
             return side
     return None

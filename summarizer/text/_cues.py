@@ -15,21 +15,31 @@ from summarizer import rules
 from summarizer.text._sentences import sentences as sentence_spans
 from summarizer.text._sentences import without_asides
 
+
 # The events gate: the cues that propose a sentence to the model (rules/events.toml).
-_CUES = rules.category("event_cue")
-_EVENT_WORDS = rules.union(r for r in _CUES if r.data["proposes"])
+@rules.table
+def _event_words() -> re.Pattern[str]:
+    return rules.union(r for r in rules.category("event_cue") if r.data["proposes"])
+
+
 # A prediction, a wish or a threat; a question; a sentence in the first person or that opens
 # a quotation (someone's account or opinion): never proposed (rules/not_incident.toml).
-_IRREALIS = rules.regex("not_incident.hypothesis")
-_QUESTION = rules.regex("not_incident.question")
-_FIRST_PERSON = rules.regex("not_incident.first_person")
-_OPENS_QUOTE = rules.regex("not_incident.opens_quote")
+@rules.table
+def _not_proposed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(irrealis, question, first person, opens a quote)."""
+    return (
+        rules.regex("not_incident.hypothesis"),
+        rules.regex("not_incident.question"),
+        rules.regex("not_incident.first_person"),
+        rules.regex("not_incident.opens_quote"),
+    )
 
 
 def told_only_in_quotes(sentence: str) -> bool:
     """Every word of an event in the sentence is inside a quotation ("She added: “The
     terrorists in Kiev destroyed their country ...”"): someone's words, not the article's."""
-    return bool(_EVENT_WORDS.search(sentence)) and not _EVENT_WORDS.search(_unquoted(sentence))
+    event_words = _event_words()
+    return bool(event_words.search(sentence)) and not event_words.search(_unquoted(sentence))
 
 
 def _unquoted(sentence: str) -> str:
@@ -45,13 +55,15 @@ def event_sentences(
     question, a prediction or threat, a quotation, nor written in the first person (an
     opinion); the first `limit` of them."""
     out: list[tuple[int, int]] = []
+    event_words = _event_words()
+    irrealis, question, first_person, opens_quote = _not_proposed()
     for s, e in sentence_spans(text):
         sentence = text[s:e]
-        if s < skip_until or len(sentence.split()) < 5 or _QUESTION.search(sentence):
+        if s < skip_until or len(sentence.split()) < 5 or question.search(sentence):
             continue
-        if not _EVENT_WORDS.search(sentence) or _IRREALIS.search(without_asides(sentence)):
+        if not event_words.search(sentence) or irrealis.search(without_asides(sentence)):
             continue
-        if _OPENS_QUOTE.match(sentence) or _FIRST_PERSON.search(_unquoted(sentence)):
+        if opens_quote.match(sentence) or first_person.search(_unquoted(sentence)):
             continue
         if keep is not None and not keep(sentence):
             continue
@@ -71,15 +83,18 @@ _TYPE_ORDER = (
     "protest_riot",
     "strategic_development",
 )
-_TYPE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, rules.union(r for r in _CUES if kind in r.data["types"])) for kind in _TYPE_ORDER
-)
+
+
+@rules.table
+def _type_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    cues = rules.category("event_cue")
+    return tuple((kind, rules.union(r for r in cues if kind in r.data["types"])) for kind in _TYPE_ORDER)
 
 
 def event_types(sentence: str) -> tuple[str, ...]:
     """The ACLED types a sentence's own words allow ("shelled" allows a strike, "withdrew" a
     strategic development), in the contract's order; "other" when none does."""
-    found = tuple(kind for kind, pattern in _TYPE_WORDS if pattern.search(sentence))
+    found = tuple(kind for kind, pattern in _type_words() if pattern.search(sentence))
     return found or ("other",)
 
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from summarizer.text._nationality import NATION_OF, NATIONALITY
+from summarizer.text._nationality import NATIONALITY, nation_of
 
 # (start, end, label) of named entities; label is spaCy's (PERSON, ORG, GPE, LOC, FAC, NORP).
 Entity = tuple[int, int, str]
@@ -202,8 +202,9 @@ def force_group(name: str) -> tuple[str, str] | None:
     ("Russia", "forces"); "Russia's defence ministry" is ("Russia", "ministry") (the nationality
     words of rules/sides.toml with role f). None for other names."""
     words = _norm(name).split()
+    nations = nation_of()
     for cut in (2, 1):
-        nation = NATION_OF.get(" ".join(words[:cut]))
+        nation = nations.get(" ".join(words[:cut]))
         if nation:
             rest = " ".join(w for w in words[cut:] if w not in ("regular", "mobilised", "mobilized"))
             group = _GROUP_OF.get(rest)

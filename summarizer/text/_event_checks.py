@@ -26,18 +26,59 @@ __all__ = ["dated", "not_reported_as_fact", "only_said", "second_type", "settled
 
 
 def _by_type(category: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Per event type, the union of the rules of `category` that name it, in written order."""
-    kinds = dict.fromkeys(r.data["type"] for r in rules.category(category))
-    return tuple((k, rules.union(r for r in rules.category(category) if r.data["type"] == k)) for k in kinds)
+    """Per event type, the union of the rules of `category` that are on and name it, in written
+    order (a type all of whose rules are off keeps its place, with a regex that never fires)."""
+    kinds = dict.fromkeys(r.data["type"] for r in rules.all_rules() if r.category == category)
+    on = rules.category(category)
+    return tuple((k, rules.union(r for r in on if r.data["type"] == k)) for k in kinds)
 
 
-# The words that settle a type, tried in this order (rules/events.toml, decisive_type).
-_TYPE_RULES = _by_type("decisive_type")
-_STANDDOWN = dict(_TYPE_RULES)["strategic_development"]
+# Each table is built from the rules that are on, where it is used (`rules.table`).
+@rules.table
+def _decisive() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The words that settle a type, tried in this order (rules/events.toml, decisive_type)."""
+    return _by_type("decisive_type")
+
+
+@rules.table
+def _standdown() -> re.Pattern[str]:
+    return rules.union(r for r in rules.category("decisive_type") if r.data["type"] == "strategic_development")
+
+
+@rules.table
+def _second() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The explicit words of a second action: (a strike, fighting on the ground)
+    (rules/events.toml, second_type)."""
+    second = dict(_by_type("second_type"))
+    return second["explosion_remote_violence"], second["battle"]
+
+
+@rules.table
+def _not_fact() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str]]:
+    """Not-an-incident cues (rules/not_incident.toml): those read in the sentence; those read
+    without its asides (habit, history); talks; weapons as goods (supplied, delivered,
+    produced, not fired)."""
+    cues = rules.category("not_fact")
+    return (
+        tuple(r.regex for r in cues if not r.data.get("without_asides")),
+        tuple(r.regex for r in cues if r.data.get("without_asides")),
+        rules.regex("not_incident.talks"),
+        rules.regex("not_incident.arms_trade"),
+    )
+
+
+@rules.table
+def _reports_themselves() -> re.Pattern[str]:
+    return rules.union(rules.category("reported"))
+
+
+@rules.table
+def _overnight() -> re.Pattern[str]:
+    return rules.regex("event.one_day")
 
 
 def _types(sentence: str) -> list[str]:
-    return [kind for kind, pattern in _TYPE_RULES if pattern.search(sentence)]
+    return [kind for kind, pattern in _decisive() if pattern.search(sentence)]
 
 
 def settled_type(sentence: str, model_type: str) -> str:
@@ -50,34 +91,21 @@ def settled_type(sentence: str, model_type: str) -> str:
     return model_type
 
 
-# The explicit words of a second action in the sentence (rules/events.toml, second_type).
-_SECOND = dict(_by_type("second_type"))
-_EXPLICIT_STRIKE = _SECOND["explosion_remote_violence"]
-_EXPLICIT_GROUND = _SECOND["battle"]
-
-
 def second_type(sentence: str, kind: str) -> str | None:
     """The other of strike/battle when the sentence reports both actions explicitly."""
-    if kind == "battle" and _EXPLICIT_STRIKE.search(sentence):
+    explicit_strike, explicit_ground = _second()
+    if kind == "battle" and explicit_strike.search(sentence):
         return "explosion_remote_violence"
-    if kind == "explosion_remote_violence" and _EXPLICIT_GROUND.search(sentence):
+    if kind == "explosion_remote_violence" and explicit_ground.search(sentence):
         return "battle"
     return None
-
-
-# Not-an-incident cues (rules/not_incident.toml).
-_NOT_FACT = tuple(r.regex for r in rules.category("not_fact") if not r.data.get("without_asides"))
-_ASIDES_READ = tuple(r.regex for r in rules.category("not_fact") if r.data.get("without_asides"))  # habit, history
-_TALKS = rules.regex("not_incident.talks")
-_ARMS_TRADE = rules.regex("not_incident.arms_trade")  # weapons as goods: supplied, delivered, produced, not fired
-_REPORTS_THEMSELVES = rules.union(rules.category("reported"))
 
 
 def only_said(sentence: str) -> bool:
     """Checked after the model answered (the events pass was recorded without it): the event
     is told only inside a quotation, or the sentence is about reports of it ("these reports of
     'Russia kidnapping children' have been based on ...")."""
-    return told_only_in_quotes(sentence) or bool(_REPORTS_THEMSELVES.search(sentence))
+    return told_only_in_quotes(sentence) or bool(_reports_themselves().search(sentence))
 
 
 def _headline(sentence: str) -> bool:
@@ -91,16 +119,13 @@ def not_reported_as_fact(sentence: str, published: str | None = None) -> bool:
     fact: a headline, a habit or a generality, history, an evaluation, a figure of speech, or a
     statement about claims and reports."""
     bare = without_asides(sentence)
+    not_fact, asides_read, talks, arms_trade = _not_fact()
     return bool(
-        any(p.search(sentence) for p in _NOT_FACT)
+        any(p.search(sentence) for p in not_fact)
         or _headline(sentence)
-        or any(p.search(bare) for p in _ASIDES_READ)
-        or (_TALKS.search(sentence) and not _STANDDOWN.search(sentence) and "agree" not in sentence.casefold())
-        or (
-            _ARMS_TRADE.search(sentence)
-            and not _EXPLICIT_STRIKE.search(sentence)
-            and not _EXPLICIT_GROUND.search(sentence)
-        )
+        or any(p.search(bare) for p in asides_read)
+        or (talks.search(sentence) and not _standdown().search(sentence) and "agree" not in sentence.casefold())
+        or (arms_trade.search(sentence) and not any(p.search(sentence) for p in _second()))
         or _earlier_year(sentence, published)
     )
 
@@ -119,7 +144,4 @@ def _earlier_year(sentence: str, published: str | None) -> bool:
 def dated(sentence: str) -> bool:
     """The sentence ties its action to a day ("On Tuesday", "March 24", "overnight"): one
     incident. The days are those `dates_in` reads; "overnight" and "early on" also count."""
-    return bool(dates_in(sentence, None)) or bool(_OVERNIGHT.search(sentence))
-
-
-_OVERNIGHT = rules.regex("event.one_day")
+    return bool(dates_in(sentence, None)) or bool(_overnight().search(sentence))

@@ -1,6 +1,9 @@
 """Nationality words, possessives and short state names, and the country each names: every
 table code reads them from, derived from the one list in `summarizer/rules/sides.toml` (see its
-header for the roles)."""
+header for the roles).
+
+The tables are functions (`rules.table`: built where used, from the rules that are on), except
+`NATIONALITY` and `GENERIC_NATIONALITY`, which go into patterns and sets made at import."""
 
 from __future__ import annotations
 
@@ -8,13 +11,11 @@ import re
 
 from summarizer import rules
 
-_NATIONS = rules.category("nationality")
-
 
 def _with(role: str) -> list[tuple[str, str | None]]:
     """(word as written, country) of every word that has `role`, in written order."""
     out: list[tuple[str, str | None]] = []
-    for r in _NATIONS:
+    for r in rules.category("nationality"):
         roles = r.data["roles"]
         if len(roles) != len(r.words):
             raise rules.RuleError(f"rule {r.id}: words and roles differ in length")
@@ -28,18 +29,44 @@ def _norm(name: str) -> str:
 
 # Nationality words and the country they name; a country's own name and its possessive are
 # added by the caller.
-DEMONYMS: dict[str, str] = {w.casefold(): c for w, c in _with("n") if c}
+@rules.table
+def demonyms() -> dict[str, str]:
+    return {w.casefold(): c for w, c in _with("n") if c}
+
+
 # The same words as written (case kept: "US" is not "us"), with their country.
-NATIONALITY_WORDS: tuple[tuple[str, str], ...] = tuple((w, c) for w, c in _with("n") if c)
+@rules.table
+def nationality_words() -> tuple[tuple[str, str], ...]:
+    return tuple((w, c) for w, c in _with("n") if c)
+
+
 # The words before a force noun that make a common-noun actor ("Russian troops", "Putin's
 # forces"), as a regex alternation (case as written; a possessive takes either apostrophe).
 NATIONALITY = "(?:" + "|".join(re.escape(w).replace("'", "[’']") for w, _ in _with("a")) + ")"
+
+
 # The side a common-noun actor's first words give it, by their `_norm` key ("putin s").
-NATION_OF: dict[str, str] = {_norm(w): c for w, c in _with("f") if c}
+@rules.table
+def nation_of() -> dict[str, str]:
+    return {_norm(w): c for w, c in _with("f") if c}
+
+
 # Short state names read as written ("US", "U.K": a trailing period stripped), not as words.
-SHORT_STATES: dict[str, str] = {w.rstrip("."): c for w, c in _with("s") if c}
-SHORT_NAMES = frozenset(w for w, _ in _with("s"))
+@rules.table
+def short_states() -> dict[str, str]:
+    return {w.rstrip("."): c for w, c in _with("s") if c}
+
+
+@rules.table
+def short_names() -> frozenset[str]:
+    return frozenset(w for w, _ in _with("s"))
+
+
 # Words that name a state itself as an actor ("the Kremlin"), casefolded.
-STATE_WORDS: dict[str, str] = {w.casefold(): c for w, c in _with("k") if c}
+@rules.table
+def state_words() -> dict[str, str]:
+    return {w.casefold(): c for w, c in _with("k") if c}
+
+
 # Nationality words that are generic in the contract's name-matching rule.
 GENERIC_NATIONALITY = frozenset(w.casefold() for w, _ in _with("g"))

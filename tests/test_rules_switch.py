@@ -1,0 +1,98 @@
+"""Switching rules off (`rules.disabled`, for `bench/rule_ablation.py`): the code that applies a
+rule stops applying it, at use time; only after the model when asked so; and with nothing off
+every table is the one built from every rule. Fast: no model, no spaCy."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer import rules
+from summarizer.extraction._known import armed_groups, international, known_group
+from summarizer.text import demonyms, event_types, not_reported_as_fact, only_said, settled_type
+from summarizer.text._cues import _event_words, _type_words
+from summarizer.text._event_checks import _decisive, _not_fact
+
+
+def _every(category: str) -> tuple[rules.Rule, ...]:
+    return tuple(r for r in rules.all_rules() if r.category == category)
+
+
+def test_with_nothing_off_the_tables_are_built_from_every_rule() -> None:
+    assert rules.off() == frozenset()
+    for name in {r.category for r in rules.all_rules()}:
+        assert rules.category(name) == _every(name)
+    assert _event_words().pattern == rules.union(r for r in _every("event_cue") if r.data["proposes"]).pattern
+    assert [k for k, _ in _type_words()] == [
+        "battle",
+        "explosion_remote_violence",
+        "violence_against_civilians",
+        "protest_riot",
+        "strategic_development",
+    ]
+    assert len(_not_fact()[0]) + len(_not_fact()[1]) == len(_every("not_fact"))
+    assert set(armed_groups()) == {w.casefold() for r in _every("armed_group") for w in r.words}
+    assert "russian" in demonyms()
+    # built once: the same object on every use
+    assert _decisive() is _decisive()
+    assert international() is international()
+
+
+def test_switching_a_rule_off_changes_what_its_consumer_does() -> None:
+    wagner = rules.rule("group.wagner")
+    strike = rules.rule("event.decisive.strike")
+    assert known_group(["Wagner"]) == (wagner.data["kind"], wagner.data.get("side"))
+    assert settled_type(strike.example, "battle") == "explosion_remote_violence"
+    before, decisive, not_fact = armed_groups(), _decisive(), _not_fact()
+    with rules.disabled(["group.wagner", "event.decisive.strike"]) as ids:
+        assert _not_fact() is not_fact  # reads neither rule: the table built with nothing off
+        assert _decisive() is not decisive
+        assert ids == {"group.wagner", "event.decisive.strike"}
+        assert known_group(["Wagner"]) is None
+        assert known_group(["Hezbollah"]) is not None  # the other groups stay
+        assert settled_type(strike.example, "battle") == "battle"  # the model's type stands
+    # back on as it was: the very table built with nothing off
+    assert armed_groups() is before
+    assert known_group(["Wagner"]) is not None
+
+
+def test_a_family_or_category_switches_all_its_rules_off() -> None:
+    reported = rules.category("reported")[0]
+    negation = rules.rule("not_incident.negation")
+    assert only_said(reported.example) and not_reported_as_fact(negation.example)
+    with rules.disabled(["reported", "not_fact"]):
+        assert rules.category("not_fact") == ()
+        assert not only_said(reported.example)
+        assert not not_reported_as_fact(negation.example)
+    cue = rules.rule("event.cue.strike")
+    assert "explosion_remote_violence" in event_types(cue.example)
+    with rules.disabled(["events"]):
+        assert event_types(cue.example) == ("other",)
+        assert rules.regex("event.placeless").search("anything") is None
+
+
+def test_after_model_leaves_the_rules_on_where_the_model_is_asked() -> None:
+    wagner = ["Wagner"]
+    with rules.disabled(["group.wagner"], after_model=True):
+        assert known_group(wagner) is None
+        with rules.asking():
+            assert rules.off() == frozenset()
+            assert known_group(wagner) is not None
+        assert known_group(wagner) is None
+
+
+def test_an_unknown_name_is_an_error() -> None:
+    with pytest.raises(rules.RuleError), rules.disabled(["not.a.rule"]):
+        pass
+
+
+def test_the_trace_says_where_a_rule_is_used() -> None:
+    trace = rules.trace()
+    try:
+        with rules.asking():
+            event_types("Missiles struck Lviv overnight.")
+        settled_type("Missiles struck Lviv overnight.", "battle")
+    finally:
+        rules.end_trace()
+    assert trace.uses("event.cue.strike") == {"before"}
+    assert trace.uses("event.decisive.strike") == {"after"}
+    assert "static" in trace.uses("side.russia")  # the force-noun pattern is made at import
