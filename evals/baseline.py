@@ -52,9 +52,12 @@ def _figures(agg: Any, prompt_version: str) -> dict[str, Any]:
     }
 
 
-def current(models: list[str] | None = None, *, full: bool | None = None) -> dict[str, Any]:
+def current(
+    models: list[str] | None = None, *, full: bool | None = None, ids: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     """Figures of an offline eval of `models`: {model: {"founding": ..., "dev": ..., "validation": ...}}
-    (dev and validation only where the full gold has been built)."""
+    (dev and validation only where the full gold has been built), over the articles recorded for
+    each model, or over `ids[model]` (the baseline's own articles, so a test compares like with like)."""
     models = models or MODELS
     out: dict[str, Any] = {m: {} for m in models}
     settings = Settings(offline=True, cassette_dir=ROOT / "cassettes")
@@ -66,13 +69,15 @@ def current(models: list[str] | None = None, *, full: bool | None = None) -> dic
         settings = Settings(offline=True, cassette_dir=FULL_CASSETTES)
         data = load_dataset(FULL)
         for model in models:
-            recorded = recorded_ids(data, model, settings)
+            recorded = (ids or {}).get(model) or recorded_ids(data, model, settings)
             if not recorded:
                 continue
             part = select(data, ids=recorded)
             for run in run_eval(part, [model], settings, resamples=200).runs:
                 for split, agg in run.splits.items():
                     out[model][split] = _figures(agg, run.prompt_version)
+                    split_ids = {r["id"] for r in part.records if r.get("split") == split}
+                    out[model][split]["ids"] = [r["id"] for r in part.records if r["id"] in split_ids]
     return out
 
 

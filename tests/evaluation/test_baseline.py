@@ -42,7 +42,8 @@ def test_dev_split_meets_the_recorded_baseline(capsys: pytest.CaptureFixture[str
     models = [m for m in baseline if "dev" in baseline[m]]
     if not models:
         pytest.skip("no dev figures in the baseline yet")
-    figures = baseline_mod.current(models, full=True)
+    ids = {m: [i for part in ("dev", "validation") for i in baseline[m].get(part, {}).get("ids", [])] for m in models}
+    figures = baseline_mod.current(models, full=True, ids=ids)
     for model in models:
         _check(model, "dev", figures[model]["dev"], baseline[model]["dev"])
         if "validation" in figures[model]:
