@@ -11,7 +11,7 @@ _http        the HTTP library the openai client is built on (httpx2 or httpx)
 """
 
 from summarizer.models._cassettes import canonical_body, cassette_path, model_slug, use_cassette
-from summarizer.models._client import ModelClient, Usage
+from summarizer.models._client import MAX_TOKENS_PER_ANSWER, ModelClient, Usage, token_count
 from summarizer.models._http import httpx
 from summarizer.models._limits import (
     MAX_RESPONSE_BYTES,
@@ -35,6 +35,7 @@ from summarizer.models._secrets import (
 from summarizer.models._transport import RetryTransport, retry_after_seconds
 
 __all__ = [
+    "MAX_TOKENS_PER_ANSWER",
     "MAX_RESPONSE_BYTES",
     "PRICES",
     "SCRUB_QUERY_PARAMETERS",
@@ -67,6 +68,7 @@ __all__ = [
     "retry_after_seconds",
     "scrub_bytes",
     "scrub_secrets",
+    "token_count",
     "unregister",
     "use_cassette",
 ]
