@@ -239,6 +239,35 @@ def trace_path() -> str | None:
     return os.environ.get("SUMMARIZER_TRACE") or None
 
 
+# What an API key or a bearer token looks like: never written, never printed (the scrubber,
+# `summarizer.models.scrub_secrets`), never accepted where a variable's name belongs
+# (`looks_like_token`, for the config file's api_key_env).
+SECRET_PATTERNS = re.compile(
+    r"\bsk-[A-Za-z0-9_\-]{16,}"  # OpenAI (sk-, sk-proj-), Anthropic (sk-ant-) ...
+    r"|\bBearer\s+[A-Za-z0-9._~+/\-]{8,}=*"
+    r"|\bAIza[0-9A-Za-z_\-]{30,}"  # Google API keys
+    r"|\borg-[A-Za-z0-9]{16,}"  # OpenAI organisation ids
+    r"|\bproj_[A-Za-z0-9]{16,}"  # OpenAI project ids
+    r"|\bhf_[A-Za-z0-9]{20,}"  # Hugging Face tokens
+    r"|\bgh[pousr]_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}"  # GitHub tokens
+    r"|\bglpat-[A-Za-z0-9_\-]{20,}"  # GitLab tokens
+    r"|\bxox[abprs]-[A-Za-z0-9\-]{10,}"  # Slack tokens
+)
+
+
+def looks_like_token(value: str) -> bool:
+    """Whether `value` looks like a key or token rather than the name of an environment
+    variable: a known token shape (`SECRET_PATTERNS`), or a long run of mixed-case letters and
+    digits (a variable's name is short words, usually in capitals, joined by _)."""
+    if SECRET_PATTERNS.search(value):
+        return True
+    for run in re.split(r"[_\-.]", value):
+        mixed = any(c.islower() for c in run) and any(c.isupper() for c in run) and any(c.isdigit() for c in run)
+        if len(run) >= 20 and mixed:
+            return True
+    return len(value) >= 40 and len(set(value)) >= 20
+
+
 _SECRET_ENV = re.compile(r"(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASS)$", re.IGNORECASE)
 
 

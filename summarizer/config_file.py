@@ -19,6 +19,7 @@ naming the file and the key, so that a typo is never silently ignored.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -26,12 +27,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from summarizer.errors import ConfigError
+from summarizer.config import looks_like_token
+from summarizer.errors import ConfigError, InputError
 
 BUILTIN_REMOTE = ("openai", "ollama", "llamacpp")  # providers a [providers.NAME] table may adjust
 _PROVIDER_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KNOWN_KEYS = "model, base_url, prompt, providers.NAME.base_url, providers.NAME.api_key_env"
+MAX_CONFIG_BYTES = 1_000_000  # a config file is a few lines; anything larger is not one
 _KEYLIKE = ("api_key", "key", "token", "secret", "password")
 
 
@@ -59,7 +62,7 @@ class ProviderConfig(BaseModel):
     @field_validator("api_key_env")
     @classmethod
     def _env_name(cls, value: str | None) -> str | None:
-        if value is not None and not _ENV_NAME.fullmatch(value):
+        if value is not None and (looks_like_token(value) or not _ENV_NAME.fullmatch(value)):
             raise ValueError("must be the name of an environment variable (letters, digits, _), not a key")
         return value
 
@@ -118,12 +121,14 @@ def _no_keys(data: dict[str, Any], path: Path) -> None:
 def load_config(path: Path) -> UserConfig:
     """The config at `path` (a missing file is an empty config). Raises ConfigError, one line,
     naming the file and the offending key."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    from summarizer.files import read_regular
+
+    if not os.path.lexists(path):
         return UserConfig()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from None
+    try:  # a FIFO or a device is refused, never read (no hang, no unbounded read)
+        raw = read_regular(path, MAX_CONFIG_BYTES, label=f"{path}: the config file")
+    except InputError as exc:
+        raise ConfigError(exc.message) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -12,7 +12,8 @@ exit code.
     │   ├── ArticleTimeoutError     (3)  an article ran past --timeout-per-article (batch)
     │   └── ChecksumError           (3)  downloaded weights did not verify; nothing was kept
     ├── BudgetExceededError         (1)  a batch model call would have gone over --max-cost (not made)
-    ├── CassetteMissError           (4)  --offline and the request was not recorded
+    ├── CassetteError               (4)  a cassette file that is not a cassette (truncated, wrong shape)
+    │   └── CassetteMissError       (4)  --offline and the request was not recorded
     ├── ExtractionError             (5)  the model answered, but no valid document could be made
     └── InternalError              (70)  an unexpected exception (a bug), recorded instead of raised
 
@@ -88,16 +89,27 @@ class BudgetExceededError(SummarizerError):
     exit_code = EXIT_PARTIAL
 
 
-class CassetteMissError(SummarizerError):
-    """--offline was given and the request was not recorded."""
+class CassetteError(SummarizerError):
+    """A cassette file that cannot be replayed: not JSON, or not shaped like a cassette."""
 
     exit_code = 4
+
+
+class CassetteMissError(CassetteError):
+    """--offline was given and the request was not recorded."""
 
 
 class ExtractionError(SummarizerError):
     """The model answered, but no valid output could be obtained within the re-ask budget."""
 
     exit_code = 5
+
+
+class SummarizerWarning(UserWarning):
+    """Something the run got past but the user should know (an answer's usage that is not a
+    token count, a SUMMARIZER_TRACE that cannot be written): the library warns with it
+    (`warnings.warn`) and also keeps it in the document's warnings; the CLI prints it as one
+    `summarizer: warning:` line."""
 
 
 class InternalError(SummarizerError):

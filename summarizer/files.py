@@ -10,6 +10,10 @@ takes the target's place with `os.replace` (its mode kept): a full disk or a kil
 old file whole, never half a new one. A symlink is written through: its target is replaced,
 the link stays.
 
+Files named by the environment (`SUMMARIZER_CONFIG`, `SUMMARIZER_TRACE`): `read_regular` and
+`append_text` open without blocking (a FIFO never hangs the command), accept a regular file
+only, and read at most a cap (`/dev/zero` is never read without bound).
+
 Owning a folder (`claim_folder`, `check_owned`, `MARKER`): a folder the tool manages (the
 response cache, the runtime, the models, the gazetteer index's folder) carries a marker file
 the tool wrote when it created the folder (or found it empty). Deleting anything in a
@@ -30,7 +34,16 @@ from typing import TextIO
 
 from summarizer.errors import InputError
 
-__all__ = ["MARKER", "check_owned", "check_target", "claim_folder", "open_for_writing", "write_file"]
+__all__ = [
+    "MARKER",
+    "append_text",
+    "check_owned",
+    "check_target",
+    "claim_folder",
+    "open_for_writing",
+    "read_regular",
+    "write_file",
+]
 
 MARKER = ".summarizer-folder"
 """The file that says "summarizer made this folder"; its first line names what the folder is for."""
@@ -150,6 +163,50 @@ def write_file(
     ) as fh:
         fh.write(text)
     return path
+
+
+def _open_regular(path: Path, flags: int, label: str) -> int:
+    """A descriptor of `path` opened with `flags` without blocking, then set blocking; InputError
+    when it cannot be opened or is not a regular file (a FIFO, a device, a folder)."""
+    try:
+        fd = os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0), 0o644)
+    except IsADirectoryError:
+        raise InputError(f"{label}: is a directory") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot open: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(f"{label}: not a regular file")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def read_regular(path: Path, limit: int, *, label: str | None = None) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them: InputError for a FIFO, a
+    device or a folder (never opened so that it blocks), an unreadable file, or a file over
+    `limit` bytes (read no further)."""
+    name = label or str(path)
+    fd = _open_regular(path, os.O_RDONLY, name)
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(f"{name}: larger than {limit:,} bytes")
+    return data
+
+
+def append_text(path: Path, text: str, *, label: str | None = None) -> None:
+    """Append `text` (UTF-8) to the regular file `path`, creating it: InputError for a FIFO, a
+    device, a folder, or a file that cannot be written."""
+    name = label or str(path)
+    fd = _open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, name)
+    try:
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
 
 
 def claim_folder(folder: Path, kind: str) -> Path:

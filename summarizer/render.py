@@ -38,13 +38,24 @@ def _names(ids: list[str], table: dict[str, str]) -> str:
     return ", ".join(table[i] for i in ids if i in table) or "—"
 
 
+def _md_html(text: str) -> str:
+    """`&`, `<` and `>` as character references: no text of a document is ever HTML in Markdown
+    (a title `<img src=x onerror=...>` is shown, not rendered)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _md_cell(text: str | None) -> str:
-    return (text or "—").replace("|", "\\|").replace("\n", " ")
+    return _md_html(text or "—").replace("|", "\\|").replace("\n", " ")
 
 
 def _md_inline(text: str) -> str:
-    """Text from the article or the model in a Markdown line: no line break, no markup."""
-    return re.sub(r"([\\*_`\[\]<>])", r"\\\1", " ".join(text.split()))
+    """Text from the article or the model in a Markdown line: no line break, no markup, no HTML."""
+    return _md_html(re.sub(r"([\\*_`\[\]])", r"\\\1", " ".join(text.split())))
+
+
+def _md_code(text: str) -> str:
+    """Text in a code span (HTML is not interpreted there): no backtick to end it early."""
+    return " ".join(text.replace("`", "'").split())
 
 
 def _fold(text: str) -> str:
@@ -166,11 +177,11 @@ def to_markdown(doc: SummaryDocument) -> str:
     a = doc.article
     p = doc.provenance
     loc_names = {loc.id: loc.name for loc in doc.locations}
-    lines = [f"# {a.title or a.id}", ""]
-    meta = [f"article `{a.id}`", f"{a.chars:,} chars", f"sha256 `{a.sha256[:12]}`"]
+    lines = [f"# {_md_inline(a.title or a.id)}", ""]
+    meta = [f"article `{_md_code(a.id)}`", f"{a.chars:,} chars", f"sha256 `{_md_code(a.sha256[:12])}`"]
     if a.published:
         meta.insert(1, f"published {a.published}")
-    lines += [" · ".join(meta), "", "## Summary", "", doc.summary or "_(no summary)_", ""]
+    lines += [" · ".join(meta), "", "## Summary", "", _md_inline(doc.summary) or "_(no summary)_", ""]
     lines += ["## Casualties", ""]
     if doc.casualties:
         lines += ["| kind | figure | affected | claimed by | as the article says it |", "|---|---|---|---|---|"]
@@ -188,12 +199,12 @@ def to_markdown(doc: SummaryDocument) -> str:
         for e in doc.events:
             when = f" ({e.date})" if e.date else ""
             quoted = _event_quote(e)
-            what = f": {e.description}" if _description_differs(e, quoted) else ""
+            what = f": {_md_inline(e.description)}" if _description_differs(e, quoted) else ""
             who = f" {_md_inline(roles(e))}" if roles(e) else ""
             places = [loc_names[i] for i in e.location_ids if i in loc_names]
             lines.append(f"- **{e.type}**{when}{what}{who}" + (f" — {_md_inline(', '.join(places))}" if places else ""))
             if quoted:
-                lines.append(f"  > {quoted}")
+                lines.append(f"  > {_md_inline(quoted)}")
     else:
         lines.append("_No events reported._")
     lines += ["", "## Actors", "", "| name | kind | side | aliases | mentions |", "|---|---|---|---|---|"]
@@ -208,17 +219,18 @@ def to_markdown(doc: SummaryDocument) -> str:
         "",
         "## Provenance",
         "",
-        f"{p.model} · prompt {p.prompt_version} · schema {p.schema_hash} · {p.calls} calls, {p.retries} re-asks · "
+        f"{_md_inline(p.model)} · prompt {_md_inline(p.prompt_version)} · schema {_md_inline(p.schema_hash)} · "
+        f"{p.calls} calls, {p.retries} re-asks · "
         f"{p.prompt_tokens:,} prompt + {p.completion_tokens:,} completion tokens · {latency(p)}",
         "",
         f"Dropped: {_dropped_counts(p)}.",
     ]
     for title, items in drops(p).items():
         lines += ["", f"### {title}", ""]
-        lines += [f"- {item}" for item in items]
+        lines += [f"- {_md_inline(item)}" for item in items]
     if p.warnings:
         lines += ["", "### Warnings", ""]
-        lines += [f"- {w}" for w in p.warnings]
+        lines += [f"- {_md_inline(w)}" for w in p.warnings]
     return "\n".join(lines) + "\n"
 
 

@@ -42,7 +42,7 @@ from summarizer.batch._budget import Budget
 from summarizer.config import response_cache_dir
 from summarizer.files import check_owned, claim_folder
 from summarizer.inputs import BatchItem
-from summarizer.models import BoundedTransport, ModelSpec, canonical_body, httpx, scrub_secrets
+from summarizer.models import BoundedTransport, ModelSpec, canonical_body, httpx, scrub_secrets, token_count
 
 
 class Stopped(Exception):
@@ -223,7 +223,7 @@ class ArticleRun:
 def _is_completion(body: bytes) -> bool:
     try:
         obj = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(obj, dict) and bool(obj.get("choices"))
 
@@ -231,9 +231,10 @@ def _is_completion(body: bytes) -> bool:
 def _usage(body: bytes) -> tuple[int, int]:
     try:
         usage = json.loads(body).get("usage") or {}
-        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-    except (ValueError, AttributeError, TypeError):
+        counts = token_count(usage.get("prompt_tokens")), token_count(usage.get("completion_tokens"))
+    except (ValueError, RecursionError, AttributeError, TypeError):
         return 0, 0
+    return counts[0] or 0, counts[1] or 0  # what is not a token count is not counted
 
 
 class BatchTransport(httpx.BaseTransport):

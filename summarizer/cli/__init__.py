@@ -15,10 +15,14 @@ Heavy imports happen inside commands so that `summarizer --help` stays fast
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import math
+import os
 import sys
+import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,7 +36,7 @@ from summarizer.cli._local import models_app, serve
 from summarizer.cli._runs import report_command, runs_app
 from summarizer.cli._summarize import Format, summarize
 from summarizer.config import DEFAULT_MODEL, Settings, debug, user_config
-from summarizer.errors import EXIT_INTERNAL, InputError, SummarizerError
+from summarizer.errors import EXIT_INTERNAL, InputError, SummarizerError, SummarizerWarning
 
 __all__ = ["DEFAULT_MODEL", "Format", "app", "main"]
 
@@ -143,15 +147,98 @@ app.command("export", help="A run's events and casualty figures as csv, jsonl or
 
 
 def main() -> None:
-    """Run the command (bad usage is one line and exit 2: `SummarizerGroup`); an unexpected
-    exception is one line and exit 70."""
+    """Run the command (bad usage is one line and exit 2: `SummarizerGroup`); stdout that cannot
+    be written (closed, a full disk, `/dev/full`) is one line and exit 2; an unexpected exception
+    is one line and exit 70. A library warning (SummarizerWarning) is one `summarizer: warning:` line."""
+    warnings.showwarning = _show_warning
+    sys.stdout = _Stdout(sys.stdout)  # type: ignore[assignment]  # None: started with stdout closed (`>&-`)
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # what is buffered is written now, while a failure can be reported
+    except OSError as exc:
+        if not _stdout_failed(exc):
+            _internal_error(exc)
+        _stdout_error(exc)
     except Exception as exc:  # a bug: still one line, unless asked for the traceback
-        if debug():
-            raise
-        from summarizer.models import scrub_secrets
+        _internal_error(exc)
 
-        text = scrub_secrets(" ".join(f"{type(exc).__name__}: {exc}".split()))
-        typer.echo(f"summarizer: internal error: {text} (set SUMMARIZER_DEBUG=1 for the traceback)", err=True)
-        sys.exit(EXIT_INTERNAL)
+
+def _internal_error(exc: BaseException) -> None:
+    if debug():
+        raise exc
+    from summarizer.models import scrub_secrets
+
+    text = scrub_secrets(" ".join(f"{type(exc).__name__}: {exc}".split()))
+    typer.echo(f"summarizer: internal error: {text} (set SUMMARIZER_DEBUG=1 for the traceback)", err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
+# The errors of a write to stdout that are the user's or the system's, not a bug.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
+
+class _Stdout:
+    """stdout, remembering the OSError of a failed write (`failed`): only such a failure is the
+    user's or the system's (a closed stdout, a full disk); `None` is a stdout closed at start."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.failed: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            if self._inner is None:
+                raise OSError(errno.EBADF, "stdout is closed")
+            return int(self._inner.write(text))
+        except OSError as exc:
+            self.failed = exc
+            raise
+
+    def flush(self) -> None:
+        try:
+            if self._inner is not None:
+                self._inner.flush()
+        except OSError as exc:
+            self.failed = exc
+            raise
+
+    def isatty(self) -> bool:
+        return self._inner is not None and bool(self._inner.isatty())
+
+    def writable(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        if self._inner is None:
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """Whether `exc` is a write to stdout failing for an output errno."""
+    out = sys.stdout
+    return isinstance(out, _Stdout) and out.failed is not None and exc.errno in _OUTPUT_ERRNOS
+
+
+def _stdout_error(exc: OSError) -> None:
+    """One line, exit 2; stdout is pointed at /dev/null so that nothing fails again on exit."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the rest of the process
+    error = InputError(f"cannot write to stdout: {exc.strerror or exc}")
+    typer.echo(f"summarizer: error: {error.one_line()}", err=True)
+    sys.exit(error.exit_code)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """A warning as one line on stderr (a warning that quotes a traceback: its first and last lines)."""
+    lines = [ln.strip() for ln in str(message).splitlines() if ln.strip()] or [category.__name__]
+    text = lines[0] if issubclass(category, SummarizerWarning) or len(lines) == 1 else f"{lines[0]} {lines[-1]}"
+    from summarizer.models import scrub_secrets
+
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"summarizer: warning: {scrub_secrets(text)}\n")

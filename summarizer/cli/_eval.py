@@ -277,6 +277,8 @@ def eval_command(
     from summarizer import evaluation
 
     settings = settings_of(ctx)
+    if min_f1 is not None and not 0.0 <= min_f1 <= 1.0:  # NaN included: a macro F1 is from 0 to 1
+        fail(InputError(f"--min-f1 must be between 0 and 1, not {min_f1:g}"))
     if record and (settings.offline or settings.record_missing):
         other = "--offline" if settings.offline else "--record-missing"
         fail(InputError(f"{other} and --record exclude each other"))

@@ -95,6 +95,7 @@ def _providers_table(default: str) -> Any:
 
     from summarizer.config import Settings, env_is_set, ollama_base_url, user_config
     from summarizer.config_file import BUILTIN_REMOTE
+    from summarizer.models import redact_url
 
     config = user_config()
     table = Table(title="remote providers", title_justify="left")
@@ -103,7 +104,7 @@ def _providers_table(default: str) -> Any:
     builtin = {"openai": "https://api.openai.com/v1", "ollama": ollama_base_url(), "llamacpp": "(--base-url)"}
     for name in [*BUILTIN_REMOTE, *sorted(set(config.providers) - set(BUILTIN_REMOTE))]:
         entry = config.providers.get(name)
-        server = Settings().effective_base_url(name) or builtin.get(name, "(no base_url)")
+        server = redact_url(Settings().effective_base_url(name) or builtin.get(name, "(no base_url)"))
         variable = (entry.api_key_env if entry else None) or ("OPENAI_API_KEY" if name == "openai" else None)
         key = "-" if variable is None else f"{variable} ({'set' if env_is_set(variable) else 'not set'})"
         table.add_row(

@@ -45,7 +45,7 @@ def _delta(pair: tuple[float | None, float | None]) -> str:
 @runs_app.command("list")
 def list_runs(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show the latest N runs.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1_000_000, help="Show the latest N runs.")] = 20,
     command: Annotated[str | None, typer.Option("--command", help="Only runs of summarize, batch or eval.")] = None,
 ) -> None:
     """The latest runs, one line each: id, start, command, mode, documents, failures, status,

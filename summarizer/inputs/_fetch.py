@@ -27,6 +27,9 @@ _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1:
 _V4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # SIIT "IPv4-translated" ::ffff:0:a.b.c.d
 _V4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated "IPv4-compatible" ::a.b.c.d
 _SITE_LOCAL = ipaddress.ip_network("fec0::/10")
+# Not public, and not known to this Python's ipaddress (3.11): documentation (RFC 9637) and
+# SRv6 segment identifiers (RFC 9602).
+_NOT_PUBLIC_V6 = (_SITE_LOCAL, ipaddress.ip_network("3fff::/20"), ipaddress.ip_network("5f00::/16"))
 
 
 def _embedded_ipv4(addr: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
@@ -52,7 +55,7 @@ def is_refused_address(address: str) -> bool:
     that IPv4 address is."""
     addr = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
     if isinstance(addr, ipaddress.IPv6Address):
-        if addr in _SITE_LOCAL or addr.is_site_local:
+        if any(addr in net for net in _NOT_PUBLIC_V6) or addr.is_site_local:
             return True
         if any(is_refused_address(str(v4)) for v4 in _embedded_ipv4(addr)):
             return True
@@ -99,6 +102,7 @@ def fetch_url(
     from summarizer.models import deadline as within
 
     shown = redact_url(url)  # for messages: a URL may carry user:password
+    charset: str | None = None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise InputError(f"{shown}: only http and https URLs are fetched")
@@ -134,6 +138,7 @@ def fetch_url(
                     declared = resp.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > max_bytes:
                         raise InputError(f"{shown}: larger than {max_bytes:,} bytes ({int(declared):,} declared)")
+                    charset = resp.charset_encoding  # the content type's charset=, if any
                     data = bytearray()
                     for piece in resp.iter_bytes():
                         data.extend(piece)
@@ -148,7 +153,7 @@ def fetch_url(
         raise InputError(f"{shown}: timed out after {timeout_s:g} s") from exc
     except httpx.HTTPError as exc:
         raise InputError(f"{shown}: {type(exc).__name__}: {exc}") from exc
-    text, warnings = decode_bytes(bytes(data), shown)
+    text, warnings = decode_bytes(bytes(data), shown, charset=charset)
     return from_text(
         text,
         id=(parts.hostname + parts.path).strip("/").replace("/", "_")[:80] or "url",

@@ -58,19 +58,31 @@ _IGNORE_OBJECT = (
     rf"(?:(?:all|any|every)\s+(?:of\s+)?(?:the\s+|your\s+|my\s+|these\s+|those\s+)?(?:{_ADJ}\s+)*{_NOUN}"
     rf"|(?:your|my)\s+(?:{_ADJ}\s+)*{_NOUN}"
     rf"|(?:the\s+|these\s+|those\s+)?(?:{_ADJ}\s+)+{_NOUN}"
-    r"|(?:the|everything|anything|all)\s+(?:above|before\s+this|said\s+before|you\s+were\s+told))\b"
+    r"|(?:the|everything|anything|all)\s+(?:above|before\s+this|said\s+before|you\s+were\s+told)"
+    # "the above" is the prompt only when no noun follows ("ignore the above warnings" is news)
+    r"(?![ \t]+(?!(?:and|then|now|instead|entirely|completely|and\s+\w+)\b)[a-z]))\b"
 )
 _LEAD = (
     r"(?:^|(?<=[.!?:;>\]\)\*#\"'(\[{\-–—|])"
     r"|\b(?:please|kindly|now|just|simply|first|ai|assistant|model|chatbot|llm|gpt)\b[\s,:]*"
     r"|\byou\s+(?:must|should|need\s+to|have\s+to|are\s+to|will|shall|can)\s+)\s*"
 )
+_IGNORE = re.compile(rf"{_LEAD}(?:ignore|disregard|forget|override|bypass|discard)\s+{_IGNORE_OBJECT}", re.IGNORECASE)
+# An order quoted in a news line and attributed to someone ("Disregard all prior instructions, the
+# commander told his troops"; "..., residents were told") is reported speech, not an order to
+# the model: the line stays visible.
+_REPORTED = re.compile(
+    r"[\s,;:'\"’”-]*(?:[\w'’-]+\s+){0,6}?(?:told|said|says|ordered|urged|warned|wrote|added|announced|declared"
+    r"|instructed|shouted|insisted)\b",
+    re.IGNORECASE,
+)
 _INJECTION = re.compile(
-    rf"{_LEAD}(?:ignore|disregard|forget|override|bypass|discard)\s+{_IGNORE_OBJECT}"
-    r"|\byou are (?:now|no longer) (?:an? (?:ai|assistant|model|chatbot|llm|different|new|unrestricted|jailbroken)\b"
+    r"\byou are (?:now|no longer) (?:an? (?:ai|assistant|model|chatbot|llm|different|new|unrestricted|jailbroken)\b"
     r"|in (?:developer|debug|god|jailbreak|admin) mode|bound|restricted|allowed|required|extracting|summari[sz]ing"
     r"|following|acting|playing|free to|dan\b)"
-    r"|\b(?:system|developer)[ _-](?:prompt|override)\b|\bdeveloper mode\b|\bsystem instructions?\s*:"
+    # a system prompt named as a heading ("SYSTEM PROMPT: ...", "[system prompt]"), not as a topic
+    r"|\b(?:new\s+)?(?:system|developer)[ _-](?:prompt|override)\s*[:\]>]|^\W*(?:system|developer)[ _-]override\b"
+    r"|\bdeveloper mode\b|\bsystem instructions?\s*:"
     r"|\b(?:note|message|instructions?) (?:to|for) (?:the |any )?(?:assistant|ai|model|llm|language model|chatbot)\b"
     r"|\b(?:as an|dear) (?:ai (?:language model|assistant|model)|language model|llm|assistant|ai)\b(?![ \t]+[a-z])"
     r"|\b(?:copy|output|print|repeat|reproduce|return) (?:it|this|that|these words|the following(?: text| json)?"
@@ -87,7 +99,14 @@ _JSON_BLOCK_LINES = 80  # a JSON answer spread over lines is looked for this far
 
 
 def _addressed_to_model(line: str) -> bool:
-    return any(_INJECTION.search(form) or len(_OUTPUT_KEYS.findall(form)) >= 2 for form in _folded(line))
+    return any(
+        _INJECTION.search(form) or len(_OUTPUT_KEYS.findall(form)) >= 2 or _ordered(form) for form in _folded(line)
+    )
+
+
+def _ordered(form: str) -> bool:
+    """An order to ignore the prompt, unless the line reports it as someone's words."""
+    return any(not _REPORTED.match(form, m.end()) for m in _IGNORE.finditer(form))
 
 
 def _json_blocks(lines: list[str]) -> set[int]:

@@ -36,6 +36,7 @@ from summarizer.local._probes import (
     log_tail,
     omp_wait_policy,
     physical_cores,
+    port_in_use,
 )
 from summarizer.local._runtime import server_binary
 from summarizer.local._weights import cache_dir, require_installed
@@ -338,6 +339,11 @@ class ManagedServer:
         if self.alive():
             return self.base_url
         attempts = 1 if self.requested_port else 3
+        if self.requested_port and port_in_use(self.requested_port):  # whatever answers there is not ours
+            raise ProviderError(
+                f"port {self.requested_port} on 127.0.0.1 is in use by another program",
+                hint="choose another --port, or leave it out for a free one",
+            )
         for attempt in range(attempts):
             port = self.requested_port or free_port()
             argv = self._argv(port)

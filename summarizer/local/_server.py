@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from summarizer.errors import ConfigError
+from summarizer.errors import ConfigError, ProviderError
 from summarizer.local._catalogue import get_model
 from summarizer.local._probes import healthy, physical_cores, pid_alive
 from summarizer.local._process import (
@@ -212,6 +212,12 @@ def serve(
     server = ManagedServer(name, n_ctx=n_ctx, port=port, command=command)
     server.start()
     assert server.pid is not None and server.port is not None
+    if not healthy(server.base_url, model=name):  # what answers there must be this model, served by us
+        server.stop()
+        raise ProviderError(
+            f"the server at {server.base_url} does not report {name}: another program answers on port {server.port}",
+            hint="choose another --port, or leave it out for a free one",
+        )
     state = ServerState(
         model=name,
         pid=server.pid,

@@ -18,7 +18,7 @@ from summarizer.models._cassettes import (
     recorded_dates,
     use_cassette,
 )
-from summarizer.models._client import ModelClient, Usage
+from summarizer.models._client import MAX_TOKENS_PER_ANSWER, ModelClient, Usage, token_count
 from summarizer.models._http import httpx
 from summarizer.models._limits import (
     MAX_RESPONSE_BYTES,
@@ -42,6 +42,7 @@ from summarizer.models._secrets import (
 from summarizer.models._transport import RetryTransport, retry_after_seconds
 
 __all__ = [
+    "MAX_TOKENS_PER_ANSWER",
     "MAX_RESPONSE_BYTES",
     "PRICES",
     "SCRUB_QUERY_PARAMETERS",
@@ -76,6 +77,7 @@ __all__ = [
     "retry_after_seconds",
     "scrub_bytes",
     "scrub_secrets",
+    "token_count",
     "unregister",
     "use_cassette",
 ]

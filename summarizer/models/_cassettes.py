@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from summarizer.errors import InputError
+from summarizer.errors import CassetteError, InputError
+from summarizer.files import read_regular
 from summarizer.models._secrets import (
     SCRUB_QUERY_PARAMETERS,
     SCRUB_REQUEST_HEADERS,
@@ -125,6 +126,58 @@ def _body_matcher(r1: Any, r2: Any) -> None:
         raise AssertionError("request bodies differ")
 
 
+MAX_CASSETTE_BYTES = 64_000_000  # an article's calls are a few hundred kB; far more is not a cassette
+
+
+def check_cassette(path: Path) -> None:
+    """CassetteError (exit 4, naming the file) unless `path` is missing or a cassette vcrpy can
+    replay: a JSON object whose `interactions` is a list of objects, each with a `request`
+    (method, uri) and a `response` (status code, headers, body)."""
+    if not os.path.lexists(path):
+        return
+    hint = "delete it and record again (--record), or restore it from version control"
+    try:
+        raw = read_regular(path, MAX_CASSETTE_BYTES)
+        data = json.loads(raw.decode("utf-8"))
+    except InputError as exc:
+        raise CassetteError(f"cassette {exc.message}", hint=hint) from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise CassetteError(f"cassette {path}: not valid JSON ({_first(exc)})", hint=hint) from None
+    problem = _cassette_problem(data)
+    if problem:
+        raise CassetteError(f"cassette {path}: not a cassette: {problem}", hint=hint)
+
+
+def _first(exc: BaseException) -> str:
+    return str(exc).split("\n", 1)[0][:80] or type(exc).__name__
+
+
+def _cassette_problem(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    interactions = data.get("interactions")
+    if not isinstance(interactions, list):
+        return "no list of interactions"
+    for n, item in enumerate(interactions, 1):
+        request = item.get("request") if isinstance(item, dict) else None
+        response = item.get("response") if isinstance(item, dict) else None
+        if (
+            not isinstance(request, dict)
+            or set(request) != {"method", "uri", "body", "headers"}
+            or not all(isinstance(request.get(k), str) for k in ("method", "uri"))
+            or not isinstance(request.get("headers"), dict)
+        ):
+            return f"interaction {n} has no request (method, uri, body, headers)"
+        if not isinstance(response, dict):
+            return f"interaction {n} has no response"
+        status = response.get("status")
+        if not isinstance(status, dict) or not isinstance(status.get("code"), int):
+            return f"interaction {n}: the response has no status code"
+        if not isinstance(response.get("headers", {}), dict) or not isinstance(response.get("body"), dict):
+            return f"interaction {n}: the response has no headers or body"
+    return None
+
+
 @contextmanager
 def use_cassette(path: Path, *, record: bool, missing_only: bool = False) -> Iterator[None]:
     """Replay from `path` (record=False: any unrecorded request fails, nothing goes out), or
@@ -133,6 +186,8 @@ def use_cassette(path: Path, *, record: bool, missing_only: bool = False) -> Ite
     keeping every recorded interaction."""
     import vcr
 
+    if not record or missing_only:  # a cassette that will be read: checked first (never exit 70)
+        check_cassette(path)
     if record:
         if path.exists() and not missing_only:
             path.unlink()

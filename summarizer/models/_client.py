@@ -17,13 +17,24 @@ import re
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from summarizer.config import Settings, trace_path
-from summarizer.errors import CassetteMissError, ConfigError, ExtractionError, ProviderError, SummarizerError
+from summarizer.errors import (
+    CassetteMissError,
+    ConfigError,
+    ExtractionError,
+    InputError,
+    ProviderError,
+    SummarizerError,
+    SummarizerWarning,
+)
+from summarizer.files import append_text
 from summarizer.models._http import httpx
 from summarizer.models._limits import MAX_RESPONSE_BYTES, ResponseTooLarge
 from summarizer.models._registry import ModelSpec
@@ -37,6 +48,7 @@ from summarizer.models._transport import (
 )
 
 T = TypeVar("T", bound=BaseModel)
+MAX_TOKENS_PER_ANSWER = 100_000_000  # more than any context window: a larger usage is not a count
 
 
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -61,6 +73,18 @@ class Usage:
         self.latency_s += other.latency_s
         self.first_try_valid = self.first_try_valid and other.first_try_valid
         self.warnings.extend(other.warnings)
+
+
+def token_count(value: Any) -> int | None:
+    """A usage figure of an answer as a token count: 0 for none, the number when it is a whole
+    number from 0 to `MAX_TOKENS_PER_ANSWER`, else None (a server's "NaN", -5 or 10^30)."""
+    if value is None:
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_TOKENS_PER_ANSWER:
+        return value
+    return None
 
 
 def _instructor_mode(mode: str) -> Any:
@@ -109,6 +133,7 @@ class ModelClient:
         self.slots = 1  # calls the endpoint serves at once (set by the caller that knows)
         self._local = threading.local()  # the Usage of the call running in this thread
         self._lock = threading.Lock()  # calls about one article may run in parallel threads
+        self._warned: set[str] = set()  # each kind of warning once per client
         self.client.on("completion:response", self._on_response)
         self.client.on("parse:error", self._on_parse_error)
 
@@ -127,17 +152,42 @@ class ModelClient:
         trace = trace_path()
         if trace:  # debugging aid: every raw answer, appended as one JSON line (keys scrubbed)
             line = json.dumps({"model": self.spec.name, "response": response.model_dump(mode="json")})
-            with open(trace, "a", encoding="utf-8") as fh:
-                fh.write(scrub_secrets(line) + "\n")
+            try:  # a regular file only: a FIFO never blocks the run
+                append_text(Path(trace), scrub_secrets(line) + "\n", label=f"SUMMARIZER_TRACE {trace}")
+            except InputError as exc:
+                self._warn("trace", f"{exc.message}; the raw answers are not traced")
         _fold_control_characters(response)
         if self._usage is None:
             return
         usage = getattr(response, "usage", None)
+        counts = {name: self._token_count(usage, name) for name in ("prompt_tokens", "completion_tokens")}
         with self._lock:
             self._usage.calls += 1
-            if usage is not None:
-                self._usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-                self._usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+            self._usage.prompt_tokens += counts["prompt_tokens"]
+            self._usage.completion_tokens += counts["completion_tokens"]
+
+    def _token_count(self, usage: Any, name: str) -> int:
+        """`usage.<name>` of an answer when it is a token count (a whole number from 0 to
+        `MAX_TOKENS_PER_ANSWER`); otherwise 0, with one warning (a server's "NaN", -5 or 10^30
+        is not counted into costs and totals)."""
+        value = getattr(usage, name, None) if usage is not None else None
+        count = token_count(value)
+        if count is not None:
+            return count
+        shown = repr(value)[:40]
+        self._warn(name, f"{self.spec.name}: the answer's usage.{name} is not a token count ({shown}); not counted")
+        return 0
+
+    def _warn(self, kind: str, message: str) -> None:
+        """One warning of each kind per client: into the document's warnings, and to the caller
+        (`warnings.warn`, SummarizerWarning: the CLI prints it as one line)."""
+        with self._lock:
+            if kind in self._warned:
+                return
+            self._warned.add(kind)
+            if self._usage is not None:
+                self._usage.warnings.append(message)
+        warnings.warn(message, SummarizerWarning, stacklevel=2)
 
     def _on_parse_error(self, *_: Any, **__: Any) -> None:
         if self._usage is not None:

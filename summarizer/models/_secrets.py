@@ -7,8 +7,9 @@ looks like an API key or a bearer token (`SECRET_PATTERNS`). Every writer of the
 batch log) goes through `scrub_secrets`.
 
 What is redacted (replaced by `[redacted]`):
-- text shaped like a key or token: `sk-...` (OpenAI, Anthropic), `Bearer ...`, `AIza...` (Google),
-  OpenAI organisation and project ids (`org-...`, `proj_...`);
+- text shaped like a key or token (`summarizer.config.SECRET_PATTERNS`): `sk-...` (OpenAI,
+  Anthropic), `Bearer ...`, `AIza...` (Google), `hf_...` (Hugging Face), `ghp_...`/`github_pat_...`
+  (GitHub), OpenAI organisation and project ids (`org-...`, `proj_...`);
 - the exact value of every key this process knows: registered with `register_secret` (the API key
   of a resolved model, the password of a `--base-url`), and the values of environment variables
   named like keys (`config.secret_environment_values`), also when echoed without a known prefix
@@ -22,7 +23,7 @@ import threading
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from summarizer.config import secret_environment_values
+from summarizer.config import SECRET_PATTERNS, secret_environment_values
 
 SCRUB_REQUEST_HEADERS = (
     "authorization",
@@ -52,18 +53,11 @@ SCRUB_RESPONSE_HEADERS = frozenset(
 )
 SCRUB_QUERY_PARAMETERS = ("key", "api_key", "api-key", "apikey", "access_token", "token", "password", "secret")
 
-# What an API key or a bearer token looks like: never written, never printed.
-SECRET_PATTERNS = re.compile(
-    r"\bsk-[A-Za-z0-9_\-]{16,}"  # OpenAI (sk-, sk-proj-), Anthropic (sk-ant-) ...
-    r"|\bBearer\s+[A-Za-z0-9._~+/\-]{8,}=*"
-    r"|\bAIza[0-9A-Za-z_\-]{30,}"  # Google API keys
-    r"|\borg-[A-Za-z0-9]{16,}"  # OpenAI organisation ids
-    r"|\bproj_[A-Za-z0-9]{16,}"  # OpenAI project ids
-)
 REDACTED = "[redacted]"
 _PREFIXES = ("sk-proj-", "sk-ant-", "sk-svcacct-", "sk-admin-", "sk-", "Bearer ")
 _MIN_SECRET = 8  # shorter values ("ollama") are not secrets worth redacting
 _NOT_SECRETS = frozenset({"not-needed"})
+_USERINFO = re.compile(r"//[^/@\s:'\"]+:[^/@\s'\"]*@")
 _lock = threading.Lock()
 _known: set[str] = set()
 
@@ -95,12 +89,13 @@ def known_secrets() -> list[str]:
 
 def scrub_secrets(text: str) -> str:
     """`text` with every known key and anything that looks like a key or token replaced by
-    `[redacted]`."""
+    `[redacted]`, and a URL's `user:password@` by `***@`."""
     if not text:
         return text
     for value in known_secrets():
         if value in text:
             text = text.replace(value, REDACTED)
+    text = _USERINFO.sub("//***@", text)  # a URL's user:password@, wherever a URL is quoted
     return SECRET_PATTERNS.sub(REDACTED, text)
 
 

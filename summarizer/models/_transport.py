@@ -143,6 +143,9 @@ class RetryTransport(httpx.BaseTransport):
                         except ValueError as exc:
                             response.close()
                             raise MalformedResponse(response, exc) from None
+                        except RecursionError:  # valid JSON nested past what a parser follows
+                            response.close()
+                            raise NotACompletion(response, "JSON nested too deeply to read") from None
                         if completions and not _is_chat_completion(body):
                             raise NotACompletion(response, f"a JSON {_shape(body)}")
                     elif 200 <= response.status_code < 300 and completions:

@@ -244,7 +244,12 @@ def test_report_writes_a_file_by_default_and_opens_it_on_request(tmp_path: Path,
         run = log.run("last").run_id
     monkeypatch.chdir(tmp_path)
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+
+    def fake_open(url: str, *a: object, **k: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
 
     res = runner.invoke(app, ["report", "last"])
     assert res.exit_code == 0, res.output

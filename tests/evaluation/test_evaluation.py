@@ -525,7 +525,7 @@ def test_select_runs_a_split_some_ids_or_the_first_n(tmp_path: Path) -> None:
     from summarizer.errors import InputError
     from summarizer.evaluation import load_dataset, select
 
-    lines = [
+    lines: list[dict[str, object]] = [
         {"id": f"a{i}", "text": f"Text {i}.", "split": "dev" if i % 2 else "validation", "gold": {}} for i in range(5)
     ]
     path = tmp_path / "g.jsonl"
