@@ -216,6 +216,11 @@ class Provenance(BaseModel):
     prompt_tokens: int
     completion_tokens: int
     latency_s: float
+    prompt_tokens_processed: SkipJsonSchema[int | None] = Field(
+        default=None,
+        description="Prompt tokens the model's server says it actually processed (llama.cpp's timings.prompt_n): "
+        "prompt_tokens less what its prompt cache already held; null when the server does not say.",
+    )
     latency_source: SkipJsonSchema[LatencySource] = Field(
         default="live",
         description="Where latency_s comes from: live (this run's model calls), recorded (the answers were "

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from summarizer import rules
 from summarizer.errors import ExtractionError
 from summarizer.extraction import _labels as labels
-from summarizer.extraction._events import add_events
+from summarizer.extraction._events import add_events, event_candidates
 from summarizer.extraction._findings import Findings, find
 from summarizer.extraction._found import Classified, FoundActor, FoundFigure, mentions
 from summarizer.extraction._linking import (
@@ -66,7 +66,12 @@ class Classifier(Passes):
     answered = 0  # label passes the model answered validly
     failed: list[ExtractionError] | None = None  # and those it could not
     pool: Executor | None = None  # set when the model's server has slots for passes at once
+    marked: dict[str, str]  # a part of the article -> the part with its event sentences marked (brief-v6 on)
     _lock = threading.Lock()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.marked = {}
 
     def later(self, ask: Callable[..., R], *args: Any) -> Callable[[], R]:
         """``ask(*args)`` as a value to read later: sent now on ``pool`` if there is one, else
@@ -103,12 +108,41 @@ class Classifier(Passes):
         budget = min(self.spec.max_output_tokens, max_tokens)
         return self.client.extract(self._messages(chunk, task), model, max_tokens=budget, usage=self.usage)
 
+    @property
+    def numbered(self) -> bool:
+        """Answers keyed by the item's number (brief-v6 on), not by its words."""
+        return self.prompt.answer_keys == "numbers"
+
+    def _keys(self, words: list[str]) -> list[str]:
+        return [str(i) for i in range(1, len(words) + 1)] if self.numbered else words
+
+    def _listing(self, lines: list[str]) -> str:
+        """The items of a task: numbered (brief-v6 on) or as a list (brief-v4/v5)."""
+        if self.numbered:
+            return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
+        return "\n".join(f"- {line}" for line in lines)
+
+    def _messages(self, chunk: str, task: str) -> list[dict[str, str]]:
+        return super()._messages(self.marked.get(chunk, chunk), task)
+
+    def mark(self, chunk: str, offset: int, spans: list[tuple[int, int]]) -> None:
+        """brief-v6 on: the part as the model reads it carries "[#n] " before the n-th sentence
+        the events pass will ask about, so that pass lists numbers, not the sentences again.
+        Only the prompt changes: spans index the article."""
+        if self.prompt.event_sentences != "marked" or not spans:
+            return
+        pieces, at = [], 0
+        for n, (s, _e) in enumerate(spans, 1):
+            pieces += [chunk[at : s - offset], f"[#{n}] "]
+            at = s - offset
+        self.marked[chunk] = "".join([*pieces, chunk[at:]])
+
     def label_names(self, chunk: str, ask: list[Candidate]) -> list[str]:
         if not ask:
             return []
-        listing = "\n".join(f"- {c.name}" + (f" (also: {', '.join(c.forms[:3])})" if c.forms else "") for c in ask)
-        shape = labels.entity_answers([c.name for c in ask])
-        answer = self._labels(chunk, "names", shape, 24 + 10 * len(ask), names=listing)
+        listing = self._listing([c.name + (f" (also: {', '.join(c.forms[:3])})" if c.forms else "") for c in ask])
+        shape = labels.entity_answers(self._keys([c.name for c in ask]))
+        answer = self._labels(chunk, "names", shape, 24 + (6 if self.numbered else 10) * len(ask), names=listing)
         return [a.value for a in labels.answers(answer)] if answer else [labels.NONE] * len(ask)
 
     def label_sides(self, chunk: str, actors: list[FoundActor], sides: tuple[str, ...]) -> list[str | None]:
@@ -117,25 +151,32 @@ class Classifier(Passes):
         if not actors or not sides:
             return [None] * len(actors)
         offered = (*sides, labels.NO_SIDE)
-        listing = "\n".join(f"- {a.name} ({a.kind.replace('_', ' ')})" for a in actors)
-        shape = labels.side_answers([a.name for a in actors], offered)
-        answer = self._labels(chunk, "sides", shape, 20 + 10 * len(actors), actors=listing, sides=", ".join(offered))
+        listing = self._listing([f"{a.name} ({a.kind.replace('_', ' ')})" for a in actors])
+        shape = labels.side_answers(self._keys([a.name for a in actors]), offered)
+        budget = 20 + (6 if self.numbered else 10) * len(actors)
+        answer = self._labels(chunk, "sides", shape, budget, actors=listing, sides=", ".join(offered))
         if not answer:
             return [None] * len(actors)
         return [None if a.value == labels.NO_SIDE else a.value for a in labels.answers(answer)]
 
-    def label_events(self, chunk: str, sentences: list[str]) -> list[str]:
+    def label_events(self, chunk: str, sentences: list[str], numbers: list[int] | None = None) -> list[str]:
+        """Each sentence's event type or not_an_event. With marked sentences (brief-v6 on) the
+        task names each by the number its mark carries ("#3: battle or not_an_event")."""
         if not sentences:
             return []
         options = [event_types(s) for s in sentences]
-        keys = [f"{i}. {' '.join(s.split()[:4])}" for i, s in enumerate(sentences, 1)]
-        listing = "\n".join(
-            f"{i}. {s} [{' or '.join((*o, labels.NOT_AN_EVENT))}]"
-            for i, (s, o) in enumerate(zip(sentences, options, strict=True), 1)
-        )
-        answer = self._labels(
-            chunk, "events", labels.event_answers(keys, options), 24 + 16 * len(sentences), sentences=listing
-        )
+        allowed = [" or ".join((*o, labels.NOT_AN_EVENT)) for o in options]
+        if self.prompt.event_sentences == "marked" and chunk in self.marked:
+            marks = numbers or list(range(1, len(sentences) + 1))
+            keys = [str(n) for n in marks]
+            listing = "\n".join(f"#{n}: {a}" for n, a in zip(marks, allowed, strict=True))
+            budget = 24 + 8 * len(sentences)
+        else:
+            words = [f"{i}. {' '.join(s.split()[:4])}" for i, s in enumerate(sentences, 1)]
+            keys = self._keys(words)
+            listing = "\n".join(f"{i}. {s} [{a}]" for i, (s, a) in enumerate(zip(sentences, allowed, strict=True), 1))
+            budget = 24 + (8 if self.numbered else 16) * len(sentences)
+        answer = self._labels(chunk, "events", labels.event_answers(keys, options), budget, sentences=listing)
         return [a.value for a in labels.answers(answer)] if answer else [labels.NOT_AN_EVENT] * len(sentences)
 
     def label_figures(
@@ -143,10 +184,17 @@ class Classifier(Passes):
     ) -> list[tuple[str, str]]:
         if not listing:
             return []
+        numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(listing, 1))
+        offered = ", ".join((*affected, labels.NONE))
+        if self.numbered:  # brief-v6 on: only who suffered it (who claims it, code reads from the sentence)
+            shape = labels.affected_answers([str(i) for i in range(1, len(figures) + 1)], affected)
+            answer = self._labels(chunk, "figures", shape, 20 + 8 * len(listing), figures=numbered, affected=offered)
+            if answer is None:
+                return [(labels.NONE, labels.NONE)] * len(listing)
+            return [(item.value, labels.NONE) for item in labels.answers(answer)]
         keys = [f"{i}. {f}" for i, f in enumerate(figures, 1)]
         shape = labels.figure_answers(keys, affected, claimants or (labels.NONE,))
-        numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(listing, 1))
-        answer = self._labels(chunk, "figures", shape, 30 + 26 * len(listing), figures=numbered)
+        answer = self._labels(chunk, "figures", shape, 30 + 26 * len(listing), figures=numbered, affected=offered)
         if answer is None:
             return [(labels.NONE, labels.NONE)] * len(listing)
         return [(item.affected.value, item.claimed_by.value) for item in labels.answers(answer)]
@@ -167,6 +215,9 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
         findings, places = find(model_text)
     out = Classified()
     labelled: dict[str, str] = {}
+    candidates = [event_candidates(model_text[s:e], s, max(title_end, s)) for s, e in chunks]
+    for (start, end), spans in zip(chunks, candidates, strict=True):
+        passes.mark(model_text[start:end], start, spans)
     for start, end in chunks:
         chunk = model_text[start:end]
         ask = [c for c in findings.ask if start <= c.first < end and c.name not in labelled]
@@ -189,9 +240,10 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
             actor.side, actor.side_basis = side, ("inferred" if side else None)
     check_sides(text, findings, out.actors)
     headline = headline_end(text, title_end)  # a figure told there and again in the body is read in the body
-    for (start, end), item, answer in zip(chunks, asked, answers, strict=True):
+    for (start, end), item, answer, spans in zip(chunks, asked, answers, candidates, strict=True):
         chunk = model_text[start:end]
-        add_events(passes, text, chunk, start, max(title_end, start), out, published=passes.article.published)
+        published = passes.article.published
+        add_events(passes, text, chunk, start, max(title_end, start), out, published=published, candidates=spans)
         if item is not None and answer is not None:
             _figures(text, item[0], answer(), out, headline)
     passes.check()

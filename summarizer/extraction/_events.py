@@ -80,6 +80,14 @@ _SPEAKS = re.compile(r"\s+(?:says|said|claims|claimed|accuses|denies|denied|insi
 _MODIFIER = re.compile(r"-(?:backed|based|led|held|controlled|installed|appointed|occupied|allied|friendly)\b")
 
 
+def event_candidates(chunk: str, offset: int, skip_until: int) -> list[tuple[int, int]]:
+    """The sentences of one part (spans in the article) the events pass asks about: those that
+    may report an event, less those code already knows report no incident as fact."""
+    with rules.asking():  # what the model is asked: the rules it reads stay as recorded (`rules.disabled`)
+        asked = event_sentences(chunk, skip_until=skip_until - offset, keep=lambda s: not not_reported_as_fact(s))
+    return [(s + offset, e + offset) for s, e in asked]
+
+
 def add_events(
     passes: Classifier,
     text: str,
@@ -88,13 +96,19 @@ def add_events(
     skip_until: int,
     out: Classified,
     published: str | None,
+    candidates: list[tuple[int, int]] | None = None,
 ) -> None:
-    with rules.asking():  # what the model is asked: the rules it reads stay as recorded (`rules.disabled`)
-        # the sentences code already knows report no incident as fact are not asked about at all
-        asked = event_sentences(chunk, skip_until=skip_until - offset, keep=lambda s: not not_reported_as_fact(s))
-        spans = [(s + offset, e + offset) for s, e in asked]
-        spans = [(s, e) for s, e in spans if not any(ev.start == s for ev in out.events)]
-        answers = passes.label_events(chunk, [" ".join(text[s:e].split()) for s, e in spans])
+    """The events of one part: its candidate sentences (`event_candidates`, numbered from 1 in
+    that order, the numbers the article's marks carry when the prompt marks them) labelled by
+    the model, each kept as an event when code finds it reported as fact."""
+    if candidates is None:
+        candidates = event_candidates(chunk, offset, skip_until)
+    numbered = [(n, s, e) for n, (s, e) in enumerate(candidates, 1) if not any(ev.start == s for ev in out.events)]
+    spans = [(s, e) for _n, s, e in numbered]
+    with rules.asking():
+        answers = passes.label_events(
+            chunk, [" ".join(text[s:e].split()) for s, e in spans], numbers=[n for n, _s, _e in numbered]
+        )
     kinds = {p.name: p.fact.kind for p in out.places}
     # the lead: the first two sentences of the body, where a news report tells its incident
     lead = [s for s, _e in sentences(text) if s >= skip_until][:LEAD_SENTENCES]

@@ -105,13 +105,28 @@ def figure_answer(affected: tuple[str, ...], claimants: tuple[str, ...]) -> type
     )
 
 
+def affected_answers(keys: list[str], affected: tuple[str, ...]) -> type[BaseModel]:
+    """brief-v6 on: who suffered each figure, one answer per figure (who claims it is read by code)."""
+    return _uniform(
+        "AffectedLabels", "Pass 4 (brief-v6): who suffered each figure.", keys, (*affected, NONE), "Affected"
+    )
+
+
 def figure_answers(keys: list[str], affected: tuple[str, ...], claimants: tuple[str, ...]) -> type[BaseModel]:
     one = figure_answer(affected, claimants)
     return _keyed("FigureLabels", "Pass 4 (brief-v4): each figure classified.", unique_keys(keys), [one] * len(keys))
 
 
-def example_shapes() -> dict[str, type[BaseModel]]:
-    """One instance of every shape, for the schema hash (the real ones vary per article)."""
+def example_shapes(answer_keys: str = "words") -> dict[str, type[BaseModel]]:
+    """One instance of every shape, for the schema hash (the real ones vary per article); with
+    numbered keys (brief-v6 on) the figures are answered by `affected_answers`."""
+    if answer_keys == "numbers":
+        return {
+            "entity_labels": entity_answers(["1", "2"]),
+            "side_labels": side_answers(["1"], ("A Country", NO_SIDE)),
+            "event_labels": event_answers(["1"], [("explosion_remote_violence",)]),
+            "affected_labels": affected_answers(["1"], ("A Country", "civilians")),
+        }
     return {
         "entity_labels": entity_answers(["A Person", "A Place"]),
         "side_labels": side_answers(["A Person"], ("A Country", NO_SIDE)),

@@ -26,6 +26,12 @@ class Prompt:
     # "extract": the model writes the items (brief-v1..v3); "classify": brief-v4 on; "single": one
     # call for the whole brief, no code rules (naive-v1, the floor the rules are measured against)
     pipeline: str = "extract"
+    # the keys of the classify pipeline's answers: "words" (the item's own words, brief-v4/v5) or
+    # "numbers" (the item's number, brief-v6 on: fewer tokens written)
+    answer_keys: str = "words"
+    # the sentences the events pass asks about: "listed" again in the task, or "marked" in the
+    # article itself ([#3]) so that they are read once (brief-v6 on)
+    event_sentences: str = "listed"
 
     @property
     def calls_per_article(self) -> int:
@@ -80,5 +86,10 @@ def load(version: str) -> Prompt:
                 )
             if pipeline not in PIPELINES:
                 raise ConfigError(f"prompt file {path}: unknown pipeline {pipeline!r} (one of {', '.join(PIPELINES)})")
-            return Prompt(version, system, article, tasks, pipeline)
+            keys, marked = data.get("answer_keys", "words"), data.get("event_sentences", "listed")
+            if keys not in ("words", "numbers") or marked not in ("listed", "marked"):
+                raise ConfigError(
+                    f"prompt file {path}: answer_keys is words or numbers, event_sentences is listed or marked"
+                )
+            return Prompt(version, system, article, tasks, pipeline, keys, marked)
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

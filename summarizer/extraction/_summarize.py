@@ -69,7 +69,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         except CassetteMissError as exc:
             raise CassetteMissError(
                 f"no recorded answer for model {spec.name}, prompt {prompt.version}, "
-                f"schema {schema_hash(prompt.pipeline)}, "
+                f"schema {schema_hash(prompt.pipeline, prompt.answer_keys)}, "
                 f"article {article.id} (sha256 {article.sha256[:16]}) in {cassette}",
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
@@ -147,7 +147,7 @@ def _recorded_latency(
             "latency_s": latency,
             "model": spec.name,
             "prompt_version": prompt.version,
-            "schema_hash": schema_hash(prompt.pipeline),
+            "schema_hash": schema_hash(prompt.pipeline, prompt.answer_keys),
             "article_id": article.id,
         }
         meta.write_text(json.dumps(record, indent=1) + "\n")
@@ -191,11 +191,12 @@ def _document(
     provenance = Provenance(
         model=spec.name,
         prompt_version=prompt.version,
-        schema_hash=schema_hash(prompt.pipeline),
+        schema_hash=schema_hash(prompt.pipeline, prompt.answer_keys),
         calls=usage.calls,
         retries=usage.retries,
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
+        prompt_tokens_processed=usage.prompt_processed,
         latency_s=latency[0],
         latency_source=latency[1],
         first_try_valid=usage.first_try_valid,

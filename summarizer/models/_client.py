@@ -61,6 +61,9 @@ class Usage:
     retries: int = 0  # validation re-asks
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # prompt tokens the server says it processed (llama.cpp's timings.prompt_n; the rest of the
+    # prompt came from its cache); None while no answer said
+    prompt_processed: int | None = None
     latency_s: float = 0.0
     first_try_valid: bool = True
     warnings: list[str] = field(default_factory=list)
@@ -70,9 +73,20 @@ class Usage:
         self.retries += other.retries
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
+        if other.prompt_processed is not None:
+            self.prompt_processed = (self.prompt_processed or 0) + other.prompt_processed
         self.latency_s += other.latency_s
         self.first_try_valid = self.first_try_valid and other.first_try_valid
         self.warnings.extend(other.warnings)
+
+
+def _prompt_processed(response: Any) -> int | None:
+    """The prompt tokens a llama.cpp server processed for this answer (`timings.prompt_n`, an
+    extension of the OpenAI answer); None when the server does not say."""
+    timings = (getattr(response, "model_extra", None) or {}).get("timings")
+    if not isinstance(timings, dict) or "prompt_n" not in timings:
+        return None
+    return token_count(timings["prompt_n"])
 
 
 def token_count(value: Any) -> int | None:
@@ -165,6 +179,9 @@ class ModelClient:
             self._usage.calls += 1
             self._usage.prompt_tokens += counts["prompt_tokens"]
             self._usage.completion_tokens += counts["completion_tokens"]
+            processed = _prompt_processed(response)
+            if processed is not None:
+                self._usage.prompt_processed = (self._usage.prompt_processed or 0) + processed
 
     def _token_count(self, usage: Any, name: str) -> int:
         """`usage.<name>` of an answer when it is a token count (a whole number from 0 to
