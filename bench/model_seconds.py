@@ -13,6 +13,18 @@ With ``--runtime`` (repeatable) each runtime's managed server (SUMMARIZER_RUNTIM
 same articles in turn, and the last lines compare them; the load average is printed with
 each mean.
 
+The floor (issue 22). Before the articles, the bench measures llama.cpp's own speed on this
+machine, in this run: one `/completion` of the first article (its tokens read with no cache,
+200 tokens generated), read from the server's `timings` (prompt and generation tokens per
+second). Each article's floor is its own tokens read once (`/tokenize`) plus the completion
+tokens the pipeline wrote, at those speeds; the bench prints the measured model seconds, their
+ratio to the floor, the prompt tokens the server actually processed (`timings.prompt_n`, the
+rest came from its cache) against the article's tokens, and the completion tokens per 700
+words; the mean ratio gets a line of its own (`ratio to floor 1.65x`). With ``--prompt``
+repeated, each prompt runs the same articles in turn, one after another in one run.
+
+    python bench/model_seconds.py --prompt brief-v5 --prompt brief-v6 --articles 3
+
 The server is started once and kept for the run (`summarizer serve` style), so model load time
 is not counted. Nothing is cached: the response cache is not used by `summarize`. On a shared
 machine, compare figures only within one run (the machine's load changes them).
@@ -43,7 +55,7 @@ def main() -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--articles", type=int, default=4)
     parser.add_argument("--base-url", default=None, help="a running server to use instead of a managed one")
-    parser.add_argument("--prompt", default=None, help="prompt version (default: the current one)")
+    parser.add_argument("--prompt", action="append", default=[], help="prompt version (repeatable)")
     parser.add_argument("--runtime", action="append", default=[], help="llama-server or llama-cpp-python (repeatable)")
     args = parser.parse_args()
     paths = [Path(p) for p in args.paths] or sorted(DATASET.glob("*.txt"))[: args.articles]
@@ -51,45 +63,96 @@ def main() -> int:
     for runtime in args.runtime or [None]:
         if runtime:
             os.environ["SUMMARIZER_RUNTIME"] = runtime
-            print(f"\n== runtime {runtime}", flush=True)
-        result = run(args, paths)
-        if result is None:
-            return 1
-        means.append((runtime or "default", *result))
+        for prompt in args.prompt or [None]:
+            label = " ".join(x for x in (runtime, prompt) if x) or "default"
+            if runtime or prompt:
+                print(f"\n== {label}", flush=True)
+            result = run(args, paths, prompt)
+            if result is None:
+                return 1
+            means.append((label, *result))
     if len(means) > 1:
-        print("\nruntime            model s/article  wall s/article  load(1m)")
-        for runtime, mean_s, wall_s, load in means:
-            print(f"{runtime:18} {mean_s:15.1f}  {wall_s:14.1f}  {load:8.2f}")
+        print("\nrun                          model s/article  wall s/article  ratio to floor  out/700 words  load(1m)")
+        for label, mean_s, wall_s, ratio, out700, load in means:
+            print(f"{label:28} {mean_s:15.1f}  {wall_s:14.1f}  {ratio:14.2f}x  {out700:13.0f}  {load:8.2f}")
     return 0
 
 
-def run(args: argparse.Namespace, paths: list[Path]) -> tuple[float, float, float] | None:
+def _root(base_url: str) -> str:
+    return base_url[: -len("/v1")] if base_url.endswith("/v1") else base_url
+
+
+def llama_speed(base_url: str, text: str) -> tuple[float, float] | None:
+    """llama.cpp's own prompt and generation speed (tokens per second) on this machine now:
+    `/completion` of `text` with no prompt cache, 200 tokens generated, from the server's
+    `timings`; None when the server is not llama.cpp."""
+    import httpx
+
+    body = {"prompt": text, "n_predict": 200, "cache_prompt": False, "temperature": 0.0, "ignore_eos": True}
+    try:
+        reply = httpx.post(_root(base_url) + "/completion", json=body, timeout=900).json()
+        timings = reply["timings"]
+        return float(timings["prompt_per_second"]), float(timings["predicted_per_second"])
+    except (httpx.HTTPError, KeyError, TypeError, ValueError):
+        return None
+
+
+def token_len(base_url: str, text: str) -> int | None:
+    """The article's tokens by the server's own tokenizer (`/tokenize`)."""
+    import httpx
+
+    try:
+        return len(httpx.post(_root(base_url) + "/tokenize", json={"content": text}, timeout=60).json()["tokens"])
+    except (httpx.HTTPError, KeyError, TypeError, ValueError):
+        return None
+
+
+def run(
+    args: argparse.Namespace, paths: list[Path], prompt: str | None
+) -> tuple[float, float, float, float, float] | None:
     from summarizer import read_article, summarize
     from summarizer.config import Settings
     from summarizer.models import resolve
 
-    settings = Settings() if args.prompt is None else Settings(prompt_version=args.prompt)
+    settings = Settings() if prompt is None else Settings(prompt_version=prompt)
     spec = resolve(args.model, settings)
     rows = []
     with ExitStack() as stack:
         if args.base_url:
             settings = replace(settings, local_base_url=args.base_url, base_url=args.base_url)
+            url = args.base_url
         elif spec.local:
             from summarizer.local import local_server, server_slots
 
             url = stack.enter_context(local_server(spec.name))
             settings = replace(settings, local_base_url=url, local_slots=server_slots(url))
-        for path in paths:
-            article = read_article(str(path))
+        else:
+            url = settings.base_url or ""
+        articles = [read_article(str(path)) for path in paths]
+        speed = llama_speed(url, articles[0].text)
+        if speed:
+            print(
+                f"llama.cpp on this machine now: prompt {speed[0]:.1f} tokens/s, generation {speed[1]:.1f} tokens/s "
+                f"(/completion of {paths[0].name}, no cache, 200 tokens)",
+                flush=True,
+            )
+        for path, article in zip(paths, articles, strict=True):
             words = len(article.text.split())
+            tokens = token_len(url, article.text)
             started = time.perf_counter()
             doc = summarize(article, args.model, settings)
             wall = time.perf_counter() - started
             p = doc.provenance
-            rows.append((path.name, words, p.latency_s, wall, p.calls, p.prompt_tokens, p.completion_tokens))
+            floor = tokens / speed[0] + p.completion_tokens / speed[1] if speed and tokens else None
+            ratio = p.latency_s / floor if floor else float("nan")
+            rows.append((path.name, words, p.latency_s, wall, p.completion_tokens, ratio))
+            processed = p.prompt_tokens_processed
             print(
-                f"{path.name:32} {words:6d} words  model {p.latency_s:7.1f} s  wall {wall:7.1f} s  "
-                f"calls {p.calls}  tokens in {p.prompt_tokens:6d} out {p.completion_tokens:5d}",
+                f"{path.name:28} {words:5d} words {tokens or 0:5d} tokens  model {p.latency_s:6.1f} s  "
+                f"floor {floor or 0:5.1f} s  ratio {ratio:4.2f}x  calls {p.calls}  prompt {p.prompt_tokens:5d} "
+                f"(processed {processed if processed is not None else '?'}"
+                + (f", {processed / tokens:.2f}x the article" if processed is not None and tokens else "")
+                + f")  out {p.completion_tokens:4d} ({p.completion_tokens / words * 700:.0f}/700 words)",
                 flush=True,
             )
     if not rows:
@@ -97,14 +160,16 @@ def run(args: argparse.Namespace, paths: list[Path]) -> tuple[float, float, floa
     mean_s = statistics.mean(r[2] for r in rows)
     wall_s = statistics.mean(r[3] for r in rows)
     per_700 = statistics.mean(r[2] / r[1] * 700 for r in rows if r[1])
-    out_tokens = statistics.mean(r[6] for r in rows)
+    out_700 = statistics.mean(r[4] / r[1] * 700 for r in rows if r[1])
+    ratio = statistics.mean(r[5] for r in rows)
     load = os.getloadavg()[0]
     print(
         f"\n{args.model} ({doc.provenance.prompt_version}): {len(rows)} articles, model seconds per article "
         f"mean {mean_s:.1f} s (wall {wall_s:.1f} s); scaled to 700 words {per_700:.1f} s; "
-        f"completion tokens per article {out_tokens:.0f}; load {load:.2f}"
+        f"completion tokens per 700 words {out_700:.0f}; load {load:.2f}"
     )
-    return mean_s, wall_s, load
+    print(f"ratio to floor {ratio:.2f}x")
+    return mean_s, wall_s, ratio, out_700, load
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ def _schema(request: dict[str, Any]) -> dict[str, Any]:
     return fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema") or {}
 
 
-LABEL_PASSES = ("entitylabels", "sidelabels", "eventlabels", "figurelabels")  # brief-v4's passes
+LABEL_PASSES = ("entitylabels", "sidelabels", "eventlabels", "figurelabels", "affectedlabels")  # brief-v4 on
 
 
 def labeller(name: Callable[[list[str]], str] = lambda options: "person", event: str = "first") -> Responder:
@@ -149,6 +149,8 @@ def labeller(name: Callable[[list[str]], str] = lambda options: "person", event:
         elif title == "figurelabels":
             first = {"affected": defs["Affected"]["enum"][0], "claimed_by": defs["Claimant"]["enum"][0]}
             answer = {k: first for k in props}
+        elif title == "affectedlabels":  # brief-v6: who suffered each figure, keyed by number
+            answer = {k: defs["Affected"]["enum"][0] for k in props}
         else:
             raise AssertionError(f"brief-v4 has no pass {title}")
         return completion(json.dumps(answer))
