@@ -19,6 +19,7 @@ from summarizer.text import (
     TITLE_WORDS,
     Candidate,
     country_nearby,
+    introduced_as_expert,
     is_demonym,
     named_settlements,
     normalize_name,
@@ -354,6 +355,8 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None
             actor.side, actor.side_basis = stated, "stated"
         elif actor.kind in ("media", "organization") and not actor.acts:
             actor.side, actor.side_basis = None, None
+        elif actor.kind == "person" and actor.side_basis == "inferred" and introduced_as_expert(text, forms):
+            actor.side, actor.side_basis = None, None  # an outside expert: what they study is no allegiance
 
 
 def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Classified, acts: bool) -> None:

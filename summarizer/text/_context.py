@@ -173,6 +173,24 @@ def _may_stand_in_title(word: str) -> bool:
     return word[:1].isupper() or w in TITLE_WORDS or w in _title_modifiers() or w.endswith(("’s", "'s"))
 
 
+def introduced_as_expert(text: str, forms: Iterable[str]) -> bool:
+    """The article introduces the person by an expertise and nothing else ties them to a side:
+    an apposition that starts with an expertise word ("Markku Kivinen, specialist of Russian
+    studies"; "William Reno, professor and chair of ...") or such a word right before the name
+    ("military analyst Michael Kofman"). Outside experts have no side (the guide)."""
+    for form in forms:
+        if len(form) < 3:
+            continue
+        for m in _mentions(text, form):
+            after = re.match(r",\s+(?:the\s+|a\s+|an\s+)?([\w’'\-.]+)", text[m.end() : m.end() + 60])
+            if after and after.group(1).casefold().strip(".") in _expertise():
+                return True
+            before = re.findall(_WORD, re.split(r"[.!?;:,\n“”\"(]", text[max(0, m.start() - 40) : m.start()])[-1])
+            if before and before[-1].casefold().strip(".") in _expertise():
+                return True
+    return False
+
+
 def side_cue(
     text: str,
     forms: Iterable[str],

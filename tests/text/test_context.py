@@ -114,3 +114,16 @@ def test_relaying_and_staff_sentences() -> None:
     assert not relays_only(text, ["Newsweek"])  # also named in its reporter's biography
     assert outlet_only(text, ["Newsweek"])  # relaying, or its staff: the publisher
     assert not outlet_only(text, ["Ellie Cook"], person=True)  # she also writes in the story's own words
+
+
+def test_an_outside_expert_is_introduced_by_an_expertise_not_an_allegiance() -> None:
+    from summarizer.text import introduced_as_expert
+
+    kivinen = "Markku Kivinen, specialist of Russian and Eastern European studies, told Newsweek so."
+    assert introduced_as_expert(kivinen, ["Markku Kivinen", "Kivinen"])
+    assert introduced_as_expert("Military analyst Michael Kofman said the line held.", ["Michael Kofman"])
+    assert introduced_as_expert("William Reno, professor and chair at Northwestern, said.", ["William Reno"])
+    # counter-examples: an office, a fighter, a name with no apposition
+    assert not introduced_as_expert("Kyrylo Budanov, head of Ukraine's military intelligence, said.", ["Kyrylo Budanov"])
+    assert not introduced_as_expert("Russian milblogger Igor Girkin wrote on Telegram.", ["Igor Girkin"])
+    assert not introduced_as_expert("Serhiy Haidai said troops arrived.", ["Serhiy Haidai"])
