@@ -116,6 +116,15 @@ class Classifier(Passes):
     def _keys(self, words: list[str]) -> list[str]:
         return [str(i) for i in range(1, len(words) + 1)] if self.numbered else words
 
+    def _budget_for(self, items: int, base: int, per_word_key: int, per_number: tuple[int, int]) -> int:
+        """The token budget of a label pass: with keys of words (brief-v4/v5) `base` plus
+        `per_word_key` per item; with keys of numbers (brief-v6) `base` plus the first of
+        `per_number` per item, but at least the second per item for a long list (`"27":
+        "military_unit", ` is 9 tokens: a 27-name answer was cut off at 24 + 6 x 27)."""
+        if not self.numbered:
+            return base + per_word_key * items
+        return max(base + per_number[0] * items, per_number[1] * items)
+
     def _listing(self, lines: list[str]) -> str:
         """The items of a task: numbered (brief-v6 on) or as a list (brief-v4/v5)."""
         if self.numbered:
@@ -142,7 +151,7 @@ class Classifier(Passes):
             return []
         listing = self._listing([c.name + (f" (also: {', '.join(c.forms[:3])})" if c.forms else "") for c in ask])
         shape = labels.entity_answers(self._keys([c.name for c in ask]))
-        answer = self._labels(chunk, "names", shape, 24 + (6 if self.numbered else 10) * len(ask), names=listing)
+        answer = self._labels(chunk, "names", shape, self._budget_for(len(ask), 24, 10, (6, 8)), names=listing)
         return [a.value for a in labels.answers(answer)] if answer else [labels.NONE] * len(ask)
 
     def label_sides(self, chunk: str, actors: list[FoundActor], sides: tuple[str, ...]) -> list[str | None]:
@@ -153,7 +162,7 @@ class Classifier(Passes):
         offered = (*sides, labels.NO_SIDE)
         listing = self._listing([f"{a.name} ({a.kind.replace('_', ' ')})" for a in actors])
         shape = labels.side_answers(self._keys([a.name for a in actors]), offered)
-        budget = 20 + (6 if self.numbered else 10) * len(actors)
+        budget = self._budget_for(len(actors), 20, 10, (6, 8))
         answer = self._labels(chunk, "sides", shape, budget, actors=listing, sides=", ".join(offered))
         if not answer:
             return [None] * len(actors)
@@ -170,12 +179,12 @@ class Classifier(Passes):
             marks = numbers or list(range(1, len(sentences) + 1))
             keys = [str(n) for n in marks]
             listing = "\n".join(f"#{n}: {a}" for n, a in zip(marks, allowed, strict=True))
-            budget = 24 + 8 * len(sentences)
+            budget = self._budget_for(len(sentences), 24, 16, (8, 10))
         else:
             words = [f"{i}. {' '.join(s.split()[:4])}" for i, s in enumerate(sentences, 1)]
             keys = self._keys(words)
             listing = "\n".join(f"{i}. {s} [{a}]" for i, (s, a) in enumerate(zip(sentences, allowed, strict=True), 1))
-            budget = 24 + (8 if self.numbered else 16) * len(sentences)
+            budget = self._budget_for(len(sentences), 24, 16, (8, 10))
         answer = self._labels(chunk, "events", labels.event_answers(keys, options), budget, sentences=listing)
         return [a.value for a in labels.answers(answer)] if answer else [labels.NOT_AN_EVENT] * len(sentences)
 
