@@ -4,13 +4,15 @@ not cut mid-clause").
 An event's description is its own sentence. Past `max_words` words it is cut where a clause
 that depends on the main one starts (spaCy's dependency parse, `parse`): an adverbial clause
 ("..., killing three civilians"), a relative clause ("... paratroopers who were transferred"),
-a coordinated clause ("... and are now fighting"), a clause beside it ("...; ..."), or the
-next sentence. A cut is taken only where everything before it is a whole clause: the words the
+a coordinated clause ("... and are now fighting"), a clause beside it ("...; ..."), the next
+sentence, or a phrase set off by a comma after what it modifies ("..., to the southwest of
+Kupyansk"). A cut is taken only where everything before it is a whole clause: the words the
 dropped clause hangs from, their subjects, objects and complements all come before the cut (so
-"Serhiy Haidai, governor of the Luhansk region, said ..." is never cut after "region"), and no
-"according to ..." is dropped (a claim would read as a fact). Of the
-cuts that leave at most `max_words` words, the longest is taken and marked with "…"; where
-there is none (or every one is inside a quotation or parentheses), the sentence is kept whole.
+"Serhiy Haidai, governor of the Luhansk region, said ..." is never cut after "region"), no word
+kept hangs from a word dropped, and no "according to ..." is dropped (a claim would read as a
+fact). Of the cuts that leave from MIN_WORDS to `max_words` words, the longest is taken and
+marked with "…"; where there is none (or every one is inside a quotation or parentheses), the
+sentence is kept whole.
 """
 
 from __future__ import annotations
@@ -23,18 +25,21 @@ from summarizer.text import CUT_MARK
 __all__ = ["DESCRIPTION_WORDS", "clause_cut"]
 
 DESCRIPTION_WORDS = 30  # an event's description: its sentence, cut past this many words
-MIN_WORDS = 4  # a shorter head is rarely a whole clause worth reading alone
+MIN_WORDS = 8  # a shorter head ("The 1442nd's video comes…") says too little: the sentence is kept whole
 
 # where a clause that may be dropped begins: adverbial, relative, reduced relative, coordinated
 # (of a verb), paratactic
 _CLAUSES = frozenset({"advcl", "relcl", "acl", "conj", "parataxis"})
+# a phrase set off by a comma after the words it modifies ("..., to the southwest of Kupyansk")
+_SET_OFF = frozenset({"prep", "npadvmod", "advmod"})  # not appos: a list ("morale, a lack of ...") reads as one
 # what a word a kept clause hangs from must keep: its subjects, objects, complements, auxiliaries
 _CORE = frozenset(
     {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl", "aux", "auxpass", "neg", "dobj", "dative", "attr"}
     | {"acomp", "oprd", "ccomp", "xcomp", "prt", "pobj", "agent", "pcomp"}
 )
 _VERBAL = frozenset({"VERB", "AUX"})
-_TRAILING = frozenset({"PUNCT", "CCONJ", "SCONJ"})  # what a head does not end with: ", and", "; "
+_JOINERS = frozenset({"CCONJ", "SCONJ"})  # what a head does not end with: ", and", ", while"
+_CLOSING = frozenset({".", "!", "?", '"', "”", "’", ")", "]"})  # what it keeps: a sentence's end, a closed quote
 
 
 def _subtrees(toks: list[Token]) -> tuple[list[int], dict[int, list[Token]]]:
@@ -80,16 +85,33 @@ def _whole_before(toks: list[Token], children: dict[int, list[Token]], t: Token,
 
 
 def _head_end(toks: list[Token], cut: int) -> int | None:
-    """The index of the last token kept before a cut at `cut`: trailing punctuation and
-    conjunctions ("killed two, and") are left out."""
+    """The index of the last token kept before a cut at `cut`: trailing commas, dashes and
+    conjunctions ("killed two, and") are left out; a sentence's end or a closing quote is kept."""
     k = cut - 1
-    while k >= 0 and (toks[k].pos in _TRAILING or toks[k].dep in ("cc", "mark", "punct", "preconj")):
+    while k >= 0 and (
+        toks[k].pos in _JOINERS
+        or toks[k].dep in ("cc", "mark", "preconj")
+        or (toks[k].pos == "PUNCT" and toks[k].text not in _CLOSING)
+    ):
         k -= 1
     return k if k >= 0 else None
 
 
 _ATTRIBUTION = re.compile(r"\baccording to\b", re.IGNORECASE)
 _APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")  # "Putin’s": not a closing quotation mark
+
+
+def _dangling(toks: list[Token], end: int) -> bool:
+    """A kept word hangs from a dropped one, or a kept subordinator has no verb after it ("The UN
+    audience applauded when at the end of his remarks | Zelensky said ...", a parse that hangs
+    "when" from "applauded")."""
+    if any(toks[k].head > end for k in range(end + 1)):
+        return True
+    verbs = [k for k in range(end + 1) if toks[k].pos in _VERBAL]
+    return any(
+        (toks[k].pos == "SCONJ" or toks[k].tag == "WRB" or toks[k].dep == "mark") and not any(v > k for v in verbs)
+        for k in range(end + 1)
+    )
 
 
 def _balanced(head: str) -> bool:
@@ -118,13 +140,16 @@ def clause_cut(sentence: str, max_words: int) -> str:
     for t in toks:
         later_root = t.head == t.i and t.i > 0
         clause = t.dep in _CLAUSES and (t.dep != "conj" or (t.pos in _VERBAL and toks[t.head].pos in _VERBAL))
-        if not (later_root or clause):
+        set_off = t.dep in _SET_OFF and t.head < t.i and left[t.i] > 0 and toks[left[t.i] - 1].text == ","
+        if not (later_root or clause or set_off):
             continue
         cut = left[t.i]
         if cut == 0 or not _whole_before(toks, children, t, cut) or _ATTRIBUTION.search(folded, toks[cut].start):
             continue
         end = _head_end(toks, cut)
         if end is None:
+            continue
+        if _dangling(toks, end):
             continue
         head = folded[: toks[end].end]
         words = len(head.split(" "))

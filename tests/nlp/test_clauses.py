@@ -55,6 +55,40 @@ def test_no_cut_inside_a_quotation_or_dropping_an_attribution() -> None:
     assert clause_cut(claimed, 20) == claimed  # "according to" is never left out
 
 
+def test_a_phrase_set_off_by_a_comma_may_go_but_not_an_item_of_a_list() -> None:
+    photo = (
+        "Ukraine’s Defense Ministry also tweeted a photo it said was of the liberation of Balakliya, to the "
+        "southwest of Kupyansk, with troops shown raising a Ukrainian flag in the town center."
+    )
+    assert clause_cut(photo, 20).endswith("of Balakliya, to the southwest of Kupyansk" + CUT_MARK)
+    assert clause_cut(photo, 17).endswith("of the liberation of Balakliya" + CUT_MARK)
+    listed = (
+        "Analysts have said throughout Moscow's invasion of Ukraine that its armed forces have been plagued with "
+        "problems such as low morale, a lack of supplies, poor levels of training for mobilized fighters, the "
+        "erosion of trust in the chain of command and few plans to recover vehicles or personnel from fighting."
+    )
+    assert clause_cut(listed, DESCRIPTION_WORDS) == listed
+
+
+def test_no_word_kept_hangs_from_a_word_dropped_and_short_heads_are_not_taken() -> None:
+    """spaCy hangs "when" from "applauded" and "Zelensky said ..." elsewhere: "The UN audience
+    applauded when at the end of his remarks…" would be a fragment. The sentence's end is a cut;
+    a head of fewer than eight words ("The 1442nd's video comes…") is not."""
+    un = (
+        'The UN audience applauded when at the end of his remarks Zelensky said the world must work to "end the '
+        "aggression on the terms of the state that was attacked.\" He's expected to later travel to Washington, "
+        "where he'll lobby for billions more in American taxpayer dollars to be pledged toward the war effort."
+    )
+    assert clause_cut(un, DESCRIPTION_WORDS) == un[: un.index(" He's")] + CUT_MARK
+    assert clause_cut(un, 20) == un
+    video = (
+        "The 1442nd’s video comes as Russian miliblogger Svyatoslav Golikov claimed on his Telegram channel Tuesday "
+        "that the situation in southern Bakhmut remains “very difficult” due to the “hysterical response actions "
+        "that our command is taking in this area.”"
+    )
+    assert not clause_cut(video, DESCRIPTION_WORDS).startswith("The 1442nd’s video comes" + CUT_MARK)
+
+
 def test_every_long_sentence_of_the_dataset_is_whole_or_ends_at_a_clause() -> None:
     records = [json.loads(line) for line in (ROOT / "evals" / "datasets" / "articles.jsonl").read_text().splitlines()]
     long = [
