@@ -27,7 +27,7 @@ from summarizer.config import Settings
 from summarizer.evaluation import FIELDS, Dataset, ModelRun, RunAggregate, load_dataset, paired_differences, run_eval
 from summarizer.evaluation._dataset import record_article
 from summarizer.extraction import load
-from summarizer.models import cassette_path, resolve
+from summarizer.models import recorded_articles, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = ROOT / "evals" / "external" / "all.jsonl"
@@ -47,12 +47,7 @@ ATTRIBUTES = {
 def _recorded(dataset: Dataset, model: str, prompt: str, folder: Path) -> set[str]:
     """Ids of the articles whose answers for `prompt` are recorded in `folder`."""
     name, version = resolve(model, Settings(offline=True)).name, load(prompt).version
-    found = set()
-    for record in dataset.records:
-        article = record_article(record)
-        if cassette_path(folder, name, version, article.sha256, article.published).is_file():
-            found.add(article.id)
-    return found
+    return {a.id for a in recorded_articles(folder, name, version, map(record_article, dataset.records))}
 
 
 def _only(dataset: Dataset, ids: set[str]) -> Dataset:

@@ -13,8 +13,8 @@ replays, and for a rule that is also used before the model (column "uses": "befo
 ablation measures only its part after the model. "static" means a use the switch does not
 reach at all (a pattern made at import: the nationality words inside the force-noun pattern
 and the generic words of name matching). The uses are traced while the baseline runs. The
-event-role word lists of `summarizer/extraction/roles.toml` (all used after the model) are
-switched off by emptying their word sets for the run.
+event-role word lists (`summarizer/rules/roles.toml`, all used after the model) are switched off
+the same way: code reads them through a table, empty for a list switched off.
 
 Speed: an ablation re-runs only the articles where it can change something: one of its rules
 fires in the article (on a sentence or the whole text), and a table that reads the rule was
@@ -57,9 +57,8 @@ from summarizer.errors import CassetteMissError, SummarizerError
 from summarizer.evaluation import FIELDS, ArticleScore, _scoring, load_dataset, prf, score_article
 from summarizer.evaluation._dataset import record_article
 from summarizer.extraction import summarize
-from summarizer.extraction._roles import role_rules
 from summarizer.inputs import Article
-from summarizer.models import cassette_path
+from summarizer.models import is_recorded
 from summarizer.text import sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +85,7 @@ EPS = 1e-9
 
 @dataclass
 class Unit:
-    """One rule to switch off: a rule of summarizer/rules/, or an event-role word list."""
+    """One rule to switch off: a rule of summarizer/rules/ (an event-role word list among them)."""
 
     id: str
     topic: str
@@ -94,20 +93,15 @@ class Unit:
     fitted: bool
     regex: re.Pattern[str]
     words: tuple[str, ...] = ()  # casefolded, for a word rule: a quick test before the regex
-    roles: bool = False  # a word list of extraction/roles.toml
+    roles: bool = False  # a word list of rules/roles.toml (read only when the document is composed)
     fires: dict[str, int] = field(default_factory=dict)  # article id -> sentences it fires on
 
 
 def units() -> list[Unit]:
-    out = [
-        Unit(r.id, r.topic, r.category, r.fitted, r.regex, tuple(w.casefold() for w in r.words))
+    return [
+        Unit(r.id, r.topic, r.category, r.fitted, r.regex, tuple(w.casefold() for w in r.words), r.topic == "roles")
         for r in rules.all_rules()
     ]
-    for table in role_rules().values():
-        words = sorted(table["words"], key=len, reverse=True)
-        regex = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
-        out.append(Unit(table["id"], "roles", table["category"], False, regex, tuple(words), roles=True))
-    return out
 
 
 def count_fires(all_units: list[Unit], articles: dict[str, Article]) -> None:
@@ -139,11 +133,7 @@ class Ablation:
 
     @property
     def ids(self) -> list[str]:
-        return [u.id for u in self.units if not u.roles]
-
-    @property
-    def role_lists(self) -> list[str]:
-        return [u.id.removeprefix("roles.") for u in self.units if u.roles]
+        return [u.id for u in self.units]
 
     def articles(self) -> set[str]:
         return {aid for u in self.units for aid in u.fires}
@@ -172,17 +162,9 @@ def ablations(all_units: list[Unit], min_sentences: int, only: set[str] | None) 
 
 @contextmanager
 def switched_off(ablation: Ablation) -> Iterator[None]:
-    """The ablation's rules off after the model answered; its role word lists emptied."""
-    tables = role_rules()
-    saved = {name: tables[name]["set"] for name in ablation.role_lists}
-    try:
-        for name in saved:
-            tables[name]["set"] = frozenset()
-        with rules.disabled(ablation.ids, after_model=True):
-            yield
-    finally:
-        for name, words in saved.items():
-            tables[name]["set"] = words
+    """The ablation's rules (role word lists too) off after the model answered."""
+    with rules.disabled(ablation.ids, after_model=True):
+        yield
 
 
 # --- running and scoring ---------------------------------------------------------------------
@@ -516,7 +498,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         art = record_article(rec)
         split = rec.get("split") or "dev"
         rec.setdefault("split", split)
-        if not cassette_path(settings.cassettes(), args.model, args.prompt, art.sha256, art.published).is_file():
+        if not is_recorded(settings.cassettes(), args.model, args.prompt, art):
             skipped[split] = skipped.get(split, 0) + 1
             continue
         records[rec["id"]] = rec

@@ -25,6 +25,8 @@ from typing import Any
 
 from summarizer.config import Settings
 from summarizer.evaluation import load_dataset, run_eval, select
+from summarizer.evaluation._dataset import record_article
+from summarizer.models import recorded_articles
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -69,7 +71,12 @@ def current(
         settings = Settings(offline=True, cassette_dir=FULL_CASSETTES)
         data = load_dataset(FULL)
         for model in models:
-            recorded = (ids or {}).get(model) or recorded_ids(data, model, settings)
+            recorded = (ids or {}).get(model) or [
+                a.id
+                for a in recorded_articles(
+                    settings.cassettes(), model, settings.prompt_version, map(record_article, data.records)
+                )
+            ]
             if not recorded:
                 continue
             part = select(data, ids=recorded)
@@ -78,20 +85,6 @@ def current(
                     out[model][split] = _figures(agg, run.prompt_version)
                     split_ids = {r["id"] for r in part.records if r.get("split") == split}
                     out[model][split]["ids"] = [r["id"] for r in part.records if r["id"] in split_ids]
-    return out
-
-
-def recorded_ids(data: Any, model: str, settings: Settings) -> list[str]:
-    """The ids of the records whose answers `model` has recorded for the current prompt (the
-    full gold is recorded over several sessions: a figure says over how many articles)."""
-    from summarizer.evaluation._dataset import record_article
-    from summarizer.models import cassette_path
-
-    out = []
-    for rec in data.records:
-        art = record_article(rec)
-        if cassette_path(settings.cassettes(), model, settings.prompt_version, art.sha256, art.published).is_file():
-            out.append(rec["id"])
     return out
 
 

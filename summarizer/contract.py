@@ -102,6 +102,10 @@ class RoleFiller(BaseModel):
     mentions: list[Span] = Field(default_factory=list, description="Where the event's sentence names it.")
 
 
+# An event's roles, in the order the contract lists them (ACLED actor 1 and 2, MUC-4 victim,
+# target, instrument): the one definition that extraction and the scorer read.
+EVENT_ROLES: tuple[str, ...] = ("by", "against", "victims", "targets", "weapons")
+
 _ROLE_DOC = {
     "by": "Who carried it out (ACLED actor 1), as the sentence states; empty when it does not.",
     "against": "The armed party acted on or fought (ACLED actor 2); empty when not stated.",

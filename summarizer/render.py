@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from summarizer.contract import Actor, Casualty, Event, Provenance, Span, SummaryDocument
+from summarizer.text import CUT_MARK
 
 QUOTE_CHARS = 240  # a quoted sentence longer than this is trimmed around its figure
 
@@ -114,8 +115,10 @@ def _event_quote(e: Event) -> str | None:
 
 def _description_differs(e: Event, quoted: str | None) -> bool:
     """The description says something the quoted sentence does not: it is not the sentence's
-    own words (brief-v4 takes it from the sentence; brief-v3's model writes it)."""
-    return quoted is None or " ".join(e.description.split()) not in " ".join(e.evidence[0].text.split())
+    own words (brief-v4 takes it from the sentence, cut at a clause boundary and marked with
+    CUT_MARK when long; brief-v3's model writes it)."""
+    own = " ".join(e.description.removesuffix(CUT_MARK).split())
+    return quoted is None or own not in " ".join(e.evidence[0].text.split())
 
 
 def roles(e: Event) -> str:

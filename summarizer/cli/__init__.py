@@ -143,7 +143,9 @@ app.command("batch", help="Summarize many articles into one JSONL file (resumabl
 app.add_typer(cache_app, name="cache", help="Show or empty the response cache.")
 app.add_typer(runs_app, name="runs", help="The run log: list runs, show one, compare two.")
 app.command("report", help="Rebuild the HTML report of an eval run from the run log.")(report_command)
-app.command("export", help="A run's events and casualty figures as csv, jsonl or geojson.")(export_command)
+app.command("export", help="A run's events and casualty figures, actors or places as csv, jsonl or geojson.")(
+    export_command
+)
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
-"""`summarizer export RUN`: a run's events and casualty figures as csv, jsonl or geojson, one row
-per event and per figure, from the run log (`summarizer.runlog.export_rows`)."""
+"""`summarizer export RUN`: a run's items as csv, jsonl or geojson, from the run log
+(`summarizer.runlog.export_rows`): its events and casualty figures, one row each (the default),
+or its actors, or its places (`--what`); of one model of an eval run (`--model`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,13 @@ class ExportFormat(StrEnum):
     geojson = "geojson"
 
 
+class ExportWhat(StrEnum):
+    events = "events"
+    figures = "figures"
+    actors = "actors"
+    places = "places"
+
+
 def export_command(
     ctx: typer.Context,
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id (or a unique prefix of it, or `last`).")],
@@ -32,13 +40,26 @@ def export_command(
             "--model", "-m", metavar="PROVIDER/MODEL", help="Only this model's rows (an eval run has several)."
         ),
     ] = None,
+    what: Annotated[
+        list[ExportWhat] | None,
+        typer.Option(
+            "--what",
+            "-w",
+            metavar="WHAT",
+            help="events, figures (casualty figures), actors or places; repeat for events and figures "
+            "(the default: both, one row each). Actors and places go on their own; actors not as geojson.",
+        ),
+    ] = None,
 ) -> None:
-    """A run's events and casualty figures: one row each, with article, date, places
-    (coordinates where the gazetteer has them), actors and the evidence quote."""
+    """A run's events and casualty figures (one row each, with article, date and whether it is the
+    publication date standing in, places with coordinates and precision, actors and the evidence
+    quote), or its actors (side and its basis), or its places (point and precision)."""
     from summarizer import runlog
 
     settings = settings_of(ctx)
+    kinds = [w.value for w in what] if what else list(runlog.DEFAULT_EXPORT)
     try:
+        runlog.export_columns(kinds, fmt.value)  # a mix that cannot be one table is refused first
         if out != "-":  # refused before the run log is read
             check_target(Path(out), protected=[run_log_of(settings)])
         with runlog.RunLog.open(settings.log_db) as log:
@@ -47,13 +68,13 @@ def export_command(
                 raise InputError(
                     f"run {info.run_id} has no model {model!r}", hint=f"its models: {', '.join(info.models)}"
                 )
-            rows = runlog.export_rows(log, info.run_id, model=model)
+            rows = runlog.export_rows(log, info.run_id, model=model, what=kinds)
         if out == "-":
-            count = runlog.write_export(rows, fmt.value, sys.stdout)
+            count = runlog.write_export(rows, fmt.value, sys.stdout, what=kinds)
         else:
             path = Path(out)
             with open_for_writing(path, protected=[run_log_of(settings)]) as fh:
-                count = runlog.write_export(rows, fmt.value, fh)
+                count = runlog.write_export(rows, fmt.value, fh, what=kinds)
             typer.echo(f"summarizer: wrote {count} rows of run {info.run_id} to {path}", err=True)
     except SummarizerError as exc:
         fail(exc)

@@ -27,9 +27,6 @@ ATTRIBUTES: tuple[str, ...] = (
     "casualty_claimed_by",
     "casualty_event",
 )
-# Event roles (dataset format 2): who did it, to whom, to what, with what. Scored per article
-# and per role over the fillers of all events (document level, as MUC-4 scores role fillers).
-ROLES: tuple[str, ...] = ("by", "against", "victims", "targets", "weapons")
 # The headline attribution score pools these: who suffered a figure, who claims it, whose side
 # an actor is on, which country a place is in.
 ATTRIBUTION: tuple[str, ...] = ("casualty_affected", "casualty_claimed_by", "actor_side", "location_country")

@@ -22,7 +22,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ROLES, ArticleScore, AttributeScore
+from summarizer.contract import EVENT_ROLES
+from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ArticleScore, AttributeScore
 from summarizer.evaluation._matching import (
     FieldScore,
     casualty_edge,
@@ -271,7 +272,7 @@ def _score_attributes(score: ArticleScore, pred: Items, gold: Items) -> None:
 def _has_roles(gold_events: list[Mapping[str, Any]]) -> bool:
     """Whether the gold record is annotated with event roles (dataset format 2): some event
     carries a role list, or the record has no event at all."""
-    return not gold_events or any(role in ev for ev in gold_events for role in ROLES)
+    return not gold_events or any(role in ev for ev in gold_events for role in EVENT_ROLES)
 
 
 def _fillers(events: list[Mapping[str, Any]], role: str, *, gold: bool) -> list[Mapping[str, Any]]:
@@ -297,7 +298,7 @@ def _fillers(events: list[Mapping[str, Any]], role: str, *, gold: bool) -> list[
 def _match_roles(pred_events: list[Mapping[str, Any]], gold_events: list[Mapping[str, Any]]) -> dict[str, FieldScore]:
     """Per role, the one-to-one matching of the article's fillers by name (the actors' rules)."""
     roles = {}
-    for role in ROLES:
+    for role in EVENT_ROLES:
         pred, gold = _fillers(pred_events, role, gold=False), _fillers(gold_events, role, gold=True)
         fs = match_field(pred, gold, name_edge)
         fs.miss_labels = [gold[j]["name"] for j in fs.misses]

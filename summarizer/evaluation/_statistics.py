@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ROLES, ArticleScore, AttributeScore, Totals
+from summarizer.contract import EVENT_ROLES
+from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ArticleScore, AttributeScore, Totals
 from summarizer.evaluation._matching import prf
 
 DEFAULT_RESAMPLES = 1000
@@ -257,7 +258,7 @@ def _role_aggregates(
     if not annotated:
         return {}
     out = {}
-    for role in ROLES:
+    for role in EVENT_ROLES:
         tp, fp, fn = _role_counts(annotated, role)
         p, r, f = prf(tp, fp, fn)
 

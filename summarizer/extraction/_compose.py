@@ -10,15 +10,11 @@ must be the article's.
 
 from __future__ import annotations
 
-import re
-
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
 from summarizer.extraction._roles import event_roles
 from summarizer.text import figure_at, find_all, unsupported
-
-MAX_DESCRIPTION_WORDS = 30
 
 
 class _Spans:
@@ -42,18 +38,12 @@ class _Spans:
 
 
 def description(sentence: str) -> str:
-    """An event's description: its sentence, whitespace folded; past MAX_DESCRIPTION_WORDS
-    words, the sentence's first clause that is long enough (cut at a comma, dash or
-    semicolon), else its first words. Always the article's own words, in order."""
-    folded = " ".join(sentence.split())
-    words = folded.split(" ")
-    if len(words) <= MAX_DESCRIPTION_WORDS:
-        return folded
-    for m in re.finditer(r"[,;—–]\s", folded):
-        head = folded[: m.start()]
-        if 8 <= len(head.split()) <= MAX_DESCRIPTION_WORDS:
-            return head
-    return " ".join(words[:MAX_DESCRIPTION_WORDS])
+    """An event's description: its sentence, whitespace folded; past DESCRIPTION_WORDS words,
+    cut where a clause ends and marked "…" (`summarizer.nlp.clause_cut`), or whole when no
+    clause ends early enough: never cut inside a clause. Always the article's own words, in order."""
+    from summarizer.nlp import DESCRIPTION_WORDS, clause_cut
+
+    return clause_cut(sentence, DESCRIPTION_WORDS)
 
 
 _TYPE_PHRASE = {

@@ -18,7 +18,7 @@ from summarizer.config import Settings
 from summarizer.errors import CassetteMissError, ConfigError, ProviderError
 from summarizer.extraction import _prompts as prompts
 from summarizer.inputs import Article
-from summarizer.models import ModelSpec, cassette_path, resolve
+from summarizer.models import ModelSpec, is_recorded, resolve
 
 PROBE_TIMEOUT_S = 5.0  # the server check: connect and answer within this
 
@@ -33,9 +33,7 @@ def check_model(
     prompt = prompts.load(settings.prompt_version)
     if settings.offline or settings.record_missing:
         folder = settings.cassettes()
-        missing = [
-            a for a in articles if not cassette_path(folder, spec.name, prompt.version, a.sha256, a.published).is_file()
-        ]
+        missing = [a for a in articles if not is_recorded(folder, spec.name, prompt.version, a)]
         if settings.offline:
             if missing:
                 names = ", ".join(a.id for a in missing[:3]) + (" ..." if len(missing) > 3 else "")

@@ -5,7 +5,7 @@ Code, not the model: the sentence is parsed (spaCy's dependency parse, `summariz
 and the participants of the event's predicate are read from the grammar, the ACLED way (actor 1
 acts, actor 2 is acted on) and the MUC-4 way (perpetrator, target, victim, instrument):
 
-- a predicate is a verb or noun of `roles.toml` (harm, attack, arrest verbs; event nouns);
+- a predicate is a verb or noun of `rules/roles.toml` (harm, attack, arrest verbs; event nouns);
 - active voice: its subject is `by`; passive: the `by`-phrase is `by` and the subject is acted on;
 - what is acted on goes by its head word: people harmed are `victims`, an armed party fought or
   attacked is `against` (for harm verbs soldiers killed are victims), a building or vehicle is a
@@ -16,24 +16,21 @@ acts, actor 2 is acted on) and the MUC-4 way (perpetrator, target, victim, instr
 
 A role the sentence does not state stays empty: a reporting verb's subject ("police said") is
 never a participant, because only the event's predicate is read. The word lists are data
-(`roles.toml`, each with an example and a counter-example run by the tests).
+(`summarizer/rules/roles.toml`, each with an example and a counter-example run by the tests).
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from summarizer import rules
+from summarizer.contract import EVENT_ROLES as ROLES
 from summarizer.contract import Actor, Location, RoleFiller, Span
 
 __all__ = ["ROLES", "event_roles", "role_rules"]
 
-ROLES: tuple[str, ...] = ("by", "against", "victims", "targets", "weapons")
-_RULES = Path(__file__).with_name("roles.toml")
 _DROP_DEPS = frozenset({"det", "nummod", "quantmod", "advmod", "punct", "predet", "case", "cc", "prep", "relcl", "acl"})
 _NOUNISH = frozenset({"NOUN", "PROPN", "PRON", "ADJ", "NUM"})
 _PRONOUNS = frozenset(
@@ -47,18 +44,20 @@ _QUANTITY_HEADS = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def role_rules() -> dict[str, dict[str, Any]]:
-    """The rule tables of roles.toml, each with its words as a frozenset under `set`."""
-    data = tomllib.loads(_RULES.read_text(encoding="utf-8"))
-    for rule in data.values():
-        rule["set"] = frozenset(w.lower() for w in rule["words"])
-    return data
+def role_rules() -> dict[str, rules.Rule]:
+    """The word lists of `summarizer/rules/roles.toml` by name (the rule id without `roles.`);
+    each rule's data has the `role` its example fills."""
+    return {r.id.removeprefix("roles."): r for r in rules.all_rules() if r.topic == "roles"}
+
+
+@rules.table
+def _word_sets() -> dict[str, frozenset[str]]:
+    """Each list's words, casefolded; empty for a list switched off (`rules.disabled`)."""
+    return {name: rules.words(r.id) for name, r in role_rules().items()}
 
 
 def _words(name: str) -> frozenset[str]:
-    words: frozenset[str] = role_rules()[name]["set"]
-    return words
+    return _word_sets()[name]
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,13 @@ _http        the HTTP library the openai client is built on (httpx2 or httpx)
 """
 
 from summarizer.models._cassettes import (
+    Recordable,
     canonical_body,
     cassette_miss_hint,
     cassette_path,
+    is_recorded,
     model_slug,
+    recorded_articles,
     recorded_dates,
     use_cassette,
 )
@@ -53,6 +56,7 @@ __all__ = [
     "ModelClient",
     "ModelSpec",
     "Price",
+    "Recordable",
     "ResponseTooLarge",
     "RetryTransport",
     "Usage",
@@ -64,11 +68,13 @@ __all__ = [
     "deadline",
     "estimate_cost",
     "httpx",
+    "is_recorded",
     "model_price",
     "model_slug",
     "price_for",
     "price_of",
     "providers",
+    "recorded_articles",
     "recorded_dates",
     "redact_url",
     "register",

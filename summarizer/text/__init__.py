@@ -60,9 +60,10 @@ from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
 from summarizer.text._nationality import demonyms, nationality_words, short_names, state_words
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
-from summarizer.text._sentences import crosses_terminal, sentence_bounds, sentences
+from summarizer.text._sentences import CUT_MARK, crosses_terminal, sentence_bounds, sentences
 
 __all__ = [
+    "CUT_MARK",
     "demonyms",
     "nationality_words",
     "short_names",

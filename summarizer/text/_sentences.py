@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+CUT_MARK = "…"  # ends a sentence shortened at a clause boundary (`summarizer.nlp.clause_cut`)
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _TERMINAL = re.compile(r"[.!?\n]")
 # Abbreviations after which a period does not end a sentence (case-folded, without the period).

@@ -281,3 +281,118 @@ def test_export_of_one_model_of_an_eval_run(tmp_path: Path) -> None:
     assert {r["date_basis"] for r in rows} == {"event", "published"}
     res = runner.invoke(app, ["--log-db", str(db), "export", ev, "--model", "local/nope"])
     assert res.exit_code == 2 and "has no model 'local/nope'" in res.stderr and "local/gemma-3-270m" in res.stderr
+
+
+def test_export_actors_or_places_of_one_model(tmp_path: Path) -> None:
+    """Actors and places can be exported too (each on its own: their columns are not the
+    events'), of one model of an eval run; a mix that cannot be one table is one line, exit 2."""
+    import csv
+    import io
+
+    db = tmp_path / "runs.sqlite"
+    ev, _ = _runs_log(db)
+    base = ["--log-db", str(db), "export", ev, "--model", "local/qwen2.5-coder-0.5b"]
+    res = runner.invoke(app, [*base, "--what", "actors"])
+    assert res.exit_code == 0, res.output
+    actors = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [a["name"] for a in actors] == ["Russian Ministry of Defence", "Russian forces"]
+    assert {a["record"] for a in actors} == {"actor"} and {a["model"] for a in actors} == {"local/qwen2.5-coder-0.5b"}
+    assert "side_basis" in actors[0] and actors[1]["events"] == "e1"
+    res = runner.invoke(app, [*base, "-w", "places", "-f", "geojson"])
+    assert res.exit_code == 0, res.output
+    places = json.loads(res.stdout)["features"]
+    assert [p["properties"]["name"] for p in places] == ["Bakhmut", "Nowhere"]
+    assert places[0]["geometry"]["type"] == "Point" and places[0]["properties"]["precision"] == 1
+    assert places[1]["geometry"] is None and places[1]["properties"]["precision"] is None  # not in the gazetteer
+    res = runner.invoke(app, [*base, "-w", "figures", "-f", "jsonl"])
+    assert res.exit_code == 0 and {json.loads(x)["record"] for x in res.stdout.splitlines()} == {"casualty"}
+    for mix, words in ((["-w", "actors", "-w", "events"], "actors are exported on their own"),
+                       (["-w", "actors", "-f", "geojson"], "actors have no point")):  # fmt: skip
+        res = runner.invoke(app, [*base, *mix, "--out", str(tmp_path / "x.csv")])
+        assert res.exit_code == 2 and words in res.stderr and len(res.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "x.csv").exists()  # refused before anything is written
+
+
+def test_exported_descriptions_end_where_a_clause_ends(tmp_path: Path) -> None:
+    """The brief of 003 replayed: an event whose sentence is long is described by a whole clause
+    of it, marked "…" ("Serhiy Haidai, governor of the Russian-occupied Luhansk region" was cut
+    before its verb), and the date that is the publication date says so."""
+    article = ROOT / "evals" / "datasets" / "articles" / "003_4cdece625b2c44d9.txt"
+    offline = ["--offline", "--cassettes", str(ROOT / "cassettes")]
+    res = runner.invoke(app, [*offline, "summarize", str(article), "--published", "2022-12-27"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["export", "last", "-w", "events", "-f", "jsonl"])
+    assert res.exit_code == 0, res.output
+    events = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(events) >= 2
+    for ev in events:
+        sentence, description = " ".join(ev["evidence"].split()), ev["description"]
+        cut = description.endswith("…") and sentence.startswith(description[:-1])
+        assert description == sentence or cut, description
+    (haidai,) = [ev for ev in events if ev["evidence"].startswith("Serhiy Haidai")]
+    assert haidai["description"].endswith("a new military home for Russian paratroopers…")
+    assert {ev["date_basis"] for ev in events} == {"published"} and {ev["date"] for ev in events} == {"2022-12-27"}
+
+
+# -- the README's offline examples, as written --------------------------------------------------------
+
+
+def _readme_offline_summaries() -> list[list[str]]:
+    """The `summarizer ... --offline ... summarize` lines of the README's code blocks (not batch,
+    which replays every article: its reader is tested above), split as a shell would."""
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```")[1::2]
+    lines = [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()]
+    return [
+        shlex.split(line)[1:]
+        for line in lines
+        if line.startswith("summarizer ") and "--offline" in line.split() and "summarize" in line.split()
+    ]
+
+
+def test_the_readmes_offline_examples_run_as_written(monkeypatch) -> None:
+    """The README's offline example of 003 gives the `--published` it is recorded under (it exited
+    4 without it), and every other offline summarize example replays too."""
+    commands = _readme_offline_summaries()
+    assert any("003_4cdece625b2c44d9" in " ".join(c) and "--published" in c for c in commands), commands
+    monkeypatch.chdir(ROOT)  # the README's paths are the checkout's
+    for args in commands:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert result.stdout.strip(), args
+
+
+# -- eval on a subset ---------------------------------------------------------------------------------
+
+
+def test_eval_runs_the_articles_its_split_ids_and_limit_select(tmp_path: Path, monkeypatch) -> None:
+    """`eval --limit N`, `--id ID` (repeatable) and `--split NAME` run only those articles (inspect's
+    `--limit` and `--sample-id`); a split no article has is one line, exit 2."""
+    from summarizer import models as providers
+    from summarizer.config import Settings
+    from summarizer.evaluation import _runner
+    from tests.evaluation.test_evaluation import CALLS, DATA, _app, _args, _fake_provider, _resolve_only, fake_summarize
+
+    monkeypatch.setattr(_runner, "summarize", fake_summarize)
+    monkeypatch.setattr(_runner, "check_model", _resolve_only)
+    providers.register("fake", _fake_provider)
+    try:
+        eval_app = _app(Settings(offline=True))
+        ids = [json.loads(line)["id"] for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert len(ids) >= 3
+        for extra, expected in (
+            (["--limit", "2"], ids[:2]),
+            (["--id", ids[2], "--id", ids[0]], [ids[0], ids[2]]),
+            (["--id", ids[1], "--limit", "1"], [ids[1]]),
+        ):
+            CALLS.clear()
+            out = tmp_path / "out.json"
+            res = runner.invoke(eval_app, [*_args(tmp_path, "fake/good"), *extra, "--json", str(out)])
+            assert res.exit_code == 0, res.output
+            assert [aid for _, aid in CALLS] == expected, extra
+        res = runner.invoke(eval_app, [*_args(tmp_path, "fake/good"), "--split", "validation"])
+        assert res.exit_code == 2 and "no record of split 'validation'" in res.stderr
+    finally:
+        providers.unregister("fake")

@@ -106,3 +106,29 @@ def test_help_lists_the_run_log_commands_and_options() -> None:
     assert res.exit_code == 0
     for word in ("runs", "report", "export", "--log-db", "--no-log"):
         assert word in res.output, word
+
+
+def test_the_geojson_of_an_eval_run_draws_every_place_with_a_country_at_its_precision(tmp_path: Path) -> None:
+    """Issue 20, done when: the places of an eval run (replayed) as geojson, one Feature each with
+    its precision (1 settlement, 2 region, 3 country). Every place with a country has a point;
+    the places that have none are those no country is known for (a sea, a pipeline, an island
+    abroad in EN_UA_024847), drawn nowhere rather than somewhere wrong."""
+    ids = ["004_d1e025f4b285e726", "003_4cdece625b2c44d9", "EN_UA_024847"]
+    args = [*OFFLINE, "eval", "--model", "local/qwen2.5-coder-1.5b", "--report", str(tmp_path / "r.html")]
+    run = _run_id([*args, *(a for i in ids for a in ("--id", i))])
+    out = tmp_path / "places.geojson"
+    res = runner.invoke(app, ["export", run, "--what", "places", "-f", "geojson", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert {f["properties"]["article_id"] for f in features} == set(ids)
+    assert len(features) >= 15
+    drawn = [f for f in features if f["geometry"] is not None]
+    assert {f["properties"]["precision"] for f in drawn} == {1, 2, 3}  # towns, regions and countries
+    for f in drawn:
+        lon, lat = f["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90 and f["properties"]["precision"] in (1, 2, 3)
+    for f in features:
+        if f["properties"]["country"]:
+            assert f["geometry"] is not None, f["properties"]["name"]
+    nowhere = {f["properties"]["name"] for f in features if f["geometry"] is None}
+    assert nowhere <= {"Nord Stream", "Baltic Sea", "Bornholm"}  # no country known: not drawn at all

@@ -9,7 +9,7 @@ from dataclasses import replace
 from summarizer.config import Settings
 from summarizer.extraction import summarize
 from summarizer.inputs import from_text
-from summarizer.text import copies_article, numbers_in, unsupported
+from summarizer.text import CUT_MARK, copies_article, numbers_in, unsupported
 from tests.conftest import article_text
 from tests.fakeserver import FakeModelServer, Responder, _schema, labeller
 
@@ -60,7 +60,8 @@ def test_events_are_sentences_linked_to_the_places_they_name(fake_model, fast_se
     places = {loc.id: loc for loc in doc.locations}
     for event in doc.events:
         sentence = event.evidence[0].text
-        assert event.description in " ".join(sentence.split())  # the article's words, never written text
+        own = event.description.removesuffix(CUT_MARK)  # a long sentence is cut at a clause boundary
+        assert own in " ".join(sentence.split())  # the article's words, never written text
         if event.type != "strategic_development":
             assert event.location_ids, "a strike or a battle is reported at a place"
         for lid in event.location_ids:

@@ -28,11 +28,7 @@ RECORDS = {r["id"]: record_article(r) for r in map(json.loads, DATASET.read_text
 
 
 def _recorded(model: str) -> list[str]:
-    return [
-        rid
-        for rid, art in RECORDS.items()
-        if cassettes.cassette_path(CASSETTES, model, DEFAULT_PROMPT, art.sha256, art.published).is_file()
-    ]
+    return [art.id for art in cassettes.recorded_articles(CASSETTES, model, DEFAULT_PROMPT, RECORDS.values())]
 
 
 def test_at_least_three_shared_articles_are_recorded_for_the_default_model() -> None:

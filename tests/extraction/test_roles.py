@@ -1,11 +1,12 @@
-"""Event roles read from an event's sentence: every rule of roles.toml on its example and its
+"""Event roles read from an event's sentence: every rule of rules/roles.toml on its example and its
 counter-example, and the grammar the reader relies on (voice, quantities, places, actors)."""
 
 from __future__ import annotations
 
 import pytest
 
-from summarizer.contract import Actor, Location, Span
+from summarizer import rules
+from summarizer.contract import EVENT_ROLES, Actor, Event, Location, Span
 from summarizer.extraction._roles import ROLES, event_roles, role_rules
 from summarizer.nlp import parse
 
@@ -24,14 +25,28 @@ RULES = sorted(role_rules().items())
 
 
 @pytest.mark.parametrize(("name", "rule"), RULES, ids=[name for name, _ in RULES])
-def test_rule_fires_on_its_example_and_not_on_its_counter_example(name: str, rule: dict) -> None:
-    for key in ("id", "category", "source", "words", "example", "counter_example", "role"):
-        assert rule.get(key), f"{rule.get('id', name)}: no {key}"
-    assert rule["role"] in ROLES, rule["id"]
-    assert roles_of(rule["example"])[rule["role"]], f"{rule['id']}: no {rule['role']} in {rule['example']!r}"
-    assert not roles_of(rule["counter_example"])[rule["role"]], (
-        f"{rule['id']}: {rule['role']} found in its counter-example {rule['counter_example']!r}"
+def test_rule_fires_on_its_example_and_not_on_its_counter_example(name: str, rule: rules.Rule) -> None:
+    assert rule.words and rule.note, rule.id
+    role = rule.data.get("role")
+    assert role in ROLES, rule.id
+    assert roles_of(rule.example)[role], f"{rule.id}: no {role} in {rule.example!r}"
+    assert not roles_of(rule.counter_example)[role], (
+        f"{rule.id}: {role} found in its counter-example {rule.counter_example!r}"
     )
+
+
+def test_the_roles_are_the_contracts_one_list() -> None:
+    fillers = [name for name, f in Event.model_fields.items() if "RoleFiller" in str(f.annotation)]
+    assert ROLES is EVENT_ROLES
+    assert list(EVENT_ROLES) == fillers  # the Event's role fields, in order
+
+
+def test_a_word_list_switched_off_reads_as_empty() -> None:
+    sentence = "Gunmen killed five villagers on Sunday."
+    assert roles_of(sentence)["victims"] == ["villagers"]
+    with rules.disabled(["roles.harm_verbs"]):
+        assert roles_of(sentence)["victims"] == []
+    assert roles_of(sentence)["victims"] == ["villagers"]
 
 
 def test_active_voice_subject_acts_and_object_suffers() -> None:

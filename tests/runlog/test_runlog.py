@@ -483,3 +483,121 @@ def test_export_says_when_a_date_is_the_publication_date_and_filters_by_model(tm
     out = io.StringIO()
     runlog.write_export(rows, "csv", out)
     assert "date_basis" in next(csv.reader(io.StringIO(out.getvalue())))
+
+
+# -- exporting actors, places, events or figures alone (issue 20, item 4) -----------------------------
+
+
+def _log_of(db: Path, *docs: dict[str, Any]) -> str:
+    rec = start(db, "eval", models=("fake/m", "fake/other"))
+    for doc in docs:
+        rec.add_document("fake/m", doc["article"]["id"], document=doc)
+        rec.add_document("fake/other", doc["article"]["id"], document=doc)
+    rec.finish(0)
+    return rec.run_id
+
+
+def _export(db: Path, run_id: str, what: tuple[str, ...], fmt: str = "jsonl", model: str | None = "fake/m") -> str:
+    out = io.StringIO()
+    with runlog.RunLog.open(db) as log:
+        runlog.write_export(runlog.export_rows(log, run_id, model=model, what=what), fmt, out, what=what)
+    return out.getvalue()
+
+
+def test_export_actors_with_the_basis_of_each_side_and_their_events(tmp_path: Path) -> None:
+    doc = document()
+    doc["actors"][0] |= {"side_basis": "inferred", "aliases": ["MoD"]}
+    doc["actors"][1] |= {"side_basis": "stated"}
+    doc["actors"].append({"id": "a3", "name": "Markku Kivinen", "kind": "person", "side": None})
+    db = tmp_path / "runs.sqlite"
+    run = _log_of(db, doc)
+    rows = [json.loads(x) for x in _export(db, run, ("actors",)).splitlines()]
+    assert [r["name"] for r in rows] == ["Russian Ministry of Defence", "Russian forces", "Markku Kivinen"]
+    assert {r["record"] for r in rows} == {"actor"} and {r["model"] for r in rows} == {"fake/m"}
+    assert [(r["side"], r["side_basis"]) for r in rows] == [("Russia", "inferred"), ("Russia", "stated"), (None, None)]
+    assert rows[0]["aliases"] == ["MoD"] and rows[1]["events"] == ["e1"] and rows[0]["events"] == []
+    assert rows[1]["mentions"] == 1 and rows[0]["article_id"] == "art-1" and rows[0]["title"] == "=Bakhmut"
+    table = list(csv.DictReader(io.StringIO(_export(db, run, ("actors",), "csv"))))
+    assert tuple(table[0]) == runlog.ACTOR_COLUMNS
+    assert table[0]["aliases"] == "MoD" and table[1]["side_basis"] == "stated" and table[2]["side"] == ""
+    assert len(_export(db, run, ("actors",), model=None).splitlines()) == 6  # both models
+
+
+def test_export_places_each_with_its_point_and_precision(tmp_path: Path) -> None:
+    db = tmp_path / "runs.sqlite"
+    run = _log_of(db, _placed(document()))
+    data = json.loads(_export(db, run, ("places",), "geojson"))
+    features = data["features"]
+    assert [f["properties"]["name"] for f in features] == ["Donetsk region", "Bakhmut", "Kherson"]
+    assert all(f["geometry"]["type"] == "Point" for f in features)  # every place, a region too
+    assert [f["properties"]["precision"] for f in features] == [2, 1, 1]
+    assert features[1]["geometry"]["coordinates"] == [38.0, 48.59]
+    assert features[0]["properties"]["events"] == "e1; e2" and features[2]["properties"]["events"] == "e1"
+    assert features[0]["properties"]["admin1"] == "Donetsk" and features[0]["properties"]["record"] == "place"
+    table = list(csv.DictReader(io.StringIO(_export(db, run, ("places",), "csv"))))
+    assert tuple(table[0]) == runlog.PLACE_COLUMNS and table[1]["lat"] == "48.59"
+    # a document made before places had points of their own: the gazetteer's point of a town
+    old = _log_of(tmp_path / "old.sqlite", document())
+    places = [json.loads(x) for x in _export(tmp_path / "old.sqlite", old, ("places",)).splitlines()]
+    assert [(p["name"], p["lat"], p["precision"]) for p in places] == [("Bakhmut", 48.59, 1), ("Nowhere", None, None)]
+
+
+def test_export_events_or_figures_alone(tmp_path: Path) -> None:
+    db = tmp_path / "runs.sqlite"
+    run = _log_of(db, document())
+    events = [json.loads(x) for x in _export(db, run, ("events",)).splitlines()]
+    figures = [json.loads(x) for x in _export(db, run, ("figures",)).splitlines()]
+    both = [json.loads(x) for x in _export(db, run, ("events", "figures")).splitlines()]
+    assert [r["item_id"] for r in events] == ["e1", "e2"] and {r["record"] for r in events} == {"event"}
+    assert [r["item_id"] for r in figures] == ["c1", "c2"] and {r["record"] for r in figures} == {"casualty"}
+    assert both == events + figures and runlog.DEFAULT_EXPORT == ("events", "figures")
+
+
+@pytest.mark.parametrize(
+    ("what", "fmt", "message"),
+    [
+        (("actors", "events"), "csv", "actors are exported on their own"),
+        (("places", "figures"), "jsonl", "places are exported on their own"),
+        (("actors",), "geojson", "actors have no point"),
+        (("nothing",), "csv", "nothing to export called nothing"),
+        ((), "csv", "nothing to export"),
+        (("events",), "xlsx", "unknown export format"),
+    ],
+)
+def test_an_export_that_cannot_be_one_table_is_refused(what: tuple[str, ...], fmt: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        runlog.export_columns(what, fmt)
+    with pytest.raises(InputError, match=message):
+        runlog.write_export([], fmt, io.StringIO(), what=what)
+
+
+def test_an_exported_description_never_ends_mid_clause(tmp_path: Path) -> None:
+    """A description a run made before descriptions were cut at clause boundaries (the start of
+    its sentence: the first 30 words, or up to the first comma past eight) is cut again from the
+    sentence where a clause ends, and marked; one that is the whole sentence, one already marked
+    and one of the model's own words are exported as they are."""
+    sentence = (
+        "Serhiy Haidai, governor of the Russian-occupied Luhansk region, said Monday on his Telegram page that the "
+        "city under the Ukrainian flag has become a new military home for Russian paratroopers who were "
+        "transferred from Kherson and are now fighting in the Luhansk and Donetsk regions."
+    )
+    doc = document()
+    evidence = [{"start": 0, "end": len(sentence), "text": sentence}]
+    doc["events"] = [
+        {"id": "e1", "type": "battle", "description": sentence[: sentence.index(", said")], "evidence": evidence},
+        {"id": "e2", "type": "battle", "description": " ".join(sentence.split()[:30]), "evidence": evidence},
+        {"id": "e3", "type": "battle", "description": sentence, "evidence": evidence},
+        {"id": "e4", "type": "battle", "description": "Paratroopers moved to Luhansk.", "evidence": evidence},
+        {"id": "e5", "type": "battle", "description": "Serhiy Haidai, governor…", "evidence": evidence},
+    ]
+    db = tmp_path / "runs.sqlite"
+    run = _log_of(db, doc)
+    rows = {r["item_id"]: r["description"] for r in map(json.loads, _export(db, run, ("events",)).splitlines())}
+    recut = sentence[: sentence.index(" who were")] + "…"
+    assert rows == {
+        "e1": recut,
+        "e2": recut,
+        "e3": sentence,
+        "e4": "Paratroopers moved to Luhansk.",
+        "e5": "Serhiy Haidai, governor…",
+    }

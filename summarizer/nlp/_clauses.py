@@ -1,0 +1,158 @@
+"""A long sentence shortened at a clause boundary, never inside a clause (issue 20: "descriptions
+not cut mid-clause").
+
+An event's description is its own sentence. Past `max_words` words it is cut where a clause
+that depends on the main one starts (spaCy's dependency parse, `parse`): an adverbial clause
+("..., killing three civilians"), a relative clause ("... paratroopers who were transferred"),
+a coordinated clause ("... and are now fighting"), a clause beside it ("...; ..."), the next
+sentence, or a phrase set off by a comma after what it modifies ("..., to the southwest of
+Kupyansk"). A cut is taken only where everything before it is a whole clause: the words the
+dropped clause hangs from, their subjects, objects and complements all come before the cut (so
+"Serhiy Haidai, governor of the Luhansk region, said ..." is never cut after "region"), no word
+kept hangs from a word dropped, and no "according to ..." is dropped (a claim would read as a
+fact). Of the cuts that leave from MIN_WORDS to `max_words` words, the longest is taken and
+marked with "…"; where there is none (or every one is inside a quotation or parentheses), the
+sentence is kept whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.nlp._ner import Token, parse
+from summarizer.text import CUT_MARK
+
+__all__ = ["DESCRIPTION_WORDS", "clause_cut"]
+
+DESCRIPTION_WORDS = 30  # an event's description: its sentence, cut past this many words
+MIN_WORDS = 8  # a shorter head ("The 1442nd's video comes…") says too little: the sentence is kept whole
+
+# where a clause that may be dropped begins: adverbial, relative, reduced relative, coordinated
+# (of a verb), paratactic
+_CLAUSES = frozenset({"advcl", "relcl", "acl", "conj", "parataxis"})
+# a phrase set off by a comma after the words it modifies ("..., to the southwest of Kupyansk")
+_SET_OFF = frozenset({"prep", "npadvmod", "advmod"})  # not appos: a list ("morale, a lack of ...") reads as one
+# what a word a kept clause hangs from must keep: its subjects, objects, complements, auxiliaries
+_CORE = frozenset(
+    {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl", "aux", "auxpass", "neg", "dobj", "dative", "attr"}
+    | {"acomp", "oprd", "ccomp", "xcomp", "prt", "pobj", "agent", "pcomp"}
+)
+_VERBAL = frozenset({"VERB", "AUX"})
+_JOINERS = frozenset({"CCONJ", "SCONJ"})  # what a head does not end with: ", and", ", while"
+_CLOSING = frozenset({".", "!", "?", '"', "”", "’", ")", "]"})  # what it keeps: a sentence's end, a closed quote
+
+
+def _subtrees(toks: list[Token]) -> tuple[list[int], dict[int, list[Token]]]:
+    """Each token's left edge (the first token of its subtree) and each token's children."""
+    children: dict[int, list[Token]] = {}
+    for t in toks:
+        if t.head != t.i:
+            children.setdefault(t.head, []).append(t)
+    left = [t.i for t in toks]
+    for t in sorted(toks, key=lambda t: _depth(toks, t), reverse=True):  # children before heads
+        for c in children.get(t.i, []):
+            left[t.i] = min(left[t.i], left[c.i])
+    return left, children
+
+
+def _depth(toks: list[Token], t: Token) -> int:
+    depth = 0
+    while toks[t.i].head != t.i and depth < len(toks):
+        t = toks[t.head]
+        depth += 1
+    return depth
+
+
+def _ancestors(toks: list[Token], t: Token) -> list[Token]:
+    out: list[Token] = []
+    while t.head != t.i and len(out) < len(toks):
+        t = toks[t.head]
+        out.append(t)
+    return out
+
+
+def _whole_before(toks: list[Token], children: dict[int, list[Token]], t: Token, cut: int) -> bool:
+    """Whether cutting at token `cut` (dropping the clause `t` and what follows) leaves whole
+    clauses: every word `t` hangs from comes before the cut, with its core dependents."""
+    if t.head == t.i:  # the root of a later sentence: everything before it is whole sentences
+        return True
+    for a in _ancestors(toks, t):
+        if a.i >= cut:
+            return False
+        if any(c.i >= cut and c.dep in _CORE for c in children.get(a.i, [])):
+            return False
+    return True
+
+
+def _head_end(toks: list[Token], cut: int) -> int | None:
+    """The index of the last token kept before a cut at `cut`: trailing commas, dashes and
+    conjunctions ("killed two, and") are left out; a sentence's end or a closing quote is kept."""
+    k = cut - 1
+    while k >= 0 and (
+        toks[k].pos in _JOINERS
+        or toks[k].dep in ("cc", "mark", "preconj")
+        or (toks[k].pos == "PUNCT" and toks[k].text not in _CLOSING)
+    ):
+        k -= 1
+    return k if k >= 0 else None
+
+
+_ATTRIBUTION = re.compile(r"\baccording to\b", re.IGNORECASE)
+_APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")  # "Putin’s": not a closing quotation mark
+
+
+def _dangling(toks: list[Token], end: int) -> bool:
+    """A kept word hangs from a dropped one, or a kept subordinator has no verb after it ("The UN
+    audience applauded when at the end of his remarks | Zelensky said ...", a parse that hangs
+    "when" from "applauded")."""
+    if any(toks[k].head > end for k in range(end + 1)):
+        return True
+    verbs = [k for k in range(end + 1) if toks[k].pos in _VERBAL]
+    return any(
+        (toks[k].pos == "SCONJ" or toks[k].tag == "WRB" or toks[k].dep == "mark") and not any(v > k for v in verbs)
+        for k in range(end + 1)
+    )
+
+
+def _balanced(head: str) -> bool:
+    """No quotation or parenthesis left open: a cut inside a quotation is inside its clause."""
+    return (
+        head.count('"') % 2 == 0
+        and head.count("“") <= head.count("”")
+        and head.count("‘") <= _APOSTROPHE.sub("", head).count("’")
+        and head.count("(") == head.count(")")
+        and head.count("[") == head.count("]")
+    )
+
+
+def clause_cut(sentence: str, max_words: int) -> str:
+    """`sentence` with its whitespace folded; past `max_words` words, cut at the clause boundary
+    that keeps the most words within `max_words` and marked with CUT_MARK, or kept whole when no
+    boundary leaves whole clauses. Always the sentence's own words, in order."""
+    folded = " ".join(sentence.split())
+    if len(folded.split(" ")) <= max_words:
+        return folded
+    toks = parse(folded)
+    if not toks:
+        return folded
+    left, children = _subtrees(toks)
+    best: tuple[int, str] | None = None
+    for t in toks:
+        later_root = t.head == t.i and t.i > 0
+        clause = t.dep in _CLAUSES and (t.dep != "conj" or (t.pos in _VERBAL and toks[t.head].pos in _VERBAL))
+        set_off = t.dep in _SET_OFF and t.head < t.i and left[t.i] > 0 and toks[left[t.i] - 1].text == ","
+        if not (later_root or clause or set_off):
+            continue
+        cut = left[t.i]
+        if cut == 0 or not _whole_before(toks, children, t, cut) or _ATTRIBUTION.search(folded, toks[cut].start):
+            continue
+        end = _head_end(toks, cut)
+        if end is None:
+            continue
+        if _dangling(toks, end):
+            continue
+        head = folded[: toks[end].end]
+        words = len(head.split(" "))
+        if MIN_WORDS <= words <= max_words and _balanced(head) and (best is None or words > best[0]):
+            best = (words, head)
+    return best[1] + CUT_MARK if best else folded
