@@ -10,6 +10,14 @@ takes the target's place with `os.replace` (its mode kept): a full disk or a kil
 old file whole, never half a new one. A symlink is written through: its target is replaced,
 the link stays.
 
+The atomic step itself (`staged_file`, `replace_bytes`) is the one implementation every
+writer of the package uses, checked or not (the batch output, cache entries, the gazetteer
+index, the models' `.verified` files and the server state file): a temporary file in the
+target's folder, fsync'd, given the mode the target had (else the umask's), renamed over the
+target, the folder fsync'd; on any exception the temporary is removed and the target is as it
+was. It replaces the path itself (a symlink there is replaced, not followed); the checked
+writer resolves a symlink first.
+
 Files named by the environment (`SUMMARIZER_CONFIG`, `SUMMARIZER_TRACE`): `read_regular` and
 `append_text` open without blocking (a FIFO never hangs the command), accept a regular file
 only, and read at most a cap (`/dev/zero` is never read without bound).
@@ -25,6 +33,7 @@ names and contents prove they are their own, without following symlinks.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import stat
 import tempfile
@@ -40,8 +49,11 @@ __all__ = [
     "check_owned",
     "check_target",
     "claim_folder",
+    "mark_folder",
     "open_for_writing",
     "read_regular",
+    "replace_bytes",
+    "staged_file",
     "write_file",
 ]
 
@@ -104,6 +116,55 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+@dataclasses.dataclass(frozen=True)
+class Staged:
+    """The temporary file of `staged_file`: its descriptor (open for writing) and its path."""
+
+    fd: int
+    path: Path
+
+
+@contextlib.contextmanager
+def staged_file(target: Path) -> Iterator[Staged]:
+    """A new temporary file in `target`'s folder that takes `target`'s place when the block ends
+    without an exception: fsync'd, given `target`'s mode (else 0o666 less the umask), renamed
+    over `target` (`os.replace`: the path itself, a symlink there is replaced), the folder
+    fsync'd. On an exception (an OSError of the caller or of these steps, a KeyboardInterrupt)
+    the temporary is removed and `target` is left as it was. The descriptor is closed when the
+    block ends (a caller that must keep the new file open, locked, takes an `os.dup` of it).
+    OSError propagates."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    replaced = False
+    try:
+        yield Staged(fd, Path(tmp))
+        os.fsync(fd)
+        os.fchmod(fd, mode)
+        os.replace(tmp, target)
+        replaced = True
+        _fsync_dir(target.parent)
+    finally:
+        os.close(fd)
+        if not replaced:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def replace_bytes(target: Path, data: bytes) -> Path:
+    """Put `data` at `target` atomically (`staged_file`; no check of the target: for the files
+    the tool names itself). OSError propagates."""
+    with staged_file(target) as staged:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(staged.fd, view) :]
+    return target
+
+
 @contextlib.contextmanager
 def open_for_writing(
     path: Path,
@@ -115,36 +176,20 @@ def open_for_writing(
     failure: str = "cannot write",
 ) -> Iterator[TextIO]:
     """A text file (UTF-8, newlines as written) that takes `path`'s place only when the block
-    ends without an exception; otherwise `path` is left as it was. Checked by `check_target`;
-    an OSError becomes InputError `<label>: <failure>: <reason>`."""
+    ends without an exception; otherwise `path` is left as it was. Checked by `check_target`
+    (before, and again just before the rename); written by `staged_file`. An OSError becomes
+    InputError `<label>: <failure>: <reason>`."""
     name = label or str(path)
     target = check_target(path, inputs=inputs, protected=protected, label=label)
-    tmp: str | None = None
     try:
         if make_parents:
             target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.fchmod(fh.fileno(), mode)
-        check_target(target, inputs=inputs, protected=protected, label=label)  # nothing put there meanwhile
-        os.replace(tmp, target)
-        tmp = None
-        _fsync_dir(target.parent)
+        with staged_file(target) as staged:
+            with os.fdopen(staged.fd, "w", encoding="utf-8", newline="", closefd=False) as fh:
+                yield fh
+            check_target(target, inputs=inputs, protected=protected, label=label)  # nothing put there meanwhile
     except OSError as exc:
         raise InputError(f"{name}: {failure}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def write_file(
@@ -220,11 +265,16 @@ def claim_folder(folder: Path, kind: str) -> Path:
     with os.scandir(folder) as entries:
         if any(True for _ in entries):
             return folder
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{MARKER}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(f"{kind}\nThis folder was made by summarizer; it deletes only what it wrote here.\n")
-    os.replace(tmp, marker)
+    mark_folder(folder, kind)
     return folder
+
+
+def mark_folder(folder: Path, kind: str) -> None:
+    """Write the marker of `kind` into `folder`: only for a folder the tool made, found empty, or
+    proved its own entry by entry (the response cache of a version from before the marker).
+    OSError propagates."""
+    text = f"{kind}\nThis folder was made by summarizer; it deletes only what it wrote here.\n"
+    replace_bytes(folder / MARKER, text.encode("utf-8"))
 
 
 def check_owned(folder: Path, kind: str, *, label: str | None = None) -> Path:

@@ -31,7 +31,7 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import stat
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.batch._budget import Budget
-from summarizer.config import response_cache_dir
-from summarizer.files import check_owned, claim_folder
+from summarizer.config import cache_dir, response_cache_dir
+from summarizer.errors import InputError
+from summarizer.files import MARKER, check_owned, claim_folder, mark_folder, replace_bytes
 from summarizer.inputs import BatchItem
 from summarizer.models import BoundedTransport, ModelSpec, canonical_body, httpx, scrub_secrets, token_count
 
@@ -83,7 +84,6 @@ class ResponseCache:
 
     def put(self, key: str, body: bytes, request: Any = None) -> None:
         path = self._path(key)
-        tmp: str | None = None
         try:
             claim_folder(self.root, CACHE_KIND)
             path.parent.mkdir(exist_ok=True)
@@ -94,37 +94,39 @@ class ResponseCache:
                 "body": body.decode("utf-8", errors="replace"),
             }
             text = scrub_secrets(json.dumps(entry, ensure_ascii=False))  # an answer may echo a key
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
+            replace_bytes(path, text.encode("utf-8"))
         except OSError:  # a cache that cannot be written is not an error of the article
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            pass
 
     def evict(self, keys: Sequence[str]) -> None:
+        """Remove the entries of `keys`: only an entry the cache wrote (by name and content, a
+        regular file in a shard that is a real folder; no symlink followed)."""
         for key in keys:
+            path = self._path(key)
             with contextlib.suppress(OSError):
-                self._path(key).unlink()
+                if _real_dir(path.parent) and _is_ours(path.parent.name, path.name, str(path)):
+                    path.unlink()
 
     def _files(self) -> list[tuple[Path, int]]:
         """The cache's own files, each with its size: entries (`<sha256>.json` in the shard of
         its first two digits, a JSON object whose key hashes to its name) and half-written
-        temporaries (`.<sha256>.<random>.tmp`, empty or the start of such an object). Nothing
-        else the folder may hold; no symlink is followed (a symlinked shard or file is not
-        the cache's)."""
+        temporaries (`.<sha256>.json.<random>.tmp`, and the names of earlier versions, empty or
+        the start of such an object). Nothing else the folder may hold; no symlink is followed
+        (a symlinked shard or file is not the cache's)."""
         found: list[tuple[Path, int]] = []
-        try:
-            shards = [e for e in os.scandir(self.root) if _SHARD.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
-        except OSError:
-            return []
-        for shard in shards:
+        for shard in self._shards():
             with contextlib.suppress(OSError), os.scandir(shard.path) as entries:
                 for e in entries:
-                    if e.is_file(follow_symlinks=False) and _is_ours(shard.name, e):
+                    if _is_ours(shard.name, e.name, e.path):
                         found.append((Path(e.path), e.stat(follow_symlinks=False).st_size))
         return found
+
+    def _shards(self) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(self.root) as entries:
+                return [e for e in entries if _SHARD.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
+        except OSError:
+            return []
 
     def stats(self) -> tuple[int, int]:
         """(entries, bytes on disk)."""
@@ -134,10 +136,12 @@ class ResponseCache:
     def clear(self) -> tuple[int, int]:
         """Remove every entry (and the shards that this emptied); (entries, bytes) removed.
         The folder must carry the marker the cache wrote (`summarizer.files.check_owned`,
-        InputError otherwise); files the cache did not write, symlinks and folders it did not
-        empty are left alone."""
+        InputError otherwise), or be the default folder of a version from before the marker
+        holding nothing but the cache's own entries (`adopt_legacy`); files the cache did not
+        write, symlinks and folders it did not empty are left alone."""
         if str(self.root) and not os.path.lexists(self.root):
             return 0, 0  # no cache yet: nothing to remove
+        self.adopt_legacy()
         check_owned(self.root, CACHE_KIND)
         entries = size = 0
         emptied: set[Path] = set()
@@ -152,24 +156,77 @@ class ResponseCache:
                 shard.rmdir()  # only when empty
         return entries, size
 
+    def adopt_legacy(self) -> bool:
+        """Mark the default cache folder (`<cache>/responses`) as the cache's when an earlier
+        version made it (before the marker existed) and every entry in it is provably the
+        cache's: shards named by two hex digits that are real folders, holding only entries and
+        temporaries the cache wrote (`_is_ours`; empty shards are kept, not claimed). Any other
+        folder is never adopted; the default folder with anything else in it is refused
+        (InputError naming what is not the cache's). True when the marker was written."""
+        root = self.root
+        if not str(root) or os.path.lexists(root / MARKER) or not _real_dir(root):
+            return False
+        if os.path.realpath(root) != os.path.realpath(cache_dir() / "responses"):
+            return False
+        foreign: list[str] = []
+        try:
+            with os.scandir(root) as top:
+                for e in top:
+                    if not (_SHARD.fullmatch(e.name) and e.is_dir(follow_symlinks=False)):
+                        foreign.append(e.name)
+                        continue
+                    with os.scandir(e.path) as inner:
+                        foreign.extend(f"{e.name}/{f.name}" for f in inner if not _is_ours(e.name, f.name, f.path))
+        except OSError:
+            return False  # not readable through: not provably the cache's (check_owned refuses it)
+        if foreign:
+            shown = ", ".join(sorted(foreign)[:3]) + (" ..." if len(foreign) > 3 else "")
+            raise InputError(
+                f"{root}: a response cache from before summarizer marked its folders, holding "
+                f"{len(foreign)} file(s) or folder(s) that are not the cache's ({shown}); refusing to delete anything",
+                hint="move them out, or delete the folder yourself",
+            )
+        try:
+            mark_folder(root, CACHE_KIND)
+        except OSError:
+            return False
+        return True
+
 
 CACHE_KIND = "response cache"
 _SHARD = re.compile(r"[0-9a-f]{2}")
-_TMP = re.compile(r"\.([0-9a-f]{64})\.[a-z0-9_]{8}\.tmp")
+_TMP = (  # a temporary of `replace_bytes`, of the issue-21 version, of earlier versions (mkstemp's default)
+    re.compile(r"\.([0-9a-f]{64})\.json\.[a-z0-9_]{8}\.tmp"),
+    re.compile(r"\.([0-9a-f]{64})\.[a-z0-9_]{8}\.tmp"),
+    re.compile(r"tmp[a-z0-9_]{8}\.tmp"),
+)
 _MAX_ENTRY = 64 << 20
 
 
-def _is_ours(shard: str, entry: os.DirEntry[str]) -> bool:
-    """Whether a file in a shard is one the cache wrote: by its name and its content."""
-    name = entry.name
+def _real_dir(path: Path | str) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _is_ours(shard: str, name: str, path: str) -> bool:
+    """Whether the file `name` in the shard folder `shard` is one the cache wrote: a regular file
+    (never a symlink), by its name and its content."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
     if _ENTRY.fullmatch(name):
         stem = name[:64]
+        if st.st_size > _MAX_ENTRY:
+            return False
         try:
-            if entry.stat(follow_symlinks=False).st_size > _MAX_ENTRY:
-                return False
-            with open(entry.path, "rb") as fh:
+            with open(path, "rb") as fh:
                 obj = json.loads(fh.read())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return False
         key = obj.get("key") if isinstance(obj, dict) else None
         return (
@@ -178,11 +235,11 @@ def _is_ours(shard: str, entry: os.DirEntry[str]) -> bool:
             and stem in (key, _sha256(key.encode("utf-8")))
             and isinstance(obj.get("body"), str)
         )
-    match = _TMP.fullmatch(name)
-    if match is None or match.group(1)[:2] != shard:
+    match = next((m for m in (t.fullmatch(name) for t in _TMP) if m is not None), None)
+    if match is None or (match.groups() and match.group(1)[:2] != shard):
         return False
     try:
-        with open(entry.path, "rb") as fh:
+        with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError:
         return False

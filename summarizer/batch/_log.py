@@ -9,8 +9,9 @@ How nothing gets lost or duplicated:
 * Resume: an article is done when the file holds a document for the same (id, article
   sha256, model, prompt version); done articles are skipped. Failed ones (error records) are
   retried: the file is first rewritten without their error records (temp file in the same
-  directory, fsync, ``os.replace``), so it never holds an article twice. A document for an
-  id whose text has since changed (same model and prompt) is dropped the same way.
+  directory, fsync, ``os.replace``: `summarizer.files.staged_file`), so it never holds an
+  article twice. A document for an id whose text has since changed (same model and prompt)
+  is dropped the same way.
 * Within one out file an id stands for one article: identical inputs are summarized once.
 * Only a batch output is ever rewritten: ``--out`` must be a regular file (or not exist yet),
   none of the inputs, and hold nothing but batch records (documents and error records) and at
@@ -19,19 +20,17 @@ How nothing gets lost or duplicated:
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from summarizer.errors import InputError, SummarizerError
-from summarizer.files import check_target
+from summarizer.files import check_target, staged_file
 from summarizer.inputs import BatchItem
 from summarizer.models import scrub_secrets
 
@@ -69,15 +68,6 @@ def error_record(item: BatchItem, model: str, prompt_version: str, exc: Summariz
 
 def _line(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def check_out(out: Path, inputs: Sequence[str | Path] = (), protected: Sequence[str | Path] = ()) -> None:
@@ -176,31 +166,25 @@ class ResultLog:
         return lines
 
     def rewrite(self, lines: Sequence[bytes]) -> None:
-        """Replace the file's content atomically (temp file in the same directory, fsync,
-        os.replace). The new file is locked before it takes the old one's place."""
+        """Replace the file's content atomically (`summarizer.files.staged_file`: temp file in
+        the same directory, fsync, os.replace; the file's mode kept). The new file is locked
+        before it takes the old one's place, and stays open (and locked) for the appends."""
         assert self.fd is not None
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        replaced = False
+        new: int | None = None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(fd, 0o666 & ~umask)
-            data = b"".join(lines)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-            os.replace(tmp, self.path)
-            replaced = True
-            _fsync_dir(self.path.parent)
-        finally:
-            if not replaced:
-                os.close(fd)
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            with staged_file(self.path) as staged:
+                fcntl.flock(staged.fd, fcntl.LOCK_EX)
+                view = memoryview(b"".join(lines))
+                while view:
+                    view = view[os.write(staged.fd, view) :]
+                new = os.dup(staged.fd)  # shares the lock; open once the file has taken the old one's place
+        except BaseException:
+            if new is not None:
+                os.close(new)
+            raise
         os.close(self.fd)
-        self.fd = fd  # offset is at the end: later writes append
+        self.fd = new
+        os.lseek(new, 0, os.SEEK_END)  # later writes append
 
     def append(self, record: dict[str, Any]) -> None:
         """Write one record as one line, in one write, and make it durable."""

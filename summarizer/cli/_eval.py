@@ -311,6 +311,11 @@ def eval_command(
         for path in (json_out, report):
             if path is not None and not _is_stdout(path):
                 check_target(path, inputs=guard.inputs, protected=guard.protected)
+        if save_predictions is not None and save_predictions.exists() and not save_predictions.is_dir():
+            raise InputError(  # a file (the gold set, the run log), a FIFO, a device: never written into
+                f"--save-predictions {save_predictions}: not a folder",
+                hint="--save-predictions names a folder (made when missing)",
+            )
     except SummarizerError as exc:
         fail(exc)
     console = Console(stderr=bool(to_stdout))  # the tables go to stderr when stdout carries JSON or HTML

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -473,12 +474,19 @@ class _PortInUse(Exception):
 
 
 def _prune_logs(logs: Path, stem: str, keep: int = 10) -> None:
-    """Logs of servers that did not stop cleanly stay for inspection; keep the newest few."""
+    """Logs of servers that did not stop cleanly stay for inspection; keep the newest few. Only
+    the logs a server of this model wrote are removed: regular files (a symlink is not followed
+    nor removed) named `<stem>.<port>.log`; `<stem>.last.log` and anything else stay."""
+    own = re.compile(re.escape(stem) + r"\.[0-9]{1,5}\.log")
+    found: list[tuple[float, Path]] = []
     try:
-        old = sorted(logs.glob(f"{stem}.*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
+        with os.scandir(logs) as entries:
+            for e in entries:
+                if own.fullmatch(e.name) and e.is_file(follow_symlinks=False):
+                    found.append((e.stat(follow_symlinks=False).st_mtime, Path(e.path)))
     except OSError:
         return
-    for path in old[keep:]:
+    for _, path in sorted(found, reverse=True)[keep:]:
         with contextlib.suppress(OSError):
             path.unlink()
 

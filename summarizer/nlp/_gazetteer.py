@@ -13,10 +13,8 @@ unless the article itself says where the place is.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import threading
 import tomllib
 import unicodedata
@@ -24,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from summarizer.files import claim_folder
+from summarizer.files import claim_folder, staged_file
 
 # Common names of countries that GeoNames spells otherwise, as news reports write them.
 COUNTRY_ALIASES: dict[str, str] = {
@@ -187,36 +185,32 @@ def build_index(path: Path) -> Path:
     folder marked as the tool's when the tool made it)."""
     claim_folder(path.parent, "cache")
     cities = json.loads((_data_dir() / "cities500.json").read_text(encoding="utf-8"))
-    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
-    os.close(fd)
-    try:
-        con = sqlite3.connect(tmp)
-        con.execute(
-            "CREATE TABLE place (key TEXT, name TEXT, cc TEXT, admin1 TEXT, population INTEGER, lat REAL, lon REAL)"
-        )
-        rows = []
-        for c in cities.values():
-            names = {c["name"], *(a for a in c.get("alternatenames") or [] if _LATIN.match(a))}
-            for n in {_key(x) for x in names if x}:
-                rows.append(
-                    (
-                        n,
-                        c["name"],
-                        c["countrycode"],
-                        c.get("admin1code"),
-                        int(c.get("population") or 0),
-                        c.get("latitude"),
-                        c.get("longitude"),
+    with staged_file(path) as staged:  # written beside the index, renamed over it when complete
+        con = sqlite3.connect(staged.path)
+        try:
+            con.execute(
+                "CREATE TABLE place (key TEXT, name TEXT, cc TEXT, admin1 TEXT, population INTEGER, lat REAL, lon REAL)"
+            )
+            rows = []
+            for c in cities.values():
+                names = {c["name"], *(a for a in c.get("alternatenames") or [] if _LATIN.match(a))}
+                for n in {_key(x) for x in names if x}:
+                    rows.append(
+                        (
+                            n,
+                            c["name"],
+                            c["countrycode"],
+                            c.get("admin1code"),
+                            int(c.get("population") or 0),
+                            c.get("latitude"),
+                            c.get("longitude"),
+                        )
                     )
-                )
-        con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?)", rows)
-        con.execute("CREATE INDEX place_key ON place(key)")
-        con.commit()
-        con.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?)", rows)
+            con.execute("CREATE INDEX place_key ON place(key)")
+            con.commit()
+        finally:
+            con.close()
     return path
 
 

@@ -1,17 +1,20 @@
 """The counted suite, continued (issue 21): one guarded writer, one way to own a folder.
 
-Every command that writes a file (`--out`, `--json`, `--report`, `--log-db`) is pointed at each
-target that must not be lost (one of its own inputs, the run log, a FIFO, `/dev/null`, a folder,
-a full disk) and the test checks that no byte that was there before changed. `cache clear` is
-pointed at folders it did not make. In-process (typer's CliRunner) against the fake model
-server; the full disk is a small tmpfs when the tests run as root, else a write that fails
-with ENOSPC.
+Every command that writes a file (`--out`, `--json`, `--report`, `--save-predictions`,
+`--log-db`) is pointed at each target that must not be lost (one of its own inputs, the run
+log, a FIFO, `/dev/null`, a folder, a full disk) and the test checks that no byte that was
+there before changed. `cache clear` is pointed at folders it did not make. In-process (typer's
+CliRunner) against the fake model server. The full disk is a 256 kB tmpfs filled up when the
+tests run as root (skipped otherwise), and always a fake one too: every write to a file in its
+folder fails with ENOSPC (`open` truncates first, as on a real full disk).
 """
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import errno
+import io
 import os
 import shutil
 import sqlite3
@@ -24,7 +27,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import files
 from summarizer.batch import ResponseCache
 from summarizer.cli import app
 from summarizer.errors import InputError
@@ -70,11 +72,12 @@ def base_log(server: FakeModelServer, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture
 def work(base_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """tmp_path with a.txt (the article), gold.jsonl (a dataset) and L.sqlite (the run log)."""
+    """tmp_path with a.txt (the article), gold.jsonl (a dataset) and L.sqlite (the run log). The
+    cache folder is the module's (its gazetteer index is built once, not once a test)."""
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     shutil.copy(GOLD, tmp_path / "gold.jsonl")
     shutil.copy(base_log, tmp_path / "L.sqlite")
-    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(base_log.parent / "cache"))
     monkeypatch.setenv("SUMMARIZER_DATA_DIR", str(tmp_path / "data"))
     return tmp_path
 
@@ -96,9 +99,9 @@ def _runs(log: Path) -> int:
 
 
 @contextlib.contextmanager
-def _full_disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A folder on a full filesystem, holding `old.json`: a 256 kB tmpfs filled up (root), else
-    a folder where every write through the guarded writer fails with ENOSPC."""
+def _full_disk() -> Iterator[Path]:
+    """A folder on a full filesystem, holding `old.json`: a 256 kB tmpfs, filled up (root only:
+    skipped when it cannot be mounted)."""
     mount = Path(tempfile.mkdtemp(prefix="full-"))
     mounted = (
         os.geteuid() == 0
@@ -110,26 +113,87 @@ def _full_disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         == 0
     )
     try:
+        if not mounted:
+            pytest.skip("a full tmpfs needs root (the fake full disk runs everywhere)")
         (mount / "old.json").write_bytes(b'{"an": "older brief"}\n' * 100)
-        if mounted:
-            with contextlib.suppress(OSError), open(mount / "filler", "wb") as fh:
-                while True:
-                    fh.write(b"\0" * 4096)
-                    fh.flush()
-        else:
-            real = os.fsync
-
-            def fsync(fd: int) -> None:
-                if str(mount) in os.readlink(f"/proc/self/fd/{fd}"):
-                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-                real(fd)
-
-            monkeypatch.setattr(files.os, "fsync", fsync)
+        with contextlib.suppress(OSError), open(mount / "filler", "wb") as fh:
+            while True:
+                fh.write(b"\0" * 4096)
+                fh.flush()
         yield mount
     finally:
         if mounted:
             subprocess.run(["umount", str(mount)], check=False)  # noqa: S603,S607
         shutil.rmtree(mount, ignore_errors=True)
+
+
+class _FullFile:
+    """A file opened for writing on the fake full disk: every write fails with ENOSPC."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def writelines(self, lines: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._inner)
+
+    def __enter__(self) -> _FullFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._inner.close()
+
+
+@contextlib.contextmanager
+def _fake_full_disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder holding `old.json` where every write to a file fails with ENOSPC (`open`,
+    `os.fdopen`, `Path.open`, `os.write`, `os.fsync`): what a full disk does, without root.
+    Opening with truncation still truncates, as on a real full disk."""
+    folder = Path(tempfile.mkdtemp(prefix="fake-full-"))
+    (folder / "old.json").write_bytes(b'{"an": "older brief"}\n' * 100)
+    root = os.path.realpath(folder) + os.sep
+
+    def on_disk(fd: int) -> bool:
+        try:
+            return os.readlink(f"/proc/self/fd/{fd}").startswith(root)
+        except OSError:
+            return False
+
+    real_open, real_write, real_fsync = io.open, os.write, os.fsync
+
+    def fake_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        fh = real_open(file, mode, *args, **kwargs)
+        if any(c in mode for c in "wax+") and on_disk(fh.fileno()):
+            return _FullFile(fh)
+        return fh
+
+    def fake_write(fd: int, data: Any) -> int:
+        if on_disk(fd) and len(data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    def fake_fsync(fd: int) -> None:
+        if on_disk(fd):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    try:
+        with monkeypatch.context() as mp:
+            mp.setattr(io, "open", fake_open)
+            mp.setattr(builtins, "open", fake_open)
+            mp.setattr(os, "write", fake_write)
+            mp.setattr(os, "fsync", fake_fsync)
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- writers x targets ------------------------------------------------------------------------
@@ -156,6 +220,16 @@ WRITERS: dict[str, Callable[[Path, str], list[str]]] = {
         "--report",
         t,
     ],
+    "eval-save-predictions": lambda w, t: [
+        "eval",
+        "--dataset",
+        str(w / "gold.jsonl"),
+        "-m",
+        "fake/m",
+        "--no-cache",
+        "--save-predictions",
+        t,
+    ],
     "batch-out": lambda w, t: ["batch", str(w / "a.txt"), "-m", "fake/m", "--out", t],
 }
 INPUT_OF = {
@@ -163,83 +237,147 @@ INPUT_OF = {
     "summarize-md-out": "a.txt",
     "eval-json": "gold.jsonl",
     "eval-report": "gold.jsonl",
+    "eval-save-predictions": "gold.jsonl",
+    "batch-out": "a.txt",
 }
-TARGETS = ["own-input", "run-log", "fifo", "dev-null", "folder", "full-disk"]
+INTO_A_FOLDER = {"eval-save-predictions"}  # its target is a folder: written into, nothing there changes
+TARGETS = ["own-input", "run-log", "fifo", "dev-null", "folder", "full-disk", "full-disk-fake"]
 CASES = [
     pytest.param(w, t, id=f"issue21-{w}-to-{t}") for w in WRITERS for t in TARGETS if t != "own-input" or w in INPUT_OF
 ]
 
 
+def _target(
+    target: str, work: Path, own_input: str | None, stack: contextlib.ExitStack, mp: pytest.MonkeyPatch
+) -> Path:
+    """The path a command is pointed at; a full disk's folder is entered on `stack`."""
+    if target == "own-input":
+        assert own_input is not None
+        return work / own_input
+    if target == "run-log":
+        return work / "L.sqlite"
+    if target == "fifo":
+        os.mkfifo(work / "pipe")
+        return work / "pipe"
+    if target == "dev-null":
+        return Path("/dev/null")
+    if target == "folder":
+        (work / "folder").mkdir()
+        (work / "folder" / "keep.txt").write_text("keep", encoding="utf-8")
+        return work / "folder"
+    if target == "full-disk":
+        return stack.enter_context(_full_disk())
+    assert target == "full-disk-fake"
+    return stack.enter_context(_fake_full_disk(mp))
+
+
 @DATA_LOSS
 @pytest.mark.parametrize(("writer", "target"), CASES)
 def test_no_writer_changes_a_byte_it_must_not(
-    writer: str, target: str, work: Path, monkeypatch: pytest.MonkeyPatch
+    writer: str, target: str, work: Path, server: FakeModelServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Refused (exit 2, one line) or, for a folder that is the target's kind, written into;
+    either way no byte that was there changes, and no temporary is left. A target that can be
+    known bad beforehand is refused before any model is called (a full disk shows only when
+    written)."""
     log = work / "L.sqlite"
     runs_before = _runs(log)
+    calls = len(server.requests)
+    into = writer in INTO_A_FOLDER
     with contextlib.ExitStack() as stack:
-        if target == "own-input":
-            path = work / INPUT_OF[writer]
-        elif target == "run-log":
-            path = log
-        elif target == "fifo":
-            path = work / "pipe"
-            os.mkfifo(path)
-        elif target == "dev-null":
-            path = Path("/dev/null")
-        elif target == "folder":
-            path = work / "folder"
-            path.mkdir()
-            (path / "keep.txt").write_text("keep", encoding="utf-8")
-        else:
-            path = stack.enter_context(_full_disk(monkeypatch)) / "old.json"
-        before = _snapshot(work) | {
-            f"target:{k}": v for k, v in _snapshot(path.parent).items() if target == "full-disk"
-        }
+        path = _target(target, work, INPUT_OF.get(writer), stack, monkeypatch)
+        disk = path if target.startswith("full-disk") else None
+        if disk is not None and not into:
+            path = disk / "old.json"
+        before = _snapshot(work) | ({f"disk:{k}": v for k, v in _snapshot(disk).items()} if disk else {})
         result = runner.invoke(app, ["--log-db", str(log), *WRITERS[writer](work, str(path))])
-        after = _snapshot(work) | {f"target:{k}": v for k, v in _snapshot(path.parent).items() if target == "full-disk"}
-    assert result.exit_code == 2, result.output
+        after = _snapshot(work) | ({f"disk:{k}": v for k, v in _snapshot(disk).items()} if disk else {})
+    expected = 0 if into and target == "folder" else 2
+    assert result.exit_code == expected, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("summarizer: error: ")]
-    assert len(errors) == 1, result.stderr
+    assert len(errors) == (expected != 0), result.stderr
     changed = [k for k, v in before.items() if k not in after or (after[k] != v and not k.startswith("L.sqlite"))]
     assert not changed, changed
     assert _runs(log) >= runs_before  # the run log keeps every run (and records the refused one)
     assert not [k for k in after if k.endswith(".tmp")]  # no temporary left behind
+    if expected == 2 and not target.startswith("full-disk"):
+        assert len(server.requests) == calls, "refused only after the model was called"
+    if expected == 0:
+        assert [k for k in after if k.startswith("folder/fake_m/")], sorted(after)  # the predictions went in
 
 
-LOG_TARGETS = ["own-input", "fifo", "dev-null", "folder", "foreign-sqlite"]
+# -- --log-db at what is not a run log, for every command that records or reads one -----------
+
+LOG_COMMANDS: dict[str, tuple[Callable[[Path], list[str]], str | None]] = {
+    "summarize": (lambda w: ["summarize", str(w / "a.txt"), "-m", "fake/m", "--no-cache"], "a.txt"),
+    "batch": (lambda w: ["batch", str(w / "a.txt"), "-m", "fake/m", "--out", str(w / "out.jsonl")], "a.txt"),
+    "eval": (lambda w: ["eval", "--dataset", str(w / "gold.jsonl"), "-m", "fake/m", "--no-cache"], "gold.jsonl"),
+    "runs-list": (lambda w: ["runs", "list"], None),
+    "runs-show": (lambda w: ["runs", "show", "last", "--json"], None),
+    "runs-diff": (lambda w: ["runs", "diff", "last", "last"], None),
+    "export": (lambda w: ["export", "last", "--format", "csv"], None),
+    "report": (lambda w: ["report", "last", "--out", "-"], None),
+}
+RECORDS = {"summarize", "batch", "eval"}
+LOG_TARGETS = ["own-input", "fifo", "dev-null", "folder", "foreign-sqlite", "full-disk"]
+LOG_CASES = [
+    pytest.param(c, t, id=f"issue21-log-db-{c}-at-{t}")
+    for c in LOG_COMMANDS
+    for t in LOG_TARGETS
+    if t != "own-input" or LOG_COMMANDS[c][1] is not None
+]
 
 
 @DATA_LOSS
-@pytest.mark.parametrize("target", LOG_TARGETS, ids=[f"issue21-log-db-is-{t}" for t in LOG_TARGETS])
-def test_log_db_never_changes_what_it_points_at(target: str, work: Path) -> None:
-    """--log-db at something that is not a run log: the run still succeeds, one warning says
-    it was not recorded, and nothing there (nor a `-journal` beside it) is written."""
-    if target == "own-input":
-        log = work / "a.txt"
-    elif target == "fifo":
-        log = work / "pipe"
-        os.mkfifo(log)
-    elif target == "dev-null":
-        log = Path("/dev/null")
-    elif target == "folder":
-        log = work / "folder"
-        log.mkdir()
+@pytest.mark.parametrize(("command", "target"), LOG_CASES)
+def test_log_db_never_changes_what_it_points_at(
+    command: str, target: str, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--log-db at something that is not a run log: a command that records runs still succeeds
+    and says in one warning that the run was not recorded; a command that reads the run log
+    is refused in one line (exit 2). Nothing there is written, no `-journal` is made beside it.
+    On a full disk the run log that is there stays byte for byte (a recording command still
+    succeeds; a reading one reads it, or says in one line that SQLite could not open it)."""
+    args, own_input = LOG_COMMANDS[command]
+    with contextlib.ExitStack() as stack:
+        if target == "foreign-sqlite":
+            log = work / "other.sqlite"
+            with contextlib.closing(sqlite3.connect(log)) as con:
+                con.execute("CREATE TABLE mine (x)")
+                con.commit()
+        elif target == "full-disk":
+            disk = stack.enter_context(_full_disk())
+            os.unlink(disk / "filler")
+            shutil.copy(work / "L.sqlite", disk / "L.sqlite")  # the run log, then the disk is full
+            with contextlib.suppress(OSError), open(disk / "filler", "wb") as fh:
+                while True:
+                    fh.write(b"\0" * 4096)
+                    fh.flush()
+            log = disk / "L.sqlite"
+        else:
+            log = _target(target, work, own_input, stack, monkeypatch)
+        where = [work, log.parent] if log.parent != work and target != "dev-null" else [work]
+        before = {f"{root}:{k}": v for root in where for k, v in _snapshot(root).items()}
+        beside = [f"{log}{suffix}" for suffix in ("-journal", "-wal", "-shm")]
+        already = [p for p in beside if os.path.lexists(p)]
+        result = runner.invoke(app, ["--log-db", str(log), *args(work)])
+        after = {f"{root}:{k}": v for root in where for k, v in _snapshot(root).items()}
+        made_beside = [p for p in beside if os.path.lexists(p) and p not in already]
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("summarizer: error: ")]
+    if target == "full-disk" and command in RECORDS:
+        assert result.exit_code == 0, result.output
+    elif target == "full-disk":  # reading a WAL database needs its -shm file: SQLite may not open it
+        assert result.exit_code == 0 or (result.exit_code == 2 and len(errors) == 1), result.output
+    elif command in RECORDS:
+        assert result.exit_code == 0, result.output
+        assert "not recorded" in result.stderr
     else:
-        log = work / "other.sqlite"
-        with contextlib.closing(sqlite3.connect(log)) as con:
-            con.execute("CREATE TABLE mine (x)")
-            con.commit()
-    before = _snapshot(work)
-    beside = [f"{log}{suffix}" for suffix in ("-journal", "-wal", "-shm")]
-    already = [p for p in beside if os.path.lexists(p)]
-    result = runner.invoke(app, ["--log-db", str(log), "summarize", str(work / "a.txt"), "-m", "fake/m", "--no-cache"])
-    assert result.exit_code == 0, result.output
-    assert "not recorded" in result.stderr
-    after = _snapshot(work)
+        assert result.exit_code == 2, result.output
+        assert len(errors) == 1, result.stderr
     assert {k: v for k, v in after.items() if k in before} == before
-    assert [p for p in beside if os.path.lexists(p)] == already  # no -journal made beside it
+    assert target == "full-disk" or not made_beside  # no -journal made beside it
 
 
 @DATA_LOSS
@@ -268,6 +406,8 @@ def test_runs_list_on_a_folder_says_so(case: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", ["issue21-out-kept-whole-on-a-full-disk"])
 def test_the_writer_is_atomic(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A write that fails half-way (ENOSPC after 4,096 bytes) leaves the old file whole."""
+    from summarizer import files
+
     target = tmp_path / "brief.json"
     target.write_text("old brief\n", encoding="utf-8")
     os.chmod(target, 0o640)
@@ -285,6 +425,8 @@ def test_the_writer_is_atomic(case: str, tmp_path: Path, monkeypatch: pytest.Mon
 @DATA_LOSS
 @pytest.mark.parametrize("case", ["issue21-out-through-a-symlink-keeps-the-link"])
 def test_a_symlink_is_written_through(case: str, tmp_path: Path) -> None:
+    from summarizer import files
+
     real = tmp_path / "real.json"
     real.write_text("old", encoding="utf-8")
     link = tmp_path / "link.json"
@@ -368,6 +510,8 @@ def test_cache_clear_refuses_a_folder_without_its_marker(
 def test_a_relative_cache_with_its_marker_is_cleared(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from summarizer import files
+
     monkeypatch.chdir(tmp_path)
     ResponseCache(Path("rel")).put("c" * 64, b"{}")
     result = runner.invoke(app, ["cache", "clear", "--cache-dir", "rel"])
