@@ -319,7 +319,8 @@ def test_exported_descriptions_end_where_a_clause_ends(tmp_path: Path) -> None:
     before its verb), and the date that is the publication date says so."""
     article = ROOT / "evals" / "datasets" / "articles" / "003_4cdece625b2c44d9.txt"
     offline = ["--offline", "--cassettes", str(ROOT / "cassettes")]
-    res = runner.invoke(app, [*offline, "summarize", str(article), "--published", "2022-12-27"])
+    # brief-v5's answers: they give 003 the Haidai event this test reads (brief-v6 gives one event)
+    res = runner.invoke(app, [*offline, "--prompt", "brief-v5", "summarize", str(article), "--published", "2022-12-27"])
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["export", "last", "-w", "events", "-f", "jsonl"])
     assert res.exit_code == 0, res.output
