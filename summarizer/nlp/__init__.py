@@ -8,13 +8,17 @@
               first-level regions (admin1.toml names Ukraine's and Russia's)
   _places     a document's places resolved in the article's context (`situate`): which
               namesake, which region, at which precision (settlement, region, country)
+  _truecase   text without letter case (lower-case, all capitals) told (`caseless`) and its
+              case restored at the same offsets (`truecase`), from a casing dictionary counted
+              in public news (`casing.txt.gz`), the rules' nationality words and the gazetteer
 
-Both load on first use, so importing this package costs nothing at start-up.
+All load on first use, so importing this package costs nothing at start-up.
 """
 
 from summarizer.nlp._gazetteer import COUNTRY_ALIASES, Gazetteer, Place, capital_of, country_name, find_country
 from summarizer.nlp._ner import MODEL_SHA256, Entity, Token, entities, package_digest, parse
 from summarizer.nlp._places import PlaceRef, Situated, situate
+from summarizer.nlp._truecase import as_written, caseless, truecase
 
 __all__ = [
     "COUNTRY_ALIASES",
@@ -25,11 +29,14 @@ __all__ = [
     "PlaceRef",
     "Situated",
     "Token",
+    "as_written",
     "capital_of",
+    "caseless",
     "country_name",
     "entities",
     "find_country",
     "package_digest",
     "parse",
     "situate",
+    "truecase",
 ]

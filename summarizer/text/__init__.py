@@ -23,6 +23,7 @@ see pyproject.toml): everything here is a function of strings.
 
 from summarizer.text._align import Match, MatchMethod, find_all, find_span
 from summarizer.text._candidates import (
+    NOT_NAMES,
     CasualtyFigure,
     CasualtyKind,
     candidate_names,
@@ -66,6 +67,7 @@ __all__ = [
     "nationality_words",
     "short_names",
     "state_words",
+    "NOT_NAMES",
     "ORG_WORDS",
     "TITLE_WORDS",
     "Candidate",
