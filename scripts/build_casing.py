@@ -30,10 +30,12 @@ capitalised next to another capitalised word (inside a name).
 The entries, one a line, each written as news usually write it:
 - "Russia": a word capitalised (in its most frequent capitalised form) when capitalised forms
   are at least CAPITAL_SHARE of its occurrences and of those where no capitalised word is next
-  to it, and at least ALONE_SHARE of its capitalised occurrences are such;
-- "+Liberation": a word of names, capitalised in CAPITAL_SHARE of its occurrences but mostly
-  next to another capitalised word ("National Liberation Front", "Prime Minister X"), seldom
-  alone ("the liberation of the town"): the truecaser capitalises it only inside a name;
+  to it, and at least ALONE_SHARE of its capitalised occurrences are such; or when it is never
+  met in lower case ("Medvedev", met only as "Dmitry Medvedev");
+- "+National": a word of names, capitalised in CAPITAL_SHARE of its occurrences but mostly
+  next to another capitalised word ("National Security Council", "Prime Minister X"), seldom
+  alone, and met in lower case too ("national security"): the truecaser capitalises it only
+  inside a name;
 - "energy": a lower-case word, listed when met at least LOWER_MIN times in any position (a word
   met once in lower case, "fettuccine alfredo", is no evidence against a name);
 - "White House", "the US": a pair whose case the two words' entries do not give, met at least
@@ -218,15 +220,16 @@ def _next_capital(text: str, kept: list[tuple[int, int, str] | None], j: int, st
 
 def usual(key: str, word: Word) -> str:
     """A word's entry: lower-case, unless capitalised forms make CAPITAL_SHARE of its
-    occurrences; then its most frequent capitalised form, marked "+" when the word is
-    capitalised mostly next to another capitalised word and seldom alone (a word of names:
-    "+Liberation", "+Ministry", "+President"), which the truecaser capitalises only in a name."""
+    occurrences; then its most frequent capitalised form, marked "+" when the word, met in lower
+    case too, is capitalised mostly next to another capitalised word and seldom alone (a word of
+    names: "+National", "+Ministry", "+President"), which the truecaser capitalises only in a
+    name. A word never met in lower case is a name ("Dmitry", "Medvedev": met only together)."""
     capital = word.alone + word.in_name
     if not capital or capital < CAPITAL_SHARE * (capital + word.lower):
         return key
     form = max((f for f in word.forms if f != key), key=lambda f: (word.forms[f], f))
     alone = word.alone >= CAPITAL_SHARE * (word.alone + word.lower) and word.alone >= ALONE_SHARE * capital > 0
-    return form if alone else "+" + form
+    return form if alone or not word.lower else "+" + form
 
 
 def _reads(a: str, b: str) -> str:

@@ -79,11 +79,12 @@ def test_names_unknown_to_the_dictionary_come_from_the_gazetteer_acronyms_and_th
 
 
 def test_words_of_names_take_a_capital_only_inside_a_name() -> None:
-    out = truecase("reports say the liberation of the town was announced by the prime minister on monday. " * 3)
-    assert "the liberation of the town" in out and "the prime minister" in out
+    out = truecase("reports say national security was discussed by the prime minister on monday. " * 3)
+    assert "national security" in out and "the prime minister" in out
     out = truecase("reports say the palestine liberation organization told the white house and the us. " * 3)
     assert "Palestine Liberation" in out and "White House" in out and "the US" in out
     # (news write "organization" in lower case more often than not: it stays so, a known limit)
+    assert "Dmitry Medvedev" in truecase("reports say dmitry medvedev was in moscow on monday. " * 3)
 
 
 def test_a_numbered_unit_is_a_name() -> None:
@@ -127,5 +128,5 @@ def test_the_casing_dictionary_is_small_and_loads_quickly() -> None:
     start = time.perf_counter()
     words, pairs = casing()
     assert time.perf_counter() - start < 2.0
-    assert words["russia"] == "Russia" and words["nato"] == "NATO" and words["liberation"] == "+Liberation"
+    assert words["russia"] == "Russia" and words["nato"] == "NATO" and words["ministry"] == "+Ministry"
     assert words["energy"] == "energy" and pairs["white house"] == "White House"
