@@ -4,6 +4,7 @@ evaluation data.
 
     python scripts/build_casing.py                    # reads the snapshots under /work/.mirror
     python scripts/build_casing.py --ag FILE --cnndm FILE
+    python scripts/build_casing.py --cnndm-only        # without AG News (non-commercial licence)
 
 Sources (each file is checked against its sha256 before it is read):
 - AG News, test split (`data/ag_news_csv/test.csv` of github.com/suuuch/TransformerClassification
@@ -261,15 +262,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ag", type=Path, help="AG News test.csv (default: the snapshot under /work/.mirror)")
     parser.add_argument("--cnndm", type=Path, help="cnn_dailymail_validation_subset.csv (default: the snapshot)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--cnndm-only", action="store_true", help="leave AG News out (its licence: non-commercial research use)"
+    )
     args = parser.parse_args(argv)
-    words, pairs, seen = count(texts(_read(AG, args.ag), _read(CNNDM, args.cnndm)))
+    words, pairs, seen = count(texts("" if args.cnndm_only else _read(AG, args.ag), _read(CNNDM, args.cnndm)))
     lines = entries(words, pairs, seen)
     header = [
         "# How news usually write each word; +: only inside a name; pairs whose case the words do not give.",
-        "# built by scripts/build_casing.py from AG News (test split) and CNN/DailyMail 3.0.0 (1,000",
+        "# built by scripts/build_casing.py from "
+        + ("" if args.cnndm_only else "AG News (test split) and ")
+        + "CNN/DailyMail 3.0.0 (1,000",
         "# validation articles), less our gold articles. Do not edit by hand.",
         f"# sources: {AG['repository']}@{AG['commit'][:12]}:{AG['path']} sha256 {AG['sha256'][:16]}",
         f"#          {CNNDM['repository']}@{CNNDM['commit'][:12]}:{CNNDM['path']} sha256 {CNNDM['sha256'][:16]}",
+        "# licences: AG's corpus of news articles, non-commercial research use (its readme.txt);",
+        "#           CNN/DailyMail, Apache-2.0 (Hugging Face dataset card). Only counts' verdicts, no text.",
         f"# capital share {CAPITAL_SHARE}; pairs: at least {PAIR_MIN} times, share {PAIR_SHARE}",
     ]
     data = ("\n".join([*header, *lines]) + "\n").encode("utf-8")
