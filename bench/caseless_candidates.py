@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     records = dev_records(path)
     tallies = measure(records, args.optional, CONDITIONS | (UPPER if args.upper else {}))
     which = "required and optional" if args.optional else "required"
-    report(f"Candidate recall of gold actors and locations ({which}), {path.relative_to(ROOT)} dev", tallies)
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    report(f"Candidate recall of gold actors and locations ({which}), {shown} dev", tallies)
     if args.missed:
         for name, t in tallies.items():
             print(f"\nmissed ({name}): " + "; ".join(t.missed))

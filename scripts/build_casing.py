@@ -33,10 +33,11 @@ The entries, one a line, each written as news usually write it:
   are at least CAPITAL_SHARE of its occurrences and of those where no capitalised word is next
   to it, and at least ALONE_SHARE of its capitalised occurrences are such; or when it is never
   met in lower case ("Medvedev", met only as "Dmitry Medvedev");
-- "+National": a word of names, capitalised in CAPITAL_SHARE of its occurrences but mostly
-  next to another capitalised word ("National Security Council", "Prime Minister X"), seldom
-  alone, and met in lower case too ("national security"): the truecaser capitalises it only
-  inside a name;
+- "+President": a word of names, capitalised in CAPITAL_SHARE of its occurrences but mostly
+  next to another capitalised word ("Prime Minister X", "President Obama"), seldom alone, and
+  met in lower case too ("the president said"); or a word capitalised in NAME_PART_SHARE to
+  CAPITAL_SHARE of its occurrences ("+US" and "us", "+National", "+House"): the truecaser
+  capitalises it only inside a name ("US President", "Guatemalan National Revolutionary Unity");
 - "energy": a lower-case word, listed when met at least LOWER_MIN times in any position (a word
   met once in lower case, "fettuccine alfredo", is no evidence against a name);
 - "White House", "the US": a pair whose case the two words' entries do not give, met at least
@@ -82,6 +83,7 @@ CNNDM = {
 }
 
 CAPITAL_SHARE = 0.6
+NAME_PART_SHARE = 0.4
 ALONE_SHARE = 0.25
 LOWER_MIN = 2
 PAIR_MIN = 3
@@ -224,11 +226,15 @@ def usual(key: str, word: Word) -> str:
     occurrences; then its most frequent capitalised form, marked "+" when the word, met in lower
     case too, is capitalised mostly next to another capitalised word and seldom alone (a word of
     names: "+National", "+Ministry", "+President"), which the truecaser capitalises only in a
-    name. A word never met in lower case is a name ("Dmitry", "Medvedev": met only together)."""
+    name; so is a word capitalised in NAME_PART_SHARE to CAPITAL_SHARE of its occurrences
+    ("us": "US" half the time). A word never met in lower case is a name ("Dmitry", "Medvedev":
+    met only together)."""
     capital = word.alone + word.in_name
-    if not capital or capital < CAPITAL_SHARE * (capital + word.lower):
+    if not capital or capital < NAME_PART_SHARE * (capital + word.lower):
         return key
     form = max((f for f in word.forms if f != key), key=lambda f: (word.forms[f], f))
+    if capital < CAPITAL_SHARE * (capital + word.lower):
+        return "+" + form  # as often a word as a name: a name's only next to one ("us", "house")
     alone = word.alone >= CAPITAL_SHARE * (word.alone + word.lower) and word.alone >= ALONE_SHARE * capital > 0
     return form if alone or not word.lower else "+" + form
 

@@ -8,17 +8,22 @@ nothing else changed: same length, same characters but for their case, so every 
 is an offset into the article (a text with case is returned as it is, the same object).
 
 Where the case of a word comes from, all data, no hand lists:
-  1. the casing dictionary `casing.txt.gz` (how news usually write each word, and pairs of words
-     whose case the words alone do not give: "White House", "told us"), counted by
+  1. the casing dictionary `casing.txt.gz` (how news usually write each word; the words of names,
+     which take a capital only next to a name: "the president said", "President Cerezo"; and
+     pairs of words whose case the words alone do not give: "White House", "the US"), counted by
      `scripts/build_casing.py` in public cased news (AG News, CNN/DailyMail) that is not our
      evaluation data; loaded on first use;
   2. the nationality words of the rules (`rules/sides.toml`, `rules/demonyms.toml`): "Salvadoran";
-  3. for a word the dictionary does not know (nor its stem: "dynamited"), the gazetteer (a
-     country, a first-level region, or a populated place of 1,000 people or more: "Usulutan",
-     "San Miguel") and the words around it: an unknown word next to a name or after a title
-     ("colonel luis arturo isaacs"), written twice in the text, or an acronym ("fmln": no
-     vowel; "(urng)" after the words whose initials it spells, which are then a name too);
-     any other unknown word is left as written;
+     a short name the rules match only as written ("US") only before a force noun or a title
+     ("us troops", "us officials"; "told us" stays);
+  3. for a word the dictionary does not know (nor its stem: "dynamited"): the gazetteer (a
+     country, or a populated place of 1,000 people or more, alone or with its neighbours:
+     "Usulutan", "San Miguel"), an acronym ("fmln": no vowel; "(urng)" after the words whose
+     initials it spells, which are then a name too), or its letters, more like the dictionary's
+     names' than its words' (a letter-trigram model learned from the dictionary: "klishchiivka",
+     "cristiani", not "munitions"); a numbered unit is a name ("72nd motorized rifle brigade");
+     an unknown word or a word of names next to a name, or an unknown word after a title, is
+     part of it ("colonel luis arturo isaacs", "president cerezo");
   4. the first word of every sentence (`text.sentences`) gets a capital.
 A word with capitals of its own in a "lower" text ("I") keeps them: only letters are raised.
 
@@ -39,7 +44,7 @@ from typing import Literal
 
 from summarizer import rules
 from summarizer.nlp._gazetteer import Gazetteer, find_country
-from summarizer.text import NOT_NAMES, ORG_WORDS, TITLE_WORDS, sentences
+from summarizer.text import FORCE_NOUNS, NOT_NAMES, ORG_WORDS, TITLE_WORDS, sentences
 
 __all__ = ["WORD", "as_written", "base_of", "caseless", "casing", "truecase"]
 
@@ -67,6 +72,7 @@ _PREFIXES = ("un", "re", "non", "anti", "counter", "ex", "pre", "post", "over", 
 _TITLES = TITLE_WORDS | {"mr", "mrs", "ms", "dr", "gen", "col", "lt", "maj", "capt", "sgt", "colonel", "lieutenant"}
 
 _LOCK = threading.Lock()
+_FORCE_NOUN = re.compile(FORCE_NOUNS)
 
 
 def base_of(word: str) -> str:
@@ -108,12 +114,21 @@ def casing() -> tuple[dict[str, str], dict[str, str]]:
         for line in gzip.decompress(CASING.read_bytes()).decode("utf-8").splitlines():
             if line and not line.startswith("#"):
                 (pairs if " " in line else words)[_key(line.lstrip("+"))] = line
-        for rule in rules.category("nationality"):  # the rules' own nationality words, as written
-            for word in rule.words:
-                base = base_of(word)
-                if base[:1].isupper() and " " not in base:
-                    words[_key(base)] = base
         return words, pairs
+
+
+@rules.table
+def _nationality_words() -> tuple[dict[str, str], dict[str, str]]:
+    """The rules' own nationality words, as written ("Salvadoran", "pro-Russian", "Putin"), and
+    apart the short names they match only as written (role "s": "US" is not "us")."""
+    words: dict[str, str] = {}
+    short: dict[str, str] = {}
+    for rule in rules.category("nationality"):
+        for word, roles in zip(rule.words, rule.data.get("roles", [""] * len(rule.words)), strict=False):
+            base = base_of(word)
+            if base[:1].isupper() and " " not in base:
+                (short if "s" in roles else words)[_key(base)] = base
+    return words, short
 
 
 @lru_cache(maxsize=1)
@@ -231,20 +246,29 @@ def truecase(text: str) -> str:
 
 
 def _dictionary(ws: _Words) -> None:
-    """Each word's entry in the casing dictionary, then the pairs' ("white house", "the us")."""
+    """Each word's entry in the rules' nationality words or the casing dictionary, then the
+    pairs' ("white house", "the us"). What truecasing gives goes into the model's requests, so the
+    rules are read as for a request (`rules.asking`)."""
     words, pairs = casing()
+    with rules.asking():
+        nationality, short = _nationality_words()
     for i in ws:
         key = ws.keys[i]
-        entry = words.get(key)
+        entry = nationality.get(key) or words.get(key)
         if entry is None and ("-" in key or "." in key):
-            entry = _by_parts(key, words)
+            entry = _by_parts(key, nationality | words if "-" in key else words)
         if entry is None:
             if _known(key, words):
                 ws.states[i] = "lower"
-        elif entry.startswith("+"):  # a word of names; one whose letters look like a name's is one
-            ws.forms[i], ws.states[i] = entry[1:], "name" if _looks_named(key) else "part"
+        elif entry.startswith("+"):  # a word of names: a capital only next to a name
+            ws.forms[i], ws.states[i] = entry[1:], "part"
         else:
             ws.forms[i], ws.states[i] = entry, "name" if entry != key else "lower"
+    for i in ws:  # a short name before a force noun or a title: "us troops", "us intelligence", "us president"
+        if ws.keys[i] in short and ws.adjacent(i):
+            after = ws.keys[i + 1]
+            if after in TITLE_WORDS or after.removesuffix("s") in TITLE_WORDS or _FORCE_NOUN.fullmatch(after):
+                ws.forms[i], ws.states[i] = short[ws.keys[i]], "name"
     for i in ws:
         if ws.adjacent(i):
             pair = pairs.get(f"{ws.keys[i]} {ws.keys[i + 1]}")

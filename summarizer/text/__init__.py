@@ -47,6 +47,7 @@ from summarizer.text._context import (
 )
 from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
 from summarizer.text._entities import (
+    FORCE_NOUNS,
     ORG_WORDS,
     Candidate,
     clean_name,
@@ -67,6 +68,7 @@ __all__ = [
     "nationality_words",
     "short_names",
     "state_words",
+    "FORCE_NOUNS",
     "NOT_NAMES",
     "ORG_WORDS",
     "TITLE_WORDS",
