@@ -92,8 +92,9 @@ def composed_summary(text: str, found: Classified) -> list[str]:
     return out[:4]
 
 
-def compose(text: str, found: Classified) -> tuple[Grounded, str]:
-    """The document's actors, locations, events and casualties, and its summary."""
+def compose(text: str, found: Classified, read: str | None = None) -> tuple[Grounded, str]:
+    """The document's actors, locations, events and casualties, and its summary; `read`: the
+    text with its case restored (`nlp.truecase`), which the event roles' parse reads."""
     spans = _Spans(text)
     dropped = Dropped()
     warnings: list[str] = []
@@ -124,7 +125,7 @@ def compose(text: str, found: Classified) -> tuple[Grounded, str]:
     place_ids = {loc.name: loc.id for loc in locations}
     actor_ids = {a.name: a.id for a in actors}
     events = [_event(i, ev, text, spans, place_ids, actor_ids) for i, ev in enumerate(found.events, 1)]
-    _add_roles(text, found, events, actors, locations)
+    _add_roles(text, found, events, actors, locations, read or text)
     casualties = _casualty_items(text, found, events, spans, dropped)
     summary = []
     for sentence in composed_summary(text, found):
@@ -154,7 +155,7 @@ def _event(
 
 
 def _add_roles(
-    text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location]
+    text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location], read: str
 ) -> None:
     """Each event's roles from its sentence (`_roles`); its participants (`actor_ids`) are then
     the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
@@ -163,7 +164,7 @@ def _add_roles(
     from summarizer.nlp import parse
 
     for event, src in zip(events, found.events, strict=True):
-        roles = event_roles(text, src.start, src.end, src.type, actors, locations, parse(text[src.start : src.end]))
+        roles = event_roles(text, src.start, src.end, src.type, actors, locations, parse(read[src.start : src.end]))
         for role, fillers in roles.items():
             setattr(event, role, fillers)
         event.actor_ids = list(

@@ -4,6 +4,7 @@ events and figures, each with the offsets and forms code found for it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from summarizer.extraction._findings import PlaceFact
@@ -61,6 +62,19 @@ class Classified:
     places: list[FoundPlace] = field(default_factory=list)
     events: list[FoundEvent] = field(default_factory=list)
     figures: list[FoundFigure] = field(default_factory=list)
+
+    def as_written(self, written: Callable[[str], str]) -> None:
+        """Every name as the article writes it (`written`: a name read in the case-restored text
+        back to the article's characters); sides, countries and kinds are not the article's words."""
+        actors = {a.name for a in self.actors}
+        items: list[FoundActor | FoundPlace] = [*self.actors, *self.places]
+        for item in items:
+            item.name, item.forms = written(item.name), [written(f) for f in item.forms]
+        for event in self.events:
+            event.places, event.actors = [written(p) for p in event.places], [written(a) for a in event.actors]
+        for figure in self.figures:
+            figure.claimed_by = written(figure.claimed_by) if figure.claimed_by else None
+            figure.affected = written(figure.affected) if figure.affected in actors else figure.affected
 
 
 def mentions(text: str, form: str) -> list[re.Match[str]]:

@@ -4,7 +4,9 @@ The steps, each its own function: the chunk budget (`_chunking`), the cassette o
 (`_cassette`), the model server's lifecycle (`_endpoint`), the passes (`_passes`), the
 cassette's `.meta.json` (`_recorded_latency`), and the document (`_document`, after grounding
 in `_assembly`). What the model reads is the article with lines addressed to a model hidden
-(same length, so offsets hold); grounding runs against the article as read.
+(same length, so offsets hold), with its letter case restored when it has none (`nlp.truecase`:
+same length again; names and spans then go out as the article writes them); grounding runs
+against the article as read.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from summarizer.extraction._steps import debug_enabled, describe
 from summarizer.extraction._where import place_locations
 from summarizer.inputs import Article, hidden_passages, hidden_warning, hide_passages
 from summarizer.models import ModelClient, ModelSpec, Usage, cassette_path, resolve, use_cassette
+from summarizer.nlp import as_written, truecase
 
 __all__ = ["summarize"]
 
@@ -45,7 +48,9 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         article = replace(article, published=settings.published)
     chunks = split_chunks(article.text, chunk_chars(spec, settings))
     hidden = hidden_passages(article.text)
-    model_text = hide_passages(article.text, hidden)
+    # brief-v4 reads a text without letter case with its case restored, at the same offsets
+    read = truecase(article.text) if prompt.pipeline == "classify" else article.text
+    model_text = hide_passages(read, hidden)
     usage = Usage()
     cassette = cassette_path(settings.cassettes(), spec.name, prompt.version, article.sha256, article.published)
     if settings.record_missing and not settings.offline and cassette.is_file():
@@ -56,12 +61,14 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     with _model_client(spec, settings, cassette) as client:
         try:
             if prompt.pipeline == "classify":
-                passes = Classifier(client, article, prompt, usage)
+                passes = Classifier(client, _as_read(article, read), prompt, usage)
                 with _pass_pool(client.slots) as passes.pool:
                     if debug_enabled():  # SUMMARIZER_DEBUG_PIPELINE=1: the post-model steps, in order
                         describe()
-                    found = classify(passes, article.text, model_text, chunks, _title_end(article))
-                grounded, summary = compose(article.text, found)
+                    found = classify(passes, read, model_text, chunks, _title_end(article))
+                if read is not article.text:  # names go out as the article writes them
+                    found.as_written(lambda name: as_written(name, read, article.text))
+                grounded, summary = compose(article.text, found, read)
             else:  # the model writes the items (extract: pass by pass; single: naive-v1, all at once)
                 run = run_single if prompt.pipeline == "single" else run_passes
                 extraction = run(Passes(client, article, prompt, usage), article.text, model_text, chunks)
@@ -74,10 +81,16 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
     if prompt.pipeline != "single":  # the naive baseline stays the model's own answer
-        place_locations(article.text, grounded.locations)  # after the model: no request changes
+        place_locations(read, grounded.locations)  # after the model: no request changes
     latency = _recorded_latency(cassette, round(usage.latency_s, 3), spec, prompt, article, settings)
     warnings = [*article.warnings, *_hidden_warning(article, hidden), *usage.warnings]
     return _document(article, grounded, summary, spec, prompt, usage, latency, len(chunks), warnings)
+
+
+def _as_read(article: Article, read: str) -> Article:
+    """The article as the passes read it: its headline in the case `read` gives it."""
+    at = article.text.find(article.title) if article.title and read is not article.text else -1
+    return replace(article, title=read[at : at + len(article.title or "")]) if at >= 0 else article
 
 
 def _title_end(article: Article) -> int:

@@ -9,14 +9,18 @@
   _clauses    a long sentence cut at a clause boundary (`clause_cut`), for event descriptions
   _places     a document's places resolved in the article's context (`situate`): which
               namesake, which region, at which precision (settlement, region, country)
+  _truecase   text without letter case (lower-case, all capitals) told (`caseless`) and its
+              case restored at the same offsets (`truecase`), from a casing dictionary counted
+              in public news (`casing.txt.gz`), the rules' nationality words and the gazetteer
 
-Both load on first use, so importing this package costs nothing at start-up.
+All load on first use, so importing this package costs nothing at start-up.
 """
 
 from summarizer.nlp._clauses import DESCRIPTION_WORDS, clause_cut
 from summarizer.nlp._gazetteer import COUNTRY_ALIASES, Gazetteer, Place, capital_of, country_name, find_country
 from summarizer.nlp._ner import MODEL_SHA256, Entity, Token, entities, package_digest, parse
 from summarizer.nlp._places import PlaceRef, Situated, situate
+from summarizer.nlp._truecase import as_written, caseless, truecase
 
 __all__ = [
     "DESCRIPTION_WORDS",
@@ -28,7 +32,9 @@ __all__ = [
     "PlaceRef",
     "Situated",
     "Token",
+    "as_written",
     "capital_of",
+    "caseless",
     "clause_cut",
     "country_name",
     "entities",
@@ -36,4 +42,5 @@ __all__ = [
     "package_digest",
     "parse",
     "situate",
+    "truecase",
 ]

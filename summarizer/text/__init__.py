@@ -23,6 +23,7 @@ see pyproject.toml): everything here is a function of strings.
 
 from summarizer.text._align import Match, MatchMethod, find_all, find_span
 from summarizer.text._candidates import (
+    NOT_NAMES,
     CasualtyFigure,
     CasualtyKind,
     candidate_names,
@@ -47,6 +48,7 @@ from summarizer.text._context import (
 )
 from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
 from summarizer.text._entities import (
+    FORCE_NOUNS,
     ORG_WORDS,
     Candidate,
     clean_name,
@@ -68,6 +70,8 @@ __all__ = [
     "nationality_words",
     "short_names",
     "state_words",
+    "FORCE_NOUNS",
+    "NOT_NAMES",
     "ORG_WORDS",
     "TITLE_WORDS",
     "Candidate",

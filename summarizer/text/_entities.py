@@ -28,7 +28,7 @@ Entity = tuple[int, int, str]
 PERSON, ORG, PLACE = "PERSON", "ORG", "PLACE"
 _LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 
-_FORCE = (
+FORCE_NOUNS = _FORCE = (  # what a nationality word before it makes an actor ("Russian troops")
     r"(?:armed forces|forces|troops|soldiers|army|military|servicemen|fighters|paratroopers|marines|navy|"
     r"air force|air defen[cs]es?|artillery|units|occupiers|invaders|border guards?|special forces|"
     r"authorities|officials|government|defen[cs]e ministry|ministry of defen[cs]e|general staff|"
