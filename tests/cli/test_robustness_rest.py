@@ -92,7 +92,7 @@ TOKENS = {
     "issue21-api-key-env-hf-token": "hf_" + "aB3dE5fG7hI9jK1lM3nO5pQ7",
     "issue21-api-key-env-github-token": "ghp_" + "1aB2cD3eF4gH5iJ6kL7mN8oP9qR0sT",
     "issue21-api-key-env-github-pat": "github_pat_" + "11ABCDEFG0123456789_abcdefXYZ",
-    "issue21-api-key-env-openai-key": "sk-" + "proj-aB3dE5fG7hI9jK1lM3nO5",
+    "issue21-api-key-env-openai-style-key": "sk_" + "proj_aB3dE5fG7hI9jK1lM3nO5pQ7",  # a valid name, syntactically
     "issue21-api-key-env-high-entropy": "Zq8Xv2Lm9Tr4Kp7Wn3Bc6Hd1",
 }
 
