@@ -5,8 +5,10 @@ the split's documents through the pipeline (cassettes, --offline, the response c
 any eval) and its event roles are scored as MUC-4 role fillers; with --predictions FILE, a
 prediction file in GRIT's format is scored instead and no model runs. Per-role and micro
 P/R/F1 are printed as a table (stdout; stderr when --json -), --json writes them, and
---save-predictions DIR writes DIR/<model>.json in GRIT's format. --min-f1 applies to the micro
-F1. Not recorded in the run log, and --report is not available.
+--save-predictions DIR writes DIR/<model>.json in GRIT's format, both through the guarded
+writer (`summarizer.files`: never the split, the predictions file or the run log; a target that
+must not be written is refused before any model is called). --min-f1 applies to the micro F1.
+Not recorded in the run log, and --report is not available.
 
 Exit codes as `summarizer eval`: 0; 1 under --min-f1; a SummarizerError's code (bad split,
 missing data, bad predictions: 2); after everything is printed and written, the code of the
@@ -23,8 +25,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from summarizer.cli._cache import live_cache, report_hits
-from summarizer.cli._common import fail, interrupted
+from summarizer.cli._common import fail, interrupted, run_log_of
 from summarizer.errors import EXIT_PARTIAL, InputError, SummarizerError
+from summarizer.files import check_target, write_file
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,6 +62,16 @@ def eval_muc4(
         if predictions is not None and save_predictions is not None:
             raise InputError("--save-predictions writes a model's predictions: not with --predictions")
         path = evaluation.muc4_file(dataset)
+        # The guarded writer's inputs and protected files: the split, the predictions, the run log.
+        inputs = [path, *([predictions] if predictions is not None else [])]
+        protected = [run_log_of(settings)]
+        if json_out is not None and not _is_stdout(json_out):  # refused before any model is called
+            check_target(json_out, inputs=inputs, protected=protected)
+        if save_predictions is not None and save_predictions.exists() and not save_predictions.is_dir():
+            raise InputError(
+                f"--save-predictions {save_predictions}: not a folder",
+                hint="--save-predictions names a folder (made when missing)",
+            )
         documents = evaluation.load_muc4(path)[:limit] if limit else evaluation.load_muc4(path)
     except SummarizerError as exc:
         fail(exc)
@@ -77,16 +90,14 @@ def eval_muc4(
                 scored.append((model, run.score))
                 code = code or _problems(run)
                 if save_predictions is not None:
-                    save_predictions.mkdir(parents=True, exist_ok=True)
                     out = save_predictions / f"{model.replace('/', '_')}.json"
                     grit = evaluation.to_grit_predictions(run.predictions, documents)
-                    out.write_text(json.dumps(grit, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                    text = json.dumps(grit, indent=1, ensure_ascii=False) + "\n"
+                    write_file(out, text, inputs=inputs, protected=protected, make_parents=True)
                     typer.echo(f"summarizer: wrote {out}", err=True)
             report_hits(cache, " (their latency is not the model's)")
     except SummarizerError as exc:
         fail(exc)
-    except OSError as exc:
-        fail(InputError(f"cannot write {save_predictions}: {exc.strerror or exc}"))
     except KeyboardInterrupt:
         interrupted()
     console.print(
@@ -96,7 +107,7 @@ def eval_muc4(
     for name, score in scored:
         _print_score(console, Path(name).name if predictions is not None else name, score)
     if json_out is not None:
-        _write_json(json_out, dataset, path, scored, from_file=predictions is not None)
+        _write_json(json_out, dataset, path, scored, from_file=predictions is not None, guard=(inputs, protected))
     if not code and min_f1 is not None:
         for name, score in scored:
             if not score.micro.f1 >= min_f1:
@@ -165,9 +176,16 @@ def _print_score(console: Console, name: str, score: Muc4Score) -> None:
 
 
 def _write_json(
-    json_out: Path, dataset: str, path: Path, scored: list[tuple[str, Muc4Score]], *, from_file: bool
+    json_out: Path,
+    dataset: str,
+    path: Path,
+    scored: list[tuple[str, Muc4Score]],
+    *,
+    from_file: bool,
+    guard: tuple[list[Path], list[Path]],
 ) -> None:
-    """--json: the dataset, and per model (or predictions file) the per-role and micro figures."""
+    """--json: the dataset, and per model (or predictions file) the per-role and micro figures,
+    through the guarded writer (`summarizer.files`; `guard`: the inputs and the run log)."""
     figures = {
         "dataset": dataset,
         "path": str(path),
@@ -178,9 +196,9 @@ def _write_json(
         sys.stdout.write(text)
         return
     try:
-        json_out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(InputError(f"cannot write {json_out}: {exc.strerror or exc}"))
+        write_file(json_out, text, inputs=guard[0], protected=guard[1], make_parents=True)
+    except SummarizerError as exc:
+        fail(exc)
     typer.echo(f"summarizer: wrote {json_out}", err=True)
 
 

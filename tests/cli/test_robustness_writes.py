@@ -15,6 +15,7 @@ import builtins
 import contextlib
 import errno
 import io
+import json
 import os
 import shutil
 import sqlite3
@@ -79,7 +80,30 @@ def work(base_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     shutil.copy(base_log, tmp_path / "L.sqlite")
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(base_log.parent / "cache"))
     monkeypatch.setenv("SUMMARIZER_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "muc4").mkdir()
+    (tmp_path / "muc4" / "test.json").write_text(MUC4_SPLIT, encoding="utf-8")
+    (tmp_path / "preds.json").write_text(MUC4_PREDICTIONS, encoding="utf-8")
+    monkeypatch.setenv("SUMMARIZER_MUC4_DIR", str(tmp_path / "muc4"))
     return tmp_path
+
+
+MUC4_SPLIT = (
+    json.dumps(
+        {
+            "docid": "TST3-MUC4-0001",
+            "doctext": "guerrillas bombed the embassy with dynamite.",
+            "extracts": {
+                "PerpInd": [[["guerrillas", 0]]],
+                "PerpOrg": [],
+                "Target": [[["embassy", 27]]],
+                "Victim": [],
+                "Weapon": [[["dynamite", 40]]],
+            },
+        }
+    )
+    + "\n"
+)
+MUC4_PREDICTIONS = json.dumps({"30001": {"pred_extracts": {"PerpInd": [["guerrillas"]], "Weapon": [["dynamite"]]}}})
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -231,6 +255,17 @@ WRITERS: dict[str, Callable[[Path, str], list[str]]] = {
         t,
     ],
     "batch-out": lambda w, t: ["batch", str(w / "a.txt"), "-m", "fake/m", "--out", t],
+    "eval-muc4-json": lambda w, t: ["eval", "-d", "muc4:test", "--predictions", str(w / "preds.json"), "--json", t],
+    "eval-muc4-save-predictions": lambda w, t: [
+        "eval",
+        "-d",
+        "muc4:test",
+        "-m",
+        "fake/m",
+        "--no-cache",
+        "--save-predictions",
+        t,
+    ],
 }
 INPUT_OF = {
     "summarize-out": "a.txt",
@@ -239,8 +274,11 @@ INPUT_OF = {
     "eval-report": "gold.jsonl",
     "eval-save-predictions": "gold.jsonl",
     "batch-out": "a.txt",
+    "eval-muc4-json": "preds.json",
+    "eval-muc4-save-predictions": "muc4/test.json",
 }
-INTO_A_FOLDER = {"eval-save-predictions"}  # its target is a folder: written into, nothing there changes
+# the targets that are folders: written into, nothing that was there changes
+INTO_A_FOLDER = {"eval-save-predictions", "eval-muc4-save-predictions"}
 TARGETS = ["own-input", "run-log", "fifo", "dev-null", "folder", "full-disk", "full-disk-fake"]
 CASES = [
     pytest.param(w, t, id=f"issue21-{w}-to-{t}") for w in WRITERS for t in TARGETS if t != "own-input" or w in INPUT_OF
@@ -304,7 +342,7 @@ def test_no_writer_changes_a_byte_it_must_not(
     if expected == 2 and not target.startswith("full-disk"):
         assert len(server.requests) == calls, "refused only after the model was called"
     if expected == 0:
-        assert [k for k in after if k.startswith("folder/fake_m/")], sorted(after)  # the predictions went in
+        assert [k for k in after if k.startswith("folder/fake_m")], sorted(after)  # the predictions went in
 
 
 # -- --log-db at what is not a run log, for every command that records or reads one -----------
