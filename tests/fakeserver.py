@@ -145,7 +145,11 @@ def labeller(name: Callable[[list[str]], str] = lambda options: "person", event:
             answer = {k: defs["Side"]["enum"][0] for k in props}
         elif title == "eventlabels":
             allowed = {k: defs[props[k]["$ref"].split("/")[-1]]["enum"] for k in props}
-            answer = {k: (event if event in allowed[k] else allowed[k][0]) for k in props}
+            # "not_an_event" is the prompt's own word for it, the last of the allowed answers ("none" from brief-v7 on)
+            answer = {
+                k: (event if event in allowed[k] else allowed[k][-1] if event == "not_an_event" else allowed[k][0])
+                for k in props
+            }
         elif title == "figurelabels":
             first = {"affected": defs["Affected"]["enum"][0], "claimed_by": defs["Claimant"]["enum"][0]}
             answer = {k: first for k in props}

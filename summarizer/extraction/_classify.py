@@ -174,7 +174,8 @@ class Classifier(Passes):
         if not sentences:
             return []
         options = [event_types(s) for s in sentences]
-        allowed = [" or ".join((*o, labels.NOT_AN_EVENT)) for o in options]
+        no_event = self.prompt.no_event  # the prompt's word for not_an_event ("none" from brief-v7 on)
+        allowed = [" or ".join((*o, no_event)) for o in options]
         if self.prompt.event_sentences == "marked" and chunk in self.marked:
             marks = numbers or list(range(1, len(sentences) + 1))
             keys = [str(n) for n in marks]
@@ -185,15 +186,39 @@ class Classifier(Passes):
             keys = self._keys(words)
             listing = "\n".join(f"{i}. {s} [{a}]" for i, (s, a) in enumerate(zip(sentences, allowed, strict=True), 1))
             budget = self._budget_for(len(sentences), 24, 16, (8, 10))
-        answer = self._labels(chunk, "events", labels.event_answers(keys, options), budget, sentences=listing)
-        return [a.value for a in labels.answers(answer)] if answer else [labels.NOT_AN_EVENT] * len(sentences)
+        answer = self._labels(chunk, "events", labels.event_answers(keys, options, no_event), budget, sentences=listing)
+        if not answer:
+            return [labels.NOT_AN_EVENT] * len(sentences)
+        return [labels.NOT_AN_EVENT if a.value == no_event else a.value for a in labels.answers(answer)]
+
+    def _figure_listing(self, listing: list[tuple[str, str]]) -> str:
+        """The figures pass's list: each figure with its sentence ("1. “64” in: ..."), or with
+        `figure_listing = "grouped"` (brief-v7 on) each sentence quoted once and its figures
+        numbered under it, in the same order."""
+        if self.prompt.figure_listing != "grouped":
+            return "\n".join(f"{i}. “{fig}” in: {sentence}" for i, (fig, sentence) in enumerate(listing, 1))
+        lines: list[str] = []
+        previous = None
+        for i, (fig, sentence) in enumerate(listing, 1):
+            if sentence != previous:
+                lines.append(f"In: {sentence}")
+                previous = sentence
+            lines.append(f"{i}. “{fig}”")
+        return "\n".join(lines)
 
     def label_figures(
-        self, chunk: str, figures: list[str], listing: list[str], affected: tuple[str, ...], claimants: tuple[str, ...]
+        self,
+        chunk: str,
+        figures: list[str],
+        listing: list[tuple[str, str]],
+        affected: tuple[str, ...],
+        claimants: tuple[str, ...],
     ) -> list[tuple[str, str]]:
+        """Who suffered each figure (and, up to brief-v5, who claims it); `listing` holds each
+        figure's words and its sentence."""
         if not listing:
             return []
-        numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(listing, 1))
+        numbered = self._figure_listing(listing)
         offered = ", ".join((*affected, labels.NONE))
         if self.numbered:  # brief-v6 on: only who suffered it (who claims it, code reads from the sentence)
             shape = labels.affected_answers([str(i) for i in range(1, len(figures) + 1)], affected)
@@ -262,7 +287,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
 
 
 _Found = list[tuple[CasualtyFigure, str, str | None]]
-_FiguresAsked = tuple[_Found, list[str], list[str], tuple[str, ...], tuple[str, ...]]
+_FiguresAsked = tuple[_Found, list[str], list[tuple[str, str]], tuple[str, ...], tuple[str, ...]]
 
 
 def _figures_asked(
@@ -282,8 +307,7 @@ def _figures_asked(
     groups = [a.name for a in out.actors if a.kind == "armed_group"]
     affected = tuple(dict.fromkeys([*findings.sides, *groups, "civilians", "both sides"]))
     listing = [
-        f"“{text[f.start : f.end]}” in: {' '.join(text[f.sentence_start : f.sentence_end].split())}"
-        for f, _k, _c in found
+        (text[f.start : f.end], " ".join(text[f.sentence_start : f.sentence_end].split())) for f, _k, _c in found
     ]
     figures = [" ".join(text[f.start : f.end].split()) for f, _k, _c in found]
     return found, figures, listing, affected, _claimants(out)

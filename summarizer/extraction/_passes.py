@@ -84,7 +84,7 @@ class Passes:
         self.prompt = prompt
         self.usage = usage
         self.spec: ModelSpec = client.spec
-        self.system = prompt.header(schema_hash(prompt.pipeline, prompt.answer_keys)) + "\n" + prompt.system
+        self.system = prompt.header(schema_hash(*prompt.schema_args)) + "\n" + prompt.system
 
     def _messages(self, chunk: str, task: str) -> list[dict[str, str]]:
         title = self.article.title or "unknown"

@@ -32,11 +32,21 @@ class Prompt:
     # the sentences the events pass asks about: "listed" again in the task, or "marked" in the
     # article itself ([#3]) so that they are read once (brief-v6 on)
     event_sentences: str = "listed"
+    # the answer of a sentence that reports no event: "not_an_event" (up to brief-v6) or "none" (brief-v7 on: one token)
+    no_event: str = "not_an_event"
+    # the figures pass's list: "each" figure with its sentence, or "grouped" (brief-v7 on): each
+    # sentence quoted once, its figures numbered under it
+    figure_listing: str = "each"
 
     @property
     def calls_per_article(self) -> int:
         """Model calls for a one-part article: one per pass of the prompt."""
         return len(self.tasks)
+
+    @property
+    def schema_args(self) -> tuple[str, str, str]:
+        """What the answer shapes depend on: the arguments of `schema_hash`."""
+        return self.pipeline, self.answer_keys, self.no_event
 
     def header(self, schema_hash: str) -> str:
         """First line of the system message: ties every request to prompt and schema."""
@@ -87,9 +97,16 @@ def load(version: str) -> Prompt:
             if pipeline not in PIPELINES:
                 raise ConfigError(f"prompt file {path}: unknown pipeline {pipeline!r} (one of {', '.join(PIPELINES)})")
             keys, marked = data.get("answer_keys", "words"), data.get("event_sentences", "listed")
-            if keys not in ("words", "numbers") or marked not in ("listed", "marked"):
+            no_event, figure_listing = data.get("no_event", "not_an_event"), data.get("figure_listing", "each")
+            if (
+                keys not in ("words", "numbers")
+                or marked not in ("listed", "marked")
+                or no_event not in ("not_an_event", "none")
+                or figure_listing not in ("each", "grouped")
+            ):
                 raise ConfigError(
-                    f"prompt file {path}: answer_keys is words or numbers, event_sentences is listed or marked"
+                    f"prompt file {path}: answer_keys is words or numbers, event_sentences is listed or marked, "
+                    "no_event is not_an_event or none, figure_listing is each or grouped"
                 )
-            return Prompt(version, system, article, tasks, pipeline, keys, marked)
+            return Prompt(version, system, article, tasks, pipeline, keys, marked, no_event, figure_listing)
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

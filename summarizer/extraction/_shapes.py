@@ -263,8 +263,8 @@ PASSES: dict[str, type[BaseModel]] = {
 }
 
 
-@lru_cache(maxsize=4)
-def schema_hash(pipeline: str = "extract", answer_keys: str = "words") -> str:
+@lru_cache(maxsize=8)
+def schema_hash(pipeline: str = "extract", answer_keys: str = "words", no_event: str = "not_an_event") -> str:
     """A short fingerprint of every schema the model sees and of the output document, for the
     prompts that make the model write the items ("extract", brief-v1..v3; "single", naive-v1:
     the whole brief in one answer) or classify what code found ("classify", brief-v4: its
@@ -273,7 +273,8 @@ def schema_hash(pipeline: str = "extract", answer_keys: str = "words") -> str:
     if pipeline == "classify":
         from summarizer.extraction._labels import example_shapes
 
-        payload = {name: model.model_json_schema() for name, model in example_shapes(answer_keys).items()}
+        shapes = example_shapes(answer_keys, no_event)
+        payload = {name: model.model_json_schema() for name, model in shapes.items()}
     elif pipeline == "single":
         payload = {name: model.model_json_schema() for name, model in SINGLE_PASSES.items()}
     else:

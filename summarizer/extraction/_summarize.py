@@ -76,7 +76,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         except CassetteMissError as exc:
             raise CassetteMissError(
                 f"no recorded answer for model {spec.name}, prompt {prompt.version}, "
-                f"schema {schema_hash(prompt.pipeline, prompt.answer_keys)}, "
+                f"schema {schema_hash(*prompt.schema_args)}, "
                 f"article {article.id} (sha256 {article.sha256[:16]}) in {cassette}",
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
@@ -160,7 +160,7 @@ def _recorded_latency(
             "latency_s": latency,
             "model": spec.name,
             "prompt_version": prompt.version,
-            "schema_hash": schema_hash(prompt.pipeline, prompt.answer_keys),
+            "schema_hash": schema_hash(*prompt.schema_args),
             "article_id": article.id,
         }
         meta.write_text(json.dumps(record, indent=1) + "\n")
@@ -204,7 +204,7 @@ def _document(
     provenance = Provenance(
         model=spec.name,
         prompt_version=prompt.version,
-        schema_hash=schema_hash(prompt.pipeline, prompt.answer_keys),
+        schema_hash=schema_hash(*prompt.schema_args),
         calls=usage.calls,
         retries=usage.retries,
         prompt_tokens=usage.prompt_tokens,
