@@ -63,14 +63,12 @@ def main() -> int:
     for runtime in args.runtime or [None]:
         if runtime:
             os.environ["SUMMARIZER_RUNTIME"] = runtime
-        for prompt in args.prompt or [None]:
-            label = " ".join(x for x in (runtime, prompt) if x) or "default"
-            if runtime or prompt:
-                print(f"\n== {label}", flush=True)
-            result = run(args, paths, prompt)
-            if result is None:
-                return 1
-            means.append((label, *result))
+            print(f"\n== {runtime}", flush=True)
+        results = run(args, paths, args.prompt or [None])
+        if results is None:
+            return 1
+        for prompt, result in results.items():
+            means.append((" ".join(x for x in (runtime, prompt) if x) or "default", *result))
     if len(means) > 1:
         print("\nrun                          model s/article  wall s/article  ratio to floor  out/700 words  load(1m)")
         for label, mean_s, wall_s, ratio, out700, load in means:
@@ -82,13 +80,13 @@ def _root(base_url: str) -> str:
     return base_url[: -len("/v1")] if base_url.endswith("/v1") else base_url
 
 
-def llama_speed(base_url: str, text: str) -> tuple[float, float] | None:
+def llama_speed(base_url: str, text: str, n_predict: int = 200) -> tuple[float, float] | None:
     """llama.cpp's own prompt and generation speed (tokens per second) on this machine now:
-    `/completion` of `text` with no prompt cache, 200 tokens generated, from the server's
-    `timings`; None when the server is not llama.cpp."""
+    `/completion` of `text` with no prompt cache, `n_predict` tokens generated, from the
+    server's `timings`; None when the server is not llama.cpp."""
     import httpx
 
-    body = {"prompt": text, "n_predict": 200, "cache_prompt": False, "temperature": 0.0, "ignore_eos": True}
+    body = {"prompt": text, "n_predict": n_predict, "cache_prompt": False, "temperature": 0.0, "ignore_eos": True}
     try:
         reply = httpx.post(_root(base_url) + "/completion", json=body, timeout=900).json()
         timings = reply["timings"]
@@ -107,69 +105,113 @@ def token_len(base_url: str, text: str) -> int | None:
         return None
 
 
+def warm_up(base_url: str, model: str, version: str | None) -> tuple[int, float] | None:
+    """Send the prompt's instructions (its system message, the same for every article) once,
+    as a server that has run one article holds them in its cache: the bench measures what each
+    article costs after the first. Returns (tokens processed, seconds), or None for prompts
+    whose system message is not shared (brief-v5 and earlier still send it, cached or not)."""
+    import httpx
+
+    from summarizer.config import DEFAULT_PROMPT
+    from summarizer.extraction._prompts import load
+    from summarizer.extraction._shapes import schema_hash
+
+    prompt = load(version or DEFAULT_PROMPT)
+    system = prompt.header(schema_hash(*prompt.schema_args)) + "\n" + prompt.system
+    body = {
+        "model": model,
+        "messages": [{"role": "system", "content": system}, {"role": "user", "content": "<article>"}],
+        "max_tokens": 1,
+        "temperature": 0.0,
+    }
+    try:
+        started = time.perf_counter()
+        reply = httpx.post(base_url.rstrip("/") + "/chat/completions", json=body, timeout=900).json()
+        return int(reply["timings"]["prompt_n"]), time.perf_counter() - started
+    except (httpx.HTTPError, KeyError, TypeError, ValueError):
+        return None
+
+
+_Row = tuple[str, int, float, float, int, float]
+
+
 def run(
-    args: argparse.Namespace, paths: list[Path], prompt: str | None
-) -> tuple[float, float, float, float, float] | None:
+    args: argparse.Namespace, paths: list[Path], prompts: list[str | None]
+) -> dict[str | None, tuple[float, float, float, float, float]] | None:
+    """Every article under every prompt, the prompts in turn article by article (so that they
+    meet the same load); each article's floor from llama.cpp's speed measured right before it."""
     from summarizer import read_article, summarize
     from summarizer.config import Settings
     from summarizer.models import resolve
 
-    settings = Settings() if prompt is None else Settings(prompt_version=prompt)
-    spec = resolve(args.model, settings)
-    rows = []
+    settings = {p: Settings() if p is None else Settings(prompt_version=p) for p in prompts}
+    spec = resolve(args.model, settings[prompts[0]])
+    rows: dict[str | None, list[_Row]] = {p: [] for p in prompts}
+    loads: dict[str | None, list[float]] = {p: [] for p in prompts}
     with ExitStack() as stack:
         if args.base_url:
-            settings = replace(settings, local_base_url=args.base_url, base_url=args.base_url)
+            base = args.base_url
+            settings = {p: replace(s, local_base_url=base, base_url=base) for p, s in settings.items()}
             url = args.base_url
         elif spec.local:
             from summarizer.local import local_server, server_slots
 
             url = stack.enter_context(local_server(spec.name))
-            settings = replace(settings, local_base_url=url, local_slots=server_slots(url))
+            settings = {p: replace(s, local_base_url=url, local_slots=server_slots(url)) for p, s in settings.items()}
         else:
-            url = settings.base_url or ""
-        articles = [read_article(str(path)) for path in paths]
-        speed = llama_speed(url, articles[0].text)
-        if speed:
-            print(
-                f"llama.cpp on this machine now: prompt {speed[0]:.1f} tokens/s, generation {speed[1]:.1f} tokens/s "
-                f"(/completion of {paths[0].name}, no cache, 200 tokens)",
-                flush=True,
-            )
-        for path, article in zip(paths, articles, strict=True):
+            url = settings[prompts[0]].base_url or ""
+        for prompt in prompts:
+            warm = warm_up(url, args.model, prompt)
+            if warm:
+                name = prompt or "default"
+                print(f"{name}: its instructions, read once per server: {warm[0]} tokens, {warm[1]:.1f} s")
+        for path in paths:
+            article = read_article(str(path))
             words = len(article.text.split())
             tokens = token_len(url, article.text)
-            started = time.perf_counter()
-            doc = summarize(article, args.model, settings)
-            wall = time.perf_counter() - started
-            p = doc.provenance
-            floor = tokens / speed[0] + p.completion_tokens / speed[1] if speed and tokens else None
-            ratio = p.latency_s / floor if floor else float("nan")
-            rows.append((path.name, words, p.latency_s, wall, p.completion_tokens, ratio))
-            processed = p.prompt_tokens_processed
-            print(
-                f"{path.name:28} {words:5d} words {tokens or 0:5d} tokens  model {p.latency_s:6.1f} s  "
-                f"floor {floor or 0:5.1f} s  ratio {ratio:4.2f}x  calls {p.calls}  prompt {p.prompt_tokens:5d} "
-                f"(processed {processed if processed is not None else '?'}"
-                + (f", {processed / tokens:.2f}x the article" if processed is not None and tokens else "")
-                + f")  out {p.completion_tokens:4d} ({p.completion_tokens / words * 700:.0f}/700 words)",
-                flush=True,
-            )
-    if not rows:
-        return None
-    mean_s = statistics.mean(r[2] for r in rows)
-    wall_s = statistics.mean(r[3] for r in rows)
-    per_700 = statistics.mean(r[2] / r[1] * 700 for r in rows if r[1])
-    out_700 = statistics.mean(r[4] / r[1] * 700 for r in rows if r[1])
-    ratio = statistics.mean(r[5] for r in rows)
-    load = os.getloadavg()[0]
-    print(
-        f"\n{args.model} ({doc.provenance.prompt_version}): {len(rows)} articles, model seconds per article "
-        f"mean {mean_s:.1f} s (wall {wall_s:.1f} s); scaled to 700 words {per_700:.1f} s; "
-        f"completion tokens per 700 words {out_700:.0f}; load {load:.2f}"
-    )
-    print(f"ratio to floor {ratio:.2f}x")
-    return mean_s, wall_s, ratio, out_700, load
+            speed = llama_speed(url, article.text, n_predict=64)
+            if speed:
+                print(
+                    f"\n{path.name}: llama.cpp now reads {speed[0]:.1f} and writes {speed[1]:.1f} tokens/s "
+                    "(/completion of the article, no cache, 64 tokens)",
+                    flush=True,
+                )
+            for prompt in prompts:
+                started = time.perf_counter()
+                doc = summarize(article, args.model, settings[prompt])
+                wall = time.perf_counter() - started
+                p = doc.provenance
+                floor = tokens / speed[0] + p.completion_tokens / speed[1] if speed and tokens else None
+                ratio = p.latency_s / floor if floor else float("nan")
+                rows[prompt].append((path.name, words, p.latency_s, wall, p.completion_tokens, ratio))
+                loads[prompt].append(os.getloadavg()[0])
+                processed = p.prompt_tokens_processed
+                print(
+                    f"  {p.prompt_version:9} {words:5d} words {tokens or 0:5d} tokens  model {p.latency_s:6.1f} s  "
+                    f"floor {floor or 0:5.1f} s  ratio {ratio:4.2f}x  calls {p.calls}  prompt {p.prompt_tokens:5d} "
+                    f"(processed {processed if processed is not None else '?'}"
+                    + (f", {processed / tokens:.2f}x the article" if processed is not None and tokens else "")
+                    + f")  out {p.completion_tokens:4d} ({p.completion_tokens / words * 700:.0f}/700 words)",
+                    flush=True,
+                )
+    results = {}
+    for prompt, done in rows.items():
+        if not done:
+            return None
+        mean_s = statistics.mean(r[2] for r in done)
+        wall_s = statistics.mean(r[3] for r in done)
+        per_700 = statistics.mean(r[2] / r[1] * 700 for r in done if r[1])
+        out_700 = statistics.mean(r[4] / r[1] * 700 for r in done if r[1])
+        ratio = statistics.mean(r[5] for r in done)
+        load = statistics.mean(loads[prompt])
+        print(
+            f"\n{args.model} ({prompt or 'default prompt'}): {len(done)} articles, model seconds per article "
+            f"mean {mean_s:.1f} s (wall {wall_s:.1f} s); scaled to 700 words {per_700:.1f} s; "
+            f"completion tokens per 700 words {out_700:.0f}; load {load:.2f}"
+        )
+        print(f"ratio to floor {ratio:.2f}x")
+        results[prompt] = (mean_s, wall_s, ratio, out_700, load)
+    return results
 
 
 if __name__ == "__main__":

@@ -67,11 +67,15 @@ class Classifier(Passes):
     failed: list[ExtractionError] | None = None  # and those it could not
     pool: Executor | None = None  # set when the model's server has slots for passes at once
     marked: dict[str, str]  # a part of the article -> the part with its event sentences marked (brief-v6 on)
+    mark_of: dict[int, int]  # where a marked sentence starts (in the article) -> the number of its mark
+    marks: list[tuple[int, int, int]]  # (start, end, number) of every marked sentence
     _lock = threading.Lock()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.marked = {}
+        self.mark_of = {}
+        self.marks = []
 
     def later(self, ask: Callable[..., R], *args: Any) -> Callable[[], R]:
         """``ask(*args)`` as a value to read later: sent now on ``pool`` if there is one, else
@@ -144,6 +148,8 @@ class Classifier(Passes):
         for n, (s, _e) in enumerate(spans, 1):
             pieces += [chunk[at : s - offset], f"[#{n}] "]
             at = s - offset
+            self.mark_of[s] = n
+            self.marks.append((s, _e, n))
         self.marked[chunk] = "".join([*pieces, chunk[at:]])
 
     def label_names(self, chunk: str, ask: list[Candidate]) -> list[str]:
@@ -191,15 +197,26 @@ class Classifier(Passes):
             return [labels.NOT_AN_EVENT] * len(sentences)
         return [labels.NOT_AN_EVENT if a.value == no_event else a.value for a in labels.answers(answer)]
 
-    def _figure_listing(self, listing: list[tuple[str, str]]) -> str:
-        """The figures pass's list: each figure with its sentence ("1. “64” in: ..."), or with
-        `figure_listing = "grouped"` (brief-v7 on) each sentence quoted once and its figures
-        numbered under it, in the same order."""
-        if self.prompt.figure_listing != "grouped":
-            return "\n".join(f"{i}. “{fig}” in: {sentence}" for i, (fig, sentence) in enumerate(listing, 1))
+    def _figure_listing(self, listing: list[tuple[str, str, int]]) -> str:
+        """The figures pass's list (each item: the figure's words, its sentence, where the
+        sentence starts): each figure with its sentence ("1. “64” in: ..."); with
+        `figure_listing = "grouped"` each sentence quoted once and its figures numbered under it;
+        with "marked" (brief-v7 on) the sentence is named by its mark in the article ("#5: 1.
+        “64”, 2. “87”"), quoted only when it carries none."""
+        mode = self.prompt.figure_listing
+        if mode == "each":
+            return "\n".join(f"{i}. “{fig}” in: {sentence}" for i, (fig, sentence, _s) in enumerate(listing, 1))
         lines: list[str] = []
-        previous = None
-        for i, (fig, sentence) in enumerate(listing, 1):
+        previous: int | str | None = None  # the last line's mark, or its quoted sentence
+        for i, (fig, sentence, start) in enumerate(listing, 1):
+            mark = next((n for s, e, n in self.marks if s <= start < e), None) if mode == "marked" else None
+            if mark is not None:
+                if mark == previous:
+                    lines[-1] += f", {i}. “{fig}”"
+                else:
+                    lines.append(f"#{mark}: {i}. “{fig}”")
+                previous = mark
+                continue
             if sentence != previous:
                 lines.append(f"In: {sentence}")
                 previous = sentence
@@ -210,7 +227,7 @@ class Classifier(Passes):
         self,
         chunk: str,
         figures: list[str],
-        listing: list[tuple[str, str]],
+        listing: list[tuple[str, str, int]],
         affected: tuple[str, ...],
         claimants: tuple[str, ...],
     ) -> list[tuple[str, str]]:
@@ -251,6 +268,9 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     labelled: dict[str, str] = {}
     candidates = [event_candidates(model_text[s:e], s, max(title_end, s)) for s, e in chunks]
     for (start, end), spans in zip(chunks, candidates, strict=True):
+        if passes.prompt.figure_listing == "marked":  # the figures' sentences are marked too (brief-v7 on)
+            with rules.asking():
+                spans = _with_figure_sentences(spans, _figures_found(text, model_text, start, end))
         passes.mark(model_text[start:end], start, spans)
     for start, end in chunks:
         chunk = model_text[start:end]
@@ -287,14 +307,11 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
 
 
 _Found = list[tuple[CasualtyFigure, str, str | None]]
-_FiguresAsked = tuple[_Found, list[str], list[tuple[str, str]], tuple[str, ...], tuple[str, ...]]
+_FiguresAsked = tuple[_Found, list[str], list[tuple[str, str, int]], tuple[str, ...], tuple[str, ...]]
 
 
-def _figures_asked(
-    text: str, model_text: str, start: int, end: int, findings: Findings, out: Classified
-) -> _FiguresAsked | None:
-    """The figures of one part worth asking about, and the figures pass's arguments (figures,
-    listing, affected, claimants); None when there is none."""
+def _figures_found(text: str, model_text: str, start: int, end: int) -> _Found:
+    """The figures of one part that count people (with their kind, and what they count)."""
     found: _Found = []
     for fig in (f.shifted(start) for f in casualty_figures(model_text[start:end])):
         counts = figure_counts(text, fig.end, fig.sentence_end)
@@ -302,12 +319,33 @@ def _figures_asked(
         if counts == "things" or kind is None:
             continue
         found.append((fig, kind, counts))
+    return found
+
+
+def _with_figure_sentences(spans: list[tuple[int, int]], found: _Found) -> list[tuple[int, int]]:
+    """The event sentences' spans and those of the figures' sentences that no event sentence
+    overlaps, in the article's order: the sentences the article marks."""
+    out = list(spans)
+    for fig, _k, _c in found:
+        s, e = fig.sentence_start, fig.sentence_end
+        if not any(a < e and s < b for a, b in out):
+            out.append((s, e))
+    return sorted(out)
+
+
+def _figures_asked(
+    text: str, model_text: str, start: int, end: int, findings: Findings, out: Classified
+) -> _FiguresAsked | None:
+    """The figures of one part worth asking about, and the figures pass's arguments (figures,
+    listing, affected, claimants); None when there is none."""
+    found = _figures_found(text, model_text, start, end)
     if not found:
         return None
     groups = [a.name for a in out.actors if a.kind == "armed_group"]
     affected = tuple(dict.fromkeys([*findings.sides, *groups, "civilians", "both sides"]))
     listing = [
-        (text[f.start : f.end], " ".join(text[f.sentence_start : f.sentence_end].split())) for f, _k, _c in found
+        (text[f.start : f.end], " ".join(text[f.sentence_start : f.sentence_end].split()), f.sentence_start)
+        for f, _k, _c in found
     ]
     figures = [" ".join(text[f.start : f.end].split()) for f, _k, _c in found]
     return found, figures, listing, affected, _claimants(out)

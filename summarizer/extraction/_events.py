@@ -103,7 +103,11 @@ def add_events(
     the model, each kept as an event when code finds it reported as fact."""
     if candidates is None:
         candidates = event_candidates(chunk, offset, skip_until)
-    numbered = [(n, s, e) for n, (s, e) in enumerate(candidates, 1) if not any(ev.start == s for ev in out.events)]
+    numbered = [
+        (passes.mark_of.get(s, n), s, e)  # the number its mark carries (brief-v7 marks figures' sentences too)
+        for n, (s, e) in enumerate(candidates, 1)
+        if not any(ev.start == s for ev in out.events)
+    ]
     spans = [(s, e) for _n, s, e in numbered]
     with rules.asking():
         answers = passes.label_events(

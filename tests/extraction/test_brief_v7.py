@@ -1,7 +1,8 @@
 """brief-v7 (issue 22): brief-v6's questions with fewer tokens written and read. The answers
 are shown compactly in the system message, a sentence with no event is answered "none" (one
-token), and the figures pass quotes each sentence once with its figures under it; given the
-same choices, the brief is the same as brief-v6's."""
+token), the figures' sentences are marked in the article and the figures pass names them by
+their mark, the names task does not repeat the kinds; given the same choices, the brief is the
+same as brief-v6's."""
 
 from __future__ import annotations
 
@@ -42,32 +43,61 @@ def test_no_event_is_answered_none_and_read_as_not_an_event(fake_model, fast_set
     assert doc.events == []  # every sentence answered "none": no event
 
 
-def test_figures_quote_each_sentence_once(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+def _task(server, title: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    request = next(r for r in server.requests if _schema(r)["title"] == title)
+    article, task = request["messages"][-1]["content"].split("</article>", 1)
+    return article, task
+
+
+def _marked(article: str) -> dict[int, str]:
+    """Mark number -> the text after it, up to the next mark."""
+    parts = re.split(r"\[#(\d+)\] ", article)
+    return {int(parts[i]): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def test_figures_name_their_sentence_by_its_mark(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
     s6, _ = _run(fake_model, fast_settings, "brief-v6")
     s7, _ = _run(fake_model, fast_settings, "brief-v7")
+    _a6, t6 = _task(s6, "AffectedLabels")
+    article, t7 = _task(s7, "AffectedLabels")
+    figures6 = re.findall(r"^(\d+)\. “([^”]+)” in: ", t6, re.M)
+    lines = re.findall(r"^#(\d+): (.+)$", t7, re.M)
+    figures7 = [(n, fig, int(mark)) for mark, rest in lines for n, fig in re.findall(r"(\d+)\. “([^”]+)”", rest)]
+    assert [(n, f) for n, f, _m in figures7] == figures6 and len(figures6) >= 2  # the same figures, in order
+    marked = _marked(article)
+    for _n, fig, mark in figures7:
+        assert fig in marked[mark]  # the mark stands before the figure's sentence
+    assert " in: " not in t7 and len(t7) < len(t6)
 
-    def figures_task(server) -> str:  # type: ignore[no-untyped-def]
-        request = next(r for r in server.requests if _schema(r)["title"] == "AffectedLabels")
-        return str(request["messages"][-1]["content"].split("</article>", 1)[1])
 
-    t6, t7 = figures_task(s6), figures_task(s7)
-    numbered6 = re.findall(r"^(\d+)\. “([^”]+)” in: ", t6, re.M)
-    numbered7 = re.findall(r"^(\d+)\. “([^”]+)”$", t7, re.M)
-    assert numbered7 == numbered6 and len(numbered7) >= 2  # the same figures, in the same order
-    assert len(re.findall(r"^In: (.+)$", t7, re.M)) == len(set(re.findall(r" in: (.+)$", t6, re.M)))
+def test_event_numbers_are_the_marks_of_their_sentences(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """The figures' sentences are marked too, so the events pass's numbers skip them: each
+    number it lists is the mark of the sentence brief-v6 asked about at that place."""
+    s6, _ = _run(fake_model, fast_settings, "brief-v6")
+    s7, _ = _run(fake_model, fast_settings, "brief-v7")
+    a6, t6 = _task(s6, "EventLabels")
+    a7, t7 = _task(s7, "EventLabels")
+    asked6 = [_marked(a6)[int(n)][:40] for n in re.findall(r"^#(\d+): ", t6, re.M)]
+    asked7 = [_marked(a7)[int(n)][:40] for n in re.findall(r"^#(\d+): ", t7, re.M)]
+    assert asked7 == asked6 and asked6  # the same sentences, named by their own marks
+    assert len(_marked(a7)) >= len(_marked(a6))
 
 
-def test_two_figures_of_one_sentence_share_its_quote() -> None:
+def test_two_figures_of_one_sentence_share_its_line() -> None:
     from types import SimpleNamespace
 
     from summarizer.extraction._classify import Classifier
     from summarizer.extraction._prompts import load
 
     sentence = "Ukraine says it killed 64 Russian fighters and wounded 87 more."
-    listing = [("64", sentence), ("87", sentence), ("3", "Three civilians died.")]
-    grouped = Classifier._figure_listing(SimpleNamespace(prompt=load("brief-v7")), listing)  # type: ignore[arg-type]
-    assert grouped.splitlines() == [f"In: {sentence}", "1. “64”", "2. “87”", "In: Three civilians died.", "3. “3”"]
-    each = Classifier._figure_listing(SimpleNamespace(prompt=load("brief-v6")), listing)  # type: ignore[arg-type]
+    listing = [("64", sentence, 100), ("87", sentence, 100), ("3", "Three civilians died.", 300)]
+    marked = SimpleNamespace(prompt=load("brief-v7"), marks=[(100, 160, 4)])
+    assert Classifier._figure_listing(marked, listing).splitlines() == [  # type: ignore[arg-type]
+        "#4: 1. “64”, 2. “87”",
+        "In: Three civilians died.",  # a sentence with no mark is quoted
+        "3. “3”",
+    ]
+    each = Classifier._figure_listing(SimpleNamespace(prompt=load("brief-v6"), marks=[]), listing)  # type: ignore[arg-type]
     assert each.splitlines()[1] == f"2. “87” in: {sentence}"
 
 
@@ -76,3 +106,5 @@ def test_the_system_message_shows_compact_answers(fake_model, fast_settings) -> 
     system = server.requests[0]["messages"][0]["content"]
     assert '{"1":"<answer>","2":"<answer>",...}' in system
     assert "not_an_event" not in system
+    _article, names = _task(server, "EntityLabels")
+    assert "military_unit" not in names  # the kinds are in the system message, not repeated per article
