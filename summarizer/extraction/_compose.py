@@ -13,7 +13,7 @@ from __future__ import annotations
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
-from summarizer.extraction._roles import event_roles
+from summarizer.extraction._roles import sentence_roles
 from summarizer.text import figure_at, find_all, unsupported
 
 
@@ -159,12 +159,8 @@ def _add_roles(
 ) -> None:
     """Each event's roles from its sentence (`_roles`); its participants (`actor_ids`) are then
     the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
-    if not events:
-        return
-    from summarizer.nlp import parse
-
     for event, src in zip(events, found.events, strict=True):
-        roles = event_roles(text, src.start, src.end, src.type, actors, locations, parse(read[src.start : src.end]))
+        roles = sentence_roles(text, read, src.start, src.end, src.type, actors, locations)
         for role, fillers in roles.items():
             setattr(event, role, fillers)
         event.actor_ids = list(

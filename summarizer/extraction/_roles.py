@@ -28,8 +28,9 @@ from typing import Any
 from summarizer import rules
 from summarizer.contract import EVENT_ROLES as ROLES
 from summarizer.contract import Actor, Location, RoleFiller, Span
+from summarizer.text import demonyms
 
-__all__ = ["ROLES", "event_roles", "role_rules"]
+__all__ = ["ROLES", "dateline_end", "event_roles", "role_rules", "sentence_roles"]
 
 _DROP_DEPS = frozenset({"det", "nummod", "quantmod", "advmod", "punct", "predet", "case", "cc", "prep", "relcl", "acl"})
 _NOUNISH = frozenset({"NOUN", "PROPN", "PRON", "ADJ", "NUM"})
@@ -38,9 +39,14 @@ _PRONOUNS = frozenset(
     | {"which", "that", "this", "these", "those", "one", "ones", "both", "all", "each", "some", "many", "others"}
 )
 _NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+_RELATIVE = frozenset({"who", "which", "that"})
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+# prepositions that place an attack or a harm at a physical target: "exploded outside a bar"
+_AT_TARGET = frozenset({"in", "inside", "outside", "near", "at", "on", "into", "through"})
 # a quantity that heads its phrase ("thousands of Russian troops"): the participant is after "of"
 _QUANTITY_HEADS = frozenset(
     {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "handful", "lot", "lots"}
+    | {"total", "members"}
 )
 
 
@@ -111,7 +117,7 @@ class _Sentence:
         and the head, without determiners, numbers and quantifiers."""
         start = head
         for c in sorted(self.kids(head), key=lambda c: c.i):
-            if c.i < head.i and c.dep not in _DROP_DEPS and c.pos != "NUM" and c.low not in ("least", "most"):
+            if c.i < head.i and c.dep not in _DROP_DEPS and c.pos not in ("NUM", "PRON") and not _quantifier(c):
                 sub = self._subtree(c)
                 left = min(sub, key=lambda x: x.i)
                 hyphenated = all(x.pos != "NUM" or self._before_hyphen(x) for x in sub)  # "69-year-old"
@@ -131,6 +137,11 @@ class _Sentence:
         return out
 
 
+def _quantifier(t: _Tok) -> bool:
+    """A word that counts or orders, not names: "at least", "other", "second"."""
+    return t.low in ("least", "most", "other", "another", "more") or t.ent == "ORDINAL"
+
+
 def _predicates(sent: _Sentence, event_type: str) -> list[tuple[_Tok, str]]:
     """The event's predicates in the sentence: (token, class) with class harm, attack, arrest
     or noun."""
@@ -138,7 +149,8 @@ def _predicates(sent: _Sentence, event_type: str) -> list[tuple[_Tok, str]]:
     for t in sent.toks:
         if t.pos in ("VERB", "AUX") or (t.pos == "NOUN" and t.dep in ("ROOT", "conj", "ccomp", "xcomp", "advcl")):
             for cls in ("harm", "attack", "arrest", "death", "movement", "agreement"):
-                if t.low in _words(f"{cls}_verbs") and t.pos == "VERB":
+                phrasal = cls == "agreement" and sent.kids(t, "prt")  # "signed up" is no agreement
+                if t.low in _words(f"{cls}_verbs") and t.pos == "VERB" and not phrasal:
                     out.append((t, cls))
                     break
         if t.pos == "NOUN" and t.low in _words("event_nouns"):
@@ -162,36 +174,57 @@ def _acted_on(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]]:
     return out
 
 
+def _subject(sent: _Sentence, t: _Tok, s: _Tok) -> _Tok:
+    """A relative clause's subject stands for the noun the clause is about: "the drones that
+    attacked the fleet" -> drones."""
+    if s.low in _RELATIVE and t.dep == "relcl":
+        return sent.toks[t.head]
+    return s
+
+
+def _read_noun(sent: _Sentence, t: _Tok) -> list[tuple[str, _Tok]]:
+    """An event told as a noun: its possessor or the name before it acts ("ISIS's attack", "a
+    Hamas attack", "an Israeli strike"), its `by`-phrase acts, what it is on or against is acted
+    on, what it is with is the weapon, a building it happened in or at is the target."""
+    found: list[tuple[str, _Tok]] = [("by", c) for c in sent.kids(t, "poss")]
+    for c in sent.kids(t, "compound", "amod"):
+        if c.i < t.i and (c.ent == "NORP" or (c.pos == "PROPN" and c.ent not in _PLACE_ENTS)):
+            found.append(("by", c))
+    for prep in sent.kids(t, "prep"):
+        for obj in sent.kids(prep, "pobj"):
+            if prep.low == "by":
+                found.extend(("by", o) for o in sent.conjuncts(obj))
+            elif prep.low in ("on", "against", "targeting"):
+                found.extend(_acted_on(sent, obj, "attack"))
+            elif prep.low in ("with", "using"):
+                found.extend(("weapons", o) for o in sent.conjuncts(obj))
+            elif prep.low in _AT_TARGET:
+                found.extend(("targets", o) for o in sent.conjuncts(obj) if o.low in _words("target_nouns"))
+    return found
+
+
 def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]]:
     found: list[tuple[str, _Tok]] = []
     passive = bool(sent.kids(t, "nsubjpass", "auxpass"))
     if cls == "noun":
-        for c in sent.kids(t, "poss"):
-            found.append(("by", c))
-        for prep in sent.kids(t, "prep"):
-            for obj in sent.kids(prep, "pobj"):
-                if prep.low == "by":
-                    found.extend(("by", o) for o in sent.conjuncts(obj))
-                elif prep.low in ("on", "against", "targeting"):
-                    found.extend(_acted_on(sent, obj, "attack"))
-                elif prep.low in ("with", "using"):
-                    found.extend(("weapons", o) for o in sent.conjuncts(obj))
-        return found
+        return _read_noun(sent, t)
     if cls == "agreement":  # "rebels and the army agreed a ceasefire": the parties
-        return [("by", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(s)]
+        return [("by", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(_subject(sent, t, s))]
     if cls == "death":  # "Russian troops have died": the subject is the victim
-        return [("victims", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(s)]
-    if cls == "movement":  # "troops advanced on the town": who moved; a party moved against
+        return [("victims", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(_subject(sent, t, s))]
+    moves = cls == "movement"  # "troops advanced on the town": who moved; a party moved against
+    if moves:
         cls = "attack"
     subjects = sent.kids(t, "nsubj") if not passive else []
-    if not subjects and t.dep == "conj" and not passive:  # "X stormed the base and killed ...": X
+    # "X stormed the base and killed ...": X; not through a copula ("the target is Y and captured ...")
+    if not subjects and t.dep == "conj" and not passive and sent.toks[t.head].pos == "VERB":
         subjects = sent.kids(sent.toks[t.head], "nsubj")
     for s in subjects:
-        found.extend(("by", x) for x in sent.conjuncts(s))
+        found.extend(("by", x) for x in sent.conjuncts(_subject(sent, t, s)))
     for s in sent.kids(t, "nsubjpass"):
-        for x in sent.conjuncts(s):
+        for x in sent.conjuncts(_subject(sent, t, s)):
             found.extend(_acted_on(sent, x, cls))
-    for obj in sent.kids(t, "dobj"):
+    for obj in [] if moves else sent.kids(t, "dobj"):  # "deployed forces", "entered the town": no party acted on
         found.extend(_acted_on(sent, obj, cls))
     for prep in sent.kids(t, "prep", "agent", "dative"):
         for obj in sent.kids(prep, "pobj"):
@@ -203,6 +236,8 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
                 found.extend(("against", x) for x in sent.conjuncts(obj) if x.low not in _words("weapon_nouns"))
             elif prep.low in ("on", "at", "against", "into", "to") and cls in ("attack", "harm"):
                 found.extend(r for r in _acted_on(sent, obj, cls) if r[0] != "victims" or prep.low != "to")
+            elif prep.low in _AT_TARGET and cls in ("attack", "harm"):  # "exploded outside a bar"
+                found.extend(("targets", x) for x in sent.conjuncts(obj) if x.low in _words("target_nouns"))
     return found
 
 
@@ -219,6 +254,22 @@ def _weapons(sent: _Sentence) -> list[tuple[str, _Tok]]:
     return out
 
 
+def dateline_end(sentence: str) -> int:
+    """Where a dateline that opens the sentence ends ("KYIV—", "AFP - ", "GAZA (Reuters) - "),
+    else 0: the agency and the place it was filed from are no participants (`roles.dateline`)."""
+    m = rules.regex("roles.dateline").match(sentence)
+    return m.end() if m else 0
+
+
+def _actor_of_nationality(tok: _Tok, actors: Sequence[Actor]) -> Actor | None:
+    """The document's actor a nationality word names ("Israeli" -> the actor "Israel"), if any."""
+    country = demonyms().get(tok.low)
+    if country is None:
+        return None
+    key = country.casefold()
+    return next((a for a in actors if key in {a.name.casefold(), *(x.casefold() for x in a.aliases)}), None)
+
+
 def event_roles(
     text: str,
     start: int,
@@ -231,6 +282,7 @@ def event_roles(
     """The roles of the event whose sentence is text[start:end], from its parsed `tokens`
     (offsets relative to `start`), named by the document's actors where they are one."""
     sent = _Sentence(tokens, start)
+    dateline = start + dateline_end(text[start:end])
     found: list[tuple[str, _Tok]] = []
     for t, cls in _predicates(sent, event_type):
         found.extend(_read_predicate(sent, t, cls))
@@ -242,13 +294,24 @@ def event_roles(
     seen: set[tuple[str, str]] = set()
     for role, tok in found:
         tok = sent.head_of(tok)
-        if tok.low in _PRONOUNS or tok.pos not in _NOUNISH or tok.ent in _NOT_PARTICIPANTS:
+        if tok.low in _PRONOUNS or tok.pos not in _NOUNISH or tok.ent in _NOT_PARTICIPANTS or tok.start < dateline:
             continue
+        if tok.low in _words("event_nouns"):
+            continue  # "a rocket attack killed ...": the attack is the event, not a participant
         weapon = tok.low in _words("weapon_nouns") and tok.low not in _words("target_nouns")
-        if weapon and role in ("by", "against"):
-            role = "weapons"  # "a drone struck ...": the drone is the instrument
+        if (weapon and role in ("by", "against")) or (role == "by" and tok.low in _words("vehicle_weapons")):
+            role = "weapons"  # "a drone struck ...", "warplanes pounded ...": the instrument
         p_start, p_end = sent.phrase(tok)
-        actor = next((a for s, e, a in actor_at if s < p_end and p_start < e), None)
+        if role in ("targets", "weapons"):  # a thing is named by an actor only when the actor is it
+            actor = next((a for s, e, a in actor_at if s <= tok.start and tok.end <= e), None)
+        else:
+            actor = next((a for s, e, a in actor_at if s < p_end and p_start < e), None)
+        if actor is None and tok.pos == "ADJ":
+            actor = _actor_of_nationality(tok, actors)
+            if actor is None:
+                continue  # a nationality word alone names no participant
+        if actor is None and tok.ent in _PLACE_ENTS and role != "by":
+            continue  # a place that is none of the document's actors is where, not whom ("rocked southern Thailand")
         if actor is not None:
             name, actor_id, span = actor.name, actor.id, (p_start, p_end)
         else:
@@ -262,3 +325,20 @@ def event_roles(
         s, e = span
         roles[role].append(RoleFiller(name=name, actor_id=actor_id, mentions=[Span(start=s, end=e, text=text[s:e])]))
     return roles
+
+
+def sentence_roles(
+    text: str,
+    read: str,
+    start: int,
+    end: int,
+    event_type: str,
+    actors: Sequence[Actor],
+    locations: Sequence[Location],
+) -> dict[str, list[RoleFiller]]:
+    """`event_roles` of the sentence text[start:end], parsed from `read` (the text as the parse
+    reads it: its case restored, same offsets) after its dateline, which is no part of the clause."""
+    from summarizer.nlp import parse
+
+    start += dateline_end(read[start:end])
+    return event_roles(text, start, end, event_type, actors, locations, parse(read[start:end]))
