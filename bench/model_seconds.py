@@ -13,17 +13,21 @@ With ``--runtime`` (repeatable) each runtime's managed server (SUMMARIZER_RUNTIM
 same articles in turn, and the last lines compare them; the load average is printed with
 each mean.
 
-The floor (issue 22). Before the articles, the bench measures llama.cpp's own speed on this
-machine, in this run: one `/completion` of the first article (its tokens read with no cache,
-200 tokens generated), read from the server's `timings` (prompt and generation tokens per
-second). Each article's floor is its own tokens read once (`/tokenize`) plus the completion
-tokens the pipeline wrote, at those speeds; the bench prints the measured model seconds, their
-ratio to the floor, the prompt tokens the server actually processed (`timings.prompt_n`, the
-rest came from its cache) against the article's tokens, and the completion tokens per 700
-words; the mean ratio gets a line of its own (`ratio to floor 1.65x`). With ``--prompt``
-repeated, each prompt runs the same articles in turn, one after another in one run.
+The floor (issue 22). Right before each article, the bench measures llama.cpp's own speed on
+this machine, in this run: one `/completion` of the article (its tokens read with no cache, 64
+tokens generated), read from the server's `timings` (prompt and generation tokens per second).
+The article's floor is its own tokens read once (`/tokenize`) plus the completion tokens the
+pipeline wrote, at those speeds; the bench prints the measured model seconds, their ratio to the
+floor, the prompt tokens the server actually processed (`timings.prompt_n`, the rest came from
+its cache) against the article's tokens, and the completion tokens per 700 words; the mean ratio
+gets a line of its own (`ratio to floor 1.65x`). Model seconds add up the calls' own times; with
+a server of several slots an article's later passes run at once and their times overlap, so
+``--sequential`` sends them one at a time, as on a one-slot server. With ``--prompt`` repeated, the prompts run in
+turn article by article, so that they meet the same load. Before the first article each
+prompt's instructions (its system message, the same for every article) are sent once: a server
+reads them once, not once per article, and the bench prints what that costs.
 
-    python bench/model_seconds.py --prompt brief-v5 --prompt brief-v6 --articles 3
+    python bench/model_seconds.py --prompt brief-v6 --prompt brief-v7 --articles 3
 
 The server is started once and kept for the run (`summarizer serve` style), so model load time
 is not counted. Nothing is cached: the response cache is not used by `summarize`. On a shared
@@ -57,6 +61,11 @@ def main() -> int:
     parser.add_argument("--base-url", default=None, help="a running server to use instead of a managed one")
     parser.add_argument("--prompt", action="append", default=[], help="prompt version (repeatable)")
     parser.add_argument("--runtime", action="append", default=[], help="llama-server or llama-cpp-python (repeatable)")
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="an article's passes one at a time (model seconds then add up calls that never overlap)",
+    )
     args = parser.parse_args()
     paths = [Path(p) for p in args.paths] or sorted(DATASET.glob("*.txt"))[: args.articles]
     means = []
@@ -157,7 +166,8 @@ def run(
             from summarizer.local import local_server, server_slots
 
             url = stack.enter_context(local_server(spec.name))
-            settings = {p: replace(s, local_base_url=url, local_slots=server_slots(url)) for p, s in settings.items()}
+            slots = 1 if args.sequential else server_slots(url)
+            settings = {p: replace(s, local_base_url=url, local_slots=slots) for p, s in settings.items()}
         else:
             url = settings[prompts[0]].base_url or ""
         for prompt in prompts:
