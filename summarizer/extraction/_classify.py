@@ -45,14 +45,20 @@ from summarizer.extraction._passes import Passes, neutralize_delimiters
 from summarizer.text import (
     Candidate,
     CasualtyFigure,
+    among_bystanders,
     casualty_figures,
     claimant_in,
     event_types,
     figure_at,
     figure_counts,
+    institution_claimant,
+    introduces_source,
     kind_near,
+    named_as_victim,
     nationality_before,
     sentences,
+    side_words,
+    victim_noun,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -292,7 +298,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     if sides is not None:
         for actor, side in zip(need, sides(), strict=True):
             actor.side, actor.side_basis = side, ("inferred" if side else None)
-    check_sides(text, findings, out.actors)
+    check_sides(text, findings, out.actors, places)
     headline = headline_end(text, title_end)  # a figure told there and again in the body is read in the body
     for (start, end), item, answer, spans in zip(chunks, asked, answers, candidates, strict=True):
         chunk = model_text[start:end]
@@ -360,40 +366,60 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
     groups = [a.name for a in out.actors if a.kind == "armed_group"]
     claimants = _claimants(out)
     forms = {a.name: [a.name, *a.forms] for a in out.actors if a.name in claimants}
+    forms_of = {a.name: [a.name, *a.forms] for a in out.actors}
     previous: dict[int, str | None] = {}
     for (fig, kind, counts), (model_affected, _claimant) in zip(found, answers, strict=True):
         after = " ".join(_WORDS.findall(text[fig.end : min(fig.sentence_end, fig.end + 40)])[:3])
         named = next((g for g in groups if mentions(after, g)), None)
         nation = nationality_before(text, fig.start, fig.end, fig.sentence_end)
-        if counts == "civilians":
+        noun = victim_noun(text, fig.end, fig.sentence_end)
+        sentence = text[fig.sentence_start : fig.sentence_end]
+        if noun == "civilians":  # bystanders, whatever their nationality: "two Israeli children"
             who: str | None = "civilians"
-        elif named or nation:
-            who = named or nation
+        elif named:
+            who = named
+        elif noun == "people":  # "20 people": civilians only among bystanders ("at a funeral")
+            who = "civilians" if among_bystanders(sentence) else None
+        elif nation:
+            who = nation
         elif counts is None and fig.sentence_start in previous:
             who = previous[fig.sentence_start]  # "64 Russian fighters ... and 87 more wounded"
-        elif _CIVILIAN_WORDS.search(text[fig.sentence_start : fig.sentence_end]) and not _MILITARY_WORDS.search(
-            text[fig.sentence_start : fig.sentence_end]
-        ):
+        elif _CIVILIAN_WORDS.search(sentence) and not _MILITARY_WORDS.search(sentence):
             who = "civilians"  # "shelling hit houses and wounded seven"
         else:
-            who = None if model_affected == labels.NONE else model_affected
+            who = _model_pick(sentence, fig.start - fig.sentence_start, model_affected, forms_of)
         previous[fig.sentence_start] = who
         same = next((f for f in out.figures if f.kind == kind and _same_figure(text, f.figure, fig)), None)
         if same is not None and same.figure.sentence_start >= headline:
             continue  # the same figure told again ("two people died on the spot")
         if same is not None:  # the headline's figure ("..., killing 2"), told again in the body: read it there
             out.figures.remove(same)
-        # Who gives the figure: the verb of saying of its sentence, or of the next one ("...,
-        # according to a Ukrainian close to the action. Serhiy Haidai ... said"). The model's pick
-        # is not used: where the text names no source, the article states the figure itself.
+        # Who gives the figure: the verb of saying of its sentence, or of the next one when this
+        # one only introduces its source ("..., according to a Ukrainian close to the action.
+        # Serhiy Haidai ... said"), or an institution ("police said"). The model's pick is not
+        # used: where the text names no source, the article states the figure itself.
         following = next((s for s in sentences(text[fig.sentence_end :])), None)
         nxt = text[fig.sentence_end + following[0] : fig.sentence_end + following[1]] if following else ""
-        claimant = claimant_in(text[fig.sentence_start : fig.sentence_end], forms) or claimant_in(nxt, forms)
+        claimant = claimant_in(sentence, forms) or (claimant_in(nxt, forms) if introduces_source(sentence) else None)
+        claimant = claimant or institution_claimant(sentence)  # "..., police said"
         out.figures.append(FoundFigure(fig, kind, who, claimant))
 
 
+def _model_pick(sentence: str, fig_start: int, picked: str, forms_of: dict[str, list[str]]) -> str | None:
+    """The model's pick of who suffered a figure, kept only where the figure's sentence names
+    that party other than as the one who did the harm: "Chad" is not who suffered "Chadian
+    soldiers managed to kill 150 invaders", nor is a country the sentence never names; "both
+    sides" needs the sentence to say it. An empty answer is better than a guess."""
+    if picked in (labels.NONE, "civilians"):
+        return None if picked == labels.NONE else picked
+    if picked == "both sides":
+        return picked if re.search(r"\b(?:both|each|either) sides?\b", sentence, re.IGNORECASE) else None
+    forms = [*forms_of.get(picked, []), *side_words(picked)]
+    return picked if named_as_victim(sentence, fig_start, forms) else None
+
+
 _CIVILIAN_WORDS = re.compile(
-    r"\b(?:civilians?|residents?|people|children|homes?|houses?|apartments?|hospitals?|residential|buildings?|"
+    r"\b(?:civilians?|residents?|people|children|homes|houses?|apartments?|hospitals?|residential|buildings?|"
     r"bus|school|market|shop|stores?)\b",
     re.IGNORECASE,
 )

@@ -18,7 +18,9 @@ from summarizer.text import (
     ORG_WORDS,
     TITLE_WORDS,
     Candidate,
+    backed_side,
     country_nearby,
+    demonyms,
     introduced_as_expert,
     is_demonym,
     named_settlements,
@@ -320,19 +322,25 @@ def _country_within(name: str, places: Places, country_of: Callable[[str], str |
 NEUTRAL_KINDS = ("organization", "media", "civilians")
 
 
-def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None:
+def check_sides(text: str, findings: Findings, actors: list[FoundActor], places: Places | None = None) -> None:
     """After the model answered, for the actors the model labelled: the side the article itself
     states wins ("Estonian Prime Minister Kaja Kallas"); a known armed group has its known kind
-    and side ("Wagner"); international bodies, and outlets and
-    organisations the article ties to no country, are on no side. Sides code settled (states,
+    and side ("Wagner"); another armed group has only the side of a state the article says backs
+    it; a side read before the model that these words do not confirm is dropped; international
+    bodies, and outlets and organisations the article ties to no country, are on no side. Sides code settled (states,
     "Russian troops") stand. Places are looked up only as countries or as places this article
     names: a word is not a side because a town somewhere bears it ("Kaja", "Minister")."""
     settled = set(findings.actors) | {f for forms in findings.states.values() for f in forms}
+    # the article's places by their name and casefolded (side_cue reads words casefolded: "kharkiv")
     known = {name: fact.country for name, fact in findings.places.items()}
+    known |= {name.casefold(): country for name, country in known.items() if name.casefold() not in known}
 
     def country_of(word: str) -> str | None:  # a country, a place of this article, a capital ("Moscow-backed")
         found = find_country(word)
         return found.country if found else known.get(word) or capital_of(word)
+
+    def place_country(word: str) -> str | None:  # ... and a known town before a title ("Melitopol Mayor X")
+        return country_of(word) or (places.country_of(word) if places is not None and len(word) > 3 else None)
 
     for actor in actors:
         if actor.kind == "civilians" or actor.name in settled:
@@ -346,17 +354,37 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor]) -> None
             actor.kind, actor.side = group
             actor.side_basis = "known" if actor.side else None
             continue
+        if actor.kind == "armed_group":  # a non-state group: only who backs it ("Moscow-backed")
+            actor.side = _group_side(text, actor.name, forms, country_of)
+            actor.side_basis = "stated" if actor.side else None
+            continue
         # a person's name is looked up only for a country it ends with ("Prince Charles of England")
         of_country = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w .-]+)$", actor.name) if actor.kind == "person" else None
         own = actor.name if actor.kind != "person" else ""
         stated = (find_country(of_country.group(1)) and country_of(of_country.group(1))) if of_country else None
-        stated = stated or stated_side(text, own, forms, country_of, country_of)
+        stated = stated or stated_side(text, own, forms, country_of, place_country)
         if stated:
             actor.side, actor.side_basis = stated, "stated"
+        elif actor.side_basis == "stated":
+            # the first reading of its words (`_labelled`, before the model, where any town's
+            # name is a place: "witness Aden Hussein", "allegiance from Boko Haram") is not
+            # confirmed by the article's own words read here: no side
+            actor.side, actor.side_basis = None, None
         elif actor.kind in ("media", "organization") and not actor.acts:
             actor.side, actor.side_basis = None, None
         elif actor.kind == "person" and actor.side_basis == "inferred" and introduced_as_expert(text, forms):
             actor.side, actor.side_basis = None, None  # an outside expert: what they study is no allegiance
+
+
+def _group_side(text: str, name: str, forms: list[str], country_of: Callable[[str], str | None]) -> str | None:
+    """The side of a non-state armed group: the state the article says backs it ("the
+    Moscow-backed ...", "pro-Russian separatists"); a nationality ("a Lebanese militia",
+    "Pakistani Taliban") or the model's reading is no side (the guide, "Calls for every war")."""
+    backed = backed_side(text, forms, country_of)
+    if backed:
+        return backed
+    first = name.split()[0].casefold() if name.split() else ""
+    return demonyms().get(first) if first.startswith("pro-") else None
 
 
 def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Classified, acts: bool) -> None:

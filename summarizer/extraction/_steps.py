@@ -42,7 +42,7 @@ STEPS: tuple[Step, ...] = (
     Step("label_names", Classifier.label_names, "findings.ask", "labelled: a kind or none per name", model=True),
     Step("actors_and_places", actors_and_places, "findings; labelled", "actors (kind, side cue); places (country)"),
     Step("label_sides", Classifier.label_sides, "actors with no side; findings.sides", "actor.side", model=True),
-    Step("check_sides", check_sides, "text; findings; actor.kind, forms", "actor.side; actor.kind of known groups"),
+    Step("check_sides", check_sides, "text; findings; places; actor kind, forms", "actor.side; known groups' kind"),
     Step("add_events", add_events, "event sentences; places; actors", "events (type, places, date)", model=True),
     Step("figures", _figures, "casualty figures; actors; label_figures' answers", "figures (kind, affected, claimant)"),
     Step(

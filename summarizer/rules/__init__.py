@@ -11,6 +11,8 @@ it came from (`tests/test_rules.py` runs them all).
   outlets.toml        social networks and news agencies: channels, never actors
   groups.toml         international bodies and known armed groups (kind, side, source)
   titles.toml         title words, role nouns and modifiers through which a name takes a side
+  figures.toml        who suffered a casualty figure (bystander and people nouns, bystander
+                      places) and who claims it (institutions, claim verbs, not-a-claim cues)
   roles.toml          event roles: the predicate words and the participant words read from an
                       event's parsed sentence (`summarizer.extraction._roles`); each rule's
                       `role` is the one its example fills

@@ -34,6 +34,7 @@ from summarizer.text._candidates import (
 )
 from summarizer.text._context import (
     TITLE_WORDS,
+    backed_side,
     country_nearby,
     figure_counts,
     introduced_as_expert,
@@ -46,7 +47,15 @@ from summarizer.text._context import (
     staff_section,
     stated_side,
 )
-from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
+from summarizer.text._cues import (
+    claimant_in,
+    dates_in,
+    event_date,
+    event_sentences,
+    event_types,
+    institution_claimant,
+    introduces_source,
+)
 from summarizer.text._entities import (
     FORCE_NOUNS,
     ORG_WORDS,
@@ -63,6 +72,7 @@ from summarizer.text._nationality import demonyms, nationality_words, short_name
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import CUT_MARK, crosses_terminal, sentence_bounds, sentences
+from summarizer.text._victims import among_bystanders, named_as_victim, side_words, victim_noun
 
 __all__ = [
     "CUT_MARK",
@@ -75,7 +85,11 @@ __all__ = [
     "ORG_WORDS",
     "TITLE_WORDS",
     "Candidate",
+    "among_bystanders",
+    "backed_side",
     "claimant_in",
+    "institution_claimant",
+    "introduces_source",
     "clean_name",
     "copies_article",
     "dates_in",
@@ -93,7 +107,10 @@ __all__ = [
     "find_candidates",
     "force_group",
     "is_demonym",
+    "named_as_victim",
     "nationality_before",
+    "side_words",
+    "victim_noun",
     "outlet_only",
     "staff_only",
     "staff_section",

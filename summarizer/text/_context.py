@@ -94,8 +94,9 @@ _TITLE_OF = re.compile(
 _BACKED = r"\b([A-Z][\w.]+)-(?:backed|installed|appointed|controlled|sponsored|allied|aligned|funded)"
 _BACKED_BEFORE = re.compile(_BACKED + r"\s+(?:the\s+)?(?:self-proclaimed\s+|so-called\s+)?$")
 # ... and a person's appositive title in such a body ("Daniil Bezsonov, first deputy minister of
-# information for the Moscow-backed Donetsk People's Republic").
-_BACKED_AFTER = re.compile(r"^,\s+(?:[\w’'-]+\s+){1,8}?(?:of|for|in)\s+(?:the\s+)?" + _BACKED)
+# information for the Moscow-backed Donetsk People's Republic"), or backed himself ("Vladimir
+# Saldo, Russian-installed head of ...").
+_BACKED_AFTER = re.compile(r"^,\s+(?:(?:[\w’'-]+\s+){1,8}?(?:of|for|in)\s+)?(?:the\s+|a\s+|an\s+)?" + _BACKED)
 
 
 def backed_side(text: str, forms: Iterable[str], country_of: Callable[[str], str | None]) -> str | None:

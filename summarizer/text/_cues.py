@@ -105,35 +105,95 @@ _SAY = re.compile(
 )
 
 
+@rules.table
+def _claim_verbs() -> re.Pattern[str]:
+    return rules.union(rules.category("claim_verb"))
+
+
+@rules.table
+def _not_a_claim() -> re.Pattern[str]:
+    return rules.union(rules.category("not_a_claim"))
+
+
+@rules.table
+def _institutions() -> re.Pattern[str]:
+    return rules.union(rules.category("claimant_institution"))
+
+
+@rules.table
+def _introduced() -> re.Pattern[str]:
+    return rules.union(rules.category("claimant_introduced"))
+
+
+def _claim_cues(sentence: str) -> list[re.Match[str]]:
+    """The verbs of saying of a sentence that may attribute a figure; not one that claims an
+    attack ("claimed responsibility")."""
+    cues = [*_SAY.finditer(sentence), *_claim_verbs().finditer(sentence)]
+    return [c for c in cues if not _not_a_claim().match(sentence[c.start() :])]
+
+
 def claimant_in(sentence: str, names: dict[str, list[str]]) -> str | None:
     """The actor a sentence attributes what it says to: the actor named nearest a verb of saying
     ("according to X", "X said", "said X"), or None when the sentence has no such verb or names
     no actor. `names` maps each actor to the forms the article writes it in."""
-    cues = list(_SAY.finditer(sentence))
+    cues = _claim_cues(sentence)
     if not cues:
         return None
     best: tuple[int, str] | None = None
     for actor, forms in names.items():
         for form in forms:
             for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", sentence):
-                distances = [_distance(c, m) for c in cues]
+                distances = [_distance(sentence, c, m) for c in cues]
                 distance = min((d for d in distances if d is not None), default=None)
                 if distance is not None and (best is None or distance < best[0]):
                     best = (distance, actor)
     return best[1] if best and best[0] <= 60 else None
 
 
+def institution_claimant(sentence: str) -> str | None:
+    """An institution the sentence attributes a figure to without naming a person or a party
+    actor ("..., police said", "according to the military"), as written; None for a bare
+    "officials said" (rules/figures.toml claimant_institution)."""
+    for cue in _claim_cues(sentence):
+        before = sentence[max(0, cue.start() - 25) : cue.start()]
+        after = sentence[cue.end() : cue.end() + 25]
+        if cue.group(0).casefold() not in _FORWARD:
+            m = _institutions().search(before)
+            if m and not before[m.end() :].strip():
+                return m.group(0)
+        m = _institutions().match(after.lstrip())
+        if m:
+            return m.group(0)
+    return None
+
+
+def introduces_source(sentence: str) -> bool:
+    """The sentence attributes what it says to a source it only introduces ("according to a
+    Ukrainian close to the action"), whom the next sentence's speaker may name."""
+    return _introduced().search(sentence) is not None
+
+
 _FORWARD = ("according to", "citing", "per")
+_APPOSITION = re.compile(r"^\s*,[^,;]{1,100},\s*$")
 
 
-def _distance(cue: re.Match[str], name: re.Match[str]) -> int | None:
+def _distance(sentence: str, cue: re.Match[str], name: re.Match[str]) -> int | None:
     """How far a name is from a verb of saying; "according to X" looks only forward (in
     "Thousands of Russian troops died, according to a Ukrainian", the troops are not the source),
-    any other verb back to its subject or just past it ("said Synegubov", "said the governor X")."""
+    any other verb back to its subject or just past it ("said Synegubov", "said the governor X").
+    A name with its apposition before the verb is next to it ("Taras Kuzio, a fellow at the
+    Henry Jackson Society, says"); a name before another subject of the verb is not its subject
+    ("..., leader Abdul Malik Al Houthi, Houthi commanders said")."""
     if cue.group(0).casefold() in _FORWARD:
         return name.start() - cue.end() if name.start() >= cue.end() else None
     if name.start() >= cue.end() and name.start() - cue.end() > 25:
         return None  # what is said, not who says it ("Estimates suggest 40,000 Wagner fighters were killed")
+    if name.end() <= cue.start():
+        between = sentence[name.end() : cue.start()]
+        if _APPOSITION.match(between):
+            return 1
+        if "," in between and between.rstrip()[-1:] != ",":
+            return None  # another subject stands between the name and the verb
     return min(abs(cue.start() - name.start()), abs(cue.start() - name.end()))
 
 

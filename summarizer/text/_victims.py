@@ -1,0 +1,124 @@
+"""Who suffered a casualty figure, read from the words around it after the model answered (the
+words are `summarizer/rules/figures.toml`): the figure's own noun ("two Israeli children" are
+civilians, "20 people" are only people), whether the sentence puts unspecified people among
+bystanders ("at a funeral"), and whether the party the model picked is in the sentence at all,
+and not as the one who did the killing ("Boko Haram ..., killing hundreds")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from summarizer import rules
+from summarizer.text._nationality import demonyms
+
+_WORD = re.compile(r"[\w’'\-.]+")
+_AGE = re.compile(r"^\d+-(?:year|month)s?-old$", re.IGNORECASE)
+
+
+@rules.table
+def _bystander_nouns() -> frozenset[str]:
+    return frozenset(w.casefold() for r in rules.category("bystander_noun") for w in r.words)
+
+
+@rules.table
+def _filler() -> frozenset[str]:
+    return frozenset(w.casefold() for r in rules.category("figure_filler") for w in r.words)
+
+
+@rules.table
+def _people_nouns() -> frozenset[str]:
+    return frozenset(w.casefold() for r in rules.category("people_noun") for w in r.words)
+
+
+@rules.table
+def _bystander_places() -> re.Pattern[str]:
+    return rules.union(rules.category("bystander_place"))
+
+
+def _plural_demonym(word: str) -> bool:
+    """ "Palestinians", "Israelis": a nationality as the noun says only that they were people."""
+    w = word.casefold()
+    return w.endswith("s") and w[:-1] in demonyms()
+
+
+def victim_noun(text: str, fig_end: int, sent_end: int) -> str | None:
+    """What the figure's own noun says of who they were: "civilians" (bystanders, whatever their
+    nationality or faith: "two Israeli children", "85 Muslim protesters"), "people" (no more than
+    that: "20 people", "23 Palestinians", "82 others"), or None (fighters, a unit, or no noun)."""
+    words = _WORD.findall(text[fig_end : min(sent_end, fig_end + 60)])
+    for word in words[:5]:
+        w = word.casefold().strip(".")
+        if w in _bystander_nouns():
+            return "civilians"
+        if w in _people_nouns() or _plural_demonym(w):
+            return "people"
+        if w in _filler() or _AGE.match(w) or w in demonyms() or word[:1].isupper():
+            continue  # "two Israeli children", "85 Muslim protesters", "a 69-year-old man"
+        return None
+    return None
+
+
+_NUMBER = re.compile(
+    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|scores|"
+    r"hundreds|thousands)\s+(?:[\w’'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_PART_OF = re.compile(r"\b(?:including|among them|among)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def among_bystanders(sentence: str) -> bool:
+    """The sentence puts the people of a figure among bystanders: a market, a mosque, a funeral,
+    "including two children". A bystander noun that is another figure's ("... after a
+    rocket killed two Israeli children") does not count, unless it is part of this one
+    ("including two children")."""
+    for m in _bystander_places().finditer(sentence):
+        if m.group(0).casefold() not in _bystander_nouns():
+            return True  # a place: "bombings at two mosques"
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        number = _NUMBER.search(before)
+        if number is None or _PART_OF.search(before[: number.start()]):
+            return True
+    return False
+
+
+_ACTIVE_HARM = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:e|es|ed|ing)|shot|shooting|shoot|"
+    r"massacr\w*|slaughter\w*|eliminat\w*)\b",
+    re.IGNORECASE,
+)
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _mentions(sentence: str, forms: Iterable[str]) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    for form in forms:
+        if len(form) >= 2:
+            out.extend(re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", sentence, re.IGNORECASE))
+    return out
+
+
+def named_as_victim(sentence: str, fig_start: int, forms: Iterable[str]) -> bool:
+    """Whether the sentence names a party (by any of `forms`: its name, its nationality word)
+    anywhere but as the one who did the harm: before an active verb of harming that comes
+    before the figure ("Boko Haram ..., killing hundreds", "Chadian soldiers managed to kill 150
+    invaders") or after "by" ("assassinated by Israel"). `fig_start` is the figure's offset in
+    `sentence`."""
+    for m in _mentions(sentence, forms):
+        if re.search(r"\bby\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", sentence[max(0, m.start() - 30) : m.start()], re.I):
+            continue
+        if m.end() <= fig_start:
+            between = sentence[m.end() : fig_start]
+            harm = [h for h in _ACTIVE_HARM.finditer(between) if not _PASSIVE.search(between[: h.start()])]
+            if harm:
+                continue
+        return True
+    return False
+
+
+def side_words(country: str) -> list[str]:
+    """The words that name a country in a sentence: its name, its possessive, its nationality
+    words ("Chadian")."""
+    words = [country, f"{country}'s", f"{country}’s"]
+    words += [w for w, c in demonyms().items() if c == country]
+    return words

@@ -1,0 +1,137 @@
+"""Issue 20 and 18: an actor's side has its basis in the article's words, and a figure's
+`affected` and `claimed_by` are what its sentence says, or empty; never a guess dressed as a fact."""
+
+from __future__ import annotations
+
+from summarizer.extraction._findings import Findings, find
+from summarizer.extraction._found import FoundActor
+from summarizer.extraction._linking import check_sides
+from summarizer.text import (
+    among_bystanders,
+    claimant_in,
+    institution_claimant,
+    introduces_source,
+    named_as_victim,
+    side_words,
+    victim_noun,
+)
+
+
+def _noun(sentence: str, figure: str) -> str | None:
+    end = sentence.index(figure) + len(figure)
+    return victim_noun(sentence, end, len(sentence))
+
+
+# --- sides ------------------------------------------------------------------------------------
+
+
+def test_a_non_state_group_takes_no_side_from_a_nationality_or_the_model() -> None:
+    text = "Pakistani Taliban fighters attacked a church. The Moscow-backed Donbas Militia shelled a town."
+    taliban = FoundActor("Pakistani Taliban", [], "armed_group", "Pakistan", True)
+    taliban.side_basis = "stated"
+    militia = FoundActor("Donbas Militia", [], "armed_group", "Ukraine", True, "inferred")
+    rebels = FoundActor("Eastern Rebels", [], "armed_group", "Nigeria", True, "inferred")
+    check_sides(text, Findings(candidates=[]), [taliban, militia, rebels])
+    assert (taliban.side, taliban.side_basis) == (None, None)  # "a Lebanese militia" is no side
+    assert (militia.side, militia.side_basis) == ("Russia", "stated")  # who backs it
+    assert (rebels.side, rebels.side_basis) == (None, None)  # the model's guess is dropped
+
+
+def test_a_first_reading_the_article_does_not_confirm_is_dropped() -> None:
+    text = (
+        "The attack started when a car bomb exploded, according to witness Aden Hussein, who said he "
+        "was nearby. Hussein said the gunmen stormed in."
+    )
+    findings, places = find(text)
+    hussein = FoundActor("Aden Hussein", ["Hussein"], "person", "Yemen", True)  # "Aden" read as the city
+    assert hussein.side_basis == "stated"
+    check_sides(text, findings, [hussein], places)
+    assert (hussein.side, hussein.side_basis) == (None, None)
+
+
+def test_a_town_before_a_title_still_gives_the_side() -> None:
+    text = "Melitopol Mayor Ivan Fedorov was captured. Fedorov was later freed."
+    findings, places = find(text)
+    mayor = FoundActor("Ivan Fedorov", ["Fedorov"], "person", "Ukraine", True)
+    check_sides(text, findings, [mayor], places)
+    assert (mayor.side, mayor.side_basis) == ("Ukraine", "stated")
+
+
+def test_a_person_installed_by_a_state_has_its_side() -> None:
+    text = "“The dam is in danger,” Vladimir Saldo, Russian-installed head of occupied Kherson province, said."
+    saldo = FoundActor("Vladimir Saldo", ["Saldo"], "person", None, True)
+    check_sides(text, Findings(candidates=[]), [saldo])
+    assert (saldo.side, saldo.side_basis) == ("Russia", "stated")
+
+
+# --- who suffered a figure ----------------------------------------------------------------------
+
+
+def test_bystanders_are_civilians_whatever_their_nationality_or_faith() -> None:
+    assert _noun("A rocket killed two Israeli children in a border town.", "two") == "civilians"
+    assert _noun("The deaths of 85 Muslim protesters shook the south.", "85") == "civilians"
+    assert _noun("A 69-year-old man was wounded.", "A") == "civilians"
+    assert _noun("The attack killed at least 19 worshipers.", "19") == "civilians"
+
+
+def test_people_and_a_nationality_as_the_noun_say_only_that_they_were_people() -> None:
+    assert _noun("The siege ended with at least 20 people dead.", "20") == "people"
+    assert _noun("Twenty-three Palestinians were killed Thursday.", "Twenty-three") == "people"
+    assert _noun("One civilian was killed and 82 others wounded.", "82") == "people"
+    assert _noun("Shelling killed 64 Russian soldiers.", "64") is None  # fighters: their side decides
+    assert _noun("As many as 40,000 Wagner fighters were killed.", "40,000") is None
+
+
+def test_people_are_civilians_only_among_bystanders() -> None:
+    assert among_bystanders("A Saudi airstrike killed over 140 people at a funeral in the capital.")
+    assert among_bystanders("Missiles killed four people, including two children, and injured 151 more.")
+    assert among_bystanders("Bombings at two mosques in Sanaa last week killed at least 137 people.")
+    assert not among_bystanders("Forces battled in Aden, leaving at least 13 people dead in the clashes.")
+    # the children are another figure's noun, not this one's place
+    assert not among_bystanders(
+        "Twenty-three Palestinians were killed Thursday after a rocket attack killed two Israeli children."
+    )
+
+
+def test_the_perpetrator_is_not_who_suffered_the_figure() -> None:
+    s = "Cameroonian and Chadian soldiers stationed there managed to kill 150 invaders."
+    assert not named_as_victim(s, s.index("150"), side_words("Chad"))
+    s = "Boko Haram has been behind many similar attacks, killing hundreds in recent months."
+    assert not named_as_victim(s, s.index("hundreds"), ["Boko Haram"])
+    s = "Hamas’ political chief was killed, while a Hezbollah commander was assassinated by Israel."
+    assert not named_as_victim(s, s.index("political"), side_words("Israel"))
+    assert not named_as_victim("Several of the terrorists have died.", 0, side_words("Nigeria"))
+    s = "Ukrainian forces killed 64 Russian soldiers near Bakhmut."
+    assert named_as_victim(s, s.index("64"), side_words("Russia"))
+
+
+# --- who claims a figure ------------------------------------------------------------------------
+
+
+def test_a_claimed_attack_is_not_a_claimed_figure() -> None:
+    s = "The Pakistani Taliban claimed responsibility for the blasts, which killed 14 people."
+    assert claimant_in(s, {"Pakistani Taliban": ["Pakistani Taliban"]}) is None
+    s = "The Pakistani Taliban claimed that 14 soldiers were killed."
+    assert claimant_in(s, {"Pakistani Taliban": ["Pakistani Taliban"]}) == "Pakistani Taliban"
+
+
+def test_the_subject_of_the_verb_of_saying_claims_the_figure() -> None:
+    names = {"Taras Kuzio": ["Taras Kuzio"], "Henry Jackson Society": ["Henry Jackson Society"]}
+    s = "Taras Kuzio, an Associate Research Fellow at the Henry Jackson Society, says dozens were killed."
+    assert claimant_in(s, names) == "Taras Kuzio"
+    s = "At least 10 were killed in Saada, home to the leader Abdul Malik Al Houthi, Houthi commanders said."
+    assert claimant_in(s, {"Abdul Malik Al Houthi": ["Abdul Malik Al Houthi"]}) is None
+    s = "Governor Mihail Razvozhaev put the death toll at four, with 144 injured."
+    assert claimant_in(s, {"Mihail Razvozhaev": ["Mihail Razvozhaev"]}) == "Mihail Razvozhaev"
+
+
+def test_an_institution_claims_a_figure_a_bare_official_does_not() -> None:
+    assert institution_claimant("A bomb exploded, injuring at least 15 people, police said.") == "police"
+    assert institution_claimant("Police say seven people were injured.") == "Police"
+    assert institution_claimant("At least 20 people died, authorities said.") is None
+    assert institution_claimant("At least 20 people died, officials said.") is None
+
+
+def test_only_an_introduced_source_is_named_by_the_next_sentence() -> None:
+    assert introduces_source("Thousands of Russian troops died, according to a Ukrainian close to the action.")
+    assert not introduces_source("At least 20 people died, authorities said.")
