@@ -371,7 +371,7 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
             who = named or nation
         elif counts is None and fig.sentence_start in previous:
             who = previous[fig.sentence_start]  # "64 Russian fighters ... and 87 more wounded"
-        elif _CIVILIAN_WORDS.search(text[fig.sentence_start : fig.sentence_end]) and not _MILITARY_WORDS.search(
+        elif _civilian_words().search(text[fig.sentence_start : fig.sentence_end]) and not _military_words().search(
             text[fig.sentence_start : fig.sentence_end]
         ):
             who = "civilians"  # "shelling hit houses and wounded seven"
@@ -392,12 +392,15 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         out.figures.append(FoundFigure(fig, kind, who, claimant))
 
 
-_CIVILIAN_WORDS = re.compile(
-    r"\b(?:civilians?|residents?|people|children|homes?|houses?|apartments?|hospitals?|residential|buildings?|"
-    r"bus|school|market|shop|stores?)\b",
-    re.IGNORECASE,
-)
-_MILITARY_WORDS = re.compile(r"\b(?:soldiers?|troops|servicemen|fighters|forces|army|military|mercenar\w+)\b", re.I)
+# A toll's sentence that names homes or civilians and no force (rules/casualties.toml).
+@rules.table
+def _civilian_words() -> re.Pattern[str]:
+    return rules.regex("casualty.toll.civilian")
+
+
+@rules.table
+def _military_words() -> re.Pattern[str]:
+    return rules.regex("casualty.toll.military")
 
 
 def _same_figure(text: str, a: CasualtyFigure, b: CasualtyFigure) -> bool:
