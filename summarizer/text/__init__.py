@@ -45,16 +45,18 @@ from summarizer.text._context import (
     staff_only,
     staff_section,
     stated_side,
+    title_words,
 )
 from summarizer.text._cues import claimant_in, dates_in, event_date, event_sentences, event_types
 from summarizer.text._entities import (
-    FORCE_NOUNS,
     ORG_WORDS,
     Candidate,
     clean_name,
     find_candidates,
     force_group,
+    force_nouns,
     named_settlements,
+    org_words,
 )
 from summarizer.text._event_checks import dated, not_reported_as_fact, only_said, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
@@ -70,7 +72,6 @@ __all__ = [
     "nationality_words",
     "short_names",
     "state_words",
-    "FORCE_NOUNS",
     "NOT_NAMES",
     "ORG_WORDS",
     "TITLE_WORDS",
@@ -83,6 +84,7 @@ __all__ = [
     "dated",
     "event_date",
     "named_settlements",
+    "org_words",
     "not_reported_as_fact",
     "only_said",
     "second_type",
@@ -92,6 +94,7 @@ __all__ = [
     "figure_counts",
     "find_candidates",
     "force_group",
+    "force_nouns",
     "is_demonym",
     "nationality_before",
     "outlet_only",
@@ -101,6 +104,7 @@ __all__ = [
     "introduced_as_expert",
     "side_cue",
     "stated_side",
+    "title_words",
     "unsupported",
     "GENERIC_WORDS",
     "VAGUE_BOUNDS",
