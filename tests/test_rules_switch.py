@@ -4,6 +4,8 @@ every table is the one built from every rule. Fast: no model, no spaCy."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from summarizer import rules
@@ -96,3 +98,39 @@ def test_the_trace_says_where_a_rule_is_used() -> None:
     assert trace.uses("event.cue.strike") == {"before"}
     assert trace.uses("event.decisive.strike") == {"after"}
     assert "static" in trace.uses("side.russia")  # the force-noun pattern is made at import
+
+
+def test_the_word_tables_moved_out_of_code_reach_their_consumers() -> None:
+    """Issue 18: casualty nouns, relaying, force nouns, title words and place words are rules
+    (casualties.toml, outlets.toml, forces.toml, titles.toml, place_words.toml) that the code
+    reads at use time: each consumer changes when its rule is off, and is back after."""
+    from summarizer.extraction._classify import _civilian_words
+    from summarizer.extraction._events import _inside_other_name
+    from summarizer.extraction._findings import _code_actors, _not_settlements
+    from summarizer.extraction._twins import untitled
+    from summarizer.text import figure_counts, force_group, kind_near, relays_only, staff_section, title_words
+
+    def after(name: str) -> bool:
+        sentence = f"{name} says it will respond."
+        m = next(re.finditer(name, sentence))
+        return _inside_other_name(sentence, m)
+
+    text = "Seven civilians were killed."
+    checks = [
+        ("casualties", lambda: figure_counts(text, 5, len(text)), "civilians", None),
+        ("casualty.kind.killed", lambda: kind_near(text, 0, 5, 0, len(text)), "killed", None),
+        ("casualty.toll.civilian", lambda: bool(_civilian_words().search("hit houses")), True, False),
+        ("outlet.relay", lambda: relays_only("Reuters could not verify it.", ["Reuters"]), True, False),
+        ("outlet.staff_heading", lambda: staff_section("Story.\nAbout the writer\nBio."), 7, 28),
+        ("force.group.forces", lambda: force_group("Russian troops"), ("Russia", "forces"), None),
+        ("force.civilian_actors", lambda: "civilians" in _code_actors(), True, False),
+        ("title.words", lambda: "minister" in title_words(), True, False),
+        ("title.abbreviations", lambda: untitled("Gen. Valery Gerasimov"), "Valery Gerasimov", None),
+        ("place_words", lambda: "west" in _not_settlements(), True, False),
+        ("place.speaks", lambda: after("Moscow"), True, False),
+    ]
+    for name, probe, on, off in checks:
+        assert probe() == on, name
+        with rules.disabled([name]):
+            assert probe() != on if off is None else probe() == off, name
+        assert probe() == on, name

@@ -384,7 +384,7 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
             who = nation
         elif counts is None and fig.sentence_start in previous:
             who = previous[fig.sentence_start]  # "64 Russian fighters ... and 87 more wounded"
-        elif _CIVILIAN_WORDS.search(sentence) and not _MILITARY_WORDS.search(sentence):
+        elif _civilian_words().search(sentence) and not _military_words().search(sentence):
             who = "civilians"  # "shelling hit houses and wounded seven"
         else:
             who = _model_pick(sentence, fig.start - fig.sentence_start, model_affected, forms_of)
@@ -418,12 +418,15 @@ def _model_pick(sentence: str, fig_start: int, picked: str, forms_of: dict[str, 
     return picked if named_as_victim(sentence, fig_start, forms) else None
 
 
-_CIVILIAN_WORDS = re.compile(
-    r"\b(?:civilians?|residents?|people|children|homes|houses?|apartments?|hospitals?|residential|buildings?|"
-    r"bus|school|market|shop|stores?)\b",
-    re.IGNORECASE,
-)
-_MILITARY_WORDS = re.compile(r"\b(?:soldiers?|troops|servicemen|fighters|forces|army|military|mercenar\w+)\b", re.I)
+# A toll's sentence that names homes or civilians and no force (rules/casualties.toml).
+@rules.table
+def _civilian_words() -> re.Pattern[str]:
+    return rules.regex("casualty.toll.civilian")
+
+
+@rules.table
+def _military_words() -> re.Pattern[str]:
+    return rules.regex("casualty.toll.military")
 
 
 def _same_figure(text: str, a: CasualtyFigure, b: CasualtyFigure) -> bool:

@@ -51,12 +51,8 @@ def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) 
     ("390 square miles in Kharkiv"), names the region when the article lists that region as a
     place ("Kharkiv regional governor", "the western region of Lviv" -> the region)."""
     start, end, name = hit
-    m = re.match(r"\s+(region|regional|oblast|province)\b", sentence[end:])
-    before = re.search(
-        r"\b(?:(?:region|oblast|province)\s+of|square\s+(?:miles|kilomet(?:er|re)s|km)\s+(?:of\s+\w+\s+)?in)\s+"
-        r"(?:the\s+)?$",
-        sentence[:start],
-    )
+    m = _region_after().match(sentence[end:])
+    before = _region_before().search(sentence[:start])
     if not m and not before:
         return hit
     region = next((n for n, k in kinds.items() if k == "region" and n.casefold().startswith(name.casefold())), None)
@@ -68,16 +64,39 @@ def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) 
 def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
     """A mention that is a modifier ("Moscow-backed") or part of a longer proper name ("The New
     York Times", "Moon of Alabama") does not name the place."""
-    if _MODIFIER.match(sentence, m.end()) or _SPEAKS.match(sentence, m.end()):
+    if _modifier().match(sentence, m.end()) or _speaks().match(sentence, m.end()):
         return True
     after = re.match(r"\s+([A-Z][a-z]+)", sentence[m.end() :])
-    if after and after.group(1).lower() not in ("oblast", "region", "province", "krai", "governorate", "district"):
+    if after and after.group(1).lower() not in _region_nouns():
         return True
     return bool(re.search(r"[A-Z][\w’']+\s+of\s+(?:the\s+)?$", sentence[: m.start()]))
 
 
-_SPEAKS = re.compile(r"\s+(?:says|said|claims|claimed|accuses|denies|denied|insists|warns|wants|needs)\b")
-_MODIFIER = re.compile(r"-(?:backed|based|led|held|controlled|installed|appointed|occupied|allied|friendly)\b")
+# A region's noun after a town's name, or "region of" / an area before it; a capitalised word
+# after a place that leaves it a place; a place that speaks or is a modifier (rules/place_words.toml).
+@rules.table
+def _region_after() -> re.Pattern[str]:
+    return rules.regex("place.region_after")
+
+
+@rules.table
+def _region_before() -> re.Pattern[str]:
+    return rules.regex("place.region_of_before")
+
+
+@rules.table
+def _region_nouns() -> frozenset[str]:
+    return rules.words("place.region_nouns")
+
+
+@rules.table
+def _speaks() -> re.Pattern[str]:
+    return rules.regex("place.speaks")
+
+
+@rules.table
+def _modifier() -> re.Pattern[str]:
+    return rules.regex("place.modifier")
 
 
 def event_candidates(chunk: str, offset: int, skip_until: int) -> list[tuple[int, int]]:

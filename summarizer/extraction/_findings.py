@@ -42,20 +42,21 @@ def channels() -> frozenset[str]:
     return frozenset(w.casefold() for r in rules.category("channel") for w in r.words)
 
 
-_REGION = re.compile(
-    r"^(?:(?P<owner>.*?)[’']s[ \t]+)?(?P<base>.*?)[ \t](?:region|oblast|province|krai|republic|district|governorate)$"
-)
-_CODE_ACTORS = {
-    "civilians": "civilians",
-    "residents": "civilians",
-    "local residents": "civilians",
-    "children": "civilians",
-}
-_ACTS_AFTER = re.compile(
-    r"^\s*(?:has |have |had |is |was |also )?(?:said|says|claimed|claims|announced|accused|denied|denies|launched|"
-    r"attacked|pounded|struck|fired|sent|began|captured|seized|warned|stated|reported|insisted|rejected|"
-    r"confirmed|admitted|vowed|threatened|demanded|ordered)\b"
-)
+# A candidate that names a region ("Ukraine's Kharkiv region": owner and base), the victims code
+# settles as civilians, the verbs after a name that acts (rules/place_words.toml, forces.toml).
+@rules.table
+def _region() -> re.Pattern[str]:
+    return rules.regex("place.region_name")
+
+
+@rules.table
+def _code_actors() -> dict[str, str]:
+    return {w.casefold(): r.data["kind"] for r in rules.category("civilian_actor") for w in r.words}
+
+
+@rules.table
+def _acts_after() -> re.Pattern[str]:
+    return rules.regex("place.acts_after")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class Places:
         """Kind and country of `name`: a country, a region named after a known place ("Kharkiv
         region", "Ukraine's Kharkiv region"), or a known town; None when the gazetteer does not
         know it."""
-        m = _REGION.match(name)
+        m = _region().match(name)
         if m:
             owner = find_country(m.group("owner")) if m.group("owner") else None
             base = self.gazetteer.resolve(m.group("base"), self.countries)
@@ -120,33 +121,15 @@ class Places:
 
 
 # Words the gazetteer knows as towns somewhere that in reporting name a direction, a language or
-# an institution ("the West", "in English", "Congress"): never settlements.
-_NOT_SETTLEMENTS = frozenset(
-    {
-        "west",
-        "western",
-        "east",
-        "eastern",
-        "north",
-        "northern",
-        "south",
-        "southern",
-        "central",
-        "middle",
-        "english",
-        "congress",
-        "senate",
-        "parliament",
-        "white house",
-        "pentagon",
-        "capitol",
-        "duma",
-        "rada",
-    }
-)
+# an institution ("the West", "in English", "Congress"): never settlements (rules/place_words.toml).
+@rules.table
+def _institutions() -> frozenset[str]:
+    return rules.words("place.institutions")
 
 
-_INSTITUTIONS = frozenset({"congress", "senate", "parliament", "white house", "pentagon", "capitol", "duma", "rada"})
+@rules.table
+def _not_settlements() -> frozenset[str]:
+    return rules.words("place.directions") | _institutions()
 
 
 def _credible(text: str, cand: Candidate, places: Places) -> bool:
@@ -155,7 +138,7 @@ def _credible(text: str, cand: Candidate, places: Places) -> bool:
     article never names ("White House" is an alternate name of Casablanca); not a small town
     (under 100,000) whose name the article also writes as a common word ("energy") unless NER
     read it as a place."""
-    if cand.name.casefold() in _NOT_SETTLEMENTS:
+    if cand.name.casefold() in _not_settlements():
         return False
     place = places.gazetteer.resolve(cand.name, places.countries)
     if place is None:
@@ -174,7 +157,7 @@ def _acts(text: str, spans: list[tuple[int, int, bool]]) -> bool:
             continue
         if (
             subject
-            or _ACTS_AFTER.match(text[end : end + 30])
+            or _acts_after().match(text[end : end + 30])
             or re.search(r"according to\s*$", text[max(0, start - 14) : start])
         ):
             return True
@@ -264,8 +247,8 @@ def _settle(
             findings.actors[cand.name] = ("armed_forces" if group[1] == "forces" else "government", side)
         return
     lowered = cand.name.casefold()
-    if lowered in _CODE_ACTORS:
-        findings.actors[cand.name] = (_CODE_ACTORS[lowered], None)
+    if lowered in _code_actors():
+        findings.actors[cand.name] = (_code_actors()[lowered], None)
         return
     states = state_words()
     if lowered in states:  # "the Kremlin"
@@ -279,7 +262,7 @@ def _settle(
         return
     fact = places.fact(cand.name)
     if fact is not None and fact.kind == "settlement" and not _credible(text, cand, places):
-        if cand.name.casefold() not in _NOT_SETTLEMENTS or cand.name.casefold() in _INSTITUTIONS:
+        if cand.name.casefold() not in _not_settlements() or cand.name.casefold() in _institutions():
             # a direction or a language is nothing; an institution may be an actor
             findings.namesakes.add(cand.name)  # a namesake town abroad ("Congress", Arizona; "Hamas" for
             findings.ask.append(cand)  # Hamm): not a place here, perhaps an actor

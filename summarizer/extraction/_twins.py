@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import re
 
+from summarizer import rules
 from summarizer.extraction._found import Classified, FoundActor, mentions
 from summarizer.nlp import find_country
-from summarizer.text import TITLE_WORDS, is_demonym, short_names
+from summarizer.text import is_demonym, short_names, title_words
 
-# Abbreviated ranks and honorifics written before a name.
-_ABBREVIATIONS = frozenset(
-    {"lt", "gen", "col", "maj", "capt", "cpt", "sgt", "adm", "cmdr", "cdr", "brig", "pvt", "cpl",
-     "mr", "mrs", "ms", "dr"}
-)  # fmt: skip
+
+# Abbreviated ranks and honorifics written before a name (rules/titles.toml).
+@rules.table
+def _abbreviations() -> frozenset[str]:
+    return rules.words("title.abbreviations", "title.more_abbreviations")
 
 
 def _title_word(word: str) -> bool:
     w = word.casefold().strip(".,")
-    return w in TITLE_WORDS or w in _ABBREVIATIONS or is_demonym(word) or w in ("the", "of")
+    return w in title_words() or w in _abbreviations() or is_demonym(word) or w in ("the", "of")
 
 
 def untitled(name: str) -> str:
@@ -74,9 +75,11 @@ def _typo_twins(a: FoundActor, b: FoundActor) -> bool:
 
 
 # The generic word a group's name may go with or without.
-_GROUP_WORDS = frozenset(
-    {"group", "pmc", "company", "corporation", "organization", "organisation", "movement", "militia", "network"}
-)
+@rules.table
+def _group_words() -> frozenset[str]:
+    return rules.words("force.group_words")
+
+
 _GROUP_KINDS = frozenset({"armed_group", "organization", "military_unit", "other"})
 
 
@@ -90,7 +93,7 @@ def _group_twins(a: FoundActor, b: FoundActor) -> bool:
     extra = len(wb) - len(wa)
     if extra != 1 or not wa:
         return False
-    return (wb[:-1] == wa and wb[-1] in _GROUP_WORDS) or (wb[1:] == wa and wb[0] in _GROUP_WORDS)
+    return (wb[:-1] == wa and wb[-1] in _group_words()) or (wb[1:] == wa and wb[0] in _group_words())
 
 
 def _qualifier(word: str) -> bool:

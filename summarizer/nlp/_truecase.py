@@ -44,7 +44,7 @@ from typing import Literal
 
 from summarizer import rules
 from summarizer.nlp._gazetteer import Gazetteer, find_country
-from summarizer.text import FORCE_NOUNS, NOT_NAMES, ORG_WORDS, TITLE_WORDS, sentences
+from summarizer.text import NOT_NAMES, force_nouns, org_words, sentences, title_words
 
 __all__ = ["WORD", "as_written", "base_of", "caseless", "casing", "truecase"]
 
@@ -69,10 +69,15 @@ _SUFFIXES = (
     "ist", "ists", "ism", "ity", "al", "ally", "ful", "less", "able", "ize", "ized", "ise", "ised",
 )  # fmt: skip
 _PREFIXES = ("un", "re", "non", "anti", "counter", "ex", "pre", "post", "over", "under", "mis", "sub", "narco", "para")
-_TITLES = TITLE_WORDS | {"mr", "mrs", "ms", "dr", "gen", "col", "lt", "maj", "capt", "sgt", "colonel", "lieutenant"}
+
+
+# Title words and abbreviated ranks (rules/titles.toml).
+@rules.table
+def _titles() -> frozenset[str]:
+    return title_words() | rules.words("title.abbreviations")
+
 
 _LOCK = threading.Lock()
-_FORCE_NOUN = re.compile(FORCE_NOUNS)
 
 
 def base_of(word: str) -> str:
@@ -267,7 +272,7 @@ def _dictionary(ws: _Words) -> None:
     for i in ws:  # a short name before a force noun or a title: "us troops", "us intelligence", "us president"
         if ws.keys[i] in short and ws.adjacent(i):
             after = ws.keys[i + 1]
-            if after in TITLE_WORDS or after.removesuffix("s") in TITLE_WORDS or _FORCE_NOUN.fullmatch(after):
+            if after in title_words() or after.removesuffix("s") in title_words() or force_nouns().fullmatch(after):
                 ws.forms[i], ws.states[i] = short[ws.keys[i]], "name"
     for i in ws:
         if ws.adjacent(i):
@@ -345,7 +350,7 @@ def _names_runs(ws: _Words) -> None:
                 and ws.states[i - 2] == "name"
                 and ws.keys[i - 1] in _CONNECTORS
             )
-            titled = state == "unknown" and i > 0 and ws.adjacent(i - 1) and ws.keys[i - 1] in _TITLES
+            titled = state == "unknown" and i > 0 and ws.adjacent(i - 1) and ws.keys[i - 1] in _titles()
             if left or right or bridged or titled:
                 ws.name(i)
                 changed = True
@@ -365,7 +370,7 @@ def _units(ws: _Words) -> None:
         for j in range(i, min(i + 4, len(ws.spans))):
             if ws.keys[j] in NOT_NAMES or (j > i and not ws.adjacent(j - 1)):
                 break
-            if ORG_WORDS.fullmatch(ws.keys[j]):
+            if org_words().fullmatch(ws.keys[j]):
                 for k in range(i, j + 1):
                     ws.name(k, ws.forms[k] if ws.forms[k] != ws.keys[k] else None)
                 break

@@ -8,9 +8,16 @@ it came from (`tests/test_rules.py` runs them all).
                       negation, habit, history, hypothesis, reported speech, figures of speech
   sides.toml          nationality words, possessives and the country they name; the states an
                       article's sides start from
-  outlets.toml        social networks and news agencies: channels, never actors
+  outlets.toml        social networks and news agencies: channels, never actors; the words of
+                      relaying the news and of an outlet's own staff and work
+  casualties.toml     casualty nouns and kinds, what a figure counts, who suffered an unattributed toll
+  forces.toml         force nouns after a nationality and the group each names, victims, the words of
+                      an organisation's or a group's name
+  place_words.toml    region nouns, places that speak or modify, directions and institutions that are
+                      no settlements, the verbs after a name that acts
   groups.toml         international bodies and known armed groups (kind, side, source)
-  titles.toml         title words, role nouns and modifiers through which a name takes a side
+  titles.toml         title words, abbreviated ranks, role nouns and modifiers through which a name
+                      takes a side
   figures.toml        who suffered a casualty figure (bystander and people nouns, bystander
                       places) and who claims it (institutions, claim verbs, not-a-claim cues)
   roles.toml          event roles: the predicate words and the participant words read from an

@@ -46,6 +46,7 @@ from summarizer.text._context import (
     staff_only,
     staff_section,
     stated_side,
+    title_words,
 )
 from summarizer.text._cues import (
     claimant_in,
@@ -57,13 +58,14 @@ from summarizer.text._cues import (
     introduces_source,
 )
 from summarizer.text._entities import (
-    FORCE_NOUNS,
     ORG_WORDS,
     Candidate,
     clean_name,
     find_candidates,
     force_group,
+    force_nouns,
     named_settlements,
+    org_words,
 )
 from summarizer.text._event_checks import dated, not_reported_as_fact, only_said, second_type, settled_type
 from summarizer.text._faithful import copies_article, unsupported
@@ -80,7 +82,6 @@ __all__ = [
     "nationality_words",
     "short_names",
     "state_words",
-    "FORCE_NOUNS",
     "NOT_NAMES",
     "ORG_WORDS",
     "TITLE_WORDS",
@@ -97,6 +98,7 @@ __all__ = [
     "dated",
     "event_date",
     "named_settlements",
+    "org_words",
     "not_reported_as_fact",
     "only_said",
     "second_type",
@@ -106,6 +108,7 @@ __all__ = [
     "figure_counts",
     "find_candidates",
     "force_group",
+    "force_nouns",
     "is_demonym",
     "named_as_victim",
     "nationality_before",
@@ -118,6 +121,7 @@ __all__ = [
     "introduced_as_expert",
     "side_cue",
     "stated_side",
+    "title_words",
     "unsupported",
     "GENERIC_WORDS",
     "VAGUE_BOUNDS",

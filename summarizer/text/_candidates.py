@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
+from summarizer import rules
 from summarizer.text import _numbers as numbers
 from summarizer.text._sentences import sentences
 
@@ -15,11 +16,11 @@ CasualtyKind = Literal["killed", "wounded", "captured", "missing", "casualties"]
 """The contract's casualty kinds (re-exported by `summarizer.contract`); `kind_near` reads
 them off the article's own words."""
 
-_CASUALTY_WORDS = re.compile(
-    r"\b(kill\w*|dead|deaths?|died|dying|wound\w*|injur\w*|casualt\w*|captur\w*|prisoners?|POWs?|"
-    r"missing|loss(es)?|lost|perish\w*|slain|fatalit\w*|bodies|murder\w*|executed)\b",
-    re.IGNORECASE,
-)
+
+# The words that make a sentence with a figure a casualty sentence (rules/casualties.toml).
+@rules.table
+def _casualty_words() -> re.Pattern[str]:
+    return rules.regex("casualty.words")
 
 
 def casualty_sentence_spans(text: str, limit: int = 12) -> list[tuple[int, int]]:
@@ -27,7 +28,7 @@ def casualty_sentence_spans(text: str, limit: int = 12) -> list[tuple[int, int]]
     found: list[tuple[int, int]] = []
     for s, e in sentences(text):
         sentence = text[s:e]
-        if _CASUALTY_WORDS.search(sentence) and numbers.parse_figure(sentence) is not None:
+        if _casualty_words().search(sentence) and numbers.parse_figure(sentence) is not None:
             found.append((s, e))
             if len(found) >= limit:
                 break
@@ -61,23 +62,10 @@ def casualty_figures(text: str, limit: int = 12) -> list[CasualtyFigure]:
     return found
 
 
-_KIND_WORDS: tuple[tuple[CasualtyKind, re.Pattern[str]], ...] = (
-    (
-        "casualties",
-        re.compile(
-            r"\b(casualt\w*|losses|killed (?:or|and) wounded|dead (?:or|and) wounded|"
-            r"killed (?:or|and) injured)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "killed",
-        re.compile(r"\b(kill\w*|died|dead|deaths?|dying|eliminated|slain|perish\w*|fatalit\w*|lives)\b", re.IGNORECASE),
-    ),
-    ("wounded", re.compile(r"\b(wound\w*|injur\w*|hurt|hospitali[sz]ed)\b", re.IGNORECASE)),
-    ("captured", re.compile(r"\b(captur\w*|prisoners?|POWs?|taken prisoner|detained)\b", re.IGNORECASE)),
-    ("missing", re.compile(r"\bmissing\b", re.IGNORECASE)),
-)
+# The casualty kind each word gives, in the order that breaks a tie (rules/casualties.toml).
+@rules.table
+def _kind_words() -> tuple[tuple[CasualtyKind, re.Pattern[str]], ...]:
+    return tuple((r.data["kind"], r.regex) for r in rules.category("casualty_kind"))
 
 
 _COUNTED = re.compile(
@@ -107,7 +95,7 @@ def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end
         )
     before = text[max(sent_start, fig_start - 30) : fig_start]
     best: tuple[int, int, CasualtyKind] | None = None
-    for order, (kind, pattern) in enumerate(_KIND_WORDS):
+    for order, (kind, pattern) in enumerate(_kind_words()):
         hits = [(m.start(), order, kind) for m in pattern.finditer(after)]
         hits += [
             (len(before) - m.end(), order, kind)

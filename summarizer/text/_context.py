@@ -24,69 +24,25 @@ def is_demonym(name: str) -> bool:
 
 
 # Words of a title: never a place, whatever town somewhere bears the name ("Minister" is an
-# alternate name of Minster, Ohio).
-TITLE_WORDS = frozenset(
-    [
-        "minister",
-        "prime",
-        "president",
-        "vice",
-        "foreign",
-        "defence",
-        "defense",
-        "deputy",
-        "secretary",
-        "chief",
-        "head",
-        "governor",
-        "mayor",
-        "general",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "commander",
-        "ambassador",
-        "official",
-        "envoy",
-        "leader",
-        "chairman",
-        "speaker",
-        "senator",
-        "lieutenant",
-        "colonel",
-        "major",
-        "captain",
-        "sergeant",
-        "admiral",
-        "marshal",
-        "director",
-        "adviser",
-        "advisor",
-        "former",
-        "acting",
-        "interior",
-        "justice",
-        "finance",
-        "affairs",
-        "state",
-        "regional",
-        "development",
-        "infrastructure",
-        "mep",
-        "mp",
-        "lawmaker",
-        "legislator",
-        "congressman",
-        "congresswoman",
-        "member",
-        "voivode",
-    ]
-)
+# alternate name of Minster, Ohio) (rules/titles.toml). `TITLE_WORDS` is the table as at import,
+# for code that has not moved to `title_words()` (a rule switched off does not reach it).
+@rules.table
+def title_words() -> frozenset[str]:
+    return rules.words("title.words")
+
+
+TITLE_WORDS = rules.words("title.words")
 _OWNER = re.compile(r"^(?P<owner>[\w .-]+?)[’']s\s|\bof\s+(?:the\s+)?(?P<of>[A-Z][\w .-]+)$")
-_TITLE_OF = re.compile(
-    r"^,\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:governor|mayor|head|leader|minister|chief|president)"
-    r"\s+of\s+(?:the\s+)?(?:[\w’'-]+-(?:occupied|held|controlled|annexed)\s+)?(?P<place>[A-Z][\w’'-]+)"
-)
+
+
+@rules.table
+def _title_of() -> re.Pattern[str]:
+    return rules.regex("title.of_place")
+
+
+@rules.table
+def _place_titles() -> re.Pattern[str]:
+    return rules.regex("title.place_titles")
 
 
 # Who backs or installed a party ("the Moscow-backed Donetsk People's Republic", "Russian-
@@ -142,14 +98,14 @@ def stated_side(
         return demonyms()[first]
 
     def not_title(word: str) -> str | None:
-        return None if word.casefold() in TITLE_WORDS or len(word) <= 3 else country_of(word)
+        return None if word.casefold() in title_words() or len(word) <= 3 else country_of(word)
 
-    cue = side_cue(text, forms, not_title, lambda w: None if w.casefold() in TITLE_WORDS else country_of_place(w))
+    cue = side_cue(text, forms, not_title, lambda w: None if w.casefold() in title_words() else country_of_place(w))
     if cue:
         return cue
     for form in forms:
         for m in _mentions(text, form):
-            title = _TITLE_OF.match(text[m.end() : m.end() + 80])
+            title = _title_of().match(text[m.end() : m.end() + 80])
             if title:
                 side = country_of_place(title.group("place"))
                 if side:
@@ -171,7 +127,7 @@ def _may_stand_in_title(word: str) -> bool:
     """A word that can be part of the title between a nationality or a place and a name:
     capitalised ("Prime Minister"), a title word, or a modifier of one ("regional", "former")."""
     w = word.casefold().strip(".")
-    return word[:1].isupper() or w in TITLE_WORDS or w in _title_modifiers() or w.endswith(("’s", "'s"))
+    return word[:1].isupper() or w in title_words() or w in _title_modifiers() or w.endswith(("’s", "'s"))
 
 
 def introduced_as_expert(text: str, forms: Iterable[str]) -> bool:
@@ -219,9 +175,7 @@ def side_cue(
                     side = short_states()[word.rstrip(".")]
                 if side is None and word[:1].isupper() and i + 1 < len(words):
                     title = " ".join(words[len(words) - i :]).casefold()
-                    if re.search(
-                        r"\b(governor|mayor|head|official|administration|commander|spokes\w+|minister)\b", title
-                    ):
+                    if _place_titles().search(title):
                         side = country_of_place(key) if country_of_place else country_of(key)
                 if side:
                     votes[side] += 1
@@ -248,29 +202,15 @@ def side_cue(
     return ranked[0][0]
 
 
-_NOT_PEOPLE = re.compile(
-    r"^(?:towns?|villages?|settlements?|cities|city|areas?|regions?|districts?|homes?|houses?|buildings?|"
-    r"apartments?|km|kilometers?|kilometres?|miles?|metres?|meters?|years?|months?|weeks?|days?|hours?|minutes?|"
-    r"tanks?|missiles?|drones?|rockets?|shells?|bombs?|aircraft|planes?|jets?|helicopters?|vehicles?|ships?|"
-    r"guns?|howitzers?|rounds?|percent|per cent|%|dollars?|euros?|\$|billion|million|tons?|tonnes?|"
-    r"attacks?|strikes?|assaults?|airstrikes?|times?|points?|positions?|border|pages?|square|sq|hectares?|acres?)\b",
-    re.IGNORECASE,
-)
-_CIVILIANS = re.compile(
-    r"^(?:civilians?|people|residents?|children|child|kids|women|woman|men|man|boys?|girls?|persons?|inhabitants|"
-    r"passengers|patients|journalists|workers|villagers|locals|family|families|elderly|pensioners?)\b",
-    re.IGNORECASE,
-)
-_FIGHTERS = re.compile(
-    r"^(?:soldiers?|troops|servicemen|service members|fighters|paratroopers|marines|mercenaries|militants|"
-    r"conscripts|recruits|personnel|officers|prisoners|pows|men in uniform)\b",
-    re.IGNORECASE,
-)
-_FILLER = re.compile(
-    r"^(?:more|other|of|the|their|its|his|her|our|mostly|all|some|further|additional|"
-    r"innocent|local|ordinary|unarmed|enemy|[a-z]+-?[a-z]*ian|[a-z]+ish|[a-z]+ese)\b\s*",
-    re.IGNORECASE,
-)
+# What the words after a figure say it counts, and the fillers before them (rules/casualties.toml).
+@rules.table
+def _counts() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return (
+        rules.regex("casualty.counts.filler"),
+        rules.regex("casualty.counts.things"),
+        rules.regex("casualty.counts.civilians"),
+        rules.regex("casualty.counts.fighters"),
+    )
 
 
 def figure_counts(text: str, fig_end: int, sent_end: int) -> str | None:
@@ -278,17 +218,18 @@ def figure_counts(text: str, fig_end: int, sent_end: int) -> str | None:
     "civilians" (people, residents, children ...), "fighters" (soldiers, troops ...), or None
     when they do not say ("64 were killed")."""
     after = text[fig_end : min(sent_end, fig_end + 60)]
+    filler, things, civilians, fighters = _counts()
     after = re.sub(r"^[\s,]+", "", after)
     for _ in range(3):
-        stripped = _FILLER.sub("", after, count=1)
+        stripped = filler.sub("", after, count=1)
         if stripped == after:
             break
         after = stripped
-    if _NOT_PEOPLE.match(after):
+    if things.match(after):
         return "things"
-    if _CIVILIANS.match(after):
+    if civilians.match(after):
         return "civilians"
-    if _FIGHTERS.match(after):
+    if fighters.match(after):
         return "fighters"
     return None
 
@@ -331,40 +272,29 @@ def country_nearby(text: str, name: str, country_of_place: Callable[[str], str |
     return found.pop() if len(found) == 1 else None
 
 
-_RELAY = re.compile(
-    r"\b(?:reached out to|has contacted|contacted|for comment|requests? for comment|comment from|told|"
-    r"(?:(?:was|were|is|are|has|have) not (?:been )?able to|(?:was|were|is|are|has been|have been) unable to|"
-    r"could not|cannot|can ?not|did not) (?:immediately )?(?:independently )?(?:verify|confirm)|"
-    r"(?:first )?reported by|according to a report|wrote for|writes for|"
-    r"subscribe|newsletter|sign up|contributed to this report)\b",
-    re.IGNORECASE,
-)
+# Sentences about relaying the news ("could not verify", "told Reuters"), about the outlet and its
+# staff (an author's biography, a tip-line notice: "Andrew joined Newsweek in 2021"), and the
+# heading of a page's section about its staff ("About the writer": from there on the text is about
+# the outlet, not the story) (rules/outlets.toml).
+@rules.table
+def _relay() -> re.Pattern[str]:
+    return rules.regex("outlet.relay")
 
 
-# Sentences about the outlet and its staff rather than the story: an author's biography, a
-# newsletter or tip-line notice ("Andrew joined Newsweek in 2021", "Do you have a story for The
-# Sun news desk?").
-_OUTLET = re.compile(
-    r"\b(?:joined|reported on for|ha(?:s|ve) reported on|covers|covering|graduate of|is based in|previously worked|"
-    r"is an? (?:[\w-]+ (?:and |& )?){0,4}(?:reporter|correspondent|writer|journalist|editor)|"
-    r"news desk|newspaper delivered|click here|"
-    r"follow (?:him|her|us)|a story for)\b",
-    re.IGNORECASE,
-)
+@rules.table
+def _outlet() -> re.Pattern[str]:
+    return rules.regex("outlet.staff_sentence")
 
 
-# The heading of a page's section about its staff ("About the writer" and the biography under
-# it): from there on the text is about the outlet, not the story.
-_STAFF_HEADING = re.compile(
-    r"^[ \t]*About (?:the|this) (?:writer|author|reporter|journalist|contributor)s?[ \t]*:?[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
+@rules.table
+def _staff_heading() -> re.Pattern[str]:
+    return rules.regex("outlet.staff_heading")
 
 
 def staff_section(text: str) -> int:
     """Where the page's section about its writers starts (an "About the writer" heading on its
     own line), or ``len(text)`` when there is none."""
-    m = _STAFF_HEADING.search(text)
+    m = _staff_heading().search(text)
     return m.start() if m else len(text)
 
 
@@ -392,29 +322,31 @@ def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
     for m in mentions:
         start, end = sentence_bounds(text, m.start(), m.end())
         sentence = text[start:end]
-        told = _TOLD_TO.search(text[max(0, m.start() - 40) : m.start()])
-        relays = _RELAY.search(sentence) or _MEDIA_SAYS.match(text, m.end()) or told
-        if not (_OUTLET.search(sentence) or (not person and relays) or _PUBLISHES.match(text, m.end())):
+        told = _told_to().search(text[max(0, m.start() - 40) : m.start()])
+        relays = _relay().search(sentence) or _media_says().match(text, m.end()) or told
+        if not (_outlet().search(sentence) or (not person and relays) or _publishes().match(text, m.end())):
             return False
     return True
 
 
 # An outlet named as where the story was read ("Interfax news agency reported", "according to
-# TASS", "told the BBC"): it relays the news, it is not a party to it.
-_MEDIA_SAYS = re.compile(
-    r"\s+(?:news agency\s+|agency\s+|newspaper\s+|daily\s+)?(?:reported|reports|quoted|cited|wrote|writes|said|says)\b"
-)
-_TOLD_TO = re.compile(
-    r"\b(?:according to|reported by|cited by|quoted by|told|in an interview with|speaking to|spoke to|"
-    r"wrote in|writing in|published by|broadcast by)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-# The name is the subject of the outlet's own work: "Newsweek has reached out to the ministry",
-# "Reuters was unable to verify" (not "the ministry has been contacted": that is the party asked).
-_PUBLISHES = re.compile(
-    r"\s+(?:(?:has|have|had)\s+)?(?:reached out|contacted|emailed|asked .{0,40}for comment|requested comment|"
-    r"(?:was|were|is|are|has been|have been)\s+(?:unable|not able)|could not|cannot|did not immediately)\b"
-)
+# TASS", "told the BBC"): it relays the news, it is not a party to it; and a name that is the
+# subject of the outlet's own work ("Newsweek has reached out to the ministry", "Reuters was
+# unable to verify"; not "the ministry has been contacted": that is the party asked)
+# (rules/outlets.toml).
+@rules.table
+def _media_says() -> re.Pattern[str]:
+    return rules.regex("outlet.media_says")
+
+
+@rules.table
+def _told_to() -> re.Pattern[str]:
+    return rules.regex("outlet.told_to")
+
+
+@rules.table
+def _publishes() -> re.Pattern[str]:
+    return rules.regex("outlet.publishes")
 
 
 def relays_only(text: str, forms: Iterable[str]) -> bool:
@@ -428,6 +360,6 @@ def relays_only(text: str, forms: Iterable[str]) -> bool:
         return False
     for m in mentions:
         start, end = sentence_bounds(text, m.start(), m.end())
-        if not _RELAY.search(text[start:end]):
+        if not _relay().search(text[start:end]):
             return False
     return True

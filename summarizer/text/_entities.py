@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from summarizer import rules
 from summarizer.text._nationality import NATIONALITY, nation_of
 
 # (start, end, label) of named entities; label is spaCy's (PERSON, ORG, GPE, LOC, FAC, NORP).
@@ -28,37 +29,50 @@ Entity = tuple[int, int, str]
 PERSON, ORG, PLACE = "PERSON", "ORG", "PLACE"
 _LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 
-FORCE_NOUNS = _FORCE = (  # what a nationality word before it makes an actor ("Russian troops")
-    r"(?:armed forces|forces|troops|soldiers|army|military|servicemen|fighters|paratroopers|marines|navy|"
-    r"air force|air defen[cs]es?|artillery|units|occupiers|invaders|border guards?|special forces|"
-    r"authorities|officials|government|defen[cs]e ministry|ministry of defen[cs]e|general staff|"
-    r"intelligence|security service|prosecutors?|police|conscripts|mercenaries|prisoners|regime)"
-)
-_COMMON_ACTOR = re.compile(
-    rf"\b{NATIONALITY}(?:[ \t]+(?:mobili[sz]ed|regular|elite|occupying|invading))?[ \t]+{_FORCE}\b"
-)
-_VICTIMS = re.compile(r"\b(?:civilians|residents|local residents|children|prisoners of war|POWs|refugees)\b")
-ORG_WORDS = re.compile(
-    r"\b(?:regiment|brigade|battalion|division|corps|company|army|forces|ministry|staff|group|council|committee|"
-    r"service|agency|directorate|institute|police|guard|command|district|militia|party|parliament|government|"
-    r"office|administration|court|fleet|navy|unit|squad)\b",
-    re.IGNORECASE,
-)
-_REGION = re.compile(
-    r"\b[A-Z][\w’'\-]+(?:[ \t][A-Z][\w’'\-]+)?[ \t](?:region|oblast|province|krai|republic|district|governorate)\b"
-)
-# A settlement the article introduces by its kind ("the village of Przewodów", "the town of
-# Oserdow"): small places no gazetteer of towns knows and NER often misses are found by the words
-# around them. The name is group 1.
-_SETTLEMENT_OF = re.compile(
-    r"\b(?:village|town|city|settlement|hamlet|township)[ \t]+of[ \t]+"
-    r"([A-Z][\w’'\-]+(?:[ \t](?:[A-Z][\w’'\-]+|na|nad|pod))?(?:[ \t][A-Z][\w’'\-]+)?)"
-)
+
+# What a nationality word before it makes an actor ("Russian troops"), the words that may stand
+# between ("Russian mobilized troops"), victims ("civilians", "residents"), the words of an
+# organisation's name (rules/forces.toml); a region or a settlement by the words around it
+# ("Kharkiv region", "the village of Przewodów": small places no gazetteer of towns knows and NER
+# often misses; the name is group 1) (rules/place_words.toml).
+@rules.table
+def force_nouns() -> re.Pattern[str]:
+    return rules.regex("force.nouns")
+
+
+@rules.table
+def _common_actor() -> re.Pattern[str]:
+    mods, force = rules.regex("force.modifiers").pattern, force_nouns().pattern
+    return re.compile(rf"\b{NATIONALITY}(?:[ \t]+{mods})?[ \t]+{force}\b")
+
+
+@rules.table
+def _victims() -> re.Pattern[str]:
+    return rules.regex("force.victims")
+
+
+@rules.table
+def org_words() -> re.Pattern[str]:
+    return rules.regex("force.org_words")
+
+
+# `org_words()` as at import, for code that has not moved to it (a rule switched off does not reach it).
+ORG_WORDS = rules.regex("force.org_words")
+
+
+@rules.table
+def _region() -> re.Pattern[str]:
+    return rules.regex("place.region_in_text")
+
+
+@rules.table
+def _settlement_of() -> re.Pattern[str]:
+    return rules.regex("place.settlement_of")
 
 
 def named_settlements(text: str) -> set[str]:
     """The names `text` introduces as a village, town or city ("the village of Przewodów")."""
-    return {clean_name(m.group(1)) for m in _SETTLEMENT_OF.finditer(text)}
+    return {clean_name(m.group(1)) for m in _settlement_of().finditer(text)}
 
 
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -137,13 +151,13 @@ def find_candidates(
     for start, end, label in entities:
         if label in _LABELS:
             add(text[start:end], start, _LABELS[label])
-    for m in _COMMON_ACTOR.finditer(text):
+    for m in _common_actor().finditer(text):
         add(m.group(0), m.start(), "COMMON")
-    for m in _REGION.finditer(text):
+    for m in _region().finditer(text):
         add(m.group(0), m.start(), PLACE)
-    for m in _SETTLEMENT_OF.finditer(text):
+    for m in _settlement_of().finditer(text):
         add(m.group(1), m.start(1), PLACE)
-    for m in _VICTIMS.finditer(text):
+    for m in _victims().finditer(text):
         add(m.group(0), m.start(), "COMMON")
     tagged = set(by_key)
     demonyms = {_norm(clean_name(text[s:e])) for s, e, label in entities if label == "NORP"}
@@ -155,7 +169,7 @@ def find_candidates(
         count = len(re.findall(rf"(?<!\w){re.escape(cname)}(?!\w)", text))
         if count == 0:
             continue
-        if known_place(cname) or ORG_WORDS.search(cname) or count >= 2:
+        if known_place(cname) or org_words().search(cname) or count >= 2:
             pos = text.find(cname)
             for _ in range(count):
                 add(cname, pos, "CAPS")
@@ -173,28 +187,11 @@ def find_candidates(
     return kept
 
 
-_GROUP_OF = {
-    "armed forces": "forces",
-    "forces": "forces",
-    "troops": "forces",
-    "soldiers": "forces",
-    "army": "forces",
-    "military": "forces",
-    "servicemen": "forces",
-    "fighters": "forces",
-    "units": "forces",
-    "occupiers": "forces",
-    "invaders": "forces",
-    "regular forces": "forces",
-    "authorities": "state",
-    "officials": "state",
-    "government": "state",
-    "regime": "state",
-    "defence ministry": "ministry",
-    "defense ministry": "ministry",
-    "ministry of defence": "ministry",
-    "ministry of defense": "ministry",
-}
+# The group each force noun after a nationality names: one actor per nationality and group
+# (rules/forces.toml).
+@rules.table
+def _group_of() -> dict[str, str]:
+    return {w: r.data["group"] for r in rules.category("force_group") for w in r.words}
 
 
 def force_group(name: str) -> tuple[str, str] | None:
@@ -207,7 +204,7 @@ def force_group(name: str) -> tuple[str, str] | None:
         nation = nations.get(" ".join(words[:cut]))
         if nation:
             rest = " ".join(w for w in words[cut:] if w not in ("regular", "mobilised", "mobilized"))
-            group = _GROUP_OF.get(rest)
+            group = _group_of().get(rest)
             return (nation, group) if group else None
     return None
 
