@@ -19,6 +19,23 @@ def _every(category: str) -> tuple[rules.Rule, ...]:
     return tuple(r for r in rules.all_rules() if r.category == category)
 
 
+def test_dropped_rules_are_off_after_the_model_and_on_while_asking() -> None:
+    dropped = {r.id for r in rules.dropped()}
+    assert dropped and all(r.dropped.startswith("bench/rule_ablation.py") for r in rules.dropped())  # type: ignore[union-attr]
+    assert rules.off() == dropped
+    with rules.asking():
+        assert rules.off() == frozenset()  # what the model is asked stays as recorded
+    with rules.everything_on():
+        assert rules.off() == frozenset()
+
+
+@pytest.fixture()
+def nothing_off():  # type: ignore[no-untyped-def]
+    with rules.everything_on():
+        yield
+
+
+@pytest.mark.usefixtures("nothing_off")
 def test_with_nothing_off_the_tables_are_built_from_every_rule() -> None:
     assert rules.off() == frozenset()
     for name in {r.category for r in rules.all_rules()}:

@@ -24,6 +24,9 @@ it came from (`tests/test_rules.py` runs them all).
                       event's parsed sentence (`summarizer.extraction._roles`); each rule's
                       `role` is the one its example fills
 
+A rule that `bench/rule_ablation.py` found does not help validation is dropped: its file gives
+the reason (`dropped = "..."`), and it is off after the model; where it shapes what the model is
+asked it stays on until the next recording (the recorded requests must replay).
 Rules can be switched off for an ablation (`disabled`, `SUMMARIZER_RULES_OFF`): code reads them
 through tables built at use time (`table`); see `_load`.
 
@@ -40,7 +43,9 @@ from summarizer.rules._load import (
     asking,
     category,
     disabled,
+    dropped,
     end_trace,
+    everything_on,
     expand,
     files,
     off,
@@ -62,7 +67,9 @@ __all__ = [
     "asking",
     "category",
     "disabled",
+    "dropped",
     "end_trace",
+    "everything_on",
     "expand",
     "files",
     "off",

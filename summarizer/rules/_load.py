@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 
 _HERE = Path(__file__).resolve().parent
 REQUIRED = ("id", "category", "example", "counter_example", "source")
-_KNOWN = {*REQUIRED, "words", "pattern", "ignore_case", "fitted", "article", "note"}
+_KNOWN = {*REQUIRED, "words", "pattern", "ignore_case", "fitted", "article", "note", "dropped"}
 
 
 class RuleError(ValueError):
@@ -64,6 +64,9 @@ class Rule:
     fitted: bool = False
     article: str | None = None
     note: str | None = None
+    # why the rule no longer applies after the model (`bench/rule_ablation.py` found it does not
+    # help validation); it still shapes what the model is asked until the next recording
+    dropped: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -100,6 +103,7 @@ def _rule(topic: str, raw: Mapping[str, Any]) -> Rule:
         fitted=bool(raw.get("fitted", False)),
         article=raw.get("article"),
         note=raw.get("note"),
+        dropped=raw.get("dropped"),
         data={k: v for k, v in raw.items() if k not in _KNOWN},
     )
 
@@ -198,8 +202,11 @@ _ASKING: ContextVar[bool] = ContextVar("rules_asking", default=False)
 
 @cache
 def _env() -> _Switch:
-    """The rules switched off for the whole process: ``SUMMARIZER_RULES_OFF`` (comma-separated)."""
-    return _Switch(everywhere=expand(os.environ.get("SUMMARIZER_RULES_OFF", "").split(",")))
+    """The rules switched off for the whole process: ``SUMMARIZER_RULES_OFF`` (comma-separated),
+    and the dropped rules (a `dropped` reason in their file) after the model: a rule that shapes
+    a request keeps doing so, so the recorded requests still replay."""
+    dropped = frozenset(r.id for r in all_rules() if r.dropped)
+    return _Switch(everywhere=expand(os.environ.get("SUMMARIZER_RULES_OFF", "").split(",")), after_model=dropped)
 
 
 def off() -> frozenset[str]:
@@ -225,6 +232,21 @@ def disabled(names: Iterable[str], *, after_model: bool = False) -> Iterator[fro
         yield ids
     finally:
         _SWITCH.reset(token)
+
+
+@contextmanager
+def everything_on() -> Iterator[None]:
+    """Every rule on, the dropped ones included, for the code run inside (a rule's own test)."""
+    token = _SWITCH.set(_Switch())
+    try:
+        yield
+    finally:
+        _SWITCH.reset(token)
+
+
+def dropped() -> tuple[Rule, ...]:
+    """The rules dropped after the model (`dropped` in their file), with their reasons."""
+    return tuple(r for r in all_rules() if r.dropped)
 
 
 @contextmanager
