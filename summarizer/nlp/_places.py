@@ -26,10 +26,19 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from summarizer.nlp._gazetteer import Gazetteer, Place, country_name, find_country, spans_regions
-from summarizer.text import sentence_bounds
+from summarizer import rules
+from summarizer.nlp._gazetteer import (
+    Feature,
+    Gazetteer,
+    Place,
+    country_name,
+    find_country,
+    find_feature,
+    spans_regions,
+)
+from summarizer.text import demonyms, sentence_bounds
 
 __all__ = ["PRECISION_COUNTRY", "PRECISION_REGION", "PRECISION_SETTLEMENT", "PlaceRef", "Situated", "situate"]
 
@@ -55,6 +64,7 @@ class Situated:
     precision: int | None = None
     latitude: float | None = None
     longitude: float | None = None
+    in_no_country: bool = False  # a sea, an ocean, a continent: any country found before is wrong
 
 
 def _km(a: Place, b: Place) -> float:
@@ -77,7 +87,11 @@ _OFFSET = re.compile(
     r"not far from|close to|on the outskirts of)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?",
     re.IGNORECASE,
 )
-NEAR_KM = 60.0  # "south of Bakhmut", "near Izyum" with no distance given
+NEAR_KM = 60.0
+# A first-level region named in the text: "the Kharkiv region", "Lublin Voivodeship".
+_REGION_NAMED = re.compile(
+    r"\b([A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+)?)\s+(?i:region|oblast|province|governorate|voivodeship)\b"
+)  # "south of Bakhmut", "near Izyum" with no distance given
 
 
 def _allowed_km(match: re.Match[str]) -> float:
@@ -106,7 +120,7 @@ class _Doc:
                 self.countries[home.country_code] += max(1, len(ref.spans))
         self.regions: dict[int, Place] = {}
         for i, ref in enumerate(refs):
-            if ref.kind == "region":
+            if ref.kind == "region" or (ref.kind == "country" and find_country(ref.name) is None):  # "Dagestan"
                 region = gazetteer.find_region(ref.name, frozenset(self.countries))
                 if region is not None and (ref.country is None or region.country == ref.country):
                     self.regions[i] = region
@@ -118,10 +132,18 @@ class _Doc:
                     self.anchors[i] = found[0]
 
     def is_town(self, i: int) -> bool:
-        """A settlement, or a "region" that names no region but a town ("Melitopol")."""
-        kind = self.refs[i].kind
-        return kind == "settlement" or (
-            kind == "region" and i not in self.regions and not spans_regions(self.refs[i].name)
+        """A settlement; a "region" that names no region but a town ("Melitopol"); or a place
+        given another kind whose whole name is a town of the country found for it (the model's
+        "Bakhmut" as a facility, "Taiz" as a country): the name, not the kind, says where it is."""
+        ref = self.refs[i]
+        if ref.kind == "settlement":
+            return True
+        if ref.kind == "region":
+            return i not in self.regions and not spans_regions(ref.name) and find_feature(ref.name) is None
+        return (
+            ref.country is not None
+            and find_country(ref.name) is None
+            and any(p.country == ref.country for p in self.gaz.settlements(ref.name))
         )
 
     def candidates(self, ref: PlaceRef, home_only: bool = False) -> list[Place]:
@@ -161,14 +183,21 @@ class _Doc:
                     del ps
             near.append((anchor, allowed))
         for a, b in bounds:  # "Oserdow [Lublin Voivodeship]", "in the Kharkiv region" not listed as a place
-            for m in re.finditer(
-                r"\b([A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+)?)\s+(?i:region|oblast|province|governorate|voivodeship)\b",
-                self.text[a:b],
-            ):
+            for m in _REGION_NAMED.finditer(self.text[a:b]):
                 region = self.gaz.find_region(m.group(1), frozenset(self.countries))
                 if region is not None and (ref.country is None or region.country == ref.country):
                     regions.append(region)
         return regions, near
+
+    def named_regions(self) -> list[Place]:
+        """Every first-level region the article names, as a place or in its words ("drones
+        were downed in the Kursk region")."""
+        found = list(self.regions.values())
+        for m in _REGION_NAMED.finditer(self.text):
+            region = self.gaz.find_region(m.group(1), frozenset(self.countries))
+            if region is not None:
+                found.append(region)
+        return found
 
     def support(self, i: int, p: Place, regions: list[Place], near: list[tuple[Place, float]]) -> float | None:
         """How much the article's context supports a namesake (population aside); None when the
@@ -223,6 +252,10 @@ def _region_of(doc: _Doc, i: int, regions: list[Place], near: list[tuple[Place, 
         cc, code = next(iter(keys))
         if code and (ref.country is None or country_name(cc) == ref.country):
             return doc.gaz.region(cc, code)
+    if ref.country is not None:  # the one region of its country the article names ("the Kursk region")
+        named = {(r.country_code, r.admin1_code): r for r in doc.named_regions() if r.country == ref.country}
+        if len(named) == 1:
+            return next(iter(named.values()))
     return None
 
 
@@ -238,31 +271,164 @@ def _coarse(doc: _Doc, ref: PlaceRef, region: Place | None) -> Situated:
     return _at(point, PRECISION_COUNTRY, None) if point else Situated(ref.country)
 
 
+def _at_feature(feature: Feature) -> Situated:
+    country = country_name(feature.country_code) if feature.country_code else None
+    return Situated(country, None, feature.precision, feature.latitude, feature.longitude, feature.water)
+
+
+# What ties a place to the place named right after it: "the site of the Nord Stream pipeline
+# incident near Bornholm Island", "Al Shifa Hospital in Gaza City", "a base outside Kharkiv".
+_TIED_TO = re.compile(
+    r"(?:\s+(?!(?:as|and|or|but|while|when|after|before|which|that|who|was|were|is|are|has|have|had|said|says|"
+    r"to|for|with|from|by|of|on|the|a|an)\b)[a-z][\w-]*){0,2}\s*,?\s+"  # "the Nord Stream pipeline incident near"
+    r"(?:in|near|at|outside|off|inside|close to|not far from|on the outskirts of|"
+    r"(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?\s+(?:of|from))\s+"
+    r"(?:the\s+)?(?:(?:city|town|village|region|province|coast|island)\s+of\s+)?",
+    re.IGNORECASE,
+)
+# ... or to the place named right before it: "Moscow's Red Square", "Kyiv’s Maidan".
+_POSSESSIVE = re.compile(r"[’']s\s+(?:the\s+)?", re.IGNORECASE)
+_OWNER = re.compile(r"\b([A-Z][\w-]+(?:[ -][A-Z][\w-]+)?)[’']s\s+(?:the\s+)?$")
+_NAME = re.compile(r"[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2}")
+
+
+def _named_next_to(doc: _Doc, ref: PlaceRef) -> Situated | None:
+    """The town or country the text ties a place to by its words when the document does not list
+    it as a place ("Moscow's Red Square" where Moscow is no place of the document): the
+    gazetteer's answer for the name (`Gazetteer.resolve`: a country, a town of the article's
+    countries or a city of 100,000 or more)."""
+    for ps, pe in ref.spans:
+        owner = _OWNER.search(doc.text[max(0, ps - 40) : ps])
+        after = _TIED_TO.match(doc.text, pe)
+        name = _NAME.match(doc.text, after.end()) if after else None
+        for found in (owner.group(1) if owner else None, name.group(0) if name else None):
+            place = doc.gaz.resolve(found, frozenset(doc.countries)) if found else None
+            if place is None:
+                continue
+            if place.kind == "country":
+                point = doc.gaz.country_point(place.country_code)
+                return _at(point, PRECISION_COUNTRY, None) if point else None
+            admin1 = doc.gaz.admin1_name(place.country_code, place.admin1_code)
+            return _at(place, PRECISION_SETTLEMENT, admin1)
+    return None
+
+
+def _ties(doc: _Doc, i: int, out: list[Situated]) -> tuple[Situated | None, Situated | None]:
+    """(strong, weak): the place the text ties this one to by its words ("X near Y", "Y's X"),
+    and the town, region or sea its sentences name nearest to it (not a country: being named
+    beside "Ukraine" says nothing of where a place is)."""
+    ref = doc.refs[i]
+    strong: list[tuple[int, Situated]] = []
+    weak: list[tuple[int, Situated]] = []
+    bounds = doc.sentences_of(ref)
+    for j, other in enumerate(doc.refs):
+        where = out[j]
+        if j == i or where.latitude is None or where.longitude is None:
+            continue
+        for s, e in other.spans:
+            for ps, pe in ref.spans:
+                if 0 <= s - pe <= 60 and _TIED_TO.fullmatch(doc.text[pe:s]):
+                    strong.append((s - pe, where))
+                elif 0 <= ps - e <= 4 and _POSSESSIVE.fullmatch(doc.text[e:ps]):
+                    strong.append((ps - e, where))
+            if any(a <= s and e <= b for a, b in bounds) and (where.in_no_country or (where.precision or 9) <= 2):
+                gap = min(abs(s - ps) for ps, _pe in ref.spans)
+                weak.append((gap, where))
+    pick = lambda found: min(found, key=lambda x: (x[0], x[1].precision or 9))[1] if found else None  # noqa: E731
+    return pick(strong) or _named_next_to(doc, ref), pick(weak)
+
+
+def _tied(doc: _Doc, i: int, out: list[Situated]) -> Situated | None:
+    """A place with no point of its own (a square, a pipeline, an island no gazetteer has) at
+    the point of the place the text ties it to, one step coarser: "Moscow's Red Square" at
+    Moscow, precision 2; else at the nearest place its sentence names, precision 3. It takes
+    that place's country only when it had none, the tie is by the text's words or every place
+    the sentence names is in that one country, and the place is not water (never a guessed
+    country); its region only with a tie by the words."""
+    ref = doc.refs[i]
+    strong, weak = _ties(doc, i, out)
+    tie = strong or weak
+    if tie is None:
+        return None
+    precision = max(tie.precision or 3, 2 if strong else 3)
+    country = ref.country
+    if country is None and not tie.in_no_country and tie.country:
+        if strong:
+            country = tie.country
+        else:
+            bounds = doc.sentences_of(ref)
+            named = {
+                out[j].country
+                for j, other in enumerate(doc.refs)
+                if j != i and any(a <= s and e <= b for s, e in other.spans for a, b in bounds)
+            }
+            country = tie.country if named == {tie.country} else None
+    if country is not None and tie.country is not None and country != tie.country:
+        return None  # tied to a place of another country than its own: no shared point
+    admin1 = tie.admin1 if strong and precision <= 2 else None
+    return Situated(country, admin1, precision, tie.latitude, tie.longitude)
+
+
+def _situate_one(doc: _Doc, i: int) -> Situated:
+    ref = doc.refs[i]
+    if i in doc.regions:  # a region, or one the model called a country ("Dagestan")
+        return _coarse(doc, ref, doc.regions[i])
+    if not doc.is_town(i) and (ref.kind == "country" or find_country(ref.name) is not None):
+        home = find_country(ref.name) or (find_country(ref.country) if ref.country else None)
+        point = doc.gaz.country_point(home.country_code) if home else None
+        return _at(point, PRECISION_COUNTRY, None) if point else Situated(ref.country)
+    feature = find_feature(ref.name)
+    if feature is not None and ref.kind != "settlement":  # a sea, a continent, an island
+        return _at_feature(feature)
+    area = doc.gaz.find_area(ref.name) if ref.kind != "settlement" else None
+    if area is not None and (ref.country is None or area.country == ref.country):  # Donbas
+        return _at(area, PRECISION_COUNTRY, None)
+    regions, near = doc.local(i)
+    if not doc.is_town(i):  # a facility, a square: its region or country (or a place it is tied to)
+        return _coarse(doc, ref, regions[0] if regions else None)
+    scored = [(doc.support(i, p, regions, near), p) for p in doc.candidates(ref)]
+    fits = sorted(
+        ((s, p) for s, p in scored if s is not None),
+        key=lambda x: -(x[0] + math.log10(x[1].population + 1) / 2),
+    )
+    if not fits or _unsupported(fits):
+        where = _coarse(doc, ref, _region_of(doc, i, regions, near))
+        return _at_feature(feature) if feature is not None and where.latitude is None else where
+    p = fits[0][1]
+    return _at(p, PRECISION_SETTLEMENT, doc.gaz.admin1_name(p.country_code, p.admin1_code))
+
+
+def _stated_country(text: str, ref: PlaceRef) -> str | None:
+    """The country the article's words give a place: a nationality word in an apposition or a
+    title of it ("Fotokol, a Cameroonian town", "the Danish island of Bornholm"; rules
+    `place.country_after` and `place.country_before`)."""
+    after, before = rules.regex("place.country_after"), rules.regex("place.country_before")
+    nations = demonyms()
+    for s, e in ref.spans:
+        m = after.match(text, e) or before.search(text[max(0, s - 80) : s])
+        country = nations.get(m.group("nat").casefold()) if m else None
+        if country:
+            return country
+    return None
+
+
 def situate(text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer | None = None) -> list[Situated]:
     """Where each of a document's places is, in the article's context (see the module's doc)."""
+    refs = [r if r.country or r.kind == "country" else replace(r, country=_stated_country(text, r)) for r in refs]
     doc = _Doc(text, refs, gazetteer or Gazetteer())
-    out: list[Situated] = []
-    for i, ref in enumerate(refs):
-        if ref.kind == "country":
-            home = find_country(ref.name) or (find_country(ref.country) if ref.country else None)
-            point = doc.gaz.country_point(home.country_code) if home else None
-            out.append(_at(point, PRECISION_COUNTRY, None) if point else Situated(ref.country))
-            continue
-        if ref.kind == "region" and i in doc.regions:
-            out.append(_coarse(doc, ref, doc.regions[i]))
-            continue
-        regions, near = doc.local(i)
-        if not doc.is_town(i):  # a facility, a square, a sea: its region or country
-            out.append(_coarse(doc, ref, regions[0] if regions else None))
-            continue
-        scored = [(doc.support(i, p, regions, near), p) for p in doc.candidates(ref)]
-        fits = sorted(
-            ((s, p) for s, p in scored if s is not None),
-            key=lambda x: -(x[0] + math.log10(x[1].population + 1) / 2),
-        )
-        if not fits or _unsupported(fits):
-            out.append(_coarse(doc, ref, _region_of(doc, i, regions, near)))
-            continue
-        p = fits[0][1]
-        out.append(_at(p, PRECISION_SETTLEMENT, doc.gaz.admin1_name(p.country_code, p.admin1_code)))
+    out = [_situate_one(doc, i) for i in range(len(refs))]
+    own = {
+        i
+        for i, ref in enumerate(refs)
+        if ref.kind == "country" or (ref.kind != "settlement" and (find_feature(ref.name) or spans_regions(ref.name)))
+    }
+    for _round in range(2):  # a place tied to a place tied to another: "the pipeline near Bornholm"
+        for i in range(len(refs)):
+            if i in own or (out[i].precision or PRECISION_COUNTRY) < PRECISION_COUNTRY:
+                continue
+            tied = _tied(doc, i, out)
+            if tied is None:
+                continue
+            if out[i].latitude is None or (tied.precision or 3) < (out[i].precision or 9):
+                out[i] = tied
     return out

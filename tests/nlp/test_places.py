@@ -59,3 +59,100 @@ def test_regions_by_their_seat_and_areas_that_span_regions() -> None:
     assert GAZ.find_region("Zaporozhye region", frozenset({"UA"})).name == "Zaporizhzhia"  # type: ignore[union-attr]
     assert GAZ.find_region("Ukraine's Kherson region").country == "Ukraine"  # type: ignore[union-attr]
     assert GAZ.find_region("Donbas") is None
+
+
+# --- issue 20: every place on a spot, at its precision ----------------------------------------
+
+
+def test_a_sea_and_a_continent_are_in_no_country_and_drawn_at_their_own_point() -> None:
+    text = "Drones were downed over the Black Sea off the coast of Crimea, a threat to all of Europe."
+    sea, europe = situate(text, _refs(text, [("Black Sea", "other", "Russia"), ("Europe", "region", None)]), GAZ)
+    assert (sea.precision, sea.in_no_country, sea.country) == (3, True, None)  # the wrong country is dropped
+    assert sea.latitude is not None and 41 < sea.latitude < 47 and 28 < sea.longitude < 41  # type: ignore[operator]
+    assert (europe.precision, europe.in_no_country) == (3, True) and europe.latitude is not None
+
+
+def test_a_landmark_the_text_ties_to_a_town_takes_its_point_one_step_coarser() -> None:
+    text = "A T-34 tank rolled through Moscow’s Red Square on Tuesday."
+    moscow, square = situate(
+        text, _refs(text, [("Moscow", "settlement", "Russia"), ("Red Square", "other", None)]), GAZ
+    )
+    assert moscow.precision == 1
+    assert (square.country, square.admin1, square.precision) == ("Russia", "Moscow", 2)
+    assert (square.latitude, square.longitude) == (moscow.latitude, moscow.longitude)
+    text = "Soldiers guarded Al Shifa Hospital in Gaza City."
+    hospital, _city = situate(
+        text, _refs(text, [("Al Shifa Hospital", "facility", None), ("Gaza City", "settlement", None)]), GAZ
+    )
+    assert (hospital.country, hospital.precision) == ("Palestinian Territories", 2)
+
+
+def test_an_island_no_gazetteer_has_is_drawn_at_the_sea_its_sentence_names_with_no_country() -> None:
+    text = (
+        "Helicopters circled over the site of the Nord Stream pipeline incident near Bornholm Island. "
+        "They loitered over the damaged pipelines in the Baltic Sea near Bornholm."
+    )
+    refs = _refs(text, [("Nord Stream", "facility", None), ("Baltic Sea", "other", None), ("Bornholm", "other", None)])
+    pipeline, sea, island = situate(text, refs, GAZ)
+    assert sea.precision == 3 and sea.latitude is not None
+    for place in (island, pipeline):  # the island at the sea's point, the pipeline at the island's
+        assert (place.precision, place.country) == (3, None) and place.latitude == sea.latitude
+
+
+def test_an_area_across_regions_is_drawn_between_them_and_a_country_named_beside_gives_no_point() -> None:
+    text = "Russia’s advances in the Donbass, formerly eastern Ukraine now part of the Russian Federation, go on."
+    refs = _refs(
+        text,
+        [("Donbass", "region", None), ("Ukraine", "country", "Ukraine"), ("Russian Federation", "country", "Russia")],
+    )
+    donbass, _ua, _ru = situate(text, refs, GAZ)
+    assert (donbass.country, donbass.admin1, donbass.precision) == ("Ukraine", None, 3)
+    assert 47.5 < donbass.latitude < 49 and 37.5 < donbass.longitude < 39.5  # type: ignore[operator]  # not Kyiv
+    text = "Putin gave his Red Square speech as fighting in Ukraine went on."
+    square, _ua = situate(text, _refs(text, [("Red Square", "facility", None), ("Ukraine", "country", "Ukraine")]), GAZ)
+    assert square.latitude is None and square.country is None  # beside a country's name: no spot, no country
+
+
+def test_a_town_the_model_called_a_facility_is_placed_as_the_town() -> None:
+    text = "Fighting raged around Bakhmut and the Azovstal plant."
+    bakhmut, plant = situate(
+        text, _refs(text, [("Bakhmut", "facility", "Ukraine"), ("Azovstal", "facility", "Ukraine")]), GAZ
+    )
+    assert (bakhmut.admin1, bakhmut.precision) == ("Donetsk", 1)
+    assert plant.precision == 3 and plant.admin1 is None  # no town of that name: its country
+
+
+def test_regions_are_named_by_geonames_or_by_their_seat_when_geonames_names_the_seat() -> None:
+    assert GAZ.admin1_name("PK", GAZ.settlements("Lahore")[0].admin1_code) == "Punjab"
+    assert GAZ.admin1_name("NG", GAZ.settlements("Maiduguri")[0].admin1_code) == "Borno"
+    assert GAZ.admin1_name("SY", GAZ.settlements("Damascus")[0].admin1_code) == "Damascus"  # GeoNames: Dimashq
+    assert GAZ.find_region("Borno State", frozenset({"NG"})).name == "Borno"  # type: ignore[union-attr]
+    assert GAZ.find_region("Borno State") is None  # GeoNames' names only in the article's countries
+
+
+def test_the_country_an_apposition_gives_and_the_one_region_the_article_names() -> None:
+    text = "Boko Haram struck Fotokol, a Cameroonian town. The army holds the Far North region."
+    fotokol, _region = situate(
+        text, _refs(text, [("Fotokol", "settlement", None), ("Far North region", "region", None)]), GAZ
+    )
+    assert (fotokol.country, fotokol.admin1, fotokol.precision) == ("Cameroon", "Far North", 2)
+    text = "Boko Haram struck Fotokol, a town near the border."
+    (unknown,) = situate(text, _refs(text, [("Fotokol", "settlement", None)]), GAZ)
+    assert unknown.country is None and unknown.latitude is None  # no country given: none guessed
+
+
+def test_a_village_no_namesake_fits_takes_the_one_region_of_its_country_the_article_names() -> None:
+    text = "Debris fell in the village of Tolmachevo. A drone was shot down in the Kursk region."
+    (village,) = situate(text, _refs(text, [("Tolmachevo", "settlement", "Russia")]), GAZ)
+    assert (village.admin1, village.precision) == ("Kursk", 2)
+    text += " Another fell in the Belgorod region."
+    (village,) = situate(text, _refs(text, [("Tolmachevo", "settlement", "Russia")]), GAZ)
+    assert (village.admin1, village.precision) == (None, 3)  # two regions of Russia: its country only
+
+
+def test_a_region_the_model_called_a_country_is_placed_as_the_region() -> None:
+    text = "Gunmen attacked a police post in Dagestan, in Russia's south."
+    dagestan, _russia = situate(
+        text, _refs(text, [("Dagestan", "country", None), ("Russia", "country", "Russia")]), GAZ
+    )
+    assert (dagestan.country, dagestan.admin1, dagestan.precision) == ("Russia", "Dagestan", 2)
