@@ -74,7 +74,7 @@ from summarizer.text._nationality import demonyms, nationality_words, short_name
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import CUT_MARK, crosses_terminal, sentence_bounds, sentences
-from summarizer.text._victims import among_bystanders, named_as_victim, side_words, victim_noun
+from summarizer.text._victims import among_bystanders, victim_noun
 
 __all__ = [
     "CUT_MARK",
@@ -110,9 +110,7 @@ __all__ = [
     "force_group",
     "force_nouns",
     "is_demonym",
-    "named_as_victim",
     "nationality_before",
-    "side_words",
     "victim_noun",
     "outlet_only",
     "staff_only",

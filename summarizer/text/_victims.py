@@ -7,7 +7,6 @@ and not as the one who did the killing ("Boko Haram ..., killing hundreds")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from summarizer import rules
 from summarizer.text._nationality import demonyms
@@ -80,45 +79,3 @@ def among_bystanders(sentence: str) -> bool:
         if number is None or _PART_OF.search(before[: number.start()]):
             return True
     return False
-
-
-_ACTIVE_HARM = re.compile(
-    r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:e|es|ed|ing)|shot|shooting|shoot|"
-    r"massacr\w*|slaughter\w*|eliminat\w*)\b",
-    re.IGNORECASE,
-)
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$", re.IGNORECASE)
-
-
-def _mentions(sentence: str, forms: Iterable[str]) -> list[re.Match[str]]:
-    out: list[re.Match[str]] = []
-    for form in forms:
-        if len(form) >= 2:
-            out.extend(re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", sentence, re.IGNORECASE))
-    return out
-
-
-def named_as_victim(sentence: str, fig_start: int, forms: Iterable[str]) -> bool:
-    """Whether the sentence names a party (by any of `forms`: its name, its nationality word)
-    anywhere but as the one who did the harm: before an active verb of harming that comes
-    before the figure ("Boko Haram ..., killing hundreds", "Chadian soldiers managed to kill 150
-    invaders") or after "by" ("assassinated by Israel"). `fig_start` is the figure's offset in
-    `sentence`."""
-    for m in _mentions(sentence, forms):
-        if re.search(r"\bby\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", sentence[max(0, m.start() - 30) : m.start()], re.I):
-            continue
-        if m.end() <= fig_start:
-            between = sentence[m.end() : fig_start]
-            harm = [h for h in _ACTIVE_HARM.finditer(between) if not _PASSIVE.search(between[: h.start()])]
-            if harm:
-                continue
-        return True
-    return False
-
-
-def side_words(country: str) -> list[str]:
-    """The words that name a country in a sentence: its name, its possessive, its nationality
-    words ("Chadian")."""
-    words = [country, f"{country}'s", f"{country}’s"]
-    words += [w for w, c in demonyms().items() if c == country]
-    return words
