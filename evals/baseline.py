@@ -3,13 +3,16 @@
     python evals/baseline.py            # print the current figures next to the baseline
     python evals/baseline.py --write    # accept the current figures as the new baseline
 
-Three datasets, each replayed from the recorded answers of the real local models:
+Three datasets (and one variant), each replayed from the recorded answers of the real local models:
 - `founding`: the 27 founding articles (`evals/datasets/articles.jsonl`, all `dev`), whose texts
   and cassettes are committed: `tests/evaluation/test_baseline.py` guards it everywhere (CI);
 - `dev` and `validation`: the splits of the full gold (`evals/external/all.jsonl`, built by
   `python evals/external.py`; its corpus texts and their cassettes stay out of commits). The
   test guards `dev` where the full gold is present and only prints `validation`: a rule is never
   tuned against it.
+- `founding_lower`: the founding articles lower-cased (`evals/lowercase.py`: the text without
+  letter case, as MUC-4's; issue 19), for the models recorded on it (committed cassettes, keyed
+  by the lower-cased text): guarded like `founding`, and the test prints its distance to it.
 
 A figure may fall by at most its bootstrap standard error (the 95% interval's width / 3.92)
 before the test fails: a change within the noise of the sample is no regression.
@@ -19,7 +22,9 @@ Run with --write only after a deliberate change, and say so in the commit.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +59,17 @@ def _figures(agg: Any, prompt_version: str) -> dict[str, Any]:
     }
 
 
+def _lower_cased(source: Path, out: Path) -> Path:
+    """`source` with every text lower-cased, as `evals/lowercase.py` writes it."""
+    spec = importlib.util.spec_from_file_location("evals_lowercase", HERE / "lowercase.py")
+    assert spec and spec.loader
+    lowercase = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lowercase)
+    lines = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out.write_text("".join(json.dumps(lowercase.recased(r, upper=False), ensure_ascii=False) + "\n" for r in lines))
+    return out
+
+
 def current(
     models: list[str] | None = None, *, full: bool | None = None, ids: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
@@ -65,6 +81,14 @@ def current(
     settings = Settings(offline=True, cassette_dir=ROOT / "cassettes")
     for run in run_eval(load_dataset(DATASET), models, settings, resamples=200).runs:
         out[run.model]["founding"] = _figures(run.aggregate, run.prompt_version)
+    with tempfile.TemporaryDirectory() as tmp:  # the founding articles lower-cased (issue 19: text without case)
+        lower = load_dataset(_lower_cased(DATASET, Path(tmp) / "founding_lower.jsonl"))
+        wanted = list(map(record_article, lower.records))
+        prompt = settings.prompt_version
+        recorded = [m for m in models if len(recorded_articles(settings.cassettes(), m, prompt, wanted)) == len(wanted)]
+        if recorded:
+            for run in run_eval(lower, recorded, settings, resamples=200).runs:
+                out[run.model]["founding_lower"] = _figures(run.aggregate, run.prompt_version)
     if full is None:
         full = FULL.exists() and FULL_CASSETTES.exists()
     if full:
