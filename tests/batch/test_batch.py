@@ -405,12 +405,11 @@ def test_concurrency_really_overlaps(per_article, fake_model, settings, tmp_path
     d = tmp_path / "in"
     write_articles(d, 4)
     out = tmp_path / "out.jsonl"
-    started = time.monotonic()
     report = batch.run_batch([d], out, opts(tmp_path, concurrency=4), settings)
-    elapsed = time.monotonic() - started
     assert report.ok == 4
+    # the overlap itself, counted by the server (no wall-clock bound: on a loaded machine a
+    # timing says more about the machine than about the code; speed lives in bench/)
     assert active[1] >= 3, f"at most {active[1]} requests overlapped"
-    assert elapsed < 4 * per_article * 0.3 * 0.75  # sequential: 4 x per_article x 0.3 s
 
 
 def test_rate_limit_429_with_retry_after_is_honoured(per_article, fake_model, settings, tmp_path) -> None:
