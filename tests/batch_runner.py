@@ -8,6 +8,7 @@ The library itself has no such hook.
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from summarizer.cli import app
@@ -20,6 +21,10 @@ def main(argv: list[str]) -> None:
     price = float(argv[1]) if sep > 1 else 0.0
 
     register_fake_provider(base_url, price=price)
+    # A process started in the background by a shell without job control inherits SIGINT
+    # ignored, and Python keeps it so: the tests that interrupt a batch would then test nothing
+    # (the batch runs to its end). Give SIGINT its usual meaning, as in a terminal.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app(argv[sep + 1 :], prog_name="summarizer")
 
 
