@@ -122,11 +122,10 @@ def warm_up(base_url: str, model: str, version: str | None) -> tuple[int, float]
     import httpx
 
     from summarizer.config import DEFAULT_PROMPT
+    from summarizer.extraction._passes import system_message
     from summarizer.extraction._prompts import load
-    from summarizer.extraction._shapes import schema_hash
 
-    prompt = load(version or DEFAULT_PROMPT)
-    system = prompt.header(schema_hash(*prompt.schema_args)) + "\n" + prompt.system
+    system = system_message(load(version or DEFAULT_PROMPT))
     body = {
         "model": model,
         "messages": [{"role": "system", "content": system}, {"role": "user", "content": "<article>"}],

@@ -71,14 +71,12 @@ class Classifier(Passes):
     failed: list[ExtractionError] | None = None  # and those it could not
     pool: Executor | None = None  # set when the model's server has slots for passes at once
     marked: dict[str, str]  # a part of the article -> the part with its event sentences marked (brief-v6 on)
-    mark_of: dict[int, int]  # where a marked sentence starts (in the article) -> the number of its mark
-    marks: list[tuple[int, int, int]]  # (start, end, number) of every marked sentence
+    marks: list[tuple[int, int, int]]  # (start, end, number) of every marked sentence, in the article
     _lock = threading.Lock()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.marked = {}
-        self.mark_of = {}
         self.marks = []
 
     def later(self, ask: Callable[..., R], *args: Any) -> Callable[[], R]:
@@ -152,7 +150,6 @@ class Classifier(Passes):
         for n, (s, _e) in enumerate(spans, 1):
             pieces += [chunk[at : s - offset], f"[#{n}] "]
             at = s - offset
-            self.mark_of[s] = n
             self.marks.append((s, _e, n))
         self.marked[chunk] = "".join([*pieces, chunk[at:]])
 
@@ -201,19 +198,21 @@ class Classifier(Passes):
             return [labels.NOT_AN_EVENT] * len(sentences)
         return [labels.NOT_AN_EVENT if a.value == no_event else a.value for a in labels.answers(answer)]
 
+    def mark_at(self, position: int) -> int | None:
+        """The number of the mark on the sentence that holds `position` (in the article), if any."""
+        return next((n for s, e, n in self.marks if s <= position < e), None)
+
     def _figure_listing(self, listing: list[tuple[str, str, int]]) -> str:
         """The figures pass's list (each item: the figure's words, its sentence, where the
         sentence starts): each figure with its sentence ("1. “64” in: ..."); with
-        `figure_listing = "grouped"` each sentence quoted once and its figures numbered under it;
-        with "marked" (brief-v7 on) the sentence is named by its mark in the article ("#5: 1.
-        “64”, 2. “87”"), quoted only when it carries none."""
-        mode = self.prompt.figure_listing
-        if mode == "each":
+        `figure_listing = "marked"` (brief-v7) the sentence is named by its mark in the article
+        ("#5: 1. “64”, 2. “87”"), quoted once, its figures under it, when it carries none."""
+        if self.prompt.figure_listing == "each":
             return "\n".join(f"{i}. “{fig}” in: {sentence}" for i, (fig, sentence, _s) in enumerate(listing, 1))
         lines: list[str] = []
         previous: int | str | None = None  # the last line's mark, or its quoted sentence
         for i, (fig, sentence, start) in enumerate(listing, 1):
-            mark = next((n for s, e, n in self.marks if s <= start < e), None) if mode == "marked" else None
+            mark = self.mark_at(start)
             if mark is not None:
                 if mark == previous:
                     lines[-1] += f", {i}. “{fig}”"

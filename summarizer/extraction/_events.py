@@ -123,7 +123,7 @@ def add_events(
     if candidates is None:
         candidates = event_candidates(chunk, offset, skip_until)
     numbered = [
-        (passes.mark_of.get(s, n), s, e)  # the number its mark carries (brief-v7 marks figures' sentences too)
+        (passes.mark_at(s) or n, s, e)  # the number its mark carries (brief-v7 marks figures' sentences too)
         for n, (s, e) in enumerate(candidates, 1)
         if not any(ev.start == s for ev in out.events)
     ]

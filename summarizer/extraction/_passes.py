@@ -75,6 +75,12 @@ def _candidates_line(chunk: str) -> str:
     return "\n".join(f"- {s}" for s in found)
 
 
+def system_message(prompt: Prompt) -> str:
+    """The system message of every request of `prompt`: its header (prompt and schema) and its
+    instructions, the same for every article (a server's cache keeps it between articles)."""
+    return prompt.header(schema_hash(*prompt.schema_args)) + "\n" + prompt.system
+
+
 class Passes:
     """The calls about one article, one method per pass, each typed by its answer shape."""
 
@@ -84,7 +90,7 @@ class Passes:
         self.prompt = prompt
         self.usage = usage
         self.spec: ModelSpec = client.spec
-        self.system = prompt.header(schema_hash(*prompt.schema_args)) + "\n" + prompt.system
+        self.system = system_message(prompt)
 
     def _messages(self, chunk: str, task: str) -> list[dict[str, str]]:
         title = self.article.title or "unknown"

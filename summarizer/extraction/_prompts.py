@@ -34,9 +34,8 @@ class Prompt:
     event_sentences: str = "listed"
     # the answer of a sentence that reports no event: "not_an_event" (up to brief-v6) or "none" (brief-v7 on: one token)
     no_event: str = "not_an_event"
-    # the figures pass's list: "each" figure with its sentence; "grouped": each sentence quoted
-    # once, its figures numbered under it; "marked" (brief-v7 on): the figures' sentences are
-    # marked in the article like the event sentences, and named by their mark
+    # the figures pass's list: "each" figure with its sentence, or "marked" (brief-v7): the figures'
+    # sentences marked in the article like the event sentences, and named by their mark
     figure_listing: str = "each"
 
     @property
@@ -103,11 +102,11 @@ def load(version: str) -> Prompt:
                 keys not in ("words", "numbers")
                 or marked not in ("listed", "marked")
                 or no_event not in ("not_an_event", "none")
-                or figure_listing not in ("each", "grouped", "marked")
+                or figure_listing not in ("each", "marked")
             ):
                 raise ConfigError(
                     f"prompt file {path}: answer_keys is words or numbers, event_sentences is listed or marked, "
-                    "no_event is not_an_event or none, figure_listing is each, grouped or marked"
+                    "no_event is not_an_event or none, figure_listing is each or marked"
                 )
             return Prompt(version, system, article, tasks, pipeline, keys, marked, no_event, figure_listing)
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

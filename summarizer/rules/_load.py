@@ -205,8 +205,8 @@ def _env() -> _Switch:
     """The rules switched off for the whole process: ``SUMMARIZER_RULES_OFF`` (comma-separated),
     and the dropped rules (a `dropped` reason in their file) after the model: a rule that shapes
     a request keeps doing so, so the recorded requests still replay."""
-    dropped = frozenset(r.id for r in all_rules() if r.dropped)
-    return _Switch(everywhere=expand(os.environ.get("SUMMARIZER_RULES_OFF", "").split(",")), after_model=dropped)
+    gone = frozenset(r.id for r in dropped())
+    return _Switch(everywhere=expand(os.environ.get("SUMMARIZER_RULES_OFF", "").split(",")), after_model=gone)
 
 
 def off() -> frozenset[str]:

@@ -92,6 +92,7 @@ def test_two_figures_of_one_sentence_share_its_line() -> None:
     sentence = "Ukraine says it killed 64 Russian fighters and wounded 87 more."
     listing = [("64", sentence, 100), ("87", sentence, 100), ("3", "Three civilians died.", 300)]
     marked = SimpleNamespace(prompt=load("brief-v7"), marks=[(100, 160, 4)])
+    marked.mark_at = lambda position: Classifier.mark_at(marked, position)  # type: ignore[arg-type]
     assert Classifier._figure_listing(marked, listing).splitlines() == [  # type: ignore[arg-type]
         "#4: 1. “64”, 2. “87”",
         "In: Three civilians died.",  # a sentence with no mark is quoted
