@@ -11,6 +11,7 @@ from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
 from summarizer.nlp import capital_of
 from summarizer.text import (
+    decided_by_words,
     event_date,
     event_sentences,
     not_reported_as_fact,
@@ -136,9 +137,12 @@ def add_events(
     # the lead: the first two sentences of the body, where a news report tells its incident
     lead = [s for s, _e in sentences(text) if s >= skip_until][:LEAD_SENTENCES]
     for (s, e), label in zip(spans, answers, strict=True):
+        sentence = text[s:e]
+        if label == labels.NOT_AN_EVENT:
+            # the model's "no event" stands, unless the sentence's own words leave no doubt
+            label = decided_by_words(sentence) or label
         if label == labels.NOT_AN_EVENT:
             continue
-        sentence = text[s:e]
         if not_reported_as_fact(sentence, published) or only_said(sentence):
             continue  # "had not been struck", "Moscow has accused Kyiv of ...", a headline, a habit ...
         kind = settled_type(sentence, label)

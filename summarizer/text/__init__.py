@@ -67,7 +67,14 @@ from summarizer.text._entities import (
     named_settlements,
     org_words,
 )
-from summarizer.text._event_checks import dated, not_reported_as_fact, only_said, second_type, settled_type
+from summarizer.text._event_checks import (
+    dated,
+    decided_by_words,
+    not_reported_as_fact,
+    only_said,
+    second_type,
+    settled_type,
+)
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
 from summarizer.text._nationality import demonyms, nationality_words, short_names, state_words
@@ -103,6 +110,7 @@ __all__ = [
     "only_said",
     "second_type",
     "settled_type",
+    "decided_by_words",
     "event_sentences",
     "event_types",
     "figure_counts",

@@ -22,7 +22,7 @@ from summarizer import rules
 from summarizer.text._cues import dates_in, told_only_in_quotes
 from summarizer.text._sentences import without_asides
 
-__all__ = ["dated", "not_reported_as_fact", "only_said", "second_type", "settled_type"]
+__all__ = ["dated", "decided_by_words", "not_reported_as_fact", "only_said", "second_type", "settled_type"]
 
 
 def _by_type(category: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -79,6 +79,28 @@ def _overnight() -> re.Pattern[str]:
 
 def _types(sentence: str) -> list[str]:
     return [kind for kind, pattern in _decisive() if pattern.search(sentence)]
+
+
+@rules.table
+def _overruling() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per event type, the decisive words that also say the incident happened
+    (`overrules_model = true`): the model's not_an_event does not stand against them."""
+    on = [r for r in rules.category("decisive_type") if r.data.get("overrules_model")]
+    kinds = dict.fromkeys(r.data["type"] for r in on)
+    return tuple((k, rules.union(r for r in on if r.data["type"] == k)) for k in kinds)
+
+
+def decided_by_words(sentence: str) -> str | None:
+    """The type of the incident a sentence reports in words that leave no doubt, where the
+    model said it reports none: the sentence's decisive words settle exactly one type, and
+    that type's words overrule the model ("Artillery shelled the village overnight"). None when
+    the words settle no type or several, or only through words that do not overrule. The
+    sentence must still pass code's checks (`not_reported_as_fact`, `only_said`)."""
+    found = _types(sentence)
+    if len(found) != 1:
+        return None
+    overruling = dict(_overruling()).get(found[0])
+    return found[0] if overruling is not None and overruling.search(sentence) else None
 
 
 def settled_type(sentence: str, model_type: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from summarizer.config import Settings
 from summarizer.extraction import summarize
 from summarizer.inputs import from_text
-from summarizer.text import CUT_MARK, copies_article, numbers_in, unsupported
+from summarizer.text import CUT_MARK, copies_article, decided_by_words, numbers_in, unsupported
 from tests.conftest import article_text
 from tests.fakeserver import FakeModelServer, Responder, _schema, labeller
 
@@ -69,8 +69,16 @@ def test_events_are_sentences_linked_to_the_places_they_name(fake_model, fast_se
 
 
 def test_not_an_event_is_a_real_answer(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """The model's "no event" stands, except for a sentence whose own words settle one type
+    (`decided_by_words`): only those are events, of that type."""
+    _server, _text, everything = _run(fake_model, fast_settings, labeller(), "EN_UA_026036.txt")
     _server, _text, doc = _run(fake_model, fast_settings, labeller(event="not_an_event"), "EN_UA_026036.txt")
-    assert doc.events == []
+    assert doc.events
+    for event in doc.events:
+        assert decided_by_words(event.evidence[0].text) == event.type
+    undecided = [e for e in everything.events if decided_by_words(e.evidence[0].text) is None]
+    assert undecided  # the model's word made these events; its "no" removes them
+    assert not {e.evidence[0].start for e in undecided} & {e.evidence[0].start for e in doc.events}
 
 
 def test_the_summary_is_composed_from_the_facts_and_says_only_what_the_article_says(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]

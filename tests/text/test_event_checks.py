@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer import rules
-from summarizer.text import dated, not_reported_as_fact, second_type, settled_type
+from summarizer.text import dated, decided_by_words, not_reported_as_fact, second_type, settled_type
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,30 @@ def test_an_aside_is_not_the_sentence() -> None:
     s = "Vovchansk, which previously had 2,500 residents, suffered shelling, said Synegubov."
     assert without_asides(s) == "Vovchansk, suffered shelling, said Synegubov."
     assert not_reported_as_fact("Russia has repeatedly shelled Vovchansk, which lies near the border.")  # main clause
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # words that settle one type: an incident, whatever the model said
+        ("Artillery shelled the market of the town overnight.", "explosion_remote_violence"),
+        ("Militiamen abducted six farmers from the village.", "violence_against_civilians"),
+        ("The brigade withdrew from the town on Friday.", "strategic_development"),
+        ("Rebels clashed with the army near the airport.", "battle"),
+        # words of two types: the model's no stands
+        ("Troops stormed the town after artillery shelled it for days.", None),
+        # no decisive word: the model's no stands
+        ("The attack was condemned by the United Nations.", None),
+    ],
+)
+def test_decided_by_words_overrules_no_event_only_where_the_words_leave_no_doubt(
+    sentence: str, expected: str | None
+) -> None:
+    assert decided_by_words(sentence) == expected
+
+
+def test_decided_by_words_follows_the_rule_switch() -> None:
+    sentence = "Artillery shelled the market of the town overnight."
+    with rules.disabled(["event.decisive.strike"]):
+        assert decided_by_words(sentence) is None
+    assert decided_by_words(sentence) == "explosion_remote_violence"
