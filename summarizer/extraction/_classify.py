@@ -399,8 +399,21 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         following = next((s for s in sentences(text[fig.sentence_end :])), None)
         nxt = text[fig.sentence_end + following[0] : fig.sentence_end + following[1]] if following else ""
         claimant = claimant_in(sentence, forms) or (claimant_in(nxt, forms) if introduces_source(sentence) else None)
-        claimant = claimant or institution_claimant(sentence)  # "..., police said"
+        if claimant is None and (institution := institution_claimant(sentence)):  # "..., police said"
+            claimant = _institution_actor(out, institution)
         out.figures.append(FoundFigure(fig, kind, who, claimant))
+
+
+def _institution_actor(out: Classified, written: str) -> str:
+    """The actor of an institution that gives a figure ("police", "the military"): by the guide
+    an actor and the figure's claimant, though no candidate named it. Its kind is `other` and it
+    has no side: the article names no party for it."""
+    name = written.removeprefix("the ").removeprefix("The ")
+    same = next((a for a in out.actors if a.name.casefold() == name.casefold()), None)
+    if same is not None:
+        return same.name
+    out.actors.append(FoundActor(name, [], "other", None, acts=True))
+    return name
 
 
 # A toll's sentence that names homes or civilians and no force (rules/casualties.toml).

@@ -119,3 +119,19 @@ def test_an_article_that_is_only_its_headline_is_its_own_lead(fake_model, fast_s
     assert [e.type for e in doc.events] == ["explosion_remote_violence"]
     assert [f.name for f in doc.events[0].by] == ["female suicide bombers"]
     assert [loc.name for loc in doc.locations] == ["Cameroon"]
+
+
+def test_an_institution_that_gives_a_figure_is_its_claimant_and_an_actor(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """Guide, Claimants: "police said" makes the police an actor and the figure's claimed_by;
+    a bare "officials said" names no claimant."""
+    fake_model(labeller())
+    settings = replace(fast_settings, prompt_version="brief-v4")
+    police = "A bomb exploded outside a bar in the town of Yala on Thursday, wounding 15 people, police said."
+    doc = summarize(from_text(police, id="police", origin="file"), "fake/v4", settings)
+    assert [c.claimed_by for c in doc.casualties] == ["police"]
+    actor = next(a for a in doc.actors if a.name == "police")
+    assert actor.kind == "other" and actor.side is None
+    assert actor.mentions and all(police[m.start : m.end] == m.text for m in actor.mentions)
+    officials = police.replace("police said", "officials said")
+    doc = summarize(from_text(officials, id="officials", origin="file"), "fake/v4", settings)
+    assert [c.claimed_by for c in doc.casualties] == [None]
