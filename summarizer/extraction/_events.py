@@ -182,7 +182,11 @@ def _add(
     if not specific and not placeless:
         # an event at a country only where the sentence puts it there ("in northern Cameroon");
         # with no place, only the report's lead (a wire report's incident often names none)
-        located_countries = [h[2] for h in hits if _located(sentence, h)]
+        # any of its mentions may be the located one ("SANAA, Yemen (CNN) - ... targets in Yemen")
+        forms = {p.name: [p.name, *p.forms] for p in out.places}
+        located_countries = [
+            h[2] for h in hits if any(located(sentence, m.start()) for f in forms[h[2]] for m in mentions(sentence, f))
+        ]
         if located_countries:
             names = list(dict.fromkeys(located_countries))
         elif lead:

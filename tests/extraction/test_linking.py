@@ -226,6 +226,24 @@ def test_a_place_named_to_say_where_another_is_is_not_where_the_event_happens() 
     assert [ev.places for ev in out.events] == [["Klishchiivka"], ["Andriivka"]]  # two battles, not one
 
 
+def test_an_event_is_at_a_country_when_any_mention_of_it_says_so() -> None:
+    """A dateline names the country first ("SANAA, Yemen (CNN) - "); a later mention puts the
+    event there ("targets in Yemen"). A country only named as the state acting is no place."""
+    from summarizer.extraction._events import _add
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+
+    text = "Sanaa, Yemen (CNN)A coalition kept pounding rebel targets in Yemen from the air on Friday."
+    yemen = FoundPlace("Yemen", [], PlaceFact("country", "Yemen"))
+    out = Classified(places=[yemen])
+    _add(text, 0, len(text), "explosion_remote_violence", out, {"Yemen": "country"}, None)
+    assert [ev.places for ev in out.events] == [["Yemen"]]
+    acting = "Yemen said the coalition kept pounding rebel targets from the air on Friday."
+    out = Classified(places=[yemen])
+    _add(acting, 0, len(acting), "explosion_remote_violence", out, {"Yemen": "country"}, None, lead=False)
+    assert out.events == []  # not the lead, no place: background
+
+
 def test_a_known_armed_group_has_its_side_and_a_full_name_is_a_person() -> None:
     from summarizer.extraction._findings import Findings
     from summarizer.extraction._found import Classified, FoundActor
