@@ -167,7 +167,7 @@ def _add(
     # Moscow"); else it is the state acting or speaking ("Moscow launched 57 missiles")
     hits = [h for h in hits if not capital_of(h[2]) or _located(sentence, h)]
     # a place named only to say where another is ("six miles south of Bakhmut") is not where it happens
-    near = [h for h in hits if _REFERENCE.search(sentence[max(0, h[0] - 60) : h[0]])]
+    near = [h for h in hits if _reference().search(sentence[max(0, h[0] - 60) : h[0]])]
     if near and len(near) < len(hits):
         hits = [h for h in hits if h not in near]
     # the most specific places: not one inside another's words, no country beside a town or region
@@ -199,21 +199,17 @@ def _add(
     out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
 
 
-_LOCATIVE = re.compile(
-    r"(?:\b(?:in|across|into|inside|over|throughout|against|on|at|near|hit|hits|struck|attacked|targeted|"
-    r"targeting|pounded|shelled)\s+(?:the\s+)?(?:(?:north|south|east|west)(?:-?(?:north|south|east|west))?"
-    r"(?:ern)?\s+|(?:central|eastern|western|northern|southern)\s+)?)$",
-    re.IGNORECASE,
-)
+# The words before a name that make it where something happens ("struck X", "in northern X"),
+# and those that name it only to say where another place is ("six miles south of X", "the border
+# with X") (rules/place_words.toml).
+@rules.table
+def _locative() -> re.Pattern[str]:
+    return rules.regex("place.locative")
 
 
-_COMPASS = r"(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?"
-_REFERENCE = re.compile(
-    rf"(?:\b(?:miles?|mi|km|kilomet(?:er|re)s?|met(?:er|re)s?)\s+(?:\([^)]*\)\s+)?(?:{_COMPASS}\s+)?"
-    rf"(?:of|from|outside)|\b{_COMPASS}\s+of|\bborder with|\bnot far from)\s+(?:the\s+)?"
-    r"(?:(?:city|town|village|region)\s+of\s+)?$",
-    re.IGNORECASE,
-)
+@rules.table
+def _reference() -> re.Pattern[str]:
+    return rules.regex("place.reference")
 
 
 def _located(sentence: str, hit: tuple[int, int, str]) -> bool:
@@ -221,12 +217,10 @@ def _located(sentence: str, hit: tuple[int, int, str]) -> bool:
 
 
 # Also a place, though not where an event of its sentence happens: what is sent to, visited or
-# invaded ("transferred to Ukraine", "a visit to Israel", "all of Germany").
-_PLACE_OF_STORY = re.compile(
-    r"(?:\b(?:to|with|hitting|strik(?:e|es|ing)|attack(?:s|ing)|targets|visit(?:s|ed|ing)?|"
-    r"invad(?:e|es|ed|ing)|shelling|all of|territory of|parts? of)\s+(?:the\s+)?)$",
-    re.IGNORECASE,
-)
+# invaded ("transferred to X", "a visit to X", "all of X") (rules/place_words.toml).
+@rules.table
+def _place_of_story() -> re.Pattern[str]:
+    return rules.regex("place.of_story")
 
 
 def located(text: str, start: int, loosely: bool = False) -> bool:
@@ -234,7 +228,7 @@ def located(text: str, start: int, loosely: bool = False) -> bool:
     Ukraine"), not as the state that acts or speaks ("Zelenskiy said Ukraine shot down ...").
     `loosely` also takes a place the story goes to ("transferred to Ukraine", "a visit to Israel")."""
     before = text[max(0, start - 40) : start]
-    return bool(_LOCATIVE.search(before) or (loosely and _PLACE_OF_STORY.search(before)))
+    return bool(_locative().search(before) or (loosely and _place_of_story().search(before)))
 
 
 def _context_twin(

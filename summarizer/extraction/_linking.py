@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import located
 from summarizer.extraction._findings import Findings, PlaceFact, Places
@@ -119,56 +120,57 @@ def headline_end(text: str, title_end: int) -> int:
 
 # A maker's model number ("T-34", "Satan-2", "MH-60R", "Kh-55"): equipment, not an actor.
 _MODEL_NUMBER = re.compile(r"\b[A-Z][A-Za-z]*-?\d+[A-Z]?\b")
-_NOT_ACTOR_END = re.compile(
-    r"(?:\bDay|\b(?:World|Cold|Civil|Great|Patriotic) War(?: I{1,2}| One| Two)?|-\w+ed|-and|-)$"
-)
 
 
-# Weapon systems the war's reporting names by name, not number ("Storm Shadow missiles"):
-# equipment, never an armed group. Names that are also units or outlets ("Tornado", "Lancet")
-# are left out.
-_WEAPONS = frozenset(
-    {
-        "himars", "atacms", "storm shadow", "scalp", "taurus", "javelin", "javelins", "stinger", "stingers",
-        "nasams", "iris-t", "bayraktar", "shahed", "shaheds", "geran", "iskander", "kinzhal", "kalibr",
-        "excalibur", "harpoon", "zircon", "tomahawk", "tomahawks", "sarmat", "oreshnik",
-    }
-)  # fmt: skip
-_WEAPON_NOUN = re.compile(r"\s+(?:missiles?|rockets?|drones?|systems?|launchers?)$", re.IGNORECASE)
+# A day, a war or a modifier at a name's end ("Victory Day", "World War II", "X-backed"); weapon
+# systems named by name, not number, and the noun after one ("Storm Shadow missiles"): equipment,
+# never an armed group; a name given to a thing ("the Lenin statue", "a monument to X"): the thing
+# is not a party to the story, nor is the person long dead it honours; words that name people or
+# blocs loosely ("Western"); a common noun after a name that makes the name its modifier
+# ("military bloggers") (rules/names.toml).
+@rules.table
+def _not_actor_end() -> re.Pattern[str]:
+    return rules.regex("name.not_actor_end")
+
+
+@rules.table
+def _weapons() -> frozenset[str]:
+    return rules.words("name.weapons")
+
+
+@rules.table
+def _weapon_noun() -> re.Pattern[str]:
+    return rules.regex("name.weapon_noun")
 
 
 def _weapon(name: str) -> bool:
-    return _WEAPON_NOUN.sub("", name).casefold() in _WEAPONS
+    return _weapon_noun().sub("", name).casefold() in _weapons()
 
 
-# A name given to a thing ("the Lenin statue", "a monument to Bandera", "Azovstal plant"): the
-# thing is not a party to the story, nor is the person long dead it honours.
-_THING_AFTER = re.compile(
-    r"\s+(?:statues?|monuments?|memorials?|busts?|mausoleum|museum|square|street|avenue|prospekt|bridge|"
-    r"airport|station|stadium|park)\b",
-    re.IGNORECASE,
-)
-_THING_BEFORE = re.compile(
-    r"\b(?:statues?|monuments?|memorials?|busts?|portraits?) (?:of|to) (?:the )?$", re.IGNORECASE
-)
+@rules.table
+def _thing_after() -> re.Pattern[str]:
+    return rules.regex("name.thing_after")
 
 
-# Words that name people or blocs loosely, never one party: an adjective ("Western"), a nationality.
-_NOT_NAMES = frozenset({"briton", "britons", "western", "eastern", "westerners", "allied"})
+@rules.table
+def _thing_before() -> re.Pattern[str]:
+    return rules.regex("name.thing_before")
 
 
-# A common noun after a name that makes the name its modifier.
-_MODIFIES = re.compile(
-    r"\s+(?:bloggers?|milbloggers?|correspondents?|journalists?|analysts?|experts?|commentators?|channels?|"
-    r"sources?|observers?|watchers?|historians?|media|outlets?|blogs?|accounts?)\b",
-    re.IGNORECASE,
-)
+@rules.table
+def _loose_blocs() -> frozenset[str]:
+    return rules.words("name.loose_blocs")
+
+
+@rules.table
+def _modifies() -> re.Pattern[str]:
+    return rules.regex("name.modifies")
 
 
 def _names_things_only(text: str, forms: list[str]) -> bool:
     found = [m for f in forms for m in mentions(text, f)]
     return bool(found) and all(
-        _THING_AFTER.match(text, m.end()) or _THING_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
+        _thing_after().match(text, m.end()) or _thing_before().search(text[max(0, m.start() - 20) : m.start()])
         for m in found
     )
 
@@ -193,7 +195,7 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True
     if _names_things_only(text, forms):
         return True
-    if all(_MODIFIES.match(text, m.end()) for f in forms for m in mentions(text, f)) and mentions(text, name):
+    if all(_modifies().match(text, m.end()) for f in forms for m in mentions(text, f)) and mentions(text, name):
         return True  # "pro-Russian military bloggers": the bloggers are the party, not the military
     if title_end and not any(m.start() >= title_end for f in forms for m in mentions(text, f)):
         return True
@@ -201,7 +203,7 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True
     if actor.kind != "person" and (_MODEL_NUMBER.search(name) or _weapon(name)):
         return True
-    if _NOT_ACTOR_END.search(name) or is_demonym(name.rstrip("s")) or name.casefold() in _NOT_NAMES:
+    if _not_actor_end().search(name) or is_demonym(name.rstrip("s")) or name.casefold() in _loose_blocs():
         return True
     single = len(words) == 1 and not name.isupper() and name.lower() != name
     return single and actor.kind != "person" and bool(mentions(text, name.lower()))
@@ -244,14 +246,20 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
                 place.fact = PlaceFact(place.fact.kind, within)
 
 
-_OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
+# Who holds a place, before its name ("X-occupied"), and compass and bloc words ("the West",
+# "Western allies"), which name no place of their own (rules/place_words.toml).
+@rules.table
+def _occupied() -> re.Pattern[str]:
+    return rules.regex("place.occupied")
 
 
-# A place before a place's name ("Moscow's Red Square", "Russia's Kursk"): the place is what
-# follows it.
+@rules.table
+def _not_a_place() -> frozenset[str]:
+    return rules.words("place.compass")
+
+
+# A place before a place's name ("Strelsau's Red Square"): the place is what follows it.
 _POSSESSOR = re.compile(r"^([A-Z][\w-]*)(?:’s|'s)\s+(?=[A-Z])")
-# Compass and bloc words: "the West", "Western allies" name no place of their own.
-_NOT_A_PLACE = frozenset({"west", "western", "east", "eastern", "north", "northern", "south", "southern"})
 
 
 def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[FoundPlace]:
@@ -262,11 +270,11 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
     out: list[FoundPlace] = []
     by_name: dict[str, FoundPlace] = {}
     for p in found:
-        core = _OCCUPIED.sub("", p.name)
+        core = _occupied().sub("", p.name)
         owner = _POSSESSOR.match(core)
         if owner and places.fact(owner.group(1)) is not None:  # a place's place, not "Children's Hospital"
             core = core[owner.end() :]
-        if core.casefold() in _NOT_A_PLACE or _weapon(core):  # "Storm Shadow" is a missile
+        if core.casefold() in _not_a_place() or _weapon(core):  # "Storm Shadow" is a missile
             continue
         if core != p.name and mentions(text, core):
             fact = places.fact(core)
@@ -311,7 +319,7 @@ def _country_within(name: str, places: Places, country_of: Callable[[str], str |
     owner = re.match(r"^(.+?)[’']s\s", name)
     if owner and country_of(owner.group(1)):
         return country_of(owner.group(1))
-    words = _OCCUPIED.sub("", name).split()
+    words = _occupied().sub("", name).split()
     for n in range(len(words) - 1, 0, -1):
         fact = places.fact(" ".join(words[:n]))
         if fact is not None and fact.country and (fact.kind != "settlement" or country_of(" ".join(words[:n]))):

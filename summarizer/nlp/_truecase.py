@@ -44,7 +44,7 @@ from typing import Literal
 
 from summarizer import rules
 from summarizer.nlp._gazetteer import Gazetteer, find_country
-from summarizer.text import NOT_NAMES, force_nouns, org_words, sentences, title_words
+from summarizer.text import force_nouns, not_names, org_words, sentences, title_words
 
 __all__ = ["WORD", "as_written", "base_of", "caseless", "casing", "truecase"]
 
@@ -363,12 +363,13 @@ def _units(ws: _Words) -> None:
     """A numbered unit is a name: an ordinal, up to three words, then a word of organisations
     (`text.ORG_WORDS`: "72nd motorized rifle brigade", "1442nd regiment"), none of them a
     function word."""
+    function = not_names()
     for i in ws:
         start = ws.spans[i][0]
         if not _ORDINAL.search(ws.text, max(0, start - 12), start):
             continue
         for j in range(i, min(i + 4, len(ws.spans))):
-            if ws.keys[j] in NOT_NAMES or (j > i and not ws.adjacent(j - 1)):
+            if ws.keys[j] in function or (j > i and not ws.adjacent(j - 1)):
                 break
             if org_words().fullmatch(ws.keys[j]):
                 for k in range(i, j + 1):

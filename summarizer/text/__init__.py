@@ -23,7 +23,6 @@ see pyproject.toml): everything here is a function of strings.
 
 from summarizer.text._align import Match, MatchMethod, find_all, find_span
 from summarizer.text._candidates import (
-    NOT_NAMES,
     CasualtyFigure,
     CasualtyKind,
     candidate_names,
@@ -31,6 +30,7 @@ from summarizer.text._candidates import (
     casualty_sentence_spans,
     casualty_sentences,
     kind_near,
+    not_names,
 )
 from summarizer.text._context import (
     TITLE_WORDS,
@@ -82,7 +82,6 @@ __all__ = [
     "nationality_words",
     "short_names",
     "state_words",
-    "NOT_NAMES",
     "ORG_WORDS",
     "TITLE_WORDS",
     "Candidate",
@@ -99,6 +98,7 @@ __all__ = [
     "event_date",
     "named_settlements",
     "org_words",
+    "not_names",
     "not_reported_as_fact",
     "only_said",
     "second_type",

@@ -45,14 +45,18 @@ def _place_titles() -> re.Pattern[str]:
     return rules.regex("title.place_titles")
 
 
-# Who backs or installed a party ("the Moscow-backed Donetsk People's Republic", "Russian-
-# installed officials"): its side, whatever its own name says. Group 1 is the backer.
-_BACKED = r"\b([A-Z][\w.]+)-(?:backed|installed|appointed|controlled|sponsored|allied|aligned|funded)"
-_BACKED_BEFORE = re.compile(_BACKED + r"\s+(?:the\s+)?(?:self-proclaimed\s+|so-called\s+)?$")
-# ... and a person's appositive title in such a body ("Daniil Bezsonov, first deputy minister of
-# information for the Moscow-backed Donetsk People's Republic"), or backed himself ("Vladimir
-# Saldo, Russian-installed head of ...").
-_BACKED_AFTER = re.compile(r"^,\s+(?:(?:[\w’'-]+\s+){1,8}?(?:of|for|in)\s+)?(?:the\s+|a\s+|an\s+)?" + _BACKED)
+# Who backs or installed a party ("the X-backed Donetsk People's Republic", "X-installed
+# officials"): its side, whatever its own name says; before its name, or in a person's
+# apposition ("..., first deputy minister of information for the X-backed ...", "..., X-installed
+# head of ...") (rules/sides.toml). Group 1 is the backer.
+@rules.table
+def _backed_before() -> re.Pattern[str]:
+    return rules.regex("side.backed_before")
+
+
+@rules.table
+def _backed_after() -> re.Pattern[str]:
+    return rules.regex("side.backed_after")
 
 
 def backed_side(text: str, forms: Iterable[str], country_of: Callable[[str], str | None]) -> str | None:
@@ -61,7 +65,7 @@ def backed_side(text: str, forms: Iterable[str], country_of: Callable[[str], str
     found: set[str] = set()
     for form in forms:
         for m in _mentions(text, form):
-            hit = _BACKED_BEFORE.search(text[max(0, m.start() - 50) : m.start()]) or _BACKED_AFTER.match(
+            hit = _backed_before().search(text[max(0, m.start() - 50) : m.start()]) or _backed_after().match(
                 text[m.end() : m.end() + 120]
             )
             if hit:
@@ -245,11 +249,11 @@ def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -
     return None
 
 
-_NEAR = re.compile(
-    r"(?:\b(?:near|outside|south of|north of|east of|west of|southeast of|southwest of|northeast of|northwest of|"
-    r"close to|around|in)\s+(?:the\s+)?(?:(?:city|town|village|region|settlement)\s+of\s+)?|^\s*[\[(]\s*)"
-    r"([A-Z][\w’'\-]+(?:[ \t][A-Z][\w’'\-]+)?)"
-)
+# A known place given as the neighbour or container of another ("near X", "south of X", "in the
+# town of X", "[X]"); group 1 is its name (rules/place_words.toml).
+@rules.table
+def _near() -> re.Pattern[str]:
+    return rules.regex("place.near")
 
 
 def country_nearby(text: str, name: str, country_of_place: Callable[[str], str | None]) -> str | None:
@@ -262,7 +266,7 @@ def country_nearby(text: str, name: str, country_of_place: Callable[[str], str |
     for m in _mentions(text, name):
         window = text[m.end() : m.end() + 80]
         window = re.split(r"[.!?;\n]", window)[0]
-        for near in _NEAR.finditer(window):
+        for near in _near().finditer(window):
             named = near.group(1).split("’")[0].split("'")[0]
             # "Oserdow [Lublin Voivodeship]": the container's name, else its first word (Lublin)
             country = country_of_place(named) or (country_of_place(named.split()[0]) if " " in named else None)
