@@ -13,7 +13,7 @@ Where the case of a word comes from, all data, no hand lists:
      pairs of words whose case the words alone do not give: "White House", "the US"), counted by
      `scripts/build_casing.py` in public cased news (AG News, CNN/DailyMail) that is not our
      evaluation data; loaded on first use;
-  2. the nationality words of the rules (`rules/sides.toml`, `rules/demonyms.toml`): "Salvadoran";
+  2. the nationality words of the rules (`rules/sides.toml`, `rules/demonyms.toml`), as written there;
      a short name the rules match only as written ("US") only before a force noun or a title
      ("us troops", "us officials"; "told us" stays);
   3. for a word the dictionary does not know (nor its stem: "dynamited"): the gazetteer (a
@@ -124,8 +124,9 @@ def casing() -> tuple[dict[str, str], dict[str, str]]:
 
 @rules.table
 def _nationality_words() -> tuple[dict[str, str], dict[str, str]]:
-    """The rules' own nationality words, as written ("Salvadoran", "pro-Russian", "Putin"), and
-    apart the short names they match only as written (role "s": "US" is not "us")."""
+    """The rules' own nationality words, as written (a nationality, a "pro-" compound, a leader's
+    possessive), and apart the short names they match only as written (role "s": "US" is not
+    "us")."""
     words: dict[str, str] = {}
     short: dict[str, str] = {}
     for rule in rules.category("nationality"):
@@ -283,7 +284,7 @@ def _dictionary(ws: _Words) -> None:
 
 
 def _by_parts(key: str, words: dict[str, str]) -> str | None:
-    """A compound's form from its parts' ("pro-russian" -> "pro-Russian"); None when a part is
+    """A compound's form from its parts' ("pro-ruritanian" -> "pro-Ruritanian"); None when a part is
     unknown."""
     parts = re.split(r"([-.])", key)
     if not all(p in words for p in parts if p and p not in "-."):

@@ -10,7 +10,7 @@ see pyproject.toml): everything here is a function of strings.
   _align       grounding: where in the article is this quote or name (exact char offsets)
   _candidates  what code finds for the model: capitalised names, casualty sentences and figures
   _entities    candidate actors and places merged from NER entities, capitalised names and
-               common-noun actors ("Russian troops"), with the forms the article uses for each
+               common-noun actors ("Ruritanian troops"), with the forms the article uses for each
   _cues        sentences that may report an event and the types their words allow, who a
                sentence attributes a figure to, the date a sentence gives its event
   _nationality  nationality words, possessives and short state names (rules/sides.toml)

@@ -174,7 +174,7 @@ def institution_claimant(sentence: str) -> str | None:
 
 def introduces_source(sentence: str) -> bool:
     """The sentence attributes what it says to a source it only introduces ("according to a
-    Ukrainian close to the action"), whom the next sentence's speaker may name."""
+    Bordurian close to the action"), whom the next sentence's speaker may name."""
     return _introduced().search(sentence) is not None
 
 
@@ -183,7 +183,7 @@ _APPOSITION = re.compile(r"^\s*,[^,;]{1,100},\s*$")
 
 def _distance(sentence: str, cue: re.Match[str], name: re.Match[str]) -> int | None:
     """How far a name is from a verb of saying; "according to X" looks only forward (in
-    "Thousands of Russian troops died, according to a Ukrainian", the troops are not the source),
+    "Thousands of Ruritanian troops died, according to a Bordurian", the troops are not the source),
     any other verb back to its subject or just past it ("said Synegubov", "said the governor X").
     A name with its apposition before the verb is next to it ("Taras Kuzio, a fellow at the
     Henry Jackson Society, says"); a name before another subject of the verb is not its subject

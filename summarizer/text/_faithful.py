@@ -34,13 +34,13 @@ def unsupported(sentence: str, article: str) -> list[str]:
             continue
         for part in _name_parts(" ".join(words)):
             key = normalize_name(part)
-            if key and key not in haystack:  # a substring: "Poland" is in "AirspacePoland’s"
+            if key and key not in haystack:  # a substring: "Borduria" is in "AirspaceBorduria’s"
                 problems.append(part)
     return problems
 
 
 def _name_parts(name: str) -> list[str]:
-    """A run of capitalised words is checked whole, and falls back to its words: "Russian
+    """A run of capitalised words is checked whole, and falls back to its words: "Ruritanian
     forces in Bakhmut" style runs are not required verbatim, each capitalised word is."""
     words = (re.sub(r"[’']s?$", "", w) for w in name.split())
     function = not_names()  # capitalised words that start sentences or are not names on their own
