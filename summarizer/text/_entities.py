@@ -194,6 +194,13 @@ def _group_of() -> dict[str, str]:
     return {w: r.data["group"] for r in rules.category("force_group") for w in r.words}
 
 
+# Words between a nationality and its force noun that leave the group as it is ("mobilised
+# troops" are its forces) (rules/forces.toml).
+@rules.table
+def _group_fillers() -> frozenset[str]:
+    return rules.words("force.group_fillers")
+
+
 def force_group(name: str) -> tuple[str, str] | None:
     """(country, group) of a common-noun actor: "Ruritanian troops" and "Elphberg's forces" are both
     ("Ruritania", "forces"); "Ruritania's defence ministry" is ("Ruritania", "ministry") (the nationality
@@ -203,7 +210,7 @@ def force_group(name: str) -> tuple[str, str] | None:
     for cut in (2, 1):
         nation = nations.get(" ".join(words[:cut]))
         if nation:
-            rest = " ".join(w for w in words[cut:] if w not in ("regular", "mobilised", "mobilized"))
+            rest = " ".join(w for w in words[cut:] if w not in _group_fillers())
             group = _group_of().get(rest)
             return (nation, group) if group else None
     return None

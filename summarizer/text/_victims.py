@@ -63,7 +63,12 @@ _NUMBER = re.compile(
     r"hundreds|thousands)\s+(?:[\w’'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_PART_OF = re.compile(r"\b(?:including|among them|among)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+
+
+# What makes a figure part of another ("including two children") (rules/figures.toml).
+@rules.table
+def _part_of() -> re.Pattern[str]:
+    return rules.regex("figures.part_of")
 
 
 def among_bystanders(sentence: str) -> bool:
@@ -76,6 +81,6 @@ def among_bystanders(sentence: str) -> bool:
             return True  # a place: "bombings at two mosques"
         before = sentence[max(0, m.start() - 40) : m.start()]
         number = _NUMBER.search(before)
-        if number is None or _PART_OF.search(before[: number.start()]):
+        if number is None or _part_of().search(before[: number.start()]):
             return True
     return False
