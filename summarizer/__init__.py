@@ -21,6 +21,10 @@ Layout (each subpackage re-exports its private `_modules`):
     evaluation   gold datasets, matching, scoring, statistics, runs, the HTML report
     render       JSON, Markdown and table renderings of a document
     cli          the command line
+
+Examples in docstrings and comments name made-up countries, capitals and people (Ruritania and
+Strelsau, Borduria and Szohod, "Rudolf Rassendyll"): the words the code matches that name real
+ones live in the rule and data files (`summarizer/rules/*.toml`, issue 18).
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def _description_differs(e: Event, quoted: str | None) -> bool:
 
 
 def roles(e: Event) -> str:
-    """An event's roles in words, empty roles left out: "by Russian forces, against Ukraine;
+    """An event's roles in words, empty roles left out: "by Ruritanian forces, against Borduria;
     victims: civilians; targets: a school; with missiles"."""
 
     def names(fillers: list[Any]) -> str:
@@ -341,8 +341,8 @@ def tables_text(doc: SummaryDocument, width: int = 120) -> str:
 
 
 def side_label(actor: Actor) -> str | None:
-    """An actor's side as a reader should take it: "Ukraine" where the article says so (or the
-    armed-groups list does), "Ukraine (inferred)" where it is the model's reading."""
+    """An actor's side as a reader should take it: "Borduria" where the article says so (or the
+    armed-groups list does), "Borduria (inferred)" where it is the model's reading."""
     if not actor.side:
         return None
     return f"{actor.side} (inferred)" if actor.side_basis == "inferred" else actor.side

@@ -151,3 +151,59 @@ def test_the_word_tables_moved_out_of_code_reach_their_consumers() -> None:
         with rules.disabled([name]):
             assert probe() != on if off is None else probe() == off, name
         assert probe() == on, name
+
+
+def test_the_word_tables_moved_in_lists27_reach_their_consumers() -> None:
+    """Issue 18, the rest: names that are no party (names.toml), where a place is named
+    (place_words.toml), who backs a party (sides.toml), convicts (casualties.toml), verbs of
+    saying (figures.toml), the words before a date (dates.toml), country aliases
+    (countries.toml), force fillers (forces.toml), part of a figure (figures.toml): each
+    consumer changes when its rule is off, and is back after."""
+    from summarizer.extraction._events import located
+    from summarizer.extraction._linking import _weapon
+    from summarizer.nlp import find_country
+    from summarizer.text import (
+        among_bystanders,
+        backed_side,
+        country_nearby,
+        event_date,
+        force_group,
+        institution_claimant,
+        kind_near,
+        not_names,
+    )
+
+    def at(text: str, name: str) -> int:
+        return text.index(name)
+
+    struck = "Missiles struck Lviv overnight."
+    sent = "The shells were transferred to Lviv."
+    backed = "Officials of the Moscow-backed Donetsk People's Republic said so."
+    near = "Klishchiivka, south of Bakhmut, was shelled."
+    convicts = "50,000 prisoners have signed up to fight."
+    part_of = "Shelling killed five soldiers, including two children."
+    checks = [
+        ("name.weapons", lambda: _weapon("Storm Shadow missiles"), True, False),
+        ("name.weapon_noun", lambda: _weapon("Storm Shadow missiles"), True, False),
+        ("name.not_names", lambda: "however" in not_names(), True, False),
+        ("place.locative", lambda: located(struck, at(struck, "Lviv")), True, False),
+        ("place.of_story", lambda: located(sent, at(sent, "Lviv"), loosely=True), True, False),
+        (
+            "side.backed_before",
+            lambda: backed_side(backed, ["Donetsk People's Republic"], {"Moscow": "Russia"}.get),
+            "Russia",
+            None,
+        ),
+        ("place.near", lambda: country_nearby(near, "Klishchiivka", {"Bakhmut": "Ukraine"}.get), "Ukraine", None),
+        ("casualty.convicts", lambda: kind_near(convicts, 0, 6, 0, len(convicts)), None, "captured"),
+        ("figures.say", lambda: institution_claimant("Seven people were killed, police said."), "police", None),
+        ("date.not_the_event", lambda: event_date("It has raged since May 9, 2023.", "2023-06-01"), None, "2023-05-09"),
+        ("country.nl", lambda: find_country("Holland") is not None, True, False),
+        ("force.group_fillers", lambda: force_group("Russian mobilised troops"), ("Russia", "forces"), None),
+        ("figures.part_of", lambda: among_bystanders(part_of), True, False),
+    ]
+    for name, probe, on, off in checks:
+        assert probe() == on, name
+        with rules.disabled([name]):
+            assert probe() == off, name
+        assert probe() == on, name

@@ -79,8 +79,8 @@ def names_of(item: Mapping[str, Any]) -> list[str]:
 
 def same_value(a: Any, b: Any) -> bool:
     """Attribute equality for sides, countries, `affected`, `claimed_by`: null == null, else
-    names_match, or two names of the same country ("Palestine" and "Palestinian Territories",
-    "US" and "United States")."""
+    names_match, or two names of the same country (a common name and GeoNames'
+    name, "US" and "United States")."""
     sa, sb = text_or_none(a), text_or_none(b)
     if sa is None or sb is None:
         return sa is None and sb is None

@@ -40,7 +40,7 @@ class ItemOutcome:
     wrong: tuple[tuple[str, Any, Any], ...] = ()  # (attribute, predicted, gold) of each wrong attribute
 
     def wrong_text(self) -> str:
-        """The wrong attributes in words: "actor side: Ukraine, gold Russia"."""
+        """The wrong attributes in words: "actor side: Borduria, gold Ruritania"."""
         return "; ".join(f"{ATTR_LABELS.get(a, a)}: {p}, gold {g}" for a, p, g in self.wrong)
 
 

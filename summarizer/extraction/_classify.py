@@ -11,7 +11,7 @@ Per part of the article (`run`):
      or loss that do not count things ("30 villages"); the kind is the article's word next to
      the figure; the model picks who suffered it and who claims it from this article's own
      sides and actors (an enum made per article), and code overrides it where the sentence
-     says ("64 Russian soldiers", "according to X");
+     says ("64 Ruritanian soldiers", "according to X");
 then once:
 and the summary is composed by code from the facts found (`_compose`): no sentence of it can
 say what the article does not.
@@ -370,7 +370,7 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         nation = nationality_before(text, fig.start, fig.end, fig.sentence_end)
         noun = victim_noun(text, fig.end, fig.sentence_end)
         sentence = text[fig.sentence_start : fig.sentence_end]
-        if noun == "civilians":  # bystanders, whatever their nationality: "two Israeli children"
+        if noun == "civilians":  # bystanders, whatever their nationality: "two Bordurian children"
             who: str | None = "civilians"
         elif named:
             who = named
@@ -379,7 +379,7 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         elif nation:
             who = nation
         elif counts is None and fig.sentence_start in previous:
-            who = previous[fig.sentence_start]  # "64 Russian fighters ... and 87 more wounded"
+            who = previous[fig.sentence_start]  # "64 Ruritanian fighters ... and 87 more wounded"
         elif _civilian_words().search(sentence) and not _military_words().search(sentence):
             who = "civilians"  # "shelling hit houses and wounded seven"
         else:
@@ -393,7 +393,7 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         if same is not None:  # the headline's figure ("..., killing 2"), told again in the body: read it there
             out.figures.remove(same)
         # Who gives the figure: the verb of saying of its sentence, or of the next one when this
-        # one only introduces its source ("..., according to a Ukrainian close to the action.
+        # one only introduces its source ("..., according to a Bordurian close to the action.
         # Serhiy Haidai ... said"), or an institution ("police said"). The model's pick is not
         # used: where the text names no source, the article states the figure itself.
         following = next((s for s in sentences(text[fig.sentence_end :])), None)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[int, int, str]]:
     """(start, end, name) of the first mention in `sentence` of each item that it names; a
-    place word used as a modifier ("Moscow-backed", "Kyiv-based") does not count."""
+    place word used as a modifier ("Strelsau-backed", "Szohod-based") does not count."""
     hits = []
     for name, forms in items:
         for form in [name, *forms]:
@@ -63,7 +63,7 @@ def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) 
 
 
 def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
-    """A mention that is a modifier ("Moscow-backed") or part of a longer proper name ("The New
+    """A mention that is a modifier ("Strelsau-backed") or part of a longer proper name ("The New
     York Times", "Moon of Alabama") does not name the place."""
     if _modifier().match(sentence, m.end()) or _speaks().match(sentence, m.end()):
         return True
@@ -144,7 +144,7 @@ def add_events(
         if label == labels.NOT_AN_EVENT:
             continue
         if not_reported_as_fact(sentence, published) or only_said(sentence):
-            continue  # "had not been struck", "Moscow has accused Kyiv of ...", a headline, a habit ...
+            continue  # "had not been struck", "Strelsau has accused Szohod of ...", a headline, a habit ...
         kind = settled_type(sentence, label)
         for k in (kind, second_type(sentence, kind)):
             if k is not None:
@@ -167,11 +167,11 @@ def _add(
     sentence = text[s:e]
     hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
     hits = [_as_region(h, sentence, kinds) for h in hits]
-    # a capital is where the event happens only when the sentence says so ("struck Kyiv", "in
-    # Moscow"); else it is the state acting or speaking ("Moscow launched 57 missiles")
+    # a capital is where the event happens only when the sentence says so ("struck Szohod", "in
+    # Strelsau"); else it is the state acting or speaking ("Strelsau launched 57 missiles")
     hits = [h for h in hits if not capital_of(h[2]) or _located(sentence, h)]
     # a place named only to say where another is ("six miles south of Bakhmut") is not where it happens
-    near = [h for h in hits if _REFERENCE.search(sentence[max(0, h[0] - 60) : h[0]])]
+    near = [h for h in hits if _reference().search(sentence[max(0, h[0] - 60) : h[0]])]
     if near and len(near) < len(hits):
         hits = [h for h in hits if h not in near]
     # the most specific places: not one inside another's words, no country beside a town or region
@@ -180,7 +180,7 @@ def _add(
     names = list(dict.fromkeys(specific or [h[2] for h in hits]))
     placeless = kind == "strategic_development" and _placeless_sd().search(sentence)
     if not specific and not placeless:
-        # an event at a country only where the sentence puts it there ("in northern Cameroon");
+        # an event at a country only where the sentence puts it there ("in northern Ruritania");
         # with no place, only the report's lead (a wire report's incident often names none)
         # any of its mentions may be the located one ("SANAA, Yemen (CNN) - ... targets in Yemen")
         forms = {p.name: [p.name, *p.forms] for p in out.places}
@@ -207,21 +207,17 @@ def _add(
     out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
 
 
-_LOCATIVE = re.compile(
-    r"(?:\b(?:in|across|into|inside|over|throughout|against|on|at|near|hit|hits|struck|attacked|targeted|"
-    r"targeting|pounded|shelled)\s+(?:the\s+)?(?:(?:north|south|east|west)(?:-?(?:north|south|east|west))?"
-    r"(?:ern)?\s+|(?:central|eastern|western|northern|southern)\s+)?)$",
-    re.IGNORECASE,
-)
+# The words before a name that make it where something happens ("struck X", "in northern X"),
+# and those that name it only to say where another place is ("six miles south of X", "the border
+# with X") (rules/place_words.toml).
+@rules.table
+def _locative() -> re.Pattern[str]:
+    return rules.regex("place.locative")
 
 
-_COMPASS = r"(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?"
-_REFERENCE = re.compile(
-    rf"(?:\b(?:miles?|mi|km|kilomet(?:er|re)s?|met(?:er|re)s?)\s+(?:\([^)]*\)\s+)?(?:{_COMPASS}\s+)?"
-    rf"(?:of|from|outside)|\b{_COMPASS}\s+of|\bborder with|\bnot far from)\s+(?:the\s+)?"
-    r"(?:(?:city|town|village|region)\s+of\s+)?$",
-    re.IGNORECASE,
-)
+@rules.table
+def _reference() -> re.Pattern[str]:
+    return rules.regex("place.reference")
 
 
 def _located(sentence: str, hit: tuple[int, int, str]) -> bool:
@@ -229,20 +225,18 @@ def _located(sentence: str, hit: tuple[int, int, str]) -> bool:
 
 
 # Also a place, though not where an event of its sentence happens: what is sent to, visited or
-# invaded ("transferred to Ukraine", "a visit to Israel", "all of Germany").
-_PLACE_OF_STORY = re.compile(
-    r"(?:\b(?:to|with|hitting|strik(?:e|es|ing)|attack(?:s|ing)|targets|visit(?:s|ed|ing)?|"
-    r"invad(?:e|es|ed|ing)|shelling|all of|territory of|parts? of)\s+(?:the\s+)?)$",
-    re.IGNORECASE,
-)
+# invaded ("transferred to X", "a visit to X", "all of X") (rules/place_words.toml).
+@rules.table
+def _place_of_story() -> re.Pattern[str]:
+    return rules.regex("place.of_story")
 
 
 def located(text: str, start: int, loosely: bool = False) -> bool:
-    """The name at `start` is named as where something happens ("hit Ukraine", "across
-    Ukraine"), not as the state that acts or speaks ("Zelenskiy said Ukraine shot down ...").
-    `loosely` also takes a place the story goes to ("transferred to Ukraine", "a visit to Israel")."""
+    """The name at `start` is named as where something happens ("hit Borduria", "across
+    Borduria"), not as the state that acts or speaks ("Rassendill said Borduria shot down ...").
+    `loosely` also takes a place the story goes to ("transferred to Borduria", "a visit to Borduria")."""
     before = text[max(0, start - 40) : start]
-    return bool(_LOCATIVE.search(before) or (loosely and _PLACE_OF_STORY.search(before)))
+    return bool(_locative().search(before) or (loosely and _place_of_story().search(before)))
 
 
 def _context_twin(

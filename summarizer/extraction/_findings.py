@@ -3,10 +3,10 @@
 `find(text)` lists the candidate actors and places (NER, capitalised names, common-noun
 actors) and settles by itself what the article's words and the gazetteer already say:
   * a country or a known town is a place, with its kind and country from the gazetteer;
-  * "Russian troops" / "Putin's forces" are one armed_forces actor, side Russia; "Russia's
+  * "Ruritanian troops" / "Elphberg's forces" are one armed_forces actor, side Ruritania; "Ruritania's
     defence ministry" a government actor; "civilians" and "residents" civilians;
-  * a country (or "the Kremlin") that acts in a sentence ("Russia pounded", "Ukraine said")
-    is also the state actor, with the other forms the text uses for it ("Russian
+  * a country (or "the Kremlin") that acts in a sentence ("Ruritania pounded", "Borduria said")
+    is also the state actor, with the other forms the text uses for it ("Ruritanian
     authorities", "Kremlin") as aliases.
 What is left (people, organisations, units, unknown places) goes to the model, which only
 labels each name; it never types one.
@@ -42,7 +42,7 @@ def channels() -> frozenset[str]:
     return frozenset(w.casefold() for r in rules.category("channel") for w in r.words)
 
 
-# A candidate that names a region ("Ukraine's Kharkiv region": owner and base), the victims code
+# A candidate that names a region ("Borduria's Kharkiv region": owner and base), the victims code
 # settles as civilians, the verbs after a name that acts (rules/place_words.toml, forces.toml).
 @rules.table
 def _region() -> re.Pattern[str]:
@@ -80,7 +80,7 @@ class Findings:
     countries: frozenset[str] = frozenset()  # ISO codes of the countries the article names
     acting: set[str] = field(default_factory=set)  # candidates that act somewhere (subject, "X said")
     settlements: set[str] = field(default_factory=set)  # names the text calls a village, town or city
-    namesakes: set[str] = field(default_factory=set)  # a town abroad's name, here a party's ("Hamas", "Congress")
+    namesakes: set[str] = field(default_factory=set)  # a town abroad's name, here a party's ("Congress")
 
 
 class Places:
@@ -92,7 +92,7 @@ class Places:
 
     def fact(self, name: str) -> PlaceFact | None:
         """Kind and country of `name`: a country, a region named after a known place ("Kharkiv
-        region", "Ukraine's Kharkiv region"), or a known town; None when the gazetteer does not
+        region", "Borduria's Kharkiv region"), or a known town; None when the gazetteer does not
         know it."""
         m = _region().match(name)
         if m:
@@ -107,8 +107,8 @@ class Places:
 
     def country_of(self, word: str) -> str | None:
         """The country a word names: a country's name, or a known town's country; not a town
-        known abroad only by another name in a country the article never names ("Hamas" is an
-        alternate name of Hamm, Germany)."""
+        known abroad only by another name in a country the article never names (a group's name
+        that is a town's alternate name)."""
         found = find_country(word)
         if found is not None:
             return found.country
@@ -169,7 +169,7 @@ MAX_SIDES = 7
 
 def article_sides(text: str, named: list[tuple[Candidate, str]]) -> tuple[str, ...]:
     """The sides an article's actors can be on: the states it names, by their names (candidates
-    that are countries, with every form) and their nationality words ("Syrian", "Israeli's"),
+    that are countries, with every form) and their nationality words ("Ruritanian", "Bordurian's"),
     most named first (ties: first named first), at most MAX_SIDES. No state is offered that the
     article does not name: there is no default war."""
     count: dict[str, int] = {}
@@ -264,8 +264,8 @@ def _settle(
     if fact is not None and fact.kind == "settlement" and not _credible(text, cand, places):
         if cand.name.casefold() not in _not_settlements() or cand.name.casefold() in _institutions():
             # a direction or a language is nothing; an institution may be an actor
-            findings.namesakes.add(cand.name)  # a namesake town abroad ("Congress", Arizona; "Hamas" for
-            findings.ask.append(cand)  # Hamm): not a place here, perhaps an actor
+            findings.namesakes.add(cand.name)  # a namesake town abroad ("Congress"; a group's
+            findings.ask.append(cand)  # name that a town abroad has): not a place here, perhaps an actor
         return
     if fact is not None and (cand.label != "PERSON" or fact.kind != "settlement"):
         findings.places[cand.name] = fact

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import located
 from summarizer.extraction._findings import Findings, PlaceFact, Places
@@ -38,10 +39,10 @@ def _count(text: str, forms: list[str]) -> int:
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
     """Passing mentions are left out: the document lists the places where its events happen
     or that the article keeps coming back to (two mentions; not a country nor a capital, which
-    outside an event are nearly always the state speaking: "Kyiv said", "Moscow-backed"; a town
+    outside an event are nearly always the state speaking: "Szohod said", "Strelsau-backed"; a town
     the article introduces as one, "the village of X", is kept at one mention; a
     country only when it is the article's most-named place and named at least once as a place,
-    "in Russia", "sent to Ukraine", not only as the state that acts), and the actors that act,
+    "in Ruritania", "sent to Borduria", not only as the state that acts), and the actors that act,
     take part in an event, give or suffer a figure, or are named twice."""
     in_events = {p for ev in out.events for p in ev.places}
     in_events |= named_settlements(text)  # "the village of Przewodów": introduced because something happened there
@@ -74,8 +75,8 @@ def _as_place(text: str, place: FoundPlace) -> bool:
 
 
 def _body_name(text: str, actor: FoundActor, headline: int) -> None:
-    """A name the headline cut from its sentence ("Zelensky Seeks") goes by the form the body
-    writes ("Zelensky"); forms only the headline has are dropped."""
+    """A name the headline cut from its sentence ("Rassendyll Seeks") goes by the form the body
+    writes ("Rassendyll"); forms only the headline has are dropped."""
     if not headline:
         return
     in_body = [f for f in [actor.name, *actor.forms] if any(m.start() >= headline for m in mentions(text, f))]
@@ -87,7 +88,7 @@ def _body_name(text: str, actor: FoundActor, headline: int) -> None:
 
 
 def person_kinds(findings: Findings, out: Classified) -> None:
-    """A name NER read only as a person's, written as a full name ("Volodymyr Zelenskiy"), is a
+    """A name NER read only as a person's, written as a full name ("Rudolf Rassendill"), is a
     person whatever kind the model gave it (not "government")."""
     votes = {c.name: c.votes for c in findings.candidates}
     for actor in out.actors:
@@ -106,7 +107,7 @@ def person_kinds(findings: Findings, out: Classified) -> None:
 
 def headline_end(text: str, title_end: int) -> int:
     """Where the headline ends, counting the page's repeat of it on the next non-blank line
-    (pages often print the title twice): "Zelensky Seeks" in either copy is headline only."""
+    (pages often print the title twice): "Rassendyll Seeks" in either copy is headline only."""
     if not title_end:
         return 0
     title = text[:title_end].strip()
@@ -119,56 +120,57 @@ def headline_end(text: str, title_end: int) -> int:
 
 # A maker's model number ("T-34", "Satan-2", "MH-60R", "Kh-55"): equipment, not an actor.
 _MODEL_NUMBER = re.compile(r"\b[A-Z][A-Za-z]*-?\d+[A-Z]?\b")
-_NOT_ACTOR_END = re.compile(
-    r"(?:\bDay|\b(?:World|Cold|Civil|Great|Patriotic) War(?: I{1,2}| One| Two)?|-\w+ed|-and|-)$"
-)
 
 
-# Weapon systems the war's reporting names by name, not number ("Storm Shadow missiles"):
-# equipment, never an armed group. Names that are also units or outlets ("Tornado", "Lancet")
-# are left out.
-_WEAPONS = frozenset(
-    {
-        "himars", "atacms", "storm shadow", "scalp", "taurus", "javelin", "javelins", "stinger", "stingers",
-        "nasams", "iris-t", "bayraktar", "shahed", "shaheds", "geran", "iskander", "kinzhal", "kalibr",
-        "excalibur", "harpoon", "zircon", "tomahawk", "tomahawks", "sarmat", "oreshnik",
-    }
-)  # fmt: skip
-_WEAPON_NOUN = re.compile(r"\s+(?:missiles?|rockets?|drones?|systems?|launchers?)$", re.IGNORECASE)
+# A day, a war or a modifier at a name's end ("Victory Day", "World War II", "X-backed"); weapon
+# systems named by name, not number, and the noun after one ("Storm Shadow missiles"): equipment,
+# never an armed group; a name given to a thing ("the Lenin statue", "a monument to X"): the thing
+# is not a party to the story, nor is the person long dead it honours; words that name people or
+# blocs loosely ("Western"); a common noun after a name that makes the name its modifier
+# ("military bloggers") (rules/names.toml).
+@rules.table
+def _not_actor_end() -> re.Pattern[str]:
+    return rules.regex("name.not_actor_end")
+
+
+@rules.table
+def _weapons() -> frozenset[str]:
+    return rules.words("name.weapons")
+
+
+@rules.table
+def _weapon_noun() -> re.Pattern[str]:
+    return rules.regex("name.weapon_noun")
 
 
 def _weapon(name: str) -> bool:
-    return _WEAPON_NOUN.sub("", name).casefold() in _WEAPONS
+    return _weapon_noun().sub("", name).casefold() in _weapons()
 
 
-# A name given to a thing ("the Lenin statue", "a monument to Bandera", "Azovstal plant"): the
-# thing is not a party to the story, nor is the person long dead it honours.
-_THING_AFTER = re.compile(
-    r"\s+(?:statues?|monuments?|memorials?|busts?|mausoleum|museum|square|street|avenue|prospekt|bridge|"
-    r"airport|station|stadium|park)\b",
-    re.IGNORECASE,
-)
-_THING_BEFORE = re.compile(
-    r"\b(?:statues?|monuments?|memorials?|busts?|portraits?) (?:of|to) (?:the )?$", re.IGNORECASE
-)
+@rules.table
+def _thing_after() -> re.Pattern[str]:
+    return rules.regex("name.thing_after")
 
 
-# Words that name people or blocs loosely, never one party: an adjective ("Western"), a nationality.
-_NOT_NAMES = frozenset({"briton", "britons", "western", "eastern", "westerners", "allied"})
+@rules.table
+def _thing_before() -> re.Pattern[str]:
+    return rules.regex("name.thing_before")
 
 
-# A common noun after a name that makes the name its modifier.
-_MODIFIES = re.compile(
-    r"\s+(?:bloggers?|milbloggers?|correspondents?|journalists?|analysts?|experts?|commentators?|channels?|"
-    r"sources?|observers?|watchers?|historians?|media|outlets?|blogs?|accounts?)\b",
-    re.IGNORECASE,
-)
+@rules.table
+def _loose_blocs() -> frozenset[str]:
+    return rules.words("name.loose_blocs")
+
+
+@rules.table
+def _modifies() -> re.Pattern[str]:
+    return rules.regex("name.modifies")
 
 
 def _names_things_only(text: str, forms: list[str]) -> bool:
     found = [m for f in forms for m in mentions(text, f)]
     return bool(found) and all(
-        _THING_AFTER.match(text, m.end()) or _THING_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
+        _thing_after().match(text, m.end()) or _thing_before().search(text[max(0, m.start() - 20) : m.start()])
         for m in found
     )
 
@@ -177,10 +179,10 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     """Names the model took for actors that the article's words say are not: the outlet or its
     writer (named only where the story is relayed or in the author's biography), an outlet that
     only relays the news ("Interfax reported"), a piece of a word ("un-human"), a name given to
-    a thing ("the Lenin statue"), a modifier of the real party ("pro-Russian military
-    bloggers"), a name only the headline has ("Zelensky Seeks"), a title with no name
-    ("Estonian Prime Minister", "Voivode"), equipment ("T-34", "MH-60R Seahawk", "Storm
-    Shadow"), a day or a war ("Victory Day", "World War II"), a modifier ("Moscow-backed"), or a
+    a thing ("the Lenin statue"), a modifier of the real party ("pro-Ruritanian military
+    bloggers"), a name only the headline has ("Rassendyll Seeks"), a title with no name
+    ("Bordurian Prime Minister", "Voivode"), equipment ("T-34", "MH-60R Seahawk", "Storm
+    Shadow"), a day or a war ("Victory Day", "World War II"), a modifier ("Strelsau-backed"), or a
     common word at the start of a sentence ("Footage", "State")."""
     if actor.kind == "civilians" or actor.name == actor.side:  # civilians; a state named as its side
         return False
@@ -193,15 +195,15 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True
     if _names_things_only(text, forms):
         return True
-    if all(_MODIFIES.match(text, m.end()) for f in forms for m in mentions(text, f)) and mentions(text, name):
-        return True  # "pro-Russian military bloggers": the bloggers are the party, not the military
+    if all(_modifies().match(text, m.end()) for f in forms for m in mentions(text, f)) and mentions(text, name):
+        return True  # "pro-Ruritanian military bloggers": the bloggers are the party, not the military
     if title_end and not any(m.start() >= title_end for f in forms for m in mentions(text, f)):
         return True
     if words and all(w.casefold().strip(".") in TITLE_WORDS or is_demonym(w) or w.casefold() == "the" for w in words):
         return True
     if actor.kind != "person" and (_MODEL_NUMBER.search(name) or _weapon(name)):
         return True
-    if _NOT_ACTOR_END.search(name) or is_demonym(name.rstrip("s")) or name.casefold() in _NOT_NAMES:
+    if _not_actor_end().search(name) or is_demonym(name.rstrip("s")) or name.casefold() in _loose_blocs():
         return True
     single = len(words) == 1 and not name.isupper() and name.lower() != name
     return single and actor.kind != "person" and bool(mentions(text, name.lower()))
@@ -225,7 +227,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             out.actors.append(FoundActor(cand.name, cand.forms, kind, side, cand.name in findings.acting))
         elif cand.name in labelled:
             if cand.name in findings.namesakes and labelled[cand.name] not in labels.ACTOR_LABELS:
-                continue  # "Hamas" is not Hamm, Germany: asked only as a possible actor
+                continue  # a group named like a town abroad: asked only as a possible actor
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
     out.places = _own_names(text, out.places, places)
     located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
@@ -244,29 +246,35 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
                 place.fact = PlaceFact(place.fact.kind, within)
 
 
-_OCCUPIED = re.compile(r"^[\w’'-]+-(?:occupied|controlled|held|annexed)\s+", re.IGNORECASE)
+# Who holds a place, before its name ("X-occupied"), and compass and bloc words ("the West",
+# "Western allies"), which name no place of their own (rules/place_words.toml).
+@rules.table
+def _occupied() -> re.Pattern[str]:
+    return rules.regex("place.occupied")
 
 
-# A place before a place's name ("Moscow's Red Square", "Russia's Kursk"): the place is what
-# follows it.
+@rules.table
+def _not_a_place() -> frozenset[str]:
+    return rules.words("place.compass")
+
+
+# A place before a place's name ("Strelsau's Red Square"): the place is what follows it.
 _POSSESSOR = re.compile(r"^([A-Z][\w-]*)(?:’s|'s)\s+(?=[A-Z])")
-# Compass and bloc words: "the West", "Western allies" name no place of their own.
-_NOT_A_PLACE = frozenset({"west", "western", "east", "eastern", "north", "northern", "south", "southern"})
 
 
 def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[FoundPlace]:
-    """Each place under its own name: "Russian-occupied Luhansk region" and "Moscow's Red Square"
+    """Each place under its own name: "Ruritanian-occupied Luhansk region" and "Strelsau's Red Square"
     are Luhansk region and Red Square (merged with the same place found under that name, whose
     kind stands; else the gazetteer's kind when it knows the name), and a compass or bloc word
     is no place."""
     out: list[FoundPlace] = []
     by_name: dict[str, FoundPlace] = {}
     for p in found:
-        core = _OCCUPIED.sub("", p.name)
+        core = _occupied().sub("", p.name)
         owner = _POSSESSOR.match(core)
         if owner and places.fact(owner.group(1)) is not None:  # a place's place, not "Children's Hospital"
             core = core[owner.end() :]
-        if core.casefold() in _NOT_A_PLACE or _weapon(core):  # "Storm Shadow" is a missile
+        if core.casefold() in _not_a_place() or _weapon(core):  # "Storm Shadow" is a missile
             continue
         if core != p.name and mentions(text, core):
             fact = places.fact(core)
@@ -305,13 +313,13 @@ def _named_place_country(findings: Findings, places: Places) -> Callable[[str], 
 
 
 def _country_within(name: str, places: Places, country_of: Callable[[str], str | None]) -> str | None:
-    """The country a place's own name gives: an owner ("Russia's Kursk", "Ukraine's Kharkiv
+    """The country a place's own name gives: an owner ("Ruritania's Kursk", "Borduria's Kharkiv
     region"), or a known place its name starts with ("Zaporozhye Nuclear Power Plant", "Nova
-    Kakhovka Dam", "Russian-occupied Luhansk region"); None when the name says nothing."""
+    Kakhovka Dam", "Ruritanian-occupied Luhansk region"); None when the name says nothing."""
     owner = re.match(r"^(.+?)[’']s\s", name)
     if owner and country_of(owner.group(1)):
         return country_of(owner.group(1))
-    words = _OCCUPIED.sub("", name).split()
+    words = _occupied().sub("", name).split()
     for n in range(len(words) - 1, 0, -1):
         fact = places.fact(" ".join(words[:n]))
         if fact is not None and fact.country and (fact.kind != "settlement" or country_of(" ".join(words[:n]))):
@@ -324,18 +332,18 @@ NEUTRAL_KINDS = ("organization", "media", "civilians")
 
 def check_sides(text: str, findings: Findings, actors: list[FoundActor], places: Places | None = None) -> None:
     """After the model answered, for the actors the model labelled: the side the article itself
-    states wins ("Estonian Prime Minister Kaja Kallas"); a known armed group has its known kind
+    states wins ("Bordurian Prime Minister Anton Brodny"); a known armed group has its known kind
     and side ("Wagner"); another armed group has only the side of a state the article says backs
     it; a side read before the model that these words do not confirm is dropped; international
     bodies, and outlets and organisations the article ties to no country, are on no side. Sides code settled (states,
-    "Russian troops") stand. Places are looked up only as countries or as places this article
+    "Ruritanian troops") stand. Places are looked up only as countries or as places this article
     names: a word is not a side because a town somewhere bears it ("Kaja", "Minister")."""
     settled = set(findings.actors) | {f for forms in findings.states.values() for f in forms}
     # the article's places by their name and casefolded (side_cue reads words casefolded: "kharkiv")
     known = {name: fact.country for name, fact in findings.places.items()}
     known |= {name.casefold(): country for name, country in known.items() if name.casefold() not in known}
 
-    def country_of(word: str) -> str | None:  # a country, a place of this article, a capital ("Moscow-backed")
+    def country_of(word: str) -> str | None:  # a country, a place of this article, a capital ("Strelsau-backed")
         found = find_country(word)
         return found.country if found else known.get(word) or capital_of(word)
 
@@ -350,11 +358,11 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
             continue
         forms = [actor.name, *actor.forms]
         group = known_group(forms)
-        if group is not None:  # "Wagner" fights for Russia, whatever the model said
+        if group is not None:  # "Wagner" fights for Ruritania, whatever the model said
             actor.kind, actor.side = group
             actor.side_basis = "known" if actor.side else None
             continue
-        if actor.kind == "armed_group":  # a non-state group: only who backs it ("Moscow-backed")
+        if actor.kind == "armed_group":  # a non-state group: only who backs it ("Strelsau-backed")
             actor.side = _group_side(text, actor.name, forms, country_of)
             actor.side_basis = "stated" if actor.side else None
             continue
@@ -378,8 +386,8 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
 
 def _group_side(text: str, name: str, forms: list[str], country_of: Callable[[str], str | None]) -> str | None:
     """The side of a non-state armed group: the state the article says backs it ("the
-    Moscow-backed ...", "pro-Russian separatists"); a nationality ("a Lebanese militia",
-    "Pakistani Taliban") or the model's reading is no side (the guide, "Calls for every war")."""
+    Strelsau-backed ...", "pro-Ruritanian separatists"); a nationality ("a Ruritanian militia",
+    "Bordurian Brotherhood") or the model's reading is no side (the guide, "Calls for every war")."""
     backed = backed_side(text, forms, country_of)
     if backed:
         return backed
@@ -392,7 +400,7 @@ def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Class
         return
     if label in labels.ACTOR_LABELS:
         kind = "other" if label == "other_actor" else label
-        # The article's own words ("Russian milblogger Igor Girkin") give the side; else pass 1b.
+        # The article's own words ("Ruritanian milblogger Rupert Hentzau") give the side; else pass 1b.
         cue = side_cue(
             text, cand.all_forms(), lambda w: places.country_of(w) if len(w) > 3 else None, places.country_of
         )

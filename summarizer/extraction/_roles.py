@@ -43,7 +43,7 @@ _RELATIVE = frozenset({"who", "which", "that"})
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 # prepositions that place an attack or a harm at a physical target: "exploded outside a bar"
 _AT_TARGET = frozenset({"in", "inside", "outside", "near", "at", "on", "into", "through"})
-# a quantity that heads its phrase ("thousands of Russian troops"): the participant is after "of"
+# a quantity that heads its phrase ("thousands of Ruritanian troops"): the participant is after "of"
 _QUANTITY_HEADS = frozenset(
     {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "handful", "lot", "lots"}
     | {"total", "members"}
@@ -183,8 +183,8 @@ def _subject(sent: _Sentence, t: _Tok, s: _Tok) -> _Tok:
 
 
 def _read_noun(sent: _Sentence, t: _Tok) -> list[tuple[str, _Tok]]:
-    """An event told as a noun: its possessor or the name before it acts ("ISIS's attack", "a
-    Hamas attack", "an Israeli strike"), its `by`-phrase acts, what it is on or against is acted
+    """An event told as a noun: its possessor or the name before it acts ("the Black Hand's
+    attack", "a Hentzau attack", "a Bordurian strike"), its `by`-phrase acts, what it is on or against is acted
     on, what it is with is the weapon, a building it happened in or at is the target."""
     found: list[tuple[str, _Tok]] = [("by", c) for c in sent.kids(t, "poss")]
     for c in sent.kids(t, "compound", "amod"):
@@ -210,7 +210,7 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
         return _read_noun(sent, t)
     if cls == "agreement":  # "rebels and the army agreed a ceasefire": the parties
         return [("by", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(_subject(sent, t, s))]
-    if cls == "death":  # "Russian troops have died": the subject is the victim
+    if cls == "death":  # "Ruritanian troops have died": the subject is the victim
         return [("victims", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(_subject(sent, t, s))]
     moves = cls == "movement"  # "troops advanced on the town": who moved; a party moved against
     if moves:
@@ -262,7 +262,7 @@ def dateline_end(sentence: str) -> int:
 
 
 def _actor_of_nationality(tok: _Tok, actors: Sequence[Actor]) -> Actor | None:
-    """The document's actor a nationality word names ("Israeli" -> the actor "Israel"), if any."""
+    """The document's actor a nationality word names ("Bordurian" -> the actor "Borduria"), if any."""
     country = demonyms().get(tok.low)
     if country is None:
         return None
@@ -311,7 +311,7 @@ def event_roles(
             if actor is None:
                 continue  # a nationality word alone names no participant
         if actor is None and tok.ent in _PLACE_ENTS and role != "by":
-            continue  # a place that is none of the document's actors is where, not whom ("rocked southern Thailand")
+            continue  # a place that is none of the document's actors is where, not whom ("rocked southern Borduria")
         if actor is not None:
             name, actor_id, span = actor.name, actor.id, (p_start, p_end)
         else:

@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.contract import ActorKind, CasualtyKind, EventType, LocationKind, SummaryDocument
+
+# Descriptions that name countries as examples, kept word for word in a data file (shapes.toml).
+_DESCRIPTIONS = tomllib.loads((Path(__file__).parent / "shapes.toml").read_text(encoding="utf-8"))
 
 
 class _Strict(BaseModel):
@@ -38,8 +43,7 @@ class ExtractedActor(_Strict):
     )
     kind: ActorKind = Field(description="What sort of actor this is.")
     side: str | None = Field(
-        description='The country the actor fights or speaks for: "Russia", "Ukraine", '
-        "another country name, or null when unclear or neutral.",
+        description=_DESCRIPTIONS["actor"]["side"],
     )
 
 

@@ -1,5 +1,5 @@
 """One actor per party, after the model answered: a person goes by their name, not their title
-("Colonel Andriy Biletsky" is Andriy Biletsky), a surname alone ("Zelensky") is the one person
+("Colonel Fritz Tarlenheim" is Fritz Tarlenheim), a surname alone ("Rassendyll") is the one person
 of that name, a body without whose it is ("Navy") the one such body ("US Navy"), a name the
 article misspells once ("Nijnisto" beside "Niinisto") is the same person, and a group named
 with and without its generic word ("Wagner" / "Wagner Group") is one group. Twins are merged,
@@ -60,7 +60,7 @@ def _one_apart(a: str, b: str) -> bool:
 def _typo_twins(a: FoundActor, b: FoundActor) -> bool:
     """Two people whose names differ by one letter in one word of six letters or more, the rest
     the same, in any of the forms they go by ("Nijnisto" / "Sauli Niinisto", who is also
-    "Niinisto"; "Zelensky" / "Zelenskiy"; not "Petrov" / "Petrova")."""
+    "Niinisto"; "Rassendyll" / "Rassendill"; not "Petrov" / "Petrova")."""
     if a.kind != "person" or b.kind != "person":
         return False
     for fa in [a.name, *a.forms]:
@@ -98,13 +98,13 @@ def _group_twins(a: FoundActor, b: FoundActor) -> bool:
 
 def _qualifier(word: str) -> bool:
     """A word that says whose a body is: a nationality, a country or its possessive ("US Navy",
-    "Russian General Staff", "Ukraine's Defense Ministry")."""
+    "Ruritanian General Staff", "Borduria's Defense Ministry")."""
     bare = re.sub(r"[’']s$", "", word)
     return is_demonym(word) or find_country(bare) is not None or bare.upper() in short_names()
 
 
 def _short_of(short: FoundActor, long: FoundActor) -> bool:
-    """`short` is `long` named in brief: a person by surname ("Zelensky" / "Volodymyr Zelensky"),
+    """`short` is `long` named in brief: a person by surname ("Rassendyll" / "Rudolf Rassendyll"),
     a body without whose it is ("Navy" / "US Navy"); never when their sides disagree."""
     if short is long or (short.side and long.side and short.side != long.side):
         return False

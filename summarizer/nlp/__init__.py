@@ -19,14 +19,13 @@ All load on first use, so importing this package costs nothing at start-up.
 """
 
 from summarizer.nlp._clauses import DESCRIPTION_WORDS, clause_cut
-from summarizer.nlp._gazetteer import COUNTRY_ALIASES, Gazetteer, Place, capital_of, country_name, find_country
+from summarizer.nlp._gazetteer import Gazetteer, Place, capital_of, country_name, find_country
 from summarizer.nlp._ner import MODEL_SHA256, Entity, Token, entities, package_digest, parse
 from summarizer.nlp._places import PlaceRef, Situated, situate
 from summarizer.nlp._truecase import as_written, caseless, truecase
 
 __all__ = [
     "DESCRIPTION_WORDS",
-    "COUNTRY_ALIASES",
     "MODEL_SHA256",
     "Entity",
     "Gazetteer",

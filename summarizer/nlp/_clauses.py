@@ -98,12 +98,12 @@ def _head_end(toks: list[Token], cut: int) -> int | None:
 
 
 _ATTRIBUTION = re.compile(r"\baccording to\b", re.IGNORECASE)
-_APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")  # "Putin’s": not a closing quotation mark
+_APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")  # "Elphberg’s": not a closing quotation mark
 
 
 def _dangling(toks: list[Token], end: int) -> bool:
     """A kept word hangs from a dropped one, or a kept subordinator has no verb after it ("The UN
-    audience applauded when at the end of his remarks | Zelensky said ...", a parse that hangs
+    audience applauded when at the end of his remarks | Rassendyll said ...", a parse that hangs
     "when" from "applauded")."""
     if any(toks[k].head > end for k in range(end + 1)):
         return True

@@ -22,39 +22,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from summarizer import rules
 from summarizer.files import claim_folder, staged_file
 
-# Common names of countries that GeoNames spells otherwise, as news reports write them.
-COUNTRY_ALIASES: dict[str, str] = {
-    "us": "US",
-    "u.s.": "US",
-    "u.s": "US",
-    "usa": "US",
-    "u.s.a.": "US",
-    "america": "US",
-    "united states of america": "US",
-    "uk": "GB",
-    "u.k.": "GB",
-    "britain": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "czech republic": "CZ",
-    "russian federation": "RU",
-    "the netherlands": "NL",
-    "holland": "NL",
-    "south korea": "KR",
-    "north korea": "KP",
-    "gaza": "PS",
-    "gaza strip": "PS",
-    "west bank": "PS",
-    "palestine": "PS",
-    "syria": "SY",
-    "moldova": "MD",
-    "belarus": "BY",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "iran": "IR",
-}
+
+# Common names of countries that GeoNames spells otherwise, as news reports write them
+# (rules/countries.toml): alias -> ISO code.
+@rules.table
+def country_aliases() -> dict[str, str]:
+    return {w: r.data["iso"] for r in rules.category("country_alias") for w in r.words}
+
+
 # How the output names a country (GeoNames' names, except where news use another one).
 COUNTRY_NAMES: dict[str, str] = {"CZ": "Czech Republic", "PS": "Palestinian Territories"}
 
@@ -102,12 +80,12 @@ def _countries() -> dict[str, tuple[str, int]]:
     return {iso: (COUNTRY_NAMES.get(iso, c["name"]), int(c.get("population") or 0)) for iso, c in data.items()}
 
 
-@lru_cache(maxsize=1)
+@rules.table  # reads the aliases (rules/countries.toml): built again when one is switched off
 def _country_keys() -> dict[str, str]:
     keys = {_key(name): iso for iso, (name, _pop) in _countries().items()}
     data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
     keys.update({_key(c["name"]): iso for iso, c in data.items()})
-    keys.update({_key(alias): iso for alias, iso in COUNTRY_ALIASES.items()})
+    keys.update({_key(alias): iso for alias, iso in country_aliases().items()})
     return keys
 
 

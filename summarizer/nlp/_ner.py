@@ -32,7 +32,7 @@ _LOCK = threading.Lock()
 @dataclass(frozen=True)
 class Entity:
     """A named entity: where it is written, spaCy's label, and whether it is the grammatical
-    subject of its clause ("Russia pounded ...", not "Russia's invasion")."""
+    subject of its clause ("Ruritania pounded ...", not "Ruritania's invasion")."""
 
     start: int
     end: int

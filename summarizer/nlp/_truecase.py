@@ -13,7 +13,7 @@ Where the case of a word comes from, all data, no hand lists:
      pairs of words whose case the words alone do not give: "White House", "the US"), counted by
      `scripts/build_casing.py` in public cased news (AG News, CNN/DailyMail) that is not our
      evaluation data; loaded on first use;
-  2. the nationality words of the rules (`rules/sides.toml`, `rules/demonyms.toml`): "Salvadoran";
+  2. the nationality words of the rules (`rules/sides.toml`, `rules/demonyms.toml`), as written there;
      a short name the rules match only as written ("US") only before a force noun or a title
      ("us troops", "us officials"; "told us" stays);
   3. for a word the dictionary does not know (nor its stem: "dynamited"): the gazetteer (a
@@ -44,7 +44,7 @@ from typing import Literal
 
 from summarizer import rules
 from summarizer.nlp._gazetteer import Gazetteer, find_country
-from summarizer.text import NOT_NAMES, force_nouns, org_words, sentences, title_words
+from summarizer.text import force_nouns, not_names, org_words, sentences, title_words
 
 __all__ = ["WORD", "as_written", "base_of", "caseless", "casing", "truecase"]
 
@@ -124,8 +124,9 @@ def casing() -> tuple[dict[str, str], dict[str, str]]:
 
 @rules.table
 def _nationality_words() -> tuple[dict[str, str], dict[str, str]]:
-    """The rules' own nationality words, as written ("Salvadoran", "pro-Russian", "Putin"), and
-    apart the short names they match only as written (role "s": "US" is not "us")."""
+    """The rules' own nationality words, as written (a nationality, a "pro-" compound, a leader's
+    possessive), and apart the short names they match only as written (role "s": "US" is not
+    "us")."""
     words: dict[str, str] = {}
     short: dict[str, str] = {}
     for rule in rules.category("nationality"):
@@ -283,7 +284,7 @@ def _dictionary(ws: _Words) -> None:
 
 
 def _by_parts(key: str, words: dict[str, str]) -> str | None:
-    """A compound's form from its parts' ("pro-russian" -> "pro-Russian"); None when a part is
+    """A compound's form from its parts' ("pro-ruritanian" -> "pro-Ruritanian"); None when a part is
     unknown."""
     parts = re.split(r"([-.])", key)
     if not all(p in words for p in parts if p and p not in "-."):
@@ -363,12 +364,13 @@ def _units(ws: _Words) -> None:
     """A numbered unit is a name: an ordinal, up to three words, then a word of organisations
     (`text.ORG_WORDS`: "72nd motorized rifle brigade", "1442nd regiment"), none of them a
     function word."""
+    function = not_names()
     for i in ws:
         start = ws.spans[i][0]
         if not _ORDINAL.search(ws.text, max(0, start - 12), start):
             continue
         for j in range(i, min(i + 4, len(ws.spans))):
-            if ws.keys[j] in NOT_NAMES or (j > i and not ws.adjacent(j - 1)):
+            if ws.keys[j] in function or (j > i and not ws.adjacent(j - 1)):
                 break
             if org_words().fullmatch(ws.keys[j]):
                 for k in range(i, j + 1):

@@ -7,19 +7,24 @@ it came from (`tests/test_rules.py` runs them all).
   not_incident.toml   cues that a sentence with an event word reports no incident as fact:
                       negation, habit, history, hypothesis, reported speech, figures of speech
   sides.toml          nationality words, possessives and the country they name; the states an
-                      article's sides start from
+                      article's sides start from; who backs a party ("X-backed")
   outlets.toml        social networks and news agencies: channels, never actors; the words of
                       relaying the news and of an outlet's own staff and work
   casualties.toml     casualty nouns and kinds, what a figure counts, who suffered an unattributed toll
   forces.toml         force nouns after a nationality and the group each names, victims, the words of
                       an organisation's or a group's name
   place_words.toml    region nouns, places that speak or modify, directions and institutions that are
-                      no settlements, the verbs after a name that acts
+                      no settlements, the verbs after a name that acts, the words before a name that
+                      make it where something happens, a reference point or a place the story goes to
   groups.toml         international bodies and known armed groups (kind, side, source)
   titles.toml         title words, abbreviated ranks, role nouns and modifiers through which a name
                       takes a side
   figures.toml        who suffered a casualty figure (bystander and people nouns, bystander
                       places) and who claims it (institutions, claim verbs, not-a-claim cues)
+  names.toml          words that are no name on their own, and what makes a name a thing, a day,
+                      a war, a weapon or a modifier rather than a party
+  dates.toml          the words before a date that make it another day than its event's
+  countries.toml      common names of countries that GeoNames spells otherwise, with their ISO code
   roles.toml          event roles: the predicate words and the participant words read from an
                       event's parsed sentence (`summarizer.extraction._roles`); each rule's
                       `role` is the one its example fills

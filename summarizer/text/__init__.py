@@ -10,7 +10,7 @@ see pyproject.toml): everything here is a function of strings.
   _align       grounding: where in the article is this quote or name (exact char offsets)
   _candidates  what code finds for the model: capitalised names, casualty sentences and figures
   _entities    candidate actors and places merged from NER entities, capitalised names and
-               common-noun actors ("Russian troops"), with the forms the article uses for each
+               common-noun actors ("Ruritanian troops"), with the forms the article uses for each
   _cues        sentences that may report an event and the types their words allow, who a
                sentence attributes a figure to, the date a sentence gives its event
   _nationality  nationality words, possessives and short state names (rules/sides.toml)
@@ -23,7 +23,6 @@ see pyproject.toml): everything here is a function of strings.
 
 from summarizer.text._align import Match, MatchMethod, find_all, find_span
 from summarizer.text._candidates import (
-    NOT_NAMES,
     CasualtyFigure,
     CasualtyKind,
     candidate_names,
@@ -31,6 +30,7 @@ from summarizer.text._candidates import (
     casualty_sentence_spans,
     casualty_sentences,
     kind_near,
+    not_names,
 )
 from summarizer.text._context import (
     TITLE_WORDS,
@@ -89,7 +89,6 @@ __all__ = [
     "nationality_words",
     "short_names",
     "state_words",
-    "NOT_NAMES",
     "ORG_WORDS",
     "TITLE_WORDS",
     "Candidate",
@@ -106,6 +105,7 @@ __all__ = [
     "event_date",
     "named_settlements",
     "org_words",
+    "not_names",
     "not_reported_as_fact",
     "only_said",
     "second_type",

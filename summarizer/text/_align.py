@@ -13,11 +13,11 @@ returned here; nothing else in the package computes article offsets.
 2. **normalized** - the same search on a normalized copy of both texts: case-folded,
    diacritics stripped, curly quotes to straight (``‘’‚‛′` `` to ``'``, ``“”„‟«»″`` to ``"``),
    dashes (``‐‑‒–—―−``) to ``-``, the ellipsis ``…`` to ``...``, every run of whitespace
-   (newlines, NBSP, thin spaces) to one space, spaces around a dash dropped ("Kyiv - the" ==
-   "Kyiv—the"), soft hyphens and zero-width characters dropped. The normalized copy keeps an
+   (newlines, NBSP, thin spaces) to one space, spaces around a dash dropped ("Szohod - the" ==
+   "Szohod—the"), soft hyphens and zero-width characters dropped. The normalized copy keeps an
    index map to the original, so the match is returned as offsets into the ORIGINAL text.
    If the whole quote is not found, the quote is retried with surrounding quotation marks
-   and punctuation stripped, and a quote elided with an ellipsis ("Russian forces ... shelled
+   and punctuation stripped, and a quote elided with an ellipsis ("Ruritanian forces ... shelled
    Kherson") is matched piece by piece, in order, the span covering the first to the last piece.
 3. **fuzzy** - the window of the article that best aligns, token by token, with the quote
    (difflib ``SequenceMatcher`` on normalized word tokens; "1,200" and "1200" are the same
@@ -36,7 +36,7 @@ stores as the span. Empty or whitespace quotes, and quotes that are not in the a
 (invented by the model), give ``None``.
 
 `find_all` lists every whole-word occurrence of a name (case-insensitive, normalized as above;
-"Kyiv" matches "Kyiv's" but not "Kyivan"), non-overlapping, in order.
+"Szohod" matches "Szohod's" but not "Szohodian"), non-overlapping, in order.
 
 Normalizations of an article are cached (a few most recent texts), so calling `find_span`
 many times on the same article costs one normalization.
@@ -351,7 +351,7 @@ def find_span(text: str, quote: str, *, start_hint: int = 0, min_coverage: float
 def find_all(text: str, phrase: str) -> list[Match]:
     """Every whole-word, case-insensitive, normalized occurrence of `phrase`, in order.
 
-    Occurrences do not overlap. A possessive ("Kyiv's") matches; a longer word ("Kyivan")
+    Occurrences do not overlap. A possessive ("Szohod's") matches; a longer word ("Szohodian")
     does not. The method is "exact" when the slice equals `phrase` character for character.
     """
     needle = normalize(phrase)

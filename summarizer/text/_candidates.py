@@ -107,17 +107,21 @@ def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end
             if best is None or hit[:2] < best[:2]:
                 best = hit
     sentence = text[sent_start:sent_end]
-    if best and best[2] == "captured" and _CONVICTS.search(sentence) and not _CAPTIVES.search(sentence):
+    if best and best[2] == "captured" and _convicts().search(sentence) and not _captives().search(sentence):
         return None  # "50,000 prisoners have signed up to fight": convicts, not captives
     return best[2] if best else None
 
 
-# Prisoners who are convicts (recruited from jails), not people captured in the war.
-_CONVICTS = re.compile(
-    r"\b(?:convicts?|inmates?|incarcerat\w*|penal|jails?|prisons?|signed up|recruit\w*|enlist\w*|pardon\w*)\b",
-    re.IGNORECASE,
-)
-_CAPTIVES = re.compile(r"\b(?:prisoners? of war|POWs?|captured|taken prisoner|captives?)\b", re.IGNORECASE)
+# Prisoners who are convicts (recruited from jails), not people captured in the war
+# (rules/casualties.toml).
+@rules.table
+def _convicts() -> re.Pattern[str]:
+    return rules.regex("casualty.convicts")
+
+
+@rules.table
+def _captives() -> re.Pattern[str]:
+    return rules.regex("casualty.captives")
 
 
 def casualty_sentences(text: str, limit: int = 12) -> list[str]:
@@ -125,127 +129,12 @@ def casualty_sentences(text: str, limit: int = 12) -> list[str]:
     return [" ".join(text[s:e].split()) for s, e in casualty_sentence_spans(text, limit)]
 
 
-# Capitalised words that start sentences or are not names on their own.
-NOT_NAMES = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "you",
-        "his",
-        "her",
-        "their",
-        "our",
-        "my",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "to",
-        "of",
-        "and",
-        "or",
-        "but",
-        "if",
-        "as",
-        "after",
-        "before",
-        "when",
-        "while",
-        "since",
-        "during",
-        "although",
-        "though",
-        "according",
-        "however",
-        "meanwhile",
-        "also",
-        "still",
-        "yet",
-        "so",
-        "then",
-        "there",
-        "here",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "how",
-        "where",
-        "some",
-        "many",
-        "most",
-        "more",
-        "much",
-        "several",
-        "other",
-        "another",
-        "each",
-        "every",
-        "all",
-        "both",
-        "no",
-        "not",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "read",
-        "more",
-        "photo",
-        "video",
-        "image",
-        "watch",
-        "click",
-        "subscribe",
-        "advertisement",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-    ]
-)
+# Capitalised words that start sentences or are not names on their own (rules/names.toml).
+@rules.table
+def not_names() -> frozenset[str]:
+    return rules.words("name.not_names")
+
+
 NAME_RUN = re.compile(
     r"(?:\b\d+(?:st|nd|rd|th)[ \t]+)?\b[A-Z][\w’'\-]*(?:(?:[ \t]+(?:of|the|de|al|for)){0,2}[ \t]+[A-Z][\w’'\-]*)*"
 )
@@ -267,7 +156,7 @@ def candidate_names(text: str, limit: int = 40) -> list[str]:
     for m in NAME_RUN.finditer(text):
         words = m.group(0).split()
         initial = _sentence_initial(text, m.start())
-        while words and words[0].lower().strip("’'") in NOT_NAMES:
+        while words and words[0].lower().strip("’'") in not_names():
             words, initial = words[1:], False
         while words and words[-1].lower() in _CONNECTORS:
             words = words[:-1]

@@ -1,5 +1,5 @@
 """What the words around a name or a figure say, read by code: whose side a person is on
-("Russian milblogger Igor Girkin"), what a figure counts ("30 villages" is not people, "nine
+("Ruritanian milblogger Rupert Hentzau"), what a figure counts ("30 villages" is not people, "nine
 civilians" are), where a village is ("Klishchiivka, south of Bakhmut")."""
 
 from __future__ import annotations
@@ -45,14 +45,18 @@ def _place_titles() -> re.Pattern[str]:
     return rules.regex("title.place_titles")
 
 
-# Who backs or installed a party ("the Moscow-backed Donetsk People's Republic", "Russian-
-# installed officials"): its side, whatever its own name says. Group 1 is the backer.
-_BACKED = r"\b([A-Z][\w.]+)-(?:backed|installed|appointed|controlled|sponsored|allied|aligned|funded)"
-_BACKED_BEFORE = re.compile(_BACKED + r"\s+(?:the\s+)?(?:self-proclaimed\s+|so-called\s+)?$")
-# ... and a person's appositive title in such a body ("Daniil Bezsonov, first deputy minister of
-# information for the Moscow-backed Donetsk People's Republic"), or backed himself ("Vladimir
-# Saldo, Russian-installed head of ...").
-_BACKED_AFTER = re.compile(r"^,\s+(?:(?:[\w’'-]+\s+){1,8}?(?:of|for|in)\s+)?(?:the\s+|a\s+|an\s+)?" + _BACKED)
+# Who backs or installed a party ("the X-backed Donetsk People's Republic", "X-installed
+# officials"): its side, whatever its own name says; before its name, or in a person's
+# apposition ("..., first deputy minister of information for the X-backed ...", "..., X-installed
+# head of ...") (rules/sides.toml). Group 1 is the backer.
+@rules.table
+def _backed_before() -> re.Pattern[str]:
+    return rules.regex("side.backed_before")
+
+
+@rules.table
+def _backed_after() -> re.Pattern[str]:
+    return rules.regex("side.backed_after")
 
 
 def backed_side(text: str, forms: Iterable[str], country_of: Callable[[str], str | None]) -> str | None:
@@ -61,7 +65,7 @@ def backed_side(text: str, forms: Iterable[str], country_of: Callable[[str], str
     found: set[str] = set()
     for form in forms:
         for m in _mentions(text, form):
-            hit = _BACKED_BEFORE.search(text[max(0, m.start() - 50) : m.start()]) or _BACKED_AFTER.match(
+            hit = _backed_before().search(text[max(0, m.start() - 50) : m.start()]) or _backed_after().match(
                 text[m.end() : m.end() + 120]
             )
             if hit:
@@ -80,10 +84,10 @@ def stated_side(
     country_of_place: Callable[[str], str | None],
 ) -> str | None:
     """The side the article states for an actor, read after the model answered: its own name
-    ("Ukraine's General Staff", "Patrol Police of Ukraine"), a nationality or a country's
-    possessive before a title ("Estonian Prime Minister Kaja Kallas"; title words are never
+    ("Borduria's General Staff", "Patrol Police of Borduria"), a nationality or a country's
+    possessive before a title ("Bordurian Prime Minister Anton Brodny"; title words are never
     looked up as places), or an appositive title of a place ("Serhiy Haidai, the governor of
-    Luhansk"); who backs it first ("Moscow-backed"); None when the article states none."""
+    Luhansk"); who backs it first ("Strelsau-backed"); None when the article states none."""
     forms = list(forms)  # read more than once below
     backed = backed_side(text, forms, country_of)
     if backed:
@@ -132,7 +136,7 @@ def _may_stand_in_title(word: str) -> bool:
 
 def introduced_as_expert(text: str, forms: Iterable[str]) -> bool:
     """The article introduces the person by an expertise and nothing else ties them to a side:
-    an apposition that starts with an expertise word ("Markku Kivinen, specialist of Russian
+    an apposition that starts with an expertise word ("Markku Kivinen, specialist of Ruritanian
     studies"; "William Reno, professor and chair of ...") or such a word right before the name
     ("military analyst Michael Kofman"). Outside experts have no side (the guide)."""
     for form in forms:
@@ -155,7 +159,7 @@ def side_cue(
     country_of_place: Callable[[str], str | None] | None = None,
 ) -> str | None:
     """The side the article's own words give an actor: a nationality word or a country's
-    possessive right before one of its mentions ("Russian milblogger Igor Girkin", "Ukraine's
+    possessive right before one of its mentions ("Ruritanian milblogger Rupert Hentzau", "Borduria's
     General Staff"), or a place before a title ("Kharkiv regional governor Oleg Synegubov").
     The most frequent answer over the mentions; None when no mention has one, or they disagree
     evenly."""
@@ -181,11 +185,11 @@ def side_cue(
                     votes[side] += 1
                     break
                 if not _may_stand_in_title(word):
-                    break  # "in Bakhmut reflect Putin's style": a verb, not a title, stands between
+                    break  # "in Bakhmut reflect Elphberg's style": a verb, not a title, stands between
             appositive = re.match(
                 r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w’'\-.]+\s+){0,3}[\w’'\-.]+)", text[m.end() : m.end() + 60]
             )
-            # an apposition that names an expertise gives no side: "specialist of Russian studies"
+            # an apposition that names an expertise gives no side: "specialist of Ruritanian studies"
             if appositive and appositive.group(1).split()[0].casefold() not in _expertise():
                 for word in appositive.group(1).split()[:3]:
                     w = word.casefold().strip(".,")
@@ -235,7 +239,7 @@ def figure_counts(text: str, fig_end: int, sent_end: int) -> str | None:
 
 
 def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -> str | None:
-    """A nationality next to a figure's noun ("64 Russian soldiers", "500 Wagner fighters"
+    """A nationality next to a figure's noun ("64 Ruritanian soldiers", "500 Wagner fighters"
     is not a nationality): the country, or None."""
     after = text[fig_end : min(sent_end, fig_end + 40)]
     for word in re.findall(_WORD, after)[:3]:
@@ -245,24 +249,24 @@ def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -
     return None
 
 
-_NEAR = re.compile(
-    r"(?:\b(?:near|outside|south of|north of|east of|west of|southeast of|southwest of|northeast of|northwest of|"
-    r"close to|around|in)\s+(?:the\s+)?(?:(?:city|town|village|region|settlement)\s+of\s+)?|^\s*[\[(]\s*)"
-    r"([A-Z][\w’'\-]+(?:[ \t][A-Z][\w’'\-]+)?)"
-)
+# A known place given as the neighbour or container of another ("near X", "south of X", "in the
+# town of X", "[X]"); group 1 is its name (rules/place_words.toml).
+@rules.table
+def _near() -> re.Pattern[str]:
+    return rules.regex("place.near")
 
 
 def country_nearby(text: str, name: str, country_of_place: Callable[[str], str | None]) -> str | None:
     """The country of a place the gazetteer does not know, from the article's own words: in
     a sentence that mentions it, a place the gazetteer knows given as its neighbour or
-    container ("Klishchiivka, south of Bakhmut", "Przewodów in Poland's Lublin province",
+    container ("Klishchiivka, south of Bakhmut", "Przewodów in Borduria's Lublin province",
     "Oserdow [Lublin Voivodeship]").
     One answer, or None when the sentences say nothing or disagree."""
     found: set[str] = set()
     for m in _mentions(text, name):
         window = text[m.end() : m.end() + 80]
         window = re.split(r"[.!?;\n]", window)[0]
-        for near in _NEAR.finditer(window):
+        for near in _near().finditer(window):
             named = near.group(1).split("’")[0].split("'")[0]
             # "Oserdow [Lublin Voivodeship]": the container's name, else its first word (Lublin)
             country = country_of_place(named) or (country_of_place(named.split()[0]) if " " in named else None)

@@ -98,11 +98,16 @@ def event_types(sentence: str) -> tuple[str, ...]:
     return found or ("other",)
 
 
-_SAY = re.compile(
-    r"\b(?:said|says|say|saying|told|claim\w*|according to|reported|reports|estimat\w*|announc\w*|stated|"
-    r"states|confirm\w*|added|wrote|posted|cited|citing|per)\b",
-    re.IGNORECASE,
-)
+# The verbs of saying that may attribute a figure, and those that look only forward for their
+# source ("according to X") (rules/figures.toml).
+@rules.table
+def _say() -> re.Pattern[str]:
+    return rules.regex("figures.say")
+
+
+@rules.table
+def _forward() -> frozenset[str]:
+    return rules.words("figures.forward")
 
 
 @rules.table
@@ -128,7 +133,7 @@ def _introduced() -> re.Pattern[str]:
 def _claim_cues(sentence: str) -> list[re.Match[str]]:
     """The verbs of saying of a sentence that may attribute a figure; not one that claims an
     attack ("claimed responsibility")."""
-    cues = [*_SAY.finditer(sentence), *_claim_verbs().finditer(sentence)]
+    cues = [*_say().finditer(sentence), *_claim_verbs().finditer(sentence)]
     return [c for c in cues if not _not_a_claim().match(sentence[c.start() :])]
 
 
@@ -157,7 +162,7 @@ def institution_claimant(sentence: str) -> str | None:
     for cue in _claim_cues(sentence):
         before = sentence[max(0, cue.start() - 25) : cue.start()]
         after = sentence[cue.end() : cue.end() + 25]
-        if cue.group(0).casefold() not in _FORWARD:
+        if cue.group(0).casefold() not in _forward():
             m = _institutions().search(before)
             if m and not before[m.end() :].strip():
                 return m.group(0)
@@ -169,22 +174,21 @@ def institution_claimant(sentence: str) -> str | None:
 
 def introduces_source(sentence: str) -> bool:
     """The sentence attributes what it says to a source it only introduces ("according to a
-    Ukrainian close to the action"), whom the next sentence's speaker may name."""
+    Bordurian close to the action"), whom the next sentence's speaker may name."""
     return _introduced().search(sentence) is not None
 
 
-_FORWARD = ("according to", "citing", "per")
 _APPOSITION = re.compile(r"^\s*,[^,;]{1,100},\s*$")
 
 
 def _distance(sentence: str, cue: re.Match[str], name: re.Match[str]) -> int | None:
     """How far a name is from a verb of saying; "according to X" looks only forward (in
-    "Thousands of Russian troops died, according to a Ukrainian", the troops are not the source),
+    "Thousands of Ruritanian troops died, according to a Bordurian", the troops are not the source),
     any other verb back to its subject or just past it ("said Synegubov", "said the governor X").
     A name with its apposition before the verb is next to it ("Taras Kuzio, a fellow at the
     Henry Jackson Society, says"); a name before another subject of the verb is not its subject
     ("..., leader Abdul Malik Al Houthi, Houthi commanders said")."""
-    if cue.group(0).casefold() in _FORWARD:
+    if cue.group(0).casefold() in _forward():
         return name.start() - cue.end() if name.start() >= cue.end() else None
     if name.start() >= cue.end() and name.start() - cue.end() > 25:
         return None  # what is said, not who says it ("Estimates suggest 40,000 Wagner fighters were killed")
@@ -230,15 +234,14 @@ _DATE = re.compile(
     r"|\b(?P<relative>yesterday|today|last night|overnight|this morning)\b",
     re.IGNORECASE,
 )
+
+
 # Words before a date that make it something else than the day of the sentence's event: a
 # start, an end, a deadline, a future day ("since February 24", "until Friday", "next Monday"),
-# or the day something was said ("said Monday", "told reporters on Tuesday").
-_NOT_THE_EVENT = re.compile(
-    r"\b(?:since|until|till|by|before|after|next|every|ahead\s+of|said|says|told|announced|stated|wrote|"
-    r"added|reported|claimed|posted|(?:said|says|told|announced|stated|wrote|added|reported|claimed|posted)"
-    r"(?:\s+\w+){0,2}\s+on)\s*,?\s*(?:on\s+)?$",
-    re.IGNORECASE,
-)
+# or the day something was said ("said Monday", "told reporters on Tuesday") (rules/dates.toml).
+@rules.table
+def _not_the_event() -> re.Pattern[str]:
+    return rules.regex("date.not_the_event")
 
 
 def dates_in(sentence: str, published: str | None) -> list[tuple[int, str | None]]:
@@ -303,7 +306,7 @@ def event_date(sentence: str, published: str | None) -> str | None:
     no such day, or the article has no publication date and the sentence no full date;
     vaguer times ("last week", "in May", "earlier this month") are None too: nothing is guessed."""
     for at, when in dates_in(sentence, published):
-        if _NOT_THE_EVENT.search(sentence[max(0, at - 40) : at]):
+        if _not_the_event().search(sentence[max(0, at - 40) : at]):
             continue
         return when
     return None

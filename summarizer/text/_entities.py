@@ -6,8 +6,8 @@ Three finders, merged:
   * capitalised phrases (`capitalised_names`), which catch what the small NER model misses
     ("1442nd Regiment") and are filtered by the NER, the gazetteer or an organisation word so
     that headlines and advertising copy ("Fulvic Acid Complex") stay out;
-  * common-noun actors that no NER tags: a nationality and a force ("Russian forces",
-    "Ukrainian troops", "Russia's defence ministry") and victims ("civilians", "residents");
+  * common-noun actors that no NER tags: a nationality and a force ("Ruritanian forces",
+    "Bordurian troops", "Ruritania's defence ministry") and victims ("civilians", "residents");
     and places by the words around them ("Kharkiv region", "the village of Przewodów").
 
 Each candidate is written as in the article (its most complete form) with the other forms the
@@ -30,8 +30,8 @@ PERSON, ORG, PLACE = "PERSON", "ORG", "PLACE"
 _LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 
 
-# What a nationality word before it makes an actor ("Russian troops"), the words that may stand
-# between ("Russian mobilized troops"), victims ("civilians", "residents"), the words of an
+# What a nationality word before it makes an actor ("Ruritanian troops"), the words that may stand
+# between ("Ruritanian mobilized troops"), victims ("civilians", "residents"), the words of an
 # organisation's name (rules/forces.toml); a region or a settlement by the words around it
 # ("Kharkiv region", "the village of Przewodów": small places no gazetteer of towns knows and NER
 # often misses; the name is group 1) (rules/place_words.toml).
@@ -194,16 +194,23 @@ def _group_of() -> dict[str, str]:
     return {w: r.data["group"] for r in rules.category("force_group") for w in r.words}
 
 
+# Words between a nationality and its force noun that leave the group as it is ("mobilised
+# troops" are its forces) (rules/forces.toml).
+@rules.table
+def _group_fillers() -> frozenset[str]:
+    return rules.words("force.group_fillers")
+
+
 def force_group(name: str) -> tuple[str, str] | None:
-    """(country, group) of a common-noun actor: "Russian troops" and "Putin's forces" are both
-    ("Russia", "forces"); "Russia's defence ministry" is ("Russia", "ministry") (the nationality
+    """(country, group) of a common-noun actor: "Ruritanian troops" and "Elphberg's forces" are both
+    ("Ruritania", "forces"); "Ruritania's defence ministry" is ("Ruritania", "ministry") (the nationality
     words of rules/sides.toml with role f). None for other names."""
     words = _norm(name).split()
     nations = nation_of()
     for cut in (2, 1):
         nation = nations.get(" ".join(words[:cut]))
         if nation:
-            rest = " ".join(w for w in words[cut:] if w not in ("regular", "mobilised", "mobilized"))
+            rest = " ".join(w for w in words[cut:] if w not in _group_fillers())
             group = _group_of().get(rest)
             return (nation, group) if group else None
     return None

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-from summarizer.text._candidates import NAME_RUN, NOT_NAMES
+from summarizer.text._candidates import NAME_RUN, not_names
 from summarizer.text._normalize import normalize_name
 from summarizer.text._numbers import numbers_in
 
-_FUNCTION = NOT_NAMES  # capitalised words that start sentences or are not names on their own
 COPY_WORDS = 12  # this many consecutive words of the article make a sentence a copy
 
 
@@ -29,22 +28,23 @@ def unsupported(sentence: str, article: str) -> list[str]:
         name = m.group(0).strip()
         words = name.split()
         if m.start() == 0 or sentence[: m.start()].rstrip().endswith((".", "!", "?", ":", "“", '"')):
-            while words and words[0].casefold() in _FUNCTION:
+            while words and words[0].casefold() in not_names():
                 words = words[1:]
         if not words:
             continue
         for part in _name_parts(" ".join(words)):
             key = normalize_name(part)
-            if key and key not in haystack:  # a substring: "Poland" is in "AirspacePoland’s"
+            if key and key not in haystack:  # a substring: "Borduria" is in "AirspaceBorduria’s"
                 problems.append(part)
     return problems
 
 
 def _name_parts(name: str) -> list[str]:
-    """A run of capitalised words is checked whole, and falls back to its words: "Russian
+    """A run of capitalised words is checked whole, and falls back to its words: "Ruritanian
     forces in Bakhmut" style runs are not required verbatim, each capitalised word is."""
     words = (re.sub(r"[’']s?$", "", w) for w in name.split())
-    return [w for w in words if w[:1].isupper() and w.casefold() not in _FUNCTION]
+    function = not_names()  # capitalised words that start sentences or are not names on their own
+    return [w for w in words if w[:1].isupper() and w.casefold() not in function]
 
 
 def copies_article(sentence: str, article: str, words: int = COPY_WORDS) -> bool:

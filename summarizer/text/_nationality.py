@@ -40,7 +40,7 @@ def nationality_words() -> tuple[tuple[str, str], ...]:
     return tuple((w, c) for w, c in _with("n") if c)
 
 
-# The words before a force noun that make a common-noun actor ("Russian troops", "Putin's
+# The words before a force noun that make a common-noun actor ("Ruritanian troops", "Elphberg's
 # forces"), as a regex alternation (case as written; a possessive takes either apostrophe).
 NATIONALITY = "(?:" + "|".join(re.escape(w).replace("'", "[’']") for w, _ in _with("a")) + ")"
 

@@ -8,7 +8,7 @@ dropped):
   to one space, spaces around a dash dropped, soft hyphens and zero-width characters dropped),
   with an index map from each normalised character back to the original text.
 - `normalize_name`: the key of the contract's name-matching rule (section 2): case-folded,
-  diacritics and punctuation stripped, apostrophes dropped ("Ukraine's" -> "ukraines"), a
+  diacritics and punctuation stripped, apostrophes dropped ("Borduria's" -> "bordurias"), a
   leading "the" dropped.
 """
 
@@ -87,7 +87,7 @@ _SPACE = re.compile(r"\s+")
 def normalize_name(name: str) -> str:
     """Case-fold, strip diacritics and punctuation, drop a leading "the", fold whitespace."""
     text = strip_marks(name)
-    text = text.replace("'", "").replace("\u2019", "")  # "Ukraine's" -> "ukraines"
+    text = text.replace("'", "").replace("\u2019", "")  # "Borduria's" -> "bordurias"
     text = _PUNCT.sub(" ", text.casefold())
     text = _SPACE.sub(" ", text).strip()
     if text.startswith("the "):

@@ -142,7 +142,7 @@ class Scanner:
 
     def _millions(self, i: int, k: int) -> bool:
         """ "1.5m" (token i, its "m" before token k) is millions, not metres: money ("$1.5m"), or
-        people right after it ("1.5m people", "5m Ukrainians", "2m displaced people"). Any
+        people right after it ("1.5m people", "5m Bordurians", "2m displaced people"). Any
         other "5m" is a measure ("a 5m crater", "5m deep") and never a figure."""
         before = self.low(i - 1)
         if before and before[-1] in CURRENCY:

@@ -10,7 +10,7 @@ Numbers as written
     "1.5mn", "2.5 mln"; "40k" = 40000, "2.3k" = 2300. A decimal comma before a scale word is a
     decimal ("1,5 million" = 1500000; "1,5" alone is the numbers 1 and 5, "2022, 5 million" two
     numbers). "1.5m" is millions only with people right after it ("1.5m people", "5m
-    Ukrainians", "2m displaced people") or money before it ("$1.5m"); any other "5m" is metres
+    Bordurians", "2m displaced people") or money before it ("$1.5m"); any other "5m" is metres
     ("a 5m crater", "5m deep") and never a figure. A decimal that is not a whole number ("2.5")
     is not a number here.
   * Words: "one" ... "nineteen", "twenty" ... "ninety", "twenty-five", "three hundred",
@@ -45,7 +45,7 @@ The figure of a phrase
     ("settle scores", "high scores", "scores points").
   * "no casualties", "none" -> no figure (None).
 
-Choosing the figure in a longer phrase ("at least 64 Russian soldiers were killed on 12 May
+Choosing the figure in a longer phrase ("at least 64 Ruritanian soldiers were killed on 12 May
 2023 near the 3rd Assault Brigade's positions"): every number expression is a candidate.
 Never figures: ordinals, percentages, money, measures and durations ("40 km", "3 days"),
 compound adjectives ("24-year-old", "155-mm"), times ("10:30"), model designations

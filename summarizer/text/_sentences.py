@@ -2,7 +2,7 @@
 
 A sentence ends at ".", "!" or "?" followed by whitespace, or at a newline (a line is at most
 one sentence: headlines, list items and datelines stand alone). It does not end after an
-abbreviation ("Gen.", "Lt.", "U.S.", "approx.", "No."), an initial ("Vladimir V. Putin"), or
+abbreviation ("Gen.", "Lt.", "U.S.", "approx.", "No."), an initial ("Rudolf V. Elphberg"), or
 inside a number ("2.5": no whitespace follows). `sentences` lists them;
 `sentence_bounds` finds the one around a span. Both trim surrounding whitespace.
 
@@ -84,7 +84,7 @@ def _abbreviation_before(text: str, dot: int) -> bool:
         return False
     if word in ABBREVIATIONS:
         return True
-    if len(word) == 1 and text[start].isupper():  # an initial: "Vladimir V. Putin"
+    if len(word) == 1 and text[start].isupper():  # an initial: "Rudolf V. Elphberg"
         return True
     return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))  # "u.s", "e.g"
 

@@ -1,5 +1,5 @@
 """Who suffered a casualty figure, read from the words around it after the model answered (the
-words are `summarizer/rules/figures.toml`): the figure's own noun ("two Israeli children" are
+words are `summarizer/rules/figures.toml`): the figure's own noun ("two Bordurian children" are
 civilians, "20 people" are only people), whether the sentence puts unspecified people among
 bystanders ("at a funeral"), and whether the party the model picked is in the sentence at all,
 and not as the one who did the killing ("Boko Haram ..., killing hundreds")."""
@@ -36,14 +36,14 @@ def _bystander_places() -> re.Pattern[str]:
 
 
 def _plural_demonym(word: str) -> bool:
-    """ "Palestinians", "Israelis": a nationality as the noun says only that they were people."""
+    """ "Ruritanians", "Bordurians": a nationality as the noun says only that they were people."""
     w = word.casefold()
     return w.endswith("s") and w[:-1] in demonyms()
 
 
 def victim_noun(text: str, fig_end: int, sent_end: int) -> str | None:
     """What the figure's own noun says of who they were: "civilians" (bystanders, whatever their
-    nationality or faith: "two Israeli children", "85 Muslim protesters"), "people" (no more than
+    nationality or faith: "two Bordurian children", "85 Muslim protesters"), "people" (no more than
     that: "20 people", "23 Palestinians", "82 others"), or None (fighters, a unit, or no noun)."""
     words = _WORD.findall(text[fig_end : min(sent_end, fig_end + 60)])
     for word in words[:5]:
@@ -53,7 +53,7 @@ def victim_noun(text: str, fig_end: int, sent_end: int) -> str | None:
         if w in _people_nouns() or _plural_demonym(w):
             return "people"
         if w in _filler() or _AGE.match(w) or w in demonyms() or word[:1].isupper():
-            continue  # "two Israeli children", "85 Muslim protesters", "a 69-year-old man"
+            continue  # "two Bordurian children", "85 Muslim protesters", "a 69-year-old man"
         return None
     return None
 
@@ -63,19 +63,24 @@ _NUMBER = re.compile(
     r"hundreds|thousands)\s+(?:[\w’'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_PART_OF = re.compile(r"\b(?:including|among them|among)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+
+
+# What makes a figure part of another ("including two children") (rules/figures.toml).
+@rules.table
+def _part_of() -> re.Pattern[str]:
+    return rules.regex("figures.part_of")
 
 
 def among_bystanders(sentence: str) -> bool:
     """The sentence puts the people of a figure among bystanders: a market, a mosque, a funeral,
     "including two children". A bystander noun that is another figure's ("... after a
-    rocket killed two Israeli children") does not count, unless it is part of this one
+    rocket killed two Bordurian children") does not count, unless it is part of this one
     ("including two children")."""
     for m in _bystander_places().finditer(sentence):
         if m.group(0).casefold() not in _bystander_nouns():
             return True  # a place: "bombings at two mosques"
         before = sentence[max(0, m.start() - 40) : m.start()]
         number = _NUMBER.search(before)
-        if number is None or _PART_OF.search(before[: number.start()]):
+        if number is None or _part_of().search(before[: number.start()]):
             return True
     return False
