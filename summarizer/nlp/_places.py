@@ -338,7 +338,100 @@ def _ties(doc: _Doc, i: int, out: list[Situated]) -> tuple[Situated | None, Situ
     return pick(strong) or _named_next_to(doc, ref), pick(weak)
 
 
-def _tied(doc: _Doc, i: int, out: list[Situated]) -> Situated | None:
+def _entity_town(doc: _Doc, i: int) -> tuple[Situated, str] | None:
+    """The town a sentence of the place names nearest to it though the document lists no such
+    place ("the evacuation of the Al Shifa Hospital" in a sentence on Gaza City): a place name
+    spaCy finds (GPE) that the gazetteer resolves as a town (`Gazetteer.resolve`: of the
+    article's countries, or of 100,000 people or more), with its country's ISO code."""
+    from summarizer.nlp._ner import entities
+
+    ref = doc.refs[i]
+    listed = [(s, e) for other in doc.refs for s, e in other.spans]
+    found: list[tuple[int, Place]] = []
+    for a, b in doc.sentences_of(ref):
+        for ent in entities(doc.text[a:b]):
+            s, e = a + ent.start, a + ent.end
+            if ent.label != "GPE" or any(ls <= s and e <= le for ls, le in listed):  # a listed place
+                continue
+            place = doc.gaz.resolve(doc.text[s:e], frozenset(doc.countries))
+            if place is not None and place.kind == "settlement":
+                found.append((min(abs(s - ps) for ps, _pe in ref.spans), place))
+    if not found:
+        return None
+    town = min(found, key=lambda x: x[0])[1]
+    admin1 = doc.gaz.admin1_name(town.country_code, town.admin1_code)
+    return _at(town, PRECISION_SETTLEMENT, admin1), town.country
+
+
+def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
+    """The sentence right before the one starting at `start`, in the same paragraph (no line
+    break between them), or None."""
+    j = start
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j == 0 or "\n" in text[j:start]:
+        return None
+    return sentence_bounds(text, j - 1, j - 1)
+
+
+def _names_a_thing(text: str, ref: PlaceRef) -> bool:
+    """Every mention of the place names a weapon or a vehicle rather than a place ("Apache
+    helicopters", "Storm Shadow missiles"; rule `place.names_a_thing`): a misread place, never
+    put at the point of a place near it."""
+    thing = rules.regex("place.names_a_thing")
+    return bool(ref.spans) and all(thing.match(text, e) for _s, e in ref.spans)
+
+
+def _part_of(name: str) -> str | None:
+    """The place a name names a part of, by a direction word before it: "southern Thailand" ->
+    "Thailand", "northern Karabakh" -> "Karabakh" (rule `place.part_of`), or None."""
+    m = rules.regex("place.part_of").fullmatch(name.strip())
+    return m.group("base") if m else None
+
+
+def _context_tie(doc: _Doc, i: int, out: list[Situated]) -> Situated | None:
+    """Where a facility or a landmark with no point and no tie of its own is, at country
+    precision (3) and never with a guessed country: the town its sentence names that the
+    document does not list; else the town, region or sea the sentence right before it names (the
+    same paragraph: "the offensive in Avdeevka. ... the large Coke and Chemical Plant"), nearest
+    to it. Its country only when every place these sentences name is in that one country."""
+    ref = doc.refs[i]
+    if ref.kind not in ("facility", "other"):
+        return None
+    bounds = doc.sentences_of(ref)
+    places = [(j, s) for j, other in enumerate(doc.refs) if j != i for s, _e in other.spans]
+    tie: Situated | None = None
+    countries: set[str | None] = set()
+    placed = lambda j: out[j].latitude is not None  # noqa: E731  (a place with no point tells no country)
+    town = _entity_town(doc, i)
+    if town is not None:
+        tie = town[0]
+        countries = {town[1], *(out[j].country for j, s in places if placed(j) and any(a <= s < b for a, b in bounds))}
+    else:
+        before = [p for p in (_sentence_before(doc.text, a) for a, _b in bounds) if p is not None]
+        found = [
+            (min(abs(ps - s) for ps, _pe in ref.spans), out[j])
+            for j, s in places
+            if any(a <= s < b for a, b in before)
+            and out[j].latitude is not None
+            and (out[j].in_no_country or (out[j].precision or 9) <= 2)
+        ]
+        if found:
+            tie = min(found, key=lambda x: (x[0], x[1].precision or 9))[1]
+            countries = {
+                out[j].country for j, s in places if placed(j) and any(a <= s < b for a, b in [*before, *bounds])
+            }
+    if tie is None:
+        return None
+    country = ref.country
+    if country is None and not tie.in_no_country and countries == {tie.country}:
+        country = tie.country
+    if country is not None and tie.country is not None and country != tie.country:
+        return None  # tied to a place of another country than its own: no shared point
+    return Situated(country, None, PRECISION_COUNTRY, tie.latitude, tie.longitude)
+
+
+def _tied(doc: _Doc, i: int, out: list[Situated], context: bool = False) -> Situated | None:
     """A place with no point of its own (a square, a pipeline, an island no gazetteer has) at
     the point of the place the text ties it to, one step coarser: "Moscow's Red Square" at
     Moscow, precision 2; else at the nearest place its sentence names, precision 3. It takes
@@ -349,7 +442,7 @@ def _tied(doc: _Doc, i: int, out: list[Situated]) -> Situated | None:
     strong, weak = _ties(doc, i, out)
     tie = strong or weak
     if tie is None:
-        return None
+        return _context_tie(doc, i, out) if context and out[i].latitude is None else None
     precision = max(tie.precision or 3, 2 if strong else 3)
     country = ref.country
     if country is None and not tie.in_no_country and tie.country:
@@ -373,11 +466,15 @@ def _situate_one(doc: _Doc, i: int) -> Situated:
     ref = doc.refs[i]
     if i in doc.regions:  # a region, or one the model called a country ("Dagestan")
         return _coarse(doc, ref, doc.regions[i])
+    feature = find_feature(ref.name)
     if not doc.is_town(i) and (ref.kind == "country" or find_country(ref.name) is not None):
         home = find_country(ref.name) or (find_country(ref.country) if ref.country else None)
         point = doc.gaz.country_point(home.country_code) if home else None
-        return _at(point, PRECISION_COUNTRY, None) if point else Situated(ref.country)
-    feature = find_feature(ref.name)
+        if point is not None:
+            return _at(point, PRECISION_COUNTRY, None)
+        if feature is None and doc.gaz.find_area(ref.name) is None:
+            return Situated(ref.country)
+        # no country of that name ("Karabakh" as a country): the feature or area it names
     if feature is not None and ref.kind != "settlement":  # a sea, a continent, an island
         return _at_feature(feature)
     area = doc.gaz.find_area(ref.name) if ref.kind != "settlement" else None
@@ -420,13 +517,31 @@ def situate(text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer | None = N
     own = {
         i
         for i, ref in enumerate(refs)
-        if ref.kind == "country" or (ref.kind != "settlement" and (find_feature(ref.name) or spans_regions(ref.name)))
+        if ref.kind == "country"
+        or (ref.kind != "settlement" and (find_feature(ref.name) or spans_regions(ref.name)))
+        or _names_a_thing(text, ref)
     }
-    for _round in range(2):  # a place tied to a place tied to another: "the pipeline near Bornholm"
+    # a part of a place by a direction word ("southern Thailand") that has no point of its own:
+    # the place it is part of, at that place's precision (the part lies inside it)
+    parts = {i: base for i, ref in enumerate(refs) if out[i].latitude is None and (base := _part_of(ref.name))}
+    if parts:
+        wholes = [
+            replace(r, name=parts[i], kind="country" if find_country(parts[i]) else r.kind) if i in parts else r
+            for i, r in enumerate(refs)
+        ]
+        whole = _Doc(text, wholes, doc.gaz)
+        for i in parts:
+            found = _situate_one(whole, i)
+            if found.latitude is not None:
+                out[i] = found
+                own.add(i)
+    # a place tied to a place tied to another ("the pipeline near Bornholm"), then, for a place
+    # still with no point, its sentence's context (`_context_tie`)
+    for context in (False, False, True):
         for i in range(len(refs)):
             if i in own or (out[i].precision or PRECISION_COUNTRY) < PRECISION_COUNTRY:
                 continue
-            tied = _tied(doc, i, out)
+            tied = _tied(doc, i, out, context)
             if tied is None:
                 continue
             if out[i].latitude is None or (tied.precision or 3) < (out[i].precision or 9):

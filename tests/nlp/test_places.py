@@ -156,3 +156,67 @@ def test_a_region_the_model_called_a_country_is_placed_as_the_region() -> None:
         text, _refs(text, [("Dagestan", "country", None), ("Russia", "country", "Russia")]), GAZ
     )
     assert (dagestan.country, dagestan.admin1, dagestan.precision) == ("Russia", "Dagestan", 2)
+
+
+# --- issue 20, the dev split's places with no point: each general cause, with its counter-case ----
+
+
+def test_a_disputed_area_the_model_called_a_country_is_drawn_at_its_own_point_with_no_country() -> None:
+    text = "Talish, a village in northern Karabakh, was shelled. The Karabakh conflict flared."
+    village_area, karabakh = situate(
+        text, _refs(text, [("northern Karabakh", "region", None), ("Karabakh", "country", None)]), GAZ
+    )
+    # Natural Earth's disputed area (Nagorno-Karabakh): its point, at its precision; no country guessed
+    assert (karabakh.precision, karabakh.country) == (2, None)
+    assert 39 < karabakh.latitude < 40.5 and 46 < karabakh.longitude < 47.5  # type: ignore[operator]
+    # a part of it by a direction word: the area it is part of
+    assert (village_area.precision, village_area.latitude) == (2, karabakh.latitude)
+
+
+def test_a_part_of_a_country_by_a_direction_word_is_placed_at_the_country() -> None:
+    text = "Insurgents bombed a market in southern Thailand. Fighting went on in South Sudan."
+    south, sudan = situate(
+        text, _refs(text, [("southern Thailand", "region", None), ("South Sudan", "country", None)]), GAZ
+    )
+    assert (south.country, south.precision) == ("Thailand", 3) and south.latitude is not None
+    assert (sudan.country, sudan.precision) == ("South Sudan", 3)  # a country of its own, not Sudan's south
+
+
+def test_a_facility_takes_the_town_the_sentence_before_names_in_the_same_paragraph() -> None:
+    text = (
+        "The Russian army is developing its offensive in Avdeevka. Russian forces took the facilities "
+        "on the northern outskirts of the large Coke and Chemical Plant."
+    )
+    town, plant = situate(
+        text, _refs(text, [("Avdeevka", "settlement", "Ukraine"), ("Coke and Chemical Plant", "facility", None)]), GAZ
+    )
+    assert town.precision == 1
+    assert (plant.precision, plant.country, plant.latitude) == (3, "Ukraine", town.latitude)
+    text = text.replace(". Russian forces", ".\n\nRussian forces")  # another paragraph: no tie
+    _town, plant = situate(
+        text, _refs(text, [("Avdeevka", "settlement", "Ukraine"), ("Coke and Chemical Plant", "facility", None)]), GAZ
+    )
+    assert plant.latitude is None and plant.precision is None and plant.country is None
+
+
+def test_a_landmark_takes_the_town_its_sentence_names_though_no_place_of_the_document_is_that_town() -> None:
+    text = (
+        "Operations in Gaza erase the population of Gaza City with the Israeli army ordering the "
+        "evacuation of the Al Shifa Hospital."
+    )
+    gaza, hospital = situate(
+        text, _refs(text, [("Gaza", "country", "Palestinian Territories"), ("Al Shifa Hospital", "other", None)]), GAZ
+    )
+    assert gaza.precision == 3
+    assert (hospital.precision, hospital.country) == (3, "Palestinian Territories")
+    assert hospital.latitude is not None and abs(hospital.latitude - 31.50) < 0.05  # Gaza City, not Gaza's capital
+
+
+def test_a_name_misread_as_a_place_and_an_area_across_countries_are_reported_not_placed() -> None:
+    text = "Locals saw Apache helicopters attack a district west of Aden, as tensions rose in the Middle East."
+    apache, east = situate(text, _refs(text, [("Apache", "other", None), ("Middle East", "region", None)]), GAZ)
+    for place in (apache, east):  # no point, no precision, no country: nothing guessed
+        assert (place.latitude, place.longitude, place.precision, place.country) == (None, None, None, None)
+    text = "Locals saw the Apache district west of Aden shelled."  # a place the text ties to Aden
+    (district,) = situate(text, _refs(text, [("Apache district", "other", None)]), GAZ)
+    assert district.precision == 2 and district.country == "Yemen"

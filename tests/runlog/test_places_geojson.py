@@ -78,3 +78,52 @@ def test_every_place_of_a_document_is_a_feature_with_a_point_and_its_precision(t
     assert (props["Black Sea"]["precision"], props["Black Sea"]["country"]) == (3, None)  # no country, not Russia's
     assert (props["Europe"]["precision"], props["Europe"]["country"]) == (3, None)
     assert (props["Bornholm"]["precision"], props["Bornholm"]["country"]) == (3, None)  # no country guessed
+
+
+def test_a_place_neither_the_gazetteer_nor_the_text_places_is_exported_without_a_point_and_named(
+    tmp_path: Path, capsys: Any
+) -> None:
+    text = (
+        "Shelling hit Bakhmut in the Donetsk region of Ukraine. Locals saw Apache helicopters over "
+        "the Middle East, and fighting flared in Karabakh."
+    )
+    places = [
+        ("Bakhmut", "settlement", "Ukraine", 1),
+        ("Donetsk region", "region", "Ukraine", 2),
+        ("Ukraine", "country", "Ukraine", 3),
+        ("Karabakh", "country", None, 2),  # Natural Earth's disputed area, no country
+        ("Apache", "other", None, None),  # a helicopter's name, misread as a place
+        ("Middle East", "region", None, None),  # an area across countries
+    ]
+    locations = [
+        Location(
+            id=f"l{i}",
+            name=name,
+            kind=kind,  # type: ignore[arg-type]
+            country=country,
+            mentions=[Span(start=m.start(), end=m.end(), text=name) for m in re.finditer(re.escape(name), text)],
+        )
+        for i, (name, kind, country, _p) in enumerate(places, 1)
+    ]
+    place_locations(text, locations)
+    document = {**_document(), "locations": [loc.model_dump() for loc in locations]}
+    settings = Settings(offline=True, log_db=tmp_path / "runs.sqlite")
+    rec = runlog.start_run(settings, "summarize", ["fake/m"], options={}, warn=lambda _m: None)
+    rec.add_document("fake/m", "art-1", document=document)
+    rec.finish(0)
+    out = io.StringIO()
+    with runlog.RunLog.open(tmp_path / "runs.sqlite") as log:
+        rows = runlog.export_rows(log, rec.run_id, what=("places",))
+        runlog.write_export(rows, "geojson", out, what=("places",))
+    features = {f["properties"]["name"]: f for f in json.loads(out.getvalue())["features"]}
+    for name, _kind, _country, precision in places:
+        assert features[name]["properties"]["precision"] == precision, name
+        assert (features[name]["geometry"] is None) == (precision is None), name
+    assert features["Karabakh"]["properties"]["country"] is None
+
+    from summarizer.cli._export import _say_unplaced
+
+    _say_unplaced(rows)
+    assert "2 of 6 places have no point (neither the gazetteer nor the text places them): Apache, Middle East" in (
+        capsys.readouterr().err
+    )
