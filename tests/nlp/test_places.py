@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from summarizer import rules
 from summarizer.nlp import Gazetteer, PlaceRef, situate
 
 GAZ = Gazetteer()
+
+
+@pytest.fixture()
+def every_rule_on():  # type: ignore[no-untyped-def]
+    with rules.everything_on():
+        yield
 
 
 def _refs(text: str, places: list[tuple[str, str, str | None]]) -> list[PlaceRef]:
@@ -161,6 +170,7 @@ def test_a_region_the_model_called_a_country_is_placed_as_the_region() -> None:
 # --- issue 20, the dev split's places with no point: each general cause, with its counter-case ----
 
 
+@pytest.mark.usefixtures("every_rule_on")
 def test_a_disputed_area_the_model_called_a_country_is_drawn_at_its_own_point_with_no_country() -> None:
     text = "Talish, a village in northern Karabakh, was shelled. The Karabakh conflict flared."
     village_area, karabakh = situate(
@@ -173,7 +183,9 @@ def test_a_disputed_area_the_model_called_a_country_is_drawn_at_its_own_point_wi
     assert (village_area.precision, village_area.latitude) == (2, karabakh.latitude)
 
 
+@pytest.mark.usefixtures("every_rule_on")
 def test_a_part_of_a_country_by_a_direction_word_is_placed_at_the_country() -> None:
+    """The rule is dropped (it cost validation one country), still tested as written."""
     text = "Insurgents bombed a market in southern Thailand. Fighting went on in South Sudan."
     south, sudan = situate(
         text, _refs(text, [("southern Thailand", "region", None), ("South Sudan", "country", None)]), GAZ
