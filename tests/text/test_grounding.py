@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -254,17 +253,8 @@ def _article(n_chars: int, seed: int) -> str:
     return " ".join(words)[:n_chars]
 
 
-def _best_ms(fn: object, repeat: int = 5) -> float:
-    assert callable(fn)
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best * 1000
-
-
-def test_speed_15k_article_300_char_quote() -> None:
+def test_a_15k_article_300_char_quote_exact_normalized_fuzzy_and_invented() -> None:
+    """What each way of finding a quote finds in a long article (how fast: bench/grounding_speed.py)."""
     text = _article(15_000, seed=7)
     assert len(text) == 15_000
     start = text.index(" ", 9000) + 1
@@ -279,15 +269,10 @@ def test_speed_15k_article_300_char_quote() -> None:
         m = find_span(text, q)
         assert m is not None and m.method == method, (method, m)
         assert m.start in range(start - 10, start + 10)
-        assert _best_ms(lambda q=q: find_span(text, q)) < 50
     assert find_span(text, invented) is None
-    assert _best_ms(lambda: find_span(text, invented)) < 50
-    # a fresh article (nothing cached) is also well within budget
-    fresh = _article(15_000, seed=8)
+    fresh = _article(15_000, seed=8)  # a fresh article: nothing cached
     fq = " ".join(fresh[6000:6300].split()[1:-1])
-    t0 = time.perf_counter()
     assert find_span(fresh, fq.replace(" ", " x ", 1)) is not None
-    assert (time.perf_counter() - t0) * 1000 < 50
 
 
 # --------------------------------------------------------------------------- properties
