@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
+from summarizer.extraction._roles import dateline_end
 from summarizer.nlp import capital_of
 from summarizer.text import (
+    dates_in,
     decided_by_words,
     event_date,
     event_sentences,
@@ -68,9 +70,14 @@ def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
     if _modifier().match(sentence, m.end()) or _speaks().match(sentence, m.end()):
         return True
     after = re.match(r"\s+([A-Z][a-z]+)", sentence[m.end() :])
-    if after and after.group(1).lower() not in _region_nouns():
+    # a date after a name ("in Strelsau Wednesday", wire style) leaves it the place's name
+    if after and after.group(1).lower() not in _region_nouns() and not _date_at(sentence, m.end() + after.start(1)):
         return True
     return bool(re.search(r"[A-Z][\w’']+\s+of\s+(?:the\s+)?$", sentence[: m.start()]))
+
+
+def _date_at(sentence: str, start: int) -> bool:
+    return any(at == start for at, _day in dates_in(sentence, None))
 
 
 # A region's noun after a town's name, or "region of" / an area before it; a capitalised word
@@ -165,7 +172,10 @@ def _add(
     """One event of `kind` reported by the sentence text[s:e], unless it is a twin of one already
     found or it has no place and is not the report's lead (then it is background)."""
     sentence = text[s:e]
-    hits = _named_in(sentence, [(p.name, p.forms) for p in out.places])
+    # a dateline says where the story was filed, not where it happened ("STRELSAU (Reuters) -")
+    filed = dateline_end(sentence)
+    named = _named_in(sentence[filed:], [(p.name, p.forms) for p in out.places])
+    hits = [(a + filed, b + filed, n) for a, b, n in named]
     hits = [_as_region(h, sentence, kinds) for h in hits]
     # a capital is where the event happens only when the sentence says so ("struck Szohod", "in
     # Strelsau"); else it is the state acting or speaking ("Strelsau launched 57 missiles")
@@ -185,7 +195,11 @@ def _add(
         # any of its mentions may be the located one ("SANAA, Yemen (CNN) - ... targets in Yemen")
         forms = {p.name: [p.name, *p.forms] for p in out.places}
         located_countries = [
-            h[2] for h in hits if any(located(sentence, m.start()) for f in forms[h[2]] for m in mentions(sentence, f))
+            h[2]
+            for h in hits
+            if any(
+                located(sentence, m.start()) for f in forms[h[2]] for m in mentions(sentence, f) if m.start() >= filed
+            )
         ]
         if located_countries:
             names = list(dict.fromkeys(located_countries))
@@ -216,6 +230,11 @@ def _locative() -> re.Pattern[str]:
 
 
 @rules.table
+def _compass_part() -> re.Pattern[str]:
+    return rules.regex("place.compass_part")
+
+
+@rules.table
 def _reference() -> re.Pattern[str]:
     return rules.regex("place.reference")
 
@@ -236,7 +255,9 @@ def located(text: str, start: int, loosely: bool = False) -> bool:
     Borduria"), not as the state that acts or speaks ("Rassendill said Borduria shot down ...").
     `loosely` also takes a place the story goes to ("transferred to Borduria", "a visit to Borduria")."""
     before = text[max(0, start - 40) : start]
-    return bool(_locative().search(before) or (loosely and _place_of_story().search(before)))
+    return bool(
+        _locative().search(before) or _compass_part().search(before) or (loosely and _place_of_story().search(before))
+    )
 
 
 def _context_twin(

@@ -244,6 +244,36 @@ def test_an_event_is_at_a_country_when_any_mention_of_it_says_so() -> None:
     assert out.events == []  # not the lead, no place: background
 
 
+def test_a_dateline_is_where_the_story_was_filed_not_where_the_event_happened() -> None:
+    """evals/README.md: datelines give no item; the body's own naming counts. A weekday after a
+    name ("in the Ruritan Strip Wednesday") leaves it the place's name."""
+    from summarizer.extraction._events import _add
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+
+    strelsau = FoundPlace("Strelsau", [], PlaceFact("settlement", "Ruritania"))
+    zenda = FoundPlace("Zenda", [], PlaceFact("settlement", "Ruritania"))
+    kinds = {"Strelsau": "settlement", "Zenda": "settlement", "Ruritan Strip": "country", "Borduria": "country"}
+
+    def places(text: str, *found: FoundPlace) -> list[list[str]]:
+        out = Classified(places=list(found))
+        _add(text, 0, len(text), "explosion_remote_violence", out, kinds, None, lead=True)
+        return [ev.places for ev in out.events]
+
+    filed = "STRELSAU (Reuters) - A car bomb exploded in Zenda on Friday, killing four soldiers."
+    assert places(filed, strelsau, zenda) == [["Zenda"]]
+    assert places("Strelsau (Reuters) - A car bomb exploded on Friday.", strelsau) == [[]]  # the lead, no place
+    assert places("A car bomb exploded in Strelsau on Friday.", strelsau) == [["Strelsau"]]
+
+    strip = FoundPlace("Ruritan Strip", [], PlaceFact("country", "Ruritania"))
+    weekday = "A leader survived an airstrike in the Ruritan Strip Wednesday but five others were killed."
+    assert places(weekday, strip) == [["Ruritan Strip"]]
+    assert places("A leader of the Ruritan Strip Council survived an airstrike.", strip) == [[]]
+
+    borduria = FoundPlace("Borduria", [], PlaceFact("country", "Borduria"))
+    assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market.", borduria) == [[]]
+
+
 def test_a_known_armed_group_has_its_side_and_a_full_name_is_a_person() -> None:
     from summarizer.extraction._findings import Findings
     from summarizer.extraction._found import Classified, FoundActor
