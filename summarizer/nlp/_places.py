@@ -103,10 +103,10 @@ def _allowed_km(match: re.Match[str]) -> float:
     if not match.group("n"):
         return NEAR_KM
     raw = match.group("n").lower().replace(",", ".")
-    n = _number_words().get(raw)
-    if n is None and not raw[:1].isdigit():
+    word = _number_words().get(raw)
+    if word is None and not raw[:1].isdigit():
         return NEAR_KM  # a number word of a rule switched off: no distance known
-    n = n or float(raw)
+    n = word or float(raw)
     km = n * (1.609 if match.group("unit").lower().startswith("mi") else 1.0)
     return max(15.0, 1.5 * km + 10)
 
@@ -126,9 +126,10 @@ class _Doc:
                 self.countries[home.country_code] += max(1, len(ref.spans))
         self.regions: dict[int, Place] = {}
         for i, ref in enumerate(refs):
-            if ref.kind == "region" or (
-                ref.kind == "country" and find_country(ref.name) is None
-            ):  # a region the model called a country
+            if self.is_the_country(i):  # "Ruritania" as a region: the country, never a namesake's region
+                continue
+            # a region, or a region the model called a country
+            if ref.kind == "region" or (ref.kind == "country" and find_country(ref.name) is None):
                 region = gazetteer.find_region(ref.name, frozenset(self.countries))
                 if region is not None and (ref.country is None or region.country == ref.country):
                     self.regions[i] = region
@@ -139,11 +140,24 @@ class _Doc:
                 if found and (len(found) == 1 or found[0].population >= 50 * max(1, found[1].population)):
                     self.anchors[i] = found[0]
 
+    def is_the_country(self, i: int) -> bool:
+        """The place's name is a country's ("Ruritania") and the country found for it, if any, is
+        that one: the place is the country, whatever kind it was given (issue 20: a region or a
+        town of the same name elsewhere is no reading the text supports)."""
+        ref = self.refs[i]
+        named = find_country(ref.name)
+        if named is None:
+            return False
+        home = find_country(ref.country) if ref.country else None
+        return home is None or home.country_code == named.country_code
+
     def is_town(self, i: int) -> bool:
         """A settlement; a "region" that names no region but a town ("Zenda"); or a place
         given another kind whose whole name is a town of the country found for it (the model's
         "Zenda" as a facility or as a country): the name, not the kind, says where it is."""
         ref = self.refs[i]
+        if self.is_the_country(i):
+            return False
         if ref.kind == "settlement":
             return True
         if ref.kind == "region":
@@ -255,7 +269,8 @@ def _region_of(doc: _Doc, i: int, regions: list[Place], near: list[tuple[Place, 
     for anchor, _allowed in sorted(near, key=lambda x: x[1]):
         if anchor.admin1_code and (ref.country is None or anchor.country == ref.country):
             return doc.gaz.region(anchor.country_code, anchor.admin1_code)
-    keys = {(p.country_code, p.admin1_code) for p in [*doc.regions.values(), *doc.anchors.values()]}
+    others = [p for j, p in doc.anchors.items() if j != i]  # its own namesake is no context for itself
+    keys = {(p.country_code, p.admin1_code) for p in [*doc.regions.values(), *others]}
     if len(keys) == 1:
         cc, code = next(iter(keys))
         if code and (ref.country is None or country_name(cc) == ref.country):
