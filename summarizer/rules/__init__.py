@@ -24,7 +24,11 @@ it came from (`tests/test_rules.py` runs them all).
   names.toml          words that are no name on their own, and what makes a name a thing, a day,
                       a war, a weapon or a modifier rather than a party
   dates.toml          the words before a date that make it another day than its event's
-  countries.toml      common names of countries that GeoNames spells otherwise, with their ISO code
+  countries.toml      common names of countries that GeoNames spells otherwise, with their ISO code,
+                      and the names the output gives a few countries
+  places.toml         where the article says a place is (summarizer/nlp/_places.py): a nationality
+                      word beside it, a direction word before it, a region's own words, the words
+                      that tie it to another place or set it a distance from one
   roles.toml          event roles: the predicate words and the participant words read from an
                       event's parsed sentence (`summarizer.extraction._roles`); each rule's
                       `role` is the one its example fills

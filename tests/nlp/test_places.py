@@ -232,3 +232,32 @@ def test_a_name_misread_as_a_place_and_an_area_across_countries_are_reported_not
     text = "Locals saw the Apache district west of Aden shelled."  # a place the text ties to Aden
     (district,) = situate(text, _refs(text, [("Apache district", "other", None)]), GAZ)
     assert district.precision == 2 and district.country == "Yemen"
+
+
+@pytest.mark.parametrize("kind", ["region", "settlement"])
+def test_a_country_named_as_a_region_or_town_is_that_country_not_a_namesake_abroad(kind: str) -> None:
+    """Issue 20 (trust): "Ukraine" the model listed as a region (or a town) with no country was
+    placed in Andalusia: GeoNames lists "Ukraine" among the other names of a village there, the
+    village's only namesake became the article's one region, and the place took it. A country's
+    name is that country, unless the country found for it is another one."""
+    text = "Fighting continued in eastern Ukraine, in what officials called the Ukraine region."
+    for country in (None, "Ukraine"):
+        (where,) = situate(text, _refs(text, [("Ukraine", kind, country)]), GAZ)
+        assert (where.country, where.admin1, where.precision) == ("Ukraine", None, 3), country
+        assert where.latitude is not None and 50 < where.latitude < 51  # the capital's point
+
+
+def test_a_region_named_like_a_country_is_in_that_country_unless_another_is_given() -> None:
+    text = "Storms hit Georgia on Monday."
+    (alone,) = situate(text, _refs(text, [("Georgia", "region", None)]), GAZ)
+    assert (alone.country, alone.admin1, alone.precision) == ("Georgia", None, 3)
+    (state,) = situate(text, _refs(text, [("Georgia", "region", "United States")]), GAZ)
+    assert (state.country, state.admin1, state.precision) == ("United States", "Georgia", 2)
+
+
+def test_a_village_whose_only_namesake_no_context_supports_is_not_its_own_region() -> None:
+    """The place's own namesake is no context for itself: with nothing else in the article, an
+    unsupported small namesake abroad gives it neither a point nor that namesake's region."""
+    text = "Shelling was reported in Fuentes de Andalucía overnight."
+    (where,) = situate(text, _refs(text, [("Fuentes de Andalucía", "settlement", None)]), GAZ)
+    assert where.country is None and where.admin1 is None and where.latitude is None
