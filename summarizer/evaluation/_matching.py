@@ -2,7 +2,7 @@
 
 This module owns the reading of untrusted item dicts, the edge of each field (may this
 prediction match this gold item, and how closely), and the one-to-one assignment over those
-edges (`match_field`, solved exactly by `max_weight_matching`, the Hungarian algorithm).
+edges (`match_field`, solved exactly by `max_weight_matching`, the Kuhn-Munkres algorithm).
 
 The rules, as implemented:
 - Actors and locations match when any name of the prediction (its name or an alias) matches
@@ -18,7 +18,7 @@ The rules, as implemented:
   one with the most matches to required gold items, then the most matches to optional items
   (a prediction that matches an optional item is neither a hit nor a false positive), then the
   closest names (exact name before alias before token subset). It is solved exactly as a
-  maximum-weight bipartite assignment (Hungarian algorithm), not greedily.
+  maximum-weight bipartite assignment (Kuhn-Munkres algorithm), not greedily.
 - Precision = TP / (TP + FP), recall = TP / (TP + FN). A field with no gold and no prediction
   scores 1.0 on all three (a correct abstention); a field with predictions but no gold scores 0.
 """
@@ -80,7 +80,7 @@ def names_of(item: Mapping[str, Any]) -> list[str]:
 def same_value(a: Any, b: Any) -> bool:
     """Attribute equality for sides, countries, `affected`, `claimed_by`: null == null, else
     names_match, or two names of the same country (a common name and GeoNames'
-    name, "US" and "United States")."""
+    name, "Ruritania" and "Kingdom of Ruritania")."""
     sa, sb = text_or_none(a), text_or_none(b)
     if sa is None or sb is None:
         return sa is None and sb is None
@@ -127,7 +127,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 def max_weight_matching(weights: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
     """The pairs (row, column) of a maximum-weight one-to-one matching; weight <= 0 = no edge.
 
-    Hungarian algorithm (shortest augmenting paths with potentials), O(n^2 m), exact on
+    Kuhn-Munkres algorithm (shortest augmenting paths with potentials), O(n^2 m), exact on
     integers. Rows and columns may differ in number.
     """
     n = len(weights)

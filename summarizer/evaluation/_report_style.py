@@ -77,7 +77,7 @@ html[data-ready] .every{display:flex}
 .art{border-top:2px solid #334155;margin-top:28px;padding-top:8px;scroll-margin-top:var(--bar,150px)}
 .art-head{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:baseline;margin-bottom:6px}
 .cols{display:grid;grid-template-columns:minmax(0,1fr) 440px;gap:16px;align-items:start}
-.text{white-space:pre-wrap;font:15px/1.75 Georgia,"Times New Roman",serif;border:1px solid #e5e5e5;
+.text{white-space:pre-wrap;font:15px/1.75 Charter,"Bitstream Charter","Times New Roman",serif;border:1px solid #e5e5e5;
 padding:10px 14px;background:#fcfcfc;max-height:720px;overflow:auto}
 .text span{box-decoration-break:clone;-webkit-box-decoration-break:clone}
 .side table{width:100%;font-size:12px}

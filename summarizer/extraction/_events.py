@@ -192,7 +192,7 @@ def _add(
     if not specific and not placeless:
         # an event at a country only where the sentence puts it there ("in northern Ruritania");
         # with no place, only the report's lead (a wire report's incident often names none)
-        # any of its mentions may be the located one ("SANAA, Yemen (CNN) - ... targets in Yemen")
+        # any of its mentions may be the located one ("STRELSAU, Ruritania (CNN) - ... targets in Ruritania")
         forms = {p.name: [p.name, *p.forms] for p in out.places}
         located_countries = [
             h[2]

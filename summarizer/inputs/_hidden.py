@@ -15,7 +15,7 @@ import unicodedata
 
 # Text is folded before it is matched (the article itself is never changed): NFKC (fullwidth
 # letters, ligatures, no-break spaces), invisible characters removed (zero-width, soft hyphen,
-# word joiner, bidi controls: they split words without showing), common Cyrillic and Greek
+# word joiner, bidi controls: they split words without showing), common Cyrillic and Hellenic
 # look-alikes of Latin letters mapped to them; a line with a right-to-left override is also
 # matched reversed (its characters are stored backwards to be shown forwards).
 _INVISIBLE = dict.fromkeys(
