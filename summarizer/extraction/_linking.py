@@ -21,6 +21,7 @@ from summarizer.text import (
     Candidate,
     backed_side,
     country_nearby,
+    dates_in,
     demonyms,
     introduced_as_expert,
     is_demonym,
@@ -226,6 +227,8 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             kind, side = findings.actors[cand.name]
             out.actors.append(FoundActor(cand.name, cand.forms, kind, side, cand.name in findings.acting))
         elif cand.name in labelled:
+            if _a_day(cand.name):
+                continue  # "on Sunday": a day names no actor and no place, whatever the model called it
             if cand.name in findings.namesakes and labelled[cand.name] not in labels.ACTOR_LABELS:
                 continue  # a group named like a town abroad: asked only as a possible actor
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
@@ -244,6 +247,11 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
             if within:
                 place.fact = PlaceFact(place.fact.kind, within)
+
+
+def _a_day(name: str) -> bool:
+    """The name is a day of the week ("Sunday"), which the dates' own patterns read."""
+    return len(name.split()) == 1 and [start for start, _day in dates_in(name, None)] == [0]
 
 
 # Who holds a place, before its name ("X-occupied"), and compass and bloc words ("the West",

@@ -338,3 +338,20 @@ def test_an_area_in_a_city_s_name_is_its_region_and_a_weapon_is_no_place() -> No
     assert [ev.places for ev in out.events] == [["Kharkiv region"]]
     found = [FoundPlace("Storm Shadow", [], PlaceFact("other", None)), places[0]]
     assert [p.name for p in _own_names("Storm Shadow missiles hit Kharkiv.", found, Places(Gazetteer()))] == ["Kharkiv"]
+
+
+def test_a_day_of_the_week_is_no_place_and_no_actor_whatever_the_model_called_it() -> None:
+    from summarizer.extraction._findings import Findings, Places
+    from summarizer.extraction._found import Classified
+    from summarizer.extraction._linking import actors_and_places
+    from summarizer.nlp import Gazetteer
+    from summarizer.text import Candidate
+
+    text = "Bombers struck Zenda on Sunday. On Sunday the Sunday Courier said Zenda was hit."
+    names = ("Sunday", "Zenda", "Sunday Courier")
+    findings = Findings(candidates=[Candidate(n, votes={"CAPS": 1}) for n in names])
+    labelled = {"Sunday": "settlement", "Zenda": "settlement", "Sunday Courier": "media"}
+    out = Classified()
+    actors_and_places(text, findings, Places(Gazetteer()), labelled, out)
+    assert [p.name for p in out.places] == ["Zenda"]
+    assert [a.name for a in out.actors] == ["Sunday Courier"]
