@@ -149,6 +149,15 @@ def _credible(text: str, cand: Candidate, places: Places) -> bool:
     return not (place.population < 100_000 and cand.label != "PLACE" and common)
 
 
+def _surname(name: str, candidates: list[Candidate]) -> bool:
+    """The name is the last words of a person's name the article also writes ("Hadley" and
+    "Jon Hadley"): the person named again, not a place."""
+    return any(
+        c.votes.get("PERSON", 0) > 0 and c.name != name and any(f.endswith(" " + name) for f in c.all_forms())
+        for c in candidates
+    )
+
+
 def _acts(text: str, spans: list[tuple[int, int, bool]]) -> bool:
     """A name acts when one of its mentions is a grammatical subject, is followed by a verb of
     saying or acting, or follows "according to"."""
@@ -261,6 +270,8 @@ def _settle(
             findings.states.setdefault(country.country, []).insert(0, cand.name)
         return
     fact = places.fact(cand.name)
+    if fact is not None and fact.kind == "settlement" and _surname(cand.name, findings.candidates):
+        return  # "Hadley" of "Jon Hadley": the person, not a town of that name
     if fact is not None and fact.kind == "settlement" and not _credible(text, cand, places):
         if cand.name.casefold() not in _not_settlements() or cand.name.casefold() in _institutions():
             # a direction or a language is nothing; an institution may be an actor

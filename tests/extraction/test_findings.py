@@ -82,3 +82,16 @@ def test_a_namesake_town_abroad_is_asked_as_a_possible_actor_never_a_place() -> 
     asked = [c.name for c in findings.ask]
     assert "Hamas" in asked and "Hamas" in findings.namesakes  # Hamm, Germany, by another name
     assert "Hamas" not in findings.places
+
+
+def test_a_persons_surname_is_the_person_not_a_namesake_town() -> None:
+    """"Hadi" of "Mansour Hadi" is a town of a few hundred people in the United States, which
+    the article names; NER read the short form as a place."""
+    text = (
+        "Ousted President Abdu Rabu Mansour Hadi says his resignation was forced. The council backed Hadi, "
+        "calling for calm. Rebels fired missiles at a palace housing Hadi in the port city. Officers loyal "
+        "to Hadi fought on, U.S. officials said."
+    )
+    findings, _ = find(text)
+    assert "Hadi" not in findings.places
+    assert "U.S" in findings.places  # a place named on its own stays one
