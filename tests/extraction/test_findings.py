@@ -85,7 +85,7 @@ def test_a_namesake_town_abroad_is_asked_as_a_possible_actor_never_a_place() -> 
 
 
 def test_a_persons_surname_is_the_person_not_a_namesake_town() -> None:
-    """"Hadi" of "Mansour Hadi" is a town of a few hundred people in the United States, which
+    """ "Hadi" of "Mansour Hadi" is a town of a few hundred people in the United States, which
     the article names; NER read the short form as a place."""
     text = (
         "Ousted President Abdu Rabu Mansour Hadi says his resignation was forced. The council backed Hadi, "
