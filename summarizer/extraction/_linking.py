@@ -249,6 +249,12 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
                 place.fact = PlaceFact(place.fact.kind, within)
 
 
+# A military unit's word in a name the model called a place (rules/forces.toml).
+@rules.table
+def _unit_name() -> re.Pattern[str]:
+    return rules.regex("force.unit_not_place")
+
+
 def _a_day(name: str) -> bool:
     """The name is a day of the week ("Sunday"), which the dates' own patterns read."""
     return len(name.split()) == 1 and [start for start, _day in dates_in(name, None)] == [0]
@@ -414,6 +420,8 @@ def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Class
         )
         out.actors.append(FoundActor(cand.name, cand.forms, kind, cue, acts))
         return
+    if label != "facility" and _unit_name().search(cand.name):  # "Black Sea Fleet" as a "settlement"
+        return  # a unit, not a place (made an actor here, it would change what the sides pass is asked)
     kind = "other" if label == "other_place" else label
     fact = places.fact(cand.name)
     out.places.append(FoundPlace(cand.name, cand.forms, PlaceFact(kind, fact.country if fact else None)))

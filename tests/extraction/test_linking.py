@@ -355,3 +355,25 @@ def test_a_day_of_the_week_is_no_place_and_no_actor_whatever_the_model_called_it
     actors_and_places(text, findings, Places(Gazetteer()), labelled, out)
     assert [p.name for p in out.places] == ["Zenda"]
     assert [a.name for a in out.actors] == ["Sunday Courier"]
+
+
+def test_a_name_with_a_units_word_is_no_place_whatever_kind_the_model_gave_it() -> None:
+    from summarizer.extraction._findings import Findings, Places
+    from summarizer.extraction._found import Classified
+    from summarizer.extraction._linking import actors_and_places
+    from summarizer.nlp import Gazetteer
+    from summarizer.text import Candidate
+
+    text = (
+        "Drones attacked the Ruritanian Fleet off Zenda. "
+        "The Western Military District sent troops to the Zenda Parliament."
+    )
+    names = ("Ruritanian Fleet", "Western Military District", "Zenda", "Zenda Parliament")
+    findings = Findings(candidates=[Candidate(n, votes={"CAPS": 1}) for n in names])
+    labelled = {n: "settlement" for n in names} | {
+        "Western Military District": "region",
+        "Zenda Parliament": "facility",
+    }
+    out = Classified()
+    actors_and_places(text, findings, Places(Gazetteer()), labelled, out)
+    assert [p.name for p in out.places] == ["Zenda", "Zenda Parliament"]
