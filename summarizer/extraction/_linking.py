@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
@@ -13,6 +13,7 @@ from summarizer.extraction._events import located
 from summarizer.extraction._findings import Findings, PlaceFact, Places
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.extraction._known import international, known_group
+from summarizer.extraction._roles import dateline_end
 from summarizer.extraction._twins import one_per_party
 from summarizer.nlp import capital_of, find_country
 from summarizer.text import (
@@ -28,13 +29,20 @@ from summarizer.text import (
     named_settlements,
     normalize_name,
     outlet_only,
+    sentences,
     side_cue,
     stated_side,
 )
 
 
-def _count(text: str, forms: list[str]) -> int:
-    return len({m.start() for f in forms for m in mentions(text, f)})
+def _count(text: str, forms: list[str], leave_out: Sequence[tuple[int, int]] = ()) -> int:
+    found = {m.start() for f in forms for m in mentions(text, f)}
+    return len({at for at in found if not any(a <= at < b for a, b in leave_out)})
+
+
+def _datelines(text: str) -> list[tuple[int, int]]:
+    """The spans of the datelines that open the text's sentences ("STRELSAU, Ruritania (Reuters) - ")."""
+    return [(s, s + d) for s, e in sentences(text) if (d := dateline_end(text[s:e]))]
 
 
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
@@ -47,7 +55,8 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     take part in an event, give or suffer a figure, or are named twice."""
     in_events = {p for ev in out.events for p in ev.places}
     in_events |= named_settlements(text)  # "the village of Przewodów": introduced because something happened there
-    counts = {p.name: _count(text, [p.name, *p.forms]) for p in out.places}
+    filed = _datelines(text)  # where the story was filed is no mention of a place of it (evals/README.md)
+    counts = {p.name: _count(text, [p.name, *p.forms], [] if p.fact.kind == "country" else filed) for p in out.places}
     top = max(counts.values(), default=0)
     out.places = [
         p
