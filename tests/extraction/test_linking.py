@@ -206,7 +206,7 @@ def test_a_country_is_a_place_when_named_as_one_and_a_village_at_one_mention() -
     assert run(sent, ("Ukraine", "country")) == ["Ukraine"]
     village = "Two rockets fell in the village of Przewodów in Poland, the army said."
     assert run(village, ("Przewodów", "settlement"), ("Poland", "country")) == ["Przewodów"]
-    filed = "ZENDA, Ruritania (Reuters) - Rebels attacked a convoy. The army said Zenda was calm."
+    filed = "Zenda, Ruritania (Reuters) - Rebels attacked a convoy. The army said Zenda was calm."
     assert run(filed, ("Zenda", "settlement")) == []  # the dateline is where the story was filed
     told = "Rebels attacked a convoy near Zenda. The army said Zenda was calm."
     assert run(told, ("Zenda", "settlement")) == ["Zenda"]
