@@ -14,11 +14,10 @@ from summarizer.extraction._findings import Findings, PlaceFact, Places
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.extraction._known import international, known_group
 from summarizer.extraction._roles import dateline_end
-from summarizer.extraction._twins import one_per_party
+from summarizer.extraction._twins import one_per_party, title_word
 from summarizer.nlp import capital_of, find_country
 from summarizer.text import (
     ORG_WORDS,
-    TITLE_WORDS,
     Candidate,
     backed_side,
     country_nearby,
@@ -209,7 +208,7 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True  # "pro-Ruritanian military bloggers": the bloggers are the party, not the military
     if title_end and not any(m.start() >= title_end for f in forms for m in mentions(text, f)):
         return True
-    if words and all(w.casefold().strip(".") in TITLE_WORDS or is_demonym(w) or w.casefold() == "the" for w in words):
+    if words and all(title_word(w) for w in words):  # "Estonian Prime Minister", "Capt"
         return True
     if actor.kind != "person" and (_MODEL_NUMBER.search(name) or _weapon(name)):
         return True

@@ -23,7 +23,8 @@ def _abbreviations() -> frozenset[str]:
     return rules.words("title.abbreviations", "title.more_abbreviations")
 
 
-def _title_word(word: str) -> bool:
+def title_word(word: str) -> bool:
+    """A title, an abbreviated rank, a nationality or a filler word ("Minister", "Capt.", "Ruritanian", "the")."""
     w = word.casefold().strip(".,")
     return w in title_words() or w in _abbreviations() or is_demonym(word) or w in ("the", "of")
 
@@ -34,7 +35,7 @@ def untitled(name: str) -> str:
     and "Prime Minister" stay as they are)."""
     words = name.split()
     n = 0
-    while n < len(words) and _title_word(words[n]):
+    while n < len(words) and title_word(words[n]):
         n += 1
     rest = words[n:]
     if n == 0 or len(rest) < 2 or not all(w[:1].isupper() for w in rest):

@@ -287,7 +287,7 @@ def _relay() -> re.Pattern[str]:
 
 @rules.table
 def _outlet() -> re.Pattern[str]:
-    return rules.regex("outlet.staff_sentence")
+    return rules.union(rules.category("outlet_staff"))  # the staff's biography, the report's credit line
 
 
 @rules.table

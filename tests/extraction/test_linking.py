@@ -32,7 +32,9 @@ def test_names_that_are_not_actors() -> None:
         "Footage shows the parade. Newsweek has reached out to the Kremlin for comment. "
         "The footage was filmed in Moscow. Ellie Cook is a senior reporter. She joined Newsweek in 2022. "
         "The Institute for the Study of War said the 106th division retreated. "
-        "General Charles Brown told journalists the front held. Storm Shadow missiles hit Sevastopol."
+        "General Charles Brown told journalists the front held. Storm Shadow missiles hit Sevastopol. "
+        "Police Capt. Rupert Hentzau said the attack lasted hours. "
+        "Flavia Elphberg reported from Zenda, and Fritz Tarlenheim contributed to this report."
     )
     title_end = text.index("\n")
 
@@ -48,6 +50,9 @@ def test_names_that_are_not_actors() -> None:
         ("Footage", "media"),  # a common word opening a sentence
         ("Newsweek", "media"),  # the outlet, relaying
         ("Ellie Cook", "person"),  # its writer, in her biography
+        ("Flavia Elphberg", "person"),  # staff, in the credit line
+        ("Fritz Tarlenheim", "person"),
+        ("Capt", "person"),  # a title's abbreviation
     ]:
         assert not_an_actor(text, actor(name, kind), title_end), name
     for name, kind in [
@@ -55,6 +60,7 @@ def test_names_that_are_not_actors() -> None:
         ("Institute for the Study of War", "organization"),
         ("106th", "military_unit"),
         ("Charles Brown", "person"),  # a source who told journalists is a party
+        ("Rupert Hentzau", "person"),
     ]:
         assert not not_an_actor(text, actor(name, kind), title_end), name
 
