@@ -158,7 +158,7 @@ def _surname(name: str, candidates: list[Candidate]) -> bool:
     )
 
 
-def _acts(text: str, spans: list[tuple[int, int, bool]]) -> bool:
+def acts(text: str, spans: list[tuple[int, int, bool]]) -> bool:
     """A name acts when one of its mentions is a grammatical subject, is followed by a verb of
     saying or acting, or follows "according to"."""
     for start, end, subject in spans:
@@ -236,7 +236,7 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
         subjects.setdefault(text[e.start : e.end].strip(), []).append((e.start, e.end, e.subject))
     for cand in cands:
         spans = [s for form in cand.all_forms() for s in subjects.get(form, [])]
-        if _acts(text, spans):
+        if acts(text, spans):
             findings.acting.add(cand.name)
         _settle(text, cand, findings, places, subjects)
     return findings, places
@@ -266,7 +266,7 @@ def _settle(
     country = find_country(cand.name)
     if country is not None:
         findings.places[cand.name] = PlaceFact("country", country.country)
-        if _acts(text, subjects.get(cand.name, [])):
+        if acts(text, subjects.get(cand.name, [])):
             findings.states.setdefault(country.country, []).insert(0, cand.name)
         return
     fact = places.fact(cand.name)
@@ -281,7 +281,7 @@ def _settle(
     if fact is not None and (cand.label != "PERSON" or fact.kind != "settlement"):
         findings.places[cand.name] = fact
         state = capital_of(cand.name)
-        if state and _acts(text, subjects.get(cand.name, [])):
+        if state and acts(text, subjects.get(cand.name, [])):
             findings.states.setdefault(state, []).append(cand.name)
         return
     if fact is None and cand.name in findings.settlements:  # "the village of Przewodów": too small to know

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import located
-from summarizer.extraction._findings import Findings, PlaceFact, Places
+from summarizer.extraction._findings import Findings, PlaceFact, Places, acts
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.extraction._known import international, known_group
 from summarizer.extraction._roles import dateline_end
@@ -37,6 +37,12 @@ from summarizer.text import (
 def _count(text: str, forms: list[str], leave_out: Sequence[tuple[int, int]] = ()) -> int:
     found = {m.start() for f in forms for m in mentions(text, f)}
     return len({at for at in found if not any(a <= at < b for a, b in leave_out)})
+
+
+def speaks_or_acts(text: str, forms: list[str]) -> bool:
+    """A mention of the name is followed by a verb of saying or acting, or follows "according
+    to" ("the Ruritanian Defence Ministry said"), whatever span NER gave it."""
+    return acts(text, [(m.start(), m.end(), False) for f in forms if f for m in mentions(text, f)])
 
 
 def _datelines(text: str) -> list[tuple[int, int]]:
@@ -76,7 +82,14 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         fig.claimed_by = fig.claimed_by if fig.claimed_by in kept else None
     involved: set[str | None] = {a for ev in out.events for a in ev.actors}
     involved |= {f.claimed_by for f in out.figures} | {f.affected for f in out.figures}
-    out.actors = [a for a in out.actors if a.acts or a.name in involved or _count(text, [a.name, *a.forms]) >= 2]
+    out.actors = [
+        a
+        for a in out.actors
+        if a.acts
+        or a.name in involved
+        or _count(text, [a.name, *a.forms]) >= 2
+        or speaks_or_acts(text, [a.name, *a.forms])  # "the Ruritanian Defence Ministry said": a source
+    ]
 
 
 def _as_place(text: str, place: FoundPlace) -> bool:
