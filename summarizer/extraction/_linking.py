@@ -16,8 +16,6 @@ from summarizer.extraction._known import international, known_group
 from summarizer.extraction._twins import one_per_party
 from summarizer.nlp import capital_of, find_country
 from summarizer.text import (
-    ORG_WORDS,
-    TITLE_WORDS,
     Candidate,
     backed_side,
     country_nearby,
@@ -26,9 +24,11 @@ from summarizer.text import (
     is_demonym,
     named_settlements,
     normalize_name,
+    org_words,
     outlet_only,
     side_cue,
     stated_side,
+    title_words,
 )
 
 
@@ -100,7 +100,7 @@ def person_kinds(findings: Findings, out: Classified) -> None:
             and not v.keys() - {"PERSON", "CAPS"}
             and 2 <= len(words) <= 3
             and all(w[:1].isupper() for w in words)
-            and not ORG_WORDS.search(actor.name)
+            and not org_words().search(actor.name)
         ):
             actor.kind = "person"
 
@@ -199,7 +199,8 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True  # "pro-Ruritanian military bloggers": the bloggers are the party, not the military
     if title_end and not any(m.start() >= title_end for f in forms for m in mentions(text, f)):
         return True
-    if words and all(w.casefold().strip(".") in TITLE_WORDS or is_demonym(w) or w.casefold() == "the" for w in words):
+    titles = title_words()
+    if words and all(w.casefold().strip(".") in titles or is_demonym(w) or w.casefold() == "the" for w in words):
         return True
     if actor.kind != "person" and (_MODEL_NUMBER.search(name) or _weapon(name)):
         return True

@@ -43,11 +43,6 @@ _RELATIVE = frozenset({"who", "which", "that"})
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 # prepositions that place an attack or a harm at a physical target: "exploded outside a bar"
 _AT_TARGET = frozenset({"in", "inside", "outside", "near", "at", "on", "into", "through"})
-# a quantity that heads its phrase ("thousands of Ruritanian troops"): the participant is after "of"
-_QUANTITY_HEADS = frozenset(
-    {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "handful", "lot", "lots"}
-    | {"total", "members"}
-)
 
 
 def role_rules() -> dict[str, rules.Rule]:
@@ -105,7 +100,7 @@ class _Sentence:
 
     def head_of(self, t: _Tok) -> _Tok:
         """The participant a quantity stands for: "thousands of troops" -> troops."""
-        if t.low in _QUANTITY_HEADS or t.pos == "NUM":
+        if t.low in _words("quantity_heads") or t.pos == "NUM":
             for prep in self.kids(t, "prep"):
                 if prep.low == "of":
                     for obj in self.kids(prep, "pobj"):
@@ -138,8 +133,8 @@ class _Sentence:
 
 
 def _quantifier(t: _Tok) -> bool:
-    """A word that counts or orders, not names: "at least", "other", "second"."""
-    return t.low in ("least", "most", "other", "another", "more") or t.ent == "ORDINAL"
+    """A word that counts or orders, not names: "at least", "other", "second" (`roles.quantifiers`)."""
+    return t.low in _words("quantifiers") or t.ent == "ORDINAL"
 
 
 def _predicates(sent: _Sentence, event_type: str) -> list[tuple[_Tok, str]]:

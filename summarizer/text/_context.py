@@ -23,15 +23,13 @@ def is_demonym(name: str) -> bool:
     return name.casefold() in demonyms()
 
 
-# Words of a title: never a place, whatever town somewhere bears the name ("Minister" is an
-# alternate name of Minster, Ohio) (rules/titles.toml). `TITLE_WORDS` is the table as at import,
-# for code that has not moved to `title_words()` (a rule switched off does not reach it).
+# Words of a title: never a place, whatever town somewhere bears the name ("Minister" is the
+# gazetteer's alternate name of a small town) (rules/titles.toml).
 @rules.table
 def title_words() -> frozenset[str]:
     return rules.words("title.words")
 
 
-TITLE_WORDS = rules.words("title.words")
 _OWNER = re.compile(r"^(?P<owner>[\w .-]+?)[’']s\s|\bof\s+(?:the\s+)?(?P<of>[A-Z][\w .-]+)$")
 
 

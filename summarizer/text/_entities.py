@@ -56,10 +56,6 @@ def org_words() -> re.Pattern[str]:
     return rules.regex("force.org_words")
 
 
-# `org_words()` as at import, for code that has not moved to it (a rule switched off does not reach it).
-ORG_WORDS = rules.regex("force.org_words")
-
-
 @rules.table
 def _region() -> re.Pattern[str]:
     return rules.regex("place.region_in_text")
