@@ -250,7 +250,7 @@ def _weapons(sent: _Sentence) -> list[tuple[str, _Tok]]:
 
 
 def dateline_end(sentence: str) -> int:
-    """Where a dateline that opens the sentence ends ("KYIV—", "AFP - ", "GAZA (Reuters) - "),
+    """Where a dateline that opens the sentence ends ("STRELSAU—", "AFP - ", "SZOHOD (Reuters) - "),
     else 0: the agency and the place it was filed from are no participants (`roles.dateline`)."""
     m = rules.regex("roles.dateline").match(sentence)
     return m.end() if m else 0
