@@ -41,8 +41,6 @@ _PRONOUNS = frozenset(
 _NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _RELATIVE = frozenset({"who", "which", "that"})
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
-# prepositions that place an attack or a harm at a physical target: "exploded outside a bar"
-_AT_TARGET = frozenset({"in", "inside", "outside", "near", "at", "on", "into", "through"})
 
 
 def role_rules() -> dict[str, rules.Rule]:
@@ -193,7 +191,7 @@ def _read_noun(sent: _Sentence, t: _Tok) -> list[tuple[str, _Tok]]:
                 found.extend(_acted_on(sent, obj, "attack"))
             elif prep.low in ("with", "using"):
                 found.extend(("weapons", o) for o in sent.conjuncts(obj))
-            elif prep.low in _AT_TARGET:
+            elif prep.low in _words("at_target"):
                 found.extend(("targets", o) for o in sent.conjuncts(obj) if o.low in _words("target_nouns"))
     return found
 
@@ -231,7 +229,7 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
                 found.extend(("against", x) for x in sent.conjuncts(obj) if x.low not in _words("weapon_nouns"))
             elif prep.low in ("on", "at", "against", "into", "to") and cls in ("attack", "harm"):
                 found.extend(r for r in _acted_on(sent, obj, cls) if r[0] != "victims" or prep.low != "to")
-            elif prep.low in _AT_TARGET and cls in ("attack", "harm"):  # "exploded outside a bar"
+            elif prep.low in _words("at_target") and cls in ("attack", "harm"):  # "exploded outside a bar"
                 found.extend(("targets", x) for x in sent.conjuncts(obj) if x.low in _words("target_nouns"))
     return found
 
