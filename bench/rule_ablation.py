@@ -48,6 +48,7 @@ from __future__ import annotations
 import argparse
 import copy
 import functools
+import hashlib
 import json
 import multiprocessing
 import re
@@ -480,7 +481,8 @@ def run(records: dict[str, dict[str, Any]], ids: Iterable[str], model: str, sett
             if isinstance(exc, CassetteMissError):
                 misses.append(aid)
         if doc is not None:
-            key = (aid, json.dumps(doc, sort_keys=True))  # a document as before scores as before
+            # a document as before scores as before
+            key = (aid, hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).digest())
             if key not in _SCORES:
                 _SCORES[key] = score_article(doc, rec, model=model)
             scores[aid] = _SCORES[key]
@@ -489,7 +491,7 @@ def run(records: dict[str, dict[str, Any]], ids: Iterable[str], model: str, sett
     return Run(scores, misses)
 
 
-_SCORES: dict[tuple[str, str], ArticleScore] = {}  # (article, its document as JSON) -> its score
+_SCORES: dict[tuple[str, bytes], ArticleScore] = {}  # (article, its document's digest) -> its score
 _WORK: dict[str, Any] = {}  # what the forked workers read: records, model, settings, jobs
 
 
