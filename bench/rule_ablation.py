@@ -24,7 +24,15 @@ What does not depend on the rules switched off after the model is made once: spa
 of a text, the numbers read in a text, names stripped of marks, what code finds before the
 model is asked, the model's answers (asked of the cassette once per article, then given back
 to the same request), and for an ablation of role word lists alone (read only when the
-document is composed) everything before the composing. Two forked workers (`--jobs`), each with a share of the articles.
+document is composed) everything before the composing; what reads no rule is made once per
+arguments (a name's mentions, sentences, the lines hidden from the model, the label passes'
+answer shapes, a score per document), and what reads rules once per arguments and per state
+of the rules it read (the sentences asked about, the figures found, the case restored). Each
+run keeps the rules it read after the model (through tables, directly, or through those
+functions): a re-run whose rules switched off are none of those the baseline read is the
+baseline, one that agrees on them with an earlier re-run of the article is that re-run (the
+same rules read in the same state: the same path and result). spaCy's model is loaded
+before two forked workers (`--jobs`), each with a share of the articles.
 
     python bench/rule_ablation.py                       # the full gold when built, else the dataset
     python bench/rule_ablation.py --ids a1,a2 --only events,not_incident.charade
@@ -40,9 +48,11 @@ from __future__ import annotations
 import argparse
 import copy
 import functools
+import hashlib
 import json
 import multiprocessing
 import re
+import ssl
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -210,8 +220,141 @@ def cache_marks() -> None:
     _normalize.strip_marks = functools.lru_cache(maxsize=1 << 16)(_normalize.strip_marks)  # type: ignore[assignment]
 
 
+def _everywhere(original: Any, replacement: Any) -> None:
+    """`replacement` for the function `original` in every module of the package that holds it
+    (imported by name, or through a package's re-export)."""
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__name__", "").partition(".")[0] != "summarizer":
+            continue
+        for key, value in list(vars(mod).items()):
+            if value is original:
+                setattr(mod, key, replacement)
+
+
+def _key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    try:
+        hash(args)
+        return (args, tuple(sorted(kwargs.items()))) if kwargs else args
+    except TypeError:  # lists among the arguments
+        return repr((args, sorted(kwargs.items())))
+
+
+def _memo(func: Any, out: Any = None, keep: Any = None) -> Any:
+    """`func` (which reads no rule, and whose result is only read) once per arguments; `keep`
+    makes what is kept of a result (an iterator's items: `list`), `out` what each caller gets
+    of it (a copy of a list: `list`; an iterator: `iter`)."""
+    store: dict[Any, Any] = {}
+
+    @functools.wraps(func)
+    def cached(*args: Any, **kwargs: Any) -> Any:
+        key = _key(args, kwargs)
+        value = store.get(key, _NONE)
+        if value is _NONE:
+            value = func(*args, **kwargs)
+            value = store[key] = keep(value) if keep is not None else value
+        return out(value) if out is not None else value
+
+    _everywhere(func, cached)
+    return cached
+
+
+_NONE: Any = object()
+_RUN_READS: set[str] = set()  # rule ids and categories read after the model in the run going on
+
+
+def _traced(func: Any) -> Any:
+    """`func` (a function of its arguments and of the rules it reads: tables, `rules.regex` ...)
+    once per arguments and per state of the rules it read: a result is reused when every rule it
+    read is on or off as it was then (what `rules.table` does for a table). Each caller gets a copy."""
+    from summarizer.rules import _load
+
+    # arguments -> (rules read, those of them off, result, result is the first argument, tables used)
+    store: dict[Any, list[tuple[frozenset[str], frozenset[str], Any, bool, set[tuple[str, bool]]]]] = {}
+    name = f"bench:{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def cached(*args: Any) -> Any:
+        key = _key(args, {})
+        gone = rules.off()
+        outer = _load._BUILDING.get()
+        trace = _load._TRACE
+        hit = next((made for made in store.get(key, ()) if gone & made[0] == made[1]), None)
+        if hit is not None:
+            reads, _was, value, same, used = hit
+        else:
+            seen: set[str] = set()
+            token = _load._BUILDING.set((name, seen))
+            around, used = (trace.used, set()) if trace is not None else (set(), set())
+            if trace is not None:
+                trace.used = used
+            try:
+                value = func(*args)
+            finally:
+                _load._BUILDING.reset(token)
+                if trace is not None:
+                    trace.used = around
+            reads = _load._ids_of(seen)
+            same = bool(args) and value is args[0]  # the argument itself ("no case to restore")
+            value = copy.deepcopy(value)
+            store.setdefault(key, []).append((reads, gone & reads, value, same, used))
+        if trace is not None:  # the tables it used, as if it ran
+            trace.used |= used
+        if outer is not None:  # a table built from it reads its rules too
+            outer[1].update(reads)
+        elif not _load._ASKING.get():
+            _RUN_READS.update(reads)
+        return args[0] if same else copy.deepcopy(value)
+
+    _everywhere(func, cached)
+    return cached
+
+
+def cache_pure() -> None:
+    """What reads no rule, once per arguments: a name's mentions in a text, a phrase's
+    occurrences, the sentences of a text and the one around a span, the lines hidden from the
+    model, the shapes of the label passes' answers (pydantic models made per request); and what
+    does read rules, once per arguments and per state of the rules it read (`_traced`): the
+    sentences asked about, the figures found, the text with its case restored."""
+    from summarizer.extraction import _classify, _events, _found, _labels
+    from summarizer.inputs import _hidden
+    from summarizer.nlp import _truecase
+    from summarizer.rules import _load
+    from summarizer.text import _align, _context, _sentences
+
+    _memo(_found.mentions, list)
+    _memo(_context._mentions, iter, list)
+    expand = functools.cache(_load.expand)  # an ablation's names, switched off again and again
+    _load.expand = lambda names: expand(tuple(names))  # type: ignore[assignment]
+    _memo(_align.find_all, list)
+    _memo(_sentences.sentences, list)
+    _memo(_sentences.sentence_bounds)
+    _memo(_hidden.hidden_passages, list)
+    for shape in ("entity_answers", "side_answers", "event_answers", "affected_answers", "figure_answers"):
+        _memo(getattr(_labels, shape))
+    ssl.create_default_context = _memo(ssl.create_default_context)  # a replayed client's, never used: made once
+    _traced(_events.event_candidates)
+    _traced(_classify._figures_found)
+    _traced(_truecase.truecase)
+
+
+def note_reads() -> None:
+    """Keep the rules code reads outside any table after the model (`rules.regex` at use), for
+    the run going on (`_RUN_READS`)."""
+    from summarizer.rules import _load
+
+    note = _load._note
+
+    def noted(key: str) -> None:
+        if _load._BUILDING.get() is None and not _load._ASKING.get():
+            _RUN_READS.add(key)
+        note(key)
+
+    _load._note = noted  # type: ignore[assignment]
+
+
 _FOUND: dict[str, Any] = {}  # article text -> what `_classify.run` found in the baseline
 _ROLES_ONLY: list[bool] = [False]  # an ablation of role word lists only: `_classify.run` as in the baseline
+_BASELINE: list[bool] = [False]  # the baseline runs (what it found is kept)
 
 
 def cache_classified() -> None:
@@ -226,7 +369,7 @@ def cache_classified() -> None:
         if _ROLES_ONLY[0] and text in _FOUND:
             return copy.deepcopy(_FOUND[text])
         found = classify(passes, text, *args)
-        if not rules.off():
+        if _BASELINE[0]:
             _FOUND[text] = copy.deepcopy(found)
         return found
 
@@ -338,22 +481,28 @@ def run(records: dict[str, dict[str, Any]], ids: Iterable[str], model: str, sett
             if isinstance(exc, CassetteMissError):
                 misses.append(aid)
         if doc is not None:
-            scores[aid] = score_article(doc, rec, model=model)
+            # a document as before scores as before
+            key = (aid, hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).digest())
+            if key not in _SCORES:
+                _SCORES[key] = score_article(doc, rec, model=model)
+            scores[aid] = _SCORES[key]
         else:
             scores[aid] = score_article(None, rec, model=model, error=str(err), error_type=type(err).__name__)
     return Run(scores, misses)
 
 
+_SCORES: dict[tuple[str, bytes], ArticleScore] = {}  # (article, its document's digest) -> its score
 _WORK: dict[str, Any] = {}  # what the forked workers read: records, model, settings, jobs
 
 
-def _work(part: list[str]) -> tuple[Run, dict[int, Run], rules.Trace, float, int, float]:
+def _work(part: list[str]) -> tuple[Run, dict[int, Run], rules.Trace, float, int, int, float]:
     """One worker: the baseline of its articles (which fills the caches: spaCy, findings, model
     answers, and traces where rules are used), then every ablation on those of its articles
     where it can change something: one of its rules fires in the article, and a table that
     reads the rule was used after the model in the article's baseline (else the run goes as the
     baseline did, up to the end). Returns the runs, the trace, the baseline's seconds and the
-    number of re-runs, and the worker's CPU seconds."""
+    number of re-runs (and of those run, not taken from the baseline or an earlier run with the
+    same rules read in the same state), and the worker's CPU seconds."""
     cpu = time.process_time()
     cache_spacy()
     cache_numbers()
@@ -361,37 +510,113 @@ def _work(part: list[str]) -> tuple[Run, dict[int, Run], rules.Trace, float, int
     cache_find()
     cache_answers()
     cache_classified()
+    cache_pure()
     _scoring.faithfulness = lambda document, text: (0, 0)  # not one of the figures compared here
     re._MAXCACHE = 1 << 14  # type: ignore[attr-defined]  # the pipeline's patterns made per name: keep them compiled
     trace = rules.trace()
+    note_reads()
     records, model, settings, full = _WORK["records"], _WORK["model"], _WORK["settings"], _WORK["full"]
     t = time.perf_counter()
     base = Run({}, [])
     after: dict[str, set[str]] = {}  # article -> the tables used after the model in its baseline
+    read: dict[str, frozenset[str]] = {}  # article -> the rules its baseline read after the model
     used: set[tuple[str, bool]] = set()
+    _BASELINE[0] = True
     for aid in part:
-        trace.used = set()
-        one = run(records, [aid], model, settings)
-        base.scores.update(one.scores)
-        base.misses.extend(one.misses)
+        first, read[aid] = _one(trace, records, aid, model, settings)
+        base.scores.update(first.scores)
+        base.misses.extend(first.misses)
         after[aid] = {name for name, asked in trace.used if not asked}
         used |= trace.used
-    trace.used = used
+    _BASELINE[0] = False
     t = time.perf_counter() - t
     done: dict[int, Run] = {}
-    reruns = 0
+    reruns = ran = 0
+    # article -> the runs made with rules off: (ids off, rules read after the model, roles only, run)
+    made: dict[str, list[tuple[frozenset[str], frozenset[str], bool, Run]]] = {a: [] for a in part}
     for i, (ab, ids) in enumerate(_WORK["jobs"]):
         keys = {k for u in ab.units if not u.roles for k in (u.id, u.category)}
         tables = {name for name, reads in trace.reads.items() if name != "static" and reads & keys}
         roles_off = any(u.roles for u in ab.units)
         todo = [a for a in part if full or (a in ids and (roles_off or tables & after[a]))]
         reruns += len(todo)
-        if todo:
-            _ROLES_ONLY[0] = all(u.roles for u in ab.units)
-            with switched_off(ab):
-                done[i] = run(records, todo, model, settings)
-            _ROLES_ONLY[0] = False
-    return base, done, trace, t, reruns, time.process_time() - cpu
+        if not todo:
+            continue
+        roles_only = all(u.roles for u in ab.units)
+        off = rules.expand(ab.ids)
+        now = done[i] = Run({}, [])
+        for aid in todo:
+            # A run reads the same rules, in the same state, as an earlier run of the article
+            # when the rules switched off that either read are the same: its result is that run's
+            # (the baseline's when it read none of them).
+            if not off & read[aid]:
+                one: Run | None = Run({aid: base.scores[aid]}, [aid] if aid in base.misses else [])
+            else:
+                one = next(
+                    (r for was, reads, only, r in made[aid] if only == roles_only and off & reads == was & reads),
+                    None,
+                )
+            if one is None:
+                _ROLES_ONLY[0] = roles_only
+                with switched_off(ab):
+                    trace.used, outer = set(), trace.used
+                    one, reads = _one(trace, records, aid, model, settings)
+                    used |= trace.used
+                    trace.used = outer | trace.used
+                _ROLES_ONLY[0] = False
+                made[aid].append((off, reads, roles_only, one))
+                ran += 1
+            now.scores.update(one.scores)
+            now.misses.extend(one.misses)
+    trace.used |= used
+    return base, done, trace, t, reruns, ran, time.process_time() - cpu
+
+
+def _one(
+    trace: rules.Trace, records: dict[str, dict[str, Any]], aid: str, model: str, settings: Settings
+) -> tuple[Run, frozenset[str]]:
+    """One article's run, and the rules it read after the model: through the tables it used
+    there, directly, or through a function cached per rule state (`_traced`)."""
+    from summarizer.rules import _load
+
+    trace.used = set()
+    _RUN_READS.clear()
+    one = run(records, [aid], model, settings)
+    out = set(_load._ids_of(_RUN_READS))
+    tables = _table_reads()
+    for name, asked in trace.used:
+        if not asked:
+            out |= tables[name]() if name in tables else {r.id for r in rules.all_rules()}  # unknown: every rule
+    return one, frozenset(out)
+
+
+@functools.cache
+def _table_reads() -> dict[str, Any]:
+    """Each table's name -> the rule ids it reads, those of the tables it is built from included
+    (what `rules.table` keeps once the table is built)."""
+    out: dict[str, Any] = {}
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__name__", "").partition(".")[0] != "summarizer":
+            continue
+        for value in list(vars(mod).values()):
+            code = getattr(value, "__code__", None)
+            if code is None or code.co_qualname != "table.<locals>.current":
+                continue
+            cells = dict(zip(code.co_freevars, value.__closure__, strict=True))
+            reads = cells["reads"].cell_contents
+            out[cells["name"].cell_contents] = lambda reads=reads: reads[0] if reads else frozenset()
+    return out
+
+
+def warm() -> None:
+    """What every worker loads and reads no rule, loaded once before they fork: spaCy's model,
+    the model client's libraries."""
+    import instructor  # noqa: F401
+    import openai  # noqa: F401
+
+    from summarizer.nlp import _ner
+
+    _ner._nlp()
 
 
 def _partition(
@@ -518,6 +743,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     jobs = [(ab, ab.articles()) for ab in todo]
     _WORK.update(records=records, model=args.model, settings=settings, jobs=jobs, full=args.full)
     parts = _partition(records, articles, jobs, max(1, args.jobs))
+    warm()
     if len(parts) > 1:  # each worker: the baseline of its articles, then every ablation on them
         with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
             outcomes = pool.map(_work, parts)
@@ -528,10 +754,11 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     reads: dict[str, set[str]] = {}
     used: set[tuple[str, bool]] = set()
     t_base = 0.0
-    reruns = 0
+    reruns = ran = 0
     cpu: list[float] = []
-    for part_base, part_done, part_trace, part_t, part_reruns, part_cpu in outcomes:
+    for part_base, part_done, part_trace, part_t, part_reruns, part_ran, part_cpu in outcomes:
         reruns += part_reruns
+        ran += part_ran
         cpu.append(part_cpu)
         base.scores.update(part_base.scores)
         base.misses.extend(part_base.misses)
@@ -579,7 +806,8 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     _print(results, base_fig, by_split)
     print(
         f"\nwall {wall:.1f} s (target < {TARGET_S:.0f} s; baseline pass {t_base:.1f} s; {len(todo)} ablations, "
-        f"{reruns} article re-runs{'' if args.full else ', the others reuse the baseline'}; CPU seconds of "
+        f"{reruns} article re-runs{'' if args.full else ', the others reuse the baseline'} ({ran} run, the "
+        f"others the same as the baseline or an earlier run); CPU seconds of "
         f"the workers {' + '.join(f'{c:.1f}' for c in cpu)}, of the main process {time.process_time():.1f})"
     )
     if args.json:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from summarizer import rules
 from summarizer import text as grounding
 from summarizer import text as names
 from summarizer import text as numbers
@@ -25,8 +26,14 @@ from summarizer.extraction._shapes import (
 from summarizer.inputs import Article
 from summarizer.text import dates_in, event_date, normalize_name, sentence_bounds
 
-# Words that do not tell two organisations apart ("PMC Wagner" is "Wagner Group").
-_DEDUPE_GENERIC = names.GENERIC_WORDS | {"group", "pmc", "company", "private", "ministry", "s"}
+
+@rules.table
+def _dedupe_generic() -> frozenset[str]:
+    """Words that do not tell two organisations apart ("PMC Hentzau" is "Hentzau Group"): the
+    generic words of name matching and those of `rules/names.toml` (`name.dedupe_generic`)."""
+    return names.GENERIC_WORDS | rules.words("name.dedupe_generic")
+
+
 _NULLISH = frozenset({"", "unknown", "none", "null", "n/a", "na", "not specified", "unspecified", "-"})
 
 
@@ -68,8 +75,9 @@ def _clean(value: str | None) -> str | None:
 
 def _plausible_alias(name: str, alias: str) -> bool:
     """An alias shares a distinctive word with the name, or is its acronym ("ISW")."""
-    nt = set(names.tokens(name)) - _DEDUPE_GENERIC
-    at = set(names.tokens(alias)) - _DEDUPE_GENERIC
+    generic = _dedupe_generic()
+    nt = set(names.tokens(name)) - generic
+    at = set(names.tokens(alias)) - generic
     if nt & at:
         return True
     initials = "".join(t[0] for t in names.tokens(name) if t not in ("of", "the", "and", "for"))
@@ -80,8 +88,9 @@ def _plausible_alias(name: str, alias: str) -> bool:
 def _same_entity(a: list[str], b: list[str]) -> bool:
     if names.any_match(a, b):
         return True
-    da = {t for n in a for t in names.tokens(n)} - _DEDUPE_GENERIC
-    db = {t for n in b for t in names.tokens(n)} - _DEDUPE_GENERIC
+    generic = _dedupe_generic()
+    da = {t for n in a for t in names.tokens(n)} - generic
+    db = {t for n in b for t in names.tokens(n)} - generic
     # One distinctive word in common, and one side has no other distinctive word.
     return bool(da & db) and (da <= db or db <= da)
 

@@ -5,9 +5,9 @@ actors) and settles by itself what the article's words and the gazetteer already
   * a country or a known town is a place, with its kind and country from the gazetteer;
   * "Ruritanian troops" / "Elphberg's forces" are one armed_forces actor, side Ruritania; "Ruritania's
     defence ministry" a government actor; "civilians" and "residents" civilians;
-  * a country (or "the Kremlin") that acts in a sentence ("Ruritania pounded", "Borduria said")
+  * a country (or "the Palace" of its capital) that acts in a sentence ("Ruritania pounded", "Borduria said")
     is also the state actor, with the other forms the text uses for it ("Ruritanian
-    authorities", "Kremlin") as aliases.
+    authorities", "Palace") as aliases.
 What is left (people, organisations, units, unknown places) goes to the model, which only
 labels each name; it never types one.
 """
@@ -42,7 +42,7 @@ def channels() -> frozenset[str]:
     return frozenset(w.casefold() for r in rules.category("channel") for w in r.words)
 
 
-# A candidate that names a region ("Borduria's Kharkiv region": owner and base), the victims code
+# A candidate that names a region ("Borduria's Zenda region": owner and base), the victims code
 # settles as civilians, the verbs after a name that acts (rules/place_words.toml, forces.toml).
 @rules.table
 def _region() -> re.Pattern[str]:
@@ -91,8 +91,8 @@ class Places:
         self.countries = countries
 
     def fact(self, name: str) -> PlaceFact | None:
-        """Kind and country of `name`: a country, a region named after a known place ("Kharkiv
-        region", "Borduria's Kharkiv region"), or a known town; None when the gazetteer does not
+        """Kind and country of `name`: a country, a region named after a known place ("Zenda
+        region", "Borduria's Zenda region"), or a known town; None when the gazetteer does not
         know it."""
         m = _region().match(name)
         if m:
@@ -135,7 +135,7 @@ def _not_settlements() -> frozenset[str]:
 def _credible(text: str, cand: Candidate, places: Places) -> bool:
     """Whether a settlement the gazetteer matched is the place the article means: not a
     direction, language or institution; not a town matched by an alternate name in a country the
-    article never names ("White House" is an alternate name of Casablanca); not a small town
+    article never names ("White House" is the alternate name of a city abroad); not a small town
     (under 100,000) whose name the article also writes as a common word ("energy") unless NER
     read it as a place."""
     if cand.name.casefold() in _not_settlements():
@@ -260,7 +260,7 @@ def _settle(
         findings.actors[cand.name] = (_code_actors()[lowered], None)
         return
     states = state_words()
-    if lowered in states:  # "the Kremlin"
+    if lowered in states:  # "the Palace"
         findings.states.setdefault(states[lowered], []).append(cand.name)
         return
     country = find_country(cand.name)
@@ -284,7 +284,7 @@ def _settle(
         if state and acts(text, subjects.get(cand.name, [])):
             findings.states.setdefault(state, []).append(cand.name)
         return
-    if fact is None and cand.name in findings.settlements:  # "the village of Przewodów": too small to know
+    if fact is None and cand.name in findings.settlements:  # "the village of Hofbau": too small to know
         findings.places[cand.name] = PlaceFact("settlement", None)
         return
     findings.ask.append(cand)

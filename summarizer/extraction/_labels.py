@@ -2,7 +2,7 @@
 from closed lists (the grammar built from these schemas admits nothing else).
 
 Each shape is made per article. Its keys name the items code listed, in order, all required:
-the name itself for a name or an actor ("Igor Girkin"), the number and first words for a
+the name itself for a name or an actor ("Rupert Hentzau"), the number and first words for a
 sentence ("3. Ruritania pounded over 30"), the number and the figure for a figure ("1. 64"). The
 model answers every item once and cannot add one, and writing the item's own words right
 before its answer keeps a small model from drifting into repeating one answer down the list.

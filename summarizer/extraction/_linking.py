@@ -17,7 +17,6 @@ from summarizer.extraction._roles import dateline_end
 from summarizer.extraction._twins import one_per_party, title_word
 from summarizer.nlp import capital_of, find_country
 from summarizer.text import (
-    ORG_WORDS,
     Candidate,
     backed_side,
     country_nearby,
@@ -27,6 +26,7 @@ from summarizer.text import (
     is_demonym,
     named_settlements,
     normalize_name,
+    org_words,
     outlet_only,
     sentences,
     side_cue,
@@ -59,7 +59,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     "in Ruritania", "sent to Borduria", not only as the state that acts), and the actors that act,
     take part in an event, give or suffer a figure, or are named twice."""
     in_events = {p for ev in out.events for p in ev.places}
-    in_events |= named_settlements(text)  # "the village of Przewodów": introduced because something happened there
+    in_events |= named_settlements(text)  # "the village of Hofbau": introduced because something happened there
     filed = _datelines(text)  # where the story was filed is no mention of a place of it (evals/README.md)
     counts = {p.name: _count(text, [p.name, *p.forms], [] if p.fact.kind == "country" else filed) for p in out.places}
     top = max(counts.values(), default=0)
@@ -115,14 +115,14 @@ def person_kinds(findings: Findings, out: Classified) -> None:
     votes = {c.name: c.votes for c in findings.candidates}
     for actor in out.actors:
         v = votes.get(actor.name, {})
-        words = [w.strip("“”\"'‘’") for w in actor.name.split()]  # a nickname in quotes: Charles “CQ” Brown
+        words = [w.strip("“”\"'‘’") for w in actor.name.split()]  # a nickname in quotes: Fritz “Fritzi” Tarlenheim
         if (
             actor.kind in ("government", "organization", "other", "armed_group")
             and v.get("PERSON", 0) > 0
             and not v.keys() - {"PERSON", "CAPS"}
             and 2 <= len(words) <= 3
             and all(w[:1].isupper() for w in words)
-            and not ORG_WORDS.search(actor.name)
+            and not org_words().search(actor.name)
         ):
             actor.kind = "person"
 
@@ -146,7 +146,7 @@ _MODEL_NUMBER = re.compile(r"\b[A-Z][A-Za-z]*-?\d+[A-Z]?\b")
 
 # A day, a war or a modifier at a name's end ("Victory Day", "World War II", "X-backed"); weapon
 # systems named by name, not number, and the noun after one ("Storm Shadow missiles"): equipment,
-# never an armed group; a name given to a thing ("the Lenin statue", "a monument to X"): the thing
+# never an armed group; a name given to a thing ("the Elphberg statue", "a monument to X"): the thing
 # is not a party to the story, nor is the person long dead it honours; words that name people or
 # blocs loosely ("Western"); a common noun after a name that makes the name its modifier
 # ("military bloggers") (rules/names.toml).
@@ -201,7 +201,7 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     """Names the model took for actors that the article's words say are not: the outlet or its
     writer (named only where the story is relayed or in the author's biography), an outlet that
     only relays the news ("Interfax reported"), a piece of a word ("un-human"), a name given to
-    a thing ("the Lenin statue"), a modifier of the real party ("pro-Ruritanian military
+    a thing ("the Elphberg statue"), a modifier of the real party ("pro-Ruritanian military
     bloggers"), a name only the headline has ("Rassendyll Seeks"), a title with no name
     ("Bordurian Prime Minister", "Voivode"), equipment ("T-34", "MH-60R Seahawk", "Storm
     Shadow"), a day or a war ("Victory Day", "World War II"), a modifier ("Strelsau-backed"), or a
@@ -293,13 +293,13 @@ def _not_a_place() -> frozenset[str]:
     return rules.words("place.compass")
 
 
-# A place before a place's name ("Strelsau's Red Square"): the place is what follows it.
+# A place before a place's name ("Strelsau's Palace Square"): the place is what follows it.
 _POSSESSOR = re.compile(r"^([A-Z][\w-]*)(?:’s|'s)\s+(?=[A-Z])")
 
 
 def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[FoundPlace]:
-    """Each place under its own name: "Ruritanian-occupied Luhansk region" and "Strelsau's Red Square"
-    are Luhansk region and Red Square (merged with the same place found under that name, whose
+    """Each place under its own name: "Ruritanian-occupied Zenda region" and "Strelsau's Palace Square"
+    are Zenda region and Palace Square (merged with the same place found under that name, whose
     kind stands; else the gazetteer's kind when it knows the name), and a compass or bloc word
     is no place."""
     out: list[FoundPlace] = []
@@ -327,7 +327,7 @@ def _named_place_country(findings: Findings, places: Places) -> Callable[[str], 
     """The country of a word that names a place, for reading where an unknown place is: a
     country, a region this article names, a town of 10,000 or more under its own name, or a
     city of 100,000 or more under another name in a country the article names (a hamlet abroad
-    called "Advance" or "Baltic" says nothing about "Nord Stream" or the "Baltic Sea")."""
+    called "Advance" or "Zenda" says nothing about the "Zenda Stream" or the "Zenda Sea")."""
 
     def country_of(word: str) -> str | None:
         found = find_country(word)
@@ -341,16 +341,16 @@ def _named_place_country(findings: Findings, places: Places) -> Callable[[str], 
         if normalize_name(town.name) != normalize_name(word) and (
             town.population < 100_000 or town.country_code not in places.countries
         ):
-            return None  # a small town's other name, or a city's in a country not named ("The": Teresina)
+            return None  # a small town's other name, or a city's in a country not named ("The": a city's other name)
         return town.country
 
     return country_of
 
 
 def _country_within(name: str, places: Places, country_of: Callable[[str], str | None]) -> str | None:
-    """The country a place's own name gives: an owner ("Ruritania's Kursk", "Borduria's Kharkiv
-    region"), or a known place its name starts with ("Zaporozhye Nuclear Power Plant", "Nova
-    Kakhovka Dam", "Ruritanian-occupied Luhansk region"); None when the name says nothing."""
+    """The country a place's own name gives: an owner ("Ruritania's Hofbau", "Borduria's Zenda
+    region"), or a known place its name starts with ("Zenda Nuclear Power Plant", "Hofbau
+    Dam", "Ruritanian-occupied Zenda region"); None when the name says nothing."""
     owner = re.match(r"^(.+?)[’']s\s", name)
     if owner and country_of(owner.group(1)):
         return country_of(owner.group(1))
@@ -368,11 +368,11 @@ NEUTRAL_KINDS = ("organization", "media", "civilians")
 def check_sides(text: str, findings: Findings, actors: list[FoundActor], places: Places | None = None) -> None:
     """After the model answered, for the actors the model labelled: the side the article itself
     states wins ("Bordurian Prime Minister Anton Brodny"); a known armed group has its known kind
-    and side ("Wagner"); another armed group has only the side of a state the article says backs
+    and side ("Black Hand"); another armed group has only the side of a state the article says backs
     it; a side read before the model that these words do not confirm is dropped; international
     bodies, and outlets and organisations the article ties to no country, are on no side. Sides code settled (states,
     "Ruritanian troops") stand. Places are looked up only as countries or as places this article
-    names: a word is not a side because a town somewhere bears it ("Kaja", "Minister")."""
+    names: a word is not a side because a town somewhere bears it ("Sapt", "Minister")."""
     settled = set(findings.actors) | {f for forms in findings.states.values() for f in forms}
     # the article's places by their name and casefolded (side_cue reads words casefolded: "kharkiv")
     known = {name: fact.country for name, fact in findings.places.items()}
@@ -382,7 +382,7 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
         found = find_country(word)
         return found.country if found else known.get(word) or capital_of(word)
 
-    def place_country(word: str) -> str | None:  # ... and a known town before a title ("Melitopol Mayor X")
+    def place_country(word: str) -> str | None:  # ... and a known town before a title ("Zenda Mayor X")
         return country_of(word) or (places.country_of(word) if places is not None and len(word) > 3 else None)
 
     for actor in actors:
@@ -393,7 +393,7 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
             continue
         forms = [actor.name, *actor.forms]
         group = known_group(forms)
-        if group is not None:  # "Wagner" fights for Ruritania, whatever the model said
+        if group is not None:  # "Black Hand" fights for Ruritania, whatever the model said
             actor.kind, actor.side = group
             actor.side_basis = "known" if actor.side else None
             continue
@@ -401,7 +401,7 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
             actor.side = _group_side(text, actor.name, forms, country_of)
             actor.side_basis = "stated" if actor.side else None
             continue
-        # a person's name is looked up only for a country it ends with ("Prince Charles of England")
+        # a person's name is looked up only for a country it ends with ("Prince Rudolf of Ruritania")
         of_country = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w .-]+)$", actor.name) if actor.kind == "person" else None
         own = actor.name if actor.kind != "person" else ""
         stated = (find_country(of_country.group(1)) and country_of(of_country.group(1))) if of_country else None
@@ -410,7 +410,7 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
             actor.side, actor.side_basis = stated, "stated"
         elif actor.side_basis == "stated":
             # the first reading of its words (`_labelled`, before the model, where any town's
-            # name is a place: "witness Aden Hussein", "allegiance from Boko Haram") is not
+            # name is a place: "witness Zenda Sapt", "allegiance from Hofbau Brotherhood") is not
             # confirmed by the article's own words read here: no side
             actor.side, actor.side_basis = None, None
         elif actor.kind in ("media", "organization") and not actor.acts:

@@ -41,13 +41,6 @@ _PRONOUNS = frozenset(
 _NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _RELATIVE = frozenset({"who", "which", "that"})
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
-# prepositions that place an attack or a harm at a physical target: "exploded outside a bar"
-_AT_TARGET = frozenset({"in", "inside", "outside", "near", "at", "on", "into", "through"})
-# a quantity that heads its phrase ("thousands of Ruritanian troops"): the participant is after "of"
-_QUANTITY_HEADS = frozenset(
-    {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "number", "group", "handful", "lot", "lots"}
-    | {"total", "members"}
-)
 
 
 def role_rules() -> dict[str, rules.Rule]:
@@ -105,7 +98,7 @@ class _Sentence:
 
     def head_of(self, t: _Tok) -> _Tok:
         """The participant a quantity stands for: "thousands of troops" -> troops."""
-        if t.low in _QUANTITY_HEADS or t.pos == "NUM":
+        if t.low in _words("quantity_heads") or t.pos == "NUM":
             for prep in self.kids(t, "prep"):
                 if prep.low == "of":
                     for obj in self.kids(prep, "pobj"):
@@ -138,8 +131,8 @@ class _Sentence:
 
 
 def _quantifier(t: _Tok) -> bool:
-    """A word that counts or orders, not names: "at least", "other", "second"."""
-    return t.low in ("least", "most", "other", "another", "more") or t.ent == "ORDINAL"
+    """A word that counts or orders, not names: "at least", "other", "second" (`roles.quantifiers`)."""
+    return t.low in _words("quantifiers") or t.ent == "ORDINAL"
 
 
 def _predicates(sent: _Sentence, event_type: str) -> list[tuple[_Tok, str]]:
@@ -198,7 +191,7 @@ def _read_noun(sent: _Sentence, t: _Tok) -> list[tuple[str, _Tok]]:
                 found.extend(_acted_on(sent, obj, "attack"))
             elif prep.low in ("with", "using"):
                 found.extend(("weapons", o) for o in sent.conjuncts(obj))
-            elif prep.low in _AT_TARGET:
+            elif prep.low in _words("at_target"):
                 found.extend(("targets", o) for o in sent.conjuncts(obj) if o.low in _words("target_nouns"))
     return found
 
@@ -236,7 +229,7 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
                 found.extend(("against", x) for x in sent.conjuncts(obj) if x.low not in _words("weapon_nouns"))
             elif prep.low in ("on", "at", "against", "into", "to") and cls in ("attack", "harm"):
                 found.extend(r for r in _acted_on(sent, obj, cls) if r[0] != "victims" or prep.low != "to")
-            elif prep.low in _AT_TARGET and cls in ("attack", "harm"):  # "exploded outside a bar"
+            elif prep.low in _words("at_target") and cls in ("attack", "harm"):  # "exploded outside a bar"
                 found.extend(("targets", x) for x in sent.conjuncts(obj) if x.low in _words("target_nouns"))
     return found
 
@@ -255,7 +248,7 @@ def _weapons(sent: _Sentence) -> list[tuple[str, _Tok]]:
 
 
 def dateline_end(sentence: str) -> int:
-    """Where a dateline that opens the sentence ends ("KYIV—", "AFP - ", "GAZA (Reuters) - "),
+    """Where a dateline that opens the sentence ends ("STRELSAU—", "AFP - ", "SZOHOD (Reuters) - "),
     else 0: the agency and the place it was filed from are no participants (`roles.dateline`)."""
     m = rules.regex("roles.dateline").match(sentence)
     return m.end() if m else 0

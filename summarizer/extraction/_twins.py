@@ -1,8 +1,8 @@
 """One actor per party, after the model answered: a person goes by their name, not their title
 ("Colonel Fritz Tarlenheim" is Fritz Tarlenheim), a surname alone ("Rassendyll") is the one person
-of that name, a body without whose it is ("Navy") the one such body ("US Navy"), a name the
-article misspells once ("Nijnisto" beside "Niinisto") is the same person, and a group named
-with and without its generic word ("Wagner" / "Wagner Group") is one group. Twins are merged,
+of that name, a body without whose it is ("Navy") the one such body ("Ruritanian Navy"), a name the
+article misspells once ("Rassendill" beside "Rassendyll") is the same person, and a group named
+with and without its generic word ("Black Hand" / "Black Hand Group") is one group. Twins are merged,
 with every form kept as an alias and the events and figures that named either pointing at the
 one left.
 """
@@ -31,7 +31,7 @@ def title_word(word: str) -> bool:
 
 def untitled(name: str) -> str:
     """`name` without the title and nationality words before it, when at least two capitalised
-    words, a name, are left ("Colonel Andriy Biletsky" -> "Andriy Biletsky"; "Colonel Biletsky"
+    words, a name, are left ("Colonel Fritz Tarlenheim" -> "Fritz Tarlenheim"; "Colonel Tarlenheim"
     and "Prime Minister" stay as they are)."""
     words = name.split()
     n = 0
@@ -60,8 +60,8 @@ def _one_apart(a: str, b: str) -> bool:
 
 def _typo_twins(a: FoundActor, b: FoundActor) -> bool:
     """Two people whose names differ by one letter in one word of six letters or more, the rest
-    the same, in any of the forms they go by ("Nijnisto" / "Sauli Niinisto", who is also
-    "Niinisto"; "Rassendyll" / "Rassendill"; not "Petrov" / "Petrova")."""
+    the same, in any of the forms they go by ("Rassendill" / "Rudolf Rassendyll", who is also
+    "Rassendyll"; "Tarlenheim" / "Tarlenhiem"; not "Petrov" / "Petrova")."""
     if a.kind != "person" or b.kind != "person":
         return False
     for fa in [a.name, *a.forms]:
@@ -85,7 +85,7 @@ _GROUP_KINDS = frozenset({"armed_group", "organization", "military_unit", "other
 
 
 def _group_twins(a: FoundActor, b: FoundActor) -> bool:
-    """ "Wagner" and "Wagner Group" (or "PMC Wagner"): a group named with and without its generic word."""
+    """ "Black Hand" and "Black Hand Group" (or "PMC Black Hand"): a group named with and without its generic word."""
     if a.kind not in _GROUP_KINDS or b.kind not in _GROUP_KINDS:
         return False
     wa, wb = a.name.casefold().split(), b.name.casefold().split()
@@ -98,7 +98,7 @@ def _group_twins(a: FoundActor, b: FoundActor) -> bool:
 
 
 def _qualifier(word: str) -> bool:
-    """A word that says whose a body is: a nationality, a country or its possessive ("US Navy",
+    """A word that says whose a body is: a nationality, a country or its possessive ("Ruritanian Navy",
     "Ruritanian General Staff", "Borduria's Defense Ministry")."""
     bare = re.sub(r"[’']s$", "", word)
     return is_demonym(word) or find_country(bare) is not None or bare.upper() in short_names()
@@ -106,7 +106,7 @@ def _qualifier(word: str) -> bool:
 
 def _short_of(short: FoundActor, long: FoundActor) -> bool:
     """`short` is `long` named in brief: a person by surname ("Rassendyll" / "Rudolf Rassendyll"),
-    a body without whose it is ("Navy" / "US Navy"); never when their sides disagree."""
+    a body without whose it is ("Navy" / "Ruritanian Navy"); never when their sides disagree."""
     if short is long or (short.side and long.side and short.side != long.side):
         return False
     ws, wl = short.name.casefold().split(), long.name.casefold().split()
@@ -119,7 +119,7 @@ def _short_of(short: FoundActor, long: FoundActor) -> bool:
 
 def _merge_short_names(out: Classified, renamed: dict[str, str]) -> None:
     """Each party named in brief goes into the one party it is the brief name of; a brief name
-    that fits two ("Klitschko" for Vitali and Wladimir) is left as it is."""
+    that fits two ("Elphberg" for Rudolf and Michael) is left as it is."""
     for short in list(out.actors):
         longs = [a for a in out.actors if _short_of(short, a)]
         if len(longs) != 1:

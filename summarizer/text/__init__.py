@@ -33,7 +33,6 @@ from summarizer.text._candidates import (
     not_names,
 )
 from summarizer.text._context import (
-    TITLE_WORDS,
     backed_side,
     country_nearby,
     figure_counts,
@@ -58,7 +57,6 @@ from summarizer.text._cues import (
     introduces_source,
 )
 from summarizer.text._entities import (
-    ORG_WORDS,
     Candidate,
     clean_name,
     find_candidates,
@@ -89,8 +87,6 @@ __all__ = [
     "nationality_words",
     "short_names",
     "state_words",
-    "ORG_WORDS",
-    "TITLE_WORDS",
     "Candidate",
     "among_bystanders",
     "backed_side",

@@ -18,7 +18,7 @@ returned here; nothing else in the package computes article offsets.
    index map to the original, so the match is returned as offsets into the ORIGINAL text.
    If the whole quote is not found, the quote is retried with surrounding quotation marks
    and punctuation stripped, and a quote elided with an ellipsis ("Ruritanian forces ... shelled
-   Kherson") is matched piece by piece, in order, the span covering the first to the last piece.
+   Zenda") is matched piece by piece, in order, the span covering the first to the last piece.
 3. **fuzzy** - the window of the article that best aligns, token by token, with the quote
    (difflib ``SequenceMatcher`` on normalized word tokens; "1,200" and "1200" are the same
    token). Candidate windows come from a prefilter: each occurrence of one of the quote's

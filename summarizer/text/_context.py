@@ -1,6 +1,6 @@
 """What the words around a name or a figure say, read by code: whose side a person is on
 ("Ruritanian milblogger Rupert Hentzau"), what a figure counts ("30 villages" is not people, "nine
-civilians" are), where a village is ("Klishchiivka, south of Bakhmut")."""
+civilians" are), where a village is ("Hofbau, south of Zenda")."""
 
 from __future__ import annotations
 
@@ -23,15 +23,13 @@ def is_demonym(name: str) -> bool:
     return name.casefold() in demonyms()
 
 
-# Words of a title: never a place, whatever town somewhere bears the name ("Minister" is an
-# alternate name of Minster, Ohio) (rules/titles.toml). `TITLE_WORDS` is the table as at import,
-# for code that has not moved to `title_words()` (a rule switched off does not reach it).
+# Words of a title: never a place, whatever town somewhere bears the name ("Minister" is the
+# gazetteer's alternate name of a small town) (rules/titles.toml).
 @rules.table
 def title_words() -> frozenset[str]:
     return rules.words("title.words")
 
 
-TITLE_WORDS = rules.words("title.words")
 _OWNER = re.compile(r"^(?P<owner>[\w .-]+?)[’']s\s|\bof\s+(?:the\s+)?(?P<of>[A-Z][\w .-]+)$")
 
 
@@ -45,7 +43,7 @@ def _place_titles() -> re.Pattern[str]:
     return rules.regex("title.place_titles")
 
 
-# Who backs or installed a party ("the X-backed Donetsk People's Republic", "X-installed
+# Who backs or installed a party ("the X-backed Zenda People's Republic", "X-installed
 # officials"): its side, whatever its own name says; before its name, or in a person's
 # apposition ("..., first deputy minister of information for the X-backed ...", "..., X-installed
 # head of ...") (rules/sides.toml). Group 1 is the backer.
@@ -86,8 +84,8 @@ def stated_side(
     """The side the article states for an actor, read after the model answered: its own name
     ("Borduria's General Staff", "Patrol Police of Borduria"), a nationality or a country's
     possessive before a title ("Bordurian Prime Minister Anton Brodny"; title words are never
-    looked up as places), or an appositive title of a place ("Serhiy Haidai, the governor of
-    Luhansk"); who backs it first ("Strelsau-backed"); None when the article states none."""
+    looked up as places), or an appositive title of a place ("Fritz Sapt, the governor of
+    Zenda"); who backs it first ("Strelsau-backed"); None when the article states none."""
     forms = list(forms)  # read more than once below
     backed = backed_side(text, forms, country_of)
     if backed:
@@ -136,9 +134,9 @@ def _may_stand_in_title(word: str) -> bool:
 
 def introduced_as_expert(text: str, forms: Iterable[str]) -> bool:
     """The article introduces the person by an expertise and nothing else ties them to a side:
-    an apposition that starts with an expertise word ("Markku Kivinen, specialist of Ruritanian
-    studies"; "William Reno, professor and chair of ...") or such a word right before the name
-    ("military analyst Michael Kofman"). Outside experts have no side (the guide)."""
+    an apposition that starts with an expertise word ("Karl Moritz, specialist of Ruritanian
+    studies"; "Max Holf, professor and chair of ...") or such a word right before the name
+    ("military analyst Karl Moritz"). Outside experts have no side (the guide)."""
     for form in forms:
         if len(form) < 3:
             continue
@@ -160,7 +158,7 @@ def side_cue(
 ) -> str | None:
     """The side the article's own words give an actor: a nationality word or a country's
     possessive right before one of its mentions ("Ruritanian milblogger Rupert Hentzau", "Borduria's
-    General Staff"), or a place before a title ("Kharkiv regional governor Oleg Synegubov").
+    General Staff"), or a place before a title ("Zenda regional governor Johann Holf").
     The most frequent answer over the mentions; None when no mention has one, or they disagree
     evenly."""
     votes: Counter[str] = Counter()
@@ -175,7 +173,7 @@ def side_cue(
                 w = word.casefold().strip(".")
                 key = w[:-2] if w.endswith(("’s", "'s")) else w
                 side = demonyms().get(w) or demonyms().get(w + ".") or country_of(key) if len(key) > 2 else None
-                if side is None and word.rstrip(".") in short_states():  # "US military officer ...", not "us"
+                if side is None and word.rstrip(".") in short_states():  # "RR military officer ...", not "rr"
                     side = short_states()[word.rstrip(".")]
                 if side is None and word[:1].isupper() and i + 1 < len(words):
                     title = " ".join(words[len(words) - i :]).casefold()
@@ -185,7 +183,7 @@ def side_cue(
                     votes[side] += 1
                     break
                 if not _may_stand_in_title(word):
-                    break  # "in Bakhmut reflect Elphberg's style": a verb, not a title, stands between
+                    break  # "in Zenda reflect Elphberg's style": a verb, not a title, stands between
             appositive = re.match(
                 r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w’'\-.]+\s+){0,3}[\w’'\-.]+)", text[m.end() : m.end() + 60]
             )
@@ -239,7 +237,7 @@ def figure_counts(text: str, fig_end: int, sent_end: int) -> str | None:
 
 
 def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -> str | None:
-    """A nationality next to a figure's noun ("64 Ruritanian soldiers", "500 Wagner fighters"
+    """A nationality next to a figure's noun ("64 Ruritanian soldiers", "500 Black Hand fighters"
     is not a nationality): the country, or None."""
     after = text[fig_end : min(sent_end, fig_end + 40)]
     for word in re.findall(_WORD, after)[:3]:
@@ -259,8 +257,8 @@ def _near() -> re.Pattern[str]:
 def country_nearby(text: str, name: str, country_of_place: Callable[[str], str | None]) -> str | None:
     """The country of a place the gazetteer does not know, from the article's own words: in
     a sentence that mentions it, a place the gazetteer knows given as its neighbour or
-    container ("Klishchiivka, south of Bakhmut", "Przewodów in Borduria's Lublin province",
-    "Oserdow [Lublin Voivodeship]").
+    container ("Hofbau, south of Zenda", "Hofbau in Borduria's Szohod province",
+    "Ostrau [Szohod Voivodeship]").
     One answer, or None when the sentences say nothing or disagree."""
     found: set[str] = set()
     for m in _mentions(text, name):
@@ -268,7 +266,7 @@ def country_nearby(text: str, name: str, country_of_place: Callable[[str], str |
         window = re.split(r"[.!?;\n]", window)[0]
         for near in _near().finditer(window):
             named = near.group(1).split("’")[0].split("'")[0]
-            # "Oserdow [Lublin Voivodeship]": the container's name, else its first word (Lublin)
+            # "Ostrau [Szohod Voivodeship]": the container's name, else its first word (Szohod)
             country = country_of_place(named) or (country_of_place(named.split()[0]) if " " in named else None)
             if country:
                 found.add(country)
@@ -303,8 +301,8 @@ def staff_section(text: str) -> int:
 
 
 def staff_only(text: str, forms: Iterable[str], staff: int) -> bool:
-    """True when a name is written only from ``staff`` on (``staff_section``): "Aila Slisco is a
-    Newsweek night reporter based in New York" names neither an actor nor a place of the story."""
+    """True when a name is written only from ``staff`` on (``staff_section``): "Flavia Strakencz is a
+    Newsweek night reporter based in Strelsau" names neither an actor nor a place of the story."""
     if staff >= len(text):
         return False
     found = [m.start() for form in forms if form for m in _mentions(text, form)]

@@ -37,7 +37,7 @@ def _not_proposed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
 
 def told_only_in_quotes(sentence: str) -> bool:
     """Every word of an event in the sentence is inside a quotation ("She added: “The
-    terrorists in Kiev destroyed their country ...”"): someone's words, not the article's."""
+    terrorists in Strelsau destroyed their country ...”"): someone's words, not the article's."""
     event_words = _event_words()
     return bool(event_words.search(sentence)) and not event_words.search(_unquoted(sentence))
 
@@ -184,14 +184,14 @@ _APPOSITION = re.compile(r"^\s*,[^,;]{1,100},\s*$")
 def _distance(sentence: str, cue: re.Match[str], name: re.Match[str]) -> int | None:
     """How far a name is from a verb of saying; "according to X" looks only forward (in
     "Thousands of Ruritanian troops died, according to a Bordurian", the troops are not the source),
-    any other verb back to its subject or just past it ("said Synegubov", "said the governor X").
-    A name with its apposition before the verb is next to it ("Taras Kuzio, a fellow at the
-    Henry Jackson Society, says"); a name before another subject of the verb is not its subject
-    ("..., leader Abdul Malik Al Houthi, Houthi commanders said")."""
+    any other verb back to its subject or just past it ("said Holf", "said the governor X").
+    A name with its apposition before the verb is next to it ("Karl Moritz, a fellow at the
+    Strelsau Institute, says"); a name before another subject of the verb is not its subject
+    ("..., leader Rupert Hentzau, Black Hand commanders said")."""
     if cue.group(0).casefold() in _forward():
         return name.start() - cue.end() if name.start() >= cue.end() else None
     if name.start() >= cue.end() and name.start() - cue.end() > 25:
-        return None  # what is said, not who says it ("Estimates suggest 40,000 Wagner fighters were killed")
+        return None  # what is said, not who says it ("Estimates suggest 40,000 Black Hand fighters were killed")
     if name.end() <= cue.start():
         between = sentence[name.end() : cue.start()]
         if _APPOSITION.match(between):

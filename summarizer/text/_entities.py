@@ -8,10 +8,10 @@ Three finders, merged:
     that headlines and advertising copy ("Fulvic Acid Complex") stay out;
   * common-noun actors that no NER tags: a nationality and a force ("Ruritanian forces",
     "Bordurian troops", "Ruritania's defence ministry") and victims ("civilians", "residents");
-    and places by the words around them ("Kharkiv region", "the village of Przewodów").
+    and places by the words around them ("Zenda region", "the village of Hofbau").
 
 Each candidate is written as in the article (its most complete form) with the other forms the
-article uses for it ("Golikov" for "Svyatoslav Golikov"), so the model never has to type a name.
+article uses for it ("Sapt" for "Fritz Sapt"), so the model never has to type a name.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLAC
 # What a nationality word before it makes an actor ("Ruritanian troops"), the words that may stand
 # between ("Ruritanian mobilized troops"), victims ("civilians", "residents"), the words of an
 # organisation's name (rules/forces.toml); a region or a settlement by the words around it
-# ("Kharkiv region", "the village of Przewodów": small places no gazetteer of towns knows and NER
+# ("Zenda region", "the village of Hofbau": small places no gazetteer of towns knows and NER
 # often misses; the name is group 1) (rules/place_words.toml).
 @rules.table
 def force_nouns() -> re.Pattern[str]:
@@ -56,10 +56,6 @@ def org_words() -> re.Pattern[str]:
     return rules.regex("force.org_words")
 
 
-# `org_words()` as at import, for code that has not moved to it (a rule switched off does not reach it).
-ORG_WORDS = rules.regex("force.org_words")
-
-
 @rules.table
 def _region() -> re.Pattern[str]:
     return rules.regex("place.region_in_text")
@@ -71,7 +67,7 @@ def _settlement_of() -> re.Pattern[str]:
 
 
 def named_settlements(text: str) -> set[str]:
-    """The names `text` introduces as a village, town or city ("the village of Przewodów")."""
+    """The names `text` introduces as a village, town or city ("the village of Hofbau")."""
     return {clean_name(m.group(1)) for m in _settlement_of().finditer(text)}
 
 
@@ -218,7 +214,7 @@ def force_group(name: str) -> tuple[str, str] | None:
 
 def _merge(cands: list[Candidate]) -> list[Candidate]:
     """Fold a short form into the longer name it is part of: a surname into the full name of a
-    person ("Golikov" into "Svyatoslav Golikov"), an acronym into its expansion when both are
+    person ("Sapt" into "Fritz Sapt"), an acronym into its expansion when both are
     written ("ISW" into "Institute for the Study of War")."""
     people = [c for c in cands if c.label == PERSON and len(_person_tokens(c.name)) >= 2]
     groups: dict[tuple[str, str], Candidate] = {}

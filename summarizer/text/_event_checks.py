@@ -8,7 +8,7 @@ use the sentence's own words where they are decisive:
   * `second_type`: a sentence that reports two actions ("pounded 30 villages after launching a
     ground offensive"): the other type, so both events are kept;
   * `not_reported_as_fact`: a negation ("had not been struck"), an accusation, an obligation
-    ("Kyiv needs to be provided with ..."), a headline, a habitual or generic statement ("countless
+    ("Strelsau needs to be provided with ..."), a headline, a habitual or generic statement ("countless
     atrocities", "constant shelling"), history ("during the Second World War"), an evaluation
     ("Shamefully, ..."), a figure of speech ("verbal attack"), a statement about reports
     ("dismissed the claims"): not an incident the article reports.
@@ -126,12 +126,12 @@ def second_type(sentence: str, kind: str) -> str | None:
 def only_said(sentence: str) -> bool:
     """Checked after the model answered (the events pass was recorded without it): the event
     is told only inside a quotation, or the sentence is about reports of it ("these reports of
-    'Russia kidnapping children' have been based on ...")."""
+    'Borduria kidnapping children' have been based on ...")."""
     return told_only_in_quotes(sentence) or bool(_reports_themselves().search(sentence))
 
 
 def _headline(sentence: str) -> bool:
-    """Title Case ("Russian Plot To Assassinate CEO ... Dismissed As 'Fake'"): a headline."""
+    """Title Case ("Bordurian Plot To Assassinate CEO ... Dismissed As 'Fake'"): a headline."""
     words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", sentence) if len(w) > 3]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
 

@@ -41,7 +41,7 @@ def unsupported(sentence: str, article: str) -> list[str]:
 
 def _name_parts(name: str) -> list[str]:
     """A run of capitalised words is checked whole, and falls back to its words: "Ruritanian
-    forces in Bakhmut" style runs are not required verbatim, each capitalised word is."""
+    forces in Zenda" style runs are not required verbatim, each capitalised word is."""
     words = (re.sub(r"[’']s?$", "", w) for w in name.split())
     function = not_names()  # capitalised words that start sentences or are not names on their own
     return [w for w in words if w[:1].isupper() and w.casefold() not in function]

@@ -62,7 +62,7 @@ def short_names() -> frozenset[str]:
     return frozenset(w for w, _ in _with("s"))
 
 
-# Words that name a state itself as an actor ("the Kremlin"), casefolded.
+# Words that name a state itself as an actor ("the Palace" of a capital), casefolded.
 @rules.table
 def state_words() -> dict[str, str]:
     return {w.casefold(): c for w, c in _with("k") if c}

@@ -2,12 +2,12 @@
 
 A sentence ends at ".", "!" or "?" followed by whitespace, or at a newline (a line is at most
 one sentence: headlines, list items and datelines stand alone). It does not end after an
-abbreviation ("Gen.", "Lt.", "U.S.", "approx.", "No."), an initial ("Rudolf V. Elphberg"), or
+abbreviation ("Gen.", "Lt.", "U.N.", "approx.", "No."), an initial ("Rudolf V. Elphberg"), or
 inside a number ("2.5": no whitespace follows). `sentences` lists them;
 `sentence_bounds` finds the one around a span. Both trim surrounding whitespace.
 
 `crosses_terminal` is the stricter test of fuzzy alignment: any ".", "!", "?" or newline at
-all (so "3.5" and "U.S." count too), because a fuzzy span must never stretch over one.
+all (so "3.5" and "U.N." count too), because a fuzzy span must never stretch over one.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ ABBREVIATIONS = frozenset(
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
-    """True if the period at `dot` closes an abbreviation ("Gen.", "U.S.") or an initial."""
+    """True if the period at `dot` closes an abbreviation ("Gen.", "U.N.") or an initial."""
     start = dot
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1

@@ -2,7 +2,7 @@
 words are `summarizer/rules/figures.toml`): the figure's own noun ("two Bordurian children" are
 civilians, "20 people" are only people), whether the sentence puts unspecified people among
 bystanders ("at a funeral"), and whether the party the model picked is in the sentence at all,
-and not as the one who did the killing ("Boko Haram ..., killing hundreds")."""
+and not as the one who did the killing ("the Black Hand ..., killing hundreds")."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def _plural_demonym(word: str) -> bool:
 def victim_noun(text: str, fig_end: int, sent_end: int) -> str | None:
     """What the figure's own noun says of who they were: "civilians" (bystanders, whatever their
     nationality or faith: "two Bordurian children", "85 Muslim protesters"), "people" (no more than
-    that: "20 people", "23 Palestinians", "82 others"), or None (fighters, a unit, or no noun)."""
+    that: "20 people", "23 Bordurians", "82 others"), or None (fighters, a unit, or no noun)."""
     words = _WORD.findall(text[fig_end : min(sent_end, fig_end + 60)])
     for word in words[:5]:
         w = word.casefold().strip(".")
