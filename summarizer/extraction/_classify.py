@@ -394,7 +394,7 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
             out.figures.remove(same)
         # Who gives the figure: the verb of saying of its sentence, or of the next one when this
         # one only introduces its source ("..., according to a Bordurian close to the action.
-        # Serhiy Haidai ... said"), or an institution ("police said"). The model's pick is not
+        # Rupert Hentzau ... said"), or an institution ("police said"). The model's pick is not
         # used: where the text names no source, the article states the figure itself.
         following = next((s for s in sentences(text[fig.sentence_end :])), None)
         nxt = text[fig.sentence_end + following[0] : fig.sentence_end + following[1]] if following else ""

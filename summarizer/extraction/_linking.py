@@ -221,7 +221,7 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True  # "pro-Ruritanian military bloggers": the bloggers are the party, not the military
     if title_end and not any(m.start() >= title_end for f in forms for m in mentions(text, f)):
         return True
-    if words and all(title_word(w) for w in words):  # "Estonian Prime Minister", "Capt"
+    if words and all(title_word(w) for w in words):  # "Ruritanian Prime Minister", "Capt"
         return True
     if actor.kind != "person" and (_MODEL_NUMBER.search(name) or _weapon(name)):
         return True

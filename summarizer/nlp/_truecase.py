@@ -362,7 +362,7 @@ _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)[ \t]+$")
 
 def _units(ws: _Words) -> None:
     """A numbered unit is a name: an ordinal, up to three words, then a word of organisations
-    (`text.ORG_WORDS`: "72nd motorized rifle brigade", "1442nd regiment"), none of them a
+    (`text.org_words()`: "72nd motorized rifle brigade", "1442nd regiment"), none of them a
     function word."""
     function = not_names()
     for i in ws:

@@ -34,7 +34,7 @@ def demonyms() -> dict[str, str]:
     return {w.casefold(): c for w, c in _with("n") if c}
 
 
-# The same words as written (case kept: "US" is not "us"), with their country.
+# The same words as written (case kept: an upper-case short name is not the word it spells), with their country.
 @rules.table
 def nationality_words() -> tuple[tuple[str, str], ...]:
     return tuple((w, c) for w, c in _with("n") if c)
@@ -51,7 +51,7 @@ def nation_of() -> dict[str, str]:
     return {_norm(w): c for w, c in _with("f") if c}
 
 
-# Short state names read as written ("US", "U.K": a trailing period stripped), not as words.
+# Short state names read as written (two or three capitals, a trailing period stripped), not as words.
 @rules.table
 def short_states() -> dict[str, str]:
     return {w.rstrip("."): c for w, c in _with("s") if c}
