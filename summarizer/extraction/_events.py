@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
-from summarizer.extraction._roles import dateline_end
 from summarizer.nlp import capital_of
 from summarizer.text import (
+    dateline_end,
     dates_in,
     decided_by_words,
     event_date,

@@ -13,13 +13,13 @@ from summarizer.extraction._events import located
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.extraction._known import international, known_group
-from summarizer.extraction._roles import dateline_end
 from summarizer.extraction._twins import one_per_party, title_word
 from summarizer.nlp import capital_of, find_country
 from summarizer.text import (
     Candidate,
     backed_side,
     country_nearby,
+    dateline_end,
     dates_in,
     demonyms,
     introduced_as_expert,

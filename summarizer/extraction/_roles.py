@@ -28,7 +28,7 @@ from typing import Any
 from summarizer import rules
 from summarizer.contract import EVENT_ROLES as ROLES
 from summarizer.contract import Actor, Location, RoleFiller, Span
-from summarizer.text import demonyms
+from summarizer.text import dateline_end, demonyms
 
 __all__ = ["ROLES", "dateline_end", "event_roles", "role_rules", "sentence_roles"]
 
@@ -245,13 +245,6 @@ def _weapons(sent: _Sentence) -> list[tuple[str, _Tok]]:
             continue  # part of a longer name: "suicide bombers", "car bomb" (taken at its head)
         out.append(("weapons", t))
     return out
-
-
-def dateline_end(sentence: str) -> int:
-    """Where a dateline that opens the sentence ends ("STRELSAU—", "AFP - ", "SZOHOD (Reuters) - "),
-    else 0: the agency and the place it was filed from are no participants (`roles.dateline`)."""
-    m = rules.regex("roles.dateline").match(sentence)
-    return m.end() if m else 0
 
 
 def _actor_of_nationality(tok: _Tok, actors: Sequence[Actor]) -> Actor | None:

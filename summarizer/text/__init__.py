@@ -78,11 +78,12 @@ from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
 from summarizer.text._nationality import demonyms, nationality_words, short_names, state_words
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
-from summarizer.text._sentences import CUT_MARK, crosses_terminal, sentence_bounds, sentences
+from summarizer.text._sentences import CUT_MARK, crosses_terminal, dateline_end, sentence_bounds, sentences
 from summarizer.text._victims import among_bystanders, victim_noun
 
 __all__ = [
     "CUT_MARK",
+    "dateline_end",
     "demonyms",
     "nationality_words",
     "short_names",

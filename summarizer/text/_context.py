@@ -316,7 +316,7 @@ def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
     relay, never a party to the story. For anything but an outlet (`person` True: a person, a
     unit, an office) only the staff sentences and the outlet's own work count ("X has reached
     out to ... for comment"): a source who "told journalists" is a party."""
-    from summarizer.text._sentences import sentence_bounds
+    from summarizer.text._sentences import dateline_end, sentence_bounds
 
     mentions = [m for form in forms if len(form) > 1 for m in _mentions(text, form)]
     if not mentions:
@@ -324,6 +324,9 @@ def outlet_only(text: str, forms: Iterable[str], person: bool = False) -> bool:
     for m in mentions:
         start, end = sentence_bounds(text, m.start(), m.end())
         sentence = text[start:end]
+        if m.start() < start + dateline_end(sentence):
+            continue  # "STRELSAU (Reuters) - ": the agency that filed it, or where it was filed
+
         told = _told_to().search(text[max(0, m.start() - 40) : m.start()])
         relays = _relay().search(sentence) or _media_says().match(text, m.end()) or told
         if not (_outlet().search(sentence) or (not person and relays) or _publishes().match(text, m.end())):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from summarizer import rules
+
 CUT_MARK = "…"  # ends a sentence shortened at a clause boundary (`summarizer.nlp.clause_cut`)
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _TERMINAL = re.compile(r"[.!?\n]")
@@ -146,3 +148,10 @@ def without_asides(sentence: str) -> str:
     """`sentence` without its comma-bounded "which"/"who" clauses, for checks that read the
     sentence's own action (when, whether it happened) rather than what it says about a name."""
     return _ASIDE.sub(",", sentence)
+
+
+def dateline_end(sentence: str) -> int:
+    """Where a dateline that opens the sentence ends ("STRELSAU—", "AFP - ", "SZOHOD (Reuters) - "),
+    else 0: where the story was filed and the agency that filed it (`roles.dateline`)."""
+    m = rules.regex("roles.dateline").match(sentence)
+    return m.end() if m else 0

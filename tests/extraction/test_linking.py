@@ -34,7 +34,8 @@ def test_names_that_are_not_actors() -> None:
         "The Institute for the Study of War said the 106th division retreated. "
         "General Charles Brown told journalists the front held. Storm Shadow missiles hit Sevastopol. "
         "Police Capt. Rupert Hentzau said the attack lasted hours. "
-        "Flavia Elphberg reported from Zenda, and Fritz Tarlenheim contributed to this report."
+        "Flavia Elphberg reported from Zenda, and Fritz Tarlenheim contributed to this report.\n"
+        "ZENDA (Strelsau Wire) - Troops advanced on the town."
     )
     title_end = text.index("\n")
 
@@ -53,6 +54,7 @@ def test_names_that_are_not_actors() -> None:
         ("Flavia Elphberg", "person"),  # staff, in the credit line
         ("Fritz Tarlenheim", "person"),
         ("Capt", "person"),  # a title's abbreviation
+        ("Strelsau Wire", "media"),  # the agency of a dateline
     ]:
         assert not_an_actor(text, actor(name, kind), title_end), name
     for name, kind in [
