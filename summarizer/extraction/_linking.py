@@ -152,7 +152,7 @@ _MODEL_NUMBER = re.compile(r"\b[A-Z][A-Za-z]*-?\d+[A-Z]?\b")
 # ("military bloggers") (rules/names.toml).
 @rules.table
 def _not_actor_end() -> re.Pattern[str]:
-    return rules.regex("name.not_actor_end")
+    return rules.union(rules.category("not_actor_end"))
 
 
 @rules.table
@@ -181,7 +181,7 @@ def _thing_before() -> re.Pattern[str]:
 
 @rules.table
 def _loose_blocs() -> frozenset[str]:
-    return rules.words("name.loose_blocs")
+    return frozenset(w.casefold() for r in rules.category("loose_bloc") for w in r.words)
 
 
 @rules.table

@@ -35,7 +35,7 @@ def test_names_that_are_not_actors() -> None:
         "General Charles Brown told journalists the front held. Storm Shadow missiles hit Sevastopol. "
         "Police Capt. Rupert Hentzau said the attack lasted hours. "
         "Flavia Elphberg reported from Zenda, and Fritz Tarlenheim contributed to this report.\n"
-        "ZENDA (Strelsau Wire) - Troops advanced on the town."
+        "ZENDA (Strelsau Wire) - Troops advanced on the town before the Strelsau Summit."
     )
     title_end = text.index("\n")
 
@@ -55,6 +55,7 @@ def test_names_that_are_not_actors() -> None:
         ("Fritz Tarlenheim", "person"),
         ("Capt", "person"),  # a title's abbreviation
         ("Strelsau Wire", "media"),  # the agency of a dateline
+        ("Strelsau Summit", "organization"),  # a gathering
     ]:
         assert not_an_actor(text, actor(name, kind), title_end), name
     for name, kind in [
