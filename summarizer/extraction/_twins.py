@@ -97,6 +97,21 @@ def _group_twins(a: FoundActor, b: FoundActor) -> bool:
     return (wb[:-1] == wa and wb[-1] in _group_words()) or (wb[1:] == wa and wb[0] in _group_words())
 
 
+def _acronym_twins(a: FoundActor, b: FoundActor) -> bool:
+    """ "U.N." or "UN" and "United Nations": one name is the initials of the other's capitalised
+    words (of three letters or more, or dotted: "U.N."), two bodies that are not people."""
+    if a.kind == "person" or b.kind == "person":
+        return False
+    for short, full in ((a.name, b.name), (b.name, a.name)):
+        letters = short.replace(".", "")
+        if not (letters.isalpha() and letters.isupper() and (len(letters) >= 3 or "." in short)):
+            continue
+        initials = "".join(w[0] for w in re.split(r"[\s-]+", full) if w[:1].isupper())
+        if len(full.split()) >= 2 and initials == letters:
+            return True
+    return False
+
+
 def _qualifier(word: str) -> bool:
     """A word that says whose a body is: a nationality, a country or its possessive ("Ruritanian Navy",
     "Ruritanian General Staff", "Borduria's Defense Ministry")."""
@@ -152,7 +167,10 @@ def one_per_party(text: str, out: Classified) -> None:
             (
                 k
                 for k in kept
-                if k.name.casefold() == actor.name.casefold() or _typo_twins(k, actor) or _group_twins(k, actor)
+                if k.name.casefold() == actor.name.casefold()
+                or _typo_twins(k, actor)
+                or _group_twins(k, actor)
+                or _acronym_twins(k, actor)
             ),
             None,
         )
@@ -160,7 +178,7 @@ def one_per_party(text: str, out: Classified) -> None:
             kept.append(actor)
             continue
         forms = [twin.name, *twin.forms, actor.name, *actor.forms]
-        if _group_twins(twin, actor):
+        if _group_twins(twin, actor) or _acronym_twins(twin, actor):
             twin.name = max(twin.name, actor.name, key=len)  # a group goes by its full name
         elif len(mentions(text, actor.name)) > len(mentions(text, twin.name)):
             twin.name = actor.name  # the name written most

@@ -191,6 +191,25 @@ def test_a_person_goes_by_name_not_title_and_a_misspelling_is_the_same_person() 
             FoundActor("Wagner Fan Club", [], "organization", None, False),
         ]
     )
+    bodies = Classified(
+        actors=[
+            FoundActor("U.N", [], "organization", None, False),
+            FoundActor("United Nations", [], "organization", None, True),
+            FoundActor("RPF", [], "armed_group", None, True),
+            FoundActor("Ruritanian Patriotic Front", [], "armed_group", "Ruritania", False),
+            FoundActor("UN", [], "organization", None, False),  # two letters, no dots: too short to tell
+            FoundActor("Rudolf Fritz", [], "person", None, False),
+            FoundActor("RF", [], "organization", None, False),
+        ]
+    )
+    one_per_party("The U.N said the RPF attacked. The United Nations and the Ruritanian Patriotic Front.", bodies)
+    assert [(a.name, a.forms) for a in bodies.actors] == [
+        ("United Nations", ["U.N"]),
+        ("Ruritanian Patriotic Front", ["RPF"]),
+        ("UN", []),
+        ("Rudolf Fritz", []),
+        ("RF", []),
+    ]
     one_per_party("Wagner fought. The Wagner Group said so.", groups)
     assert [(a.name, a.forms, a.side) for a in groups.actors] == [
         ("Wagner Group", ["Wagner"], "Russia"),
