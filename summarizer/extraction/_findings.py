@@ -270,8 +270,6 @@ def _settle(
             findings.states.setdefault(country.country, []).insert(0, cand.name)
         return
     fact = places.fact(cand.name)
-    if fact is not None and fact.kind == "settlement" and _surname(cand.name, findings.candidates):
-        return  # "Hadley" of "Jon Hadley": the person, not a town of that name
     if fact is not None and fact.kind == "settlement" and not _credible(text, cand, places):
         if cand.name.casefold() not in _not_settlements() or cand.name.casefold() in _institutions():
             # a direction or a language is nothing; an institution may be an actor
@@ -279,6 +277,8 @@ def _settle(
             findings.ask.append(cand)  # name that a town abroad has): not a place here, perhaps an actor
         return
     if fact is not None and (cand.label != "PERSON" or fact.kind != "settlement"):
+        if fact.kind == "settlement" and _surname(cand.name, findings.candidates):
+            return  # "Hadley" of "Jon Hadley": the person, not a town of that name (never asked: as before)
         findings.places[cand.name] = fact
         state = capital_of(cand.name)
         if state and acts(text, subjects.get(cand.name, [])):
