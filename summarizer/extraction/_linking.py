@@ -225,7 +225,12 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
         return True
     if actor.kind != "person" and (_MODEL_NUMBER.search(name) or _weapon(name)):
         return True
-    if _not_actor_end().search(name) or is_demonym(name.rstrip("s")) or name.casefold() in _loose_blocs():
+    if (
+        _a_day(name)
+        or _not_actor_end().search(name)
+        or is_demonym(name.rstrip("s"))
+        or name.casefold() in _loose_blocs()
+    ):
         return True
     single = len(words) == 1 and not name.isupper() and name.lower() != name
     return single and actor.kind != "person" and bool(mentions(text, name.lower()))
@@ -248,8 +253,8 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             kind, side = findings.actors[cand.name]
             out.actors.append(FoundActor(cand.name, cand.forms, kind, side, cand.name in findings.acting))
         elif cand.name in labelled:
-            if _a_day(cand.name):
-                continue  # "on Sunday": a day names no actor and no place, whatever the model called it
+            if _a_day(cand.name) and labelled[cand.name] not in labels.ACTOR_LABELS:
+                continue  # "on Sunday": a day is no place (as an actor it goes in prune, after the sides pass)
             if cand.name in findings.namesakes and labelled[cand.name] not in labels.ACTOR_LABELS:
                 continue  # a group named like a town abroad: asked only as a possible actor
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
