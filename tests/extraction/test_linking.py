@@ -35,7 +35,7 @@ def test_names_that_are_not_actors() -> None:
         "General Charles Brown told journalists the front held. Storm Shadow missiles hit Sevastopol. "
         "Police Capt. Rupert Hentzau said the attack lasted hours. "
         "Flavia Elphberg reported from Zenda, and Fritz Tarlenheim contributed to this report.\n"
-        "ZENDA (Strelsau Wire) - Troops advanced on the town before the Strelsau Summit."
+        "ZENDA (Strelsau Wire) - Troops advanced on the town on Sunday before the Strelsau Summit."
     )
     title_end = text.index("\n")
 
@@ -56,6 +56,7 @@ def test_names_that_are_not_actors() -> None:
         ("Capt", "person"),  # a title's abbreviation
         ("Strelsau Wire", "media"),  # the agency of a dateline
         ("Strelsau Summit", "organization"),  # a gathering
+        ("Sunday", "organization"),  # a day
     ]:
         assert not_an_actor(text, actor(name, kind), title_end), name
     for name, kind in [
