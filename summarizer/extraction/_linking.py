@@ -13,7 +13,7 @@ from summarizer.extraction._events import located
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.extraction._known import international, known_group
-from summarizer.extraction._twins import one_per_party, title_word
+from summarizer.extraction._twins import force_of, one_per_party, title_word
 from summarizer.nlp import capital_of, find_country
 from summarizer.text import (
     Candidate,
@@ -73,6 +73,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     headline = headline_end(text, title_end)
     for actor in out.actors:
         _body_name(text, actor, headline)
+    national_forces(out)
     one_per_party(text, out)
     out.actors = [a for a in out.actors if not not_an_actor(text, a, headline)]
     kept = {a.name for a in out.actors}
@@ -90,6 +91,24 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         or _count(text, [a.name, *a.forms]) >= 2
         or speaks_or_acts(text, [a.name, *a.forms])  # "the Ruritanian Defence Ministry said": a source
     ]
+
+
+def national_forces(out: Classified) -> None:
+    """A country's forces named by a common noun ("Nigerian military", "Chadian troops",
+    "Cameroon's security forces") are its `armed_forces`, on its side (stated: the name says
+    it), whatever kind the model gave the name ("government", "military_unit"): the guide's
+    kind, for every country, not only those whose forces code settles before the model is asked
+    (`force_group`). Done after every pass: no request changes."""
+    for actor in out.actors:
+        if actor.kind in ("person", "civilians"):
+            continue
+        force = force_of(actor.name)
+        if force is None:
+            continue
+        country = force[0]
+        actor.kind = "armed_forces"
+        if actor.side != country:
+            actor.side, actor.side_basis = country, "stated"
 
 
 def _as_place(text: str, place: FoundPlace) -> bool:

@@ -14,7 +14,7 @@ import re
 from summarizer import rules
 from summarizer.extraction._found import Classified, FoundActor, mentions
 from summarizer.nlp import find_country
-from summarizer.text import is_demonym, short_names, title_words
+from summarizer.text import is_demonym, national_force, short_names, title_words
 
 
 # Abbreviated ranks and honorifics written before a name (rules/titles.toml).
@@ -97,6 +97,19 @@ def _group_twins(a: FoundActor, b: FoundActor) -> bool:
     return (wb[:-1] == wa and wb[-1] in _group_words()) or (wb[1:] == wa and wb[0] in _group_words())
 
 
+def force_of(name: str) -> tuple[str, str] | None:
+    """(country, branch) of a country's forces named by a common noun (`national_force`), any country."""
+    return national_force(name, lambda n: c.country if (c := find_country(n)) is not None else None)
+
+
+def _force_twins(a: FoundActor, b: FoundActor) -> bool:
+    """One country's forces (or one branch of them) named by two common nouns."""
+    if a.kind != "armed_forces" or b.kind != "armed_forces":
+        return False
+    fa = force_of(a.name)
+    return fa is not None and fa == force_of(b.name)
+
+
 def _acronym_twins(a: FoundActor, b: FoundActor) -> bool:
     """ "U.N." or "UN" and "United Nations": one name is the initials of the other's capitalised
     words (of three letters or more, or dotted: "U.N."), two bodies that are not people."""
@@ -150,8 +163,9 @@ def _merge_short_names(out: Classified, renamed: dict[str, str]) -> None:
 
 def one_per_party(text: str, out: Classified) -> None:
     """Rename titled people to their names and merge twins (same name once untitled, a name in
-    brief, a one-letter misspelling, a group with and without its generic word): the name the
-    article writes most stays (a group's or a person's full name), the others become forms."""
+    brief, a one-letter misspelling, a group with and without its generic word, one country's
+    forces under two common nouns, "Nigerian army" and "Nigerian troops"): the name
+    the article writes most stays (a group's or a person's full name), the others become forms."""
     renamed: dict[str, str] = {}
     for actor in out.actors:
         if actor.kind != "person":
@@ -171,6 +185,7 @@ def one_per_party(text: str, out: Classified) -> None:
                 or _typo_twins(k, actor)
                 or _group_twins(k, actor)
                 or _acronym_twins(k, actor)
+                or _force_twins(k, actor)
             ),
             None,
         )

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from summarizer import rules
-from summarizer.text._nationality import NATIONALITY, nation_of
+from summarizer.text._nationality import NATIONALITY, demonyms, nation_of
 
 # (start, end, label) of named entities; label is spaCy's (PERSON, ORG, GPE, LOC, FAC, NORP).
 Entity = tuple[int, int, str]
@@ -209,6 +209,40 @@ def force_group(name: str) -> tuple[str, str] | None:
             rest = " ".join(w for w in words[cut:] if w not in _group_fillers())
             group = _group_of().get(rest)
             return (nation, group) if group else None
+    return None
+
+
+# Words between a nationality and "forces" that name a branch of the same country's forces
+# ("Somali special forces", "Cameroon's security forces") (rules/forces.toml).
+@rules.table
+def _branch_words() -> frozenset[str]:
+    return rules.words("force.branch_words")
+
+
+def national_force(name: str, country_of: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """The country whose armed forces a common-noun name is, for any country: a nationality word
+    ("Nigerian military", "Chadian troops") or a country's possessive ("Cameroon's security
+    forces"; `country_of` reads the country's name), then a force noun of rules/forces.toml,
+    perhaps after branch words: (country, branch), the branch "" for the forces as a whole
+    ("Nigerian army", "Nigerian troops": one party), "special" for "Somali special forces".
+    None for other names ("Nigerian government", "Islamic militants"). Read after the model answered: unlike `force_group` it settles no
+    candidate before the model is asked."""
+    words = _norm(name).split()
+    nations = demonyms()
+    for cut in (3, 2, 1):
+        if cut >= len(words):
+            continue
+        head = " ".join(words[:cut])
+        country = nations.get(head) or nation_of().get(head)
+        if country is None and cut > 1 and words[cut - 1] == "s":  # "cameroon s": a possessive
+            country = country_of(" ".join(words[: cut - 1]))
+        if country is None:
+            continue
+        rest = [w for w in words[cut:] if w not in _group_fillers()]
+        branch = []
+        while rest and rest[0] in _branch_words():
+            branch.append(rest.pop(0))
+        return (country, " ".join(branch)) if rest and _group_of().get(" ".join(rest)) == "forces" else None
     return None
 
 

@@ -410,3 +410,41 @@ def test_a_name_with_a_units_word_is_no_place_whatever_kind_the_model_gave_it() 
     out = Classified()
     actors_and_places(text, findings, Places(Gazetteer()), labelled, out)
     assert [p.name for p in out.places] == ["Zenda", "Zenda Parliament"]
+
+
+def test_a_country_s_forces_named_by_a_common_noun_are_its_armed_forces_for_any_country() -> None:
+    """Issue 18 (sides and kinds that travel): "Chadian troops" and "Chadian army" are one
+    armed_forces actor on Chad's side whatever kind the model gave; a branch ("Chadian special
+    forces") is its own; "the Chadian government" and rebels are left as they are."""
+    from summarizer import rules
+    from summarizer.extraction._found import Classified, FoundActor
+    from summarizer.extraction._linking import prune
+
+    text = (
+        "Chadian troops clashed with rebels near Abeche, the Chadian army said. "
+        "The Chadian army and Chadian special forces said the rebels fled. "
+        "The Chadian government said Chadian troops held. Chadian special forces pursued the rebels. "
+        "Cameroon's security forces said so, and Cameroon's security forces held."
+    )
+
+    def run() -> dict[str, tuple[str, str | None, list[str]]]:
+        out = Classified(
+            actors=[
+                FoundActor("Chadian troops", [], "military_unit", None, True),
+                FoundActor("Chadian army", [], "government", "Chad", True),
+                FoundActor("Chadian special forces", [], "armed_group", None, True),
+                FoundActor("Chadian government", [], "government", "Chad", True),
+                FoundActor("Cameroon's security forces", [], "organization", None, True),
+            ]
+        )
+        prune(text, out)
+        return {a.name: (a.kind, a.side, a.forms) for a in out.actors}
+
+    got = run()
+    troops = got.get("Chadian troops") or got["Chadian army"]
+    assert troops[:2] == ("armed_forces", "Chad") and len(troops[2]) == 1
+    assert got["Chadian special forces"][:2] == ("armed_forces", "Chad")
+    assert got["Chadian government"][:2] == ("government", "Chad")
+    assert got["Cameroon's security forces"][:2] == ("armed_forces", "Cameroon")
+    with rules.disabled(["force.branch_words"]):
+        assert run()["Chadian special forces"][:2] == ("armed_group", None)
