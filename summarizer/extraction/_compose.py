@@ -10,10 +10,12 @@ must be the article's.
 
 from __future__ import annotations
 
+from summarizer import rules
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
 from summarizer.extraction._roles import sentence_roles
+from summarizer.extraction._twins import force_of
 from summarizer.text import figure_at, find_all, unsupported
 
 
@@ -161,11 +163,53 @@ def _add_roles(
     the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
     for event, src in zip(events, found.events, strict=True):
         roles = sentence_roles(text, read, src.start, src.end, src.type, actors, locations)
+        for role in ("by", "against"):
+            for filler in roles[role]:
+                if filler.actor_id is None and (party := _party(text, filler.name, actors)) is not None:
+                    filler.actor_id = party.id
         for role, fillers in roles.items():
             setattr(event, role, fillers)
         event.actor_ids = list(
             dict.fromkeys(f.actor_id for role in ("by", "against", "victims") for f in roles[role] if f.actor_id)
         )
+
+
+@rules.table
+def _party_nouns() -> tuple[frozenset[str], frozenset[str]]:
+    """(irregular, regular) force nouns (rules/forces.toml, party_noun)."""
+    by_kind = {r.data["kind"]: frozenset(w.casefold() for w in r.words) for r in rules.category("party_noun")}
+    return by_kind.get("armed_group", frozenset()), by_kind.get("armed_forces", frozenset())
+
+
+def _party(text: str, name: str, actors: list[Actor]) -> Actor | None:
+    """The actor a party named by a common noun in an event's roles is ("rebels", "former rebel
+    units", "Army reinforcements"), made when none of the document's actors is it: an irregular
+    force noun makes an armed_group; two words ending in a regular one ("Army reinforcements")
+    armed_forces, on the side of the country its words name ("Chadian troops"), else none.
+    Unnamed individuals ("gunmen", "a suicide bomber") and a bare "troops" make none."""
+    same = next((a for a in actors if name.casefold() in (n.casefold() for n in [a.name, *a.aliases])), None)
+    if same is not None:
+        return same
+    words = name.casefold().split()
+    irregular, regular = _party_nouns()
+    if any(w in irregular for w in words):
+        kind = "armed_group"
+    elif len(words) >= 2 and words[-1] in regular:
+        kind = "armed_forces"
+    else:
+        return None
+    mentions = [
+        Span(start=m.start, end=m.end, text=text[m.start : m.end]) for m in find_all(text, name) if m.method == "exact"
+    ]
+    if not mentions:
+        return None
+    force = force_of(name) if kind == "armed_forces" else None
+    actor = Actor.model_validate(
+        {"id": f"a{len(actors) + 1}", "name": name, "kind": kind, "side": force[0] if force else None}
+        | {"side_basis": "stated" if force else None, "mentions": sorted(mentions, key=lambda s: s.start)}
+    )
+    actors.append(actor)
+    return actor
 
 
 def _casualty_items(

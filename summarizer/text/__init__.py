@@ -61,9 +61,9 @@ from summarizer.text._entities import (
     clean_name,
     find_candidates,
     force_group,
-    national_force,
     force_nouns,
     named_settlements,
+    national_force,
     org_words,
 )
 from summarizer.text._event_checks import (

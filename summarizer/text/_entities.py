@@ -225,8 +225,8 @@ def national_force(name: str, country_of: Callable[[str], str | None]) -> tuple[
     forces"; `country_of` reads the country's name), then a force noun of rules/forces.toml,
     perhaps after branch words: (country, branch), the branch "" for the forces as a whole
     ("Nigerian army", "Nigerian troops": one party), "special" for "Somali special forces".
-    None for other names ("Nigerian government", "Islamic militants"). Read after the model answered: unlike `force_group` it settles no
-    candidate before the model is asked."""
+    None for other names ("Nigerian government", "Islamic militants"). Read after the model
+    answered: unlike `force_group` it settles no candidate before the model is asked."""
     words = _norm(name).split()
     nations = demonyms()
     for cut in (3, 2, 1):

@@ -169,3 +169,25 @@ def test_a_target_is_named_by_an_actor_only_when_it_is_the_actor() -> None:
     houthis = Actor(id="a1", name="Houthis", kind="armed_group", mentions=[mention(text, "Houthi")])
     found = event_roles(text, 0, len(text), "battle", [houthis], [], parse(text))
     assert [(f.name, f.actor_id) for f in found["targets"]] == [("Houthi post", None)]
+
+
+def test_a_party_named_by_a_common_noun_in_the_roles_becomes_an_actor() -> None:
+    """Issue 18: wire reports name the armed parties by common nouns ("rebels", "former rebel
+    units", "Army reinforcements"); in an event's by/against they are actors (armed_group for an
+    irregular noun, armed_forces for two words ending in a regular one), linked from the role.
+    Unnamed individuals ("gunmen") and a bare regular noun make none."""
+    from summarizer.extraction._compose import compose
+    from summarizer.extraction._found import Classified, FoundEvent
+
+    text = "Army reinforcements have clashed with former rebel units near the border, and gunmen clashed with troops."
+    out = Classified(events=[FoundEvent("battle", 0, len(text), [], [], None)])
+    grounded, _ = compose(text, out)
+    actors = {a.name: (a.kind, a.side) for a in grounded.actors}
+    assert actors == {"Army reinforcements": ("armed_forces", None), "former rebel units": ("armed_group", None)}
+    ids = {a.id: a.name for a in grounded.actors}
+    event = grounded.events[0]
+    assert [ids[f.actor_id] for f in event.by if f.actor_id] == ["Army reinforcements"]
+    assert [ids[f.actor_id] for f in event.against if f.actor_id] == ["former rebel units"]
+    assert {ids[i] for i in event.actor_ids} == set(actors)
+    with rules.disabled(["force.party.irregular", "force.party.regular"]):
+        assert compose(text, Classified(events=[FoundEvent("battle", 0, len(text), [], [], None)]))[0].actors == []
