@@ -153,9 +153,45 @@ def add_events(
         if not_reported_as_fact(sentence, published) or only_said(sentence):
             continue  # "had not been struck", "Strelsau has accused Szohod of ...", a headline, a habit ...
         kind = settled_type(sentence, label)
+        if kind == "battle" and _arrest(sentence, [p.name for p in out.places]):
+            kind = "strategic_development"  # "X was captured in Y": an arrest, not a battle (ACLED)
         for k in (kind, second_type(sentence, kind)):
             if k is not None:
                 _add(text, s, e, k, out, kinds, published, lead=s in lead)
+
+
+# A capture of a person is an arrest (ACLED: strategic development), not a battle
+# (rules/events.toml, arrest).
+@rules.table
+def _arrest_words() -> tuple[frozenset[str], frozenset[str]]:
+    return rules.words("event.arrest.verbs"), rules.words("event.arrest.people")
+
+
+_MANY = frozenset({"many", "several", "some", "dozens", "hundreds", "thousands", "more"})
+
+
+def _arrest(sentence: str, places: list[str]) -> bool:
+    """The sentence's capture verb takes a person, not ground: its object (or its passive
+    subject) is one person NER names, "him" or "her", or a leader's noun ("Zetas boss"), and none
+    of the document's places ("captured Servando Gomez", "capturing him"; not "captured the
+    town", "captured 20 soldiers")."""
+    verbs, people = _arrest_words()
+    if not any(w in verbs for w in re.findall(r"[a-z]+", sentence.casefold())):
+        return False
+    from summarizer.nlp import parse
+
+    tokens = parse(sentence)
+    for t in tokens:
+        if t.dep not in ("dobj", "nsubjpass") or tokens[t.head].text.casefold() not in verbs:
+            continue
+        if any(t.start >= sentence.find(p) >= 0 and t.start < sentence.find(p) + len(p) for p in places):
+            continue
+        counted = any(k.head == t.i and (k.dep == "nummod" or k.text.casefold() in _MANY) for k in tokens)
+        if t.tag in ("NNS", "NNPS") or counted:
+            continue  # "capturing many PoWs": soldiers taken in a battle, not one person arrested
+        if t.ent == "PERSON" or t.text.casefold() in ("him", "her") or t.text.casefold() in people:
+            return True
+    return False
 
 
 def _add(

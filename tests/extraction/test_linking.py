@@ -448,3 +448,21 @@ def test_a_country_s_forces_named_by_a_common_noun_are_its_armed_forces_for_any_
     assert got["Cameroon's security forces"][:2] == ("armed_forces", "Cameroon")
     with rules.disabled(["force.branch_words"]):
         assert run()["Chadian special forces"][:2] == ("armed_group", None)
+
+
+def test_a_capture_of_a_person_is_an_arrest_not_a_battle() -> None:
+    """ACLED: an arrest is a strategic development. A capture verb whose object is a person
+    (NER's, "him", a leader's noun) is one; a captured town or soldiers are ground taken in a
+    battle, and a place of the document is never the person."""
+    from summarizer import rules
+    from summarizer.extraction._events import _arrest
+
+    assert _arrest("Servando Gomez, leader of the drug cartel, was captured Friday in the state of Michoacan.", [])
+    assert _arrest("Police closed in on the boss before dawn, capturing him without a shot.", [])
+    assert _arrest("Troops captured the rebel leader near the border.", [])
+    assert not _arrest("Rebels captured the town of Gwoza on Friday.", ["Gwoza"])
+    assert not _arrest("Rebels captured 20 soldiers near the border.", [])
+    assert not _arrest("Ukraine said it killed 64 fighters while capturing many PoWs on Tuesday.", [])
+    assert not _arrest("Ruritanian forces captured Zenda after a week of fighting.", ["Zenda"])
+    with rules.disabled(["event.arrest.verbs"]):
+        assert not _arrest("Troops captured the rebel leader near the border.", [])
