@@ -51,8 +51,8 @@ def _datelines(text: str) -> list[tuple[int, int]]:
 
 
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
-    """Passing mentions are left out: the document lists the places where its events happen
-    or that the article keeps coming back to (two mentions; not a country nor a capital, which
+    """Passing mentions are left out: the document lists the places where its events happen,
+    that its lead names (`_named_in_lead`), or that the article keeps coming back to (two mentions; not a country nor a capital, which
     outside an event are nearly always the state speaking: "Szohod said", "Strelsau-backed"; a town
     the article introduces as one, "the village of X", is kept at one mention; a
     country only when it is the article's most-named place and named at least once as a place,
@@ -63,10 +63,12 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     filed = _datelines(text)  # where the story was filed is no mention of a place of it (evals/README.md)
     counts = {p.name: _count(text, [p.name, *p.forms], [] if p.fact.kind == "country" else filed) for p in out.places}
     top = max(counts.values(), default=0)
+    in_lead = _named_in_lead(text, out.places, headline_end(text, title_end), filed)
     out.places = [
         p
         for p in out.places
         if p.name in in_events
+        or p.name in in_lead
         or (p.fact.kind != "country" and counts[p.name] >= 2 and not capital_of(p.name))
         or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top and _as_place(text, p))
     ]
@@ -109,6 +111,25 @@ def national_forces(out: Classified) -> None:
         actor.kind = "armed_forces"
         if actor.side != country:
             actor.side, actor.side_basis = country, "stated"
+
+
+def _named_in_lead(text: str, places: list[FoundPlace], body: int, filed: list[tuple[int, int]]) -> set[str]:
+    """The towns, regions and facilities the report's lead names (its first body sentence, not
+    its dateline), even once: where its story happens ("... rallied on the streets of Kathmandu",
+    "... in Borno"). Not a country (background more often than the place of the story) and not a
+    capital that is not located there ("according to Warsaw": the state speaking)."""
+    lead = [(s, e) for s, e in sentences(text) if s >= body][:1]
+    named: set[str] = set()
+    for p in places:
+        if p.fact.kind == "country":
+            continue
+        for m in (m for f in [p.name, *p.forms] for m in mentions(text, f)):
+            if not any(a <= m.start() < b for a, b in lead) or any(a <= m.start() < b for a, b in filed):
+                continue
+            if capital_of(p.name) and not located(text, m.start()):
+                continue
+            named.add(p.name)
+    return named
 
 
 def _as_place(text: str, place: FoundPlace) -> bool:

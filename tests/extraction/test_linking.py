@@ -466,3 +466,31 @@ def test_a_capture_of_a_person_is_an_arrest_not_a_battle() -> None:
     assert not _arrest("Ruritanian forces captured Zenda after a week of fighting.", ["Zenda"])
     with rules.disabled(["event.arrest.verbs"]):
         assert not _arrest("Troops captured the rebel leader near the border.", [])
+
+
+def test_the_places_the_lead_names_are_kept_even_named_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A wire report names where its story happens once, in its lead: that town or region is
+    kept. Not its dateline, not a country there (background as often as not), not a capital
+    named as the state speaking, and not a town named once further down."""
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+    from summarizer.extraction._linking import prune
+
+    text = (
+        "Rebels attack district headquarters\n\n"
+        "ZENDA, Ruritania (Reuters) - Rebels attacked a district headquarters in Hofbau province "
+        "on Sunday, officials in Ruritania said, according to Strelsau. "
+        "Traders later met in Tarlenheim."
+    )
+    out = Classified(
+        places=[
+            FoundPlace("Zenda", [], PlaceFact("settlement", "Ruritania")),
+            FoundPlace("Hofbau province", [], PlaceFact("region", "Ruritania")),
+            FoundPlace("Ruritania", [], PlaceFact("country", "Ruritania")),
+            FoundPlace("Strelsau", [], PlaceFact("settlement", "Ruritania")),
+            FoundPlace("Tarlenheim", [], PlaceFact("settlement", "Ruritania")),
+        ]
+    )
+    monkeypatch.setattr("summarizer.extraction._linking.capital_of", lambda n: "Ruritania" if n == "Strelsau" else None)
+    prune(text, out, title_end=text.index("\n"))
+    assert [p.name for p in out.places] == ["Hofbau province"]
