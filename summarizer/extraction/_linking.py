@@ -52,11 +52,12 @@ def _datelines(text: str) -> list[tuple[int, int]]:
 
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
     """Passing mentions are left out: the document lists the places where its events happen,
-    that its lead names (`_named_in_lead`), or that the article keeps coming back to (two mentions; not a country nor a capital, which
-    outside an event are nearly always the state speaking: "Szohod said", "Strelsau-backed"; a town
-    the article introduces as one, "the village of X", is kept at one mention; a
-    country only when it is the article's most-named place and named at least once as a place,
-    "in Ruritania", "sent to Borduria", not only as the state that acts), and the actors that act,
+    that its lead names (`_named_in_lead`), or that the article keeps coming back to (two
+    mentions; not a country nor a capital, which outside an event are nearly always the state
+    speaking: "Szohod said", "Strelsau-backed"; a town the article introduces as one, "the
+    village of X", is kept at one mention; a country only when it is the article's most-named
+    place and named at least once as a place, "in Ruritania", "sent to Borduria", not only as the
+    state that acts), and the actors that act,
     take part in an event, give or suffer a figure, or are named twice."""
     in_events = {p for ev in out.events for p in ev.places}
     in_events |= named_settlements(text)  # "the village of Hofbau": introduced because something happened there
