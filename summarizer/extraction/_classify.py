@@ -48,6 +48,7 @@ from summarizer.text import (
     among_bystanders,
     casualty_figures,
     claimant_in,
+    demonyms,
     event_types,
     figure_at,
     figure_counts,
@@ -405,14 +406,18 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
 
 
 def _institution_actor(out: Classified, written: str) -> str:
-    """The actor of an institution that gives a figure ("police", "the military"): by the guide
-    an actor and the figure's claimant, though no candidate named it. Its kind is `other` and it
-    has no side: the article names no party for it."""
+    """The actor of an institution that gives a figure ("police", "the military", "Iraqi
+    officials", "the health ministry"): by the guide an actor and the figure's claimant, though no
+    candidate named it. A state's officials, authorities or ministry are `government`, anything
+    else `other`; its side only where its first word is a nationality ("Iraqi officials": Iraq),
+    else none: the article names no party for it."""
     name = written.removeprefix("the ").removeprefix("The ")
     same = next((a for a in out.actors if a.name.casefold() == name.casefold()), None)
     if same is not None:
         return same.name
-    out.actors.append(FoundActor(name, [], "other", None, acts=True))
+    words = name.casefold().split()
+    kind = "government" if words[-1] in ("officials", "authorities", "ministry") else "other"
+    out.actors.append(FoundActor(name, [], kind, demonyms().get(words[0]), acts=True))
     return name
 
 

@@ -160,8 +160,8 @@ def institution_claimant(sentence: str) -> str | None:
     actor ("..., police said", "according to the military"), as written; None for a bare
     "officials said" (rules/figures.toml claimant_institution)."""
     for cue in _claim_cues(sentence):
-        before = sentence[max(0, cue.start() - 25) : cue.start()]
-        after = sentence[cue.end() : cue.end() + 25]
+        before = sentence[max(0, cue.start() - 45) : cue.start()]
+        after = sentence[cue.end() : cue.end() + 45]
         if cue.group(0).casefold() not in _forward():
             m = _institutions().search(before)
             if m and not before[m.end() :].strip():

@@ -118,6 +118,36 @@ def test_an_institution_claims_a_figure_a_bare_official_does_not() -> None:
     assert institution_claimant("At least 20 people died, officials said.") is None
 
 
+def test_an_institution_or_a_party_named_as_the_source_claims_a_figure() -> None:
+    """The guide's claimants: "Iraqi officials", "Syrian opposition sources", "the aid agency", a
+    ministry; an actor of its own (a state's officials and ministries are its government, on its
+    side when the name says it). A bare "officials", "a spokesman" or "local officials" is none."""
+    from summarizer import rules
+    from summarizer.extraction._classify import _institution_actor
+    from summarizer.extraction._found import Classified
+
+    assert institution_claimant("Twenty civilians were killed, Iraqi officials said.") == "Iraqi officials"
+    assert (
+        institution_claimant("Syrian opposition sources said 30 fighters were killed.") == "Syrian opposition sources"
+    )
+    assert institution_claimant("At least 50 people died, according to the aid agency.") == "the aid agency"
+    assert institution_claimant("The health ministry said 20 people were killed.") == "The health ministry"
+    assert institution_claimant("According to the Zenda authorities, 3 villagers died.") == "the Zenda authorities"
+    assert institution_claimant("A spokesman said 12 people were killed.") is None
+    assert institution_claimant("At least 10 people were killed, according to local officials.") is None
+    with rules.disabled(["figures.claimant_bodies"]):
+        assert institution_claimant("Twenty civilians were killed, Iraqi officials said.") is None
+    out = Classified()
+    assert _institution_actor(out, "Iraqi officials") == "Iraqi officials"
+    assert _institution_actor(out, "The health ministry") == "health ministry"
+    assert _institution_actor(out, "the aid agency") == "aid agency"
+    assert [(a.name, a.kind, a.side) for a in out.actors] == [
+        ("Iraqi officials", "government", "Iraq"),
+        ("health ministry", "government", None),
+        ("aid agency", "other", None),
+    ]
+
+
 def test_only_an_introduced_source_is_named_by_the_next_sentence() -> None:
     assert introduces_source("Thousands of Russian troops died, according to a Ukrainian close to the action.")
     assert not introduces_source("At least 20 people died, authorities said.")
