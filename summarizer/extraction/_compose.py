@@ -11,7 +11,7 @@ must be the article's.
 from __future__ import annotations
 
 from summarizer import rules
-from summarizer.contract import Actor, Casualty, Dropped, Event, Location, RoleFiller, Span
+from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
 from summarizer.extraction._roles import sentence_roles
@@ -160,26 +160,18 @@ def _add_roles(
     text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location], read: str
 ) -> None:
     """Each event's roles from its sentence (`_roles`); its participants (`actor_ids`) are then
-    the actors in its roles: whoever the sentence only quotes or names in passing is not one.
-    The parties of the lead's incident with no place (`Classified.unplaced`) are actors too."""
-    for src in found.unplaced:
-        _parties(text, sentence_roles(text, read, src.start, src.end, src.type, actors, locations), actors)
+    the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
     for event, src in zip(events, found.events, strict=True):
         roles = sentence_roles(text, read, src.start, src.end, src.type, actors, locations)
-        _parties(text, roles, actors)
+        for role in ("by", "against"):
+            for filler in roles[role]:
+                if filler.actor_id is None and (party := _party(text, filler.name, actors)) is not None:
+                    filler.actor_id = party.id
         for role, fillers in roles.items():
             setattr(event, role, fillers)
         event.actor_ids = list(
             dict.fromkeys(f.actor_id for role in ("by", "against", "victims") for f in roles[role] if f.actor_id)
         )
-
-
-def _parties(text: str, roles: dict[str, list[RoleFiller]], actors: list[Actor]) -> None:
-    """Link each `by` and `against` filler to the party it names (`_party`), made where needed."""
-    for role in ("by", "against"):
-        for filler in roles[role]:
-            if filler.actor_id is None and (party := _party(text, filler.name, actors)) is not None:
-                filler.actor_id = party.id
 
 
 @rules.table

@@ -206,9 +206,7 @@ def _add(
     lead: bool = False,
 ) -> None:
     """One event of `kind` reported by the sentence text[s:e], unless it is a twin of one already
-    found or it has no place (a strategic development that happens to a person or a body aside:
-    "dismissed the commander"). With no place, the report's lead's incident is kept apart
-    (`Classified.unplaced`: its parties stay actors); any other is background."""
+    found or it has no place and is not the report's lead (then it is background)."""
     sentence = text[s:e]
     # a dateline says where the story was filed, not where it happened ("STRELSAU (Reuters) -")
     filed = dateline_end(sentence)
@@ -229,7 +227,7 @@ def _add(
     placeless = kind == "strategic_development" and _placeless_sd().search(sentence)
     if not specific and not placeless:
         # an event at a country only where the sentence puts it there ("in northern Ruritania");
-        # with no place, no event (one the lead tells keeps its parties: `Classified.unplaced`)
+        # with no place, only the report's lead (a wire report's incident often names none)
         # any of its mentions may be the located one ("STRELSAU, Ruritania (CNN) - ... targets in Ruritania")
         forms = {p.name: [p.name, *p.forms] for p in out.places}
         located_countries = [
@@ -241,11 +239,9 @@ def _add(
         ]
         if located_countries:
             names = list(dict.fromkeys(located_countries))
+        elif lead:
+            names = []
         else:
-            if lead:  # the lead's incident with no place: its parties are the story's, it is no event
-                out.unplaced.append(
-                    FoundEvent(kind, s, e, [], _actors_in(sentence, out), event_date(sentence, published))
-                )
             return  # background
     twin = next(
         (ev for ev in out.events if ev.type == kind and (set(ev.places) & set(names) or not (ev.places or names))),
@@ -257,11 +253,8 @@ def _add(
     if context is not None:  # the town-level telling keeps its town
         context.places.extend(n for n in names if n not in context.places and kinds[n] == "settlement")
         return
-    out.events.append(FoundEvent(kind, s, e, names, _actors_in(sentence, out), event_date(sentence, published)))
-
-
-def _actors_in(sentence: str, out: Classified) -> list[str]:
-    return list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
+    actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
+    out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
 
 
 # The words before a name that make it where something happens ("struck X", "in northern X"),

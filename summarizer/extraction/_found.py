@@ -62,9 +62,6 @@ class Classified:
     places: list[FoundPlace] = field(default_factory=list)
     events: list[FoundEvent] = field(default_factory=list)
     figures: list[FoundFigure] = field(default_factory=list)
-    # incidents the report's lead tells with no place: no event of the document (an event is
-    # matched and drawn by its place), but whoever takes part in them is part of the story
-    unplaced: list[FoundEvent] = field(default_factory=list)
 
     def as_written(self, written: Callable[[str], str]) -> None:
         """Every name as the article writes it (`written`: a name read in the case-restored text
@@ -73,7 +70,7 @@ class Classified:
         items: list[FoundActor | FoundPlace] = [*self.actors, *self.places]
         for item in items:
             item.name, item.forms = written(item.name), [written(f) for f in item.forms]
-        for event in [*self.events, *self.unplaced]:
+        for event in self.events:
             event.places, event.actors = [written(p) for p in event.places], [written(a) for a in event.actors]
         for figure in self.figures:
             figure.claimed_by = written(figure.claimed_by) if figure.claimed_by else None

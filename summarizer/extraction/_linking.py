@@ -80,11 +80,11 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     one_per_party(text, out)
     out.actors = [a for a in out.actors if not not_an_actor(text, a, headline)]
     kept = {a.name for a in out.actors}
-    for ev in [*out.events, *out.unplaced]:
+    for ev in out.events:
         ev.actors = [a for a in ev.actors if a in kept]
     for fig in out.figures:
         fig.claimed_by = fig.claimed_by if fig.claimed_by in kept else None
-    involved: set[str | None] = {a for ev in [*out.events, *out.unplaced] for a in ev.actors}
+    involved: set[str | None] = {a for ev in out.events for a in ev.actors}
     involved |= {f.claimed_by for f in out.figures} | {f.affected for f in out.figures}
     out.actors = [
         a

@@ -216,7 +216,7 @@ def one_per_party(text: str, out: Classified) -> None:
             name = renamed[name]
         return name
 
-    for ev in [*out.events, *out.unplaced]:
+    for ev in out.events:
         ev.actors = list(dict.fromkeys(n for n in (now(a) for a in ev.actors) if n is not None))
     for fig in out.figures:
         fig.affected, fig.claimed_by = now(fig.affected), now(fig.claimed_by)

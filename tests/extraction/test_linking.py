@@ -295,16 +295,16 @@ def test_a_dateline_is_where_the_story_was_filed_not_where_the_event_happened() 
 
     filed = "STRELSAU (Reuters) - A car bomb exploded in Zenda on Friday, killing four soldiers."
     assert places(filed, strelsau, zenda) == [["Zenda"]]
-    assert places("Strelsau (Reuters) - A car bomb exploded on Friday.", strelsau) == []  # no place: no event
+    assert places("Strelsau (Reuters) - A car bomb exploded on Friday.", strelsau) == [[]]  # the lead, no place
     assert places("A car bomb exploded in Strelsau on Friday.", strelsau) == [["Strelsau"]]
 
     strip = FoundPlace("Ruritan Strip", [], PlaceFact("country", "Ruritania"))
     weekday = "A leader survived an airstrike in the Ruritan Strip Wednesday but five others were killed."
     assert places(weekday, strip) == [["Ruritan Strip"]]
-    assert places("A leader of the Ruritan Strip Council survived an airstrike.", strip) == []
+    assert places("A leader of the Ruritan Strip Council survived an airstrike.", strip) == [[]]
 
     borduria = FoundPlace("Borduria", [], PlaceFact("country", "Borduria"))
-    assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market.", borduria) == []
+    assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market.", borduria) == [[]]
 
 
 def test_a_known_armed_group_has_its_side_and_a_full_name_is_a_person() -> None:
@@ -494,27 +494,3 @@ def test_the_places_the_lead_names_are_kept_even_named_once(monkeypatch) -> None
     monkeypatch.setattr("summarizer.extraction._linking.capital_of", lambda n: "Ruritania" if n == "Strelsau" else None)
     prune(text, out, title_end=text.index("\n"))
     assert [p.name for p in out.places] == ["Hofbau province"]
-
-
-def test_the_lead_s_incident_with_no_place_is_no_event_but_its_parties_stay() -> None:
-    """An event is matched and drawn by its place: a lead that tells an incident with no place
-    ("Army reinforcements have clashed with former rebel units, a commander said") gives no
-    event, but its parties are the story's actors. An incident at a town is an event."""
-    from summarizer.extraction._compose import compose
-    from summarizer.extraction._events import _add
-    from summarizer.extraction._findings import PlaceFact
-    from summarizer.extraction._found import Classified, FoundPlace
-
-    text = (
-        "Army reinforcements have clashed with former rebel units, a commander said on Sunday. "
-        "Rebels shelled the town of Hofbau on Monday."
-    )
-    out = Classified(places=[FoundPlace("Hofbau", [], PlaceFact("settlement", "Ruritania"))])
-    first = text.index(".") + 1
-    _add(text, 0, first, "battle", out, {"Hofbau": "settlement"}, None, lead=True)
-    _add(text, first + 1, len(text), "explosion_remote_violence", out, {"Hofbau": "settlement"}, None)
-    assert [(e.type, e.places) for e in out.events] == [("explosion_remote_violence", ["Hofbau"])]
-    assert [(e.start, e.end) for e in out.unplaced] == [(0, first)]
-    grounded, _ = compose(text, out)
-    assert {a.name for a in grounded.actors} >= {"Army reinforcements", "former rebel units"}
-    assert len(grounded.events) == 1
