@@ -152,6 +152,8 @@ def add_events(
             continue
         if not_reported_as_fact(sentence, published) or only_said(sentence):
             continue  # "had not been struck", "Strelsau has accused Szohod of ...", a headline, a habit ...
+        if told_in_passing(sentence):
+            continue  # "troops who fought in Ruritania took part in the parade": background
         kind = settled_type(sentence, label)
         if kind == "battle" and _arrest(sentence, [p.name for p in out.places]):
             kind = "strategic_development"  # "X was captured in Y": an arrest, not a battle (ACLED)
@@ -312,3 +314,44 @@ def _context_twin(
     this_coarse = all(kinds[n] in coarse for n in names)
     last_coarse = all(kinds.get(n, "country") in coarse for n in last.places)
     return last if this_coarse != last_coarse else None
+
+
+@rules.table
+def _all_cues() -> re.Pattern[str]:
+    """Every event word: the cues, proposing or not ("reclaimed" proposes no sentence), and the
+    words that settle a type ("troops": a main clause about troops is not told in passing)."""
+    return rules.union([*rules.category("event_cue"), *rules.category("decisive_type")])
+
+
+_BACKGROUND_PREPS = frozenset({"after", "before", "since", "during", "following", "amid", "amidst"})
+
+
+def told_in_passing(sentence: str) -> bool:
+    """Every event word of the sentence sits in a clause or phrase that only qualifies a noun or
+    dates the main clause: a relative clause ("troops who fought in Ruritania took part in the
+    parade"), a participle after a noun ("forces involved in fighting X had been based there"), or
+    after "after", "during", "since" ("After the attack on the port, Borduria suspended the
+    deal"). The sentence tells something else; the event is background."""
+    from summarizer.nlp import parse
+
+    cues = [m.start() for m in _all_cues().finditer(sentence)]
+    if not cues:
+        return False
+    tokens = parse(sentence)
+
+    def in_passing(t: int) -> bool:
+        seen = set()
+        while t not in seen:
+            seen.add(t)
+            tok = tokens[t]
+            if tok.dep in ("relcl", "acl"):
+                return True
+            if tok.dep == "pobj" and tokens[tok.head].text.casefold() in _BACKGROUND_PREPS:
+                return True
+            if tok.head == t:
+                return False
+            t = tok.head
+        return False
+
+    at = [next((t.i - tokens[0].i for t in tokens if t.start <= c < t.end), None) for c in cues]
+    return all(i is not None and in_passing(i) for i in at)

@@ -494,3 +494,23 @@ def test_the_places_the_lead_names_are_kept_even_named_once(monkeypatch) -> None
     monkeypatch.setattr("summarizer.extraction._linking.capital_of", lambda n: "Ruritania" if n == "Strelsau" else None)
     prune(text, out, title_end=text.index("\n"))
     assert [p.name for p in out.places] == ["Hofbau province"]
+
+
+def test_an_event_told_only_in_a_clause_that_qualifies_a_noun_is_background() -> None:
+    """Every event word in a relative clause, a participle after a noun, or after "after",
+    "during", "since": the sentence tells something else. An event word in the main clause (or
+    one it reports) keeps the sentence."""
+    from summarizer import rules
+    from summarizer.extraction._events import told_in_passing
+
+    assert told_in_passing("About 9000 soldiers, including 1000 who fought in Ruritania, took part in the parade.")
+    assert told_in_passing("After the attack on the port of Zenda, Borduria suspended its part in the grain deal.")
+    assert told_in_passing("Special forces involved in fighting the rebels had been based there until May.")
+    assert not told_in_passing("Rebels who attacked the town killed five people.")
+    assert not told_in_passing("Borduria said that its forces recaptured the village of Hofbau last week.")
+    assert not told_in_passing("During fighting in the city, five soldiers were killed.")
+    assert not told_in_passing("The minister said the economy had grown.")  # no event word at all
+    with rules.disabled(["event.cue.ground", "event.decisive.ground", "event.second.ground"]):
+        assert not told_in_passing(
+            "About 9000 soldiers, including 1000 who fought in Ruritania, took part in the parade."
+        )
