@@ -406,10 +406,10 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
 
 
 def _institution_actor(out: Classified, written: str) -> str:
-    """The actor of an institution that gives a figure ("police", "the military", "Iraqi
+    """The actor of an institution that gives a figure ("police", "the military", "Ruritanian
     officials", "the health ministry"): by the guide an actor and the figure's claimant, though no
     candidate named it. A state's officials, authorities or ministry are `government`, anything
-    else `other`; its side only where its first word is a nationality ("Iraqi officials": Iraq),
+    else `other`; its side only where its first word is a nationality ("Ruritanian officials": Ruritania),
     else none: the article names no party for it."""
     name = written.removeprefix("the ").removeprefix("The ")
     same = next((a for a in out.actors if a.name.casefold() == name.casefold()), None)

@@ -185,7 +185,7 @@ def _party(text: str, name: str, actors: list[Actor]) -> Actor | None:
     """The actor a party named by a common noun in an event's roles is ("rebels", "former rebel
     units", "Army reinforcements"), made when none of the document's actors is it: an irregular
     force noun makes an armed_group; two words ending in a regular one ("Army reinforcements")
-    armed_forces, on the side of the country its words name ("Chadian troops"), else none.
+    armed_forces, on the side of the country its words name ("Bordurian troops"), else none.
     Unnamed individuals ("gunmen", "a suicide bomber") and a bare "troops" make none."""
     same = next((a for a in actors if name.casefold() in (n.casefold() for n in [a.name, *a.aliases])), None)
     if same is not None:

@@ -175,7 +175,7 @@ _MANY = frozenset({"many", "several", "some", "dozens", "hundreds", "thousands",
 def _arrest(sentence: str, places: list[str]) -> bool:
     """The sentence's capture verb takes a person, not ground: its object (or its passive
     subject) is one person NER names, "him" or "her", or a leader's noun ("Zetas boss"), and none
-    of the document's places ("captured Servando Gomez", "capturing him"; not "captured the
+    of the document's places ("captured Rupert Hentzau", "capturing him"; not "captured the
     town", "captured 20 soldiers")."""
     verbs, people = _arrest_words()
     if not any(w in verbs for w in re.findall(r"[a-z]+", sentence.casefold())):

@@ -97,8 +97,8 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
 
 
 def national_forces(out: Classified) -> None:
-    """A country's forces named by a common noun ("Nigerian military", "Chadian troops",
-    "Cameroon's security forces") are its `armed_forces`, on its side (stated: the name says
+    """A country's forces named by a common noun ("Ruritanian military", "Bordurian troops",
+    "Borduria's security forces") are its `armed_forces`, on its side (stated: the name says
     it), whatever kind the model gave the name ("government", "military_unit"): the guide's
     kind, for every country, not only those whose forces code settles before the model is asked
     (`force_group`). Done after every pass: no request changes."""

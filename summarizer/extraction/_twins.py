@@ -164,7 +164,7 @@ def _merge_short_names(out: Classified, renamed: dict[str, str]) -> None:
 def one_per_party(text: str, out: Classified) -> None:
     """Rename titled people to their names and merge twins (same name once untitled, a name in
     brief, a one-letter misspelling, a group with and without its generic word, one country's
-    forces under two common nouns, "Nigerian army" and "Nigerian troops"): the name
+    forces under two common nouns, "Ruritanian army" and "Ruritanian troops"): the name
     the article writes most stays (a group's or a person's full name), the others become forms."""
     renamed: dict[str, str] = {}
     for actor in out.actors:

@@ -213,7 +213,7 @@ def force_group(name: str) -> tuple[str, str] | None:
 
 
 # Words between a nationality and "forces" that name a branch of the same country's forces
-# ("Somali special forces", "Cameroon's security forces") (rules/forces.toml).
+# ("Bordurian special forces", "Borduria's security forces") (rules/forces.toml).
 @rules.table
 def _branch_words() -> frozenset[str]:
     return rules.words("force.branch_words")
@@ -221,11 +221,11 @@ def _branch_words() -> frozenset[str]:
 
 def national_force(name: str, country_of: Callable[[str], str | None]) -> tuple[str, str] | None:
     """The country whose armed forces a common-noun name is, for any country: a nationality word
-    ("Nigerian military", "Chadian troops") or a country's possessive ("Cameroon's security
+    ("Ruritanian military", "Bordurian troops") or a country's possessive ("Borduria's security
     forces"; `country_of` reads the country's name), then a force noun of rules/forces.toml,
     perhaps after branch words: (country, branch), the branch "" for the forces as a whole
-    ("Nigerian army", "Nigerian troops": one party), "special" for "Somali special forces".
-    None for other names ("Nigerian government", "Islamic militants"). Read after the model
+    ("Ruritanian army", "Ruritanian troops": one party), "special" for "Bordurian special forces".
+    None for other names ("Ruritanian government", "Islamic militants"). Read after the model
     answered: unlike `force_group` it settles no candidate before the model is asked."""
     words = _norm(name).split()
     nations = demonyms()
