@@ -186,7 +186,7 @@ def _arrest(sentence: str, places: list[str]) -> bool:
     for t in tokens:
         if t.dep not in ("dobj", "nsubjpass") or tokens[t.head].text.casefold() not in verbs:
             continue
-        if any(t.start >= sentence.find(p) >= 0 and t.start < sentence.find(p) + len(p) for p in places):
+        if any(m.start() <= t.start < m.end() for p in places for m in mentions(sentence, p)):
             continue
         counted = any(k.head == t.i and (k.dep == "nummod" or k.text.casefold() in _MANY) for k in tokens)
         if t.tag in ("NNS", "NNPS") or counted:

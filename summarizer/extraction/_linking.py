@@ -64,7 +64,8 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     filed = _datelines(text)  # where the story was filed is no mention of a place of it (evals/README.md)
     counts = {p.name: _count(text, [p.name, *p.forms], [] if p.fact.kind == "country" else filed) for p in out.places}
     top = max(counts.values(), default=0)
-    in_lead = _named_in_lead(text, out.places, headline_end(text, title_end), filed)
+    headline = headline_end(text, title_end)
+    in_lead = _named_in_lead(text, out.places, headline, filed)
     out.places = [
         p
         for p in out.places
@@ -73,7 +74,6 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         or (p.fact.kind != "country" and counts[p.name] >= 2 and not capital_of(p.name))
         or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top and _as_place(text, p))
     ]
-    headline = headline_end(text, title_end)
     for actor in out.actors:
         _body_name(text, actor, headline)
     national_forces(out)

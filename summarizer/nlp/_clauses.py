@@ -18,6 +18,7 @@ sentence is kept whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from summarizer import rules
 from summarizer.nlp._ner import Token, parse
@@ -43,7 +44,7 @@ _JOINERS = frozenset({"CCONJ", "SCONJ"})  # what a head does not end with: ", an
 _CLOSING = frozenset({".", "!", "?", '"', "”", "’", ")", "]"})  # what it keeps: a sentence's end, a closed quote
 
 
-def _subtrees(toks: list[Token]) -> tuple[list[int], dict[int, list[Token]]]:
+def _subtrees(toks: Sequence[Token]) -> tuple[list[int], dict[int, list[Token]]]:
     """Each token's left edge (the first token of its subtree) and each token's children."""
     children: dict[int, list[Token]] = {}
     for t in toks:
@@ -56,7 +57,7 @@ def _subtrees(toks: list[Token]) -> tuple[list[int], dict[int, list[Token]]]:
     return left, children
 
 
-def _depth(toks: list[Token], t: Token) -> int:
+def _depth(toks: Sequence[Token], t: Token) -> int:
     depth = 0
     while toks[t.i].head != t.i and depth < len(toks):
         t = toks[t.head]
@@ -64,7 +65,7 @@ def _depth(toks: list[Token], t: Token) -> int:
     return depth
 
 
-def _ancestors(toks: list[Token], t: Token) -> list[Token]:
+def _ancestors(toks: Sequence[Token], t: Token) -> list[Token]:
     out: list[Token] = []
     while t.head != t.i and len(out) < len(toks):
         t = toks[t.head]
@@ -72,7 +73,7 @@ def _ancestors(toks: list[Token], t: Token) -> list[Token]:
     return out
 
 
-def _whole_before(toks: list[Token], children: dict[int, list[Token]], t: Token, cut: int) -> bool:
+def _whole_before(toks: Sequence[Token], children: dict[int, list[Token]], t: Token, cut: int) -> bool:
     """Whether cutting at token `cut` (dropping the clause `t` and what follows) leaves whole
     clauses: every word `t` hangs from comes before the cut, with its core dependents."""
     if t.head == t.i:  # the root of a later sentence: everything before it is whole sentences
@@ -85,7 +86,7 @@ def _whole_before(toks: list[Token], children: dict[int, list[Token]], t: Token,
     return True
 
 
-def _head_end(toks: list[Token], cut: int) -> int | None:
+def _head_end(toks: Sequence[Token], cut: int) -> int | None:
     """The index of the last token kept before a cut at `cut`: trailing commas, dashes and
     conjunctions ("killed two, and") are left out; a sentence's end or a closing quote is kept."""
     k = cut - 1
@@ -107,7 +108,7 @@ def _attribution() -> re.Pattern[str]:
 _APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")  # "Elphberg’s": not a closing quotation mark
 
 
-def _dangling(toks: list[Token], end: int) -> bool:
+def _dangling(toks: Sequence[Token], end: int) -> bool:
     """A kept word hangs from a dropped one, or a kept subordinator has no verb after it ("The UN
     audience applauded when at the end of his remarks | Rassendyll said ...", a parse that hangs
     "when" from "applauded")."""

@@ -90,10 +90,14 @@ class Token:
     ent: str
 
 
-def parse(text: str) -> list[Token]:
-    """The words of `text` with spaCy's parse (offsets into `text`)."""
+@lru_cache(maxsize=256)
+def parse(text: str) -> tuple[Token, ...]:
+    """The words of `text` with spaCy's parse (offsets into `text`). Cached: an event's sentence
+    is read by several checks and then for its roles."""
     doc = _nlp()(text)
-    return [Token(t.i, t.text, t.idx, t.idx + len(t.text), t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in doc]
+    return tuple(
+        Token(t.i, t.text, t.idx, t.idx + len(t.text), t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in doc
+    )
 
 
 def entities(text: str) -> list[Entity]:
