@@ -314,25 +314,30 @@ def test_export_actors_or_places_of_one_model(tmp_path: Path) -> None:
 
 
 def test_exported_descriptions_end_where_a_clause_ends(tmp_path: Path) -> None:
-    """The brief of 003 replayed: an event whose sentence is long is described by a whole clause
-    of it, marked "…" ("Serhiy Haidai, governor of the Russian-occupied Luhansk region" was cut
-    before its verb), and the date that is the publication date says so."""
-    article = ROOT / "evals" / "datasets" / "articles" / "003_4cdece625b2c44d9.txt"
+    """Briefs of 000 and 003 replayed: an event whose sentence is long is described by a whole
+    clause of it, marked "…" ("Ukraine announced that it successfully reclaimed the village of
+    Andriivka, roughly six miles south of Bakhmut, last week" is cut before ", and said ..."), and
+    the date that is the publication date says so."""
     offline = ["--offline", "--cassettes", str(ROOT / "cassettes")]
-    # brief-v5's answers: they give 003 the Haidai event this test reads (brief-v6 gives one event)
-    res = runner.invoke(app, [*offline, "--prompt", "brief-v5", "summarize", str(article), "--published", "2022-12-27"])
-    assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["export", "last", "-w", "events", "-f", "jsonl"])
-    assert res.exit_code == 0, res.output
-    events = [json.loads(line) for line in res.stdout.splitlines()]
-    assert len(events) >= 2
-    for ev in events:
+
+    def events_of(name: str, *published: str) -> list[dict]:  # type: ignore[type-arg]
+        article = ROOT / "evals" / "datasets" / "articles" / f"{name}.txt"
+        res = runner.invoke(app, [*offline, "summarize", str(article), *published])
+        assert res.exit_code == 0, res.output
+        res = runner.invoke(app, ["export", "last", "-w", "events", "-f", "jsonl"])
+        assert res.exit_code == 0, res.output
+        return [json.loads(line) for line in res.stdout.splitlines()]
+
+    long_ones = events_of("000_8e4072f24d340fe0")
+    dated = events_of("003_4cdece625b2c44d9", "--published", "2022-12-27")
+    assert len(long_ones) >= 2 and dated
+    for ev in [*long_ones, *dated]:
         sentence, description = " ".join(ev["evidence"].split()), ev["description"]
         cut = description.endswith("…") and sentence.startswith(description[:-1])
         assert description == sentence or cut, description
-    (haidai,) = [ev for ev in events if ev["evidence"].startswith("Serhiy Haidai")]
-    assert haidai["description"].endswith("a new military home for Russian paratroopers…")
-    assert {ev["date_basis"] for ev in events} == {"published"} and {ev["date"] for ev in events} == {"2022-12-27"}
+    (andriivka,) = [ev for ev in long_ones if ev["evidence"].startswith("Ukraine announced")]
+    assert andriivka["description"].endswith("roughly six miles south of Bakhmut, last week…")
+    assert {ev["date_basis"] for ev in dated} == {"published"} and {ev["date"] for ev in dated} == {"2022-12-27"}
 
 
 # -- the README's offline examples, as written --------------------------------------------------------
