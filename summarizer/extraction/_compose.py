@@ -127,7 +127,7 @@ def compose(text: str, found: Classified, read: str | None = None) -> tuple[Grou
     place_ids = {loc.name: loc.id for loc in locations}
     actor_ids = {a.name: a.id for a in actors}
     events = [_event(i, ev, text, spans, place_ids, actor_ids) for i, ev in enumerate(found.events, 1)]
-    _add_roles(text, found, events, actors, locations, read or text)
+    _add_roles(text, found, events, actors, locations, read or text, spans)
     casualties = _casualty_items(text, found, events, spans, dropped)
     summary = []
     for sentence in composed_summary(text, found):
@@ -157,7 +157,13 @@ def _event(
 
 
 def _add_roles(
-    text: str, found: Classified, events: list[Event], actors: list[Actor], locations: list[Location], read: str
+    text: str,
+    found: Classified,
+    events: list[Event],
+    actors: list[Actor],
+    locations: list[Location],
+    read: str,
+    spans: _Spans,
 ) -> None:
     """Each event's roles from its sentence (`_roles`); its participants (`actor_ids`) are then
     the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
@@ -165,7 +171,7 @@ def _add_roles(
         roles = sentence_roles(text, read, src.start, src.end, src.type, actors, locations)
         for role in ("by", "against"):
             for filler in roles[role]:
-                if filler.actor_id is None and (party := _party(text, filler.name, actors)) is not None:
+                if filler.actor_id is None and (party := _party(spans, filler.name, actors)) is not None:
                     filler.actor_id = party.id
         for role, fillers in roles.items():
             setattr(event, role, fillers)
@@ -181,7 +187,7 @@ def _party_nouns() -> tuple[frozenset[str], frozenset[str]]:
     return by_kind.get("armed_group", frozenset()), by_kind.get("armed_forces", frozenset())
 
 
-def _party(text: str, name: str, actors: list[Actor]) -> Actor | None:
+def _party(spans: _Spans, name: str, actors: list[Actor]) -> Actor | None:
     """The actor a party named by a common noun in an event's roles is ("rebels", "former rebel
     units", "Army reinforcements"), made when none of the document's actors is it: an irregular
     force noun makes an armed_group; two words ending in a regular one ("Army reinforcements")
@@ -198,15 +204,13 @@ def _party(text: str, name: str, actors: list[Actor]) -> Actor | None:
         kind = "armed_forces"
     else:
         return None
-    mentions = [
-        Span(start=m.start, end=m.end, text=text[m.start : m.end]) for m in find_all(text, name) if m.method == "exact"
-    ]
+    mentions = spans.mentions([name])
     if not mentions:
         return None
     force = force_of(name) if kind == "armed_forces" else None
     actor = Actor.model_validate(
         {"id": f"a{len(actors) + 1}", "name": name, "kind": kind, "side": force[0] if force else None}
-        | {"side_basis": "stated" if force else None, "mentions": sorted(mentions, key=lambda s: s.start)}
+        | {"side_basis": "stated" if force else None, "mentions": mentions}
     )
     actors.append(actor)
     return actor

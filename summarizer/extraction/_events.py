@@ -348,5 +348,5 @@ def told_in_passing(sentence: str) -> bool:
             t = tok.head
         return False
 
-    at = [next((t.i - tokens[0].i for t in tokens if t.start <= c < t.end), None) for c in cues]
+    at = [next((t.i for t in tokens if t.start <= c < t.end), None) for c in cues]
     return all(i is not None and in_passing(i) for i in at)
