@@ -1,19 +1,19 @@
 """The floor every code rule must beat (issue 18, item 4): the same model asked once per article
 for the whole brief under a schema grammar (prompt naive-v1: no candidates from code, no code
-rules, bounded output), scored on the same splits as the pipeline (brief-v5), side by side.
+rules, bounded output), scored on the same splits as the pipeline (the default prompt), side by side.
 
     python bench/naive_baseline.py                       # offline, both prompts replayed
     python bench/naive_baseline.py --split validation    # one split only
-    python bench/naive_baseline.py --no-offline          # naive-v1 live (brief-v5 still replayed)
+    python bench/naive_baseline.py --no-offline          # naive-v1 live (the pipeline still replayed)
 
-It runs `summarizer eval --prompt naive-v1` and `--prompt brief-v5` as library calls
+It runs `summarizer eval --prompt naive-v1` and the default prompt as library calls
 (`evaluation.run_eval`) over the dataset: by default the full gold `evals/external/all.jsonl`
 with its cassettes `evals/external/cassettes` when it has been built (`python evals/external.py`),
 else the founding articles `evals/datasets/articles.jsonl` with `cassettes/`. Both prompts are
-scored on the same articles: those whose brief-v5 answers are recorded (and, offline, naive-v1's
+scored on the same articles: those whose pipeline answers are recorded (and, offline, naive-v1's
 too); the others are counted, with the command that records them. For each split it prints
-macro F1, each field's F1 and the attributes for naive-v1 and brief-v5, and naive-v1 minus
-brief-v5 (paired over the same articles, 95% bootstrap interval for the F1s).
+macro F1, each field's F1 and the attributes for naive-v1 and the pipeline, and naive-v1 minus
+the pipeline (paired over the same articles, 95% bootstrap interval for the F1s).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from summarizer.config import Settings
+from summarizer.config import DEFAULT_PROMPT, Settings
 from summarizer.evaluation import FIELDS, Dataset, ModelRun, RunAggregate, load_dataset, paired_differences, run_eval
 from summarizer.evaluation._dataset import record_article
 from summarizer.extraction import load
@@ -34,7 +34,7 @@ FULL = ROOT / "evals" / "external" / "all.jsonl"
 FULL_CASSETTES = ROOT / "evals" / "external" / "cassettes"
 FOUNDING = ROOT / "evals" / "datasets" / "articles.jsonl"
 FOUNDING_CASSETTES = ROOT / "cassettes"
-NAIVE, PIPELINE = "naive-v1", "brief-v5"
+NAIVE, PIPELINE = "naive-v1", DEFAULT_PROMPT
 MODEL = "local/qwen2.5-coder-1.5b"
 ATTRIBUTES = {
     "actor_side": "actor side",

@@ -339,6 +339,20 @@ def _not_a_place() -> frozenset[str]:
     return rules.words("place.compass")
 
 
+@rules.table
+def _place_nouns() -> frozenset[str]:
+    return rules.words("place.described")
+
+
+def _described(name: str) -> bool:
+    """A nationality word and then only place nouns ("Ruritanian region", "the Bordurian capital"):
+    a description of a place, no place's name (rule `place.described`)."""
+    words = name.split()
+    if words and words[0].casefold() == "the":
+        words = words[1:]
+    return len(words) >= 2 and is_demonym(words[0]) and all(w.casefold() in _place_nouns() for w in words[1:])
+
+
 # A place before a place's name ("Strelsau's Palace Square"): the place is what follows it.
 _POSSESSOR = re.compile(r"^([A-Z][\w-]*)(?:’s|'s)\s+(?=[A-Z])")
 
@@ -347,7 +361,7 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
     """Each place under its own name: "Ruritanian-occupied Zenda region" and "Strelsau's Palace Square"
     are Zenda region and Palace Square (merged with the same place found under that name, whose
     kind stands; else the gazetteer's kind when it knows the name), and a compass or bloc word
-    is no place."""
+    or a description ("the Ruritanian region") is no place."""
     out: list[FoundPlace] = []
     by_name: dict[str, FoundPlace] = {}
     for p in found:
@@ -355,7 +369,7 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
         owner = _POSSESSOR.match(core)
         if owner and places.fact(owner.group(1)) is not None:  # a place's place, not "Children's Hospital"
             core = core[owner.end() :]
-        if core.casefold() in _not_a_place() or _weapon(core):  # "Storm Shadow" is a missile
+        if core.casefold() in _not_a_place() or _weapon(core) or _described(core):  # "Storm Shadow" is a missile
             continue
         if core != p.name and mentions(text, core):
             fact = places.fact(core)

