@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from summarizer.text import find_span
 
-_VOCAB = str.split(
+VOCAB = str.split(
     "the of and in to a said forces troops killed wounded shelling drone strike region city "
     "village ministry defence officials according governor reported attack missile civilians "
     "soldiers near front line artillery positions brigade regiment Monday Tuesday overnight at "
@@ -30,7 +30,7 @@ def article(n_chars: int, seed: int) -> str:
     words: list[str] = []
     size = 0
     while size < n_chars:
-        w = rng.choice(_VOCAB)
+        w = rng.choice(VOCAB)
         if rng.random() < 0.05:
             w = f"{rng.randint(2, 9999):,}"
         if rng.random() < 0.07:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import random
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.text._align import Match, find_all, find_span, normalize
+from tests.clihelp import ROOT
 
 ARTICLE = (
     "KYIV, Ukraine \u2014 Ukrainian officials said on Tuesday that Russian forces shelled "
@@ -229,28 +232,24 @@ def test_find_all_non_overlapping() -> None:
 
 # --------------------------------------------------------------------------- speed
 
-_VOCAB = str.split(
-    "the of and in to a said forces Russian Ukrainian troops killed wounded shelling drone "
-    "strike region city village Bakhmut Avdiivka Kherson Kyiv Zaporizhzhia ministry defence "
-    "officials according governor reported attack missile civilians soldiers near front line "
-    "artillery positions brigade regiment Monday Tuesday overnight at least dozens claimed "
-    "independently verified statement Telegram military intelligence offensive counteroffensive"
-)
+
+def _bench() -> ModuleType:
+    """bench/grounding_speed.py: one synthetic article generator for the test of what is found
+    and the bench of how fast."""
+    spec = importlib.util.spec_from_file_location("grounding_speed", ROOT / "bench" / "grounding_speed.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_BENCH = _bench()
+_VOCAB: list[str] = _BENCH.VOCAB
 
 
 def _article(n_chars: int, seed: int) -> str:
-    rng = random.Random(seed)
-    words: list[str] = []
-    size = 0
-    while size < n_chars:
-        w = rng.choice(_VOCAB)
-        if rng.random() < 0.05:
-            w = f"{rng.randint(2, 9999):,}"
-        if rng.random() < 0.07:
-            w += rng.choice([".", ",", ";", ".\n\n"])
-        words.append(w)
-        size += len(w) + 1
-    return " ".join(words)[:n_chars]
+    text: str = _BENCH.article(n_chars, seed)
+    return text
 
 
 def test_a_15k_article_300_char_quote_exact_normalized_fuzzy_and_invented() -> None:
