@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from summarizer import rules
-from summarizer.text._nationality import NATIONALITY, demonyms, nation_of
+from summarizer.text._nationality import NATIONALITY, demonyms, nation_of, peoples
 
 # (start, end, label) of named entities; label is spaCy's (PERSON, ORG, GPE, LOC, FAC, NORP).
 Entity = tuple[int, int, str]
@@ -225,7 +225,8 @@ def national_force(name: str, country_of: Callable[[str], str | None]) -> tuple[
     forces"; `country_of` reads the country's name), then a force noun of rules/forces.toml,
     perhaps after branch words: (country, branch), the branch "" for the forces as a whole
     ("Ruritanian army", "Ruritanian troops": one party), "special" for "Bordurian special forces".
-    None for other names ("Ruritanian government", "Islamic militants"). Read after the model
+    None for other names ("Ruritanian government", "Islamic militants") and for a people's own
+    forces ("Zendan forces" where Zendan is a people of Ruritania, role p). Read after the model
     answered: unlike `force_group` it settles no candidate before the model is asked."""
     words = _norm(name).split()
     nations = demonyms()
@@ -233,6 +234,8 @@ def national_force(name: str, country_of: Callable[[str], str | None]) -> tuple[
         if cut >= len(words):
             continue
         head = " ".join(words[:cut])
+        if head in peoples():  # "Chechen forces": a people's own force, not the state's
+            return None
         country = nations.get(head) or nation_of().get(head)
         if country is None and cut > 1 and words[cut - 1] == "s":  # "cameroon s": a possessive
             country = country_of(" ".join(words[: cut - 1]))

@@ -51,6 +51,13 @@ def nation_of() -> dict[str, str]:
     return {_norm(w): c for w, c in _with("f") if c}
 
 
+# Nationality words of a people within a country, not of its state ("Chechen"), casefolded:
+# forces they name are a group of their own, not the country's armed forces.
+@rules.table
+def peoples() -> frozenset[str]:
+    return frozenset(w.casefold() for w, _ in _with("p"))
+
+
 # Short state names read as written (two or three capitals, a trailing period stripped), not as words.
 @rules.table
 def short_states() -> dict[str, str]:

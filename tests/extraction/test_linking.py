@@ -457,6 +457,28 @@ def test_a_country_s_forces_named_by_a_common_noun_are_its_armed_forces_for_any_
         assert run()["Chadian special forces"][:2] == ("armed_group", None)
 
 
+def test_a_people_s_own_forces_are_not_the_state_s_forces() -> None:
+    """"Chechen forces, led by Ramzan Kadyrov" (founding article 003) are a group of their own,
+    not Russia's armed forces: "Chechen" gives a person Russia's side (role n) but names a people
+    within the country (role p), so the forces it names are neither made Russia's armed_forces nor
+    merged into "Russian troops"."""
+    from summarizer.extraction._found import Classified, FoundActor
+    from summarizer.extraction._linking import prune
+    from summarizer.extraction._twins import force_of
+
+    assert force_of("Chechen forces") is None and force_of("Russian forces") == ("Russia", "")
+    text = "Russian troops and Chechen forces attacked the town. Russian troops and Chechen forces held it."
+    out = Classified(
+        actors=[
+            FoundActor("Russian troops", [], "armed_forces", "Russia", True),
+            FoundActor("Chechen forces", [], "armed_group", "Russia", True),
+        ]
+    )
+    prune(text, out)
+    got = {a.name: (a.kind, a.forms) for a in out.actors}
+    assert got == {"Russian troops": ("armed_forces", []), "Chechen forces": ("armed_group", [])}
+
+
 def test_a_capture_of_a_person_is_an_arrest_not_a_battle() -> None:
     """ACLED: an arrest is a strategic development. A capture verb whose object is a person
     (NER's, "him", a leader's noun) is one; a captured town or soldiers are ground taken in a
