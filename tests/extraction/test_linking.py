@@ -458,7 +458,7 @@ def test_a_country_s_forces_named_by_a_common_noun_are_its_armed_forces_for_any_
 
 
 def test_a_people_s_own_forces_are_not_the_state_s_forces() -> None:
-    """"Chechen forces, led by Ramzan Kadyrov" (founding article 003) are a group of their own,
+    """ "Chechen forces, led by Ramzan Kadyrov" (founding article 003) are a group of their own,
     not Russia's armed forces: "Chechen" gives a person Russia's side (role n) but names a people
     within the country (role p), so the forces it names are neither made Russia's armed_forces nor
     merged into "Russian troops"."""
