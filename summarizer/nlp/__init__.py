@@ -7,7 +7,7 @@
               indexed once in SQLite in the cache folder; unknown names answer None;
               first-level regions (admin1.toml names some countries' as news write them,
               admin1_geonames.tsv the rest); seas, continents, islands (features.tsv, Natural Earth) and areas
-              across regions (areas.toml), read only after the model answered
+              across regions or countries (areas.toml), read only after the model answered
   _clauses    a long sentence cut at a clause boundary (`clause_cut`), for event descriptions
   _places     a document's places resolved in the article's context (`situate`): which
               namesake, which region, at which precision (settlement, region, country)

@@ -123,7 +123,7 @@ class Feature:
     peninsula, a desert ... (`features.tsv`, from Natural Earth; `scripts/build_places.py`)."""
 
     name: str
-    kind: str  # Natural Earth's class: "sea", "gulf", "strait", "continent", "island", "desert" ...
+    kind: str  # Natural Earth's class ("sea", "gulf", "island", "desert" ...); "across": areas.toml's
     country_code: str | None  # an island's or a peninsula's country; None for water and areas across borders
     latitude: float
     longitude: float
@@ -131,12 +131,14 @@ class Feature:
 
     @property
     def water(self) -> bool:
-        """A sea, a gulf, an ocean, a continent ...: in no country at all (never a country's)."""
+        """A sea, a gulf, an ocean, a continent, an area across countries ...: in no country at all
+        (never a country's)."""
         return self.kind in _NO_COUNTRY_KINDS
 
 
 _NO_COUNTRY_KINDS = frozenset(
     {"sea", "gulf", "bay", "strait", "sound", "channel", "lagoon", "fjord", "ocean", "inlet", "lake", "continent"}
+    | {"across"}  # an area across countries (areas.toml)
 )
 
 
@@ -197,6 +199,23 @@ def _areas() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
         for name in [area["name"], *area["aliases"]]:
             out[_area_key(name)] = (area["name"], codes)
     return out
+
+
+@lru_cache(maxsize=1)
+def _across() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Key of a name -> (the area's name, its countries' ISO codes), from `areas.toml`'s
+    `[[across]]` (areas across countries: the Middle East, the Baltics)."""
+    data = tomllib.loads((Path(__file__).parent / "areas.toml").read_text("utf-8"))
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for area in data.get("across", []):
+        for name in [area["name"], *area["aliases"]]:
+            out[_area_key(name)] = (area["name"], tuple(area["countries"]))
+    return out
+
+
+def spans_countries(name: str) -> bool:
+    """An area across countries (`areas.toml`, `[[across]]`): no country of its own."""
+    return _area_key(name) in _across()
 
 
 def _area_key(name: str) -> str:
@@ -402,6 +421,18 @@ class Gazetteer:
         lon = sum(p.longitude for p in points) / len(points)  # type: ignore[misc]
         cc = points[0].country_code
         return Place(found[0], "area", cc, points[0].country, None, sum(p.population for p in points), lat, lon)
+
+    def find_across(self, name: str) -> Feature | None:
+        """An area across countries (`areas.toml`, `[[across]]`) as a feature in no country, at
+        the middle of its countries' capitals, precision 3; None for another name."""
+        found = _across().get(_area_key(name))
+        points = [p for iso in found[1] if (p := self.country_point(iso)) is not None] if found else []
+        points = [p for p in points if p.latitude is not None and p.longitude is not None]
+        if not found or not points:
+            return None
+        lat = sum(p.latitude for p in points) / len(points)  # type: ignore[misc]
+        lon = sum(p.longitude for p in points) / len(points)  # type: ignore[misc]
+        return Feature(found[0], "across", None, round(lat, 4), round(lon, 4), 3)
 
     def country_point(self, iso: str) -> Place | None:
         """A country as a place of kind "country", at its capital (else its largest place)."""

@@ -36,6 +36,7 @@ from summarizer.nlp._gazetteer import (
     country_name,
     find_country,
     find_feature,
+    spans_countries,
     spans_regions,
 )
 from summarizer.text import demonyms, nationality_words, sentence_bounds
@@ -528,6 +529,8 @@ def _situate_one(doc: _Doc, i: int) -> Situated:
     if i in doc.regions:  # a region, or one the model called a country
         return _coarse(doc, ref, doc.regions[i])
     feature = find_feature(ref.name)
+    if feature is None and ref.kind != "settlement":  # an area across countries: the Middle East
+        feature = doc.gaz.find_across(ref.name)
     if not doc.is_town(i) and (ref.kind == "country" or find_country(ref.name) is not None):
         home = find_country(ref.name) or (find_country(ref.country) if ref.country else None)
         point = doc.gaz.country_point(home.country_code) if home else None
@@ -558,16 +561,24 @@ def _situate_one(doc: _Doc, i: int) -> Situated:
 
 def _stated_country(text: str, ref: PlaceRef) -> str | None:
     """The country the article's words give a place: a nationality word in an apposition or a
-    title of it ("Hofbau, a Ruritanian town", "the Bordurian island of Klow"; rules
-    `place.country_after` and `place.country_before`)."""
+    title of it, or right before its name ("Hofbau, a Ruritanian town", "the Bordurian island of
+    Klow", "the Bordurian Parliament"; rules `place.country_after`, `place.country_before` and
+    `place.country_modifier`)."""
     after, before = rules.regex("place.country_after"), rules.regex("place.country_before")
+    modifier = rules.regex("place.country_modifier")
     nations = demonyms()
     for s, e in ref.spans:
-        m = after.match(text, e) or before.search(text[max(0, s - 80) : s])
+        window = text[max(0, s - 80) : s]
+        m = after.match(text, e) or before.search(window) or modifier.search(window)
         country = nations.get(m.group("nat").casefold()) if m else None
         if country:
             return country
     return None
+
+
+def _own_point(name: str) -> bool:
+    """A sea, a continent, an area across regions or countries: drawn at its own point."""
+    return bool(find_feature(name) or spans_regions(name) or spans_countries(name))
 
 
 def situate(text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer | None = None) -> list[Situated]:
@@ -578,9 +589,7 @@ def situate(text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer | None = N
     own = {
         i
         for i, ref in enumerate(refs)
-        if ref.kind == "country"
-        or (ref.kind != "settlement" and (find_feature(ref.name) or spans_regions(ref.name)))
-        or _names_a_thing(text, ref)
+        if ref.kind == "country" or (ref.kind != "settlement" and _own_point(ref.name)) or _names_a_thing(text, ref)
     }
     # a part of a place by a direction word ("southern Ruritania") that has no point of its own:
     # the place it is part of, at that place's precision (the part lies inside it)

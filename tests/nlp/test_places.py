@@ -224,14 +224,38 @@ def test_a_landmark_takes_the_town_its_sentence_names_though_no_place_of_the_doc
     assert hospital.latitude is not None and abs(hospital.latitude - 31.50) < 0.05  # Gaza City, not Gaza's capital
 
 
-def test_a_name_misread_as_a_place_and_an_area_across_countries_are_reported_not_placed() -> None:
-    text = "Locals saw Apache helicopters attack a district west of Aden, as tensions rose in the Middle East."
-    apache, east = situate(text, _refs(text, [("Apache", "other", None), ("Middle East", "region", None)]), GAZ)
-    for place in (apache, east):  # no point, no precision, no country: nothing guessed
-        assert (place.latitude, place.longitude, place.precision, place.country) == (None, None, None, None)
+def test_a_name_misread_as_a_place_is_reported_not_placed() -> None:
+    text = "Locals saw Apache helicopters attack a district west of Aden."
+    (apache,) = situate(text, _refs(text, [("Apache", "other", None)]), GAZ)
+    # no point, no precision, no country: nothing guessed
+    assert (apache.latitude, apache.longitude, apache.precision, apache.country) == (None, None, None, None)
     text = "Locals saw the Apache district west of Aden shelled."  # a place the text ties to Aden
     (district,) = situate(text, _refs(text, [("Apache district", "other", None)]), GAZ)
     assert district.precision == 2 and district.country == "Yemen"
+
+
+def test_an_area_across_countries_is_drawn_between_their_capitals_in_no_country() -> None:
+    """areas.toml `[[across]]`: the Middle East is no country's, so it gets none (a country the
+    model gave it is dropped), at precision 3, at the middle of its countries' capitals."""
+    text = "Tensions rose in the Middle East, in the Asia-Pacific and in the Baltics."
+    refs = _refs(
+        text, [("Middle East", "region", "Israel"), ("Asia-Pacific", "region", None), ("Baltics", "region", None)]
+    )
+    east, pacific, baltics = situate(text, refs, GAZ)
+    for place in (east, pacific, baltics):
+        assert place.precision == 3 and place.country is None and place.in_no_country
+    assert 25 < east.latitude < 35 and 35 < east.longitude < 50  # type: ignore[operator]
+    assert 0 < pacific.latitude < 25 and 105 < pacific.longitude < 135  # type: ignore[operator]
+    assert 55 < baltics.latitude < 60 and 22 < baltics.longitude < 27  # type: ignore[operator]
+
+
+def test_a_nationality_word_or_a_country_s_short_name_before_a_facility_gives_its_country() -> None:
+    text = "Protesters booed outside the US Capitol last week."
+    (capitol,) = situate(text, _refs(text, [("Capitol", "facility", None)]), GAZ)
+    assert (capitol.country, capitol.precision) == ("United States", 3) and capitol.latitude is not None
+    text = "Protesters booed outside the Capitol last week."
+    (bare,) = situate(text, _refs(text, [("Capitol", "facility", None)]), GAZ)
+    assert (bare.country, bare.latitude) == (None, None)
 
 
 @pytest.mark.parametrize("kind", ["region", "settlement"])

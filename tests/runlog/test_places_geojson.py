@@ -93,7 +93,7 @@ def test_a_place_neither_the_gazetteer_nor_the_text_places_is_exported_without_a
         ("Ukraine", "country", "Ukraine", 3),
         ("Karabakh", "country", None, 2),  # Natural Earth's disputed area, no country
         ("Apache", "other", None, None),  # a helicopter's name, misread as a place
-        ("Middle East", "region", None, None),  # an area across countries
+        ("Middle East", "region", None, 3),  # an area across countries: between their capitals, no country
     ]
     locations = [
         Location(
@@ -120,10 +120,11 @@ def test_a_place_neither_the_gazetteer_nor_the_text_places_is_exported_without_a
         assert features[name]["properties"]["precision"] == precision, name
         assert (features[name]["geometry"] is None) == (precision is None), name
     assert features["Karabakh"]["properties"]["country"] is None
+    assert features["Middle East"]["properties"]["country"] is None
 
     from summarizer.cli._export import _say_unplaced
 
     _say_unplaced(rows)
-    assert "2 of 6 places have no point (neither the gazetteer nor the text places them): Apache, Middle East" in (
+    assert "1 of 6 places have no point (neither the gazetteer nor the text places them): Apache" in (
         capsys.readouterr().err
     )
