@@ -375,6 +375,10 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
             who: str | None = "civilians"
         elif named:
             who = named
+        elif noun == "fighters" and model_affected not in groups:
+            # "killed 24 Islamic militants": non-state fighters are no state's toll; the one armed
+            # group the article names, else nobody (the model's pick of a state would be a wrong fact)
+            who = groups[0] if len(groups) == 1 else None
         elif noun == "people":  # "20 people": civilians only among bystanders ("at a funeral")
             who = "civilians" if among_bystanders(sentence) else None
         elif nation:

@@ -41,17 +41,34 @@ def _plural_demonym(word: str) -> bool:
     return w.endswith("s") and w[:-1] in demonyms()
 
 
+@rules.table
+def _irregular_nouns() -> frozenset[str]:
+    return rules.words("force.party.irregular")
+
+
+@rules.table
+def _state_fighters() -> frozenset[str]:
+    return rules.words("figures.state_fighters")
+
+
 def victim_noun(text: str, fig_end: int, sent_end: int) -> str | None:
     """What the figure's own noun says of who they were: "civilians" (bystanders, whatever their
     nationality or faith: "two Bordurian children", "85 Muslim protesters"), "people" (no more than
-    that: "20 people", "23 Bordurians", "82 others"), or None (fighters, a unit, or no noun)."""
+    that: "20 people", "23 Bordurians", "82 others"), "fighters" (non-state fighters: "24 Islamic
+    militants", "30 Bordurian rebels"; rule `force.party.irregular`: an armed group's toll, never a
+    state's; but "64 Ruritanian fighters" are the state's, `figures.state_fighters`), or None
+    (soldiers, a unit, or no noun)."""
     words = _WORD.findall(text[fig_end : min(sent_end, fig_end + 60)])
+    national = False  # a nationality word came first: "64 Ruritanian fighters" are the state's
     for word in words[:5]:
         w = word.casefold().strip(".")
         if w in _bystander_nouns():
             return "civilians"
         if w in _people_nouns() or _plural_demonym(w):
             return "people"
+        if w in _irregular_nouns() and not (national and w in _state_fighters()):
+            return "fighters"
+        national = national or w in demonyms()
         if w in _filler() or _AGE.match(w) or w in demonyms() or word[:1].isupper():
             continue  # "two Bordurian children", "85 Muslim protesters", "a 69-year-old man"
         return None

@@ -76,8 +76,26 @@ def test_people_and_a_nationality_as_the_noun_say_only_that_they_were_people() -
     assert _noun("The siege ended with at least 20 people dead.", "20") == "people"
     assert _noun("Twenty-three Palestinians were killed Thursday.", "Twenty-three") == "people"
     assert _noun("One civilian was killed and 82 others wounded.", "82") == "people"
-    assert _noun("Shelling killed 64 Russian soldiers.", "64") is None  # fighters: their side decides
-    assert _noun("As many as 40,000 Wagner fighters were killed.", "40,000") is None
+    assert _noun("Shelling killed 64 Russian soldiers.", "64") is None  # a state's soldiers: their side decides
+    assert _noun("Shelling killed 64 Ukrainian fighters.", "64") is None  # a nationality: the state's fighters
+
+
+def test_non_state_fighters_are_an_armed_group_s_toll_never_a_state_s() -> None:
+    """Issue 18: "killed 24 Islamic militants" was given to Cameroon, the country the sentence
+    names. Irregulars (rule force.party.irregular) are the one armed group the article names,
+    else nobody, whatever state the model picked; "Syrian rebels" are no more Syria's."""
+    from summarizer.extraction._classify import _figures, _figures_found
+    from summarizer.extraction._found import Classified
+
+    assert _noun("As many as 40,000 Wagner fighters were killed.", "40,000") == "fighters"
+    assert _noun("Clashes killed 30 Syrian rebels.", "30") == "fighters"
+    assert _noun("The Nigerian army killed 24 Islamic militants near the border.", "24") == "fighters"
+    text = "The Nigerian army killed 24 Islamic militants in the region bordering Cameroon, a spokesman said."
+    for actors, expected in (([], None), ([FoundActor("Boko Haram", [], "armed_group", None, True)], "Boko Haram")):
+        out = Classified(actors=actors)
+        found = _figures_found(text, text, 0, len(text))
+        _figures(text, found, [("Cameroon", "none")] * len(found), out, 0)
+        assert [f.affected for f in out.figures] == [expected]
 
 
 def test_people_are_civilians_only_among_bystanders() -> None:
