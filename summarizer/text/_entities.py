@@ -234,7 +234,7 @@ def national_force(name: str, country_of: Callable[[str], str | None]) -> tuple[
         if cut >= len(words):
             continue
         head = " ".join(words[:cut])
-        if head in peoples():  # "Chechen forces": a people's own force, not the state's
+        if head in peoples():  # "Zendan forces": a people's own force, not the state's
             return None
         country = nations.get(head) or nation_of().get(head)
         if country is None and cut > 1 and words[cut - 1] == "s":  # "cameroon s": a possessive

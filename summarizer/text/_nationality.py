@@ -51,7 +51,7 @@ def nation_of() -> dict[str, str]:
     return {_norm(w): c for w, c in _with("f") if c}
 
 
-# Nationality words of a people within a country, not of its state ("Chechen"), casefolded:
+# Nationality words of a people within a country, not of its state ("Zendan", a people of Ruritania), casefolded:
 # forces they name are a group of their own, not the country's armed forces.
 @rules.table
 def peoples() -> frozenset[str]:

@@ -205,7 +205,7 @@ def test_the_bench_scores_both_prompts_on_each_split(tmp_path: Path, capsys: pyt
     dataset, folder = tmp_path / "two.jsonl", tmp_path / "cassettes"
     dataset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     bench = _bench()
-    _record(model, dataset, folder, "brief-v5", labeller())
+    _record(model, dataset, folder, bench.PIPELINE, labeller())  # the default prompt
     args = ["--dataset", str(dataset), "--cassettes", str(folder), "--resamples", "20"]
     assert bench.main(args) == 1  # naive-v1 not recorded yet: nothing scored, the command to record it
     assert f"--prompt naive-v1 eval --dataset {dataset} -m {model}" in capsys.readouterr().out
