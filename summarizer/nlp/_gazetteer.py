@@ -188,11 +188,18 @@ def spans_regions(name: str) -> bool:
     return _key(_region_suffix().sub("", name.strip())) in _spanning() or _area_key(name) in _areas()
 
 
+@lru_cache(maxsize=1)
+def _areas_file() -> dict[str, Any]:
+    """`areas.toml`, read once: `[[area]]` within one country, `[[across]]` across countries."""
+    data: dict[str, Any] = tomllib.loads((Path(__file__).parent / "areas.toml").read_text("utf-8"))
+    return data
+
+
 @rules.table  # reads the region suffix (`_area_key`)
 def _areas() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
     """Key of a name -> (the area's name, its regions as (ISO code, admin1 code)), from
     `areas.toml` (areas that span several first-level regions of one country: a basin across two provinces)."""
-    data = tomllib.loads((Path(__file__).parent / "areas.toml").read_text("utf-8"))
+    data = _areas_file()
     out: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
     for area in data["area"]:
         codes = tuple((cc, code) for cc, _, code in (r.partition(".") for r in area["regions"]))
@@ -205,7 +212,7 @@ def _areas() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
 def _across() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Key of a name -> (the area's name, its countries' ISO codes), from `areas.toml`'s
     `[[across]]` (areas across countries: the Middle East, the Baltics)."""
-    data = tomllib.loads((Path(__file__).parent / "areas.toml").read_text("utf-8"))
+    data = _areas_file()
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
     for area in data.get("across", []):
         for name in [area["name"], *area["aliases"]]:
@@ -216,6 +223,13 @@ def _across() -> dict[str, tuple[str, tuple[str, ...]]]:
 def spans_countries(name: str) -> bool:
     """An area across countries (`areas.toml`, `[[across]]`): no country of its own."""
     return _area_key(name) in _across()
+
+
+def _middle(points: list[Place]) -> tuple[float, float]:
+    """The mean latitude and longitude of places that all have a point."""
+    lat = sum(p.latitude for p in points) / len(points)  # type: ignore[misc]
+    lon = sum(p.longitude for p in points) / len(points)  # type: ignore[misc]
+    return lat, lon
 
 
 def _area_key(name: str) -> str:
@@ -417,8 +431,7 @@ class Gazetteer:
         points = [p for p in seats if p is not None and p.latitude is not None and p.longitude is not None]
         if not found or not points or len({p.country_code for p in points}) != 1:
             return None
-        lat = sum(p.latitude for p in points) / len(points)  # type: ignore[misc]
-        lon = sum(p.longitude for p in points) / len(points)  # type: ignore[misc]
+        lat, lon = _middle(points)
         cc = points[0].country_code
         return Place(found[0], "area", cc, points[0].country, None, sum(p.population for p in points), lat, lon)
 
@@ -430,8 +443,7 @@ class Gazetteer:
         points = [p for p in points if p.latitude is not None and p.longitude is not None]
         if not found or not points:
             return None
-        lat = sum(p.latitude for p in points) / len(points)  # type: ignore[misc]
-        lon = sum(p.longitude for p in points) / len(points)  # type: ignore[misc]
+        lat, lon = _middle(points)
         return Feature(found[0], "across", None, round(lat, 4), round(lon, 4), 3)
 
     def country_point(self, iso: str) -> Place | None:

@@ -150,7 +150,9 @@ class _Doc:
     """The article's places as context: their countries, regions and the points of the towns
     whose namesakes leave no doubt; and the countries its words name (`named`, weaker)."""
 
-    def __init__(self, text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer, named: frozenset[str] | None = None
+    ) -> None:
         self.text = text
         self.refs = refs
         self.gaz = gazetteer
@@ -159,7 +161,7 @@ class _Doc:
             home = find_country(ref.country) if ref.country else None
             if home is not None:
                 self.countries[home.country_code] += max(1, len(ref.spans))
-        self.named = named_countries(text)
+        self.named = named_countries(text) if named is None else named
         self.regions: dict[int, Place] = {}
         for i, ref in enumerate(refs):
             if self.is_the_country(i):  # "Ruritania" as a region: the country, never a namesake's region
@@ -600,7 +602,7 @@ def situate(text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer | None = N
             replace(r, name=parts[i], kind="country" if find_country(parts[i]) else r.kind) if i in parts else r
             for i, r in enumerate(refs)
         ]
-        whole = _Doc(text, wholes, doc.gaz)
+        whole = _Doc(text, wholes, doc.gaz, doc.named)  # the same text: the same countries named
         for i in parts:
             found = _situate_one(whole, i)
             if found.latitude is not None:
