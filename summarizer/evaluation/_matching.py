@@ -90,6 +90,32 @@ def same_value(a: Any, b: Any) -> bool:
     return ca is not None and ca == _country_code(sb)
 
 
+def actor_names(value: Any, actors: Sequence[Mapping[str, Any]] = ()) -> list[str]:
+    """The names a party is known by in its document: the name and aliases of the actor that
+    `value` names (its name or an alias, after normalisation), else `value` alone; [] for no
+    value. "Kyiv" names the actor "Ukraine" (alias "Kyiv"), so both are its names."""
+    text = text_or_none(value)
+    if text is None:
+        return []
+    key = normalize(text)
+    for actor in actors:
+        names = names_of(actor)
+        if any(normalize(n) == key for n in names):
+            return names
+    return [text]
+
+
+def same_party(
+    a: Any, b: Any, pred_actors: Sequence[Mapping[str, Any]] = (), gold_actors: Sequence[Mapping[str, Any]] = ()
+) -> bool:
+    """`affected` and `claimed_by`: `same_value` over the names each document knows the party
+    by (its actor's name and aliases), as actors are matched: null == null."""
+    na, nb = actor_names(a, pred_actors), actor_names(b, gold_actors)
+    if not na or not nb:
+        return not na and not nb
+    return any(same_value(x, y) for x in na for y in nb)
+
+
 @lru_cache(maxsize=4096)
 def _country_code(name: str) -> str | None:
     from summarizer.nlp import find_country

@@ -51,6 +51,7 @@ def item_outcomes(
     missed gold items. A failed article (`document` None) has only missed items."""
     gold_doc = record.get("gold") if isinstance(record.get("gold"), Mapping) else None
     locations = items_of(document, "locations")
+    pred_actors, gold_actors = items_of(document, "actors"), items_of(gold_doc, "actors")
     out: dict[str, list[ItemOutcome]] = {}
     for name in FIELDS:
         fs = score.fields.get(name)
@@ -64,7 +65,8 @@ def item_outcomes(
         for i, item in enumerate(pred):
             label = item_label(name, item, locations)
             if i in hit:
-                wrong = tuple((a, p, g) for a, ok, p, g in attribute_checks(name, item, gold[hit[i]]) if not ok)
+                checks = attribute_checks(name, item, gold[hit[i]], pred_actors, gold_actors)
+                wrong = tuple((a, p, g) for a, ok, p, g in checks if not ok)
                 outcome: Outcome = "wrong" if wrong else "hit"
                 rows.append(ItemOutcome(name, outcome, i, hit[i], label, item_label(name, gold[hit[i]]), wrong))
             elif i in optional:

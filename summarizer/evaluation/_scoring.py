@@ -10,7 +10,9 @@ try, retries, tokens, latency). It also owns the one-line labels of items in rep
 Attribute accuracy is counted on the hits (pairs with required gold items): actor kind and
 side, location kind, country and admin1 (where the gold has one), casualty affected and
 claimed_by. Sides and names are
-compared with `names_match`; null against null is correct, null against a value is wrong.
+compared with `names_match`; null against null is correct, null against a value is wrong. A
+party (`affected`, `claimed_by`, an event role's filler) is known by every name its document's
+actors give it: its actor's name and aliases, on either side, as actors themselves are matched.
 
 The figures over a run (`aggregate`, `paired_differences`, bootstrap intervals) are in
 `_statistics`; the names `_runner` and `_report` import from here are re-exported below.
@@ -26,6 +28,7 @@ from summarizer.contract import EVENT_ROLES
 from summarizer.evaluation._article_score import ATTRIBUTES, FIELDS, ArticleScore, AttributeScore
 from summarizer.evaluation._matching import (
     FieldScore,
+    actor_names,
     casualty_edge,
     event_edge_for,
     int_or_none,
@@ -34,6 +37,7 @@ from summarizer.evaluation._matching import (
     name_edge,
     prf,
     same_kind,
+    same_party,
     same_value,
     text_or_none,
 )
@@ -187,7 +191,7 @@ def score_article(
     score.fields = _match_fields(pred, gold)
     _score_attributes(score, pred, gold)
     if _has_roles(gold["events"]):
-        score.roles = _match_roles(pred["events"], gold["events"])
+        score.roles = _match_roles(pred["events"], gold["events"], pred["actors"], gold["actors"])
     if document is not None:
         _read_document(score, document, text)
     return score
@@ -225,16 +229,21 @@ _CHECKED: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("location_country", "country", "value"),
         ("location_admin1", "admin1", "value"),
     ),
-    "casualties": (("casualty_affected", "affected", "value"), ("casualty_claimed_by", "claimed_by", "value")),
+    "casualties": (("casualty_affected", "affected", "party"), ("casualty_claimed_by", "claimed_by", "party")),
 }
 
 
 def attribute_checks(
-    field_name: str, pred: Mapping[str, Any], gold: Mapping[str, Any]
+    field_name: str,
+    pred: Mapping[str, Any],
+    gold: Mapping[str, Any],
+    pred_actors: Sequence[Mapping[str, Any]] = (),
+    gold_actors: Sequence[Mapping[str, Any]] = (),
 ) -> list[tuple[str, bool, Any, Any]]:
     """(attribute, right, predicted value, gold value) for each attribute scored on a matched
     pair: a location's country only when the gold has the key, its admin1 only when the gold
-    gives one."""
+    gives one. A party (`affected`, `claimed_by`) is compared by every name its document's
+    actors give it (`same_party`)."""
     out = []
     for attr, key, how in _CHECKED.get(field_name, ()):
         if attr == "location_country" and key not in gold:
@@ -242,7 +251,13 @@ def attribute_checks(
         if attr == "location_admin1" and not text_or_none(gold.get(key)):
             continue
         p, g = pred.get(key), gold.get(key)
-        out.append((attr, same_kind(p, g) if how == "kind" else same_value(p, g), p, g))
+        if how == "kind":
+            ok = same_kind(p, g)
+        elif how == "party":
+            ok = same_party(p, g, pred_actors, gold_actors)
+        else:
+            ok = same_value(p, g)
+        out.append((attr, ok, p, g))
     return out
 
 
@@ -252,7 +267,7 @@ def _score_attributes(score: ArticleScore, pred: Items, gold: Items) -> None:
     for name in ("actors", "locations", "casualties"):
         for i, j in score.fields[name].hits:
             p, g = pred[name][i], gold[name][j]
-            for attr, ok, _p, _g in attribute_checks(name, p, g):
+            for attr, ok, _p, _g in attribute_checks(name, p, g, pred["actors"], gold["actors"]):
                 attrs[attr].add(ok)
                 if attr == "actor_side" and p.get("side") and p.get("side_basis") in ("stated", "inferred"):
                     attrs[f"actor_side_{p['side_basis']}"].add(ok)  # "known": the groups list
@@ -275,10 +290,14 @@ def _has_roles(gold_events: list[Mapping[str, Any]]) -> bool:
     return not gold_events or any(role in ev for ev in gold_events for role in EVENT_ROLES)
 
 
-def _fillers(events: list[Mapping[str, Any]], role: str, *, gold: bool) -> list[Mapping[str, Any]]:
-    """One role's fillers over all events of an article, once per name (document level).
+def _fillers(
+    events: list[Mapping[str, Any]], role: str, actors: Sequence[Mapping[str, Any]], *, gold: bool
+) -> list[Mapping[str, Any]]:
+    """One role's fillers over all events of an article, once per participant (document level).
     A predicted filler is an object with a `name` (a plain string is taken too); a gold filler
-    is a string, optional when its event is."""
+    is a string, optional when its event is. A filler that names one of the document's actors
+    carries that actor's names as its aliases, as the actors are matched ("Kyiv" for the actor
+    "Ukraine", alias "Kyiv"), and one actor is one participant however it is named."""
     out: dict[str, dict[str, Any]] = {}
     for ev in events:
         raw = ev.get(role)
@@ -287,19 +306,28 @@ def _fillers(events: list[Mapping[str, Any]], role: str, *, gold: bool) -> list[
             if not isinstance(name, str) or not name.strip():
                 continue
             optional = gold and bool(ev.get("optional"))
-            key = name.strip().casefold()
+            names = actor_names(name, actors)
+            key = names[0].strip().casefold()
             if key in out:
                 out[key]["optional"] = out[key]["optional"] and optional
             else:
-                out[key] = {"name": name.strip(), "aliases": [], "optional": optional}
+                aliases = [n for n in names if n != name.strip()]
+                out[key] = {"name": name.strip(), "aliases": aliases, "optional": optional}
     return list(out.values())
 
 
-def _match_roles(pred_events: list[Mapping[str, Any]], gold_events: list[Mapping[str, Any]]) -> dict[str, FieldScore]:
-    """Per role, the one-to-one matching of the article's fillers by name (the actors' rules)."""
+def _match_roles(
+    pred_events: list[Mapping[str, Any]],
+    gold_events: list[Mapping[str, Any]],
+    pred_actors: Sequence[Mapping[str, Any]] = (),
+    gold_actors: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, FieldScore]:
+    """Per role, the one-to-one matching of the article's fillers by name and alias (the actors'
+    rules)."""
     roles = {}
     for role in EVENT_ROLES:
-        pred, gold = _fillers(pred_events, role, gold=False), _fillers(gold_events, role, gold=True)
+        pred = _fillers(pred_events, role, pred_actors, gold=False)
+        gold = _fillers(gold_events, role, gold_actors, gold=True)
         fs = match_field(pred, gold, name_edge)
         fs.miss_labels = [gold[j]["name"] for j in fs.misses]
         fs.false_positive_labels = [pred[i]["name"] for i in fs.false_positives]

@@ -198,6 +198,48 @@ def test_casualty_attributes() -> None:
     assert s.attributes["casualty_claimed_by"].correct == 2
 
 
+def test_a_party_is_known_by_its_actors_aliases() -> None:
+    """`affected` and `claimed_by` name a party: the gold actor's alias or the predicted actor's
+    alias is the same party; a name no actor carries is compared as it is."""
+    gold = record(
+        actors=[actor("Ruritania", "state", aliases=["Strelsau"]), actor("Black Hand", aliases=["BH"])],
+        casualties=[cas("killed", count=8, affected="Ruritania", claimed_by="Black Hand")],
+    )
+    pred = doc(
+        actors=[actor("Strelsau", "state"), actor("the Hand", aliases=["BH"])],
+        casualties=[cas("killed", count=8, affected="Strelsau", claimed_by="the Hand")],
+    )
+    s = score_article(pred, gold)
+    assert s.attributes["casualty_affected"].correct == 1
+    assert s.attributes["casualty_claimed_by"].correct == 1
+    stranger = doc(
+        actors=[actor("Zenda Guard")],
+        casualties=[cas("killed", count=8, affected="Borduria", claimed_by="Zenda Guard")],
+    )
+    s = score_article(stranger, gold)
+    assert s.attributes["casualty_affected"].correct == 0  # no alias ties Borduria to Ruritania
+    assert s.attributes["casualty_claimed_by"].correct == 0  # the Zenda Guard has no name of the Black Hand
+
+
+def test_role_fillers_match_by_their_actors_aliases() -> None:
+    """A role filler that is one of the document's actors carries that actor's names; one actor
+    named two ways in two events is one participant."""
+    gold = record(
+        actors=[actor("Ruritania", "state", aliases=["Strelsau"])],
+        events=[
+            {"type": "battle", "locations": [], "by": ["Ruritania"]},
+            {"type": "battle", "locations": [], "by": ["Strelsau"], "optional": True},
+        ],
+    )
+    ev = {"type": "battle", "locations": [], "by": [{"name": "Strelsau", "actor_id": "a1", "mentions": []}]}
+    pred = doc(actors=[actor("Strelsau", "state", id="a1")], events=[ev])
+    by = score_article(pred, gold).roles["by"]
+    assert (by.tp, by.fp, by.fn) == (1, 0, 0)
+    ev["by"] = [{"name": "Borduria", "actor_id": None, "mentions": []}]
+    by = score_article(doc(events=[ev]), gold).roles["by"]
+    assert (by.tp, by.fp, by.fn) == (0, 1, 1)
+
+
 # ---------------------------------------------------------------------------- events
 
 
