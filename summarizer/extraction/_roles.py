@@ -7,6 +7,9 @@ acts, actor 2 is acted on) and the MUC-4 way (perpetrator, target, victim, instr
 
 - a predicate is a verb or noun of `rules/roles.toml` (harm, attack, arrest verbs; event nouns);
 - active voice: its subject is `by`; passive: the `by`-phrase is `by` and the subject is acted on;
+  a verb it completes lends its subject ("X sought to isolate Y"), or its object when that is a
+  party ("ordered the army to attack"); a personal pronoun in a reported clause is the reporting
+  verb's subject ("X said it had retaken the town", "X says its forces retook it");
 - what is acted on goes by its head word: people harmed are `victims`, an armed party fought or
   attacked is `against` (for harm verbs soldiers killed are victims), a building or vehicle is a
   `target`; `with`/`using` phrases and weapon words in the sentence are `weapons`;
@@ -40,6 +43,7 @@ _PRONOUNS = frozenset(
 )
 _NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _RELATIVE = frozenset({"who", "which", "that"})
+_PERSONAL = frozenset({"it", "its", "they", "their", "he", "his", "she", "her"})  # may stand for a named party
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -95,6 +99,24 @@ class _Sentence:
         for c in self.kids(t, "conj"):
             out.extend(self.conjuncts(c))
         return out
+
+    def antecedent(self, t: _Tok) -> _Tok | None:
+        """What a personal pronoun stands for when its clause is reported by a verb: the
+        reporting verb's subject ("Ruritania said it had retaken the town" -> Ruritania; "the
+        army says its forces retook it" -> the army, for "its"). None when the clause is not a
+        verb's complement or that verb's subject is itself a pronoun."""
+        verb = t
+        while verb.pos not in ("VERB", "AUX") and verb.head != verb.i:
+            verb = self.toks[verb.head]
+        while verb.dep == "conj" and verb.head != verb.i:
+            verb = self.toks[verb.head]
+        if verb.dep != "ccomp" or verb.head == verb.i:
+            return None
+        teller = self.toks[verb.head]
+        for s in self.kids(teller, "nsubj"):
+            if s.low not in _PRONOUNS and s.pos in ("NOUN", "PROPN"):
+                return s
+        return None
 
     def head_of(self, t: _Tok) -> _Tok:
         """The participant a quantity stands for: "thousands of troops" -> troops."""
@@ -209,9 +231,14 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
     if moves:
         cls = "attack"
     subjects = sent.kids(t, "nsubj") if not passive else []
-    # "X stormed the base and killed ...": X; not through a copula ("the target is Y and captured ...")
-    if not subjects and t.dep == "conj" and not passive and sent.toks[t.head].pos == "VERB":
-        subjects = sent.kids(sent.toks[t.head], "nsubj")
+    # "X stormed the base and killed ...": X; not through a copula ("the target is Y and captured ...");
+    # "X sought to isolate ...": the verb it completes lends its subject, or its object when that is
+    # a party ("ordered the army to attack": the army; "went to get supplies to attack": not the supplies)
+    if not subjects and t.dep in ("conj", "xcomp") and not passive and sent.toks[t.head].pos == "VERB":
+        governor = sent.toks[t.head]
+        objects = sent.kids(governor, "dobj") if t.dep == "xcomp" else []
+        parties = [o for o in objects if o.pos == "PROPN" or o.low in _words("armed_nouns")]
+        subjects = parties or sent.kids(governor, "nsubj")
     for s in subjects:
         found.extend(("by", x) for x in sent.conjuncts(_subject(sent, t, s)))
     for s in sent.kids(t, "nsubjpass"):
@@ -280,6 +307,11 @@ def event_roles(
     seen: set[tuple[str, str]] = set()
     for role, tok in found:
         tok = sent.head_of(tok)
+        told = sent.antecedent(tok) if tok.low in _PERSONAL else None
+        if told is None and role == "by":  # "its forces": the forces of whom the reporting verb names
+            owner = next((c for c in sent.kids(tok, "poss") if c.low in _PERSONAL), None)
+            told = sent.antecedent(owner) if owner is not None else None
+        tok = told or tok
         if tok.low in _PRONOUNS or tok.pos not in _NOUNISH or tok.ent in _NOT_PARTICIPANTS or tok.start < dateline:
             continue
         if tok.low in _words("event_nouns"):

@@ -164,6 +164,25 @@ def test_a_copula_lends_no_subject_to_a_verb_joined_to_it() -> None:
     assert roles_of("Prisoners have signed up to fight in the war.", "battle")["by"] == []  # "signed up": no agreement
 
 
+def test_a_reported_pronoun_stands_for_who_reports_it() -> None:
+    """A personal pronoun (or a pronoun's forces) in a clause a verb reports is that verb's
+    subject; a pronoun whose teller is a pronoun, or outside a reported clause, names nobody."""
+    assert roles_of("Ruritania announced that it had retaken the town of Zenda.", "battle")["by"] == ["Ruritania"]
+    assert roles_of("The Bordurian army says its forces have retaken the town.", "battle")["by"] == ["Bordurian army"]
+    assert roles_of("He said it had retaken the town.", "battle")["by"] == []
+    assert roles_of("It retook the town on Monday.", "battle")["by"] == []
+
+
+def test_a_verb_completed_by_an_event_lends_its_subject() -> None:
+    """Subject control: "X sought to isolate Y" is X's; an object's infinitive is not the
+    subject's ("ordered the army to attack")."""
+    r = roles_of("The town is contested as Ruritanian troops seek to isolate Bordurian units.", "battle")
+    assert r["by"] == ["Ruritanian troops"] and r["against"] == ["Bordurian units"]
+    assert roles_of("The rebels tried to storm the base.", "battle")["by"] == ["rebels"]
+    assert roles_of("The general ordered the army to attack the town.", "battle")["by"] == ["army"]
+    assert roles_of("Terrorists went to the house to get supplies to attack the bus.", "battle")["by"] == []
+
+
 def test_a_target_is_named_by_an_actor_only_when_it_is_the_actor() -> None:
     text = "Fighters loyal to the president attacked a Houthi post outside the airbase."
     houthis = Actor(id="a1", name="Houthis", kind="armed_group", mentions=[mention(text, "Houthi")])
