@@ -13,9 +13,10 @@ acts, actor 2 is acted on) and the MUC-4 way (perpetrator, target, victim, instr
 - what is acted on goes by its head word: people harmed are `victims`, an armed party fought or
   attacked is `against` (for harm verbs soldiers killed are victims), a building or vehicle is a
   `target`; `with`/`using` phrases and weapon words in the sentence are `weapons`;
-- a phrase that is one of the document's actors is named by that actor (with its id); a phrase
-  that is one of its places is a place, not a participant; numbers and quantifiers are dropped
-  ("at least 10 people" -> "people").
+- a phrase that is one of the document's actors is named by that actor (with its id), but a
+  state's forces are not the state ("Ruritania's forces"), while a group's fighters are the group;
+  a phrase whose head is one of its places is a place, not a participant; numbers and quantifiers
+  are dropped ("at least 10 people" -> "people").
 
 A role the sentence does not state stays empty: a reporting verb's subject ("police said") is
 never a participant, because only the event's predicate is read. The word lists are data
@@ -323,7 +324,13 @@ def event_roles(
         if role in ("targets", "weapons"):  # a thing is named by an actor only when the actor is it
             actor = next((a for s, e, a in actor_at if s <= tok.start and tok.end <= e), None)
         else:
-            actor = next((a for s, e, a in actor_at if s < p_end and p_start < e), None)
+            actor = next((a for s, e, a in actor_at if s <= tok.start and tok.end <= e), None)
+            if actor is None:  # "Ruritania's forces" are not the state Ruritania; "Black Hand fighters" are the group
+                states_forces = tok.low in _words("armed_nouns")
+                actor = next(
+                    (a for s, e, a in actor_at if s < p_end and p_start < e and not (states_forces and a.kind == "government")),
+                    None,
+                )
         if actor is None and tok.pos == "ADJ":
             actor = _actor_of_nationality(tok, actors)
             if actor is None:
@@ -333,7 +340,7 @@ def event_roles(
         if actor is not None:
             name, actor_id, span = actor.name, actor.id, (p_start, p_end)
         else:
-            if any(s < p_end and p_start < e for s, e in place_spans):
+            if any(s < tok.end and tok.start < e for s, e in place_spans):  # the head: "Zenda's garrison" is no place
                 continue
             name, actor_id, span = " ".join(text[p_start:p_end].split()), None, (p_start, p_end)
         key = (role, name.casefold())

@@ -183,6 +183,24 @@ def test_a_verb_completed_by_an_event_lends_its_subject() -> None:
     assert roles_of("Terrorists went to the house to get supplies to attack the bus.", "battle")["by"] == []
 
 
+def test_a_states_forces_are_not_the_state_a_groups_fighters_are_the_group() -> None:
+    """"Ruritania's forces" is a participant of its own (the state is only their possessor, and
+    a place named as a possessor does not make the phrase a place); "Black Hand fighters" are
+    the group Black Hand."""
+    text = "Ruritania's forces attacked Black Hand fighters near the border."
+    state = Actor(id="a1", name="Ruritania", kind="government", mentions=[mention(text, "Ruritania")])
+    group = Actor(id="a2", name="Black Hand", kind="armed_group", mentions=[mention(text, "Black Hand")])
+    place = Location(id="l1", name="Ruritania", kind="country", mentions=[mention(text, "Ruritania")])
+    found = event_roles(text, 0, len(text), "battle", [state, group], [place], parse(text))
+    assert [(f.name, f.actor_id) for f in found["by"]] == [("Ruritania's forces", None)]
+    assert [(f.name, f.actor_id) for f in found["against"]] == [("Black Hand", "a2")]
+
+
+def test_an_agency_alone_is_a_dateline() -> None:
+    assert dateline_end("(CNN)Ruritania's army says its forces retook Zenda.") == len("(CNN)")
+    assert roles_of("(CNN)Ruritania's army says its forces retook Zenda.", "battle")["by"] == ["Ruritania's army"]
+
+
 def test_a_target_is_named_by_an_actor_only_when_it_is_the_actor() -> None:
     text = "Fighters loyal to the president attacked a Houthi post outside the airbase."
     houthis = Actor(id="a1", name="Houthis", kind="armed_group", mentions=[mention(text, "Houthi")])
