@@ -326,11 +326,9 @@ def event_roles(
         else:
             actor = next((a for s, e, a in actor_at if s <= tok.start and tok.end <= e), None)
             if actor is None:  # "Ruritania's forces" are not the state Ruritania; "Black Hand fighters" are the group
-                states_forces = tok.low in _words("armed_nouns")
-                actor = next(
-                    (a for s, e, a in actor_at if s < p_end and p_start < e and not (states_forces and a.kind == "government")),
-                    None,
-                )
+                forces = tok.low in _words("armed_nouns")
+                owners = [a for s, e, a in actor_at if s < p_end and p_start < e]
+                actor = next((a for a in owners if not (forces and a.kind == "government")), None)
         if actor is None and tok.pos == "ADJ":
             actor = _actor_of_nationality(tok, actors)
             if actor is None:

@@ -184,7 +184,7 @@ def test_a_verb_completed_by_an_event_lends_its_subject() -> None:
 
 
 def test_a_states_forces_are_not_the_state_a_groups_fighters_are_the_group() -> None:
-    """"Ruritania's forces" is a participant of its own (the state is only their possessor, and
+    """ "Ruritania's forces" is a participant of its own (the state is only their possessor, and
     a place named as a possessor does not make the phrase a place); "Black Hand fighters" are
     the group Black Hand."""
     text = "Ruritania's forces attacked Black Hand fighters near the border."
