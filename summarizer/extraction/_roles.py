@@ -206,7 +206,11 @@ def _read_noun(sent: _Sentence, t: _Tok) -> list[tuple[str, _Tok]]:
     for c in sent.kids(t, "compound", "amod"):
         if c.i < t.i and (c.ent == "NORP" or (c.pos == "PROPN" and c.ent not in _PLACE_ENTS)):
             found.append(("by", c))
-    for prep in sent.kids(t, "prep"):
+    preps = sent.kids(t, "prep")
+    verb = sent.toks[t.head]
+    if t.dep == "nsubj" and verb.low in _words("occurrence_verbs"):  # "the blast occurred at a market"
+        preps += [p for p in sent.kids(verb, "prep") if p.low in _words("at_target")]
+    for prep in preps:
         for obj in sent.kids(prep, "pobj"):
             if prep.low == "by":
                 found.extend(("by", o) for o in sent.conjuncts(obj))
