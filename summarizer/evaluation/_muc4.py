@@ -242,9 +242,12 @@ def document_to_muc4(doc: Mapping[str, Any]) -> Fillers:
     `by` -> PerpInd or PerpOrg (`perp_role`), `targets` -> Target, `victims` -> Victim,
     `weapons` -> Weapon (`against` has no MUC-4 role). Fillers are pooled over the document's
     events (MUC-4 scores role fillers per document): one entity per actor or location a filler
-    points to (`actor_id`, `location_id`), else per normalised name. An entity's mentions are
-    the texts of the filler's `mentions` spans and of its actor's or location's, else its
-    name. A document without roles has no fillers."""
+    points to (`actor_id`, `location_id`), else per normalised name. An entity is given by one
+    mention, its name (the actor's or place's name: the most complete form the text uses; else
+    the filler's own words), as GRIT's predictions give one: CEAF-REE matches a predicted entity
+    only when every mention it lists is one of the gold entity's, so listing every form the text
+    uses ("Pizarro", "Carlos Pizarro", "Carlos") would only lose a match. A document without
+    roles has no fillers."""
     actors = {a["id"]: a for a in items_of(doc, "actors") if isinstance(a.get("id"), str)}
     locations = {p["id"]: p for p in items_of(doc, "locations") if isinstance(p.get("id"), str)}
     entities: dict[str, dict[str, list[str]]] = {role: {} for role in MUC4_ROLES}
@@ -254,10 +257,9 @@ def document_to_muc4(doc: Mapping[str, Any]) -> Fillers:
                 actor = actors.get(str(filler.get("actor_id")))
                 place = locations.get(str(filler.get("location_id")))
                 referent = actor or place
-                mentions = _span_texts(filler) + _span_texts(referent)
                 name = text_or_none(filler.get("name")) or text_or_none((referent or {}).get("name"))
-                if not mentions and name:
-                    mentions = [name]
+                spans = _span_texts(filler)
+                mentions = [name] if name else spans[:1]
                 if not mentions:
                     continue
                 if key == "by":

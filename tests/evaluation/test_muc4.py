@@ -229,12 +229,14 @@ def summary_with_roles() -> dict[str, Any]:
 
 def test_document_to_muc4() -> None:
     fillers = document_to_muc4(summary_with_roles())
+    # one entity per participant, given by one mention: its name (an actor's or place's name
+    # before the filler's words), as CEAF-REE wants every listed mention to be the gold entity's
     assert fillers == {
-        "PerpInd": [["gunmen", "heavily armed men"], ["escobar"]],
-        "PerpOrg": [["fmln", "the front", "farabundo marti front"]],  # "FMLN" is "fmln" normalised
-        "Target": [["the embassy"]],
-        "Victim": [["judge"]],
-        "Weapon": [["car bomb", "bomb"]],  # by normalised name; `against` has no MUC-4 role
+        "PerpInd": [["gunmen"], ["Pablo Escobar"]],
+        "PerpOrg": [["FMLN"]],  # one entity for the two events' fillers of the actor
+        "Target": [["embassy"]],
+        "Victim": [["a judge"]],
+        "Weapon": [["car bomb"]],  # "Car Bomb" is the same by normalised name; `against` has no MUC-4 role
     }
 
 
