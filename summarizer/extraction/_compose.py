@@ -10,13 +10,18 @@ must be the article's.
 
 from __future__ import annotations
 
+import re
+
 from summarizer import rules
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
 from summarizer.extraction._roles import sentence_roles
 from summarizer.extraction._twins import force_of
-from summarizer.text import figure_at, find_all, unsupported
+from summarizer.text import event_types, figure_at, find_all, unsupported
+
+_VIOLENT = frozenset({"battle", "explosion_remote_violence", "violence_against_civilians"})
+_WORD = re.compile(r"[\w’'-]+")
 
 
 class _Spans:
@@ -216,6 +221,27 @@ def _party(spans: _Spans, name: str, actors: list[Actor]) -> Actor | None:
     return actor
 
 
+def _event_referred(sentence: str, earlier: list[Event]) -> Event | None:
+    """The event a figure's sentence refers back to by a definite event noun in the singular
+    ("wounded in the blast", "killed in the bloody fighting"; `figures.event_anaphor` before a
+    word of `roles.event_nouns`): the nearest earlier violent event, of the type the noun names
+    when it names one. None when the sentence names no event so, or none was told before it, or
+    the noun is plural ("in the attacks" may be several incidents, one event per place: the
+    figure then belongs to none of them alone)."""
+    nouns = rules.words("roles.event_nouns")
+    violent = [ev for ev in earlier if ev.type in _VIOLENT]
+    if not violent:
+        return None
+    for word in _WORD.finditer(sentence):
+        the = rules.regex("figures.event_anaphor").search(sentence[: word.start()])
+        if word.group().casefold() in nouns and the is not None:
+            if word.group().casefold().endswith("s"):  # the list's plurals: "attacks", "blasts"
+                return None
+            named = set(event_types(sentence[the.start() : word.end()])) & _VIOLENT
+            return next((ev for ev in reversed(violent) if ev.type in named), violent[-1])
+    return None
+
+
 def _casualty_items(
     text: str, found: Classified, events: list[Event], spans: _Spans, dropped: Dropped
 ) -> list[Casualty]:
@@ -232,6 +258,10 @@ def _casualty_items(
         event_id = next(
             (ev.id for ev, src in zip(events, found.events, strict=True) if src.start <= fig.start < src.end), None
         )
+        if event_id is None:
+            earlier = [ev for ev, src in zip(events, found.events, strict=True) if src.end <= fig.sentence_start]
+            referred = _event_referred(text[fig.sentence_start : fig.sentence_end], earlier)
+            event_id = referred.id if referred is not None else None
         casualties.append(
             Casualty(
                 id=f"c{len(casualties) + 1}",

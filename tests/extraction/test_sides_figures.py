@@ -169,3 +169,21 @@ def test_an_institution_or_a_party_named_as_the_source_claims_a_figure() -> None
 def test_only_an_introduced_source_is_named_by_the_next_sentence() -> None:
     assert introduces_source("Thousands of Russian troops died, according to a Ukrainian close to the action.")
     assert not introduces_source("At least 20 people died, authorities said.")
+
+
+def test_a_figure_belongs_to_the_event_its_sentence_refers_back_to() -> None:
+    """Issue 19: "wounded in the blast" ties the figure to the blast told before; a plural
+    ("in the attacks") may be several incidents, and "since the invasion" is a period: no event."""
+    from summarizer.contract import Event
+    from summarizer.extraction._compose import _event_referred
+
+    clash = Event(id="e1", type="battle", description="Rebels clashed with troops in Zenda.")
+    blast = Event(id="e2", type="explosion_remote_violence", description="A bomb exploded in Strelsau.")
+    talks = Event(id="e3", type="strategic_development", description="The two sides agreed a truce.")
+    earlier = [clash, blast, talks]
+    assert _event_referred("Nine people were wounded in the blast, police said.", earlier) is blast
+    assert _event_referred("Four soldiers died in the heavy fighting.", earlier) is clash
+    assert _event_referred("Nine people were wounded in the attacks, police said.", earlier) is None
+    assert _event_referred("Since the invasion, 9,000 people have been killed.", earlier) is None
+    assert _event_referred("Nine people were wounded in a blast.", earlier) is None
+    assert _event_referred("Nine people were wounded in the blast.", [talks]) is None
