@@ -93,7 +93,7 @@ def same_value(a: Any, b: Any) -> bool:
 def actor_names(value: Any, actors: Sequence[Mapping[str, Any]] = ()) -> list[str]:
     """The names a party is known by in its document: the name and aliases of the actor that
     `value` names (its name or an alias, after normalisation), else `value` alone; [] for no
-    value. "Kyiv" names the actor "Ukraine" (alias "Kyiv"), so both are its names."""
+    value. "Strelsau" names the actor "Ruritania" (alias "Strelsau"), so both are its names."""
     text = text_or_none(value)
     if text is None:
         return []

@@ -246,7 +246,7 @@ def document_to_muc4(doc: Mapping[str, Any]) -> Fillers:
     mention, its name (the actor's or place's name: the most complete form the text uses; else
     the filler's own words), as GRIT's predictions give one: CEAF-REE matches a predicted entity
     only when every mention it lists is one of the gold entity's, so listing every form the text
-    uses ("Pizarro", "Carlos Pizarro", "Carlos") would only lose a match. A document without
+    uses ("Sapt", "Fritz Sapt", "Fritz") would only lose a match. A document without
     roles has no fillers."""
     actors = {a["id"]: a for a in items_of(doc, "actors") if isinstance(a.get("id"), str)}
     locations = {p["id"]: p for p in items_of(doc, "locations") if isinstance(p.get("id"), str)}

@@ -296,8 +296,8 @@ def _fillers(
     """One role's fillers over all events of an article, once per participant (document level).
     A predicted filler is an object with a `name` (a plain string is taken too); a gold filler
     is a string, optional when its event is. A filler that names one of the document's actors
-    carries that actor's names as its aliases, as the actors are matched ("Kyiv" for the actor
-    "Ukraine", alias "Kyiv"), and one actor is one participant however it is named."""
+    carries that actor's names as its aliases, as the actors are matched ("Strelsau" for the actor
+    "Ruritania", alias "Strelsau"), and one actor is one participant however it is named."""
     out: dict[str, dict[str, Any]] = {}
     for ev in events:
         raw = ev.get(role)
