@@ -26,6 +26,7 @@ ATTRIBUTES: tuple[str, ...] = (
     "casualty_affected",
     "casualty_claimed_by",
     "casualty_event",
+    "event_roles",
 )
 # The headline attribution score pools these: who suffered a figure, who claims it, whose side
 # an actor is on, which country a place is in.

@@ -19,6 +19,7 @@ ATTR_LABELS = {
     "casualty_affected": "casualty affected",
     "casualty_claimed_by": "casualty claimed_by",
     "casualty_event": "casualty's event",
+    "event_roles": "event roles",
 }
 
 

@@ -116,6 +116,27 @@ def same_party(
     return any(same_value(x, y) for x in na for y in nb)
 
 
+def filler_names(fillers: Any) -> list[str]:
+    """The names of a role's fillers: objects with a `name` (a prediction) or strings (gold)."""
+    raw = fillers if isinstance(fillers, list) else []
+    names = [f.get("name") if isinstance(f, Mapping) else f for f in raw]
+    return [n.strip() for n in names if isinstance(n, str) and n.strip()]
+
+
+def same_fillers(
+    pred: Sequence[str],
+    gold: Sequence[str],
+    pred_actors: Sequence[Mapping[str, Any]] = (),
+    gold_actors: Sequence[Mapping[str, Any]] = (),
+) -> bool:
+    """One role of a matched event: the same participants, one to one, each compared as a party
+    (`same_party`: by every name its document's actors give it)."""
+    if len(pred) != len(gold):
+        return False
+    weights = [[int(same_party(p, g, pred_actors, gold_actors)) for p in pred] for g in gold]
+    return len(max_weight_matching(weights)) == len(gold)
+
+
 @lru_cache(maxsize=4096)
 def _country_code(name: str) -> str | None:
     from summarizer.nlp import find_country

@@ -9,7 +9,8 @@ try, retries, tokens, latency). It also owns the one-line labels of items in rep
 
 Attribute accuracy is counted on the hits (pairs with required gold items): actor kind and
 side, location kind, country and admin1 (where the gold has one), casualty affected and
-claimed_by. Sides and names are
+claimed_by, an event's roles (all the roles its gold states, each the same participants one to
+one). Sides and names are
 compared with `names_match`; null against null is correct, null against a value is wrong. A
 party (`affected`, `claimed_by`, an event role's filler) is known by every name its document's
 actors give it: its actor's name and aliases, on either side, as actors themselves are matched.
@@ -31,11 +32,13 @@ from summarizer.evaluation._matching import (
     actor_names,
     casualty_edge,
     event_edge_for,
+    filler_names,
     int_or_none,
     items_of,
     match_field,
     name_edge,
     prf,
+    same_fillers,
     same_kind,
     same_party,
     same_value,
@@ -230,7 +233,13 @@ _CHECKED: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("location_admin1", "admin1", "value"),
     ),
     "casualties": (("casualty_affected", "affected", "party"), ("casualty_claimed_by", "claimed_by", "party")),
+    "events": (("event_roles", "roles", "roles"),),
 }
+
+
+def _roles_text(roles: Mapping[str, list[str]]) -> str:
+    """Roles in words for a report: "by Ruritania; against —"."""
+    return "; ".join(f"{role} {', '.join(names) or '—'}" for role, names in roles.items())
 
 
 def attribute_checks(
@@ -244,11 +253,21 @@ def attribute_checks(
     pair: a location's country only when the gold has the key, its admin1 only when the gold
     gives one. A party (`affected`, `claimed_by`) is compared by every name its document's
     actors give it (`same_party`)."""
-    out = []
+    out: list[tuple[str, bool, Any, Any]] = []
     for attr, key, how in _CHECKED.get(field_name, ()):
         if attr == "location_country" and key not in gold:
             continue
         if attr == "location_admin1" and not text_or_none(gold.get(key)):
+            continue
+        if how == "roles":  # a matched event's roles, where the gold gives them
+            stated = [role for role in EVENT_ROLES if role in gold]
+            if not stated:
+                continue
+            pr = {role: filler_names(pred.get(role)) for role in stated}
+            gr = {role: filler_names(gold.get(role)) for role in stated}
+            wrong = [r for r in stated if not same_fillers(pr[r], gr[r], pred_actors, gold_actors)]
+            shown_p = _roles_text({r: pr[r] for r in wrong})
+            out.append((attr, not wrong, shown_p, _roles_text({r: gr[r] for r in wrong})))
             continue
         p, g = pred.get(key), gold.get(key)
         if how == "kind":
@@ -264,7 +283,7 @@ def attribute_checks(
 def _score_attributes(score: ArticleScore, pred: Items, gold: Items) -> None:
     """Attribute accuracy on the hits of actors, locations and casualties."""
     attrs = score.attributes
-    for name in ("actors", "locations", "casualties"):
+    for name in ("actors", "locations", "casualties", "events"):
         for i, j in score.fields[name].hits:
             p, g = pred[name][i], gold[name][j]
             for attr, ok, _p, _g in attribute_checks(name, p, g, pred["actors"], gold["actors"]):

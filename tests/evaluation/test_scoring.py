@@ -240,6 +240,28 @@ def test_role_fillers_match_by_their_actors_aliases() -> None:
     assert (by.tp, by.fp, by.fn) == (0, 1, 1)
 
 
+def test_a_matched_events_roles_are_an_attribute_marked_wrong_when_they_differ() -> None:
+    """Issue 20: a matched event with the wrong participants is a wrong attribute, not a plain
+    hit; the roles the gold states are compared one to one, by the actors' names."""
+    from summarizer.evaluation._outcomes import item_outcomes
+
+    gold = record(
+        actors=[actor("Ruritania", "state", aliases=["Strelsau"])],
+        events=[{"type": "battle", "locations": [], "by": ["Ruritania"], "against": ["rebels"]}],
+    )
+    right = {"type": "battle", "location_ids": [], "by": [{"name": "Strelsau"}], "against": [{"name": "rebels"}]}
+    s = score_article(doc(actors=[actor("Strelsau", "state")], events=[right]), gold)
+    assert (s.attributes["event_roles"].correct, s.attributes["event_roles"].total) == (1, 1)
+    wrong = {**right, "against": []}
+    pred = doc(actors=[actor("Strelsau", "state")], events=[wrong])
+    s = score_article(pred, gold)
+    assert (s.attributes["event_roles"].correct, s.attributes["event_roles"].total) == (0, 1)
+    [row] = item_outcomes(pred, gold, s)["events"]
+    assert row.outcome == "wrong" and row.wrong_text() == "event roles: against —, gold against rebels"
+    no_roles = record(events=[{"type": "battle", "locations": []}])  # a gold without roles: not scored
+    assert score_article(doc(events=[wrong]), no_roles).attributes["event_roles"].total == 0
+
+
 # ---------------------------------------------------------------------------- events
 
 
