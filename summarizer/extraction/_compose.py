@@ -102,6 +102,7 @@ def composed_summary(text: str, found: Classified) -> list[str]:
 def compose(text: str, found: Classified, read: str | None = None) -> tuple[Grounded, str]:
     """The document's actors, locations, events and casualties, and its summary; `read`: the
     text with its case restored (`nlp.truecase`), which the event roles' parse reads."""
+    found.close_names()  # after every request: the names the model was asked about stay as asked
     spans = _Spans(text)
     dropped = Dropped()
     warnings: list[str] = []

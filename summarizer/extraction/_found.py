@@ -76,6 +76,28 @@ class Classified:
             figure.claimed_by = written(figure.claimed_by) if figure.claimed_by else None
             figure.affected = written(figure.affected) if figure.affected in actors else figure.affected
 
+    def close_names(self) -> None:
+        """An actor's name cut inside a parenthesis ("Black Hand Front (BHF", where the text has
+        "Black Hand Front (BHF)") goes by the words before it, with those inside as one of its
+        forms; its events and figures follow."""
+        renamed: dict[str, str] = {}
+        for actor in self.actors:
+            if actor.name.count("(") <= actor.name.count(")"):
+                continue
+            head, _, inside = actor.name.rpartition("(")
+            head, inside = head.strip(), inside.strip(" )")
+            if head and inside:
+                renamed[actor.name] = head
+                actor.forms = list(dict.fromkeys(f for f in [inside, *actor.forms] if f not in (head, actor.name)))
+                actor.name = head
+        if not renamed:
+            return
+        for event in self.events:
+            event.actors = [renamed.get(a, a) for a in event.actors]
+        for figure in self.figures:
+            figure.claimed_by = renamed.get(figure.claimed_by, figure.claimed_by) if figure.claimed_by else None
+            figure.affected = renamed.get(figure.affected, figure.affected) if figure.affected else None
+
 
 def mentions(text: str, form: str) -> list[re.Match[str]]:
     return list(re.finditer(rf"(?<![\w’']){re.escape(form)}(?![\w’'])", text))

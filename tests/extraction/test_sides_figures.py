@@ -187,3 +187,22 @@ def test_a_figure_belongs_to_the_event_its_sentence_refers_back_to() -> None:
     assert _event_referred("Since the invasion, 9,000 people have been killed.", earlier) is None
     assert _event_referred("Nine people were wounded in a blast.", earlier) is None
     assert _event_referred("Nine people were wounded in the blast.", [talks]) is None
+
+
+def test_a_name_cut_inside_a_parenthesis_is_closed_and_its_references_follow() -> None:
+    """A name found as "Black Hand Front (BHF" (the text: "Black Hand Front (BHF)") is the
+    Black Hand Front, alias BHF, in its events and figures too; a balanced name is left alone."""
+    from summarizer.extraction._found import Classified, FoundActor, FoundEvent, FoundFigure
+
+    out = Classified(
+        actors=[
+            FoundActor("Black Hand Front (BHF", [], "armed_group", None),
+            FoundActor("Zenda Guard (ZG)", [], "armed_group", None),
+        ],
+        events=[FoundEvent("battle", 0, 10, [], ["Black Hand Front (BHF", "Zenda Guard (ZG)"], None)],
+        figures=[FoundFigure(None, "killed", "Black Hand Front (BHF", "Black Hand Front (BHF")],  # type: ignore[arg-type]
+    )
+    out.close_names()
+    assert [(a.name, a.forms) for a in out.actors] == [("Black Hand Front", ["BHF"]), ("Zenda Guard (ZG)", [])]
+    assert out.events[0].actors == ["Black Hand Front", "Zenda Guard (ZG)"]
+    assert (out.figures[0].affected, out.figures[0].claimed_by) == ("Black Hand Front", "Black Hand Front")
