@@ -50,6 +50,15 @@ def _datelines(text: str) -> list[tuple[int, int]]:
     return [(s, s + d) for s, e in sentences(text) if (d := dateline_end(text[s:e]))]
 
 
+_AGENCY = re.compile(r"\(([^()]{2,24})\)")
+
+
+def _publishers(text: str) -> set[str]:
+    """The agencies that filed the story, as its datelines name them ("STRELSAU (Reuters) - ",
+    "(CNN)"), casefolded: the publisher of the article, never a party to it (the guide)."""
+    return {m.group(1).strip().casefold() for a, b in _datelines(text) for m in _AGENCY.finditer(text[a:b])}
+
+
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
     """Passing mentions are left out: the document lists the places where its events happen,
     that its lead names (`_named_in_lead`), or that the article keeps coming back to (two
@@ -254,6 +263,8 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     words = name.replace("’s", "").replace("'s", "").split()
     if outlet_only(text, forms, person=actor.kind != "media"):
         return True
+    if actor.kind in ("media", "organization") and {f.casefold() for f in forms} & _publishers(text):
+        return True  # the agency of the dateline: the publisher, its affiliates and analysts
     if name.islower() and len(name) <= 3:  # "un" of "un-human": a piece of a word, not a name
         return True
     if _names_things_only(text, forms):

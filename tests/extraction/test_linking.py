@@ -543,3 +543,20 @@ def test_an_event_told_only_in_a_clause_that_qualifies_a_noun_is_background() ->
         assert not told_in_passing(
             "About 9000 soldiers, including 1000 who fought in Ruritania, took part in the parade."
         )
+
+
+def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
+    """The guide: the publisher of the article is no actor. The agency its dateline names
+    ("(DPN)") is the publisher wherever the article names it again ("told DPN", "DPN affiliate");
+    another outlet the article names is judged by its own mentions."""
+    from summarizer.extraction._found import FoundActor
+    from summarizer.extraction._linking import not_an_actor
+
+    text = (
+        "Strelsau, Ruritania (DPN)Rebels attacked a convoy near Zenda on Monday. "
+        "Footage aired by DPN affiliate Radio Zenda showed burning trucks. "
+        'The governor told DPN that more troops would come. "We will hold," he said. '
+        "The Zenda Courier was seized by the rebels."
+    )
+    assert not_an_actor(text, FoundActor("DPN", [], "organization", None, False), 0)
+    assert not not_an_actor(text, FoundActor("Zenda Courier", [], "media", None, False), 0)
