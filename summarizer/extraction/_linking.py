@@ -88,6 +88,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     national_forces(out)
     one_per_party(text, out)
     out.actors = [a for a in out.actors if not not_an_actor(text, a, headline)]
+    out.actors = [a for a in out.actors if not _inside_another(text, a, out.actors)]
     kept = {a.name for a in out.actors}
     for ev in out.events:
         ev.actors = [a for a in ev.actors if a in kept]
@@ -245,6 +246,18 @@ def _names_things_only(text: str, forms: list[str]) -> bool:
         _thing_after().match(text, m.end()) or _thing_before().search(text[max(0, m.start() - 20) : m.start()])
         for m in found
     )
+
+
+def _inside_another(text: str, actor: FoundActor, actors: list[FoundActor]) -> bool:
+    """A piece of another actor's name: every mention of it lies inside a mention of another
+    actor ("Qaeda", only ever in "al Qaeda")."""
+    spans = [(m.start(), m.end()) for f in [actor.name, *actor.forms] for m in mentions(text, f)]
+    if not spans:
+        return False
+    others = [
+        (m.start(), m.end()) for o in actors if o is not actor for f in [o.name, *o.forms] for m in mentions(text, f)
+    ]
+    return all(any(a <= s and e <= b and (a, b) != (s, e) for a, b in others) for s, e in spans)
 
 
 def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:

@@ -560,3 +560,23 @@ def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
     )
     assert not_an_actor(text, FoundActor("DPN", [], "organization", None, False), 0)
     assert not not_an_actor(text, FoundActor("Zenda Courier", [], "media", None, False), 0)
+
+
+def test_a_piece_of_another_actors_name_is_no_actor_of_its_own() -> None:
+    """An actor every mention of which lies inside another actor's mention ("Hand", only ever
+    in "Black Hand") is a piece of that name; one named on its own too is kept."""
+    from summarizer.extraction._found import FoundActor
+    from summarizer.extraction._linking import _inside_another
+
+    text = (
+        "The Black Hand attacked Zenda. Black Hand fighters held the bridge. The Zenda Guard fled; the Guard regrouped."
+    )
+    hand, black_hand = FoundActor("Hand", [], "armed_group", None), FoundActor("Black Hand", [], "armed_group", None)
+    guard, zenda_guard = (
+        FoundActor("Guard", [], "armed_forces", None),
+        FoundActor("Zenda Guard", [], "armed_forces", None),
+    )
+    actors = [hand, black_hand, guard, zenda_guard]
+    assert _inside_another(text, hand, actors)
+    assert not _inside_another(text, black_hand, actors)
+    assert not _inside_another(text, guard, actors)  # "the Guard regrouped": named on its own
