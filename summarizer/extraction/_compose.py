@@ -230,12 +230,13 @@ def _event_referred(sentence: str, earlier: list[Event]) -> Event | None:
     the noun is plural ("in the attacks" may be several incidents, one event per place: the
     figure then belongs to none of them alone)."""
     nouns = rules.words("roles.event_nouns")
+    anaphor = rules.regex("figures.event_anaphor")
     violent = [ev for ev in earlier if ev.type in _VIOLENT]
     if not violent:
         return None
     for word in _WORD.finditer(sentence):
-        the = rules.regex("figures.event_anaphor").search(sentence[: word.start()])
-        if word.group().casefold() in nouns and the is not None:
+        the = anaphor.search(sentence[: word.start()]) if word.group().casefold() in nouns else None
+        if the is not None:
             if word.group().casefold().endswith("s"):  # the list's plurals: "attacks", "blasts"
                 return None
             named = set(event_types(sentence[the.start() : word.end()])) & _VIOLENT

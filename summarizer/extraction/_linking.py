@@ -87,8 +87,10 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         _body_name(text, actor, headline)
     national_forces(out)
     one_per_party(text, out)
-    out.actors = [a for a in out.actors if not not_an_actor(text, a, headline)]
-    out.actors = [a for a in out.actors if not _inside_another(text, a, out.actors)]
+    publishers = _publishers(text)
+    out.actors = [a for a in out.actors if not not_an_actor(text, a, headline) and not _publisher(a, publishers)]
+    pieces = _pieces(text, out.actors)
+    out.actors = [a for a in out.actors if a.name not in pieces]
     kept = {a.name for a in out.actors}
     for ev in out.events:
         ev.actors = [a for a in ev.actors if a in kept]
@@ -248,16 +250,23 @@ def _names_things_only(text: str, forms: list[str]) -> bool:
     )
 
 
-def _inside_another(text: str, actor: FoundActor, actors: list[FoundActor]) -> bool:
-    """A piece of another actor's name: every mention of it lies inside a mention of another
-    actor ("Qaeda", only ever in "al Qaeda")."""
-    spans = [(m.start(), m.end()) for f in [actor.name, *actor.forms] for m in mentions(text, f)]
-    if not spans:
-        return False
-    others = [
-        (m.start(), m.end()) for o in actors if o is not actor for f in [o.name, *o.forms] for m in mentions(text, f)
-    ]
-    return all(any(a <= s and e <= b and (a, b) != (s, e) for a, b in others) for s, e in spans)
+def _pieces(text: str, actors: list[FoundActor]) -> set[str]:
+    """The actors that are pieces of another actor's name: every mention of one lies inside a
+    mention of another actor ("Qaeda", only ever in "al Qaeda")."""
+    spans = {a.name: [(m.start(), m.end()) for f in [a.name, *a.forms] for m in mentions(text, f)] for a in actors}
+    pieces = set()
+    for name, own in spans.items():
+        others = [span for other, theirs in spans.items() if other != name for span in theirs]
+        if own and all(any(a <= s and e <= b and (a, b) != (s, e) for a, b in others) for s, e in own):
+            pieces.add(name)
+    return pieces
+
+
+def _publisher(actor: FoundActor, publishers: set[str]) -> bool:
+    """The agency of the dateline (`_publishers`): the publisher, its affiliates and analysts,
+    never a party (the guide)."""
+    forms = {f.casefold() for f in [actor.name, *actor.forms]}
+    return actor.kind in ("media", "organization") and bool(forms & publishers)
 
 
 def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
@@ -276,8 +285,6 @@ def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:
     words = name.replace("’s", "").replace("'s", "").split()
     if outlet_only(text, forms, person=actor.kind != "media"):
         return True
-    if actor.kind in ("media", "organization") and {f.casefold() for f in forms} & _publishers(text):
-        return True  # the agency of the dateline: the publisher, its affiliates and analysts
     if name.islower() and len(name) <= 3:  # "un" of "un-human": a piece of a word, not a name
         return True
     if _names_things_only(text, forms):
