@@ -90,13 +90,26 @@ class Classified:
                 renamed[actor.name] = head
                 actor.forms = list(dict.fromkeys(f for f in [inside, *actor.forms] if f not in (head, actor.name)))
                 actor.name = head
+        self.rename_actors(renamed)
+
+    def rename_actors(self, renamed: dict[str, str]) -> None:
+        """Point the events and figures at the actors' new names (`renamed`: old name -> new; a
+        new name may itself have been renamed), each actor once per event."""
         if not renamed:
             return
+        names = {a.name for a in self.actors}
+
+        def now(name: str | None) -> str | None:
+            for _ in range(len(renamed) + 1):  # a rename may have been renamed again
+                if name is None or name in names or name not in renamed:
+                    break
+                name = renamed[name]
+            return name
+
         for event in self.events:
-            event.actors = [renamed.get(a, a) for a in event.actors]
+            event.actors = list(dict.fromkeys(n for n in (now(a) for a in event.actors) if n is not None))
         for figure in self.figures:
-            figure.claimed_by = renamed.get(figure.claimed_by, figure.claimed_by) if figure.claimed_by else None
-            figure.affected = renamed.get(figure.affected, figure.affected) if figure.affected else None
+            figure.affected, figure.claimed_by = now(figure.affected), now(figure.claimed_by)
 
 
 def mentions(text: str, form: str) -> list[re.Match[str]]:

@@ -53,10 +53,11 @@ def _datelines(text: str) -> list[tuple[int, int]]:
 _AGENCY = re.compile(r"\(([^()]{2,24})\)")
 
 
-def _publishers(text: str) -> set[str]:
-    """The agencies that filed the story, as its datelines name them ("STRELSAU (Reuters) - ",
-    "(CNN)"), casefolded: the publisher of the article, never a party to it (the guide)."""
-    return {m.group(1).strip().casefold() for a, b in _datelines(text) for m in _AGENCY.finditer(text[a:b])}
+def _publishers(text: str, filed: list[tuple[int, int]]) -> set[str]:
+    """The agencies that filed the story, as its datelines (`filed`, `_datelines`) name them
+    ("STRELSAU (Reuters) - ", "(CNN)"), casefolded: the publisher of the article, never a party
+    to it (the guide)."""
+    return {m.group(1).strip().casefold() for a, b in filed for m in _AGENCY.finditer(text[a:b])}
 
 
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
@@ -87,7 +88,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         _body_name(text, actor, headline)
     national_forces(out)
     one_per_party(text, out)
-    publishers = _publishers(text)
+    publishers = _publishers(text, filed)
     out.actors = [a for a in out.actors if not not_an_actor(text, a, headline) and not _publisher(a, publishers)]
     pieces = _pieces(text, out.actors)
     out.actors = [a for a in out.actors if a.name not in pieces]

@@ -205,18 +205,4 @@ def one_per_party(text: str, out: Classified) -> None:
             if form != twin.name:
                 renamed[form] = twin.name
     out.actors = kept
-    if not renamed:
-        return
-    names = {a.name for a in kept}
-
-    def now(name: str | None) -> str | None:
-        for _ in range(len(renamed) + 1):  # a rename may have been renamed again
-            if name is None or name in names or name not in renamed:
-                break
-            name = renamed[name]
-        return name
-
-    for ev in out.events:
-        ev.actors = list(dict.fromkeys(n for n in (now(a) for a in ev.actors) if n is not None))
-    for fig in out.figures:
-        fig.affected, fig.claimed_by = now(fig.affected), now(fig.claimed_by)
+    out.rename_actors(renamed)

@@ -550,7 +550,7 @@ def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
     ("(DPN)") is the publisher wherever the article names it again ("told DPN", "DPN affiliate");
     another outlet the article names is judged by its own mentions."""
     from summarizer.extraction._found import FoundActor
-    from summarizer.extraction._linking import _publisher, _publishers
+    from summarizer.extraction._linking import _datelines, _publisher, _publishers
 
     text = (
         "Strelsau, Ruritania (DPN)Rebels attacked a convoy near Zenda on Monday. "
@@ -558,9 +558,10 @@ def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
         'The governor told DPN that more troops would come. "We will hold," he said. '
         "The Zenda Courier was seized by the rebels."
     )
-    assert _publishers(text) == {"dpn"}
-    assert _publisher(FoundActor("DPN", [], "organization", None, False), _publishers(text))
-    assert not _publisher(FoundActor("Zenda Courier", [], "media", None, False), _publishers(text))
+    publishers = _publishers(text, _datelines(text))
+    assert publishers == {"dpn"}
+    assert _publisher(FoundActor("DPN", [], "organization", None, False), publishers)
+    assert not _publisher(FoundActor("Zenda Courier", [], "media", None, False), publishers)
 
 
 def test_a_piece_of_another_actors_name_is_no_actor_of_its_own() -> None:
