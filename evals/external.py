@@ -13,6 +13,13 @@ text's sha256 against `origin.sha256`, gives every record its split by the rule 
 
     python evals/external.py                  # build, print the split table
     python evals/external.py --gold-dir DIR   # also read gold files from DIR (repeatable)
+    python evals/external.py --from-snapshots /work/.mirror   # first rebuild missing texts
+
+`--from-snapshots DIR` rebuilds every missing text from its origin: the snapshot of
+`origin.repository` under DIR (`DIR/<owner>+<name>/repo`, the layout `fetch` writes; a bare or
+ordinary git directory), read at `origin.commit` with `git show`, cut by `origin.selector`, and
+written only when its sha256 is `origin.sha256`. A fresh checkout has no texts (they are not
+committed); this puts them back without choosing anything again.
 
 A record whose text is missing or does not match its checksum is left out and named.
 """
@@ -20,8 +27,12 @@ A record whose text is missing or does not match its checksum is left out and na
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import json
+import re
+import subprocess
 import sys
 import tomllib
 from collections import Counter
@@ -49,6 +60,64 @@ def assign_splits(founding: list[dict], records: list[dict], rules: dict) -> Non
             r["split"] = "dev" if r.get("outlet") in dev_outlets else "validation"
 
 
+def cut(data: bytes, selector: str) -> str:
+    """The text `selector` names in a file's bytes (the four selector forms the gold uses)."""
+    if selector.startswith("whole file"):
+        return data.decode("utf-8")
+    m = re.match(
+        r"csv row (\d+) \(1-based; the file has no header\): column (\d+) \(title\) \+ '\\n\\n' \+ column (\d+)",
+        selector,
+    )
+    if m:
+        row = list(csv.reader(io.StringIO(data.decode("utf-8"))))[int(m[1]) - 1]
+        return row[int(m[2]) - 1] + "\n\n" + row[int(m[3]) - 1]
+    m = re.match(r"csv row (\d+) \(1-based, header excluded\): field '(\w+)'", selector)
+    if m:
+        csv.field_size_limit(1 << 30)
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        return rows[int(m[1]) - 1][m[2]]
+    m = re.match(r"jsonlines line (\d+) \(1-based\), doc_key (\S+), field 'sentences'", selector)
+    if m:
+        doc = json.loads(data.decode("utf-8").splitlines()[int(m[1]) - 1])
+        if doc.get("doc_key") != m[2].rstrip(","):
+            raise ValueError(f"line {m[1]} is {doc.get('doc_key')}, not {m[2]}")
+        return " ".join(" ".join(sentence) for sentence in doc["sentences"])
+    raise ValueError(f"a selector this script does not know: {selector[:60]}")
+
+
+def rebuild_texts(records: list[dict], snapshots: Path) -> list[str]:
+    """Write each record's missing text from its origin's snapshot; what could not be rebuilt."""
+    (EXTERNAL / "texts").mkdir(parents=True, exist_ok=True)
+    files: dict[tuple[str, str, str], bytes] = {}
+    failed = []
+    for rec in records:
+        target = EXTERNAL / "texts" / f"{rec['id']}.txt"
+        origin = rec.get("origin") or {}
+        if target.is_file() or not origin.get("repository"):
+            continue
+        repo = snapshots / origin["repository"].replace("/", "+") / "repo"
+        key = (str(repo), origin["commit"], origin["path"])
+        try:
+            if key not in files:
+                done = subprocess.run(
+                    ["git", "-C", str(repo), "show", f"{origin['commit']}:{origin['path']}"],
+                    capture_output=True,
+                    check=False,
+                )
+                if done.returncode:
+                    raise ValueError(done.stderr.decode().strip() or f"no snapshot at {repo}")
+                files[key] = done.stdout
+            text = cut(files[key], origin["selector"])
+        except (ValueError, IndexError, KeyError) as e:
+            failed.append(f"{rec['id']}: {e}")
+            continue
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != origin.get("sha256"):
+            failed.append(f"{rec['id']}: the rebuilt text's sha256 is not origin.sha256")
+            continue
+        target.write_text(text, encoding="utf-8", newline="")
+    return failed
+
+
 def load_gold(dirs: list[Path]) -> list[dict]:
     seen: dict[str, dict] = {}
     for d in dirs:
@@ -64,10 +133,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold-dir", type=Path, action="append", default=[])
     parser.add_argument("--texts", type=Path, action="append", default=[], help="a folder of <id>.txt (repeatable)")
+    parser.add_argument(
+        "--from-snapshots", type=Path, metavar="DIR", help="rebuild missing texts from the snapshots under DIR"
+    )
     args = parser.parse_args(argv)
     rules = tomllib.loads((DATASETS / "splits.toml").read_text(encoding="utf-8"))
     founding = [json.loads(x) for x in (DATASETS / "articles.jsonl").read_text(encoding="utf-8").splitlines() if x]
     records = load_gold([DATASETS / "many_wars", *args.gold_dir])
+    if args.from_snapshots:
+        for m in rebuild_texts(records, args.from_snapshots):
+            print(f"not rebuilt: {m}", file=sys.stderr)
     kept, missing = [], []
     for rec in records:
         found = [d / f"{rec['id']}.txt" for d in [EXTERNAL / "texts", *args.texts]]
