@@ -292,6 +292,7 @@ def eval_command(
             str(dataset),
             models,
             predictions=predictions,
+            ids=list(sample_id or ()),
             limit=limit,
             json_out=json_out,
             save_predictions=save_predictions,

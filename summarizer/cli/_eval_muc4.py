@@ -42,6 +42,7 @@ def eval_muc4(
     models: list[str],
     *,
     predictions: Path | None,
+    ids: list[str],
     limit: int | None,
     json_out: Path | None,
     save_predictions: Path | None,
@@ -58,7 +59,7 @@ def eval_muc4(
         if report is not None:
             raise InputError("--report is not available with a muc4: dataset (use --json)")
         if not evaluation.is_muc4(dataset):
-            raise InputError("--predictions and --limit need --dataset muc4:train, muc4:dev or muc4:test")
+            raise InputError("--predictions, --id and --limit need --dataset muc4:train, muc4:dev or muc4:test")
         if predictions is not None and save_predictions is not None:
             raise InputError("--save-predictions writes a model's predictions: not with --predictions")
         path = evaluation.muc4_file(dataset)
@@ -72,7 +73,7 @@ def eval_muc4(
                 f"--save-predictions {save_predictions}: not a folder",
                 hint="--save-predictions names a folder (made when missing)",
             )
-        documents = evaluation.load_muc4(path)[:limit] if limit else evaluation.load_muc4(path)
+        documents = _select(evaluation.load_muc4(path), path, ids, limit)
     except SummarizerError as exc:
         fail(exc)
     console = Console(stderr=_is_stdout(json_out))
@@ -115,6 +116,18 @@ def eval_muc4(
                 code = EXIT_PARTIAL
     if code:
         raise typer.Exit(code)
+
+
+def _select(documents: list[Muc4Document], path: Path, ids: list[str], limit: int | None) -> list[Muc4Document]:
+    """The documents with these ids (MUC-4's docid, in the split's order), then the first `limit`;
+    an id not in the split is an InputError, as in any eval (`evaluation.select`)."""
+    if ids:
+        known = {d.docid for d in documents}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise InputError(f"{path}: no document with id {missing[0]!r}", hint="MUC-4 ids look like TST3-MUC4-0001")
+        documents = [d for d in documents if d.docid in set(ids)]
+    return documents[:limit] if limit else documents
 
 
 def _run(model: str, documents: list[Muc4Document], settings: Settings) -> Muc4Run:

@@ -358,7 +358,12 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_pipeline: Any
     assert res.exit_code == 0  # micro F1 1.0 is not below 1.0
     res = runner.invoke(_app(), ["eval", "-d", "muc4:test", "-m", "fake/good", "--min-f1", "1.01"])
     assert res.exit_code == 2  # an F1 threshold is between 0 and 1
+    # --id runs the documents named (one recording process per part of a split)
+    res = runner.invoke(_app(), ["eval", "-d", "muc4:test", "-m", "fake/good", "--id", "TST3-MUC4-0001", "--json", "-"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["runs"][0]["documents"] == 1
     for args, message in [
+        (["-d", "muc4:test", "-m", "fake/good", "--id", "TST3-MUC4-9999"], "no document with id 'TST3-MUC4-9999'"),
         (["-d", "muc4:dev"], "MUC-4 dev is not at"),
         (["--predictions", str(out)], "need --dataset muc4:"),
         (["-d", "muc4:test", "--report", "r.html"], "--report is not available"),
