@@ -13,6 +13,9 @@ acts, actor 2 is acted on) and the MUC-4 way (perpetrator, target, victim, instr
 - what is acted on goes by its head word: people harmed are `victims`, an armed party fought or
   attacked is `against` (for harm verbs soldiers killed are victims), a building or vehicle is a
   `target`; `with`/`using` phrases and weapon words in the sentence are `weapons`;
+- a fight has two sides: a battle or strike whose every `by` is an actor with a side, and that
+  the grammar gives nobody to be `against`, is against the armed actors the sentence names on
+  another side ("Bordurian forces attacked the town held by Ruritanian troops");
 - a phrase that is one of the document's actors is named by that actor (with its id), but a
   state's forces are not the state ("Ruritania's forces"), while a group's fighters are the group;
   a phrase whose head is one of its places is a place, not a participant; numbers and quantifiers
@@ -351,7 +354,40 @@ def event_roles(
         seen.add(key)
         s, e = span
         roles[role].append(RoleFiller(name=name, actor_id=actor_id, mentions=[Span(start=s, end=e, text=text[s:e])]))
+    if event_type in _OPPOSED_TYPES and roles["by"] and not roles["against"]:
+        roles["against"] = _other_side(text, roles, [(s, e, a) for s, e, a in actor_at if s >= dateline])
     return roles
+
+
+_OPPOSED_TYPES = frozenset({"battle", "explosion_remote_violence"})
+_ARMED_KINDS = frozenset({"armed_forces", "armed_group", "military_unit"})
+
+
+def _other_side(
+    text: str, roles: dict[str, list[RoleFiller]], actor_at: list[tuple[int, int, Actor]]
+) -> list[RoleFiller]:
+    """A fight has two sides: where every `by` filler is an actor with a side, the armed actors
+    the sentence names on another side are what the attack was against ("Ruritanian troops
+    retreated before a Bordurian offensive": by Borduria, against the Ruritanian troops)."""
+    by_actors = {a.id: a for _s, _e, a in actor_at}
+    sides = set()
+    for f in roles["by"]:
+        actor = by_actors.get(f.actor_id) if f.actor_id else None
+        if actor is None or actor.side is None:
+            return []
+        sides.add(actor.side)
+    taken = {f.actor_id for fillers in roles.values() for f in fillers if f.actor_id}
+    out: dict[str, RoleFiller] = {}
+    for s, e, a in actor_at:
+        if (
+            a.kind in _ARMED_KINDS
+            and a.side is not None
+            and a.side not in sides
+            and a.id not in taken
+            and a.id not in out
+        ):
+            out[a.id] = RoleFiller(name=a.name, actor_id=a.id, mentions=[Span(start=s, end=e, text=text[s:e])])
+    return list(out.values())
 
 
 def sentence_roles(

@@ -228,3 +228,36 @@ def test_a_party_named_by_a_common_noun_in_the_roles_becomes_an_actor() -> None:
     assert {ids[i] for i in event.actor_ids} == set(actors)
     with rules.disabled(["force.party.irregular", "force.party.regular"]):
         assert compose(text, Classified(events=[FoundEvent("battle", 0, len(text), [], [], None)]))[0].actors == []
+
+
+def _sided(text: str, *specs: tuple[str, str, str | None]) -> list[Actor]:
+    return [
+        Actor(id=f"a{i}", name=name, kind=kind, side=side, mentions=[mention(text, name)])  # type: ignore[arg-type]
+        for i, (name, kind, side) in enumerate(specs, 1)
+    ]
+
+
+def test_a_fight_is_against_the_armed_party_of_the_other_side() -> None:
+    text = "Bordurian forces attacked the town held by Ruritanian troops."
+    actors = _sided(
+        text, ("Ruritanian troops", "armed_forces", "Ruritania"), ("Bordurian forces", "armed_forces", "Borduria")
+    )
+    found = event_roles(text, 0, len(text), "battle", actors, [], parse(text))
+    assert [f.name for f in found["by"]] == ["Bordurian forces"]
+    assert [(f.name, f.actor_id) for f in found["against"]] == [("Ruritanian troops", "a1")]
+    # not an armed party: officials who speak of the attack are not what it was against
+    text = "Bordurian forces attacked the town, Ruritanian officials said."
+    actors = _sided(
+        text, ("Bordurian forces", "armed_forces", "Borduria"), ("Ruritanian officials", "government", "Ruritania")
+    )
+    assert event_roles(text, 0, len(text), "battle", actors, [], parse(text))["against"] == []
+    # a side unknown for who attacked: no other side to read
+    text = "Gunmen attacked the town as Ruritanian troops retreated."
+    actors = _sided(text, ("Gunmen", "armed_group", None), ("Ruritanian troops", "armed_forces", "Ruritania"))
+    assert event_roles(text, 0, len(text), "battle", actors, [], parse(text))["against"] == []
+    # not a fight: a protest is against nobody's forces
+    text = "Bordurian forces protested as Ruritanian troops retreated."
+    actors = _sided(
+        text, ("Bordurian forces", "armed_forces", "Borduria"), ("Ruritanian troops", "armed_forces", "Ruritania")
+    )
+    assert event_roles(text, 0, len(text), "protest_riot", actors, [], parse(text))["against"] == []
