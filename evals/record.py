@@ -1,0 +1,113 @@
+"""Record what a dataset split lacks, for one model, in parallel parts against one served model.
+
+    python evals/record.py -m local/qwen2.5-coder-1.5b --split validation            # the full gold
+    python evals/record.py -m local/qwen2.5-coder-1.5b --split dev --parts 4
+    python evals/record.py -m local/gemma-3-270m --dataset muc4:test                   # MUC-4
+
+A fresh checkout has none of the many-wars or MUC-4 recordings (they hold corpus texts, kept out
+of commits): after `python evals/external.py --from-snapshots DIR` and `python
+evals/muc4_fetch.py --from SNAPSHOT`, this puts them back. It starts `summarizer serve` for the
+model (one thread per slot, `SUMMARIZER_LOCAL_THREADS=1`, so the server's slots decode the parts
+together) unless one is already serving it, splits the split's articles into `--parts` parts of
+about equal text (longest first, dealt in turn), runs one `summarizer --record-missing eval
+--id ...` per part at once, and stops the server it started. Articles already recorded are
+replayed, not asked again. Each part's output goes to `<out>/record-<model>-<part>.log`; the
+script prints one line per part with its exit code, and exits non-zero when one failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FULL = HERE / "external" / "all.jsonl"
+CASSETTES = HERE / "external" / "cassettes"
+
+
+def articles(dataset: str, split: str | None) -> list[tuple[str, int]]:
+    """(id, text length) of the articles to record: a split of a JSONL dataset, or a MUC-4 split."""
+    if dataset.startswith("muc4:"):
+        from summarizer.evaluation._muc4 import load_muc4, muc4_file
+
+        return [(d.docid, len(d.text)) for d in load_muc4(muc4_file(dataset))]
+    records = [json.loads(x) for x in Path(dataset).read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [(r["id"], len(r["text"])) for r in records if split is None or r.get("split") == split]
+
+
+def deal(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
+    """The ids dealt into `parts` parts, longest first, so each part has about as much text."""
+    out: list[list[str]] = [[] for _ in range(parts)]
+    for i, (ident, _n) in enumerate(sorted(items, key=lambda x: -x[1])):
+        out[i % parts].append(ident)
+    return [p for p in out if p]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-m", "--model", required=True)
+    parser.add_argument("--dataset", default=str(FULL), help="a JSONL dataset or muc4:SPLIT (default: the full gold)")
+    parser.add_argument("--split", help="the split of a JSONL dataset (dev, validation)")
+    parser.add_argument("--parts", type=int, default=4, help="processes at once (default 4: the server's slots)")
+    parser.add_argument("--cassettes", type=Path, default=CASSETTES)
+    parser.add_argument("--out", type=Path, default=Path("out"), help="where the parts' logs go (default out/)")
+    args = parser.parse_args(argv)
+    exe = Path(sys.executable).with_name("summarizer")
+    parts = deal(articles(args.dataset, args.split), max(1, args.parts))
+    if not parts:
+        print("record: nothing to record", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    server = None
+    if args.model.startswith("local/"):
+        env = {**os.environ, "SUMMARIZER_LOCAL_THREADS": os.environ.get("SUMMARIZER_LOCAL_THREADS", "1")}
+        server = subprocess.Popen([exe, "serve", "-m", args.model], env=env, stdout=subprocess.PIPE, text=True)
+        assert server.stdout is not None
+        line = server.stdout.readline()  # "starting ...", then the address once it answers
+        while line and "serving" not in line and server.poll() is None:
+            line = server.stdout.readline()
+        if server.poll() is not None:  # already served elsewhere, or failed: the evals find out
+            server = None
+    slug = args.model.replace("/", "_")
+    started = time.perf_counter()
+    procs = []
+    for n, ids in enumerate(parts, 1):
+        cmd = [
+            exe,
+            "--record-missing",
+            "--no-log",
+            "--cassettes",
+            str(args.cassettes),
+            "eval",
+            "--dataset",
+            args.dataset,
+        ]
+        cmd += ["-m", args.model] + (["--split", args.split] if args.split else [])
+        cmd += [x for ident in ids for x in ("--id", ident)]
+        log = (args.out / f"record-{slug}-{n}.log").open("w", encoding="utf-8")
+        procs.append((n, len(ids), subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log))
+    failed = 0
+    for n, count, proc, log in procs:
+        code = proc.wait()
+        log.close()
+        failed += code != 0
+        print(f"part {n}: {count} articles, exit {code} ({args.out / f'record-{slug}-{n}.log'})")
+    if server is not None:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    total = sum(c for _n, c, _p, _l in procs)
+    print(f"{total} articles in {time.perf_counter() - started:.0f} s, {failed} part(s) failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

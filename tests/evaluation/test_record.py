@@ -1,0 +1,28 @@
+"""evals/record.py deals a split's articles into parts of about equal text, and reads the ids of
+a JSONL split or of a MUC-4 split."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("evals_record", ROOT / "evals" / "record.py")
+assert _spec and _spec.loader
+record = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(record)
+
+
+def test_parts_are_dealt_longest_first() -> None:
+    items = [("a", 10), ("b", 500), ("c", 300), ("d", 20), ("e", 400)]
+    assert record.deal(items, 2) == [["b", "c", "a"], ["e", "d"]]
+    assert record.deal(items[:1], 4) == [["a"]]  # no empty part
+
+
+def test_articles_of_a_split(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    rows = [{"id": "x", "text": "abc", "split": "dev"}, {"id": "y", "text": "abcdef", "split": "validation"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert record.articles(str(path), "validation") == [("y", 6)]
+    assert record.articles(str(path), None) == [("x", 3), ("y", 6)]
