@@ -367,8 +367,8 @@ def _other_side(
     text: str, roles: dict[str, list[RoleFiller]], actor_at: list[tuple[int, int, Actor]]
 ) -> list[RoleFiller]:
     """A fight has two sides: where every `by` filler is an actor with a side, the armed actors
-    the sentence names on another side are what the attack was against ("Ruritanian troops
-    retreated before a Bordurian offensive": by Borduria, against the Ruritanian troops)."""
+    the sentence names on another side are what the attack was against ("Bordurian forces
+    attacked the town held by Ruritanian troops": by Borduria's forces, against Ruritania's)."""
     by_actors = {a.id: a for _s, _e, a in actor_at}
     sides = set()
     for f in roles["by"]:
