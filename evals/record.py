@@ -69,10 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "SUMMARIZER_LOCAL_THREADS": os.environ.get("SUMMARIZER_LOCAL_THREADS", "1")}
         server = subprocess.Popen([exe, "serve", "-m", args.model], env=env, stdout=subprocess.PIPE, text=True)
         assert server.stdout is not None
-        line = server.stdout.readline()  # "starting ...", then the address once it answers
-        while line and "serving" not in line and server.poll() is None:
-            line = server.stdout.readline()
-        if server.poll() is not None:  # already served elsewhere, or failed: the evals find out
+        # `serve` prints its address on stdout once the model answers (its progress goes to
+        # stderr); it exits at once when the model cannot be served here (the evals then say why)
+        if not server.stdout.readline().startswith("http"):
+            server.wait()
             server = None
     slug = args.model.replace("/", "_")
     started = time.perf_counter()
