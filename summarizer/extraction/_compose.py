@@ -257,9 +257,10 @@ def _casualty_items(
         if parsed is None:
             dropped.add("casualties", "no_number", raw, f"{raw!r}: no number in the figure")
             continue
-        event_id = next(
-            (ev.id for ev, src in zip(events, found.events, strict=True) if src.start <= fig.start < src.end), None
-        )
+        pairs = list(zip(events, found.events, strict=True))
+        event_id = next((ev.id for ev, src in pairs if src.start <= fig.start < src.end), None) or next(
+            (ev.id for ev, src in pairs if any(s <= fig.start < e for s, e in src.told_again)), None
+        )  # its sentence's event, else the event its sentence tells again
         if event_id is None:
             earlier = [ev for ev, src in zip(events, found.events, strict=True) if src.end <= fig.sentence_start]
             referred = _event_referred(text[fig.sentence_start : fig.sentence_end], earlier)

@@ -250,10 +250,12 @@ def _add(
         None,
     )
     if twin is not None:
+        twin.told_again.append((s, e))
         return
     context = _context_twin(out.events, kind, s, text, names, kinds)
     if context is not None:  # the town-level telling keeps its town
         context.places.extend(n for n in names if n not in context.places and kinds[n] == "settlement")
+        context.told_again.append((s, e))
         return
     actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
     out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))

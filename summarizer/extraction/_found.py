@@ -44,6 +44,9 @@ class FoundEvent:
     places: list[str]  # FoundPlace names
     actors: list[str]  # FoundActor names
     date: str | None
+    # the sentences that tell the same incident again (a twin: same type and place), as (start,
+    # end): a figure there is this event's ("The explosions, which struck ..., wounded 78 people")
+    told_again: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
