@@ -158,7 +158,8 @@ def _event(
         date=ev.date,
         location_ids=[place_ids[n] for n in ev.places if n in place_ids],
         actor_ids=[actor_ids[n] for n in ev.actors if n in actor_ids],
-        evidence=[spans.span(ev.start, ev.end)],
+        # its sentence, then each sentence that tells it again (where a figure tied to it may be)
+        evidence=[spans.span(ev.start, ev.end), *(spans.span(s, e) for s, e in ev.told_again)],
     )
 
 
