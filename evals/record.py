@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -76,34 +77,36 @@ def main(argv: list[str] | None = None) -> int:
             server = None
     slug = args.model.replace("/", "_")
     started = time.perf_counter()
-    procs = []
-    for n, ids in enumerate(parts, 1):
-        cmd = [
-            exe,
-            "--record-missing",
-            "--no-log",
-            "--cassettes",
-            str(args.cassettes),
-            "eval",
-            "--dataset",
-            args.dataset,
-        ]
-        cmd += ["-m", args.model] + (["--split", args.split] if args.split else [])
-        cmd += [x for ident in ids for x in ("--id", ident)]
-        log = (args.out / f"record-{slug}-{n}.log").open("w", encoding="utf-8")
-        procs.append((n, len(ids), subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log))
+    procs: list[tuple[int, int, subprocess.Popen[bytes], IO[str]]] = []
     failed = 0
-    for n, count, proc, log in procs:
-        code = proc.wait()
-        log.close()
-        failed += code != 0
-        print(f"part {n}: {count} articles, exit {code} ({args.out / f'record-{slug}-{n}.log'})")
-    if server is not None:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    try:  # the server it started stops with it, whatever happens to the parts (Ctrl-C included)
+        for n, ids in enumerate(parts, 1):
+            cmd = [
+                exe,
+                "--record-missing",
+                "--no-log",
+                "--cassettes",
+                str(args.cassettes),
+                "eval",
+                "--dataset",
+                args.dataset,
+            ]
+            cmd += ["-m", args.model] + (["--split", args.split] if args.split else [])
+            cmd += [x for ident in ids for x in ("--id", ident)]
+            log = (args.out / f"record-{slug}-{n}.log").open("w", encoding="utf-8")
+            procs.append((n, len(ids), subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log))
+        for n, count, proc, log in procs:
+            code = proc.wait()
+            log.close()
+            failed += code != 0
+            print(f"part {n}: {count} articles, exit {code} ({args.out / f'record-{slug}-{n}.log'})")
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
     total = sum(c for _n, c, _p, _l in procs)
     print(f"{total} articles in {time.perf_counter() - started:.0f} s, {failed} part(s) failed")
     return 1 if failed else 0
