@@ -1,14 +1,30 @@
-"""Running the installed `summarizer` command as a subprocess, the way a user does."""
+"""Running the installed `summarizer` command as a subprocess, the way a user does, and the
+repository's scripts (`bench/`, `evals/`) as modules."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(relative: str, *, register: bool = False) -> ModuleType:
+    """A script of the repository ("evals/record.py") imported as a module by its path, named by
+    its stem; `register` also puts it in `sys.modules` (dataclasses of the script need it)."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    if register:
+        sys.modules.setdefault(path.stem, module)
+    spec.loader.exec_module(module)
+    return module
 
 
 def summarizer_bin() -> str:

@@ -5,18 +5,16 @@ on the founding articles everywhere, on the full `dev` split where the full gold
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.clihelp import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("evals_baseline", ROOT / "evals" / "baseline.py")
-assert _spec and _spec.loader
-baseline_mod = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(baseline_mod)
+baseline_mod = load_script("evals/baseline.py")
 
 
 def _check(model: str, part: str, got: dict[str, Any], want: dict[str, Any]) -> None:

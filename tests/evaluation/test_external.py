@@ -5,18 +5,15 @@ the origin's."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("evals_external", ROOT / "evals" / "external.py")
-assert _spec and _spec.loader
-external = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(external)
+from tests.clihelp import load_script
+
+external = load_script("evals/external.py")
 
 
 def test_each_selector_form_cuts_its_text() -> None:

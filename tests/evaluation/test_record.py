@@ -3,15 +3,12 @@ a JSONL split or of a MUC-4 split."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("evals_record", ROOT / "evals" / "record.py")
-assert _spec and _spec.loader
-record = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(record)
+from tests.clihelp import load_script
+
+record = load_script("evals/record.py")
 
 
 def test_parts_are_dealt_longest_first() -> None:

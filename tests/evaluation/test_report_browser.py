@@ -3,26 +3,20 @@ fails on a blank page. Skipped when no Chromium is on PATH (Debian: apt-get inst
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from summarizer import evaluation
+from tests.clihelp import load_script
 from tests.evaluation.test_report import result  # noqa: F401  (the fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _screenshot_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("report_screenshot", ROOT / "bench" / "report_screenshot.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("report_screenshot", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench/report_screenshot.py", register=True)
 
 
 shot = _screenshot_module()

@@ -4,7 +4,6 @@ article for the whole brief under a bounded JSON schema, no code rules, the answ
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from summarizer.config import Settings
 from summarizer.errors import ExtractionError
 from summarizer.evaluation import load_dataset, run_eval
 from summarizer.extraction import load, schema_hash, summarize
+from tests.clihelp import load_script
 from tests.conftest import ROOT
 from tests.fakeserver import FakeModelServer, completion, labeller, pass_name
 
@@ -177,11 +177,7 @@ def test_an_answer_over_its_bounds_is_refused(fake_model, naive: Settings) -> No
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("naive_baseline", ROOT / "bench" / "naive_baseline.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench/naive_baseline.py")
 
 
 def _record(model: str, dataset: Path, folder: Path, prompt: str, responder: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from types import ModuleType
 
@@ -11,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.text._align import Match, find_all, find_span, normalize
-from tests.clihelp import ROOT
+from tests.clihelp import load_script
 
 ARTICLE = (
     "KYIV, Ukraine \u2014 Ukrainian officials said on Tuesday that Russian forces shelled "
@@ -236,11 +235,7 @@ def test_find_all_non_overlapping() -> None:
 def _bench() -> ModuleType:
     """bench/grounding_speed.py: one synthetic article generator for the test of what is found
     and the bench of how fast."""
-    spec = importlib.util.spec_from_file_location("grounding_speed", ROOT / "bench" / "grounding_speed.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench/grounding_speed.py")
 
 
 _BENCH = _bench()
