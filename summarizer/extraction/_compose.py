@@ -251,6 +251,7 @@ def _casualty_items(
     """The casualties: each figure read from its own words, linked to the event whose sentence
     holds it, with the figure's span and its sentence's as evidence."""
     casualties: list[Casualty] = []
+    pairs = list(zip(events, found.events, strict=True))  # each event with what code found of it
     for f in found.figures:
         fig = f.figure
         raw = text[fig.start : fig.end]
@@ -258,12 +259,11 @@ def _casualty_items(
         if parsed is None:
             dropped.add("casualties", "no_number", raw, f"{raw!r}: no number in the figure")
             continue
-        pairs = list(zip(events, found.events, strict=True))
         event_id = next((ev.id for ev, src in pairs if src.start <= fig.start < src.end), None) or next(
             (ev.id for ev, src in pairs if any(s <= fig.start < e for s, e in src.told_again)), None
         )  # its sentence's event, else the event its sentence tells again
         if event_id is None:
-            earlier = [ev for ev, src in zip(events, found.events, strict=True) if src.end <= fig.sentence_start]
+            earlier = [ev for ev, src in pairs if src.end <= fig.sentence_start]
             referred = _event_referred(text[fig.sentence_start : fig.sentence_end], earlier)
             event_id = referred.id if referred is not None else None
         casualties.append(
