@@ -18,7 +18,6 @@ script prints one line per part with its exit code, and exits non-zero when one 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -26,8 +25,9 @@ import time
 from pathlib import Path
 from typing import IO
 
+from summarizer.errors import SummarizerError
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 FULL = HERE / "external" / "all.jsonl"
 CASSETTES = HERE / "external" / "cassettes"
 
@@ -38,8 +38,10 @@ def articles(dataset: str, split: str | None) -> list[tuple[str, int]]:
         from summarizer.evaluation._muc4 import load_muc4, muc4_file
 
         return [(d.docid, len(d.text)) for d in load_muc4(muc4_file(dataset))]
-    records = [json.loads(x) for x in Path(dataset).read_text(encoding="utf-8").splitlines() if x.strip()]
-    return [(r["id"], len(r["text"])) for r in records if split is None or r.get("split") == split]
+    from summarizer.evaluation import load_dataset, select
+
+    part = select(load_dataset(dataset), split=split)  # as `eval --split` reads it
+    return [(r["id"], len(r["text"])) for r in part.records]
 
 
 def deal(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
@@ -60,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("out"), help="where the parts' logs go (default out/)")
     args = parser.parse_args(argv)
     exe = Path(sys.executable).with_name("summarizer")
-    parts = deal(articles(args.dataset, args.split), max(1, args.parts))
+    try:
+        parts = deal(articles(args.dataset, args.split), max(1, args.parts))
+    except SummarizerError as exc:  # no such file, no such split: one line, as the CLI says it
+        print(f"record: {exc.one_line()}", file=sys.stderr)
+        return 2
     if not parts:
         print("record: nothing to record", file=sys.stderr)
         return 2

@@ -19,7 +19,11 @@ def test_parts_are_dealt_longest_first() -> None:
 
 def test_articles_of_a_split(tmp_path: Path) -> None:
     path = tmp_path / "gold.jsonl"
-    rows = [{"id": "x", "text": "abc", "split": "dev"}, {"id": "y", "text": "abcdef", "split": "validation"}]
+    gold = {"actors": [], "locations": [], "events": [], "casualties": []}
+    rows = [
+        {"id": "x", "text": "abc", "split": "dev", "gold": gold},
+        {"id": "y", "text": "abcdef", "split": "validation", "gold": gold},
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     assert record.articles(str(path), "validation") == [("y", 6)]
     assert record.articles(str(path), None) == [("x", 3), ("y", 6)]
