@@ -3,6 +3,7 @@
     python evals/record.py -m local/qwen2.5-coder-1.5b --split validation            # the full gold
     python evals/record.py -m local/qwen2.5-coder-1.5b --split dev --parts 4
     python evals/record.py -m local/gemma-3-270m --dataset muc4:test                   # MUC-4
+    python evals/record.py -m local/qwen2.5-coder-1.5b --split dev --prompt brief-v8  # another prompt
 
 A fresh checkout has none of the many-wars or MUC-4 recordings (they hold corpus texts, kept out
 of commits): after `python evals/external.py --from-snapshots DIR` and `python
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", help="the split of a JSONL dataset (dev, validation)")
     parser.add_argument("--parts", type=int, default=4, help="processes at once (default 4: the server's slots)")
     parser.add_argument("--cassettes", type=Path, default=CASSETTES)
+    parser.add_argument("--prompt", help="the prompt version to record (default: the default prompt)")
     parser.add_argument("--out", type=Path, default=Path("out"), help="where the parts' logs go (default out/)")
     args = parser.parse_args(argv)
     exe = Path(sys.executable).with_name("summarizer")
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--no-log",
                 "--cassettes",
                 str(args.cassettes),
+                *(["--prompt", args.prompt] if args.prompt else []),
                 "eval",
                 "--dataset",
                 args.dataset,

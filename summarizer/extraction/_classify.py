@@ -270,7 +270,8 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
         findings, places = find(model_text)
     out = Classified()
     labelled: dict[str, str] = {}
-    candidates = [event_candidates(model_text[s:e], s, max(title_end, s)) for s, e in chunks]
+    gate = passes.prompt.event_gate
+    candidates = [event_candidates(model_text[s:e], s, max(title_end, s), gate) for s, e in chunks]
     for (start, end), spans in zip(chunks, candidates, strict=True):
         if passes.prompt.figure_listing == "marked":  # the figures' sentences are marked too (brief-v7 on)
             with rules.asking():

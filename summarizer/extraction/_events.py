@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
-from summarizer.nlp import capital_of
+from summarizer.nlp import capital_of, in_open_clause
 from summarizer.text import (
+    EVENT_SENTENCES,
+    clause_cues,
     dateline_end,
     dates_in,
     decided_by_words,
     event_date,
     event_sentences,
+    event_words,
     not_reported_as_fact,
     only_said,
     second_type,
@@ -107,11 +110,36 @@ def _modifier() -> re.Pattern[str]:
     return rules.regex("place.modifier")
 
 
-def event_candidates(chunk: str, offset: int, skip_until: int) -> list[tuple[int, int]]:
+def not_told_as_fact(sentence: str, published: str | None = None, gate: str = "sentence") -> bool:
+    """The sentence does not report an incident as fact (`not_reported_as_fact`). With the
+    clause gate (brief-v8 on) a hypothesis, a negation, an accusation, an inquiry or a habit does
+    not take out a sentence one of whose event words, in a clause of its own out of their
+    scope, tells an action as done ("Strelsau called for an inquiry into an airstrike that
+    killed 40 people"; `summarizer.nlp.in_open_clause`)."""
+    if not not_reported_as_fact(sentence, published):
+        return False
+    return gate == "sentence" or not _told_in_open_clause(sentence, published)
+
+
+def _told_in_open_clause(sentence: str, published: str | None = None) -> bool:
+    """The clause gate's rescue: none of the cues read on the whole sentence, and an event word
+    told as done out of the scope of every cue read in its clause."""
+    if not_reported_as_fact(sentence, published, scoped=True):
+        return False
+    return in_open_clause(sentence, event_words(), clause_cues())
+
+
+def event_candidates(chunk: str, offset: int, skip_until: int, gate: str = "sentence") -> list[tuple[int, int]]:
     """The sentences of one part (spans in the article) the events pass asks about: those that
-    may report an event, less those code already knows report no incident as fact."""
+    may report an event, less those code already knows report no incident as fact; with the
+    clause gate (`gate`, the prompt's `event_gate`), also those a cue took out whose event is
+    told as done in a clause of its own (`not_told_as_fact`)."""
+    skip = skip_until - offset
     with rules.asking():  # what the model is asked: the rules it reads stay as recorded (`rules.disabled`)
-        asked = event_sentences(chunk, skip_until=skip_until - offset, keep=lambda s: not not_reported_as_fact(s))
+        asked = event_sentences(chunk, skip_until=skip, keep=lambda s: not not_reported_as_fact(s))
+        if gate == "clause":
+            rescued = event_sentences(chunk, skip_until=skip, keep=_told_in_open_clause, scoped=True)
+            asked = sorted(set(asked) | set(rescued))[:EVENT_SENTENCES]
     return [(s + offset, e + offset) for s, e in asked]
 
 
@@ -128,8 +156,9 @@ def add_events(
     """The events of one part: its candidate sentences (`event_candidates`, numbered from 1 in
     that order, the numbers the article's marks carry when the prompt marks them) labelled by
     the model, each kept as an event when code finds it reported as fact."""
+    gate = passes.prompt.event_gate
     if candidates is None:
-        candidates = event_candidates(chunk, offset, skip_until)
+        candidates = event_candidates(chunk, offset, skip_until, gate)
     numbered = [
         (passes.mark_at(s) or n, s, e)  # the number its mark carries (brief-v7 marks figures' sentences too)
         for n, (s, e) in enumerate(candidates, 1)
@@ -150,7 +179,7 @@ def add_events(
             label = decided_by_words(sentence) or label
         if label == labels.NOT_AN_EVENT:
             continue
-        if not_reported_as_fact(sentence, published) or only_said(sentence):
+        if not_told_as_fact(sentence, published, gate) or only_said(sentence):
             continue  # "had not been struck", "Strelsau has accused Szohod of ...", a headline, a habit ...
         if told_in_passing(sentence):
             continue  # "troops who fought in Ruritania took part in the parade": background

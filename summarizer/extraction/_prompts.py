@@ -37,6 +37,10 @@ class Prompt:
     # the figures pass's list: "each" figure with its sentence, or "marked" (brief-v7): the figures'
     # sentences marked in the article like the event sentences, and named by their mark
     figure_listing: str = "each"
+    # where a not-an-incident cue (a hypothesis, a negation, an accusation, a habit) takes an event
+    # sentence out: anywhere in the "sentence" (up to brief-v7), or only in the event word's own
+    # "clause" (brief-v8 on: "called for an inquiry into an airstrike that killed 40" is proposed)
+    event_gate: str = "sentence"
 
     @property
     def calls_per_article(self) -> int:
@@ -98,15 +102,17 @@ def load(version: str) -> Prompt:
                 raise ConfigError(f"prompt file {path}: unknown pipeline {pipeline!r} (one of {', '.join(PIPELINES)})")
             keys, marked = data.get("answer_keys", "words"), data.get("event_sentences", "listed")
             no_event, figure_listing = data.get("no_event", "not_an_event"), data.get("figure_listing", "each")
+            gate = data.get("event_gate", "sentence")
             if (
                 keys not in ("words", "numbers")
                 or marked not in ("listed", "marked")
                 or no_event not in ("not_an_event", "none")
                 or figure_listing not in ("each", "marked")
+                or gate not in ("sentence", "clause")
             ):
                 raise ConfigError(
                     f"prompt file {path}: answer_keys is words or numbers, event_sentences is listed or marked, "
-                    "no_event is not_an_event or none, figure_listing is each or marked"
+                    "no_event is not_an_event or none, figure_listing is each or marked, event_gate is sentence or clause"
                 )
-            return Prompt(version, system, article, tasks, pipeline, keys, marked, no_event, figure_listing)
+            return Prompt(version, system, article, tasks, pipeline, keys, marked, no_event, figure_listing, gate)
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

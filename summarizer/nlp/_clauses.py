@@ -1,5 +1,5 @@
-"""A long sentence shortened at a clause boundary, never inside a clause (issue 20: "descriptions
-not cut mid-clause").
+"""Clauses of a sentence: a long sentence shortened at a clause boundary, never inside a clause
+(issue 20: "descriptions not cut mid-clause"), and the scope of a not-an-incident cue (`in_open_clause`).
 
 An event's description is its own sentence. Past `max_words` words it is cut where a clause
 that depends on the main one starts (spaCy's dependency parse, `parse`): an adverbial clause
@@ -24,7 +24,7 @@ from summarizer import rules
 from summarizer.nlp._ner import Token, parse
 from summarizer.text import CUT_MARK
 
-__all__ = ["DESCRIPTION_WORDS", "clause_cut"]
+__all__ = ["DESCRIPTION_WORDS", "clause_cut", "in_open_clause"]
 
 DESCRIPTION_WORDS = 30  # an event's description: its sentence, cut past this many words
 MIN_WORDS = 8  # a shorter head ("The 1442nd's video comes…") says too little: the sentence is kept whole
@@ -163,3 +163,76 @@ def clause_cut(sentence: str, max_words: int) -> str:
         if MIN_WORDS <= words <= max_words and _balanced(head) and (best is None or words > best[0]):
             best = (words, head)
     return best[1] + CUT_MARK if best else folded
+
+
+# The scope of a not-an-incident cue (medspaCy ConText's scope, read from the parse): its clause,
+# and the clauses that hang from it as its complement or share its subject and auxiliaries
+# ("warned that the dam could be destroyed", "could strike the town and advance"); it ends
+# (ConText's TERMINATE) where a clause with an assertion of its own begins: an adverbial, a
+# relative or reduced relative clause, a clause beside it ("..., the airstrike that killed 40").
+# A complement that shares its subject is no clause of its own ("threatened to strike").
+_SCOPE_ENDS = frozenset({"advcl", "relcl", "acl", "parataxis"})
+_INHERITS = frozenset({"ccomp", "csubj", "csubjpass"})  # and "conj" of a verb
+
+
+def _clause_of(toks: Sequence[Token], i: int) -> int:
+    """The head of the clause the i-th word belongs to."""
+    t = toks[i]
+    while t.head != t.i and not _opens_clause(t):
+        t = toks[t.head]
+    return t.i
+
+
+def _opens_clause(t: Token) -> bool:
+    return t.dep in _SCOPE_ENDS or t.dep in _INHERITS or (t.dep == "conj" and t.pos in _VERBAL)
+
+
+def _in_scope(toks: Sequence[Token], i: int, blocked: set[int]) -> bool:
+    """The i-th word lies in the scope of a cue whose clause is in `blocked`: in that clause, or
+    in a clause that inherits from it."""
+    head = _clause_of(toks, i)
+    while True:
+        if head in blocked:
+            return True
+        t = toks[head]
+        if t.head == t.i or t.dep in _SCOPE_ENDS:
+            return False
+        head = _clause_of(toks, t.head)
+
+
+def _asserted(toks: Sequence[Token], i: int) -> bool:
+    """The i-th word tells an action as done: a verb in the past tense ("killed"), a passive
+    participle ("was arrested"), or the complement of one ("was shot dead")."""
+    t = toks[i]
+    if t.dep in ("oprd", "acomp") and t.head != t.i:
+        t = toks[t.head]
+    if t.tag == "VBD":
+        return True
+    return t.tag == "VBN" and any(c.head == t.i and c.dep == "auxpass" for c in toks)
+
+
+def in_open_clause(sentence: str, words: re.Pattern[str], cues: Sequence[re.Pattern[str]]) -> bool:
+    """Some match of `words` (an event word) tells an action as done (a past tense, a passive)
+    outside the scope of every match of `cues` (a hypothesis, a negation, an accusation, a
+    habit): "Strelsau called for an inquiry into an airstrike that killed 40 people" (the
+    killing is told as fact in a relative clause), not "Officials warned that the dam could be
+    destroyed" (the cue is in the event word's clause), nor "... could hit civilians, though
+    attacks continue" (no action told as done)."""
+    if not words.search(sentence):
+        return False
+    toks = parse(sentence)
+
+    def word_at(pos: int) -> int | None:
+        return next((t.i for t in toks if t.start <= pos < t.end), None)
+
+    blocked = set()
+    for cue in cues:
+        for m in cue.finditer(sentence):
+            k = word_at(m.start())
+            if k is not None:
+                blocked.add(_clause_of(toks, k))
+    for m in words.finditer(sentence):
+        k = word_at(m.start())
+        if k is not None and _asserted(toks, k) and not _in_scope(toks, k, blocked):
+            return True
+    return False

@@ -48,10 +48,13 @@ from summarizer.text._context import (
     title_words,
 )
 from summarizer.text._cues import (
+    EVENT_SENTENCES,
     claimant_in,
+    clause_cues,
     dates_in,
     event_date,
     event_sentences,
+    event_words,
     event_types,
     institution_claimant,
     introduces_source,
@@ -84,6 +87,7 @@ from summarizer.text._victims import among_bystanders, victim_noun
 
 __all__ = [
     "CUT_MARK",
+    "EVENT_SENTENCES",
     "dateline_end",
     "demonyms",
     "nationality_words",
@@ -111,6 +115,8 @@ __all__ = [
     "decided_by_words",
     "event_sentences",
     "event_types",
+    "event_words",
+    "clause_cues",
     "figure_counts",
     "find_candidates",
     "force_group",

@@ -47,13 +47,35 @@ def _unquoted(sentence: str) -> str:
     return re.sub(r"“[^”]*”|\"[^\"]*\"", " ", sentence)
 
 
+def event_words() -> re.Pattern[str]:
+    """The words that propose a sentence to the events pass (rules/events.toml, `proposes`)."""
+    return _event_words()
+
+
+@rules.table
+def clause_cues() -> tuple[re.Pattern[str], ...]:
+    """The not-an-incident cues whose scope is their clause (`scope = "clause"` in
+    rules/not_incident.toml: a hypothesis, a negation, an accusation, an obligation, a habit),
+    read by the clause gate of brief-v8 on (`summarizer.nlp.in_open_clause`)."""
+    return tuple(r.regex for c in ("not_proposed", "not_fact") for r in rules.category(c) if r.data.get("scope") == "clause")
+
+
+EVENT_SENTENCES = 16  # the most sentences of one part the events pass asks about
+
+
 def event_sentences(
-    text: str, limit: int = 16, skip_until: int = 0, keep: Callable[[str], bool] | None = None
+    text: str,
+    limit: int = EVENT_SENTENCES,
+    skip_until: int = 0,
+    keep: Callable[[str], bool] | None = None,
+    *,
+    scoped: bool = False,
 ) -> list[tuple[int, int]]:
     """(start, end) of the sentences that may report an event: a word of fighting, striking,
     harming, protesting, withdrawing, dismissing or agreeing, in a sentence that is not a
     question, a prediction or threat, a quotation, nor written in the first person (an
-    opinion); the first `limit` of them."""
+    opinion); the first `limit` of them. `scoped`: a prediction or threat does not take the
+    whole sentence out (the caller's `keep` reads it in its clause)."""
     out: list[tuple[int, int]] = []
     event_words = _event_words()
     irrealis, question, first_person, opens_quote = _not_proposed()
@@ -61,7 +83,7 @@ def event_sentences(
         sentence = text[s:e]
         if s < skip_until or len(sentence.split()) < 5 or question.search(sentence):
             continue
-        if not event_words.search(sentence) or irrealis.search(without_asides(sentence)):
+        if not event_words.search(sentence) or (not scoped and irrealis.search(without_asides(sentence))):
             continue
         if opens_quote.match(sentence) or first_person.search(_unquoted(sentence)):
             continue

@@ -53,18 +53,30 @@ def _second() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return second["explosion_remote_violence"], second["battle"]
 
 
-@rules.table
-def _not_fact() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str]]:
+_NotFact = tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str]]
+
+
+def _not_fact_cues(scoped: bool) -> _NotFact:
     """Not-an-incident cues (rules/not_incident.toml): those read in the sentence; those read
     without its asides (habit, history); talks; weapons as goods (supplied, delivered,
-    produced, not fired)."""
-    cues = rules.category("not_fact")
+    produced, not fired). `scoped`: without the cues whose scope is their clause (`clause_cues`)."""
+    cues = [r for r in rules.category("not_fact") if not (scoped and r.data.get("scope") == "clause")]
     return (
         tuple(r.regex for r in cues if not r.data.get("without_asides")),
         tuple(r.regex for r in cues if r.data.get("without_asides")),
         rules.regex("not_incident.talks"),
         rules.regex("not_incident.arms_trade"),
     )
+
+
+@rules.table
+def _not_fact() -> _NotFact:
+    return _not_fact_cues(scoped=False)
+
+
+@rules.table
+def _not_fact_scoped() -> _NotFact:
+    return _not_fact_cues(scoped=True)
 
 
 @rules.table
@@ -136,12 +148,13 @@ def _headline(sentence: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
 
 
-def not_reported_as_fact(sentence: str, published: str | None = None) -> bool:
+def not_reported_as_fact(sentence: str, published: str | None = None, *, scoped: bool = False) -> bool:
     """True when the sentence, though it has an event word, does not report one incident as
     fact: a headline, a habit or a generality, history, an evaluation, a figure of speech, or a
-    statement about claims and reports."""
+    statement about claims and reports. `scoped`: only the cues read on the whole sentence; the
+    caller reads those whose scope is their clause (`clause_cues`) in the event word's clause."""
     bare = without_asides(sentence)
-    not_fact, asides_read, talks, arms_trade = _not_fact()
+    not_fact, asides_read, talks, arms_trade = _not_fact_scoped() if scoped else _not_fact()
     return bool(
         any(p.search(sentence) for p in not_fact)
         or _headline(sentence)
