@@ -53,6 +53,15 @@ def deal(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
     return [p for p in out if p]
 
 
+def part_command(exe: Path, args: argparse.Namespace, ids: list[str]) -> list[str]:
+    """The `summarizer` command that records one part: its ids, under the prompt asked for."""
+    cmd = [str(exe), "--record-missing", "--no-log", "--cassettes", str(args.cassettes)]
+    cmd += ["--prompt", args.prompt] if args.prompt else []
+    cmd += ["eval", "--dataset", args.dataset, "-m", args.model]
+    cmd += ["--split", args.split] if args.split else []
+    return cmd + [x for ident in ids for x in ("--id", ident)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-m", "--model", required=True)
@@ -89,19 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     try:  # the server it started stops with it, whatever happens to the parts (Ctrl-C included)
         for n, ids in enumerate(parts, 1):
-            cmd = [
-                exe,
-                "--record-missing",
-                "--no-log",
-                "--cassettes",
-                str(args.cassettes),
-                *(["--prompt", args.prompt] if args.prompt else []),
-                "eval",
-                "--dataset",
-                args.dataset,
-            ]
-            cmd += ["-m", args.model] + (["--split", args.split] if args.split else [])
-            cmd += [x for ident in ids for x in ("--id", ident)]
+            cmd = part_command(exe, args, ids)
             log = (args.out / f"record-{slug}-{n}.log").open("w", encoding="utf-8")
             procs.append((n, len(ids), subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log))
         for n, count, proc, log in procs:

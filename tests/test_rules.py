@@ -80,3 +80,27 @@ def test_not_fact_cues_take_their_example_out() -> None:
         assert not_reported_as_fact(r.example), r.id
     for r in rules.category("reported"):
         assert only_said(r.example), r.id
+
+
+SCOPED = [r for r in ALL if r.data.get("scope") == "clause"]
+
+
+@pytest.mark.parametrize("rule", SCOPED, ids=[r.id for r in SCOPED])
+def test_a_clause_scoped_cue_keeps_its_scope(rule: Rule) -> None:
+    """A cue read in its clause (brief-v8's clause gate): its example stays out under both gates;
+    its `scope_example` (the cue in another clause than an action told as done) is out under
+    the sentence gate and asked about under the clause gate, and the cue fires on it."""
+    from summarizer.extraction._events import event_candidates
+
+    example, scoped = rule.example, rule.data["scope_example"]
+    assert rule.fires(scoped), f"rule {rule.id} does not fire on its scope example"
+    assert event_candidates(example, 0, 0, "clause") == [], rule.id
+    assert event_candidates(scoped, 0, 0, "sentence") == [], rule.id
+    assert event_candidates(scoped, 0, 0, "clause") == [(0, len(scoped))], rule.id
+
+
+def test_only_cues_that_take_a_sentence_out_have_a_scope() -> None:
+    for r in ALL:
+        if "scope" in r.data or "scope_example" in r.data:
+            assert r.category in ("not_proposed", "not_fact"), r.id
+            assert r.data.get("scope") == "clause" and r.data.get("scope_example"), r.id

@@ -112,7 +112,8 @@ def load(version: str) -> Prompt:
             ):
                 raise ConfigError(
                     f"prompt file {path}: answer_keys is words or numbers, event_sentences is listed or marked, "
-                    "no_event is not_an_event or none, figure_listing is each or marked, event_gate is sentence or clause"
+                    "no_event is not_an_event or none, figure_listing is each or marked, "
+                    "event_gate is sentence or clause"
                 )
             return Prompt(version, system, article, tasks, pipeline, keys, marked, no_event, figure_listing, gate)
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

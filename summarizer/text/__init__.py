@@ -54,8 +54,8 @@ from summarizer.text._cues import (
     dates_in,
     event_date,
     event_sentences,
-    event_words,
     event_types,
+    event_words,
     institution_claimant,
     introduces_source,
 )

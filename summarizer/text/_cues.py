@@ -57,7 +57,9 @@ def clause_cues() -> tuple[re.Pattern[str], ...]:
     """The not-an-incident cues whose scope is their clause (`scope = "clause"` in
     rules/not_incident.toml: a hypothesis, a negation, an accusation, an obligation, a habit),
     read by the clause gate of brief-v8 on (`summarizer.nlp.in_open_clause`)."""
-    return tuple(r.regex for c in ("not_proposed", "not_fact") for r in rules.category(c) if r.data.get("scope") == "clause")
+    return tuple(
+        r.regex for c in ("not_proposed", "not_fact") for r in rules.category(c) if r.data.get("scope") == "clause"
+    )
 
 
 EVENT_SENTENCES = 16  # the most sentences of one part the events pass asks about

@@ -27,3 +27,15 @@ def test_articles_of_a_split(tmp_path: Path) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     assert record.articles(str(path), "validation") == [("y", 6)]
     assert record.articles(str(path), None) == [("x", 3), ("y", 6)]
+
+
+def test_a_part_is_recorded_under_the_prompt_asked_for() -> None:
+    import argparse
+
+    args = argparse.Namespace(cassettes=Path("c"), prompt="brief-v8", dataset="d.jsonl", model="local/m", split="dev")
+    cmd = record.part_command(Path("/bin/summarizer"), args, ["a", "b"])
+    assert cmd[:7] == ["/bin/summarizer", "--record-missing", "--no-log", "--cassettes", "c", "--prompt", "brief-v8"]
+    assert cmd[7:] == ["eval", "--dataset", "d.jsonl", "-m", "local/m", "--split", "dev", "--id", "a", "--id", "b"]
+    args.prompt, args.split = None, None  # the default prompt; a MUC-4 split has no --split
+    assert "--prompt" not in record.part_command(Path("s"), args, ["a"])
+    assert "--split" not in record.part_command(Path("s"), args, ["a"])
