@@ -8,9 +8,10 @@
 A fresh checkout has none of the many-wars or MUC-4 recordings (they hold corpus texts, kept out
 of commits): after `python evals/external.py --from-snapshots DIR` and `python
 evals/muc4_fetch.py --from SNAPSHOT`, this puts them back. It starts `summarizer serve` for the
-model (one thread per slot, `SUMMARIZER_LOCAL_THREADS=1`, so the server's slots decode the parts
-together) unless one is already serving it, splits the split's articles into `--parts` parts of
-about equal text (longest first, dealt in turn), runs one `summarizer --record-missing eval
+model (its slots decode the parts together; its threads are the machine's cores unless
+`SUMMARIZER_LOCAL_THREADS` says: one thread left the second core of this two-core machine idle,
+and validation took 20 minutes against 13 with two) unless one is already serving it, splits the
+split's articles into `--parts` parts of about equal text (longest first, dealt in turn), runs one `summarizer --record-missing eval
 --id ...` per part at once, and stops the server it started. Articles already recorded are
 replayed, not asked again. Each part's output goes to `<out>/record-<model>-<part>.log`; the
 script prints one line per part with its exit code, and exits non-zero when one failed.
@@ -84,8 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     server = None
     if args.model.startswith("local/"):
-        env = {**os.environ, "SUMMARIZER_LOCAL_THREADS": os.environ.get("SUMMARIZER_LOCAL_THREADS", "1")}
-        server = subprocess.Popen([exe, "serve", "-m", args.model], env=env, stdout=subprocess.PIPE, text=True)
+        server = subprocess.Popen([exe, "serve", "-m", args.model], stdout=subprocess.PIPE, text=True)
         assert server.stdout is not None
         # `serve` prints its address on stdout once the model answers (its progress goes to
         # stderr); it exits at once when the model cannot be served here (the evals then say why)

@@ -294,8 +294,10 @@ def _add(
 # and those that name it only to say where another place is ("six miles south of X", "the border
 # with X") (rules/place_words.toml).
 @rules.table
-def _locative() -> re.Pattern[str]:
-    return rules.regex("place.locative")
+def _locative() -> tuple[re.Pattern[str], ...]:
+    """The words right before a name ("in X"), and those with the noun of what it is between
+    ("in the northern city of X", "in the capital, X")."""
+    return rules.regex("place.locative"), rules.regex("place.locative_noun")
 
 
 @rules.table
@@ -325,7 +327,7 @@ def located(text: str, start: int, loosely: bool = False) -> bool:
     `loosely` also takes a place the story goes to ("transferred to Borduria", "a visit to Borduria")."""
     before = text[max(0, start - 40) : start]
     return bool(
-        _locative().search(before) or _compass_part().search(before) or (loosely and _place_of_story().search(before))
+        any(p.search(before) for p in _locative()) or _compass_part().search(before) or (loosely and _place_of_story().search(before))
     )
 
 
