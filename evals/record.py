@@ -11,16 +11,16 @@ evals/muc4_fetch.py --from SNAPSHOT`, this puts them back. It starts `summarizer
 model (its slots decode the parts together; its threads are the machine's cores unless
 `SUMMARIZER_LOCAL_THREADS` says: one thread left the second core of this two-core machine idle,
 and validation took 20 minutes against 13 with two) unless one is already serving it, splits the
-split's articles into `--parts` parts of about equal text (longest first, dealt in turn), runs one `summarizer --record-missing eval
---id ...` per part at once, and stops the server it started. Articles already recorded are
-replayed, not asked again. Each part's output goes to `<out>/record-<model>-<part>.log`; the
-script prints one line per part with its exit code, and exits non-zero when one failed.
+split's articles into `--parts` parts of about equal text (longest first, dealt in turn), runs
+one `summarizer --record-missing eval --id ...` per part at once, and stops the server it
+started. Articles already recorded are replayed, not asked again. Each part's output goes to
+`<out>/record-<model>-<part>.log`; the script prints one line per part with its exit code, and
+exits non-zero when one failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time

@@ -327,7 +327,9 @@ def located(text: str, start: int, loosely: bool = False) -> bool:
     `loosely` also takes a place the story goes to ("transferred to Borduria", "a visit to Borduria")."""
     before = text[max(0, start - 40) : start]
     return bool(
-        any(p.search(before) for p in _locative()) or _compass_part().search(before) or (loosely and _place_of_story().search(before))
+        any(p.search(before) for p in _locative())
+        or _compass_part().search(before)
+        or (loosely and _place_of_story().search(before))
     )
 
 
