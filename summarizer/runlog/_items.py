@@ -2,8 +2,8 @@
 casualties), with the gazetteer's coordinates of its places.
 
 Each row has the item's own fields, flattened for SQL and spreadsheets: names of an event's
-places and actors joined with "; ", the ids as JSON, the quote of its evidence (its longest
-span), and `date`: the event's date, else the article's publication date (a casualty figure
+places and actors joined with "; ", the ids as JSON, the quote of its evidence (an event's own
+sentence, a figure's longest span), and `date`: the event's date, else the article's publication date (a casualty figure
 takes its event's). A place's `lat`/`lon`/`precision` are the document's own (where code
 placed it in the article's context: 1 the settlement, 2 its region, 3 its country), else the
 gazetteer's point of a town (precision 1). An event is drawn at the place its own sentence
@@ -110,11 +110,14 @@ def _drawn_at(
 
 
 def _quote(item: Mapping[str, Any]) -> tuple[str | None, int | None]:
-    """The longest evidence span's text and start."""
+    """The longest evidence span's text and start; for an event told twice, the longest of the
+    spans its description is taken from (its own sentence, not a retelling)."""
     spans = [s for s in _items(item, "evidence") if isinstance(s.get("text"), str)]
     if not spans:
         return None, None
-    best = max(spans, key=lambda s: len(s["text"]))
+    stem = " ".join((_text(item.get("description")) or "").removesuffix("…").split())
+    own = [s for s in spans if stem and " ".join(s["text"].split()).startswith(stem)]
+    best = max(own or spans, key=lambda s: len(s["text"]))
     return best["text"], _int(best.get("start"))
 
 

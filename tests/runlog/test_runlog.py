@@ -601,3 +601,22 @@ def test_an_exported_description_never_ends_mid_clause(tmp_path: Path) -> None:
         "e4": "Paratroopers moved to Luhansk.",
         "e5": "Serhiy Haidai, governor…",
     }
+
+
+def test_an_event_told_twice_is_quoted_by_its_own_sentence() -> None:
+    """An event's evidence is its own sentence, then the sentences that tell it again (the
+    contract's "An event told twice"); its row quotes the sentence its description is cut from,
+    even when a retelling is longer."""
+    own = "Troops recaptured Zenda on Monday."
+    again = "In a video, soldiers said they had been sent to retake Zenda, which troops recaptured on Monday."
+    doc = document()
+    doc["events"][0]["description"] = own
+    doc["events"][0]["evidence"] = [
+        {"start": 0, "end": len(own), "text": own},
+        {"start": 100, "end": 100 + len(again), "text": again},
+    ]
+    (row,) = [r for r in runlog.item_rows(doc)["events"] if r["item_id"] == "e1"]
+    assert (row["evidence"], row["evidence_start"]) == (own, 0)
+    doc["events"][0]["description"] = "Troops recaptured…"  # a description cut at a clause
+    (row,) = [r for r in runlog.item_rows(doc)["events"] if r["item_id"] == "e1"]
+    assert row["evidence"] == own
