@@ -393,7 +393,9 @@ def _run_with_progress(
             line = f"[{done[0]}/{total}] {model_name} {article_id}: {status}"
             err.print(Text(line, style="dim"), highlight=False)
 
-    return evaluation.run_eval(data, models, settings, progress=progress, run_id=recorder.run_id)
+    return evaluation.run_eval(
+        data, models, settings, progress=progress, run_id=recorder.run_id, started=recorder.started
+    )
 
 
 def _print_result(console: Console, result: EvalResult) -> None:

@@ -153,9 +153,10 @@ def run_eval(
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     run_id: str | None = None,
+    started: str | None = None,
 ) -> EvalResult:
     """Summarize and score every article of `dataset` with every model (`run_id`: the run's
-    id, else a new one).
+    id, else a new one; `started`: when the run started as the run log has it, else now).
 
     Every model is checked first (`extraction.check_model`: it resolves, its key is present,
     its weights are installed or its server answers; offline, every article is recorded), so a
@@ -172,7 +173,7 @@ def run_eval(
     articles = [record_article(record) for record in dataset.records]
     for model in models:  # before the first article: every model can run (else one line, nothing scored)
         check_model(model, settings, articles)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
+    started = started or datetime.now(UTC).isoformat(timespec="seconds")
     runs = [_run_model(dataset, model, settings, resamples=resamples, seed=seed, progress=progress) for model in models]
     return EvalResult(
         dataset=dataset,

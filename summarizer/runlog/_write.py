@@ -118,6 +118,7 @@ class Recorder:
     def __init__(self, path: Path | None, run_id: str, warn: Warn, locate: Locator | None = None) -> None:
         self.path = path
         self.run_id = run_id
+        self.started = now()  # the run's start as recorded (ISO 8601, UTC, seconds): its report shows the same
         self._warn = warn
         self._locate = locate
         self._con: sqlite3.Connection | None = None
@@ -333,7 +334,7 @@ def start_run(
             "git_commit": git_commit(),
             "settings": _dumps(settings_record(settings, **(options or {}))),
             "offline": int(settings.offline),
-            "started": now(),
+            "started": recorder.started,
         }
     )
     return recorder

@@ -471,9 +471,13 @@ def test_cli_full_run(tmp_path: Path) -> None:
     assert f"fake/weak: macro F1 0.225 against 0.225 in replay {run.run_id}" in again.stdout
 
 
-def test_report_rebuilds_the_html_of_an_eval_run_from_the_log(tmp_path: Path) -> None:
+def test_report_rebuilds_the_html_of_an_eval_run_from_the_log(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from summarizer.cli import app
+    from summarizer.runlog import _write
 
+    # the report shows the run's start as the log records it (one clock reading, not two that
+    # may fall on either side of a second)
+    monkeypatch.setattr(_write, "now", lambda: "2001-02-03T04:05:06+00:00")
     runner = CliRunner()
     args = _args(tmp_path, "fake/good", "fake/weak") + ["--report", str(tmp_path / "r.html")]
     assert runner.invoke(_app(Settings(offline=True)), args).exit_code == 0
@@ -483,7 +487,7 @@ def test_report_rebuilds_the_html_of_an_eval_run_from_the_log(tmp_path: Path) ->
     assert rebuilt.exit_code == 0, rebuilt.output
     original = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == original  # same documents, gold, bootstrap
-    assert run.run_id in original
+    assert run.run_id in original and run.started == "2001-02-03T04:05:06+00:00" and run.started in original
     diff = runner.invoke(app, ["runs", "diff", run.run_id, run.run_id])
     assert "fake/weak: macro F1 0.225 -> 0.225 (+0.000)" in diff.stdout
 
