@@ -182,7 +182,7 @@ class Classifier(Passes):
         if not sentences:
             return []
         options = [event_types(s) for s in sentences]
-        no_event = self.prompt.no_event  # the prompt's word for not_an_event ("none" from brief-v7 on)
+        no_event = self.prompt.no_event  # the prompt's word for not_an_event ("none" in brief-v7)
         allowed = [" or ".join((*o, no_event)) for o in options]
         if self.prompt.event_sentences == "marked" and chunk in self.marked:
             marks = numbers or list(range(1, len(sentences) + 1))
@@ -273,7 +273,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     gate = passes.prompt.event_gate
     candidates = [event_candidates(model_text[s:e], s, max(title_end, s), gate) for s, e in chunks]
     for (start, end), spans in zip(chunks, candidates, strict=True):
-        if passes.prompt.figure_listing == "marked":  # the figures' sentences are marked too (brief-v7 on)
+        if passes.prompt.figure_listing == "marked":  # the figures' sentences are marked too (brief-v7)
             with rules.asking():
                 spans = _with_figure_sentences(spans, _figures_found(text, model_text, start, end))
         passes.mark(model_text[start:end], start, spans)

@@ -79,7 +79,7 @@ def side_answers(names: list[str], sides: tuple[str, ...]) -> type[BaseModel]:
 
 def event_answers(keys: list[str], options: list[tuple[str, ...]], no_event: str = NOT_AN_EVENT) -> type[BaseModel]:
     """One answer per sentence, each from the event types its own words allow (code decides
-    which) or `no_event` (the prompt's word for not_an_event: "none" from brief-v7 on).
+    which) or `no_event` (the prompt's word for not_an_event: "none" in brief-v7).
     Sentences that allow the same types share one enum."""
     enums: dict[tuple[str, ...], Any] = {}
     values = []

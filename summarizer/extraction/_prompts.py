@@ -32,7 +32,7 @@ class Prompt:
     # the sentences the events pass asks about: "listed" again in the task, or "marked" in the
     # article itself ([#3]) so that they are read once (brief-v6 on)
     event_sentences: str = "listed"
-    # the answer of a sentence that reports no event: "not_an_event" (up to brief-v6) or "none" (brief-v7 on: one token)
+    # the answer of a sentence that reports no event: "not_an_event" (brief-v4..v6, v8) or "none" (brief-v7: one token)
     no_event: str = "not_an_event"
     # the figures pass's list: "each" figure with its sentence, or "marked" (brief-v7): the figures'
     # sentences marked in the article like the event sentences, and named by their mark

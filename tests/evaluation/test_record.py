@@ -19,7 +19,7 @@ def test_parts_are_dealt_longest_first() -> None:
 
 def test_articles_of_a_split(tmp_path: Path) -> None:
     path = tmp_path / "gold.jsonl"
-    gold = {"actors": [], "locations": [], "events": [], "casualties": []}
+    gold: dict[str, list[object]] = {"actors": [], "locations": [], "events": [], "casualties": []}
     rows = [
         {"id": "x", "text": "abc", "split": "dev", "gold": gold},
         {"id": "y", "text": "abcdef", "split": "validation", "gold": gold},

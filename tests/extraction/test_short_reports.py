@@ -3,7 +3,7 @@
 The issue named three one-sentence reports the pipeline once answered with a figure but no event,
 or with nothing: a suicide bombing, a kidnapping and a ceasefire. Their sentences, completed with
 a place where the issue cut them off, are in `tests/data/short_reports/`; the answers of the
-default model (brief-v6) to them were recorded live into `cassettes/` and replay here. Each must
+default model (the default prompt) to them were recorded live into `cassettes/` and replay here. Each must
 give its one event, of the ACLED type the guide gives it, at its place, with the roles the
 sentence states and no others.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer import inputs as articles
-from summarizer.config import Settings
+from summarizer.config import DEFAULT_PROMPT, Settings
 from summarizer.contract import SummaryDocument
 from summarizer.errors import CassetteMissError
 from summarizer.extraction import summarize
@@ -35,7 +35,7 @@ CASES = {
 
 def _brief(name: str) -> SummaryDocument:
     article = articles.from_text((REPORTS / f"{name}.txt").read_text(encoding="utf-8"), id=name, origin="file")
-    settings = Settings(offline=True, cassette_dir=ROOT / "cassettes", prompt_version="brief-v6")
+    settings = Settings(offline=True, cassette_dir=ROOT / "cassettes", prompt_version=DEFAULT_PROMPT)
     try:
         return summarize(article, LOCAL_MODEL, settings)
     except CassetteMissError as exc:
