@@ -73,7 +73,15 @@ def eval_muc4(
                 f"--save-predictions {save_predictions}: not a folder",
                 hint="--save-predictions names a folder (made when missing)",
             )
-        documents = _select(evaluation.load_muc4(path), path, ids, limit)
+        documents = evaluation.pick(
+            evaluation.load_muc4(path),
+            ids,
+            limit,
+            key=lambda d: d.docid,
+            where=path,
+            noun="document",
+            hint="MUC-4 ids look like TST3-MUC4-0001",
+        )
     except SummarizerError as exc:
         fail(exc)
     console = Console(stderr=_is_stdout(json_out))
@@ -116,18 +124,6 @@ def eval_muc4(
                 code = EXIT_PARTIAL
     if code:
         raise typer.Exit(code)
-
-
-def _select(documents: list[Muc4Document], path: Path, ids: list[str], limit: int | None) -> list[Muc4Document]:
-    """The documents with these ids (MUC-4's docid, in the split's order), then the first `limit`;
-    an id not in the split is an InputError, as in any eval (`evaluation.select`)."""
-    if ids:
-        known = {d.docid for d in documents}
-        missing = [i for i in ids if i not in known]
-        if missing:
-            raise InputError(f"{path}: no document with id {missing[0]!r}", hint="MUC-4 ids look like TST3-MUC4-0001")
-        documents = [d for d in documents if d.docid in set(ids)]
-    return documents[:limit] if limit else documents
 
 
 def _run(model: str, documents: list[Muc4Document], settings: Settings) -> Muc4Run:

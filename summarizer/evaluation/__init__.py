@@ -11,7 +11,7 @@ from summarizer.evaluation._store import result_to_json, run_to_json, save_predi
 """
 
 from summarizer.evaluation._article_score import FIELDS, ArticleScore
-from summarizer.evaluation._dataset import Dataset, load_dataset, select
+from summarizer.evaluation._dataset import Dataset, load_dataset, pick, select
 from summarizer.evaluation._matching import max_weight_matching, prf
 from summarizer.evaluation._muc4 import (
     MUC4_ROLES,
@@ -72,6 +72,7 @@ __all__ = [
     "item_outcomes",
     "outcome_lines",
     "load_dataset",
+    "pick",
     "select",
     "load_muc4",
     "muc4_file",

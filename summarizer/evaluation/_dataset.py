@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -184,6 +184,34 @@ def load_dataset(path: Path | str) -> Dataset:
     return Dataset(name=p.stem, path=p, sha256=hashlib.sha256(data).hexdigest(), records=tuple(records))
 
 
+T = TypeVar("T")
+
+
+def pick(
+    items: Sequence[T],
+    ids: Sequence[str],
+    limit: int | None,
+    *,
+    key: Callable[[T], str],
+    where: Path | str,
+    among: Sequence[T] | None = None,
+    noun: str = "record",
+    hint: str | None = None,
+) -> list[T]:
+    """The items with these ids (`key` reads an item's id; in the items' order), then the first
+    `limit`; an id that no item of `among` (default: `items`) has is an InputError naming
+    `where`. What `eval --id/--limit` runs on, for a JSONL dataset and for MUC-4 alike."""
+    out = list(items)
+    if ids:
+        known = {key(x) for x in (items if among is None else among)}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise InputError(f"{where}: no {noun} with id {missing[0]!r}", hint=hint)
+        wanted = set(ids)
+        out = [x for x in out if key(x) in wanted]
+    return out if limit is None else out[:limit]
+
+
 def select(dataset: Dataset, *, split: str | None = None, ids: Sequence[str] = (), limit: int | None = None) -> Dataset:
     """The part of a dataset an eval runs on: the records of one split (their `split` field),
     the records with these ids (in the dataset's order), then the first `limit` of them. A
@@ -195,16 +223,9 @@ def select(dataset: Dataset, *, split: str | None = None, ids: Sequence[str] = (
         if not records:
             known = f"its splits: {', '.join(splits)}" if splits else "it has no split field"
             raise InputError(f"{dataset.path}: no record of split {split!r} ({known})")
-    if ids:
-        known_ids = {r["id"] for r in dataset.records}
-        missing = [i for i in ids if i not in known_ids]
-        if missing:
-            raise InputError(f"{dataset.path}: no record with id {missing[0]!r}")
-        records = [r for r in records if r["id"] in set(ids)]
-        if not records:
-            raise InputError(f"{dataset.path}: the ids given are not in split {split!r}")
-    if limit is not None:
-        records = records[:limit]
+    records = pick(records, ids, limit, key=lambda r: r["id"], where=dataset.path, among=dataset.records)
+    if ids and not records:
+        raise InputError(f"{dataset.path}: the ids given are not in split {split!r}")
     if len(records) == len(dataset.records):
         return dataset
     return Dataset(name=dataset.name, path=dataset.path, sha256=dataset.sha256, records=tuple(records))
