@@ -102,18 +102,22 @@ def test_brief_v5_requests_are_unchanged(fake_model, fast_settings) -> None:  # 
     assert all(re.match(r"\d+\. \S", k) for k in _schema(events)["properties"])
 
 
-def test_a_prompt_file_with_an_unknown_key_style_is_refused(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("setting", "odd", "message"),
+    [
+        ('answer_keys = "numbers"', 'answer_keys = "letters"', "answer_keys"),
+        ('event_sentences = "marked"', 'event_sentences = "marked"\nevent_gate = "word"', "event_gate is sentence"),
+    ],
+)
+def test_a_prompt_file_with_an_unknown_setting_is_refused(tmp_path, monkeypatch, setting, odd, message) -> None:  # type: ignore[no-untyped-def]
     text = (prompts._prompt_dirs()[1] / "brief-v6.toml").read_text(encoding="utf-8")
     (tmp_path / "brief-x.toml").write_text(
-        text.replace('version = "brief-v6"', 'version = "brief-x"').replace(
-            'answer_keys = "numbers"', 'answer_keys = "letters"'
-        ),
-        encoding="utf-8",
+        text.replace('version = "brief-v6"', 'version = "brief-x"').replace(setting, odd), encoding="utf-8"
     )
     monkeypatch.setattr(prompts, "_prompt_dirs", lambda: [tmp_path])
     prompts.load.cache_clear()
     try:
-        with pytest.raises(ConfigError, match="answer_keys"):
+        with pytest.raises(ConfigError, match=message):
             prompts.load("brief-x")
     finally:
         prompts.load.cache_clear()

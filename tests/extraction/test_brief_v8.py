@@ -10,7 +10,6 @@ from dataclasses import replace
 
 import pytest
 
-from summarizer.errors import ConfigError
 from summarizer.extraction import _prompts as prompts
 from summarizer.extraction import summarize
 from summarizer.extraction._events import event_candidates, not_told_as_fact
@@ -80,18 +79,7 @@ def test_a_sentence_the_gate_asked_about_is_kept_as_an_event(fake_model, fast_se
     assert not any(e.evidence[0].text.startswith("Strelsau") for e in v6.events)
 
 
-def test_the_gate_is_read_from_the_prompt_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_gate_is_read_from_the_prompt_file() -> None:
+    """(An unknown gate is refused with the other settings: test_brief_v6.)"""
     assert prompts.load("brief-v8").event_gate == "clause"
     assert prompts.load("brief-v6").event_gate == "sentence"
-    text = (prompts._prompt_dirs()[1] / "brief-v6.toml").read_text(encoding="utf-8")
-    bad = text.replace('version = "brief-v6"', 'version = "gate-x"').replace(
-        'event_sentences = "marked"', 'event_sentences = "marked"\nevent_gate = "word"'
-    )
-    (tmp_path / "gate-x.toml").write_text(bad, encoding="utf-8")
-    monkeypatch.setattr(prompts, "_prompt_dirs", lambda: [tmp_path])
-    prompts.load.cache_clear()
-    try:
-        with pytest.raises(ConfigError, match="event_gate is sentence or clause"):
-            prompts.load("gate-x")
-    finally:
-        prompts.load.cache_clear()
