@@ -171,7 +171,7 @@ def clause_cut(sentence: str, max_words: int) -> str:
 # (ConText's TERMINATE) where a clause with an assertion of its own begins: an adverbial, a
 # relative or reduced relative clause, a clause beside it ("..., the airstrike that killed 40").
 # A complement that shares its subject is no clause of its own ("threatened to strike").
-_SCOPE_ENDS = frozenset({"advcl", "relcl", "acl", "parataxis"})
+_SCOPE_ENDS = _CLAUSES - {"conj"}  # a description's droppable clauses, but for a coordinated verb
 _INHERITS = frozenset({"ccomp", "csubj", "csubjpass"})  # and "conj" of a verb
 
 
