@@ -101,6 +101,23 @@ def test_a_clause_scoped_cue_keeps_its_scope(rule: Rule) -> None:
 
 def test_only_cues_that_take_a_sentence_out_have_a_scope() -> None:
     for r in ALL:
-        if "scope" in r.data or "scope_example" in r.data:
+        if r.category == "background":  # read in its clause after the model answered
+            assert "scope" not in r.data and r.data.get("scope_example"), r.id
+        elif "scope" in r.data or "scope_example" in r.data:
             assert r.category in ("not_proposed", "not_fact"), r.id
             assert r.data.get("scope") == "clause" and r.data.get("scope_example"), r.id
+
+
+BACKGROUND = [r for r in ALL if r.category == "background"]
+
+
+@pytest.mark.parametrize("rule", BACKGROUND, ids=[r.id for r in BACKGROUND])
+def test_a_background_cue_drops_only_the_incident_in_its_clause(rule: Rule) -> None:
+    """Its example's incident is background; in its `scope_example` the cue fires in a clause
+    of its own and the story's incident stays."""
+    from summarizer.extraction._events import told_as_background
+
+    assert told_as_background(rule.example), rule.id
+    assert rule.fires(rule.data["scope_example"]), rule.id
+    assert not told_as_background(rule.data["scope_example"]), rule.id
+    assert not told_as_background(rule.counter_example), rule.id

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._found import Classified, FoundEvent, mentions
-from summarizer.nlp import capital_of, in_open_clause
+from summarizer.nlp import capital_of, in_open_clause, only_in_scope
 from summarizer.text import (
     EVENT_SENTENCES,
     clause_cues,
@@ -181,8 +181,8 @@ def add_events(
             continue
         if not_told_as_fact(sentence, published, gate) or only_said(sentence):
             continue  # "had not been struck", "Strelsau has accused Szohod of ...", a headline, a habit ...
-        if told_in_passing(sentence):
-            continue  # "troops who fought in Ruritania took part in the parade": background
+        if told_in_passing(sentence) or told_as_background(sentence):
+            continue  # "troops who fought in Ruritania took part in the parade", "Last month, ...": background
         kind = settled_type(sentence, label)
         if kind == "battle" and _arrest(sentence, [p.name for p in out.places]):
             kind = "strategic_development"  # "X was captured in Y": an arrest, not a battle (ACLED)
@@ -349,6 +349,19 @@ def _context_twin(
     this_coarse = all(kinds[n] in coarse for n in names)
     last_coarse = all(kinds.get(n, "country") in coarse for n in last.places)
     return last if this_coarse != last_coarse else None
+
+
+@rules.table
+def _background() -> tuple[re.Pattern[str], ...]:
+    return tuple(r.regex for r in rules.category("background"))
+
+
+def told_as_background(sentence: str) -> bool:
+    """The sentence sets its incident before the story's own time ("Last month, an attack in
+    Zenda killed 19"; rules/not_incident.toml, background): every event word is in the scope of
+    such a cue, its clause ("Troops retook Zenda, which the rebels last year declared their
+    capital" tells the retaking). Read after the model answered."""
+    return only_in_scope(sentence, _all_cues(), _background())
 
 
 @rules.table

@@ -9,7 +9,8 @@
               admin1_geonames.tsv the rest); seas, continents, islands (features.tsv, Natural Earth) and areas
               across regions or countries (areas.toml), read only after the model answered
   _clauses    a long sentence cut at a clause boundary (`clause_cut`), for event descriptions;
-              whether an event word lies outside every not-an-incident cue's clause (`in_open_clause`)
+              whether an event word lies outside every not-an-incident cue's clause (`in_open_clause`),
+              or every one inside a background cue's (`only_in_scope`)
   _places     a document's places resolved in the article's context (`situate`): which
               namesake, which region, at which precision (settlement, region, country)
   _truecase   text without letter case (lower-case, all capitals) told (`caseless`) and its
@@ -19,7 +20,7 @@
 All load on first use, so importing this package costs nothing at start-up.
 """
 
-from summarizer.nlp._clauses import DESCRIPTION_WORDS, clause_cut, in_open_clause
+from summarizer.nlp._clauses import DESCRIPTION_WORDS, clause_cut, in_open_clause, only_in_scope
 from summarizer.nlp._gazetteer import Gazetteer, Place, capital_of, country_name, find_country
 from summarizer.nlp._ner import MODEL_SHA256, Entity, Token, entities, package_digest, parse
 from summarizer.nlp._places import PlaceRef, Situated, situate
@@ -42,6 +43,7 @@ __all__ = [
     "entities",
     "find_country",
     "in_open_clause",
+    "only_in_scope",
     "package_digest",
     "parse",
     "situate",

@@ -220,19 +220,31 @@ def in_open_clause(sentence: str, words: re.Pattern[str], cues: Sequence[re.Patt
     attacks continue" (no action told as done)."""
     if not words.search(sentence):
         return False
+    toks, blocked, at = _scopes(sentence, words, cues)
+    return any(_asserted(toks, k) and not _in_scope(toks, k, blocked) for k in at)
+
+
+def only_in_scope(sentence: str, words: re.Pattern[str], cues: Sequence[re.Pattern[str]]) -> bool:
+    """Every match of `words` (an event word), whatever its tense, lies in the scope of a match
+    of `cues`: "Last month, an attack in Zenda killed 19", not "Troops have retaken Zenda,
+    which the rebels last year declared their capital" (the retaking is out of the cue's
+    clause). False when no cue or no event word is found."""
+    if not words.search(sentence) or not any(c.search(sentence) for c in cues):
+        return False
+    toks, blocked, at = _scopes(sentence, words, cues)
+    return bool(at) and all(_in_scope(toks, k, blocked) for k in at)
+
+
+def _scopes(
+    sentence: str, words: re.Pattern[str], cues: Sequence[re.Pattern[str]]
+) -> tuple[list[Token], set[int], list[int]]:
+    """The parsed sentence, the clauses the cues sit in, and the words' token indices."""
     toks = parse(sentence)
 
     def word_at(pos: int) -> int | None:
         return next((t.i for t in toks if t.start <= pos < t.end), None)
 
-    blocked = set()
-    for cue in cues:
-        for m in cue.finditer(sentence):
-            k = word_at(m.start())
-            if k is not None:
-                blocked.add(_clause_of(toks, k))
-    for m in words.finditer(sentence):
-        k = word_at(m.start())
-        if k is not None and _asserted(toks, k) and not _in_scope(toks, k, blocked):
-            return True
-    return False
+    cued = [word_at(m.start()) for cue in cues for m in cue.finditer(sentence)]
+    blocked = {_clause_of(toks, k) for k in cued if k is not None}
+    at = [k for m in words.finditer(sentence) if (k := word_at(m.start())) is not None]
+    return list(toks), blocked, at

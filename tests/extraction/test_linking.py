@@ -545,6 +545,25 @@ def test_an_event_told_only_in_a_clause_that_qualifies_a_noun_is_background() ->
         )
 
 
+def test_an_incident_set_before_the_story_is_background_only_in_its_own_clause() -> None:
+    """The guide: background events are optional. A sentence whose every event word sits in the
+    clause of "last month", "the next year", "two years ago" tells background; one whose main
+    clause tells the story's incident keeps it, whatever a relative clause dates."""
+    from summarizer import rules
+    from summarizer.extraction._events import told_as_background
+
+    assert told_as_background("Last month, an attack on a mosque in Zenda killed 19 worshippers.")
+    assert told_as_background("The next year, Rassendyll was captured in Borduria by Ruritanian agents.")
+    assert told_as_background("Two years ago rebels shelled the port of Hofbau.")
+    assert not told_as_background("On Sunday, an attack on a mosque in Zenda killed 19 worshippers.")
+    assert not told_as_background(
+        "Ruritania's army says its forces have retaken Zenda, which the rebels last year declared their capital."
+    )
+    assert not told_as_background("Last month was the deadliest of the war.")  # no event word
+    with rules.disabled(["not_incident.background"]):
+        assert not told_as_background("Last month, an attack on a mosque in Zenda killed 19 worshippers.")
+
+
 def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
     """The guide: the publisher of the article is no actor. The agency its dateline names
     ("(DPN)") is the publisher wherever the article names it again ("told DPN", "DPN affiliate");
