@@ -19,6 +19,7 @@ say what the article does not.
 
 from __future__ import annotations
 
+import contextvars
 import re
 import threading
 from collections.abc import Callable
@@ -85,7 +86,8 @@ class Classifier(Passes):
         made when read (so without a pool the calls keep their order)."""
         if self.pool is None:
             return lambda: ask(*args)
-        future = self.pool.submit(ask, *args)
+        # in this thread's context: the rules switched off for this prompt (`rules.newer_than`) too
+        future = self.pool.submit(contextvars.copy_context().run, ask, *args)
         return future.result
 
     def _labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M | None:

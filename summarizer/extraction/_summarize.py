@@ -18,6 +18,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from summarizer import rules
 from summarizer.config import Settings, parallel_passes
 from summarizer.contract import ArticleInfo, LatencySource, Provenance, SummaryDocument
 from summarizer.errors import CassetteMissError
@@ -58,7 +59,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
             return summarize(article, model, replace(settings, offline=True, record=False, record_missing=False))
         except CassetteMissError:
             pass
-    with _model_client(spec, settings, cassette) as client:
+    # rules a later prompt asks with are off: this prompt's recorded requests replay as recorded
+    with _model_client(spec, settings, cassette) as client, rules.disabled(rules.newer_than(prompt.version)):
         try:
             if prompt.pipeline == "classify":
                 passes = Classifier(client, _as_read(article, read), prompt, usage)
@@ -81,7 +83,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
     if prompt.pipeline != "single":  # the naive baseline stays the model's own answer
-        place_locations(read, grounded.locations)  # after the model: no request changes
+        with rules.disabled(rules.newer_than(prompt.version)):
+            place_locations(read, grounded.locations)  # after the model: no request changes
     latency = _recorded_latency(cassette, round(usage.latency_s, 3), spec, prompt, article, settings)
     warnings = [*article.warnings, *_hidden_warning(article, hidden), *usage.warnings]
     return _document(article, grounded, summary, spec, prompt, usage, latency, len(chunks), warnings)

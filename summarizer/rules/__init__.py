@@ -35,7 +35,9 @@ it came from (`tests/test_rules.py` runs them all).
 
 A rule that `bench/rule_ablation.py` found does not help validation is dropped: its file gives
 the reason (`dropped = "..."`), and it is off after the model; where it shapes what the model is
-asked it stays on until the next recording (the recorded requests must replay).
+asked it stays on until the next recording (the recorded requests must replay). A rule that
+changes what the model is asked carries the first prompt version that asks with it (`since`):
+summarizing under an older prompt switches it off (`newer_than`), so its recordings still replay.
 Rules can be switched off for an ablation (`disabled`, `SUMMARIZER_RULES_OFF`): code reads them
 through tables built at use time (`table`); see `_load`.
 
@@ -57,6 +59,7 @@ from summarizer.rules._load import (
     everything_on,
     expand,
     files,
+    newer_than,
     off,
     regex,
     rule,
@@ -81,6 +84,7 @@ __all__ = [
     "everything_on",
     "expand",
     "files",
+    "newer_than",
     "off",
     "regex",
     "rule",

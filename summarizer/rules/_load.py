@@ -10,7 +10,9 @@ A rule file holds a list of ``[[rule]]`` tables. The fields every rule has:
   source           where it came from ("guide", "ACLED codebook", "dataset article 003", ...)
 
 and, optionally, ``ignore_case`` (default true; a regex only), ``fitted = true`` with
-``article`` (a rule written for one dataset sentence, for the ablation to judge) and ``note``.
+``article`` (a rule written for one dataset sentence, for the ablation to judge), ``note``, and
+``since`` (the first prompt version that asks with it, "brief-v9": a rule that changes what the
+model is asked is off for older prompts, so their recorded requests still replay; `newer_than`).
 Any other field is the rule's data for the code that applies it (``types`` of an event cue,
 ``country`` of a nationality, ``kind`` and ``side`` of a known group ...), kept in ``data``.
 
@@ -41,7 +43,9 @@ from typing import Any, TypeVar
 
 _HERE = Path(__file__).resolve().parent
 REQUIRED = ("id", "category", "example", "counter_example", "source")
-_KNOWN = {*REQUIRED, "words", "pattern", "ignore_case", "fitted", "article", "note", "dropped"}
+# a prompt version: its family and number ("brief-v9": "brief", 9)
+_GENERATION = re.compile(r"^(?P<family>[A-Za-z_-]+?)-?v(?P<n>\d+)$")
+_KNOWN = {*REQUIRED, "words", "pattern", "ignore_case", "fitted", "article", "note", "dropped", "since"}
 
 
 class RuleError(ValueError):
@@ -67,6 +71,8 @@ class Rule:
     # why the rule no longer applies after the model (`bench/rule_ablation.py` found it does not
     # help validation); it still shapes what the model is asked until the next recording
     dropped: str | None = None
+    # the first prompt version that asks with the rule ("brief-v9"); None: every version
+    since: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -88,6 +94,8 @@ def _rule(topic: str, raw: Mapping[str, Any]) -> Rule:
         raise RuleError(f"{topic}: rule {raw.get('id', '?')!r} lacks {', '.join(missing)}")
     if ("words" in raw) == ("pattern" in raw):
         raise RuleError(f"{topic}: rule {raw['id']!r} needs exactly one of words and pattern")
+    if "since" in raw and not _GENERATION.match(str(raw["since"])):
+        raise RuleError(f"{topic}: rule {raw['id']!r} has since {raw['since']!r}, not a prompt version")
     if raw.get("fitted") and not raw.get("article"):
         raise RuleError(f"{topic}: fitted rule {raw['id']!r} names no dataset article")
     return Rule(
@@ -104,6 +112,7 @@ def _rule(topic: str, raw: Mapping[str, Any]) -> Rule:
         article=raw.get("article"),
         note=raw.get("note"),
         dropped=raw.get("dropped"),
+        since=raw.get("since"),
         data={k: v for k, v in raw.items() if k not in _KNOWN},
     )
 
@@ -242,6 +251,22 @@ def everything_on() -> Iterator[None]:
         yield
     finally:
         _SWITCH.reset(token)
+
+
+def newer_than(version: str) -> frozenset[str]:
+    """The ids of the rules a prompt `version` does not know: their `since` is a later version
+    of the same family ("brief-v9" for "brief-v8"). A version of no family ("naive-v1" for a
+    "brief-v9" rule) knows none of the rules that have a `since`."""
+    mine = _GENERATION.match(version)
+    out = set()
+    for r in all_rules():
+        since = r.since
+        if since is None:
+            continue
+        theirs = _GENERATION.match(since)
+        if mine is None or theirs is None or mine["family"] != theirs["family"] or int(theirs["n"]) > int(mine["n"]):
+            out.add(r.id)
+    return frozenset(out)
 
 
 def dropped() -> tuple[Rule, ...]:

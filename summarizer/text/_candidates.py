@@ -20,7 +20,7 @@ them off the article's own words."""
 # The words that make a sentence with a figure a casualty sentence (rules/casualties.toml).
 @rules.table
 def _casualty_words() -> re.Pattern[str]:
-    return rules.regex("casualty.words")
+    return rules.union(rules.category("casualty_word"))
 
 
 def casualty_sentence_spans(text: str, limit: int = 12) -> list[tuple[int, int]]:

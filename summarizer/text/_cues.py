@@ -28,7 +28,7 @@ def _event_words() -> re.Pattern[str]:
 def _not_proposed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(irrealis, question, first person, opens a quote)."""
     return (
-        rules.regex("not_incident.hypothesis"),
+        rules.union(r for r in rules.category("not_proposed") if r.data.get("irrealis")),
         rules.regex("not_incident.question"),
         rules.regex("not_incident.first_person"),
         rules.regex("not_incident.opens_quote"),

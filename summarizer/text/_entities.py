@@ -46,6 +46,16 @@ def _common_actor() -> re.Pattern[str]:
     return re.compile(rf"\b{NATIONALITY}(?:[ \t]+{mods})?[ \t]+{force}\b")
 
 
+# A non-state force named only by a common noun ("Islamic militants", "separatists"; also after a
+# nationality word: "Philippine communist rebels") (rules/forces.toml, group_noun).
+@rules.table
+def _group_noun() -> re.Pattern[str]:
+    nouns = rules.union(rules.category("group_noun"))
+    if nouns is rules.NEVER:
+        return nouns
+    return re.compile(rf"(?:\b{NATIONALITY}[ \t]+)?(?:{nouns.pattern})")
+
+
 @rules.table
 def _victims() -> re.Pattern[str]:
     return rules.regex("force.victims")
@@ -154,6 +164,8 @@ def find_candidates(
     for m in _settlement_of().finditer(text):
         add(m.group(1), m.start(1), PLACE)
     for m in _victims().finditer(text):
+        add(m.group(0), m.start(), "COMMON")
+    for m in _group_noun().finditer(text):
         add(m.group(0), m.start(), "COMMON")
     tagged = set(by_key)
     demonyms = {_norm(clean_name(text[s:e])) for s, e, label in entities if label == "NORP"}

@@ -1,0 +1,70 @@
+"""brief-v9 (issue 18): brief-v8's text, asking about more of what reporting on other wars says.
+The rules that change its requests carry `since = "brief-v9"`: a non-state force named by a
+common noun is a name the names pass labels, people abducted or held hostage are a figure
+(captured), raids, sieges and shootings propose their sentence, a prediction or a span of years
+takes its clause out. Under an older prompt those rules are off (`rules.newer_than`), so its
+recorded requests replay unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from summarizer import rules
+from summarizer.extraction import summarize
+from summarizer.inputs import from_text
+from tests.extraction.test_brief_v7 import _task
+from tests.fakeserver import labeller
+
+TEXT = (
+    "Islamic militants abducted 40 villagers from Hofbau on Sunday, officials in Ruritania said. "
+    "Gunmen opened fire on worshippers at a mosque in Zenda on Monday. "
+    "The army is predicting a drawn-out battle with the rebels in the hills."
+)
+
+
+V9 = sorted(r.id for r in rules.all_rules() if r.since == "brief-v9")
+
+
+def test_the_rules_a_prompt_does_not_know_are_its_later_versions() -> None:
+    assert V9 and set(V9) <= rules.newer_than("brief-v8")
+    assert not set(V9) & rules.newer_than("brief-v9")
+    assert not set(V9) & rules.newer_than("brief-v10")  # a later version knows them
+    assert set(V9) <= rules.newer_than("naive-v1")  # another family knows none of them
+
+
+@pytest.mark.parametrize("version", ["brief-v8", "brief-v9"])
+def test_only_brief_v9_asks_with_its_rules(fake_model, fast_settings, version: str) -> None:  # type: ignore[no-untyped-def]
+    server = fake_model(labeller(name=lambda options: "armed_group", event="first"))
+    article = from_text(TEXT, id="t", origin="file", published="2024-05-06")
+    doc = summarize(article, "fake/v", replace(fast_settings, prompt_version=version))
+    _a, names = _task(server, "EntityLabels")
+    _a, events = _task(server, "EventLabels")
+    figures = [r for r in server.requests if "AffectedLabels" in str(r)]
+    if version == "brief-v9":
+        assert "Islamic militants" in names  # a force named by a common noun is asked about
+        assert events.count("#") == 2  # the abduction and the shooting; not the prediction
+        assert figures and "40" in str(figures[0]["messages"][-1]["content"])
+        assert [(c.kind, c.count) for c in doc.casualties] == [("captured", 40)]
+    else:
+        assert "Islamic militants" not in names
+        assert events.count("#") == 2  # the abduction and the prediction; not the shooting
+        assert not figures and not doc.casualties
+    assert doc.provenance.prompt_version == version
+
+
+def test_a_prompt_switches_its_later_rules_off_only_while_it_summarizes(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    fake_model(labeller())
+    article = from_text(TEXT, id="t", origin="file", published="2024-05-06")
+    summarize(article, "fake/v", replace(fast_settings, prompt_version="brief-v8"))
+    assert not set(V9) & rules.off()
+
+
+def test_a_since_that_is_no_prompt_version_is_refused() -> None:
+    from summarizer.rules._load import _rule
+
+    raw = {"id": "x.y", "category": "c", "example": "e", "counter_example": "c", "source": "s", "words": ["w"]}
+    assert _rule("t", raw | {"since": "brief-v9"}).since == "brief-v9"
+    with pytest.raises(rules.RuleError, match="not a prompt version"):
+        _rule("t", raw | {"since": "soon"})
