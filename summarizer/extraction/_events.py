@@ -181,6 +181,8 @@ def add_events(
             continue
         if not_told_as_fact(sentence, published, gate) or only_said(sentence):
             continue  # "had not been struck", "Strelsau has accused Szohod of ...", a headline, a habit ...
+        if _proposed_only_by_dropped_cues(sentence):
+            continue  # asked about for a cue found not to help (`dropped`): its answer is not kept
         if told_in_passing(sentence) or told_as_background(sentence):
             continue  # "troops who fought in Ruritania took part in the parade", "Last month, ...": background
         kind = settled_type(sentence, label)
@@ -349,6 +351,15 @@ def _context_twin(
     this_coarse = all(kinds[n] in coarse for n in names)
     last_coarse = all(kinds.get(n, "country") in coarse for n in last.places)
     return last if this_coarse != last_coarse else None
+
+
+def _proposed_only_by_dropped_cues(sentence: str) -> bool:
+    """The sentence was asked about for event words whose cues are off after the model (a
+    `dropped` rule, or one an ablation switches off after the model): the recorded request
+    still asks, but what the model answers for it is not kept, as if it had not been asked."""
+    with rules.asking():
+        asked_for = event_words().search(sentence) is not None
+    return asked_for and event_words().search(sentence) is None
 
 
 @rules.table

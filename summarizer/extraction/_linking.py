@@ -22,6 +22,7 @@ from summarizer.text import (
     dateline_end,
     dates_in,
     demonyms,
+    group_noun_name,
     introduced_as_expert,
     is_demonym,
     named_settlements,
@@ -90,6 +91,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     one_per_party(text, out)
     publishers = _publishers(text, filed)
     out.actors = [a for a in out.actors if not not_an_actor(text, a, headline) and not _publisher(a, publishers)]
+    out.actors = _named_groups_first(out.actors)
     pieces = _pieces(text, out.actors)
     out.actors = [a for a in out.actors if a.name not in pieces]
     kept = {a.name for a in out.actors}
@@ -107,6 +109,15 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         or _count(text, [a.name, *a.forms]) >= 2
         or speaks_or_acts(text, [a.name, *a.forms])  # "the Ruritanian Defence Ministry said": a source
     ]
+
+
+def _named_groups_first(actors: list[FoundActor]) -> list[FoundActor]:
+    """A force named only by a common noun ("militants", "Islamist extremists") is an actor of
+    its own only in an article that names no armed group: beside "Black Hand" or "Black Hand
+    fighters" it is that group told again, not a second party (the guide's gold lists the named
+    group). Read after the model answered."""
+    named = any(a.kind == "armed_group" and not group_noun_name(a.name) for a in actors)
+    return [a for a in actors if not (named and group_noun_name(a.name))]
 
 
 def national_forces(out: Classified) -> None:
@@ -535,6 +546,8 @@ def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Class
         return
     if label != "facility" and _unit_name().search(cand.name):  # "Black Sea Fleet" as a "settlement"
         return  # a unit, not a place (made an actor here, it would change what the sides pass is asked)
+    if group_noun_name(cand.name):  # "separatists" as a "region": a force's noun names no place
+        return
     kind = "other" if label == "other_place" else label
     fact = places.fact(cand.name)
     out.places.append(FoundPlace(cand.name, cand.forms, PlaceFact(kind, fact.country if fact else None)))

@@ -56,6 +56,12 @@ def _group_noun() -> re.Pattern[str]:
     return re.compile(rf"(?:\b{NATIONALITY}[ \t]+)?(?:{nouns.pattern})")
 
 
+def group_noun_name(name: str) -> bool:
+    """The name is a non-state force's common noun and nothing else ("militants", "Islamist
+    extremists", "Bordurian rebels"), not a group's own name ("Black Hand fighters")."""
+    return _group_noun().fullmatch(" ".join(name.split())) is not None
+
+
 @rules.table
 def _victims() -> re.Pattern[str]:
     return rules.regex("force.victims")

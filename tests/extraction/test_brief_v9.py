@@ -68,3 +68,44 @@ def test_a_since_that_is_no_prompt_version_is_refused() -> None:
     assert _rule("t", raw | {"since": "brief-v9"}).since == "brief-v9"
     with pytest.raises(rules.RuleError, match="not a prompt version"):
         _rule("t", raw | {"since": "soon"})
+
+
+def test_a_force_named_by_a_common_noun_stands_alone_only_where_no_group_is_named() -> None:
+    from summarizer.extraction._found import FoundActor
+    from summarizer.extraction._linking import _named_groups_first
+
+    def actor(name: str, kind: str = "armed_group") -> FoundActor:
+        return FoundActor(name, [], kind, None, True)
+
+    alone = [actor("Islamic militants"), actor("Ruritanian army", "armed_forces")]
+    assert [a.name for a in _named_groups_first(alone)] == ["Islamic militants", "Ruritanian army"]
+    beside = [actor("Black Hand"), actor("militants"), actor("Islamist extremists", "person")]
+    assert [a.name for a in _named_groups_first(beside)] == ["Black Hand"]
+    with rules.disabled(["force.group_nouns"]):  # brief-v8: no name is a group noun
+        assert len(_named_groups_first(beside)) == 3
+
+
+def test_hostages_are_captured_unless_the_sentence_says_they_were_killed() -> None:
+    from summarizer.text import kind_near
+
+    def kind(sentence: str, figure: str) -> str | None:
+        at = sentence.index(figure)
+        return kind_near(sentence, at, at + len(figure), 0, len(sentence))
+
+    assert kind("Militants stormed the town and took about 250 hostages.", "250") == "captured"
+    assert kind("Gunmen abducted 40 villagers from Hofbau.", "40") == "captured"
+    assert kind("During the siege more than 320 hostages were killed.", "320") == "killed"
+    assert kind("The raiders slaughtered 30 villagers.", "30") == "killed"
+
+
+def test_a_sentence_asked_about_only_for_a_dropped_cue_keeps_no_event() -> None:
+    from summarizer.extraction._events import _proposed_only_by_dropped_cues
+
+    only = "Gunmen opened fire on worshippers at the mosque in Zenda."
+    also = "Gunmen opened fire on worshippers and shelled the mosque in Zenda."
+    assert not _proposed_only_by_dropped_cues(only)
+    with rules.disabled(["event.cue.assault_on_people"], after_model=True):
+        assert _proposed_only_by_dropped_cues(only)
+        assert not _proposed_only_by_dropped_cues(also)  # "shelled" proposes it too
+        with rules.asking():
+            assert not _proposed_only_by_dropped_cues(only)  # the request is as recorded
