@@ -500,6 +500,8 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
             actor.kind, actor.side = group
             actor.side_basis = "known" if actor.side else None
             continue
+        if group_noun_name(actor.name):  # "separatists", "Islamic militants": a non-state force
+            actor.kind = "armed_group"  # whatever kind the model gave its noun ("person", "military_unit")
         if actor.kind == "armed_group":  # a non-state group: only who backs it ("Strelsau-backed")
             actor.side = _group_side(text, actor.name, forms, country_of)
             actor.side_basis = "stated" if actor.side else None

@@ -109,3 +109,16 @@ def test_a_sentence_asked_about_only_for_a_dropped_cue_keeps_no_event() -> None:
         assert not _proposed_only_by_dropped_cues(also)  # "shelled" proposes it too
         with rules.asking():
             assert not _proposed_only_by_dropped_cues(only)  # the request is as recorded
+
+
+def test_a_force_named_by_a_common_noun_is_an_armed_group_with_no_side_unless_backed() -> None:
+    from summarizer.extraction._findings import Findings
+    from summarizer.extraction._found import FoundActor
+    from summarizer.extraction._linking import check_sides
+
+    text = "Separatists attacked Zenda. Ruritanian troops shelled Hofbau."
+    rebels = FoundActor("Separatists", [], "person", "Ruritania", True, "inferred")
+    troops = FoundActor("Ruritanian troops", [], "military_unit", "Ruritania", True, "inferred")
+    check_sides(text, Findings(candidates=[]), [rebels, troops])
+    assert (rebels.kind, rebels.side, rebels.side_basis) == ("armed_group", None, None)
+    assert troops.kind == "military_unit"  # a state's forces are no group noun
