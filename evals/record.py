@@ -3,7 +3,7 @@
     python evals/record.py -m local/qwen2.5-coder-1.5b --split validation            # the full gold
     python evals/record.py -m local/qwen2.5-coder-1.5b --split dev --parts 4
     python evals/record.py -m local/gemma-3-270m --dataset muc4:test                   # MUC-4
-    python evals/record.py -m local/qwen2.5-coder-1.5b --split dev --prompt brief-v8  # another prompt
+    python evals/record.py -m local/qwen2.5-coder-1.5b --split dev --prompt brief-v9  # another prompt
 
 A fresh checkout has none of the many-wars or MUC-4 recordings (they hold corpus texts, kept out
 of commits): after `python evals/external.py --from-snapshots DIR` and `python
