@@ -60,7 +60,8 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
         except CassetteMissError:
             pass
     # rules a later prompt asks with are off: this prompt's recorded requests replay as recorded
-    with _model_client(spec, settings, cassette) as client, rules.disabled(rules.newer_than(prompt.version)):
+    later = rules.newer_than(prompt.version)
+    with _model_client(spec, settings, cassette) as client, rules.disabled(later):
         try:
             if prompt.pipeline == "classify":
                 passes = Classifier(client, _as_read(article, read), prompt, usage)
@@ -83,7 +84,7 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
                 hint="record it with --record (needs the model), or run without --offline",
             ) from exc
     if prompt.pipeline != "single":  # the naive baseline stays the model's own answer
-        with rules.disabled(rules.newer_than(prompt.version)):
+        with rules.disabled(later):
             place_locations(read, grounded.locations)  # after the model: no request changes
     latency = _recorded_latency(cassette, round(usage.latency_s, 3), spec, prompt, article, settings)
     warnings = [*article.warnings, *_hidden_warning(article, hidden), *usage.warnings]

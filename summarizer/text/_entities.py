@@ -47,7 +47,7 @@ def _common_actor() -> re.Pattern[str]:
 
 
 # A non-state force named only by a common noun ("Islamic militants", "separatists"; also after a
-# nationality word: "Philippine communist rebels") (rules/forces.toml, group_noun).
+# nationality word: "Bordurian rebels") (rules/forces.toml, group_noun).
 @rules.table
 def _group_noun() -> re.Pattern[str]:
     nouns = rules.union(rules.category("group_noun"))
