@@ -297,14 +297,10 @@ def _add(
 # with X") (rules/place_words.toml).
 @rules.table
 def _locative() -> tuple[re.Pattern[str], ...]:
-    """The words right before a name ("in X"), and those with the noun of what it is between
-    ("in the northern city of X", "in the capital, X")."""
-    return rules.regex("place.locative"), rules.regex("place.locative_noun")
-
-
-@rules.table
-def _compass_part() -> re.Pattern[str]:
-    return rules.regex("place.compass_part")
+    """The words right before a name ("in X", "around X"), those with the noun of what it is
+    between ("in the northern city of X", "in the capital, X"), a compass part ("southern X"):
+    every rule of category `locative_before` that is on."""
+    return tuple(r.regex for r in rules.category("locative_before"))
 
 
 @rules.table
@@ -328,11 +324,7 @@ def located(text: str, start: int, loosely: bool = False) -> bool:
     Borduria"), not as the state that acts or speaks ("Rassendill said Borduria shot down ...").
     `loosely` also takes a place the story goes to ("transferred to Borduria", "a visit to Borduria")."""
     before = text[max(0, start - 40) : start]
-    return bool(
-        any(p.search(before) for p in _locative())
-        or _compass_part().search(before)
-        or (loosely and _place_of_story().search(before))
-    )
+    return bool(any(p.search(before) for p in _locative()) or (loosely and _place_of_story().search(before)))
 
 
 def _context_twin(

@@ -64,8 +64,9 @@ def _publishers(text: str, filed: list[tuple[int, int]]) -> set[str]:
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
     """Passing mentions are left out: the document lists the places where its events happen,
     that its lead names (`_named_in_lead`), or that the article keeps coming back to (two
-    mentions; not a country nor a capital, which outside an event are nearly always the state
-    speaking: "Szohod said", "Strelsau-backed"; a town the article introduces as one, "the
+    mentions; not a country, nor a capital unless one mention puts something there ("around
+    Strelsau"): outside an event they are nearly always the state speaking, "Szohod said",
+    "Strelsau-backed"; a town the article introduces as one, "the
     village of X", is kept at one mention; a country only when it is the article's most-named
     place and named at least once as a place, "in Ruritania", "sent to Borduria", not only as the
     state that acts), and the actors that act,
@@ -82,7 +83,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         for p in out.places
         if p.name in in_events
         or p.name in in_lead
-        or (p.fact.kind != "country" and counts[p.name] >= 2 and not capital_of(p.name))
+        or (p.fact.kind != "country" and counts[p.name] >= 2 and (not capital_of(p.name) or _located(text, p)))
         or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top and _as_place(text, p))
     ]
     for actor in out.actors:
@@ -157,8 +158,14 @@ def _named_in_lead(text: str, places: list[FoundPlace], body: int, filed: list[t
     return named
 
 
-def _as_place(text: str, place: FoundPlace) -> bool:
-    return any(located(text, m.start(), loosely=True) for f in [place.name, *place.forms] for m in mentions(text, f))
+def _as_place(text: str, place: FoundPlace, loosely: bool = True) -> bool:
+    return any(located(text, m.start(), loosely) for f in [place.name, *place.forms] for m in mentions(text, f))
+
+
+def _located(text: str, place: FoundPlace) -> bool:
+    """A mention puts something there ("in Strelsau", "around Strelsau"), not only a visit or a
+    delivery ("a visit to Strelsau"): a capital named so is a place, not the state speaking."""
+    return _as_place(text, place, loosely=False)
 
 
 def _body_name(text: str, actor: FoundActor, headline: int) -> None:
@@ -552,4 +559,6 @@ def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Class
         return
     kind = "other" if label == "other_place" else label
     fact = places.fact(cand.name)
+    if fact is None and cand.label in (None, "COMMON"):
+        return  # a place only the model calls one: no gazetteer entry, no name tagger saw a name ("Qaeda")
     out.places.append(FoundPlace(cand.name, cand.forms, PlaceFact(kind, fact.country if fact else None)))

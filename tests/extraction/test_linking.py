@@ -389,7 +389,8 @@ def test_a_day_of_the_week_is_no_place_and_no_actor_whatever_the_model_called_it
 
     text = "Bombers struck Zenda on Sunday. On Sunday the Sunday Courier said Zenda was hit."
     names = ("Sunday", "Zenda", "Sunday Courier")
-    findings = Findings(candidates=[Candidate(n, votes={"CAPS": 1}) for n in names])
+    tagged = {"Zenda": "PLACE"}  # what the name tagger saw (a place needs a witness besides the model)
+    findings = Findings(candidates=[Candidate(n, votes={tagged.get(n, "CAPS"): 1}) for n in names])
     labelled = {"Sunday": "settlement", "Zenda": "settlement", "Sunday Courier": "media"}
     out = Classified()
     actors_and_places(text, findings, Places(Gazetteer()), labelled, out)
@@ -409,7 +410,7 @@ def test_a_name_with_a_units_word_is_no_place_whatever_kind_the_model_gave_it() 
         "The Western Military District sent troops to the Zenda Parliament."
     )
     names = ("Ruritanian Fleet", "Western Military District", "Zenda", "Zenda Parliament")
-    findings = Findings(candidates=[Candidate(n, votes={"CAPS": 1}) for n in names])
+    findings = Findings(candidates=[Candidate(n, votes={"PLACE": 1}) for n in names])
     labelled = {n: "settlement" for n in names} | {
         "Western Military District": "region",
         "Zenda Parliament": "facility",
@@ -598,3 +599,38 @@ def test_a_piece_of_another_actors_name_is_no_actor_of_its_own() -> None:
         FoundActor("Zenda Guard", [], "armed_forces", None),
     )
     assert _pieces(text, [hand, black_hand, guard, zenda_guard]) == {"Hand"}  # "the Guard regrouped": its own
+
+
+def test_a_capital_named_twice_is_a_place_when_one_mention_puts_something_there() -> None:
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+    from summarizer.extraction._linking import prune
+
+    def run(text: str) -> list[str]:
+        out = Classified(places=[FoundPlace("Sanaa", [], PlaceFact("settlement", "Yemen"))])
+        prune(text, out)
+        return [p.name for p in out.places]
+
+    # the capital as the state speaking, twice: no place
+    assert run("Rebels seized the airport. Sanaa said the talks failed. Sanaa later denied it.") == []
+    # once as where something happened ("around Sanaa"): the place of the story
+    assert run("Rebels seized the airport. Blasts were heard around Sanaa. Sanaa later denied it.") == ["Sanaa"]
+
+
+def test_a_place_only_the_model_calls_one_is_no_place() -> None:
+    """The model's place label stands where something else says it is a name: the gazetteer
+    knows it or the name tagger saw a name ("Qaeda" of "al Qaeda", a capitalised word no tagger
+    took for a name, is no region)."""
+    from summarizer.extraction._findings import Findings, Places
+    from summarizer.extraction._found import Classified
+    from summarizer.extraction._linking import actors_and_places
+    from summarizer.nlp import Gazetteer
+    from summarizer.text import Candidate
+
+    text = "Forces fighting al Qaeda were based at Hofbau, near the Zenda Market."
+    votes = {"Qaeda": {"CAPS": 2}, "Hofbau": {"PLACE": 1}, "Zenda Market": {"ORG": 1}}
+    findings = Findings(candidates=[Candidate(n, votes=v) for n, v in votes.items()])
+    labelled = {"Qaeda": "region", "Hofbau": "settlement", "Zenda Market": "facility"}
+    out = Classified()
+    actors_and_places(text, findings, Places(Gazetteer()), labelled, out)
+    assert [p.name for p in out.places] == ["Hofbau", "Zenda Market"]
