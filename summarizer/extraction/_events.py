@@ -297,7 +297,7 @@ def _add(
 # with X") (rules/place_words.toml).
 @rules.table
 def _locative() -> tuple[re.Pattern[str], ...]:
-    """The words right before a name ("in X", "around X"), those with the noun of what it is
+    """The words right before a name ("in X", "struck X"), those with the noun of what it is
     between ("in the northern city of X", "in the capital, X"), a compass part ("southern X"):
     every rule of category `locative_before` that is on."""
     return tuple(r.regex for r in rules.category("locative_before"))

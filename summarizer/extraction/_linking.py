@@ -64,7 +64,7 @@ def _publishers(text: str, filed: list[tuple[int, int]]) -> set[str]:
 def prune(text: str, out: Classified, title_end: int = 0) -> None:
     """Passing mentions are left out: the document lists the places where its events happen,
     that its lead names (`_named_in_lead`), or that the article keeps coming back to (two
-    mentions; not a country, nor a capital unless one mention puts something there ("around
+    mentions; not a country, nor a capital unless one mention puts something there ("in
     Strelsau"): outside an event they are nearly always the state speaking, "Szohod said",
     "Strelsau-backed"; a town the article introduces as one, "the
     village of X", is kept at one mention; a country only when it is the article's most-named
@@ -163,7 +163,7 @@ def _as_place(text: str, place: FoundPlace, loosely: bool = True) -> bool:
 
 
 def _located(text: str, place: FoundPlace) -> bool:
-    """A mention puts something there ("in Strelsau", "around Strelsau"), not only a visit or a
+    """A mention puts something there ("in Strelsau", "struck Strelsau"), not only a visit or a
     delivery ("a visit to Strelsau"): a capital named so is a place, not the state speaking."""
     return _as_place(text, place, loosely=False)
 
