@@ -239,7 +239,43 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
         if acts(text, spans):
             findings.acting.add(cand.name)
         _settle(text, cand, findings, places, subjects)
+    for name in listed_regions(text):
+        fact = findings.places.get(name)
+        if fact is not None and fact.kind == "settlement":  # "the Zenda and Hofbau regions": not the towns
+            findings.places[name] = PlaceFact("region", fact.country)
     return findings, places
+
+
+@rules.table
+def _region_list() -> re.Pattern[str]:
+    return rules.regex("place.region_list")
+
+
+_AND = re.compile(r",?[ \t]+and[ \t]+|,[ \t]+")
+
+
+def listed_regions(text: str) -> set[str]:
+    """The names every mention of which names a region: in a list before a plural region noun
+    ("the Zenda and Hofbau regions", rule `place.region_list`) or right before a region noun
+    ("the Zenda region")."""
+    listed: dict[str, list[int]] = {}
+    for m in _region_list().finditer(text):
+        at = m.start("names")
+        for part in _AND.split(m.group("names")):
+            start = text.index(part, at)
+            listed.setdefault(part, []).append(start)
+            at = start + len(part)
+    return {
+        name
+        for name, starts in listed.items()
+        if all(
+            m.start() in starts or _REGION_NOUN.match(text, m.end())
+            for m in re.finditer(rf"(?<![\w’']){re.escape(name)}(?![\w’'])", text)
+        )
+    }
+
+
+_REGION_NOUN = re.compile(r"[ \t]+(?:region|oblast|province|krai|republic|district|governorate|state)\b")
 
 
 def _settle(

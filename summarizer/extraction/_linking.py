@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import located
-from summarizer.extraction._findings import Findings, PlaceFact, Places, acts
+from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.extraction._known import international, known_group
 from summarizer.extraction._twins import force_of, one_per_party, title_word
@@ -430,7 +430,25 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
             continue
         by_name[p.name.casefold()] = p
         out.append(p)
+    # a region named alone in a list ("the Zenda and Hofbau regions") is the "Zenda region" the
+    # article also names: one place, under its full name
+    listed = listed_regions(text)
+    for p in [p for p in out if p.name in listed and p.fact.kind == "region"]:
+        whole = next((q for q in out if q is not p and q.fact.kind == "region" and _is_region_of(q.name, p.name)), None)
+        if whole is not None:
+            whole.forms.extend(f for f in [p.name, *p.forms] if f not in whole.forms)
+            out.remove(p)
     return out
+
+
+def _is_region_of(whole: str, name: str) -> bool:
+    m = _region_name().match(whole)
+    return m is not None and m.group("base").casefold() == name.casefold()
+
+
+@rules.table
+def _region_name() -> re.Pattern[str]:
+    return rules.regex("place.region_name")
 
 
 def _named_place_country(findings: Findings, places: Places) -> Callable[[str], str | None]:

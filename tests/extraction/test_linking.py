@@ -634,3 +634,35 @@ def test_a_place_only_the_model_calls_one_is_no_place() -> None:
     out = Classified()
     actors_and_places(text, findings, Places(Gazetteer()), labelled, out)
     assert [p.name for p in out.places] == ["Hofbau", "Zenda Market"]
+
+
+def test_names_listed_before_a_plural_region_noun_are_regions_not_towns() -> None:
+    """ "The Luhansk and Donetsk regions" names two regions: not the cities of those names, drawn
+    a hundred kilometres off (issue 20: every place on its spot). A name the article also uses
+    alone for a town stays a town."""
+    from summarizer.extraction._findings import find, listed_regions
+
+    text = (
+        "Russian forces are fighting in the Luhansk and Donetsk regions, said the governor of the "
+        "Luhansk region. Shelling in Kharkiv and Sumy regions went on. A drone hit Sumy on Monday."
+    )
+    assert listed_regions(text) == {"Luhansk", "Donetsk", "Kharkiv"}  # Sumy is also named as the town
+    findings, _places = find(text)
+    assert findings.places["Donetsk"].kind == "region"
+    assert "Sumy" not in findings.places or findings.places["Sumy"].kind != "region"
+
+
+def test_a_region_named_alone_in_a_list_is_the_region_the_article_names_in_full() -> None:
+    from summarizer.extraction._findings import PlaceFact, Places
+    from summarizer.extraction._found import FoundPlace
+    from summarizer.extraction._linking import _own_names
+    from summarizer.nlp import Gazetteer
+
+    text = "Fighting in the Luhansk and Donetsk regions went on, the governor of the Luhansk region said."
+    found = [
+        FoundPlace("Luhansk region", [], PlaceFact("region", "Ukraine")),
+        FoundPlace("Luhansk", [], PlaceFact("region", "Ukraine")),
+        FoundPlace("Donetsk", [], PlaceFact("region", "Ukraine")),
+    ]
+    out = _own_names(text, found, Places(Gazetteer()))
+    assert [(p.name, p.forms) for p in out] == [("Luhansk region", ["Luhansk"]), ("Donetsk", [])]
