@@ -269,13 +269,21 @@ def listed_regions(text: str) -> set[str]:
         name
         for name, starts in listed.items()
         if all(
-            m.start() in starts or _REGION_NOUN.match(text, m.end())
+            m.start() in starts or _region_after().match(text, m.end())
             for m in re.finditer(rf"(?<![\w’']){re.escape(name)}(?![\w’'])", text)
         )
     }
 
 
-_REGION_NOUN = re.compile(r"[ \t]+(?:region|oblast|province|krai|republic|district|governorate|state)\b")
+@rules.table
+def _region_after() -> re.Pattern[str]:
+    return rules.regex("place.region_after")
+
+
+def region_base(name: str) -> str | None:
+    """The place a region's name is named after ("Zenda" of "Borduria's Zenda region"), or None."""
+    m = _region().match(name)
+    return m.group("base") if m else None
 
 
 def _settle(

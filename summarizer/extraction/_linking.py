@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import located
-from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions
+from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, region_base
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
 from summarizer.extraction._known import international, known_group
 from summarizer.extraction._twins import force_of, one_per_party, title_word
@@ -442,13 +442,8 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
 
 
 def _is_region_of(whole: str, name: str) -> bool:
-    m = _region_name().match(whole)
-    return m is not None and m.group("base").casefold() == name.casefold()
-
-
-@rules.table
-def _region_name() -> re.Pattern[str]:
-    return rules.regex("place.region_name")
+    base = region_base(whole)
+    return base is not None and base.casefold() == name.casefold()
 
 
 def _named_place_country(findings: Findings, places: Places) -> Callable[[str], str | None]:
