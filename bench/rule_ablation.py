@@ -673,6 +673,11 @@ def verdict(d: dict[str, float], articles: int, uses: set[str]) -> str:
     macro = d.get("macro", 0.0)
     if macro < -EPS or (abs(macro) <= EPS and rest < -EPS):
         return "helps"
+    # what macro F1 does not hold (the roles, the attributes) lost without it: a trade to weigh,
+    # not a rule that does nothing (the role word lists: macro +0.1 without them, roles -45)
+    lost = [k for k, v in d.items() if k not in ("macro", *FIELDS) and v < -EPS]
+    if macro > EPS and lost:
+        return f"trade: macro {macro * 100:+.1f} without it, {', '.join(f'{k} {d[k] * 100:+.1f}' for k in lost)}"
     why = (
         "no change on validation"
         if all(abs(v) <= EPS for v in d.values())
