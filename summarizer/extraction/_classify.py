@@ -32,8 +32,8 @@ from summarizer import rules
 from summarizer.errors import ExtractionError
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import add_events, event_candidates
-from summarizer.extraction._findings import Findings, find
-from summarizer.extraction._found import Classified, FoundActor, FoundFigure, mentions
+from summarizer.extraction._findings import Findings, find, mentions
+from summarizer.extraction._found import Classified, FoundActor, FoundFigure
 from summarizer.extraction._linking import (
     NEUTRAL_KINDS,
     actors_and_places,

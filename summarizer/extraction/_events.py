@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
-from summarizer.extraction._found import Classified, FoundEvent, mentions
+from summarizer.extraction._findings import mentions
+from summarizer.extraction._found import Classified, FoundEvent
 from summarizer.nlp import capital_of, in_open_clause, only_in_scope
 from summarizer.text import (
     EVENT_SENTENCES,

@@ -80,6 +80,7 @@ class Findings:
     countries: frozenset[str] = frozenset()  # ISO codes of the countries the article names
     acting: set[str] = field(default_factory=set)  # candidates that act somewhere (subject, "X said")
     settlements: set[str] = field(default_factory=set)  # names the text calls a village, town or city
+    regions_listed: set[str] = field(default_factory=set)  # names only ever written as regions (`listed_regions`)
     namesakes: set[str] = field(default_factory=set)  # a town abroad's name, here a party's ("Congress")
 
 
@@ -190,7 +191,7 @@ def article_sides(text: str, named: list[tuple[Candidate, str]]) -> tuple[str, .
             first[country] = min(first.get(country, len(text)), *positions)
 
     for cand, country in named:
-        found = (re.finditer(rf"(?<![\w’']){re.escape(form)}(?![\w’'])", text) for form in cand.all_forms())
+        found = (mentions(text, form) for form in cand.all_forms())
         seen(country, [m.start() for ms in found for m in ms])
     for word, country in nationality_words():
         pattern = rf"(?<![\w’'-]){re.escape(word)}(?!\w)"
@@ -239,11 +240,17 @@ def find(text: str, gazetteer: Gazetteer | None = None) -> tuple[Findings, Place
         if acts(text, spans):
             findings.acting.add(cand.name)
         _settle(text, cand, findings, places, subjects)
-    for name in listed_regions(text):
+    findings.regions_listed = listed_regions(text)
+    for name in findings.regions_listed:
         fact = findings.places.get(name)
         if fact is not None and fact.kind == "settlement":  # "the Zenda and Hofbau regions": not the towns
             findings.places[name] = PlaceFact("region", fact.country)
     return findings, places
+
+
+def mentions(text: str, form: str) -> list[re.Match[str]]:
+    """Where `text` writes `form` as a whole word (not inside another word, nor before "’s")."""
+    return list(re.finditer(rf"(?<![\w’']){re.escape(form)}(?![\w’'])", text))
 
 
 @rules.table
@@ -268,10 +275,7 @@ def listed_regions(text: str) -> set[str]:
     return {
         name
         for name, starts in listed.items()
-        if all(
-            m.start() in starts or _region_after().match(text, m.end())
-            for m in re.finditer(rf"(?<![\w’']){re.escape(name)}(?![\w’'])", text)
-        )
+        if all(m.start() in starts or _region_after().match(text, m.end()) for m in mentions(text, name))
     }
 
 

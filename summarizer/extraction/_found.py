@@ -3,7 +3,6 @@ events and figures, each with the offsets and forms code found for it."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -113,7 +112,3 @@ class Classified:
             event.actors = list(dict.fromkeys(n for n in (now(a) for a in event.actors) if n is not None))
         for figure in self.figures:
             figure.affected, figure.claimed_by = now(figure.affected), now(figure.claimed_by)
-
-
-def mentions(text: str, form: str) -> list[re.Match[str]]:
-    return list(re.finditer(rf"(?<![\w’']){re.escape(form)}(?![\w’'])", text))

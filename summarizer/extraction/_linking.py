@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import located
-from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, region_base
-from summarizer.extraction._found import Classified, FoundActor, FoundPlace, mentions
+from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
+from summarizer.extraction._found import Classified, FoundActor, FoundPlace
 from summarizer.extraction._known import international, known_group
 from summarizer.extraction._twins import force_of, one_per_party, title_word
 from summarizer.nlp import capital_of, find_country
@@ -349,7 +349,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             if cand.name in findings.namesakes and labelled[cand.name] not in labels.ACTOR_LABELS:
                 continue  # a group named like a town abroad: asked only as a possible actor
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
-    out.places = _own_names(text, out.places, places)
+    out.places = _own_names(text, out.places, places, findings.regions_listed)
     located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
     commonest = Counter(located).most_common(2)
     # civilians' country: the one most of the story's places are in; none on a tie (no guess)
@@ -407,7 +407,7 @@ def _described(name: str) -> bool:
 _POSSESSOR = re.compile(r"^([A-Z][\w-]*)(?:’s|'s)\s+(?=[A-Z])")
 
 
-def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[FoundPlace]:
+def _own_names(text: str, found: list[FoundPlace], places: Places, listed: set[str] | None = None) -> list[FoundPlace]:
     """Each place under its own name: "Ruritanian-occupied Zenda region" and "Strelsau's Palace Square"
     are Zenda region and Palace Square (merged with the same place found under that name, whose
     kind stands; else the gazetteer's kind when it knows the name), and a compass or bloc word
@@ -432,7 +432,7 @@ def _own_names(text: str, found: list[FoundPlace], places: Places) -> list[Found
         out.append(p)
     # a region named alone in a list ("the Zenda and Hofbau regions") is the "Zenda region" the
     # article also names: one place, under its full name
-    listed = listed_regions(text)
+    listed = listed_regions(text) if listed is None else listed  # `find` read them already
     for p in [p for p in out if p.name in listed and p.fact.kind == "region"]:
         whole = next((q for q in out if q is not p and q.fact.kind == "region" and _is_region_of(q.name, p.name)), None)
         if whole is not None:

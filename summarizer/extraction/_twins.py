@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from summarizer import rules
-from summarizer.extraction._found import Classified, FoundActor, mentions
+from summarizer.extraction._findings import mentions
+from summarizer.extraction._found import Classified, FoundActor
 from summarizer.nlp import find_country
 from summarizer.text import is_demonym, national_force, short_names, title_words
 
