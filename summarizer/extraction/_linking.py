@@ -283,9 +283,10 @@ def _pieces(text: str, actors: list[FoundActor]) -> set[str]:
 
 def _publisher(actor: FoundActor, publishers: set[str]) -> bool:
     """The agency of the dateline (`_publishers`): the publisher, its affiliates and analysts,
-    never a party (the guide)."""
+    never a party (the guide), whatever kind the model gave the name ("(DPN)" is an outlet even
+    where a small model answers government or person)."""
     forms = {f.casefold() for f in [actor.name, *actor.forms]}
-    return actor.kind in ("media", "organization") and bool(forms & publishers)
+    return bool(forms & publishers)
 
 
 def not_an_actor(text: str, actor: FoundActor, title_end: int) -> bool:

@@ -567,7 +567,8 @@ def test_an_incident_set_before_the_story_is_background_only_in_its_own_clause()
 
 def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
     """The guide: the publisher of the article is no actor. The agency its dateline names
-    ("(DPN)") is the publisher wherever the article names it again ("told DPN", "DPN affiliate");
+    ("(DPN)") is the publisher wherever the article names it again ("told DPN", "DPN affiliate"),
+    whatever kind the model gave it (a small model calls "CNN" a government or a person);
     another outlet the article names is judged by its own mentions."""
     from summarizer.extraction._found import FoundActor
     from summarizer.extraction._linking import _datelines, _publisher, _publishers
@@ -581,6 +582,8 @@ def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
     publishers = _publishers(text, _datelines(text))
     assert publishers == {"dpn"}
     assert _publisher(FoundActor("DPN", [], "organization", None, False), publishers)
+    assert _publisher(FoundActor("DPN", [], "government", None, False), publishers)
+    assert _publisher(FoundActor("DPN", [], "person", None, False), publishers)
     assert not _publisher(FoundActor("Zenda Courier", [], "media", None, False), publishers)
 
 
