@@ -9,7 +9,7 @@ import re
 import pytest
 
 from summarizer import rules
-from summarizer.extraction._known import armed_groups, international, known_group
+from summarizer.extraction._known import _key, armed_groups, international, known_group
 from summarizer.text import demonyms, event_types, not_reported_as_fact, only_said, settled_type
 from summarizer.text._cues import _event_words, _type_words
 from summarizer.text._event_checks import _decisive, _not_fact
@@ -49,7 +49,7 @@ def test_with_nothing_off_the_tables_are_built_from_every_rule() -> None:
         "strategic_development",
     ]
     assert len(_not_fact()[0]) + len(_not_fact()[1]) == len(_every("not_fact"))
-    assert set(armed_groups()) == {w.casefold() for r in _every("armed_group") for w in r.words}
+    assert set(armed_groups()) == {_key(w) for r in _every("armed_group") for w in r.words}
     assert "russian" in demonyms()
     # built once: the same object on every use
     assert _decisive() is _decisive()

@@ -1,12 +1,25 @@
 """Parties whose side the war's reporting takes as known, whatever a small model says: the
 international bodies, which take no side in a war between states, and the named armed groups
 and self-declared bodies of the wars we report on, with their kind and side. Both come from
-`summarizer/rules/groups.toml` (each entry with its source); names are matched whole, casefolded.
+`summarizer/rules/groups.toml` (each entry with its source); names are matched whole, casefolded,
+with curly apostrophes straight, spaces around hyphens closed ("al - Zenda", as tokenized corpora
+write it, is "al-Zenda") and a leading "the" dropped.
 """
 
 from __future__ import annotations
 
+import re
+
 from summarizer import rules
+
+_HYPHEN = re.compile(r"\s*-\s*")
+
+
+def _key(name: str) -> str:
+    """A group's name as it is matched: casefolded, ’ as ', "al - Zenda" as "al-zenda", no
+    leading "the"."""
+    key = " ".join(_HYPHEN.sub("-", name.replace("’", "'")).casefold().split())
+    return key[4:] if key.startswith("the ") else key
 
 
 # International bodies take no side in a war between states (built where used: `rules.table`).
@@ -18,10 +31,24 @@ def international() -> frozenset[str]:
 # name -> (kind, side)
 @rules.table
 def armed_groups() -> dict[str, tuple[str, str | None]]:
-    return {w.casefold(): (r.data["kind"], r.data.get("side")) for r in rules.category("armed_group") for w in r.words}
+    return {_key(w): (r.data["kind"], r.data.get("side")) for r in rules.category("armed_group") for w in r.words}
+
+
+# name -> the id of the rule that knows it: one rule, one group (all its names one party)
+@rules.table
+def _group_ids() -> dict[str, str]:
+    return {_key(w): r.id for r in rules.category("armed_group") for w in r.words}
+
+
+def same_known_group(a: list[str], b: list[str]) -> bool:
+    """Two parties' names (each a name and its forms) are names of one known group ("ISIS" and
+    "Islamic State", "PKK" and "Kurdistan Workers' Party")."""
+    ids = _group_ids()
+    known_a = {ids[_key(n)] for n in a if _key(n) in ids}
+    return bool(known_a) and bool(known_a & {ids[_key(n)] for n in b if _key(n) in ids})
 
 
 def known_group(names: list[str]) -> tuple[str, str | None] | None:
     """The kind and side of the first of `names` (a party's name and forms) known here."""
     groups = armed_groups()
-    return next((groups[n.casefold()] for n in names if n.casefold() in groups), None)
+    return next((groups[_key(n)] for n in names if _key(n) in groups), None)

@@ -520,6 +520,9 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
         if group is not None:  # "Black Hand" fights for Ruritania, whatever the model said
             actor.kind, actor.side = group
             actor.side_basis = "known" if actor.side else None
+            if actor.side is None:  # a group known to no side has the side the article says backs it, if any
+                actor.side = _group_side(text, actor.name, forms, country_of)
+                actor.side_basis = "stated" if actor.side else None
             continue
         if group_noun_name(actor.name):  # "separatists", "Islamic militants": a non-state force
             actor.kind = "armed_group"  # whatever kind the model gave its noun ("person", "military_unit")

@@ -14,6 +14,7 @@ import re
 from summarizer import rules
 from summarizer.extraction._findings import mentions
 from summarizer.extraction._found import Classified, FoundActor
+from summarizer.extraction._known import same_known_group
 from summarizer.nlp import find_country
 from summarizer.text import is_demonym, national_force, short_names, title_words
 
@@ -165,7 +166,8 @@ def _merge_short_names(out: Classified, renamed: dict[str, str]) -> None:
 def one_per_party(text: str, out: Classified) -> None:
     """Rename titled people to their names and merge twins (same name once untitled, a name in
     brief, a one-letter misspelling, a group with and without its generic word, one country's
-    forces under two common nouns, "Ruritanian army" and "Ruritanian troops"): the name
+    forces under two common nouns, "Ruritanian army" and "Ruritanian troops", two names of one known
+    group, rules/groups.toml): the name
     the article writes most stays (a group's or a person's full name), the others become forms."""
     renamed: dict[str, str] = {}
     for actor in out.actors:
@@ -187,6 +189,7 @@ def one_per_party(text: str, out: Classified) -> None:
                 or _group_twins(k, actor)
                 or _acronym_twins(k, actor)
                 or _force_twins(k, actor)
+                or same_known_group([k.name, *k.forms], [actor.name, *actor.forms])
             ),
             None,
         )

@@ -35,6 +35,44 @@ def test_a_non_state_group_takes_no_side_from_a_nationality_or_the_model() -> No
     assert (rebels.side, rebels.side_basis) == (None, None)  # the model's guess is dropped
 
 
+def test_a_known_group_of_any_war_is_an_armed_group_on_the_side_its_backer_is_said_to_be() -> None:
+    """rules/groups.toml knows the named groups of every conflict of the gold: whatever kind the
+    model gave the name (an "organization", "armed_forces" read with the nationality inside it),
+    it is an armed group; its side is the state the article says backs it, else none."""
+    text = "The Free Syrian Army shelled the base. The Iran-backed Kataib Hezbollah fired rockets."
+    fsa = FoundActor("Free Syrian Army", [], "armed_forces", "Syria", True)
+    fsa.side_basis = "stated"
+    kh = FoundActor("Kataib Hezbollah", [], "organization", None, True)
+    check_sides(text, Findings(candidates=[]), [fsa, kh])
+    assert (fsa.kind, fsa.side, fsa.side_basis) == ("armed_group", None, None)
+    assert (kh.kind, kh.side, kh.side_basis) == ("armed_group", "Iran", "stated")
+
+
+def test_the_names_of_one_known_group_are_one_party() -> None:
+    """The names "ISIS" and "Islamic State" are one party; two groups one conflict knows stay two; a
+    tokenized corpus's "al - Qaeda" is al-Qaeda."""
+    from summarizer.extraction._found import Classified
+    from summarizer.extraction._known import known_group, same_known_group
+    from summarizer.extraction._twins import one_per_party
+
+    assert same_known_group(["ISIS"], ["Islamic State"])
+    assert same_known_group(["PKK"], ["Kurdistan Workers’ Party"])
+    assert not same_known_group(["Mahdi Army"], ["Kataib Hezbollah"])
+    assert not same_known_group(["Rebels"], ["Insurgents"])
+    assert known_group(["al - Qaeda"]) == ("armed_group", None)
+    assert known_group(["the Taliban"]) == ("armed_group", None)
+
+    text = "Islamic State claimed the bombing. ISIS fighters fled. Islamic State later said more."
+    out = Classified(
+        actors=[
+            FoundActor("Islamic State", [], "armed_group", None, True),
+            FoundActor("ISIS", [], "organization", None, True),
+        ]
+    )
+    one_per_party(text, out)
+    assert [(a.name, a.forms) for a in out.actors] == [("Islamic State", ["ISIS"])]
+
+
 def test_a_first_reading_the_article_does_not_confirm_is_dropped() -> None:
     text = (
         "The attack started when a car bomb exploded, according to witness Aden Hussein, who said he "
