@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 
 from summarizer import rules
-from summarizer.contract import Actor, Casualty, Dropped, Event, Location, Span
+from summarizer.contract import Actor, Casualty, Dropped, Event, Location, RoleFiller, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
 from summarizer.extraction._roles import sentence_roles
 from summarizer.extraction._twins import force_of
-from summarizer.text import event_types, figure_at, find_all, unsupported
+from summarizer.text import event_types, figure_at, find_all, settled_type, unsupported
 
 _VIOLENT = frozenset({"battle", "explosion_remote_violence", "violence_against_civilians"})
 _WORD = re.compile(r"[\w’'-]+")
@@ -182,9 +182,24 @@ def _add_roles(
                     filler.actor_id = party.id
         for role, fillers in roles.items():
             setattr(event, role, fillers)
+        if event.type == "battle" and _one_sided(text[src.start : src.end], roles):
+            event.type = "violence_against_civilians"  # one side armed: no battle (ACLED)
         event.actor_ids = list(
             dict.fromkeys(f.actor_id for role in ("by", "against", "victims") for f in roles[role] if f.actor_id)
         )
+
+
+def _one_sided(sentence: str, roles: dict[str, list[RoleFiller]]) -> bool:
+    """A "battle" that only one armed side fought: the sentence tells a killing, an abduction or
+    an attack (rule `event.one_sided`), its roles name no armed party acted on (`against`) and
+    its victims are all bystanders ("residents", "a polio vaccination worker":
+    `figures.bystander_nouns`), and no word of it settles a battle ("clashed"). ACLED codes
+    such an attack violence against civilians."""
+    if roles["against"] or not roles["victims"] or not rules.regex("event.one_sided").search(sentence):
+        return False
+    bystanders = rules.words("figures.bystander_nouns")
+    heads = [f.name.split()[-1].casefold() for f in roles["victims"]]
+    return all(h in bystanders or h + "s" in bystanders for h in heads) and settled_type(sentence, "") != "battle"
 
 
 @rules.table

@@ -261,3 +261,22 @@ def test_a_fight_is_against_the_armed_party_of_the_other_side() -> None:
         text, ("Bordurian forces", "armed_forces", "Borduria"), ("Ruritanian troops", "armed_forces", "Ruritania")
     )
     assert event_roles(text, 0, len(text), "protest_riot", actors, [], parse(text))["against"] == []
+
+
+def test_a_battle_only_one_armed_side_fought_is_violence_against_civilians() -> None:
+    """ACLED: a battle has two armed sides. A "battle" whose sentence tells a killing, whose roles
+    name nobody armed acted on and whose victims are all bystanders is violence against
+    civilians (rule `event.one_sided`); fighters on both sides, or words that settle a battle
+    ("clashed"), keep it a battle."""
+    from summarizer.extraction._compose import _one_sided
+
+    def one_sided(sentence: str) -> bool:
+        found = event_roles(sentence, 0, len(sentence), "battle", [], [], parse(sentence))
+        return _one_sided(sentence, found)
+
+    assert one_sided("Attackers overran a sleeping village and slaughtered 14 residents, including six children.")
+    assert one_sided("Unidentified attackers killed one polio vaccination worker in the district.")
+    assert not one_sided("Rebels attacked an army patrol and killed five soldiers.")
+    assert not one_sided("Troops clashed with rebels and killed 14 residents caught in the crossfire.")
+    with rules.disabled(["event.one_sided"]):
+        assert not one_sided("Attackers overran a sleeping village and slaughtered 14 residents.")
