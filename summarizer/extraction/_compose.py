@@ -182,24 +182,27 @@ def _add_roles(
                     filler.actor_id = party.id
         for role, fillers in roles.items():
             setattr(event, role, fillers)
-        if event.type == "battle" and _one_sided(text[src.start : src.end], roles):
+        people = frozenset(a.id for a in actors if a.kind in ("person", "civilians"))
+        if event.type == "battle" and _one_sided(text[src.start : src.end], roles, people):
             event.type = "violence_against_civilians"  # one side armed: no battle (ACLED)
         event.actor_ids = list(
             dict.fromkeys(f.actor_id for role in ("by", "against", "victims") for f in roles[role] if f.actor_id)
         )
 
 
-def _one_sided(sentence: str, roles: dict[str, list[RoleFiller]]) -> bool:
+def _one_sided(sentence: str, roles: dict[str, list[RoleFiller]], people: frozenset[str] = frozenset()) -> bool:
     """A "battle" that only one armed side fought: the sentence tells a killing, an abduction or
-    an attack (rule `event.one_sided`), its roles name no armed party acted on (`against`) and
-    its victims are all bystanders ("residents", "a polio vaccination worker":
-    `figures.bystander_nouns`), and no word of it settles a battle ("clashed"). ACLED codes
-    such an attack violence against civilians."""
+    an attack (rule `event.one_sided`), its roles name no armed party acted on (`against`), its
+    victims are all people a noun says are unarmed ("residents", "a polio vaccination worker",
+    "the lawyer": `roles.victim_nouns` less `roles.armed_nouns` and the nouns that may be armed,
+    `event.one_sided.unsure`) or people the document names (`people`: the ids of its person and
+    civilian actors), and no word of it settles a battle ("clashed"). ACLED codes such an attack
+    violence against civilians."""
     if roles["against"] or not roles["victims"] or not rules.regex("event.one_sided").search(sentence):
         return False
-    bystanders = rules.words("figures.bystander_nouns")
-    heads = [f.name.split()[-1].casefold() for f in roles["victims"]]
-    return all(h in bystanders or h + "s" in bystanders for h in heads) and settled_type(sentence, "") != "battle"
+    unarmed = rules.words("roles.victim_nouns") - rules.words("roles.armed_nouns", "event.one_sided.unsure")
+    named = all(f.actor_id in people or f.name.split()[-1].casefold() in unarmed for f in roles["victims"])
+    return named and settled_type(sentence, "") != "battle"
 
 
 @rules.table

@@ -315,6 +315,9 @@ def event_roles(
     seen: set[tuple[str, str]] = set()
     for role, tok in found:
         tok = sent.head_of(tok)
+        named = [c for c in sent.kids(tok, "appos") if c.pos == "PROPN" and c.i > tok.i]
+        if named:  # "the lawyer, Rupert Hentzau": the name says who
+            tok = named[0]
         told = sent.antecedent(tok) if tok.low in _PERSONAL else None
         if told is None and role == "by":  # "its forces": the forces of whom the reporting verb names
             owner = next((c for c in sent.kids(tok, "poss") if c.low in _PERSONAL), None)
