@@ -18,7 +18,7 @@ from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
 from summarizer.extraction._roles import sentence_roles
 from summarizer.extraction._twins import force_of
-from summarizer.text import event_types, figure_at, find_all, settled_type, unsupported
+from summarizer.text import event_types, figure_at, find_all, group_noun_name, settled_type, unsupported
 
 _VIOLENT = frozenset({"battle", "explosion_remote_violence", "violence_against_civilians"})
 _WORD = re.compile(r"[\w’'-]+")
@@ -224,6 +224,11 @@ def _party(spans: _Spans, name: str, actors: list[Actor]) -> Actor | None:
     words = name.casefold().split()
     irregular, regular = _party_nouns()
     if any(w in irregular for w in words):
+        # beside a named armed group, a force named by its noun ("Islamic militants") is that group
+        # told again, not a party of its own (`_linking._named_groups_first`): the one group, or none
+        named = [a for a in actors if a.kind == "armed_group" and not group_noun_name(a.name)]
+        if named and group_noun_name(name):
+            return named[0] if len(named) == 1 else None
         kind = "armed_group"
     elif len(words) >= 2 and words[-1] in regular:
         kind = "armed_forces"

@@ -230,6 +230,19 @@ def test_a_party_named_by_a_common_noun_in_the_roles_becomes_an_actor() -> None:
         assert compose(text, Classified(events=[FoundEvent("battle", 0, len(text), [], [], None)]))[0].actors == []
 
 
+def test_beside_a_named_group_a_force_named_by_its_noun_is_that_group() -> None:
+    """In "Islamic militants with the group Black Hand attacked ..." the militants are the Black
+    Hand told again (the guide lists the named group), not a second party the roles invent."""
+    from summarizer.extraction._compose import compose
+    from summarizer.extraction._found import Classified, FoundActor, FoundEvent
+
+    text = "Islamic militants with the extremist group Black Hand attacked the palace in Zenda on Thursday."
+    hand = FoundActor("Black Hand", [], "armed_group", None, True)
+    grounded, _ = compose(text, Classified(actors=[hand], events=[FoundEvent("battle", 0, len(text), [], [], None)]))
+    assert [a.name for a in grounded.actors] == ["Black Hand"]
+    assert [f.actor_id for f in grounded.events[0].by] == [grounded.actors[0].id]
+
+
 def _sided(text: str, *specs: tuple[str, str, str | None]) -> list[Actor]:
     return [
         Actor(id=f"a{i}", name=name, kind=kind, side=side, mentions=[mention(text, name)])  # type: ignore[arg-type]
