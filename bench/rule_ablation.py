@@ -315,13 +315,13 @@ def cache_pure() -> None:
     model, the shapes of the label passes' answers (pydantic models made per request); and what
     does read rules, once per arguments and per state of the rules it read (`_traced`): the
     sentences asked about, the figures found, the text with its case restored."""
-    from summarizer.extraction import _classify, _events, _found, _labels
+    from summarizer.extraction import _classify, _events, _findings, _labels
     from summarizer.inputs import _hidden
     from summarizer.nlp import _truecase
     from summarizer.rules import _load
     from summarizer.text import _align, _context, _sentences
 
-    _memo(_found.mentions, list)
+    _memo(_findings.mentions, list)
     _memo(_context._mentions, iter, list)
     expand = functools.cache(_load.expand)  # an ablation's names, switched off again and again
     _load.expand = lambda names: expand(tuple(names))  # type: ignore[assignment]

@@ -190,6 +190,13 @@ def _add_roles(
         )
 
 
+@rules.table
+def _one_sided_words() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The cue of a one-sided attack and the nouns of unarmed people (`_one_sided`)."""
+    unarmed = rules.words("roles.victim_nouns") - rules.words("roles.armed_nouns", "event.one_sided.unsure")
+    return rules.regex("event.one_sided"), unarmed
+
+
 def _one_sided(sentence: str, roles: dict[str, list[RoleFiller]], people: frozenset[str] = frozenset()) -> bool:
     """A "battle" that only one armed side fought: the sentence tells a killing, an abduction or
     an attack (rule `event.one_sided`), its roles name no armed party acted on (`against`), its
@@ -198,9 +205,9 @@ def _one_sided(sentence: str, roles: dict[str, list[RoleFiller]], people: frozen
     `event.one_sided.unsure`) or people the document names (`people`: the ids of its person and
     civilian actors), and no word of it settles a battle ("clashed"). ACLED codes such an attack
     violence against civilians."""
-    if roles["against"] or not roles["victims"] or not rules.regex("event.one_sided").search(sentence):
+    cue, unarmed = _one_sided_words()
+    if roles["against"] or not roles["victims"] or not cue.search(sentence):
         return False
-    unarmed = rules.words("roles.victim_nouns") - rules.words("roles.armed_nouns", "event.one_sided.unsure")
     named = all(f.actor_id in people or f.name.split()[-1].casefold() in unarmed for f in roles["victims"])
     return named and settled_type(sentence, "") != "battle"
 

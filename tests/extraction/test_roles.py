@@ -290,7 +290,7 @@ def test_a_battle_only_one_armed_side_fought_is_violence_against_civilians() -> 
     assert one_sided("Attackers overran a sleeping village and slaughtered 14 residents, including six children.")
     assert one_sided("Unidentified attackers killed one polio vaccination worker in the district.")
     assert not one_sided("Rebels attacked an army patrol and killed five soldiers.")
-    assert not one_sided("Gunmen killed two guards at the gate.")  # a guard may be armed
+    assert not one_sided("Gunmen attacked the gate and killed two officers.")  # an officer may be armed
     assert not one_sided("Troops clashed with rebels and killed 14 residents caught in the crossfire.")
     with rules.disabled(["event.one_sided"]):
         assert not one_sided("Attackers overran a sleeping village and slaughtered 14 residents.")
