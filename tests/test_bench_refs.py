@@ -1,0 +1,28 @@
+"""The benches reach into the package's private functions (bench/rule_ablation.py memoises and
+traces them by name): a function moved or renamed must not leave a bench that no longer runs.
+Fast: the names are read from the bench's source and looked up, nothing is run."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_function_the_ablation_bench_patches_exists() -> None:
+    source = (ROOT / "bench" / "rule_ablation.py").read_text(encoding="utf-8")
+    modules = {}
+    for package, names in re.findall(r"from (summarizer(?:\.\w+)*) import \(?([^)\n]+)", source):
+        for name in (n.strip() for n in names.split(",")):
+            if name and name.isidentifier():
+                modules[name] = f"{package}.{name}"
+    refs = re.findall(r"_(?:memo|traced)\((\w+)\.(\w+)", source)
+    assert refs, "the bench patches no function any more: update this test"
+    for module, attr in refs:
+        if module in ("ssl", "functools"):  # the standard library's
+            continue
+        assert module in modules, f"bench/rule_ablation.py patches {module}.{attr}, imported from nowhere"
+        found = importlib.import_module(modules[module])
+        assert hasattr(found, attr), f"bench/rule_ablation.py patches {modules[module]}.{attr}, which is gone"
