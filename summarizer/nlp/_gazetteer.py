@@ -144,11 +144,14 @@ _NO_COUNTRY_KINDS = frozenset(
 
 @lru_cache(maxsize=1)
 def _features() -> dict[str, Feature]:
+    de_jure = tomllib.loads((Path(__file__).parent / "de_jure.toml").read_text("utf-8"))["territory"]
     out: dict[str, Feature] = {}
     for line in (Path(__file__).parent / "features.tsv").read_text("utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
         name, aliases, kind, cc, lat, lon, precision = line.split("\t")
+        if kind == "disputed" and name in de_jure:  # occupied or breakaway: its de jure country (the guide)
+            cc = de_jure[name]["iso"]
         feature = Feature(name, kind, cc or None, float(lat), float(lon), int(precision))
         for n in [name, *(a for a in aliases.split("|") if a)]:
             out.setdefault(_key(n), feature)

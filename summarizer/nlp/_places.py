@@ -542,8 +542,8 @@ def _situate_one(doc: _Doc, i: int) -> Situated:
         if feature is None and doc.gaz.find_area(ref.name) is None:
             return Situated(ref.country)
         # no country of that name (a peninsula the model called a country): the feature or area it names
-    if feature is not None and ref.kind != "settlement":  # a sea, a continent, an island
-        return _at_feature(feature)
+    if feature is not None and (ref.kind != "settlement" or feature.kind == "disputed"):
+        return _at_feature(feature)  # a sea, a continent, an island; a disputed territory, whatever its kind
     area = doc.gaz.find_area(ref.name) if ref.kind != "settlement" else None
     if area is not None and (ref.country is None or area.country == ref.country):  # a basin across two provinces
         return _at(area, PRECISION_COUNTRY, None)
