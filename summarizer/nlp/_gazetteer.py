@@ -398,9 +398,10 @@ class Gazetteer:
         """The first-level region called `name` ("Zenda region", "Zenda oblast", "Ruritania's
         Zenda region", "Zenda Voivodeship", "Zenda Krai"), preferring the countries in
         `country_codes`: a listed region's name; GeoNames' name of a region of a country in
-        `country_codes` ("Zenda State" in an article on Ruritania); or a town that is the largest
-        place of its region (the region named after its seat, under any of the town's names);
-        None when none."""
+        `country_codes` ("Zenda State" in an article on Ruritania); a name with a region's word
+        that GeoNames gives one region of the world ("Zenda province" where the article names its
+        country only ambiguously); or a town that is the largest place of its region (the region
+        named after its seat, under any of the town's names); None when none."""
         base = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", name.strip(), flags=re.IGNORECASE)
         suffix = _region_suffix()
         keys = [_key(base), _key(suffix.sub("", base))]
@@ -415,6 +416,15 @@ class Gazetteer:
                 for (cc, code), n in geonames_admin1().items()
                 if cc in country_codes and (_key(n) in keys or _key(suffix.sub("", n)) in keys)
             ]
+        # "Zenda province" with its country unnamed: the one region so called anywhere, unless the
+        # name is a natural region across borders ("the Sahel region": features.tsv)
+        if not found and suffix.search(base) and find_feature(suffix.sub("", base)) is None:
+            anywhere = [
+                (cc, code)
+                for (cc, code), n in geonames_admin1().items()
+                if _key(n) in keys or _key(suffix.sub("", n)) in keys
+            ]
+            found = anywhere if len(anywhere) == 1 else []
         if not found:
             for town in self.settlements(suffix.sub("", base)):
                 seat = self.seats().get((town.country_code, town.admin1_code or ""))
