@@ -158,6 +158,17 @@ def _features() -> dict[str, Feature]:
     return out
 
 
+_COMPASS = (("north", "northern", "nord"), ("south", "southern", "sud"), ("east", "eastern", "est"), ("west", "western", "ouest"))
+
+
+def _compass_variants(key: str) -> list[str]:
+    """A region's key with its first word's other compass forms ("north darfur", "northern
+    darfur"; "north kivu", "nord kivu"): news and GeoNames name one region these ways."""
+    first, _, rest = key.partition(" ")
+    forms = next((group for group in _COMPASS if first in group), ())
+    return [f"{word} {rest}" for word in forms if word != first] if rest else []
+
+
 def find_feature(name: str) -> Feature | None:
     """The sea, continent, island or other geographic feature called `name` ("the Ruritanian Sea",
     "Sea of Zenda"), or None. Consulted only after the model answered (`_places`)."""
@@ -405,6 +416,7 @@ class Gazetteer:
         base = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", name.strip(), flags=re.IGNORECASE)
         suffix = _region_suffix()
         keys = [_key(base), _key(suffix.sub("", base))]
+        keys += [v for k in keys for v in _compass_variants(k)]  # "North Darfur": GeoNames' "Northern Darfur"
         if keys[1] in _spanning():
             return None
         found: list[tuple[str, str]] = []

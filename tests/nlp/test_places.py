@@ -326,3 +326,11 @@ def test_a_disputed_territory_is_in_its_de_jure_country_whatever_kind_it_was_giv
     )
     assert karabakh.country == "Azerbaijan" and karabakh.precision == 2
     assert abkhazia.country == "Georgia"
+
+
+def test_a_region_named_with_another_compass_form_is_found() -> None:
+    """News write "North Darfur" and "North Kivu" where GeoNames has "Northern Darfur" and "Nord
+    Kivu": one region, whichever compass form names it."""
+    assert GAZ.find_region("North Darfur", frozenset({"SD"})).name == "Northern Darfur"  # type: ignore[union-attr]
+    assert GAZ.find_region("North Kivu province").country == "Democratic Republic of the Congo"  # type: ignore[union-attr]
+    assert GAZ.find_region("Northern Sinai", frozenset({"EG"})).name == "North Sinai"  # type: ignore[union-attr]
