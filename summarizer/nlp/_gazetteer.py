@@ -158,7 +158,12 @@ def _features() -> dict[str, Feature]:
     return out
 
 
-_COMPASS = (("north", "northern", "nord"), ("south", "southern", "sud"), ("east", "eastern", "est"), ("west", "western", "ouest"))
+_COMPASS = (
+    ("north", "northern", "nord"),
+    ("south", "southern", "sud"),
+    ("east", "eastern", "est"),
+    ("west", "western", "ouest"),
+)
 
 
 def _compass_variants(key: str) -> list[str]:
