@@ -334,3 +334,11 @@ def test_a_region_named_with_another_compass_form_is_found() -> None:
     assert GAZ.find_region("North Darfur", frozenset({"SD"})).name == "Northern Darfur"  # type: ignore[union-attr]
     assert GAZ.find_region("North Kivu province").country == "Democratic Republic of the Congo"  # type: ignore[union-attr]
     assert GAZ.find_region("Northern Sinai", frozenset({"EG"})).name == "North Sinai"  # type: ignore[union-attr]
+
+
+def test_a_place_in_a_compass_part_of_a_country_is_in_that_country() -> None:
+    """In "the village of X in northern Ruritania" the words tie the village to the country (rule
+    `place.tied_to`), though the gazetteer knows no village of that name."""
+    text = "Rebels shelled the village of Zendarka in north-eastern Syria on Monday."
+    village, _syria = situate(text, _refs(text, [("Zendarka", "settlement", None), ("Syria", "country", "Syria")]), GAZ)
+    assert (village.country, village.precision) == ("Syria", 3)
