@@ -395,7 +395,14 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
             # the one harmed cost 3 of 39 figures on validation and won 1 of 71 on dev: dropped)
             who = None if model_affected == labels.NONE else model_affected
         previous[fig.sentence_start] = who
-        same = next((f for f in out.figures if f.kind == kind and _same_figure(text, f.figure, fig)), None)
+        same = next(
+            (
+                f
+                for f in out.figures
+                if f.kind == kind and _same_figure(text, f.figure, fig, loosely=f.figure.sentence_start < headline)
+            ),
+            None,
+        )
         if same is not None and same.figure.sentence_start >= headline:
             continue  # the same figure told again ("two people died on the spot")
         if same is not None:  # the headline's figure ("..., killing 2"), told again in the body: read it there
@@ -439,8 +446,15 @@ def _military_words() -> re.Pattern[str]:
     return rules.regex("casualty.toll.military")
 
 
-def _same_figure(text: str, a: CasualtyFigure, b: CasualtyFigure) -> bool:
-    """Two mentions of one figure: the same number read from both ("2", "two", "Two")."""
+def _same_figure(text: str, a: CasualtyFigure, b: CasualtyFigure, loosely: bool = False) -> bool:
+    """Two mentions of one figure: the same number read from both ("2", "two", "Two");
+    `loosely` (a headline's figure, which drops the body's qualifier: "Wounds 38" for "at least
+    38"): the same number, whatever bound it is."""
     pa = figure_at(text, a.start, a.end, (a.sentence_start, a.sentence_end))
     pb = figure_at(text, b.start, b.end, (b.sentence_start, b.sentence_end))
-    return pa is not None and pb is not None and (pa.count, pa.low, pa.high) == (pb.count, pb.low, pb.high)
+    if pa is None or pb is None:
+        return False
+    if loosely:
+        numbers = {n for n in (pa.count, pa.low, pa.high) if n is not None}
+        return bool(numbers & {n for n in (pb.count, pb.low, pb.high) if n is not None})
+    return (pa.count, pa.low, pa.high) == (pb.count, pb.low, pb.high)

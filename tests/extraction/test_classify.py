@@ -135,3 +135,19 @@ def test_an_institution_that_gives_a_figure_is_its_claimant_and_an_actor(fake_mo
     officials = police.replace("police said", "officials said")
     doc = summarize(from_text(officials, id="officials", origin="file"), "fake/v4", settings)
     assert [c.claimed_by for c in doc.casualties] == [None]
+
+
+def test_a_headline_figure_without_the_bodys_qualifier_is_the_same_figure() -> None:
+    """ "Wounds 38" in the headline, "wounding at least 38 people" in the body: one figure (the
+    guide: the same figure repeated is one item); two bodies' figures stay apart unless equal."""
+    from summarizer.extraction._classify import _same_figure
+    from summarizer.text import casualty_figures
+
+    text = (
+        "Bomb Explosion in Zenda Wounds 38\n\nZENDA (Reuters) - A bomb tore through a building on Tuesday, "
+        "wounding at least 38 people. Later 38 more were wounded."
+    )
+    head, body, later = casualty_figures(text)
+    assert _same_figure(text, head, body, loosely=True)
+    assert not _same_figure(text, head, body)
+    assert not _same_figure(text, body, later)
