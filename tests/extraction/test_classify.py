@@ -138,7 +138,7 @@ def test_an_institution_that_gives_a_figure_is_its_claimant_and_an_actor(fake_mo
 
 
 def test_a_headline_figure_without_the_bodys_qualifier_is_the_same_figure() -> None:
-    """ "Wounds 38" in the headline, "wounding at least 38 people" in the body: one figure (the
+    """A headline's "Wounds 38" and a body's "wounding at least 38 people" are one figure (the
     guide: the same figure repeated is one item); two bodies' figures stay apart unless equal."""
     from summarizer.extraction._classify import _same_figure
     from summarizer.text import casualty_figures
