@@ -369,6 +369,8 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
     forms = {a.name: [a.name, *a.forms] for a in out.actors if a.name in claimants}
     previous: dict[int, str | None] = {}
     for (fig, kind, counts), (model_affected, _claimant) in zip(found, answers, strict=True):
+        if _not_a_count(text, fig):
+            continue  # "at around 5 a.m.", "between the ages of 13 and 19": asked about, no count of people
         after = " ".join(_WORDS.findall(text[fig.end : min(fig.sentence_end, fig.end + 40)])[:3])
         named = next((g for g in groups if mentions(after, g)), None)
         nation = nationality_before(text, fig.start, fig.end, fig.sentence_end)
@@ -417,6 +419,18 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         if claimant is None and (institution := institution_claimant(sentence)):  # "..., police said"
             claimant = _institution_actor(out, institution)
         out.figures.append(FoundFigure(fig, kind, who, claimant))
+
+
+@rules.table
+def _not_a_count_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return rules.union(rules.category("not_a_count_before")), rules.union(rules.category("not_a_count_after"))
+
+
+def _not_a_count(text: str, fig: CasualtyFigure) -> bool:
+    """A number the figures pass was asked about that is no count of people: a clock time, an
+    age (rules/figures.toml, read after the model answered)."""
+    before, after = _not_a_count_words()
+    return bool(before.search(text[fig.sentence_start : fig.start])) or bool(after.match(text, fig.end))
 
 
 def _institution_actor(out: Classified, written: str) -> str:

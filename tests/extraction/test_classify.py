@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from summarizer import rules
 from summarizer.config import Settings
 from summarizer.extraction import summarize
 from summarizer.inputs import from_text
@@ -151,3 +152,20 @@ def test_a_headline_figure_without_the_bodys_qualifier_is_the_same_figure() -> N
     assert _same_figure(text, head, body, loosely=True)
     assert not _same_figure(text, head, body)
     assert not _same_figure(text, body, later)
+
+
+def test_a_clock_time_or_an_age_is_no_count_of_people() -> None:
+    """Numbers the figures pass may be asked about that count no one: "at around 5 a.m.",
+    "between the ages of 13 and 19" (rules figures.clock_time and figures.age)."""
+    from summarizer.extraction._classify import _not_a_count
+    from summarizer.text import casualty_figures
+
+    text = (
+        "Gunmen killed 68 people, singling out boys between the ages of 13 and 19. "
+        "A survivor said the attackers came into the village at around 5 a.m. Another 12 were wounded."
+    )
+    found = {text[f.start : f.end]: _not_a_count(text, f) for f in casualty_figures(text)}
+    assert found["68"] is False and found["12"] is False
+    assert found["19"] is True and found["around 5"] is True
+    with rules.disabled(["figures.age", "figures.clock_time"]):
+        assert not any(_not_a_count(text, f) for f in casualty_figures(text))
