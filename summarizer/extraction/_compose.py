@@ -174,6 +174,7 @@ def _add_roles(
 ) -> None:
     """Each event's roles from its sentence (`_roles`); its participants (`actor_ids`) are then
     the actors in its roles: whoever the sentence only quotes or names in passing is not one."""
+    people = frozenset(a.id for a in actors if a.kind in ("person", "civilians"))  # named unarmed victims
     for event, src in zip(events, found.events, strict=True):
         roles = sentence_roles(text, read, src.start, src.end, src.type, actors, locations)
         for role in ("by", "against"):
@@ -182,7 +183,6 @@ def _add_roles(
                     filler.actor_id = party.id
         for role, fillers in roles.items():
             setattr(event, role, fillers)
-        people = frozenset(a.id for a in actors if a.kind in ("person", "civilians"))
         if event.type == "battle" and _one_sided(text[src.start : src.end], roles, people):
             event.type = "violence_against_civilians"  # one side armed: no battle (ACLED)
         event.actor_ids = list(

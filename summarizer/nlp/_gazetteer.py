@@ -158,6 +158,25 @@ def _features() -> dict[str, Feature]:
     return out
 
 
+@rules.table
+def _geonames_admin1_keys() -> dict[str, list[int]]:
+    """Each lookup key of GeoNames' region names (the name, and the name without its region's
+    word: "Borno State", "Borno") -> the positions of the regions so named in `geonames_admin1`."""
+    suffix = _region_suffix()
+    out: dict[str, list[int]] = {}
+    for i, n in enumerate(geonames_admin1().values()):
+        for key in dict.fromkeys((_key(n), _key(suffix.sub("", n)))):
+            out.setdefault(key, []).append(i)
+    return out
+
+
+def _geonames_admin1_named(keys: list[str]) -> list[tuple[str, str]]:
+    """GeoNames' regions (ISO code, admin1 code) any of `keys` names, each once, in file order."""
+    index = _geonames_admin1_keys()
+    codes = list(geonames_admin1())
+    return [codes[i] for i in sorted({i for k in keys for i in index.get(k, ())})]
+
+
 _COMPASS = (
     ("north", "northern", "nord"),
     ("south", "southern", "sud"),
@@ -427,21 +446,13 @@ class Gazetteer:
         found: list[tuple[str, str]] = []
         for cc, codes in admin1_names().items():
             found += [(cc, code) for code, n in codes.items() if _key(n) in keys]
+        named = _geonames_admin1_named(keys)  # GeoNames' regions of that name, in its file's order
         if not found:  # GeoNames' name, in a country the article names ("Zenda State", "Zenda province")
-            found = [
-                (cc, code)
-                for (cc, code), n in geonames_admin1().items()
-                if cc in country_codes and (_key(n) in keys or _key(suffix.sub("", n)) in keys)
-            ]
+            found = [(cc, code) for cc, code in named if cc in country_codes]
         # "Zenda province" with its country unnamed: the one region so called anywhere, unless the
         # name is a natural region across borders ("the Sahel region": features.tsv)
         if not found and suffix.search(base) and find_feature(suffix.sub("", base)) is None:
-            anywhere = [
-                (cc, code)
-                for (cc, code), n in geonames_admin1().items()
-                if _key(n) in keys or _key(suffix.sub("", n)) in keys
-            ]
-            found = anywhere if len(anywhere) == 1 else []
+            found = named if len(named) == 1 else []
         if not found:
             for town in self.settlements(suffix.sub("", base)):
                 seat = self.seats().get((town.country_code, town.admin1_code or ""))
