@@ -107,9 +107,26 @@ class Unit:
     fires: dict[str, int] = field(default_factory=dict)  # article id -> sentences it fires on
 
 
+def _in_text(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern as it may occur inside a text: a pattern anchored at a name's end ("Zenda
+    region": `place.region_suffix`, matched on a name, never on a sentence) without its `$`."""
+    pattern = regex.pattern
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return re.compile(pattern[:-1], regex.flags)
+    return regex
+
+
 def units() -> list[Unit]:
     return [
-        Unit(r.id, r.topic, r.category, r.fitted, r.regex, tuple(w.casefold() for w in r.words), r.topic == "roles")
+        Unit(
+            r.id,
+            r.topic,
+            r.category,
+            r.fitted,
+            _in_text(r.regex),
+            tuple(w.casefold() for w in r.words),
+            r.topic == "roles",
+        )
         for r in rules.all_rules()
     ]
 
