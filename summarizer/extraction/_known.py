@@ -28,27 +28,27 @@ def international() -> frozenset[str]:
     return frozenset(w.casefold() for r in rules.category("international") for w in r.words)
 
 
-# name -> (kind, side)
+# name -> (the id of the rule that knows it, kind, side): one rule, one group (all its names one party)
+@rules.table
+def _known_groups() -> dict[str, tuple[str, str, str | None]]:
+    return {_key(w): (r.id, r.data["kind"], r.data.get("side")) for r in rules.category("armed_group") for w in r.words}
+
+
 @rules.table
 def armed_groups() -> dict[str, tuple[str, str | None]]:
-    return {_key(w): (r.data["kind"], r.data.get("side")) for r in rules.category("armed_group") for w in r.words}
-
-
-# name -> the id of the rule that knows it: one rule, one group (all its names one party)
-@rules.table
-def _group_ids() -> dict[str, str]:
-    return {_key(w): r.id for r in rules.category("armed_group") for w in r.words}
+    """Each known group's name -> its (kind, side)."""
+    return {name: (kind, side) for name, (_id, kind, side) in _known_groups().items()}
 
 
 def same_known_group(a: list[str], b: list[str]) -> bool:
     """Two parties' names (each a name and its forms) are names of one known group ("ISIS" and
     "Islamic State", "PKK" and "Kurdistan Workers' Party")."""
-    ids = _group_ids()
-    known_a = {ids[_key(n)] for n in a if _key(n) in ids}
-    return bool(known_a) and bool(known_a & {ids[_key(n)] for n in b if _key(n) in ids})
+    groups = _known_groups()
+    known_a = {groups[_key(n)][0] for n in a if _key(n) in groups}
+    return bool(known_a) and bool(known_a & {groups[_key(n)][0] for n in b if _key(n) in groups})
 
 
 def known_group(names: list[str]) -> tuple[str, str | None] | None:
     """The kind and side of the first of `names` (a party's name and forms) known here."""
-    groups = armed_groups()
-    return next((groups[_key(n)] for n in names if _key(n) in groups), None)
+    groups = _known_groups()
+    return next((groups[_key(n)][1:] for n in names if _key(n) in groups), None)
