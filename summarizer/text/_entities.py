@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from summarizer import rules
-from summarizer.text._nationality import NATIONALITY, demonyms, nation_of, peoples
+from summarizer.text._nationality import demonyms, nation_of, nationality, peoples
 
 # (start, end, label) of named entities; label is spaCy's (PERSON, ORG, GPE, LOC, FAC, NORP).
 Entity = tuple[int, int, str]
@@ -43,7 +43,7 @@ def force_nouns() -> re.Pattern[str]:
 @rules.table
 def _common_actor() -> re.Pattern[str]:
     mods, force = rules.regex("force.modifiers").pattern, force_nouns().pattern
-    return re.compile(rf"\b{NATIONALITY}(?:[ \t]+{mods})?[ \t]+{force}\b")
+    return re.compile(rf"\b{nationality()}(?:[ \t]+{mods})?[ \t]+{force}\b")
 
 
 # A non-state force named only by a common noun ("Islamic militants", "separatists"; also after a
@@ -53,7 +53,7 @@ def _group_noun() -> re.Pattern[str]:
     nouns = rules.union(rules.category("group_noun"))
     if nouns is rules.NEVER:
         return nouns
-    return re.compile(rf"(?:\b{NATIONALITY}[ \t]+)?(?:{nouns.pattern})")
+    return re.compile(rf"(?:\b{nationality()}[ \t]+)?(?:{nouns.pattern})")
 
 
 def group_noun_name(name: str) -> bool:

@@ -3,7 +3,7 @@ table code reads them from, derived from the one list in `summarizer/rules/sides
 header for the roles).
 
 The tables are functions (`rules.table`: built where used, from the rules that are on), except
-`NATIONALITY` and `GENERIC_NATIONALITY`, which go into patterns and sets made at import."""
+`GENERIC_NATIONALITY`, which goes into the scorer's set of generic words made at import."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ def nationality_words() -> tuple[tuple[str, str], ...]:
 
 # The words before a force noun that make a common-noun actor ("Ruritanian troops", "Elphberg's
 # forces"), as a regex alternation (case as written; a possessive takes either apostrophe).
-NATIONALITY = "(?:" + "|".join(re.escape(w).replace("'", "[’']") for w, _ in _with("a")) + ")"
+@rules.table
+def nationality() -> str:
+    return "(?:" + "|".join(re.escape(w).replace("'", "[’']") for w, _ in _with("a")) + ")"
 
 
 # The side a common-noun actor's first words give it, by their `_norm` key ("putin s").

@@ -1,7 +1,8 @@
 """Sentences: the one sentence splitter of the package.
 
 A sentence ends at ".", "!" or "?" followed by whitespace, or at a newline (a line is at most
-one sentence: headlines, list items and datelines stand alone). It does not end after an
+one sentence: headlines, list items and datelines stand alone), and where a rule of category
+`sentence_end` says (rules/sentences.toml: a stop inside closing quotes, '… market." Police'). It does not end after an
 abbreviation ("Gen.", "Lt.", "U.N.", "approx.", "No."), an initial ("Rudolf V. Elphberg"), or
 inside a number ("2.5": no whitespace follows). `sentences` lists them;
 `sentence_bounds` finds the one around a span. Both trim surrounding whitespace.
@@ -17,7 +18,7 @@ import re
 from summarizer import rules
 
 CUT_MARK = "…"  # ends a sentence shortened at a clause boundary (`summarizer.nlp.clause_cut`)
-SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_STOP = r"[.!?](?=\s)|\n"
 _TERMINAL = re.compile(r"[.!?\n]")
 # Abbreviations after which a period does not end a sentence (case-folded, without the period).
 ABBREVIATIONS = frozenset(
@@ -76,6 +77,13 @@ ABBREVIATIONS = frozenset(
 )
 
 
+@rules.table
+def _sentence_end() -> re.Pattern[str]:
+    """The ends of sentences: the rules of category `sentence_end` that are on, then the stop and
+    the newline (an alternative tried first wins at a position: '."' before '.')."""
+    return re.compile("|".join([*(r.regex.pattern for r in rules.category("sentence_end")), _STOP]))
+
+
 def _abbreviation_before(text: str, dot: int) -> bool:
     """True if the period at `dot` closes an abbreviation ("Gen.", "U.N.") or an initial."""
     start = dot
@@ -92,11 +100,11 @@ def _abbreviation_before(text: str, dot: int) -> bool:
 
 
 def _ends(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
-    """The sentence ends in text[start:end]: SENTENCE_END, less abbreviations and initials."""
+    """The sentence ends in text[start:end]: `_sentence_end`, less abbreviations and initials."""
     stop = len(text) if end is None else end
     return [
         m
-        for m in SENTENCE_END.finditer(text, start, stop)
+        for m in _sentence_end().finditer(text, start, stop)
         if text[m.start()] != "." or not _abbreviation_before(text, m.start())
     ]
 
