@@ -69,9 +69,10 @@ def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) 
 
 
 def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
-    """A mention that is a modifier ("Strelsau-backed") or part of a longer proper name ("The New
-    York Times", "Moon of Alabama") does not name the place."""
-    if _modifier().match(sentence, m.end()) or _speaks().match(sentence, m.end()):
+    """A mention that is a modifier ("Strelsau-backed"), an outlet's name ("the Zenda news
+    agency") or part of a longer proper name ("The New York Times", "Moon of Alabama") does not
+    name the place."""
+    if any(p.match(sentence, m.end()) for p in (_modifier(), _speaks(), _outlet())):
         return True
     after = re.match(r"\s+([A-Z][a-z]+)", sentence[m.end() :])
     # a date after a name ("in Strelsau Wednesday", wire style) leaves it the place's name
@@ -109,6 +110,11 @@ def _speaks() -> re.Pattern[str]:
 @rules.table
 def _modifier() -> re.Pattern[str]:
     return rules.regex("place.modifier")
+
+
+@rules.table
+def _outlet() -> re.Pattern[str]:
+    return rules.regex("place.outlet_after")
 
 
 def not_told_as_fact(sentence: str, published: str | None = None, gate: str = "sentence") -> bool:
