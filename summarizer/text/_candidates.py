@@ -109,7 +109,28 @@ def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end
     sentence = text[sent_start:sent_end]
     if best and best[2] == "captured" and _convicts().search(sentence) and not _captives().search(sentence):
         return None  # "50,000 prisoners have signed up to fight": convicts, not captives
+    if best is None and text[fig_start:fig_end].casefold() in ("a", "an"):
+        return _one_person_fate(text[fig_end:sent_end])
     return best[2] if best else None
+
+
+# What happened to one person counted by "a"/"an": the verbs of its clause (rules/casualties.toml).
+@rules.table
+def _fates() -> tuple[tuple[CasualtyKind, re.Pattern[str]], ...]:
+    return tuple((r.data["kind"], r.regex) for r in rules.category("one_person_fate"))
+
+
+_CLAUSE_END = re.compile(r";\s|\bbut\b|\bwhile\b|\bwhereas\b|(?<![#&\w])\d")
+
+
+def _one_person_fate(after: str) -> CasualtyKind | None:
+    """The fate the verbs of a one-person figure's clause tell ("A lawyer ... has been shot dead"
+    -> killed), read up to "but", "while", a semicolon, the next figure in digits or the
+    sentence's end; None when none or two differ."""
+    end = _CLAUSE_END.search(after)
+    clause = after[: end.start()] if end else after
+    found = {kind for kind, pattern in _fates() if pattern.search(clause)}
+    return found.pop() if len(found) == 1 else None
 
 
 # Prisoners who are convicts (recruited from jails), not people captured in the war

@@ -37,13 +37,13 @@ _LABELS = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLAC
 # often misses; the name is group 1) (rules/place_words.toml).
 @rules.table
 def force_nouns() -> re.Pattern[str]:
-    return rules.regex("force.nouns")
+    return rules.union(rules.category("force_noun"))
 
 
 @rules.table
 def _common_actor() -> re.Pattern[str]:
-    mods, force = rules.regex("force.modifiers").pattern, force_nouns().pattern
-    return re.compile(rf"\b{nationality()}(?:[ \t]+{mods})?[ \t]+{force}\b")
+    mods, force = rules.union(rules.category("force_modifier")).pattern, force_nouns().pattern
+    return re.compile(rf"\b{nationality()}(?:[ \t]+(?:{mods}))?[ \t]+(?:{force})\b")
 
 
 # A non-state force named only by a common noun ("Islamic militants", "separatists"; also after a

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from summarizer import rules
 from summarizer.text._number_words import (
     CURRENCY,
     DIGIT_SCALES,
@@ -33,6 +34,14 @@ from summarizer.text._number_words import (
     UNITS,
     VAGUE_PLURALS,
 )
+
+
+
+# The nouns of one person that "a"/"an" counts (rules/figures.toml `figures.one_person`, brief-v10).
+@rules.table
+def one_person() -> frozenset[str]:
+    return rules.words("figures.one_person")
+
 
 _SPACES = "\u00a0\u202f\u2009\u2007"
 _TOKEN = re.compile(
@@ -286,7 +295,7 @@ class Scanner:
             return None
         for k in range(i + 1, min(self.n, i + 8)):
             t = self.toks[k]
-            if t.low in SINGULAR_PEOPLE:
+            if t.low in SINGULAR_PEOPLE or t.low in one_person():
                 return Expr(i, i + 1, 1, "article")
             if t.kind == "punct" and t.low not in ("-", "'"):
                 return None

@@ -67,7 +67,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from summarizer.text._number_scan import Expr, Scanner
+from summarizer.text._number_scan import Expr, Scanner, one_person
 from summarizer.text._number_words import (
     CASUALTY_BEFORE,
     MODIFIERS,
@@ -161,8 +161,8 @@ def _context_score(sc: Scanner, i: int, j: int, e: Expr) -> float:
             break
         if t.kind == "punct" and t.low not in ("-", "'"):
             break
-        if t.low in PEOPLE:
-            score += 3
+        if t.low in PEOPLE or (e.kind == "article" and t.low in one_person()):
+            score += 3  # "a journalist ... is killed" counts one person (figures.one_person)
             break
     # casualty word shortly before
     for k in range(i - 1, max(-1, i - 5), -1):

@@ -75,3 +75,35 @@ def test_only_brief_v10_marks_the_sentence_after_a_quote(fake_model, fast_settin
     else:  # as recorded: it ran on from the quote, and the quote kept it out
         assert "[#2]" not in marked and "#2:" not in task
     assert doc.provenance.prompt_version == version
+
+
+def _one_person(text: str) -> list[tuple[str, str | None]]:
+    from summarizer.text._candidates import casualty_figures, kind_near
+
+    return [(text[f.start : f.end], kind_near(text, *f)) for f in casualty_figures(text)]
+
+
+def test_a_figure_of_one_person_is_read_from_its_own_clause() -> None:
+    assert _one_person("A former lawyer for the doctor has been shot dead in the north, police said.") == [
+        ("A", "killed")
+    ]
+    assert _one_person("An aid worker walked free from the jungle, a day after he was abducted by gunmen.") == [
+        ("An", "captured")
+    ]
+    assert _one_person("A top leader of the paramilitaries has been assassinated.") == [("A", "killed")]
+    # another clause's fate, or a noun, is not the person's
+    assert _one_person("A senior leader survived an assassination attempt but five others were killed.")[0][1] is None
+    assert ("A", "killed") not in _one_person(
+        "A rebel commander claimed the hostage siege, during which 320 hostages were killed."
+    )
+    with rules.disabled(rules.newer_than("brief-v9")):
+        assert _one_person("A former lawyer for the doctor has been shot dead in the north.") == []
+
+
+def test_peacekeepers_warships_and_security_forces_are_a_country_s_forces() -> None:
+    for name in ("French peacekeepers", "Egyptian warships", "Nigerian security forces"):
+        m = _common_actor().search(f"{name} moved in.")
+        assert m is not None and m.group() == name
+        with rules.disabled(rules.newer_than("brief-v9")):
+            assert _common_actor().search(f"{name} moved in.") is None
+    assert _common_actor().search("Peace talks were held.") is None
