@@ -36,7 +36,6 @@ from summarizer.text._number_words import (
 )
 
 
-
 # The nouns of one person that "a"/"an" counts (rules/figures.toml `figures.one_person`, brief-v10).
 @rules.table
 def one_person() -> frozenset[str]:

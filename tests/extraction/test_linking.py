@@ -318,7 +318,10 @@ def test_an_outlet_named_for_a_place_and_a_compass_part_of_a_country_place_an_ev
     zenda = FoundPlace("Zenda", [], PlaceFact("region", "Ruritania"))
     ruritania = FoundPlace("Ruritania", [], PlaceFact("country", "Ruritania"))
     kinds = {"Zenda": "region", "Ruritania": "country"}
-    text = "Two soldiers were killed by a land mine in a remote area of southeastern Ruritania, the Zenda news agency said."
+    text = (
+        "Two soldiers were killed by a land mine in a remote area of southeastern Ruritania, "
+        "the Zenda news agency said."
+    )
     out = Classified(places=[zenda, ruritania])
     _add(text, 0, len(text), "explosion_remote_violence", out, kinds, None, lead=False)
     assert [ev.places for ev in out.events] == [["Ruritania"]]
