@@ -16,6 +16,7 @@ the usual bad answers.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -111,9 +112,7 @@ def faults(first: Sequence[Any], then: Responder) -> Responder:
 def pass_name(request: dict[str, Any]) -> str:
     """Which extraction pass a request is for: the title of the schema it asks for
     ("entities", "events", "casualties", "brief")."""
-    fmt = request.get("response_format") or {}
-    schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema") or {}
-    title = schema.get("title")
+    title = _schema(request).get("title")
     if not title:
         tools = request.get("tools") or [{}]
         title = tools[0].get("function", {}).get("name", "unknown")
@@ -121,8 +120,25 @@ def pass_name(request: dict[str, Any]) -> str:
 
 
 def _schema(request: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(request.get("grammar"), str):  # a compact answer grammar (brief-v11), read back
+        return _grammar_schema(request["grammar"])
     fmt = request.get("response_format") or {}
     return fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema") or {}
+
+
+def _grammar_schema(grammar: str) -> dict[str, Any]:
+    """The schema a compact grammar (summarizer/models/_grammar.py) admits: its title from the
+    comment line, each key with the closed list of its rule (a `$defs` entry of the rule's name),
+    in order."""
+    lines = grammar.splitlines()
+    defs = {
+        name: {"enum": [json.loads(json.loads(alt.strip())) for alt in body.split(" | ")]}
+        for name, body in (line.split(" ::= ", 1) for line in lines[2:] if line)
+    }
+    pairs = re.findall(r'"((?:[^"\\]|\\.)*)" ([\w-]+)', lines[1])
+    props = {json.loads(json.loads(f'"{key}"')[:-1]): {"$ref": f"#/$defs/{rule}"} for key, rule in pairs}
+    title = lines[0].removeprefix("# ")
+    return {"title": title, "type": "object", "$defs": defs, "properties": props, "required": list(props)}
 
 
 LABEL_PASSES = ("entitylabels", "sidelabels", "eventlabels", "figurelabels", "affectedlabels")  # brief-v4 on

@@ -115,7 +115,10 @@ class Classifier(Passes):
         fmt = {k: neutralize_delimiters(v) for k, v in fmt.items()}
         task = self.prompt.tasks[name].format(published=self.article.published or "unknown", **fmt)
         budget = min(self.spec.max_output_tokens, max_tokens)
-        return self.client.extract(self._messages(chunk, task), model, max_tokens=budget, usage=self.usage)
+        compact = self.prompt.answer_format == "compact"
+        return self.client.extract(
+            self._messages(chunk, task), model, max_tokens=budget, usage=self.usage, compact=compact
+        )
 
     @property
     def numbered(self) -> bool:

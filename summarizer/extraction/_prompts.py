@@ -41,6 +41,10 @@ class Prompt:
     # sentence out: anywhere in the "sentence" (up to brief-v7), or only in the event word's own
     # "clause" (brief-v8 on: "called for an inquiry into an airstrike that killed 40" is proposed)
     event_gate: str = "sentence"
+    # how a local model's answers are written: as the schema's grammar lets it ("spaced": a space
+    # after ':' and ',' when the model takes one), or "compact" (brief-v11: a grammar with no
+    # whitespace, so every decoding step writes a key or an answer; issue 22)
+    answer_format: str = "spaced"
 
     @property
     def calls_per_article(self) -> int:
@@ -103,17 +107,21 @@ def load(version: str) -> Prompt:
             keys, marked = data.get("answer_keys", "words"), data.get("event_sentences", "listed")
             no_event, figure_listing = data.get("no_event", "not_an_event"), data.get("figure_listing", "each")
             gate = data.get("event_gate", "sentence")
+            answer_format = data.get("answer_format", "spaced")
             if (
                 keys not in ("words", "numbers")
                 or marked not in ("listed", "marked")
                 or no_event not in ("not_an_event", "none")
                 or figure_listing not in ("each", "marked")
                 or gate not in ("sentence", "clause")
+                or answer_format not in ("spaced", "compact")
             ):
                 raise ConfigError(
                     f"prompt file {path}: answer_keys is words or numbers, event_sentences is listed or marked, "
                     "no_event is not_an_event or none, figure_listing is each or marked, "
-                    "event_gate is sentence or clause"
+                    "event_gate is sentence or clause, answer_format is spaced or compact"
                 )
-            return Prompt(version, system, article, tasks, pipeline, keys, marked, no_event, figure_listing, gate)
+            return Prompt(
+                version, system, article, tasks, pipeline, keys, marked, no_event, figure_listing, gate, answer_format
+            )
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

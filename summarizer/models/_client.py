@@ -35,6 +35,7 @@ from summarizer.errors import (
     SummarizerWarning,
 )
 from summarizer.files import append_text
+from summarizer.models._grammar import compact_grammar
 from summarizer.models._http import httpx
 from summarizer.models._limits import MAX_RESPONSE_BYTES, ResponseTooLarge
 from summarizer.models._registry import ModelSpec
@@ -212,8 +213,18 @@ class ModelClient:
                 self._usage.retries += 1
                 self._usage.first_try_valid = False
 
-    def extract(self, messages: list[dict[str, str]], response_model: type[T], *, max_tokens: int, usage: Usage) -> T:
-        """One structured call. Counts into `usage`; raises a SummarizerError on failure."""
+    def extract(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        max_tokens: int,
+        usage: Usage,
+        compact: bool = False,
+    ) -> T:
+        """One structured call. Counts into `usage`; raises a SummarizerError on failure.
+        `compact`: on a llama-server (mode json_object_schema), a shape `compact_grammar` can
+        write goes as that grammar, so the answer is written with no whitespace."""
 
         kwargs: dict[str, Any] = {
             "model": self.spec.model_id,
@@ -227,7 +238,11 @@ class ModelClient:
         extra: dict[str, Any] = dict(self.spec.extra_body)
         if self.spec.mode == "json_object_schema":
             schema = response_model.model_json_schema()
-            extra["response_format"] = {"type": "json_object", "schema": schema}
+            grammar = compact_grammar(schema) if compact else None
+            if grammar is not None:  # llama-server takes a grammar or a schema, not both
+                extra["response_format"], extra["grammar"] = {"type": "text"}, grammar
+            else:
+                extra["response_format"] = {"type": "json_object", "schema": schema}
         if extra:
             kwargs["extra_body"] = extra
         self._usage = usage
