@@ -5,6 +5,7 @@ _pricing     the one cost implementation (price table, cost, the batch estimate)
 _transport   the transport retry layer (timeouts, 429/Retry-After, 5xx) under the client
 _limits      a deadline per call (not per read) and a size cap on answers; the fetch deadline
 _client      `ModelClient`: one schema-constrained call, validation re-asks, token usage
+_grammar     a compact answer grammar (GBNF, no whitespace) for llama-server
 _cassettes   offline replay and recording of model calls (vcrpy)
 _secrets     the one secrets scrubber used by every writer
 _http        the HTTP library the openai client is built on (httpx2 or httpx)
