@@ -47,11 +47,14 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
     prompt = prompts.load(settings.prompt_version)
     if settings.published and not article.published:
         article = replace(article, published=settings.published)
-    chunks = split_chunks(article.text, chunk_chars(spec, settings))
-    hidden = hidden_passages(article.text)
-    # brief-v4 reads a text without letter case with its case restored, at the same offsets
-    read = truecase(article.text) if prompt.pipeline == "classify" else article.text
-    model_text = hide_passages(read, hidden)
+    # rules a later prompt asks with are off: this prompt's recorded requests replay as recorded
+    later = rules.newer_than(prompt.version)
+    with rules.disabled(later):  # what code reads before the model shapes the requests too
+        chunks = split_chunks(article.text, chunk_chars(spec, settings))
+        hidden = hidden_passages(article.text)
+        # brief-v4 reads a text without letter case with its case restored, at the same offsets
+        read = truecase(article.text) if prompt.pipeline == "classify" else article.text
+        model_text = hide_passages(read, hidden)
     usage = Usage()
     cassette = cassette_path(settings.cassettes(), spec.name, prompt.version, article.sha256, article.published)
     if settings.record_missing and not settings.offline and cassette.is_file():
@@ -59,8 +62,6 @@ def summarize(article: Article, model: str, settings: Settings | None = None) ->
             return summarize(article, model, replace(settings, offline=True, record=False, record_missing=False))
         except CassetteMissError:
             pass
-    # rules a later prompt asks with are off: this prompt's recorded requests replay as recorded
-    later = rules.newer_than(prompt.version)
     with _model_client(spec, settings, cassette) as client, rules.disabled(later):
         try:
             if prompt.pipeline == "classify":

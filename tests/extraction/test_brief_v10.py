@@ -107,3 +107,27 @@ def test_peacekeepers_warships_and_security_forces_are_a_country_s_forces() -> N
         with rules.disabled(rules.newer_than("brief-v9")):
             assert _common_actor().search(f"{name} moved in.") is None
     assert _common_actor().search("Peace talks were held.") is None
+
+
+@pytest.mark.parametrize("version", ["brief-v9", "brief-v10"])
+def test_what_code_reads_before_the_model_knows_only_its_prompt_s_rules(
+    fake_model, fast_settings, monkeypatch, version: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Truecasing and the article's parts are read before any request is built: a later
+    prompt's rules stay off there too (they leaked into brief-v9's truecasing once, and moved
+    the lower-cased founding articles from 0.796 to 0.783)."""
+    import summarizer.extraction._summarize as summarize_module
+
+    seen: list[frozenset[str]] = []
+    real = summarize_module.truecase
+
+    def watching(text: str) -> str:
+        seen.append(rules.off())
+        return real(text)
+
+    monkeypatch.setattr(summarize_module, "truecase", watching)
+    fake_model(labeller())
+    article = from_text("rebels attacked the town of hofbau on sunday.", id="t", origin="file")
+    summarize(article, "fake/v", replace(fast_settings, prompt_version=version))
+    assert seen
+    assert ("sentence.closing_quote" in seen[0]) == (version == "brief-v9")
