@@ -426,15 +426,19 @@ class _Answers:
         self.book = book
         self.client = client
 
-    def extract(self, messages: list[dict[str, str]], response_model: Any, *, max_tokens: int, usage: Any) -> Any:
-        # the request as asked: its messages (the items listed and the options offered), its shape, its budget
-        key = (json.dumps(messages, sort_keys=True), response_model.__name__, str(max_tokens))
+    def extract(
+        self, messages: list[dict[str, str]], response_model: Any, *, max_tokens: int, usage: Any, compact: bool = False
+    ) -> Any:
+        # the request as asked: its messages (the items listed and the options offered), its shape, its budget, its format
+        key = (json.dumps(messages, sort_keys=True), response_model.__name__, str(max_tokens), str(compact))
         if key not in self.book:
             if self.client is None:
                 raise CassetteMissError("request not made by the baseline")
             before = copy.deepcopy(usage)
             try:
-                answer = self.client.extract(messages, response_model, max_tokens=max_tokens, usage=usage)
+                answer = self.client.extract(
+                    messages, response_model, max_tokens=max_tokens, usage=usage, compact=compact
+                )
             except SummarizerError as exc:
                 self.book[key] = (exc, _usage_delta(before, usage))
                 raise
@@ -758,7 +762,8 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     if not records:
         sys.exit("no recorded article: nothing to ablate")
 
-    all_units = units()
+    later = rules.newer_than(args.prompt)  # rules the prompt does not ask with: off already, nothing to ablate
+    all_units = [u for u in units() if u.id not in later]
     count_fires(all_units, articles)
     todo = ablations(all_units, args.min_sentences, set(args.only.split(",")) if args.only else None)
 

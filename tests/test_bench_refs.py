@@ -26,3 +26,19 @@ def test_every_function_the_ablation_bench_patches_exists() -> None:
         assert module in modules, f"bench/rule_ablation.py patches {module}.{attr}, imported from nowhere"
         found = importlib.import_module(modules[module])
         assert hasattr(found, attr), f"bench/rule_ablation.py patches {modules[module]}.{attr}, which is gone"
+
+
+def test_the_ablation_bench_s_stand_in_client_takes_every_argument_of_the_real_one() -> None:
+    """bench/rule_ablation.py answers from a book instead of the model client: a keyword the
+    client gains (`compact`, brief-v11) must reach the stand-in, or the bench stops running."""
+    import ast
+    import inspect
+
+    from summarizer.models import ModelClient
+
+    tree = ast.parse((ROOT / "bench" / "rule_ablation.py").read_text(encoding="utf-8"))
+    stand_in = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "_Answers")
+    extract = next(n for n in stand_in.body if isinstance(n, ast.FunctionDef) and n.name == "extract")
+    theirs = {a.arg for a in [*extract.args.args, *extract.args.kwonlyargs]}
+    ours = set(inspect.signature(ModelClient.extract).parameters)
+    assert ours <= theirs, f"the bench's stand-in lacks {sorted(ours - theirs)}"
