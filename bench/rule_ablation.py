@@ -429,7 +429,7 @@ class _Answers:
     def extract(
         self, messages: list[dict[str, str]], response_model: Any, *, max_tokens: int, usage: Any, compact: bool = False
     ) -> Any:
-        # the request as asked: its messages (the items listed and the options offered), its shape, its budget, its format
+        # the request as asked: its messages (items listed, options offered), shape, budget and format
         key = (json.dumps(messages, sort_keys=True), response_model.__name__, str(max_tokens), str(compact))
         if key not in self.book:
             if self.client is None:
