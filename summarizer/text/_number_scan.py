@@ -292,9 +292,10 @@ class Scanner:
         """ "a soldier", "an elderly woman" -> one."""
         if self.low(i) not in ("a", "an"):
             return None
+        people = one_person()
         for k in range(i + 1, min(self.n, i + 8)):
             t = self.toks[k]
-            if t.low in SINGULAR_PEOPLE or t.low in one_person():
+            if t.low in SINGULAR_PEOPLE or t.low in people:
                 return Expr(i, i + 1, 1, "article")
             if t.kind == "punct" and t.low not in ("-", "'"):
                 return None

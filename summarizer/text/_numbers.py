@@ -155,13 +155,14 @@ def _postfix(sc: Scanner, j: int) -> tuple[str | None, int]:
 def _context_score(sc: Scanner, i: int, j: int, e: Expr) -> float:
     score = 0.0
     # person/casualty word shortly after
+    one = one_person() if e.kind == "article" else frozenset()
     for k in range(j, min(sc.n, j + 5)):
         t = sc.toks[k]
         if t.kind == "num":
             break
         if t.kind == "punct" and t.low not in ("-", "'"):
             break
-        if t.low in PEOPLE or (e.kind == "article" and t.low in one_person()):
+        if t.low in PEOPLE or t.low in one:
             score += 3  # "a journalist ... is killed" counts one person (figures.one_person)
             break
     # casualty word shortly before
