@@ -159,22 +159,22 @@ def _features() -> dict[str, Feature]:
 
 
 @rules.table
-def _geonames_admin1_keys() -> dict[str, list[int]]:
+def _geonames_admin1_keys() -> dict[str, list[tuple[int, tuple[str, str]]]]:
     """Each lookup key of GeoNames' region names (the name, and the name without its region's
-    word: "Borno State", "Borno") -> the positions of the regions so named in `geonames_admin1`."""
+    word: "Borno State", "Borno") -> the regions so named (ISO code, admin1 code), each with its
+    position in `geonames_admin1`."""
     suffix = _region_suffix()
-    out: dict[str, list[int]] = {}
-    for i, n in enumerate(geonames_admin1().values()):
+    out: dict[str, list[tuple[int, tuple[str, str]]]] = {}
+    for i, (code, n) in enumerate(geonames_admin1().items()):
         for key in dict.fromkeys((_key(n), _key(suffix.sub("", n)))):
-            out.setdefault(key, []).append(i)
+            out.setdefault(key, []).append((i, code))
     return out
 
 
 def _geonames_admin1_named(keys: list[str]) -> list[tuple[str, str]]:
     """GeoNames' regions (ISO code, admin1 code) any of `keys` names, each once, in file order."""
     index = _geonames_admin1_keys()
-    codes = list(geonames_admin1())
-    return [codes[i] for i in sorted({i for k in keys for i in index.get(k, ())})]
+    return [code for _i, code in sorted({hit for k in keys for hit in index.get(k, ())})]
 
 
 _COMPASS = (
