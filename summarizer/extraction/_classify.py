@@ -398,7 +398,9 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         else:
             # the model's pick (a filter keeping it only where the sentence names that party as
             # the one harmed cost 3 of 39 figures on validation and won 1 of 71 on dev: dropped)
-            who = None if model_affected == labels.NONE else model_affected
+            # ("Dozens have died", "killing thousands,": no noun names who they were, `figures.no_noun`)
+            bare = _no_noun().match(text[fig.end : fig.sentence_end]) is not None
+            who = None if model_affected == labels.NONE or bare else model_affected
         previous[fig.sentence_start] = who
         same = next(
             (
@@ -450,6 +452,12 @@ def _institution_actor(out: Classified, written: str) -> str:
     kind = "government" if words[-1] in ("officials", "authorities", "ministry") else "other"
     out.actors.append(FoundActor(name, [], kind, demonyms().get(words[0]), acts=True))
     return name
+
+
+# A figure followed by no noun of its own ("Dozens have died"): it names no one (rules/figures.toml).
+@rules.table
+def _no_noun() -> re.Pattern[str]:
+    return rules.union(rules.category("no_noun_after"))
 
 
 # A toll's sentence that names homes or civilians and no force (rules/casualties.toml).

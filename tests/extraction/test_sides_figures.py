@@ -136,6 +136,24 @@ def test_non_state_fighters_are_an_armed_group_s_toll_never_a_state_s() -> None:
         assert [f.affected for f in out.figures] == [expected]
 
 
+def test_a_figure_with_no_noun_of_its_own_names_no_one() -> None:
+    """A figure followed by no noun ("Dozens have died", "killing thousands,") says nothing of who
+    they were: the model's pick of a party from the context ("Iran", the country the sentence
+    names) is dropped (rule figures.no_noun). A noun after it keeps the pick ("soldiers")."""
+    from summarizer.extraction._classify import _figures, _figures_found
+    from summarizer.extraction._found import Classified
+
+    for text, expected in (
+        ("Dozens have died in the airstrikes in Iran, commanders said.", None),
+        ("The rebels raided towns in Iran, killing thousands, officials said.", None),
+        ("Dozens of soldiers have died in the airstrikes in Iran, commanders said.", "Iran"),
+    ):
+        out = Classified(actors=[])
+        found = _figures_found(text, text, 0, len(text))
+        _figures(text, found, [("Iran", "none")] * len(found), out, 0)
+        assert [f.affected for f in out.figures] == [expected], text
+
+
 def test_people_are_civilians_only_among_bystanders() -> None:
     assert among_bystanders("A Saudi airstrike killed over 140 people at a funeral in the capital.")
     assert among_bystanders("Missiles killed four people, including two children, and injured 151 more.")
