@@ -57,6 +57,7 @@ from summarizer.text import (
     introduces_source,
     kind_near,
     nationality_before,
+    noun_class,
     sentences,
     victim_noun,
 )
@@ -377,7 +378,7 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         after = " ".join(_WORDS.findall(text[fig.end : min(fig.sentence_end, fig.end + 40)])[:3])
         named = next((g for g in groups if mentions(after, g)), None)
         nation = nationality_before(text, fig.start, fig.end, fig.sentence_end)
-        noun = victim_noun(text, fig.end, fig.sentence_end)
+        noun = victim_noun(text, fig.end, fig.sentence_end) or _head_noun(text, fig)
         sentence = text[fig.sentence_start : fig.sentence_end]
         if noun == "civilians":  # bystanders, whatever their nationality: "two Bordurian children"
             who: str | None = "civilians"
@@ -424,6 +425,31 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
         if claimant is None and (institution := institution_claimant(sentence)):  # "..., police said"
             claimant = _institution_actor(out, institution)
         out.figures.append(FoundFigure(fig, kind, who, claimant))
+
+
+def _head_noun(text: str, fig: CasualtyFigure) -> str | None:
+    """What the noun the figure counts says of who they were, found by the sentence's parse where
+    words the tables do not know stand between ("one polio vaccination worker", "70 medical
+    workers", "several of the terrorists"): `noun_class` of the figure's head noun, or of the
+    object of its "of"."""
+    from summarizer.nlp import parse
+
+    sentence = text[fig.sentence_start : fig.sentence_end]
+    tokens = parse(sentence)
+    last = next((t for t in reversed(tokens) if t.end <= fig.end - fig.sentence_start), None)
+    if last is None:
+        return None
+    head = tokens[last.head] if last.dep == "nummod" and last.head > last.i else None
+    if head is None:
+        of = next((t for t in tokens if t.head == last.i and t.dep == "prep" and t.text.casefold() == "of"), None)
+        head = next((t for t in tokens if of is not None and t.head == of.i and t.dep == "pobj"), None)
+    if head is None or head.pos != "NOUN":
+        return None
+    # a nationality before the noun ("64 Russian 'occupant' fighters", "dozens of Israeli lives"):
+    # the party it names decides, as `victim_noun` leaves it
+    if any(t.text.casefold() in demonyms() for t in tokens[last.i + 1 : head.i]):
+        return None
+    return noun_class(head.text)
 
 
 @rules.table

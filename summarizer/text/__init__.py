@@ -84,7 +84,7 @@ from summarizer.text._nationality import demonyms, nationality_words, short_name
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import CUT_MARK, crosses_terminal, dateline_end, sentence_bounds, sentences
-from summarizer.text._victims import among_bystanders, victim_noun
+from summarizer.text._victims import among_bystanders, noun_class, victim_noun
 
 __all__ = [
     "CUT_MARK",
@@ -126,6 +126,7 @@ __all__ = [
     "group_noun_name",
     "is_demonym",
     "nationality_before",
+    "noun_class",
     "victim_noun",
     "outlet_only",
     "staff_only",

@@ -75,6 +75,20 @@ def victim_noun(text: str, fig_end: int, sent_end: int) -> str | None:
     return None
 
 
+def noun_class(word: str) -> str | None:
+    """What one noun says of who they were, as `victim_noun` reads a figure's own noun:
+    "civilians", "people", "fighters" or None; a singular is read as its plural ("worker")."""
+    w = word.casefold().strip(".")
+    for form in (w, w + "s"):
+        if form in _bystander_nouns():
+            return "civilians"
+        if form in _people_nouns():
+            return "people"
+        if form in _irregular_nouns():
+            return "fighters"
+    return None
+
+
 _NUMBER = re.compile(
     r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|scores|"
     r"hundreds|thousands)\s+(?:[\w’'-]+\s+){0,2}$",

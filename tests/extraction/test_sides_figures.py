@@ -154,6 +154,24 @@ def test_a_figure_with_no_noun_of_its_own_names_no_one() -> None:
         assert [f.affected for f in out.figures] == [expected], text
 
 
+def test_the_noun_a_figure_counts_is_read_past_words_the_tables_do_not_know() -> None:
+    """ "one polio vaccination worker", "70 medical workers": the noun the figure counts (by the
+    parse) says they were bystanders, whatever party the model picked; a nationality before it
+    still decides ("64 Russian 'occupant' fighters" are Russia's)."""
+    from summarizer.extraction._classify import _figures, _figures_found
+    from summarizer.extraction._found import Classified
+
+    for text, expected in (
+        ("Attackers killed one polio vaccination worker in northwestern Pakistan, officials said.", "civilians"),
+        ("More than 70 medical workers have been killed in Pakistan since 2012.", "civilians"),
+        ("Ukrainian shelling killed 64 Russian 'occupant' fighters near Bakhmut.", "Russia"),
+    ):
+        out = Classified(actors=[])
+        found = _figures_found(text, text, 0, len(text))
+        _figures(text, found, [("Pakistan", "none")] * len(found), out, 0)
+        assert [f.affected for f in out.figures] == [expected], text
+
+
 def test_people_are_civilians_only_among_bystanders() -> None:
     assert among_bystanders("A Saudi airstrike killed over 140 people at a funeral in the capital.")
     assert among_bystanders("Missiles killed four people, including two children, and injured 151 more.")
