@@ -16,7 +16,7 @@ from summarizer import rules
 from summarizer.contract import Actor, Casualty, Dropped, Event, Location, RoleFiller, Span
 from summarizer.extraction._assembly import Grounded
 from summarizer.extraction._found import Classified, FoundEvent
-from summarizer.extraction._roles import sentence_roles
+from summarizer.extraction._roles import figure_victims, sentence_roles
 from summarizer.extraction._twins import force_of
 from summarizer.text import event_types, figure_at, find_all, group_noun_name, settled_type, unsupported
 
@@ -135,6 +135,7 @@ def compose(text: str, found: Classified, read: str | None = None) -> tuple[Grou
     events = [_event(i, ev, text, spans, place_ids, actor_ids) for i, ev in enumerate(found.events, 1)]
     _add_roles(text, found, events, actors, locations, read or text, spans)
     casualties = _casualty_items(text, found, events, spans, dropped)
+    _figure_victims(text, read or text, casualties, events, actors)
     summary = []
     for sentence in composed_summary(text, found):
         problems = unsupported(sentence, text)
@@ -188,6 +189,31 @@ def _add_roles(
         event.actor_ids = list(
             dict.fromkeys(f.actor_id for role in ("by", "against", "victims") for f in roles[role] if f.actor_id)
         )
+
+
+_HARMED = frozenset({"killed", "wounded", "captured"})
+
+
+def _figure_victims(text: str, read: str, casualties: list[Casualty], events: list[Event], actors: list[Actor]) -> None:
+    """The people a figure of killed, wounded or captured counts are victims of the event it
+    belongs to (`figure_victims`), where the event's own sentence did not already name them."""
+    by_id = {ev.id: ev for ev in events}
+    for c in casualties:
+        event = by_id.get(c.event_id) if c.event_id else None
+        if event is None or c.kind not in _HARMED:
+            continue
+        fig, sentence = c.evidence[0], c.evidence[1]
+        victim = figure_victims(text, read, sentence.start, sentence.end, fig.start, fig.end, actors)
+        if victim is None:
+            continue
+        at = victim.mentions[0]
+        told = any(
+            f.name.casefold() == victim.name.casefold()
+            or any(m.start < at.end and at.start < m.end for m in f.mentions)
+            for f in event.victims
+        )
+        if not told:
+            event.victims.append(victim)
 
 
 @rules.table

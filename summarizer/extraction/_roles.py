@@ -37,7 +37,7 @@ from summarizer.contract import EVENT_ROLES as ROLES
 from summarizer.contract import Actor, Location, RoleFiller, Span
 from summarizer.text import dateline_end, demonyms
 
-__all__ = ["ROLES", "dateline_end", "event_roles", "role_rules", "sentence_roles"]
+__all__ = ["ROLES", "dateline_end", "event_roles", "figure_victims", "role_rules", "sentence_roles"]
 
 _DROP_DEPS = frozenset({"det", "nummod", "quantmod", "advmod", "punct", "predet", "case", "cc", "prep", "relcl", "acl"})
 _NOUNISH = frozenset({"NOUN", "PROPN", "PRON", "ADJ", "NUM"})
@@ -408,3 +408,32 @@ def sentence_roles(
 
     start += dateline_end(read[start:end])
     return event_roles(text, start, end, event_type, actors, locations, parse(read[start:end]))
+
+
+def figure_victims(
+    text: str, read: str, start: int, end: int, fig_start: int, fig_end: int, actors: Sequence[Actor]
+) -> RoleFiller | None:
+    """The people a casualty figure counts, as its sentence text[start:end] names them, for the
+    victims of the event the figure belongs to ("at least 54 people were killed in the suicide
+    attacks" -> "people"; "the kidnappers of two Chinese engineers" -> "Chinese engineers"): the
+    noun the figure's number counts (its head, or the object of its "of"), with its modifiers and
+    without the number, named by the actor it is where it is one. None where the figure has no
+    noun of its own ("Dozens have died"), or its noun names no unarmed people (`roles.victim_nouns`
+    less `roles.armed_nouns`: "82 others", "64 fighters", "four vehicles")."""
+    from summarizer.nlp import parse
+
+    sent = _Sentence(parse(read[start:end]), start)
+    last = next((t for t in reversed(sent.toks) if t.end <= fig_end), None)
+    if last is None or last.start < fig_start:
+        return None
+    head = sent.toks[last.head] if last.dep == "nummod" and last.head > last.i else sent.head_of(last)
+    if head is last or head.pos != "NOUN" or head.ent in _PLACE_ENTS:
+        return None
+    if head.low not in _words("victim_nouns") or head.low in _words("armed_nouns"):
+        return None  # an armed party's toll is the fight's (`against`), not a victim the figure names
+    p_start, p_end = sent.phrase(head)
+    actor = next((a for a in actors for m in a.mentions if m.start <= head.start and head.end <= m.end), None)
+    mention = Span(start=p_start, end=p_end, text=text[p_start:p_end])
+    if actor is not None:
+        return RoleFiller(name=actor.name, actor_id=actor.id, mentions=[mention])
+    return RoleFiller(name=" ".join(text[p_start:p_end].split()), actor_id=None, mentions=[mention])

@@ -301,3 +301,46 @@ def test_a_victim_named_in_apposition_is_named_by_the_name() -> None:
     r = roles_of("Unidentified gunmen attacked the lawyer, Rupert Hentzau, in his car near Zenda.", "battle")
     assert r["victims"] == ["Rupert Hentzau"]
     assert r["by"] == ["Unidentified gunmen"]
+
+
+def test_a_figure_names_the_victims_it_counts() -> None:
+    """The people a figure counts are the victims of its event (rolled into the event's roles by
+    `_compose._figure_victims` where its sentence is not the event's own): the noun its number
+    counts, without the number; none where the noun is an armed party's, or there is none."""
+    from summarizer.extraction._roles import figure_victims
+
+    def victim(sentence: str, figure: str) -> str | None:
+        start = sentence.index(figure)
+        found = figure_victims(sentence, sentence, 0, len(sentence), start, start + len(figure), [])
+        return found.name if found is not None else None
+
+    assert victim("Police said at least 54 people were killed in the suicide attacks.", "at least 54") == "people"
+    assert victim("Elders are negotiating with the kidnappers of two Chinese engineers.", "two") == "Chinese engineers"
+    assert victim("Dozens have died in the airstrikes.", "Dozens") is None  # no noun of its own
+    assert victim("The shelling killed 64 soldiers near the town.", "64") is None  # an armed party's toll
+    assert victim("One civilian was killed and 82 others wounded.", "82") is None  # "others" names no one
+
+
+def test_a_figure_told_after_its_event_adds_its_victims_once() -> None:
+    from summarizer.contract import Casualty, Event, Span
+    from summarizer.extraction._compose import _figure_victims
+
+    text = "Gunmen stormed a hotel in the capital. Police said at least 20 people were killed in the siege."
+    first = text.index(".") + 1
+
+    def span(a: int, b: int) -> Span:
+        return Span(start=a, end=b, text=text[a:b])
+
+    event = Event(id="e1", type="violence_against_civilians", description=text[:first], evidence=[span(0, first)])
+    fig = text.index("at least 20")
+    toll = Casualty(
+        id="c1", kind="killed", count=20, raw="at least 20", event_id="e1",
+        evidence=[span(fig, fig + len("at least 20")), span(first + 1, len(text))],
+    )  # fmt: skip
+    for _ in range(2):  # told twice: named once
+        _figure_victims(text, text, [toll], [event], [])
+    assert [v.name for v in event.victims] == ["people"]
+    toll.event_id = None  # a figure tied to no event names no event's victims
+    other = Event(id="e1", type="violence_against_civilians", description=text[:first], evidence=[span(0, first)])
+    _figure_victims(text, text, [toll], [other], [])
+    assert other.victims == []
