@@ -445,7 +445,7 @@ def _head_noun(text: str, fig: CasualtyFigure) -> str | None:
         head = next((t for t in tokens if of is not None and t.head == of.i and t.dep == "pobj"), None)
     if head is None or head.pos != "NOUN":
         return None
-    # a nationality before the noun ("64 Russian 'occupant' fighters", "dozens of Israeli lives"):
+    # a nationality before the noun ("64 Ruritanian 'occupant' fighters", "dozens of Bordurian lives"):
     # the party it names decides, as `victim_noun` leaves it
     if any(t.text.casefold() in demonyms() for t in tokens[last.i + 1 : head.i]):
         return None

@@ -415,7 +415,7 @@ def figure_victims(
 ) -> RoleFiller | None:
     """The people a casualty figure counts, as its sentence text[start:end] names them, for the
     victims of the event the figure belongs to ("at least 54 people were killed in the suicide
-    attacks" -> "people"; "the kidnappers of two Chinese engineers" -> "Chinese engineers"): the
+    attacks" -> "people"; "the kidnappers of two Bordurian engineers" -> "Bordurian engineers"): the
     noun the figure's number counts (its head, or the object of its "of"), with its modifiers and
     without the number, named by the actor it is where it is one. None where the figure has no
     noun of its own ("Dozens have died"), or its noun names no unarmed people (`roles.victim_nouns`

@@ -23,16 +23,16 @@ from summarizer.text._number_words import (
     MONTHS,
     NOT_SCORES,
     ORDINAL_SUFFIXES,
-    PEOPLE,
-    PERSON_NOUNS,
     PLURAL_UNITS,
     SCALES,
     SCORES_NEXT,
-    SINGULAR_PEOPLE,
     TEENS,
     TENS,
     UNITS,
     VAGUE_PLURALS,
+    people_after,
+    person_nouns,
+    singular_people,
 )
 
 
@@ -159,7 +159,7 @@ class Scanner:
             if self.kind(at) != "word":
                 return False
             word = self.toks[at].text
-            if self.low(at) in PERSON_NOUNS or (word[:1].isupper() and word.endswith(("ans", "ese", "is"))):
+            if self.low(at) in person_nouns() or (word[:1].isupper() and word.endswith(("ans", "ese", "is"))):
                 return True
         return False
 
@@ -271,7 +271,7 @@ class Scanner:
                 return None
             if w == "scores" and (
                 self.low(i - 1) in NOT_SCORES
-                or (j < self.n and self.low(j) not in SCORES_NEXT and self.low(j) not in PEOPLE)
+                or (j < self.n and self.low(j) not in SCORES_NEXT and self.low(j) not in people_after())
             ):
                 return None  # "settle scores", "high scores", "scores points"
             return Expr(i, j, low, "vague")
@@ -292,10 +292,10 @@ class Scanner:
         """ "a soldier", "an elderly woman" -> one."""
         if self.low(i) not in ("a", "an"):
             return None
-        people = one_person()
+        people = one_person() | singular_people()
         for k in range(i + 1, min(self.n, i + 8)):
             t = self.toks[k]
-            if t.low in SINGULAR_PEOPLE or t.low in people:
+            if t.low in people:
                 return Expr(i, i + 1, 1, "article")
             if t.kind == "punct" and t.low not in ("-", "'"):
                 return None

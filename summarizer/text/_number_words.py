@@ -1,14 +1,17 @@
 """The words of numbers and of their context, for reading casualty figures (see `_numbers`).
 
-This module owns the vocabulary: number words ("twelve", "thousand"), vague quantifiers and
-every bound they can give (`VAGUE_BOUNDS`), the bound modifiers ("at least", "as many as"),
-and the words around a number that make it a count of people or rule it out (person nouns,
-casualty verbs, months, measures, currencies, unit names).
+This module owns the vocabulary of numbers: number words ("twelve", "thousand"), vague
+quantifiers and every bound they can give (`VAGUE_BOUNDS`), the bound modifiers ("at least",
+"as many as"), and the words around a number that rule it out (months, measures, currencies,
+unit names). The words that make a number a count of people (person nouns, casualty words, the
+nouns of one person) are rules (rules/figures.toml), read here as tables (`people_after` ...).
 """
 
 from __future__ import annotations
 
 from itertools import product
+
+from summarizer import rules
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -65,40 +68,32 @@ def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-PEOPLE = _words(
-    """
-    soldiers soldier troops troop civilians civilian people persons person casualties casualty
-    dead killed wounded injured injuries servicemen serviceman servicemembers fighters fighter
-    militants militant mercenaries mercenary children child men man women woman residents
-    resident died deaths death bodies body prisoners prisoner pows captured missing personnel
-    combatants victims victim lives killing kia marines paratroopers conscripts recruits
-    officers officer policemen police rescuers medics journalists volunteers workers
-    passengers guards commanders pilots crew sailors boys girls babies infants teenagers
-    adults elderly refugees hostages detainees fatalities dying perished wounding injuring
-    losses lost slain executed hurt evacuated
-    """
-)
-# The person nouns of PEOPLE (not its verbs): what makes "1.5m" after a number millions of people.
-PERSON_NOUNS = PEOPLE - _words(
-    """
-    killed wounded injured died dying perished wounding injuring lost slain executed hurt
-    evacuated killing captured missing dead
-    """
-)
-CASUALTY_BEFORE = _words(
-    """
-    killed killing kill kills wounded wounding injured injuring toll casualties dead deaths
-    losses lost died captured capturing missing claimed death fatalities
-    """
-)
-SINGULAR_PEOPLE = _words(
-    """
-    soldier civilian person man woman child boy girl baby infant officer serviceman
-    servicemember fighter militant mercenary resident journalist reporter medic volunteer
-    commander pilot policeman worker teenager driver rescuer paramedic doctor nurse marine
-    paratrooper conscript guard sailor prisoner hostage member citizen farmer
-    """
-)
+# The words around a number that make it a count of people are rules (rules/figures.toml: person
+# nouns, casualty words after and before a number, the nouns of one person), read at use time.
+@rules.table
+def person_nouns() -> frozenset[str]:
+    """The person nouns: what makes "1.5m" after a number millions of people."""
+    return rules.words("figures.person_nouns")
+
+
+@rules.table
+def people_after() -> frozenset[str]:
+    """A person noun or a casualty word right after a number ("12 soldiers", "12 killed")."""
+    return rules.words("figures.person_nouns", "figures.casualty_after")
+
+
+@rules.table
+def casualty_before() -> frozenset[str]:
+    """A casualty word shortly before a number ("killed 12", "a toll of 12")."""
+    return rules.words("figures.casualty_before")
+
+
+@rules.table
+def singular_people() -> frozenset[str]:
+    """The nouns of one person that make "a"/"an" a count of one ("a soldier was killed")."""
+    return rules.words("figures.singular_people")
+
+
 MONTHS = _words(
     """
     january february march april may june july august september october november december

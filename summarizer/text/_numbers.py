@@ -69,12 +69,12 @@ from decimal import Decimal
 
 from summarizer.text._number_scan import Expr, Scanner, one_person
 from summarizer.text._number_words import (
-    CASUALTY_BEFORE,
     MODIFIERS,
-    PEOPLE,
     UNIT_BEFORE,
     VAGUE_BOUNDS,
     YEAR_BEFORE,
+    casualty_before,
+    people_after,
 )
 
 __all__ = ["VAGUE_BOUNDS", "Figure", "figure_at", "figure_spans", "numbers_in", "parse_figure"]
@@ -156,13 +156,14 @@ def _context_score(sc: Scanner, i: int, j: int, e: Expr) -> float:
     score = 0.0
     # person/casualty word shortly after
     one = one_person() if e.kind == "article" else frozenset()
+    after, before_words = people_after(), casualty_before()
     for k in range(j, min(sc.n, j + 5)):
         t = sc.toks[k]
         if t.kind == "num":
             break
         if t.kind == "punct" and t.low not in ("-", "'"):
             break
-        if t.low in PEOPLE or t.low in one:
+        if t.low in after or t.low in one:
             score += 3  # "a journalist ... is killed" counts one person (figures.one_person)
             break
     # casualty word shortly before
@@ -172,7 +173,7 @@ def _context_score(sc: Scanner, i: int, j: int, e: Expr) -> float:
             break
         if t.kind == "punct" and t.low not in (":", "-", "'"):
             break
-        if t.low in CASUALTY_BEFORE:
+        if t.low in before_words:
             score += 2
             break
     before = sc.low(e.i - 1)
