@@ -43,6 +43,7 @@ from summarizer.extraction._linking import (
     prune,
 )
 from summarizer.extraction._passes import Passes, neutralize_delimiters
+from summarizer.extraction._twins import title_word
 from summarizer.text import (
     Candidate,
     CasualtyFigure,
@@ -369,7 +370,9 @@ def _claimants(out: Classified) -> tuple[str, ...]:
 def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Classified, headline: int) -> None:
     """Code's reading of each figure of one part, the model's pick of who suffered it the fallback."""
     groups = [a.name for a in out.actors if a.kind == "armed_group"]
-    claimants = _claimants(out)
+    # not a name that is only a title ("Col", read apart from "Col. Rupert Hentzau": the name after
+    # it claims the figure, not the rank)
+    claimants = [c for c in _claimants(out) if not all(title_word(w) for w in c.split())]
     forms = {a.name: [a.name, *a.forms] for a in out.actors if a.name in claimants}
     previous: dict[int, str | None] = {}
     for (fig, kind, counts), (model_affected, _claimant) in zip(found, answers, strict=True):

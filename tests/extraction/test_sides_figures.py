@@ -280,3 +280,17 @@ def test_a_name_cut_inside_a_parenthesis_is_closed_and_its_references_follow() -
     assert [(a.name, a.forms) for a in out.actors] == [("Black Hand Front", ["BHF"]), ("Zenda Guard (ZG)", [])]
     assert out.events[0].actors == ["Black Hand Front", "Zenda Guard (ZG)"]
     assert (out.figures[0].affected, out.figures[0].claimed_by) == ("Black Hand Front", "Black Hand Front")
+
+
+def test_a_rank_read_apart_from_its_name_claims_no_figure() -> None:
+    """ "said Col. Rupert Hentzau": the abbreviated rank ("Col"), which the names found apart from
+    the name, is no claimant; the name after it is."""
+    from summarizer.extraction._classify import _figures, _figures_found
+    from summarizer.extraction._found import Classified
+
+    text = "Nine people were killed in the attack on the house, said Col. Rupert Hentzau, a police officer."
+    actors = [FoundActor("Col", [], "person", None, True), FoundActor("Rupert Hentzau", [], "person", None, True)]
+    out = Classified(actors=actors)
+    found = _figures_found(text, text, 0, len(text))
+    _figures(text, found, [("none", "none")] * len(found), out, 0)
+    assert [f.claimed_by for f in out.figures] == ["Rupert Hentzau"]
