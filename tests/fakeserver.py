@@ -161,11 +161,15 @@ def labeller(name: Callable[[list[str]], str] = lambda options: "person", event:
             answer = {k: defs["Side"]["enum"][0] for k in props}
         elif title == "eventlabels":
             allowed = {k: defs[props[k]["$ref"].split("/")[-1]]["enum"] for k in props}
-            # "not_an_event" is the prompt's own word for it, the last of the allowed answers ("none" from brief-v7 on)
-            answer = {
-                k: (event if event in allowed[k] else allowed[k][-1] if event == "not_an_event" else allowed[k][0])
-                for k in props
-            }
+            # the prompt's own word for not_an_event ("none" in brief-v7), last of the allowed
+            # answers, or first (brief-v12); "first" is the first type the sentence allows
+            answer = {}
+            for k in props:
+                none = next(a for a in allowed[k] if a in ("not_an_event", "none"))
+                types = [a for a in allowed[k] if a != none]
+                answer[k] = (
+                    event if event in types else none if event == "not_an_event" or not types else types[0]
+                )
         elif title == "figurelabels":
             first = {"affected": defs["Affected"]["enum"][0], "claimed_by": defs["Claimant"]["enum"][0]}
             answer = {k: first for k in props}

@@ -190,7 +190,8 @@ class Classifier(Passes):
             return []
         options = [event_types(s) for s in sentences]
         no_event = self.prompt.no_event  # the prompt's word for not_an_event ("none" in brief-v7)
-        allowed = [" or ".join((*o, no_event)) for o in options]
+        order = self.prompt.event_answer_order
+        allowed = [" or ".join((no_event, *o) if order == "none_first" else (*o, no_event)) for o in options]
         if self.prompt.event_sentences == "marked" and chunk in self.marked:
             marks = numbers or list(range(1, len(sentences) + 1))
             keys = [str(n) for n in marks]
@@ -201,7 +202,8 @@ class Classifier(Passes):
             keys = self._keys(words)
             listing = "\n".join(f"{i}. {s} [{a}]" for i, (s, a) in enumerate(zip(sentences, allowed, strict=True), 1))
             budget = self._budget_for(len(sentences), 24, 16, (8, 10))
-        answer = self._labels(chunk, "events", labels.event_answers(keys, options, no_event), budget, sentences=listing)
+        shape = labels.event_answers(keys, options, no_event, order)
+        answer = self._labels(chunk, "events", shape, budget, sentences=listing)
         if not answer:
             return [labels.NOT_AN_EVENT] * len(sentences)
         return [labels.NOT_AN_EVENT if a.value == no_event else a.value for a in labels.answers(answer)]

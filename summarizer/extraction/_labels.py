@@ -77,14 +77,17 @@ def side_answers(names: list[str], sides: tuple[str, ...]) -> type[BaseModel]:
     return _uniform("SideLabels", doc, names, sides, "Side")
 
 
-def event_answers(keys: list[str], options: list[tuple[str, ...]], no_event: str = NOT_AN_EVENT) -> type[BaseModel]:
+def event_answers(
+    keys: list[str], options: list[tuple[str, ...]], no_event: str = NOT_AN_EVENT, order: str = "types"
+) -> type[BaseModel]:
     """One answer per sentence, each from the event types its own words allow (code decides
-    which) or `no_event` (the prompt's word for not_an_event: "none" in brief-v7).
+    which) or `no_event` (the prompt's word for not_an_event: "none" in brief-v7), listed after
+    them, or before them with `order` "none_first" (brief-v12).
     Sentences that allow the same types share one enum."""
     enums: dict[tuple[str, ...], Any] = {}
     values = []
     for allowed in options:
-        key = (*allowed, no_event)
+        key = (no_event, *allowed) if order == "none_first" else (*allowed, no_event)
         if key not in enums:
             enums[key] = _enum(key, "EventLabel" + "".join(w[0].upper() for w in allowed))
         values.append(enums[key])
@@ -118,14 +121,16 @@ def figure_answers(keys: list[str], affected: tuple[str, ...], claimants: tuple[
     return _keyed("FigureLabels", "Pass 4 (brief-v4): each figure classified.", unique_keys(keys), [one] * len(keys))
 
 
-def example_shapes(answer_keys: str = "words", no_event: str = NOT_AN_EVENT) -> dict[str, type[BaseModel]]:
+def example_shapes(
+    answer_keys: str = "words", no_event: str = NOT_AN_EVENT, event_order: str = "types"
+) -> dict[str, type[BaseModel]]:
     """One instance of every shape, for the schema hash (the real ones vary per article); with
     numbered keys (brief-v6 on) the figures are answered by `affected_answers`."""
     if answer_keys == "numbers":
         return {
             "entity_labels": entity_answers(["1", "2"]),
             "side_labels": side_answers(["1"], ("A Country", NO_SIDE)),
-            "event_labels": event_answers(["1"], [("explosion_remote_violence",)], no_event),
+            "event_labels": event_answers(["1"], [("explosion_remote_violence",)], no_event, event_order),
             "affected_labels": affected_answers(["1"], ("A Country", "civilians")),
         }
     return {

@@ -268,7 +268,9 @@ PASSES: dict[str, type[BaseModel]] = {
 
 
 @lru_cache(maxsize=8)
-def schema_hash(pipeline: str = "extract", answer_keys: str = "words", no_event: str = "not_an_event") -> str:
+def schema_hash(
+    pipeline: str = "extract", answer_keys: str = "words", no_event: str = "not_an_event", event_order: str = "types"
+) -> str:
     """A short fingerprint of every schema the model sees and of the output document, for the
     prompts that make the model write the items ("extract", brief-v1..v3; "single", naive-v1:
     the whole brief in one answer) or classify what code found ("classify", brief-v4: its
@@ -277,7 +279,7 @@ def schema_hash(pipeline: str = "extract", answer_keys: str = "words", no_event:
     if pipeline == "classify":
         from summarizer.extraction._labels import example_shapes
 
-        shapes = example_shapes(answer_keys, no_event)
+        shapes = example_shapes(answer_keys, no_event, event_order)
         payload = {name: model.model_json_schema() for name, model in shapes.items()}
     elif pipeline == "single":
         payload = {name: model.model_json_schema() for name, model in SINGLE_PASSES.items()}

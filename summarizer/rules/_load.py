@@ -10,9 +10,11 @@ A rule file holds a list of ``[[rule]]`` tables. The fields every rule has:
   source           where it came from ("guide", "ACLED codebook", "dataset article 003", ...)
 
 and, optionally, ``ignore_case`` (default true; a regex only), ``fitted = true`` with
-``article`` (a rule written for one dataset sentence, for the ablation to judge), ``note``, and
+``article`` (a rule written for one dataset sentence, for the ablation to judge), ``note``,
 ``since`` (the first prompt version that asks with it, "brief-v9": a rule that changes what the
-model is asked is off for older prompts, so their recorded requests still replay; `newer_than`).
+model is asked is off for older prompts, so their recorded requests still replay; `newer_than`)
+and ``until`` (the last prompt version that asks with it: a rule of a prompt tried and not
+adopted is off for later prompts of its family, and still on for that prompt's recordings).
 Any other field is the rule's data for the code that applies it (``types`` of an event cue,
 ``country`` of a nationality, ``kind`` and ``side`` of a known group ...), kept in ``data``.
 
@@ -45,7 +47,7 @@ _HERE = Path(__file__).resolve().parent
 REQUIRED = ("id", "category", "example", "counter_example", "source")
 # a prompt version: its family and number ("brief-v9": "brief", 9)
 _GENERATION = re.compile(r"^(?P<family>[A-Za-z_-]+?)-?v(?P<n>\d+)$")
-_KNOWN = {*REQUIRED, "words", "pattern", "ignore_case", "fitted", "article", "note", "dropped", "since"}
+_KNOWN = {*REQUIRED, "words", "pattern", "ignore_case", "fitted", "article", "note", "dropped", "since", "until"}
 
 
 class RuleError(ValueError):
@@ -73,6 +75,9 @@ class Rule:
     dropped: str | None = None
     # the first prompt version that asks with the rule ("brief-v9"); None: every version
     since: str | None = None
+    # the last prompt version that asks with it (a rule of a prompt tried and not adopted: later
+    # prompts of the family do not inherit it, while that prompt's recordings still replay)
+    until: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -94,8 +99,9 @@ def _rule(topic: str, raw: Mapping[str, Any]) -> Rule:
         raise RuleError(f"{topic}: rule {raw.get('id', '?')!r} lacks {', '.join(missing)}")
     if ("words" in raw) == ("pattern" in raw):
         raise RuleError(f"{topic}: rule {raw['id']!r} needs exactly one of words and pattern")
-    if "since" in raw and not _GENERATION.match(str(raw["since"])):
-        raise RuleError(f"{topic}: rule {raw['id']!r} has since {raw['since']!r}, not a prompt version")
+    for bound in ("since", "until"):
+        if bound in raw and not _GENERATION.match(str(raw[bound])):
+            raise RuleError(f"{topic}: rule {raw['id']!r} has {bound} {raw[bound]!r}, not a prompt version")
     if raw.get("fitted") and not raw.get("article"):
         raise RuleError(f"{topic}: fitted rule {raw['id']!r} names no dataset article")
     return Rule(
@@ -113,6 +119,7 @@ def _rule(topic: str, raw: Mapping[str, Any]) -> Rule:
         note=raw.get("note"),
         dropped=raw.get("dropped"),
         since=raw.get("since"),
+        until=raw.get("until"),
         data={k: v for k, v in raw.items() if k not in _KNOWN},
     )
 
@@ -255,17 +262,22 @@ def everything_on() -> Iterator[None]:
 
 def newer_than(version: str) -> frozenset[str]:
     """The ids of the rules a prompt `version` does not know: their `since` is a later version
-    of the same family ("brief-v9" for "brief-v8"). A version of no family ("naive-v1" for a
-    "brief-v9" rule) knows none of the rules that have a `since`."""
+    of the same family ("brief-v9" for "brief-v8"), or their `until` an earlier one ("brief-v11"
+    for "brief-v12": a rule of a prompt not adopted). A version of no family ("naive-v1" for a
+    "brief-v9" rule) knows none of the rules that have a `since` or an `until`."""
     mine = _GENERATION.match(version)
     out = set()
     for r in all_rules():
-        since = r.since
-        if since is None:
-            continue
-        theirs = _GENERATION.match(since)
-        if mine is None or theirs is None or mine["family"] != theirs["family"] or int(theirs["n"]) > int(mine["n"]):
-            out.add(r.id)
+        for bound, later in ((r.since, True), (r.until, False)):
+            if bound is None:
+                continue
+            theirs = _GENERATION.match(bound)
+            if mine is None or theirs is None or mine["family"] != theirs["family"]:
+                out.add(r.id)  # another family knows none of them
+                continue
+            ahead = int(theirs["n"]) - int(mine["n"])  # >0: the bound is a later version than this one
+            if (later and ahead > 0) or (not later and ahead < 0):
+                out.add(r.id)
     return frozenset(out)
 
 

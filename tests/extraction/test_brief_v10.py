@@ -27,10 +27,15 @@ def _split(text: str) -> list[str]:
     return [text[s:e] for s, e in sentences(text)]
 
 
-def test_brief_v10_rules_are_unknown_to_brief_v9_only() -> None:
+def test_brief_v10_rules_are_known_to_brief_v10_and_v11_only() -> None:
+    """brief-v10 was not adopted: its rules end with brief-v11 (`until`), so brief-v12 asks with
+    brief-v9's rules, and the recordings of brief-v10 and v11 still replay."""
     assert {"sentence.closing_quote", "side.more.np"} <= set(V10)
     assert set(V10) <= rules.newer_than("brief-v9")
     assert not set(V10) & rules.newer_than("brief-v10")
+    assert not set(V10) & rules.newer_than("brief-v11")
+    assert set(V10) <= rules.newer_than("brief-v12")
+    assert rules.newer_than("brief-v12") == rules.newer_than("brief-v9")
 
 
 def test_a_sentence_ends_at_a_stop_inside_closing_quotes() -> None:
