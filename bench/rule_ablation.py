@@ -109,11 +109,15 @@ class Unit:
 
 def _in_text(regex: re.Pattern[str]) -> re.Pattern[str]:
     """The pattern as it may occur inside a text: a pattern anchored at a name's end ("Zenda
-    region": `place.region_suffix`, matched on a name, never on a sentence) without its `$`."""
+    region": `place.region_suffix`, matched on a name, never on a sentence) without its `$`, and
+    one anchored at its start (`figures.no_noun`, matched on the words right after a figure)
+    without its `^`: either would fire on a sentence only where it starts or ends one."""
     pattern = regex.pattern
     if pattern.endswith("$") and not pattern.endswith("\\$"):
-        return re.compile(pattern[:-1], regex.flags)
-    return regex
+        pattern = pattern[:-1]
+    if pattern.startswith("^"):
+        pattern = pattern[1:]
+    return regex if pattern == regex.pattern else re.compile(pattern, regex.flags)
 
 
 def units() -> list[Unit]:

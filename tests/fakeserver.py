@@ -167,9 +167,7 @@ def labeller(name: Callable[[list[str]], str] = lambda options: "person", event:
             for k in props:
                 none = next(a for a in allowed[k] if a in ("not_an_event", "none"))
                 types = [a for a in allowed[k] if a != none]
-                answer[k] = (
-                    event if event in types else none if event == "not_an_event" or not types else types[0]
-                )
+                answer[k] = event if event in types else none if event == "not_an_event" or not types else types[0]
         elif title == "figurelabels":
             first = {"affected": defs["Affected"]["enum"][0], "claimed_by": defs["Claimant"]["enum"][0]}
             answer = {k: first for k in props}

@@ -42,3 +42,21 @@ def test_the_ablation_bench_s_stand_in_client_takes_every_argument_of_the_real_o
     theirs = {a.arg for a in [*extract.args.args, *extract.args.kwonlyargs]}
     ours = set(inspect.signature(ModelClient.extract).parameters)
     assert ours <= theirs, f"the bench's stand-in lacks {sorted(ours - theirs)}"
+
+
+def test_the_ablation_bench_finds_an_anchored_rule_inside_a_sentence() -> None:
+    """A pattern matched at a position (the words right after a figure, `^...`; the words right
+    before a name, `...$`) fires inside sentences: the bench re-runs the articles where it may
+    fire, not only those with a sentence that starts or ends with it (it once reported
+    `figures.no_noun` as no help on validation, where it moves three figures)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("rule_ablation", ROOT / "bench" / "rule_ablation.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["rule_ablation"] = bench
+    spec.loader.exec_module(bench)
+    after = bench._in_text(re.compile(r"^\s*(?:have|has)\b"))
+    before = bench._in_text(re.compile(r"\bin\s+the\s+$"))
+    assert after.search("Officials said dozens have died.") and before.search("Shells fell in the town.")
