@@ -20,6 +20,18 @@ def _noun(sentence: str, figure: str) -> str | None:
     return victim_noun(sentence, end, len(sentence))
 
 
+def _read(text: str, pick: str, actors: list[FoundActor] | None = None) -> list[tuple[str | None, str | None]]:
+    """Each figure of `text` as code reads it after the model picked `pick` as who suffered it:
+    (affected, claimed_by)."""
+    from summarizer.extraction._classify import _figures, _figures_found
+    from summarizer.extraction._found import Classified
+
+    out = Classified(actors=actors or [])
+    found = _figures_found(text, text, 0, len(text))
+    _figures(text, found, [(pick, "none")] * len(found), out, 0)
+    return [(f.affected, f.claimed_by) for f in out.figures]
+
+
 # --- sides ------------------------------------------------------------------------------------
 
 
@@ -122,54 +134,36 @@ def test_non_state_fighters_are_an_armed_group_s_toll_never_a_state_s() -> None:
     """Issue 18: "killed 24 Islamic militants" was given to Cameroon, the country the sentence
     names. Irregulars (rule force.party.irregular) are the one armed group the article names,
     else nobody, whatever state the model picked; "Syrian rebels" are no more Syria's."""
-    from summarizer.extraction._classify import _figures, _figures_found
-    from summarizer.extraction._found import Classified
-
     assert _noun("As many as 40,000 Wagner fighters were killed.", "40,000") == "fighters"
     assert _noun("Clashes killed 30 Syrian rebels.", "30") == "fighters"
     assert _noun("The Nigerian army killed 24 Islamic militants near the border.", "24") == "fighters"
     text = "The Nigerian army killed 24 Islamic militants in the region bordering Cameroon, a spokesman said."
     for actors, expected in (([], None), ([FoundActor("Boko Haram", [], "armed_group", None, True)], "Boko Haram")):
-        out = Classified(actors=actors)
-        found = _figures_found(text, text, 0, len(text))
-        _figures(text, found, [("Cameroon", "none")] * len(found), out, 0)
-        assert [f.affected for f in out.figures] == [expected]
+        assert [a for a, _c in _read(text, "Cameroon", actors)] == [expected]
 
 
 def test_a_figure_with_no_noun_of_its_own_names_no_one() -> None:
     """A figure followed by no noun ("Dozens have died", "killing thousands,") says nothing of who
     they were: the model's pick of a party from the context ("Iran", the country the sentence
     names) is dropped (rule figures.no_noun). A noun after it keeps the pick ("soldiers")."""
-    from summarizer.extraction._classify import _figures, _figures_found
-    from summarizer.extraction._found import Classified
-
     for text, expected in (
         ("Dozens have died in the airstrikes in Iran, commanders said.", None),
         ("The rebels raided towns in Iran, killing thousands, officials said.", None),
         ("Dozens of soldiers have died in the airstrikes in Iran, commanders said.", "Iran"),
     ):
-        out = Classified(actors=[])
-        found = _figures_found(text, text, 0, len(text))
-        _figures(text, found, [("Iran", "none")] * len(found), out, 0)
-        assert [f.affected for f in out.figures] == [expected], text
+        assert [a for a, _c in _read(text, "Iran")] == [expected], text
 
 
 def test_the_noun_a_figure_counts_is_read_past_words_the_tables_do_not_know() -> None:
     """ "one polio vaccination worker", "70 medical workers": the noun the figure counts (by the
     parse) says they were bystanders, whatever party the model picked; a nationality before it
     still decides ("64 Russian 'occupant' fighters" are Russia's)."""
-    from summarizer.extraction._classify import _figures, _figures_found
-    from summarizer.extraction._found import Classified
-
     for text, expected in (
         ("Attackers killed one polio vaccination worker in northwestern Pakistan, officials said.", "civilians"),
         ("More than 70 medical workers have been killed in Pakistan since 2012.", "civilians"),
         ("Ukrainian shelling killed 64 Russian 'occupant' fighters near Bakhmut.", "Russia"),
     ):
-        out = Classified(actors=[])
-        found = _figures_found(text, text, 0, len(text))
-        _figures(text, found, [("Pakistan", "none")] * len(found), out, 0)
-        assert [f.affected for f in out.figures] == [expected], text
+        assert [a for a, _c in _read(text, "Pakistan")] == [expected], text
 
 
 def test_people_are_civilians_only_among_bystanders() -> None:
@@ -285,12 +279,6 @@ def test_a_name_cut_inside_a_parenthesis_is_closed_and_its_references_follow() -
 def test_a_rank_read_apart_from_its_name_claims_no_figure() -> None:
     """ "said Col. Rupert Hentzau": the abbreviated rank ("Col"), which the names found apart from
     the name, is no claimant; the name after it is."""
-    from summarizer.extraction._classify import _figures, _figures_found
-    from summarizer.extraction._found import Classified
-
     text = "Nine people were killed in the attack on the house, said Col. Rupert Hentzau, a police officer."
     actors = [FoundActor("Col", [], "person", None, True), FoundActor("Rupert Hentzau", [], "person", None, True)]
-    out = Classified(actors=actors)
-    found = _figures_found(text, text, 0, len(text))
-    _figures(text, found, [("none", "none")] * len(found), out, 0)
-    assert [f.claimed_by for f in out.figures] == ["Rupert Hentzau"]
+    assert [c for _a, c in _read(text, "none", actors)] == ["Rupert Hentzau"]
