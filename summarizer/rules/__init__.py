@@ -37,7 +37,9 @@ A rule that `bench/rule_ablation.py` found does not help validation is dropped: 
 the reason (`dropped = "..."`), and it is off after the model; where it shapes what the model is
 asked it stays on until the next recording (the recorded requests must replay). A rule that
 changes what the model is asked carries the first prompt version that asks with it (`since`):
-summarizing under an older prompt switches it off (`newer_than`), so its recordings still replay.
+summarizing under an older prompt switches it off (`newer_than`), so its recordings still replay;
+a rule of a prompt tried and not adopted also carries the last version that asks with it
+(`until`), so later prompts of the family do not inherit it.
 Rules can be switched off for an ablation (`disabled`, `SUMMARIZER_RULES_OFF`): code reads them
 through tables built at use time (`table`); see `_load`.
 
