@@ -179,9 +179,17 @@ def _add_roles(
     for event, src in zip(events, found.events, strict=True):
         roles = sentence_roles(text, read, src.start, src.end, src.type, actors, locations)
         for role in ("by", "against"):
+            kept: dict[str, RoleFiller] = {}
             for filler in roles[role]:
                 if filler.actor_id is None and (party := _party(spans, filler.name, actors)) is not None:
-                    filler.actor_id = party.id
+                    # named by the party it is ("Islamic militants" beside the one group named: that group)
+                    filler.actor_id, filler.name = party.id, party.name
+                same = kept.get(filler.actor_id) if filler.actor_id else None
+                if same is not None:  # the party told twice in the sentence: one filler, both mentions
+                    same.mentions.extend(m for m in filler.mentions if m not in same.mentions)
+                    continue
+                kept[filler.actor_id or f"#{len(kept)}"] = filler
+            roles[role] = list(kept.values())
         for role, fillers in roles.items():
             setattr(event, role, fillers)
         if event.type == "battle" and _one_sided(text[src.start : src.end], roles, people):

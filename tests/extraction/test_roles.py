@@ -344,3 +344,20 @@ def test_a_figure_told_after_its_event_adds_its_victims_once() -> None:
     other = Event(id="e1", type="violence_against_civilians", description=text[:first], evidence=[span(0, first)])
     _figure_victims(text, text, [toll], [other], [])
     assert other.victims == []
+
+
+def test_a_force_named_by_its_noun_beside_the_one_named_group_is_that_group_by_name() -> None:
+    """ "Islamic militants with the extremist group the Black Hand attacked ...": the common-noun
+    force is the one armed group the article names, and the role names it so (by id and by
+    name), as a filler that is the actor's own name is."""
+    from summarizer.extraction._compose import _add_roles, _Spans
+    from summarizer.extraction._found import Classified, FoundEvent
+
+    text = "Islamic militants with the extremist group the Black Hand attacked government offices in Zenda."
+    hand = Actor(id="a1", name="Black Hand", kind="armed_group", mentions=[mention(text, "Black Hand")])
+    event = FoundEvent("battle", 0, len(text), [], [], None)
+    from summarizer.contract import Event, Span
+
+    out = Event(id="e1", type="battle", description=text, evidence=[Span(start=0, end=len(text), text=text)])
+    _add_roles(text, Classified(events=[event]), [out], [hand], [], text, _Spans(text))
+    assert [(f.name, f.actor_id) for f in out.by] == [("Black Hand", "a1")]
