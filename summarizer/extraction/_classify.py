@@ -43,6 +43,7 @@ from summarizer.extraction._linking import (
     prune,
 )
 from summarizer.extraction._passes import Passes, neutralize_delimiters
+from summarizer.extraction._roles import counted_noun
 from summarizer.extraction._twins import title_word
 from summarizer.text import (
     Candidate,
@@ -433,26 +434,16 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
 
 
 def _head_noun(text: str, fig: CasualtyFigure) -> str | None:
-    """What the noun the figure counts says of who they were, found by the sentence's parse where
-    words the tables do not know stand between ("one polio vaccination worker", "70 medical
-    workers", "several of the terrorists"): `noun_class` of the figure's head noun, or of the
-    object of its "of"."""
-    from summarizer.nlp import parse
-
-    sentence = text[fig.sentence_start : fig.sentence_end]
-    tokens = parse(sentence)
-    last = next((t for t in reversed(tokens) if t.end <= fig.end - fig.sentence_start), None)
-    if last is None:
+    """What the noun the figure counts (`counted_noun`) says of who they were, where words the
+    tables do not know stand between ("one polio vaccination worker", "70 medical workers",
+    "several of the terrorists"): its `noun_class`."""
+    found = counted_noun(text, fig.sentence_start, fig.sentence_end, fig.start, fig.end)
+    if found is None:
         return None
-    head = tokens[last.head] if last.dep == "nummod" and last.head > last.i else None
-    if head is None:
-        of = next((t for t in tokens if t.head == last.i and t.dep == "prep" and t.text.casefold() == "of"), None)
-        head = next((t for t in tokens if of is not None and t.head == of.i and t.dep == "pobj"), None)
-    if head is None or head.pos != "NOUN":
-        return None
+    last, head, sent = found
     # a nationality before the noun ("64 Ruritanian 'occupant' fighters", "dozens of Bordurian lives"):
     # the party it names decides, as `victim_noun` leaves it
-    if any(t.text.casefold() in demonyms() for t in tokens[last.i + 1 : head.i]):
+    if any(t.text.casefold() in demonyms() for t in sent.toks[last.i + 1 : head.i]):
         return None
     return noun_class(head.text)
 

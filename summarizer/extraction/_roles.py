@@ -37,7 +37,7 @@ from summarizer.contract import EVENT_ROLES as ROLES
 from summarizer.contract import Actor, Location, RoleFiller, Span
 from summarizer.text import dateline_end, demonyms
 
-__all__ = ["ROLES", "dateline_end", "event_roles", "figure_victims", "role_rules", "sentence_roles"]
+__all__ = ["ROLES", "counted_noun", "dateline_end", "event_roles", "figure_victims", "role_rules", "sentence_roles"]
 
 _DROP_DEPS = frozenset({"det", "nummod", "quantmod", "advmod", "punct", "predet", "case", "cc", "prep", "relcl", "acl"})
 _NOUNISH = frozenset({"NOUN", "PROPN", "PRON", "ADJ", "NUM"})
@@ -410,26 +410,41 @@ def sentence_roles(
     return event_roles(text, start, end, event_type, actors, locations, parse(read[start:end]))
 
 
-def figure_victims(
-    text: str, read: str, start: int, end: int, fig_start: int, fig_end: int, actors: Sequence[Actor]
-) -> RoleFiller | None:
-    """The people a casualty figure counts, as its sentence text[start:end] names them, for the
-    victims of the event the figure belongs to ("at least 54 people were killed in the suicide
-    attacks" -> "people"; "the kidnappers of two Bordurian engineers" -> "Bordurian engineers"): the
-    noun the figure's number counts (its head, or the object of its "of"), with its modifiers and
-    without the number, named by the actor it is where it is one. None where the figure has no
-    noun of its own ("Dozens have died"), or its noun names no unarmed people (`roles.victim_nouns`
-    less `roles.armed_nouns`: "82 others", "64 fighters", "four vehicles")."""
+def counted_noun(read: str, start: int, end: int, fig_start: int, fig_end: int) -> tuple[_Tok, _Tok, _Sentence] | None:
+    """The noun a casualty figure read[fig_start:fig_end] counts in its sentence read[start:end],
+    by the parse: the head its number modifies ("70 medical workers"), or the object of its "of"
+    ("several of the terrorists", "dozens of people"); with the figure's last word and the parsed
+    sentence. None where the figure counts no noun ("Dozens have died")."""
     from summarizer.nlp import parse
 
     sent = _Sentence(parse(read[start:end]), start)
     last = next((t for t in reversed(sent.toks) if t.end <= fig_end), None)
     if last is None or last.start < fig_start:
         return None
-    head = sent.toks[last.head] if last.dep == "nummod" and last.head > last.i else sent.head_of(last)
-    if head is last or head.pos != "NOUN" or head.ent in _PLACE_ENTS:
+    head = sent.toks[last.head] if last.dep == "nummod" and last.head > last.i else None
+    if head is None:
+        of = next((t for t in sent.kids(last, "prep") if t.low == "of"), None)
+        head = next(iter(sent.kids(of, "pobj")), None) if of is not None else None
+    if head is None or head.pos != "NOUN":
         return None
-    if head.low not in _words("victim_nouns") or head.low in _words("armed_nouns"):
+    return last, head, sent
+
+
+def figure_victims(
+    text: str, read: str, start: int, end: int, fig_start: int, fig_end: int, actors: Sequence[Actor]
+) -> RoleFiller | None:
+    """The people a casualty figure counts, as its sentence text[start:end] names them, for the
+    victims of the event the figure belongs to ("at least 54 people were killed in the suicide
+    attacks" -> "people"; "the kidnappers of two Bordurian engineers" -> "Bordurian engineers"): the
+    noun the figure counts (`counted_noun`), with its modifiers and without the number, named by
+    the actor it is where it is one. None where the figure has no noun of its own ("Dozens have
+    died"), or its noun names no unarmed people (`roles.victim_nouns` less `roles.armed_nouns`:
+    "82 others", "64 fighters", "four vehicles")."""
+    found = counted_noun(read, start, end, fig_start, fig_end)
+    if found is None:
+        return None
+    _last, head, sent = found
+    if head.ent in _PLACE_ENTS or head.low not in _words("victim_nouns") or head.low in _words("armed_nouns"):
         return None  # an armed party's toll is the fight's (`against`), not a victim the figure names
     p_start, p_end = sent.phrase(head)
     actor = next((a for a in actors for m in a.mentions if m.start <= head.start and head.end <= m.end), None)
