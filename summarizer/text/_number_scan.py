@@ -32,7 +32,6 @@ from summarizer.text._number_words import (
     VAGUE_PLURALS,
     people_after,
     person_nouns,
-    singular_people,
 )
 
 
@@ -40,6 +39,12 @@ from summarizer.text._number_words import (
 @rules.table
 def one_person() -> frozenset[str]:
     return rules.words("figures.one_person")
+
+
+# Every noun of one person "a"/"an" counts: the base list and brief-v10's (built once per rule set).
+@rules.table
+def _article_people() -> frozenset[str]:
+    return rules.words("figures.singular_people", "figures.one_person")
 
 
 _SPACES = "\u00a0\u202f\u2009\u2007"
@@ -292,7 +297,7 @@ class Scanner:
         """ "a soldier", "an elderly woman" -> one."""
         if self.low(i) not in ("a", "an"):
             return None
-        people = one_person() | singular_people()
+        people = _article_people()
         for k in range(i + 1, min(self.n, i + 8)):
             t = self.toks[k]
             if t.low in people:

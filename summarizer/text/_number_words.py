@@ -88,12 +88,6 @@ def casualty_before() -> frozenset[str]:
     return rules.words("figures.casualty_before")
 
 
-@rules.table
-def singular_people() -> frozenset[str]:
-    """The nouns of one person that make "a"/"an" a count of one ("a soldier was killed")."""
-    return rules.words("figures.singular_people")
-
-
 MONTHS = _words(
     """
     january february march april may june july august september october november december
