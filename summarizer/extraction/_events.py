@@ -37,7 +37,7 @@ def _named_in(sentence: str, items: list[tuple[str, list[str]]]) -> list[tuple[i
     hits = []
     for name, forms in items:
         for form in [name, *forms]:
-            m = next((m for m in mentions(sentence, form) if not _inside_other_name(sentence, m)), None)
+            m = next((m for m in mentions(sentence, form) if not inside_other_name(sentence, m)), None)
             if m:
                 hits.append((m.start(), m.end(), name))
                 break
@@ -68,7 +68,7 @@ def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) 
     return (before.start(), end, region) if before else (start, end + m.end(), region) if m else hit
 
 
-def _inside_other_name(sentence: str, m: re.Match[str]) -> bool:
+def inside_other_name(sentence: str, m: re.Match[str]) -> bool:
     """A mention that is a modifier ("Strelsau-backed"), an outlet's name ("the Zenda news
     agency") or part of a longer proper name ("The New York Times", "Moon of Alabama") does not
     name the place."""

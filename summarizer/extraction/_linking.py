@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
-from summarizer.extraction._events import located
+from summarizer.extraction._events import inside_other_name, located
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace
 from summarizer.extraction._known import international, known_group
@@ -78,6 +78,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     top = max(counts.values(), default=0)
     headline = headline_end(text, title_end)
     in_lead = _named_in_lead(text, out.places, headline, filed)
+    out.places = [p for p in out.places if p.fact.kind != "settlement" or _named_as_place(text, p)]
     out.places = [
         p
         for p in out.places
@@ -110,6 +111,24 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         or _count(text, [a.name, *a.forms]) >= 2
         or speaks_or_acts(text, [a.name, *a.forms])  # "the Ruritanian Defence Ministry said": a source
     ]
+
+
+# A capitalised word right before a name that makes the name part of a longer one ("Colonel
+# Sapt Hofbau", "Security Council"); a sentence's opening preposition or article leaves it the place.
+_NAME_BEFORE = re.compile(
+    r"(?<![\w’'-])(?!(?:In|At|On|Near|From|To|Into|Outside|Inside|Across|Over|The|A|An|And|But|Both|Of)\s)"
+    r"[A-Z][\w’'-]*\s+$"
+)
+
+
+def _named_as_place(text: str, place: FoundPlace) -> bool:
+    """A town of the gazetteer is a place of the story only where a mention names it, not where
+    every mention is a piece of a longer name ("Colonel Sapt Hofbau", "Hofbau Rovers", "the
+    Hofbau of Zenda") or a modifier (`inside_other_name`: "Hofbau-backed")."""
+    for m in (m for f in [place.name, *place.forms] for m in mentions(text, f)):
+        if not inside_other_name(text, m) and not _NAME_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
+            return True
+    return False
 
 
 def _named_groups_first(actors: list[FoundActor]) -> list[FoundActor]:
@@ -337,7 +356,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
         out.actors.append(FoundActor(ranked[0], [f for f in forms if f != ranked[0]], "government", country, True))
     for cand in findings.candidates:
         if cand.name in findings.places:
-            fact = findings.places[cand.name]
+            fact = _across(places, cand.name) or findings.places[cand.name]
             if not (cand.name.isupper() and fact.kind != "country"):  # "MAD", "UTC": acronyms, not towns
                 out.places.append(FoundPlace(cand.name, cand.forms, fact))
 
@@ -355,16 +374,52 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
     commonest = Counter(located).most_common(2)
     # civilians' country: the one most of the story's places are in; none on a tie (no guess)
     home = commonest[0][0] if commonest and (len(commonest) == 1 or commonest[0][1] > commonest[1][1]) else None
+    out.places = _no_hamlets_abroad(out.places, findings, places)
     for actor in out.actors:
         if actor.kind == "civilians" and actor.side is None:
             actor.side = home  # civilians get their country: where the story's places are
             actor.side_basis = "inferred" if home else None
     for place in out.places:
-        if place.fact.country is None:
+        if place.fact.country is None and _across(places, place.name) is None:
             lookup = _named_place_country(findings, places)
             within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
             if within:
                 place.fact = PlaceFact(place.fact.kind, within)
+
+
+def _across(places: Places, name: str) -> PlaceFact | None:
+    """An area across countries ("the Middle East", `areas.toml`) is a region in no country,
+    whatever namesake hamlet the gazetteer also knows in a country the article names. Read after
+    the model answered: what the model is asked is as before."""
+    area = places.gazetteer.find_across(name)
+    return PlaceFact("region", None, area.latitude, area.longitude) if area is not None else None
+
+
+# A town smaller than this is known to few beyond its country (`_hamlet_abroad`).
+SMALL_TOWN = 100_000
+
+
+def _no_hamlets_abroad(found: list[FoundPlace], findings: Findings, places: Places) -> list[FoundPlace]:
+    """A capitalised word that no name tagger read as a name ("Arab" of "the Arab League",
+    "Council" of "the Council on Foreign Relations"), that the gazetteer knows only as a small
+    town in another country than the one most of the story's other towns are in, is no place of
+    the story: a namesake, a guess. A town the text calls one ("the village of X") stays. Read
+    after the model answered: what the model is asked is as before."""
+    votes = {c.name: set(c.votes) for c in findings.candidates}
+
+    def guessed(p: FoundPlace) -> bool:
+        return p.fact.kind == "settlement" and votes.get(p.name) == {"CAPS"} and p.name not in findings.settlements
+
+    towns = Counter(p.fact.country for p in found if p.fact.country and p.fact.kind != "country" and not guessed(p))
+    ranked = towns.most_common(2)
+    home = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+
+    def abroad(p: FoundPlace) -> bool:
+        town = places.gazetteer.resolve(p.name, places.countries)
+        small = town is not None and town.kind == "settlement" and town.population < SMALL_TOWN
+        return home is not None and p.fact.country != home and small
+
+    return [p for p in found if not (guessed(p) and abroad(p))]
 
 
 # A military unit's word in a name the model called a place (rules/forces.toml).
@@ -575,7 +630,7 @@ def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Class
     if group_noun_name(cand.name):  # "separatists" as a "region": a force's noun names no place
         return
     kind = "other" if label == "other_place" else label
-    fact = places.fact(cand.name)
+    fact = _across(places, cand.name) or places.fact(cand.name)
     if fact is None and cand.label in (None, "COMMON"):
         return  # a place only the model calls one: no gazetteer entry, no name tagger saw a name ("Qaeda")
     out.places.append(FoundPlace(cand.name, cand.forms, PlaceFact(kind, fact.country if fact else None)))

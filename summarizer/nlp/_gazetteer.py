@@ -338,6 +338,20 @@ def build_index(path: Path) -> Path:
     return path
 
 
+# A city the world knows by its name alone: a national capital or a city of a million.
+LANDMARK_POPULATION = 1_000_000
+# A town in a country the article names, large enough to be meant beside such a city.
+NAMESAKE_POPULATION = 100_000
+
+
+def _landmark(best: Place, namesake: Place) -> bool:
+    """`best` is a capital or a city of a million, and `namesake` (in a country the article
+    names) a small town: "Strelsau" in a story that names Borduria is still Ruritania's capital,
+    not a Bordurian village of that name; a Bordurian city of 200,000 called so would be meant."""
+    big = best.population >= LANDMARK_POPULATION or _capitals().get(_key(best.name)) == best.country_code
+    return big and namesake.population < NAMESAKE_POPULATION
+
+
 class Gazetteer:
     """Lookups of places by name; the SQLite index is built on first use."""
 
@@ -518,7 +532,7 @@ class Gazetteer:
             return None
         best = found[0]
         mentioned = [p for p in found if p.country_code in countries_in_text]
-        if mentioned and mentioned[0].population * 100 >= best.population:
+        if mentioned and mentioned[0].population * 100 >= best.population and not _landmark(best, mentioned[0]):
             return mentioned[0]
         return best if best.population >= 100_000 else None
 

@@ -689,3 +689,69 @@ def test_a_region_named_alone_in_a_list_is_the_region_the_article_names_in_full(
     ]
     out = _own_names(text, found, Places(Gazetteer()))
     assert [(p.name, p.forms) for p in out] == [("Luhansk region", ["Luhansk"]), ("Donetsk", [])]
+
+
+def test_an_area_across_countries_and_a_capitalised_word_are_no_towns_abroad() -> None:
+    """A name the gazetteer also knows as a hamlet in a country the story names is what the
+    story means: "the Middle East" is a region in no country; "Arab" of "the Arab League" and
+    "Council" of "the Council on Foreign Relations" (capitalised words no tagger read as names)
+    are no places in that country; a town the story calls one stays."""
+    from summarizer.extraction._findings import Findings, PlaceFact, Places
+    from summarizer.extraction._found import Classified
+    from summarizer.extraction._linking import actors_and_places
+    from summarizer.nlp import Gazetteer
+    from summarizer.text import Candidate
+
+    text = (
+        "Jets struck Aden and Zinjibar in Yemen, the worst fighting in the Middle East this year. "
+        "The Arab League met, and the Council on Foreign Relations in the United States said the "
+        "strikes on Aden would go on."
+    )
+    us = PlaceFact("settlement", "United States")
+    findings = Findings(
+        candidates=[
+            Candidate("Aden", votes={"PLACE": 2}),
+            Candidate("Zinjibar", votes={"PLACE": 1}),
+            Candidate("Middle East", votes={"PLACE": 1}),
+            Candidate("Arab", votes={"CAPS": 1}),
+            Candidate("Council", votes={"CAPS": 1}),
+        ],
+        places={
+            "Aden": PlaceFact("settlement", "Yemen"),
+            "Zinjibar": PlaceFact("settlement", "Yemen"),
+            "Middle East": us,  # a hamlet of 1,872 in the United States
+            "Arab": us,
+            "Council": us,
+        },
+        countries=frozenset({"YE", "US"}),
+    )
+    out = Classified()
+    actors_and_places(text, findings, Places(Gazetteer(), findings.countries), {}, out)
+    assert [(p.name, p.fact.kind, p.fact.country) for p in out.places] == [
+        ("Aden", "settlement", "Yemen"),
+        ("Zinjibar", "settlement", "Yemen"),
+        ("Middle East", "region", None),
+    ]
+    findings.settlements = {"Arab"}  # "the village of Arab": a town the text calls one stays
+    out = Classified()
+    actors_and_places(text, findings, Places(Gazetteer(), findings.countries), {}, out)
+    assert "Arab" in [p.name for p in out.places]
+
+
+def test_a_town_named_only_inside_longer_names_is_no_place() -> None:
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+    from summarizer.extraction._linking import prune
+
+    text = (
+        "Rebels shelled Zenda on Sunday and again on Monday, and Zenda burned. "
+        "Hofbau Rovers fans fled, said Colonel Sapt Hofbau, and Hofbau Rovers left Zenda."
+    )
+    out = Classified(
+        places=[
+            FoundPlace("Zenda", [], PlaceFact("settlement", "Ruritania")),
+            FoundPlace("Hofbau", [], PlaceFact("settlement", "Ruritania")),
+        ]
+    )
+    prune(text, out)
+    assert [p.name for p in out.places] == ["Zenda"]

@@ -21,6 +21,16 @@ def test_a_tiny_namesake_in_a_mentioned_country_does_not_beat_a_capital() -> Non
     assert berlin is not None and berlin.country == "Germany"
 
 
+def test_a_small_namesake_in_a_named_country_does_not_beat_a_world_city() -> None:
+    gaz = Gazetteer()
+    paris = gaz.resolve("Paris", frozenset({"US", "YE"}))  # Paris, Texas (24,782) against Paris, France
+    assert paris is not None and paris.country == "France"
+    tripoli = gaz.resolve("Tripoli", frozenset({"LB"}))  # a city of 229,398 in the country the story names
+    assert tripoli is not None and tripoli.country == "Lebanon"
+    london = gaz.resolve("London", frozenset())
+    assert london is not None and london.country == "United Kingdom"
+
+
 def test_unknown_names_are_none_not_a_guess() -> None:
     gaz = Gazetteer()
     assert gaz.resolve("Klishchiivka", UA_RU) is None  # a village GeoNames' 500+ list does not have
