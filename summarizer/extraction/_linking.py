@@ -401,14 +401,16 @@ SMALL_TOWN = 100_000
 
 def _no_hamlets_abroad(found: list[FoundPlace], findings: Findings, places: Places) -> list[FoundPlace]:
     """A capitalised word that no name tagger read as a name ("Arab" of "the Arab League",
-    "Council" of "the Council on Foreign Relations"), that the gazetteer knows only as a small
-    town in another country than the one most of the story's other towns are in, is no place of
-    the story: a namesake, a guess. A town the text calls one ("the village of X") stays. Read
-    after the model answered: what the model is asked is as before."""
+    "Council" of "the Council on Foreign Relations"), or a name that acts as a person does
+    ("Hofbau resigned and fled"), that the gazetteer knows only as a small town in another
+    country than the one most of the story's other towns are in, is no place of the story: a
+    namesake, a guess. A town the text calls one ("the village of X") stays. Read after the
+    model answered: what the model is asked is as before."""
     votes = {c.name: set(c.votes) for c in findings.candidates}
 
     def guessed(p: FoundPlace) -> bool:
-        return p.fact.kind == "settlement" and votes.get(p.name) == {"CAPS"} and p.name not in findings.settlements
+        word = votes.get(p.name) == {"CAPS"} or p.name in findings.acting
+        return p.fact.kind == "settlement" and word and p.name not in findings.settlements
 
     towns = Counter(p.fact.country for p in found if p.fact.country and p.fact.kind != "country" and not guessed(p))
     ranked = towns.most_common(2)

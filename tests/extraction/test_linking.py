@@ -705,7 +705,7 @@ def test_an_area_across_countries_and_a_capitalised_word_are_no_towns_abroad() -
     text = (
         "Jets struck Aden and Zinjibar in Yemen, the worst fighting in the Middle East this year. "
         "The Arab League met, and the Council on Foreign Relations in the United States said the "
-        "strikes on Aden would go on."
+        "strikes on Aden would go on. Hadi resigned and fled."
     )
     us = PlaceFact("settlement", "United States")
     findings = Findings(
@@ -715,6 +715,7 @@ def test_an_area_across_countries_and_a_capitalised_word_are_no_towns_abroad() -
             Candidate("Middle East", votes={"PLACE": 1}),
             Candidate("Arab", votes={"CAPS": 1}),
             Candidate("Council", votes={"CAPS": 1}),
+            Candidate("Hadi", votes={"PLACE": 1}),  # a hamlet in the United States, here a person who acts
         ],
         places={
             "Aden": PlaceFact("settlement", "Yemen"),
@@ -722,8 +723,10 @@ def test_an_area_across_countries_and_a_capitalised_word_are_no_towns_abroad() -
             "Middle East": us,  # a hamlet of 1,872 in the United States
             "Arab": us,
             "Council": us,
+            "Hadi": us,
         },
         countries=frozenset({"YE", "US"}),
+        acting={"Hadi"},
     )
     out = Classified()
     actors_and_places(text, findings, Places(Gazetteer(), findings.countries), {}, out)
