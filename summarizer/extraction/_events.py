@@ -262,7 +262,12 @@ def _add(
         hits = [h for h in hits if h not in near]
     # the most specific places: not one inside another's words, no country beside a town or region
     hits = [h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits)]
-    specific = [h[2] for h in hits if kinds[h[2]] != "country"]
+    # a country's part ("southern Ruritania") is as coarse as the country: only where no town or region is
+    parts = [h for h in hits if country_part(h[2], kinds)]
+    said = [h for h in parts if not _part_before().search(sentence[: h[0]])]  # "X, formerly southern Ruritania"
+    hits = [h for h in hits if h not in said]
+    part = [h[2] for h in parts if h not in said]
+    specific = [h[2] for h in hits if kinds[h[2]] != "country" and h[2] not in part] or part
     names = list(dict.fromkeys(specific or [h[2] for h in hits]))
     placeless = kind == "strategic_development" and _placeless_sd().search(sentence)
     if not specific and not placeless:
@@ -297,6 +302,31 @@ def _add(
         return
     actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
     out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
+
+
+@rules.table
+def _compass_part() -> re.Pattern[str]:
+    return rules.regex("place.compass_region")
+
+
+@rules.table
+def _part_before() -> re.Pattern[str]:
+    return rules.regex("place.compass_region_before")
+
+
+def country_part(name: str, kinds: dict[str, str]) -> bool:
+    """A region named by a compass word and its country ("southern Ruritania"): as coarse as the
+    country, an event's place only where its sentences name no town or region."""
+    return kinds.get(name) == "region" and _compass_part().match(name) is not None
+
+
+def finest_places(events: list[FoundEvent], kinds: dict[str, str]) -> None:
+    """An event told again at a town ("... in southern Ruritania" / "... in Zenda") is at the
+    town, not also at the country's part."""
+    for ev in events:
+        finer = [p for p in ev.places if kinds.get(p) != "country" and not country_part(p, kinds)]
+        if finer:
+            ev.places = [p for p in ev.places if not country_part(p, kinds)]
 
 
 # The words before a name that make it where something happens ("struck X", "in northern X"),

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
-from summarizer.extraction._events import inside_other_name, located
+from summarizer.extraction._events import finest_places, inside_other_name, located
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace
 from summarizer.extraction._known import international, known_group
@@ -71,6 +71,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     place and named at least once as a place, "in Ruritania", "sent to Borduria", not only as the
     state that acts), and the actors that act,
     take part in an event, give or suffer a figure, or are named twice."""
+    finest_places(out.events, {p.name: p.fact.kind for p in out.places})
     in_events = {p for ev in out.events for p in ev.places}
     in_events |= named_settlements(text)  # "the village of Hofbau": introduced because something happened there
     filed = _datelines(text)  # where the story was filed is no mention of a place of it (evals/README.md)
@@ -79,6 +80,8 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     headline = headline_end(text, title_end)
     in_lead = _named_in_lead(text, out.places, headline, filed)
     out.places = [p for p in out.places if p.fact.kind != "settlement" or _named_as_place(text, p)]
+    # a country's part ("southern Ruritania") is a place of the story where an event happens
+    out.places = [p for p in out.places if p.name in in_events or not _compass().match(p.name)]
     out.places = [
         p
         for p in out.places
@@ -370,6 +373,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
                 continue  # a group named like a town abroad: asked only as a possible actor
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
     out.places = _own_names(text, out.places, places, findings.regions_listed)
+    out.places.extend(_compass_regions(text, out.places))
     located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
     commonest = Counter(located).most_common(2)
     # civilians' country: the one most of the story's places are in; none on a tie (no guess)
@@ -393,6 +397,32 @@ def _across(places: Places, name: str) -> PlaceFact | None:
     the model answered: what the model is asked is as before."""
     area = places.gazetteer.find_across(name)
     return PlaceFact("region", None, area.latitude, area.longitude) if area is not None else None
+
+
+@rules.table
+def _compass() -> re.Pattern[str]:
+    return rules.regex("place.compass_region")
+
+
+def _compass_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
+    """A country's part named by a lowercase compass word and the country's name ("southern
+    Ruritania", "north-eastern Borduria", rule `place.compass_region`) is a region of that
+    country, under the words the text writes; read after the model answered (no request
+    changes). Not a name the places already hold."""
+    have = {n.casefold() for p in found for n in [p.name, *p.forms]}
+    out: dict[str, FoundPlace] = {}
+    for m in _compass().finditer(text):
+        words = re.findall(r"[\w’'.-]+", text[m.end() : m.end() + 60])[:5]
+        for n in range(len(words), 0, -1):
+            words[n - 1] = words[n - 1] if find_country(" ".join(words[:n])) else words[n - 1].rstrip(".")
+            country = find_country(" ".join(words[:n]))
+            written = text[m.start() : m.end()] + " ".join(words[:n])
+            if country is not None and country.kind == "country" and written in text:
+                name = " ".join(written.split())
+                if name.casefold() not in have and name.casefold() not in out:
+                    out[name.casefold()] = FoundPlace(name, [], PlaceFact("region", country.country))
+                break
+    return list(out.values())
 
 
 # A town smaller than this is known to few beyond its country (`_hamlet_abroad`).

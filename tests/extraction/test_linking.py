@@ -758,3 +758,37 @@ def test_a_town_named_only_inside_longer_names_is_no_place() -> None:
     )
     prune(text, out)
     assert [p.name for p in out.places] == ["Zenda"]
+
+
+def test_a_country_s_part_named_by_a_compass_word_is_a_region_where_an_event_is() -> None:
+    """ "rocked southern Ruritania", "in a remote area of northeastern Borduria": a region of the
+    country, the event's place where the sentence names no town; beside a town the event is at
+    the town; said of another place ("the Zenda basin, formerly southern Ruritania") it is no
+    place of the event; capitalised ("South Borduria") it is a name of its own."""
+    from summarizer.extraction._events import _add, finest_places
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+    from summarizer.extraction._linking import _compass_regions
+
+    text = (
+        "Bomb blasts rocked southern Thailand on Friday. Rebels seized hostages in a remote area of "
+        "northeastern Nigeria. Troops crossed into South Sudan. Advances in the Donbass, formerly "
+        "eastern Ukraine, have succeeded. Blasts in southern Thailand hit Yala."
+    )
+    found = _compass_regions(text, [FoundPlace("Thailand", [], PlaceFact("country", "Thailand"))])
+    assert [(p.name, p.fact.kind, p.fact.country) for p in found] == [
+        ("southern Thailand", "region", "Thailand"),
+        ("northeastern Nigeria", "region", "Nigeria"),
+        ("eastern Ukraine", "region", "Ukraine"),
+    ]
+    places = [*found, FoundPlace("Thailand", [], PlaceFact("country", "Thailand"))]
+    places.append(FoundPlace("Yala", [], PlaceFact("settlement", "Thailand")))
+    kinds = {p.name: p.fact.kind for p in places}
+    out = Classified(places=places)
+    for sentence in text.split(". "):
+        start = text.index(sentence)
+        _add(text, start, start + len(sentence), "explosion_remote_violence", out, kinds, None)
+    assert [ev.places for ev in out.events] == [["southern Thailand"], ["northeastern Nigeria"], ["Yala"]]
+    out.events[0].places.append("Yala")  # told again at the town
+    finest_places(out.events, kinds)
+    assert [ev.places for ev in out.events] == [["Yala"], ["northeastern Nigeria"], ["Yala"]]
