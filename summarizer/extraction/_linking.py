@@ -416,9 +416,9 @@ def _compass_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
         for n in range(len(words), 0, -1):
             words[n - 1] = words[n - 1] if find_country(" ".join(words[:n])) else words[n - 1].rstrip(".")
             country = find_country(" ".join(words[:n]))
-            written = text[m.start() : m.end()] + " ".join(words[:n])
-            if country is not None and country.kind == "country" and written in text:
-                name = " ".join(written.split())
+            written = re.compile(r"\s+".join(map(re.escape, words[:n]))).match(text, m.end())
+            if country is not None and country.kind == "country" and written is not None:
+                name = text[m.start() : written.end()]  # as the text writes it, spaces and all
                 if name.casefold() not in have and name.casefold() not in out:
                     out[name.casefold()] = FoundPlace(name, [], PlaceFact("region", country.country))
                 break
