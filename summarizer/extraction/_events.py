@@ -314,10 +314,21 @@ def _part_before() -> re.Pattern[str]:
     return rules.regex("place.compass_region_before")
 
 
+@rules.table
+def _border() -> re.Pattern[str]:
+    return rules.regex("place.border")
+
+
+def coarse_part(name: str) -> bool:
+    """A region named by a compass word and its country ("southern Ruritania") or a border
+    ("the Ruritanian border"): a place of the story only where an event is."""
+    return _compass_part().match(name) is not None or _border().fullmatch(name) is not None
+
+
 def country_part(name: str, kinds: dict[str, str]) -> bool:
-    """A region named by a compass word and its country ("southern Ruritania"): as coarse as the
-    country, an event's place only where its sentences name no town or region."""
-    return kinds.get(name) == "region" and _compass_part().match(name) is not None
+    """A country's part or a border (`coarse_part`): as coarse as a country, an event's place
+    only where its sentences name no town or region."""
+    return kinds.get(name) == "region" and coarse_part(name)
 
 
 def finest_places(events: list[FoundEvent], kinds: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
-from summarizer.extraction._events import finest_places, inside_other_name, located
+from summarizer.extraction._events import coarse_part, finest_places, inside_other_name, located
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace
 from summarizer.extraction._known import international, known_group
@@ -81,7 +81,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     in_lead = _named_in_lead(text, out.places, headline, filed)
     out.places = [p for p in out.places if p.fact.kind != "settlement" or _named_as_place(text, p)]
     # a country's part ("southern Ruritania") is a place of the story where an event happens
-    out.places = [p for p in out.places if p.name in in_events or not _compass().match(p.name)]
+    out.places = [p for p in out.places if p.name in in_events or not coarse_part(p.name)]
     out.places = [
         p
         for p in out.places
@@ -374,6 +374,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             _labelled(text, cand, labelled[cand.name], places, out, cand.name in findings.acting)
     out.places = _own_names(text, out.places, places, findings.regions_listed)
     out.places.extend(_compass_regions(text, out.places))
+    out.places.extend(_border_regions(text, out.places))
     located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
     commonest = Counter(located).most_common(2)
     # civilians' country: the one most of the story's places are in; none on a tie (no guess)
@@ -422,6 +423,27 @@ def _compass_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
                 if name.casefold() not in have and name.casefold() not in out:
                     out[name.casefold()] = FoundPlace(name, [], PlaceFact("region", country.country))
                 break
+    return list(out.values())
+
+
+@rules.table
+def _border() -> re.Pattern[str]:
+    return rules.regex("place.border")
+
+
+def _border_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
+    """A border named by its countries or their peoples ("the Ruritanian border", "the
+    Ruritania-Borduria border", "the border between Ruritania and Borduria", "the border between
+    the two countries"; rule `place.border`) is a region in no one country (which side is not
+    said). Read after the model answered (no request changes); not a name the places hold."""
+    have = {n.casefold() for p in found for n in [p.name, *p.forms]}
+    out: dict[str, FoundPlace] = {}
+    for m in _border().finditer(text):
+        named = [w for w in m.group("a", "b", "c", "d") if w]
+        if all(is_demonym(w) or find_country(w) is not None for w in named):
+            name = m.group(0)
+            if name.casefold() not in have and name.casefold() not in out:
+                out[name.casefold()] = FoundPlace(name, [], PlaceFact("region", None))
     return list(out.values())
 
 

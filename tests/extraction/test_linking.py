@@ -792,3 +792,27 @@ def test_a_country_s_part_named_by_a_compass_word_is_a_region_where_an_event_is(
     out.events[0].places.append("Yala")  # told again at the town
     finest_places(out.events, kinds)
     assert [ev.places for ev in out.events] == [["Yala"], ["northeastern Nigeria"], ["Yala"]]
+
+
+def test_a_border_named_by_its_countries_or_peoples_is_a_region_in_no_one_country() -> None:
+    from summarizer.extraction._events import _add
+    from summarizer.extraction._found import Classified
+    from summarizer.extraction._linking import _border_regions
+
+    text = (
+        "Troops attacked hideouts near the rugged Afghan border. A tank opened fire on the border "
+        "between the two countries. Traders crossed the border between Kenya and Somalia. "
+        "Police met the Niger-Nigeria border patrol. The Palace border guards left."
+    )
+    found = _border_regions(text, [])
+    assert [(p.name, p.fact.kind, p.fact.country) for p in found] == [
+        ("Afghan border", "region", None),
+        ("border between the two countries", "region", None),
+        ("border between Kenya and Somalia", "region", None),
+        ("Niger-Nigeria border", "region", None),
+    ]
+    kinds = {p.name: p.fact.kind for p in found}
+    out = Classified(places=found)
+    first = text.index(".") + 1
+    _add(text, 0, first, "battle", out, kinds, None)
+    assert [ev.places for ev in out.events] == [["Afghan border"]]
