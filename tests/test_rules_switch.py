@@ -182,12 +182,14 @@ def test_the_word_tables_moved_in_lists27_reach_their_consumers() -> None:
     near = "Klishchiivka, south of Bakhmut, was shelled."
     convicts = "50,000 prisoners have signed up to fight."
     part_of = "Shelling killed five soldiers, including two children."
+    quarter = "A car exploded in a neighborhood of Strelsau."
     checks = [
         ("name.weapons", lambda: _weapon("Storm Shadow missiles"), True, False),
         ("name.weapon_noun", lambda: _weapon("Storm Shadow missiles"), True, False),
         ("name.not_names", lambda: "however" in not_names(), True, False),
         ("place.locative", lambda: located(struck, at(struck, "Lviv")), True, False),
         ("place.of_story", lambda: located(sent, at(sent, "Lviv"), loosely=True), True, False),
+        ("place.area_of", lambda: located(quarter, at(quarter, "Strelsau")), True, False),
         (
             "side.backed_before",
             lambda: backed_side(backed, ["Donetsk People's Republic"], {"Moscow": "Russia"}.get),
