@@ -122,7 +122,7 @@ def test_the_word_tables_moved_out_of_code_reach_their_consumers() -> None:
     (casualties.toml, outlets.toml, forces.toml, titles.toml, place_words.toml) that the code
     reads at use time: each consumer changes when its rule is off, and is back after."""
     from summarizer.extraction._classify import _civilian_words
-    from summarizer.extraction._events import _inside_other_name
+    from summarizer.extraction._events import inside_other_name
     from summarizer.extraction._findings import _code_actors, _not_settlements
     from summarizer.extraction._twins import untitled
     from summarizer.text import figure_counts, force_group, kind_near, relays_only, staff_section, title_words
@@ -130,7 +130,7 @@ def test_the_word_tables_moved_out_of_code_reach_their_consumers() -> None:
     def after(name: str) -> bool:
         sentence = f"{name} says it will respond."
         m = next(re.finditer(name, sentence))
-        return _inside_other_name(sentence, m)
+        return inside_other_name(sentence, m)
 
     text = "Seven civilians were killed."
     checks = [
