@@ -482,8 +482,16 @@ def _unit_name() -> re.Pattern[str]:
     return rules.regex("force.unit_not_place")
 
 
+@rules.table
+def _holidays() -> frozenset[str]:
+    return rules.words("name.holidays")
+
+
 def _a_day(name: str) -> bool:
-    """The name is a day of the week ("Sunday"), which the dates' own patterns read."""
+    """The name is a day of the week ("Sunday"), which the dates' own patterns read, or a feast
+    or season ("Easter", rule `name.holidays`): a time, never a place or a party."""
+    if name.casefold() in _holidays():
+        return True
     return len(name.split()) == 1 and [start for start, _day in dates_in(name, None)] == [0]
 
 

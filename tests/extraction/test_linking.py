@@ -407,11 +407,14 @@ def test_a_day_of_the_week_is_no_place_and_no_actor_whatever_the_model_called_it
     from summarizer.nlp import Gazetteer
     from summarizer.text import Candidate
 
-    text = "Bombers struck Zenda on Sunday. On Sunday the Sunday Courier said Zenda was hit."
-    names = ("Sunday", "Zenda", "Sunday Courier")
-    tagged = {"Zenda": "PLACE"}  # what the name tagger saw (a place needs a witness besides the model)
+    text = "Bombers struck Zenda on Sunday, its third Easter at war. On Sunday the Sunday Courier said Zenda was hit."
+    names = ("Sunday", "Zenda", "Sunday Courier", "Easter")
+    tagged = {
+        "Zenda": "PLACE",
+        "Easter": "PLACE",
+    }  # what the name tagger saw (a place needs a witness besides the model)
     findings = Findings(candidates=[Candidate(n, votes={tagged.get(n, "CAPS"): 1}) for n in names])
-    labelled = {"Sunday": "settlement", "Zenda": "settlement", "Sunday Courier": "media"}
+    labelled = {"Sunday": "settlement", "Zenda": "settlement", "Sunday Courier": "media", "Easter": "settlement"}
     out = Classified()
     actors_and_places(text, findings, Places(Gazetteer()), labelled, out)
     assert [p.name for p in out.places] == ["Zenda"]
