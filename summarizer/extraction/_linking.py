@@ -162,19 +162,17 @@ def national_forces(out: Classified) -> None:
 
 
 def _named_in_lead(text: str, places: list[FoundPlace], body: int, filed: list[tuple[int, int]]) -> set[str]:
-    """The towns, regions and facilities the report's lead names (its first body sentence, not
-    its dateline), even once: where its story happens ("... rallied on the streets of Kathmandu",
-    "... in Borno"). Not a country (background more often than the place of the story) and not a
-    capital that is not located there ("according to Warsaw": the state speaking)."""
+    """The places the report's lead names (its first body sentence, not its dateline), even
+    once: where its story happens ("... rallied on the streets of Strelsau", "... in Zenda
+    province"). A country or a capital only where the lead puts something there ("in
+    Ruritania"), not as the state speaking or acting ("according to Strelsau", "Ruritania said")."""
     lead = [(s, e) for s, e in sentences(text) if s >= body][:1]
     named: set[str] = set()
     for p in places:
-        if p.fact.kind == "country":
-            continue
         for m in (m for f in [p.name, *p.forms] for m in mentions(text, f)):
             if not any(a <= m.start() < b for a, b in lead) or any(a <= m.start() < b for a, b in filed):
                 continue
-            if capital_of(p.name) and not located(text, m.start()):
+            if (capital_of(p.name) or p.fact.kind == "country") and not located(text, m.start()):
                 continue
             named.add(p.name)
     return named

@@ -234,7 +234,8 @@ def test_a_country_is_a_place_when_named_as_one_and_a_village_at_one_mention() -
     sent = "Missiles were sent to Ukraine. Ukraine said they worked. Ukraine thanked Britain."
     assert run(sent, ("Ukraine", "country")) == ["Ukraine"]
     village = "Two rockets fell in the village of Przewodów in Poland, the army said."
-    assert run(village, ("Przewodów", "settlement"), ("Poland", "country")) == ["Przewodów"]
+    # the lead puts the story in the country too: the subject of a short report (the guide's Poland)
+    assert run(village, ("Przewodów", "settlement"), ("Poland", "country")) == ["Przewodów", "Poland"]
     filed = "Zenda, Ruritania (Reuters) - Rebels attacked a convoy. The army said Zenda was calm."
     assert run(filed, ("Zenda", "settlement")) == []  # the dateline is where the story was filed
     told = "Rebels attacked a convoy near Zenda. The army said Zenda was calm."
@@ -522,9 +523,9 @@ def test_a_capture_of_a_person_is_an_arrest_not_a_battle() -> None:
 
 
 def test_the_places_the_lead_names_are_kept_even_named_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A wire report names where its story happens once, in its lead: that town or region is
-    kept. Not its dateline, not a country there (background as often as not), not a capital
-    named as the state speaking, and not a town named once further down."""
+    """A wire report names where its story happens once, in its lead: that town, region or
+    country is kept where the lead puts something there ("in Ruritania"). Not its dateline, not a
+    country or a capital named as the state speaking, and not a town named once further down."""
     from summarizer.extraction._findings import PlaceFact
     from summarizer.extraction._found import Classified, FoundPlace
     from summarizer.extraction._linking import prune
@@ -532,7 +533,7 @@ def test_the_places_the_lead_names_are_kept_even_named_once(monkeypatch) -> None
     text = (
         "Rebels attack district headquarters\n\n"
         "ZENDA, Ruritania (Reuters) - Rebels attacked a district headquarters in Hofbau province "
-        "on Sunday, officials in Ruritania said, according to Strelsau. "
+        "on Sunday, Ruritania said, according to Strelsau. "
         "Traders later met in Tarlenheim."
     )
     out = Classified(
@@ -547,6 +548,10 @@ def test_the_places_the_lead_names_are_kept_even_named_once(monkeypatch) -> None
     monkeypatch.setattr("summarizer.extraction._linking.capital_of", lambda n: "Ruritania" if n == "Strelsau" else None)
     prune(text, out, title_end=text.index("\n"))
     assert [p.name for p in out.places] == ["Hofbau province"]
+    in_country = text.replace("Ruritania said", "fighting in Ruritania went on")
+    out.places = [FoundPlace("Ruritania", [], PlaceFact("country", "Ruritania"))]
+    prune(in_country, out, title_end=text.index("\n"))
+    assert [p.name for p in out.places] == ["Ruritania"]
 
 
 def test_an_event_told_only_in_a_clause_that_qualifies_a_noun_is_background() -> None:
