@@ -41,6 +41,7 @@ from summarizer.extraction._linking import (
     headline_end,
     person_kinds,
     prune,
+    victim_groups,
 )
 from summarizer.extraction._passes import Passes, neutralize_delimiters
 from summarizer.extraction._roles import counted_noun
@@ -317,6 +318,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
             _figures(text, item[0], answer(), out, headline)
     passes.check()
     prune(text, out, title_end)
+    victim_groups(text, model_text, out)
     person_kinds(findings, out)
     return out
 

@@ -373,17 +373,15 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
     out.places = _own_names(text, out.places, places, findings.regions_listed)
     out.places.extend(_compass_regions(text, out.places))
     out.places.extend(_border_regions(text, out.places))
-    located = [p.fact.country for p in out.places if p.fact.country and p.fact.kind != "country"]
-    commonest = Counter(located).most_common(2)
     # civilians' country: the one most of the story's places are in; none on a tie (no guess)
-    home = commonest[0][0] if commonest and (len(commonest) == 1 or commonest[0][1] > commonest[1][1]) else None
+    home = _home_country(out.places)
     out.places = _no_hamlets_abroad(out.places, findings, places)
     for actor in out.actors:
         if actor.kind == "civilians" and actor.side is None:
             actor.side = home  # civilians get their country: where the story's places are
             actor.side_basis = "inferred" if home else None
     for place in out.places:
-        if place.fact.country is None and _across(places, place.name) is None:
+        if place.fact.country is None and _across(places, place.name) is None and not _border().fullmatch(place.name):
             lookup = _named_place_country(findings, places)
             within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
             if within:
@@ -443,6 +441,38 @@ def _border_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
             if name.casefold() not in have and name.casefold() not in out:
                 out[name.casefold()] = FoundPlace(name, [], PlaceFact("region", None))
     return list(out.values())
+
+
+def victim_groups(text: str, read: str, out: Classified) -> None:
+    """The unarmed people a figure of civilian harm counts, as the text names them ("68 people",
+    "two Bordurian engineers", `figure_victims`), are the story's civilians (the guide: civilians,
+    as a group, when they are victims; their names literal): another name of the civilians actor
+    the story already has, else a civilians actor of their own, of the country the story's places
+    are in (none on a tie: no guess). Read after the model answered; no request changes."""
+    from summarizer.extraction._roles import figure_victims  # the one reader of a figure's noun
+
+    for f in out.figures:
+        if f.affected != "civilians" or f.kind not in ("killed", "wounded", "captured"):
+            continue
+        fig = f.figure
+        victim = figure_victims(text, read, fig.sentence_start, fig.sentence_end, fig.start, fig.end, [])
+        if victim is None:
+            continue
+        name = victim.name
+        if any(name.casefold() == n.casefold() for a in out.actors for n in [a.name, *a.forms]):
+            continue
+        group = next((a for a in out.actors if a.kind == "civilians"), None)
+        if group is not None:
+            group.forms.append(name)
+            continue
+        home = _home_country(out.places)
+        out.actors.append(FoundActor(name, [], "civilians", home, side_basis="inferred" if home else None))
+
+
+def _home_country(places: list[FoundPlace]) -> str | None:
+    """The country most of the story's towns and regions are in; None on a tie (no guess)."""
+    ranked = Counter(p.fact.country for p in places if p.fact.country and p.fact.kind != "country").most_common(2)
+    return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
 
 
 # A town smaller than this is known to few beyond its country (`_hamlet_abroad`).

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from summarizer.extraction._classify import Classifier, _figures, run
 from summarizer.extraction._events import add_events
 from summarizer.extraction._findings import find
-from summarizer.extraction._linking import actors_and_places, check_sides, person_kinds, prune
+from summarizer.extraction._linking import actors_and_places, check_sides, person_kinds, prune, victim_groups
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,12 @@ STEPS: tuple[Step, ...] = (
         prune,
         "actors; places; events; figures",
         "actors renamed, merged (one_per_party) and dropped (not_an_actor); places and actors pruned",
+    ),
+    Step(
+        "victim_groups",
+        victim_groups,
+        "figures of civilian harm; their counted nouns",
+        "civilians actors (or their forms)",
     ),
     Step("person_kinds", person_kinds, "findings.candidates' NER votes; actor.kind", "actor.kind = person"),
 )

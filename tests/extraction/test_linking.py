@@ -824,3 +824,30 @@ def test_a_border_named_by_its_countries_or_peoples_is_a_region_in_no_one_countr
     first = text.index(".") + 1
     _add(text, 0, first, "battle", out, kinds, None)
     assert [ev.places for ev in out.events] == [["Afghan border"]]
+
+
+def test_the_unarmed_people_a_figure_counts_are_the_story_s_civilians() -> None:
+    """ "68 people" killed: a civilians actor named as the text names them, of the country the
+    story's places are in; another name of the civilians the story already has; none for a toll
+    of fighters."""
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundActor, FoundFigure, FoundPlace
+    from summarizer.extraction._linking import victim_groups
+    from summarizer.text import CasualtyFigure
+
+    text = "Gunmen shot dead 68 people in Zenda on Sunday. Troops killed 12 fighters near Hofbau."
+
+    def figure(words: str) -> CasualtyFigure:
+        start = text.index(words)
+        sentence = text.rindex(".", 0, start) + 2 if "." in text[:start] else 0
+        return CasualtyFigure(start, start + len(words.split()[0]), sentence, text.index(".", start) + 1)
+
+    zenda = FoundPlace("Zenda", [], PlaceFact("settlement", "Ruritania"))
+    people = FoundFigure(figure("68 people"), "killed", "civilians", None)
+    fighters = FoundFigure(figure("12 fighters"), "killed", "civilians", None)
+    out = Classified(places=[zenda], figures=[people, fighters])
+    victim_groups(text, text, out)
+    assert [(a.name, a.kind, a.side) for a in out.actors] == [("people", "civilians", "Ruritania")]
+    out = Classified(places=[zenda], figures=[people], actors=[FoundActor("residents", [], "civilians", "Ruritania")])
+    victim_groups(text, text, out)
+    assert [(a.name, a.forms) for a in out.actors] == [("residents", ["people"])]
