@@ -383,8 +383,11 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
     for place in out.places:
         if place.fact.country is None and _across(places, place.name) is None and not _border().fullmatch(place.name):
             lookup = _named_place_country(findings, places)
+            region = _region_of_named_country(place, places)
             within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
-            if within:
+            if region is not None:
+                place.fact = region
+            elif within:
                 place.fact = PlaceFact(place.fact.kind, within)
 
 
@@ -590,6 +593,18 @@ def _own_names(text: str, found: list[FoundPlace], places: Places, listed: set[s
 def _is_region_of(whole: str, name: str) -> bool:
     base = region_base(whole)
     return base is not None and base.casefold() == name.casefold()
+
+
+def _region_of_named_country(place: FoundPlace, places: Places) -> PlaceFact | None:
+    """A place with no country that GeoNames knows as a first-level region of a country the
+    article names ("Zenda" in a story on Ruritania, whatever kind the model gave it) is that
+    region; None otherwise."""
+    if place.fact.kind in ("country", "settlement", "facility"):
+        return None
+    region = places.gazetteer.find_region(place.name, places.countries)
+    if region is None or region.country_code not in places.countries:
+        return None
+    return PlaceFact("region", region.country, region.latitude, region.longitude)
 
 
 def _named_place_country(findings: Findings, places: Places) -> Callable[[str], str | None]:

@@ -851,3 +851,23 @@ def test_the_unarmed_people_a_figure_counts_are_the_story_s_civilians() -> None:
     out = Classified(places=[zenda], figures=[people], actors=[FoundActor("residents", [], "civilians", "Ruritania")])
     victim_groups(text, text, out)
     assert [(a.name, a.forms) for a in out.actors] == [("residents", ["people"])]
+
+
+def test_a_first_level_region_of_a_named_country_is_that_region_whatever_kind_the_model_gave() -> None:
+    from summarizer.extraction._findings import Findings, Places
+    from summarizer.extraction._found import Classified
+    from summarizer.extraction._linking import actors_and_places
+    from summarizer.nlp import Gazetteer
+    from summarizer.text import Candidate
+
+    text = "Colombia's president spoke in Tolima after the car bombing in Colombia."
+    findings = Findings(candidates=[Candidate("Tolima", votes={"PLACE": 1})], countries=frozenset({"CO"}))
+    out = Classified()
+    actors_and_places(text, findings, Places(Gazetteer(), findings.countries), {"Tolima": "other_place"}, out)
+    assert [(p.name, p.fact.kind, p.fact.country) for p in out.places] == [("Tolima", "region", "Colombia")]
+    findings = Findings(candidates=[Candidate("Tolima", votes={"PLACE": 1})])  # no country named: no guess
+    out = Classified()
+    actors_and_places(
+        text.replace("Colombia", "the country"), findings, Places(Gazetteer()), {"Tolima": "other_place"}, out
+    )
+    assert [(p.name, p.fact.country) for p in out.places] == [("Tolima", None)]
