@@ -544,11 +544,14 @@ def _place_nouns() -> frozenset[str]:
 
 
 def _described(name: str) -> bool:
-    """A nationality word and then only place nouns ("Ruritanian region", "the Bordurian capital"):
-    a description of a place, no place's name (rule `place.described`)."""
+    """A nationality word and then only place nouns ("Ruritanian region", "the Bordurian capital"),
+    or only place nouns in lower case ("region", "the south coast"): a description of a place, no
+    place's name (rule `place.described`)."""
     words = name.split()
     if words and words[0].casefold() == "the":
         words = words[1:]
+    if words and all(w.islower() and w in _place_nouns() for w in words):
+        return True
     return len(words) >= 2 and is_demonym(words[0]) and all(w.casefold() in _place_nouns() for w in words[1:])
 
 

@@ -871,3 +871,11 @@ def test_a_first_level_region_of_a_named_country_is_that_region_whatever_kind_th
         text.replace("Colombia", "the country"), findings, Places(Gazetteer()), {"Tolima": "other_place"}, out
     )
     assert [(p.name, p.fact.country) for p in out.places] == [("Tolima", None)]
+
+
+def test_a_place_noun_alone_in_lower_case_is_no_place() -> None:
+    from summarizer.extraction._linking import _described
+
+    assert _described("region") and _described("the south coast") and _described("republic")
+    assert _described("Ukrainian region")
+    assert not _described("Zenda region") and not _described("Region")  # a name, or a word opening a sentence
