@@ -256,6 +256,8 @@ def _add(
     # a capital is where the event happens only when the sentence says so ("struck Szohod", "in
     # Strelsau"); else it is the state acting or speaking ("Strelsau launched 57 missiles")
     hits = [h for h in hits if not capital_of(h[2]) or _located(sentence, h)]
+    # where the staff filed from ("... wrote this report from Strelsau") is no place of an event
+    hits = [h for h in hits if not _credit().search(sentence[max(0, h[0] - 80) : h[0]])]
     # a place named only to say where another is ("six miles south of Bakhmut") is not where it happens
     near = [h for h in hits if _reference().search(sentence[max(0, h[0] - 60) : h[0]])]
     if near and len(near) < len(hits):
@@ -349,6 +351,11 @@ def _locative() -> tuple[re.Pattern[str], ...]:
     between ("in the northern city of X", "in the capital, X"), a compass part ("southern X"):
     every rule of category `locative_before` that is on."""
     return tuple(r.regex for r in rules.category("locative_before"))
+
+
+@rules.table
+def _credit() -> re.Pattern[str]:
+    return rules.regex("outlet.credit_line")
 
 
 @rules.table

@@ -879,3 +879,14 @@ def test_a_place_noun_alone_in_lower_case_is_no_place() -> None:
     assert _described("region") and _described("the south coast") and _described("republic")
     assert _described("Ukrainian region")
     assert not _described("Zenda region") and not _described("Region")  # a name, or a word opening a sentence
+
+
+def test_where_the_staff_filed_from_is_no_place_of_an_event() -> None:
+    from summarizer.extraction._events import _add
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+
+    text = 'He called the strikes "worse than war." Flavia Elphberg wrote this report from Zenda.'
+    out = Classified(places=[FoundPlace("Zenda", [], PlaceFact("settlement", "Ruritania"))])
+    _add(text, 0, len(text), "explosion_remote_violence", out, {"Zenda": "settlement"}, None)
+    assert out.events == []  # not the lead, and no place of its own: background
