@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING
 from summarizer import rules
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._findings import mentions
-from summarizer.extraction._found import Classified, FoundEvent
-from summarizer.nlp import capital_of, in_open_clause, only_in_scope
+from summarizer.extraction._found import Classified, FoundEvent, FoundPlace
+from summarizer.nlp import capital_of, find_country, in_open_clause, only_in_scope
 from summarizer.text import (
     EVENT_SENTENCES,
     clause_cues,
     dateline_end,
     dates_in,
     decided_by_words,
+    demonyms,
     event_date,
     event_sentences,
     event_words,
@@ -252,6 +253,7 @@ def _add(
     filed = dateline_end(sentence)
     named = _named_in(sentence[filed:], [(p.name, p.forms) for p in out.places])
     hits = [(a + filed, b + filed, n) for a, b, n in named]
+    hits += [(a + filed, b + filed, n) for a, b, n in _capital_hits(sentence[filed:], out.places)]
     hits = [_as_region(h, sentence, kinds) for h in hits]
     # a capital is where the event happens only when the sentence says so ("struck Szohod", "in
     # Strelsau"); else it is the state acting or speaking ("Strelsau launched 57 missiles")
@@ -351,6 +353,36 @@ def _locative() -> tuple[re.Pattern[str], ...]:
     between ("in the northern city of X", "in the capital, X"), a compass part ("southern X"):
     every rule of category `locative_before` that is on."""
     return tuple(r.regex for r in rules.category("locative_before"))
+
+
+@rules.table
+def _capital_phrase() -> re.Pattern[str]:
+    return rules.regex("place.capital_phrase")
+
+
+def capital_named(m: re.Match[str]) -> str | None:
+    """The country a capital phrase (rule `place.capital_phrase`) names, by its name or its
+    people's word ("the Ruritanian capital" -> "Ruritania"), or None."""
+    who = m.group("who")
+    state = find_country(who) or find_country(demonyms().get(who.casefold(), ""))
+    return state.country if state else None
+
+
+def capital_phrases(text: str) -> list[tuple[re.Match[str], str]]:
+    """Each capital phrase of `text` with the country it names."""
+    return [(m, state) for m in _capital_phrase().finditer(text) if (state := capital_named(m))]
+
+
+def _capital_hits(sentence: str, places: list[FoundPlace]) -> list[tuple[int, int, str]]:
+    """A capital phrase ("the Ruritanian capital", "Ruritania's capital") names the capital city:
+    (start, end, city) where the article names that city among its places (its dateline, another
+    sentence), so that the event is there."""
+    hits = []
+    for m, state in capital_phrases(sentence):
+        city = next((p.name for p in places if capital_of(p.name) == state), None)
+        if city is not None:
+            hits.append((m.start(), m.end(), city))
+    return hits
 
 
 @rules.table

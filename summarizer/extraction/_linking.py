@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
-from summarizer.extraction._events import coarse_part, finest_places, inside_other_name, located
+from summarizer.extraction._events import capital_phrases, coarse_part, finest_places, inside_other_name, located
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace
 from summarizer.extraction._known import international, known_group
 from summarizer.extraction._twins import force_of, one_per_party, title_word
-from summarizer.nlp import capital_of, find_country
+from summarizer.nlp import capital_city, capital_of, find_country
 from summarizer.text import (
     Candidate,
     backed_side,
@@ -120,7 +120,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
 # Sapt Hofbau", "Security Council"); a sentence's opening preposition or article leaves it the place.
 _NAME_BEFORE = re.compile(
     r"(?<![\w’'-])(?!(?:In|At|On|Near|From|To|Into|Outside|Inside|Across|Over|The|A|An|And|But|Both|Of)\s)"
-    r"[A-Z][\w’'-]*\s+$"
+    r"[A-Z][\w’'-]*[ \t]+$"
 )
 
 
@@ -373,6 +373,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
     out.places = _own_names(text, out.places, places, findings.regions_listed)
     out.places.extend(_compass_regions(text, out.places))
     out.places.extend(_border_regions(text, out.places))
+    out.places.extend(_capitals_named(text, out.places))
     # civilians' country: the one most of the story's places are in; none on a tie (no guess)
     home = _home_country(out.places)
     out.places = _no_hamlets_abroad(out.places, findings, places)
@@ -428,6 +429,22 @@ def _compass_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
 @rules.table
 def _border() -> re.Pattern[str]:
     return rules.regex("place.border")
+
+
+def _capitals_named(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
+    """The capital a capital phrase names ("in the Ruritanian capital"), where the text also
+    writes the city's name (a dateline, "STRELSAU (Reuters) -"): a place, under the text's
+    spelling, for the events told at "the capital" (`_events._capital_hits`). Read after the
+    model answered."""
+    have = {n.casefold() for p in found for n in [p.name, *p.forms]}
+    out: list[FoundPlace] = []
+    for _m, state in capital_phrases(text):
+        city = capital_city(state)
+        written = re.search(rf"(?<![\w’'-]){re.escape(city)}(?![\w’'-])", text, re.IGNORECASE) if city else None
+        if written is not None and written.group(0).casefold() not in have:
+            have.add(written.group(0).casefold())
+            out.append(FoundPlace(written.group(0), [], PlaceFact("settlement", state)))
+    return out
 
 
 def _border_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:

@@ -280,6 +280,12 @@ def capital_of(name: str) -> str | None:
     return country_name(iso) if iso else None
 
 
+def capital_city(country: str) -> str | None:
+    """The capital of the country called `country` ("Ruritania" -> "Strelsau"), or None."""
+    found = find_country(country)
+    return _capital_names().get(found.country_code) if found else None
+
+
 def country_name(iso: str) -> str | None:
     entry = _countries().get(iso)
     return entry[0] if entry else None

@@ -890,3 +890,28 @@ def test_where_the_staff_filed_from_is_no_place_of_an_event() -> None:
     out = Classified(places=[FoundPlace("Zenda", [], PlaceFact("settlement", "Ruritania"))])
     _add(text, 0, len(text), "explosion_remote_violence", out, {"Zenda": "settlement"}, None)
     assert out.events == []  # not the lead, and no place of its own: background
+
+
+def test_the_capital_a_phrase_names_is_where_the_event_is_when_the_text_names_the_city() -> None:
+    """ "the streets of Haiti's capital" with the dateline "PORT-AU-PRINCE, Haiti": the event is in
+    Port-au-Prince, under the text's spelling; a headline's last word is no piece of the
+    dateline's name."""
+    from summarizer.extraction._events import _add
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+    from summarizer.extraction._linking import _capitals_named, prune
+
+    text = (
+        "Violent Protests Erupt Again in Haiti\n\nPORT-AU-PRINCE, Haiti Oct. 2, 2004 - Supporters "
+        "took to the streets of Haiti's capital for a second day."
+    )
+    haiti = FoundPlace("Haiti", [], PlaceFact("country", "Haiti"))
+    found = _capitals_named(text, [haiti])
+    assert [(p.name, p.fact.kind, p.fact.country) for p in found] == [("PORT-AU-PRINCE", "settlement", "Haiti")]
+    out = Classified(places=[haiti, *found])
+    start = text.index("PORT")
+    _add(text, start, len(text), "protest_riot", out, {p.name: p.fact.kind for p in out.places}, None)
+    assert [ev.places for ev in out.events] == [["PORT-AU-PRINCE"]]
+    prune(text, out, title_end=text.index("\n"))
+    assert "PORT-AU-PRINCE" in [p.name for p in out.places]
+    assert _capitals_named("Rebels shelled the Haitian capital.", [haiti]) == []  # the city is not named: no place
