@@ -563,13 +563,20 @@ def _situate_one(doc: _Doc, i: int) -> Situated:
 
 
 def _stated_country(text: str, ref: PlaceRef) -> str | None:
-    """The country the article's words give a place: a nationality word in an apposition or a
+    """The country the article's words give a place: its country's name in apposition ("Hofbau,
+    Ruritania,"; rule `place.country_apposition`), else a nationality word in an apposition or a
     title of it, or right before its name ("Hofbau, a Ruritanian town", "the Bordurian island of
     Klow", "the Bordurian Parliament"; rules `place.country_after`, `place.country_before` and
     `place.country_modifier`)."""
     after, before = rules.regex("place.country_after"), rules.regex("place.country_before")
     modifier = rules.regex("place.country_modifier")
     nations = demonyms()
+    apposition = rules.regex("place.country_apposition")
+    for s, e in ref.spans:  # "Hofbau, Ruritania," first: the country named outright
+        m = apposition.match(text, e)
+        state = find_country(m.group("country") or m.group("bracket")) if m else None
+        if state is not None and state.kind == "country":
+            return state.country
     for s, e in ref.spans:
         window = text[max(0, s - 80) : s]
         m = after.match(text, e) or before.search(window) or modifier.search(window)

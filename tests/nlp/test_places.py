@@ -342,3 +342,17 @@ def test_a_place_in_a_compass_part_of_a_country_is_in_that_country() -> None:
     text = "Rebels shelled the village of Zendarka in north-eastern Syria on Monday."
     village, _syria = situate(text, _refs(text, [("Zendarka", "settlement", None), ("Syria", "country", "Syria")]), GAZ)
     assert (village.country, village.precision) == ("Syria", 3)
+
+
+def test_a_country_named_in_apposition_wins_over_the_places_near_it() -> None:
+    text = "Boko Haram struck Fotokol, a Cameroonian town separated by a bridge from Gambarou, Nigeria, its stronghold."
+    fotokol, gambarou = situate(
+        text, _refs(text, [("Fotokol", "settlement", None), ("Gambarou", "settlement", None)]), GAZ
+    )
+    assert fotokol.country == "Cameroon" and gambarou.country == "Nigeria"
+
+
+def test_an_area_across_countries_is_in_none() -> None:
+    text = "Boko Haram is the deadliest group in West Africa, attacks in Nigeria show."
+    (area,) = situate(text, _refs(text, [("West Africa", "region", None)]), GAZ)
+    assert area.country is None and area.precision == 3
