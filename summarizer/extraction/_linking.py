@@ -512,9 +512,7 @@ def _no_hamlets_abroad(found: list[FoundPlace], findings: Findings, places: Plac
         word = votes.get(p.name) == {"CAPS"} or p.name in findings.acting
         return p.fact.kind == "settlement" and word and p.name not in findings.settlements
 
-    towns = Counter(p.fact.country for p in found if p.fact.country and p.fact.kind != "country" and not guessed(p))
-    ranked = towns.most_common(2)
-    home = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    home = _home_country([p for p in found if not guessed(p)])
 
     def abroad(p: FoundPlace) -> bool:
         town = places.gazetteer.resolve(p.name, places.countries)

@@ -572,7 +572,7 @@ def _stated_country(text: str, ref: PlaceRef) -> str | None:
     modifier = rules.regex("place.country_modifier")
     nations = demonyms()
     apposition = rules.regex("place.country_apposition")
-    for s, e in ref.spans:  # "Hofbau, Ruritania," first: the country named outright
+    for _s, e in ref.spans:  # "Hofbau, Ruritania," first: the country named outright
         m = apposition.match(text, e)
         state = find_country(m.group("country") or m.group("bracket")) if m else None
         if state is not None and state.kind == "country":
