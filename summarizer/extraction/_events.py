@@ -309,7 +309,8 @@ def _add(
 
 
 @rules.table
-def _compass_part() -> re.Pattern[str]:
+def compass_region() -> re.Pattern[str]:
+    """A lowercase compass word before a country's name (rule `place.compass_region`)."""
     return rules.regex("place.compass_region")
 
 
@@ -319,14 +320,15 @@ def _part_before() -> re.Pattern[str]:
 
 
 @rules.table
-def _border() -> re.Pattern[str]:
+def border() -> re.Pattern[str]:
+    """A border named by its countries or peoples (rule `place.border`)."""
     return rules.regex("place.border")
 
 
 def coarse_part(name: str) -> bool:
     """A region named by a compass word and its country ("southern Ruritania") or a border
     ("the Ruritanian border"): a place of the story only where an event is."""
-    return _compass_part().match(name) is not None or _border().fullmatch(name) is not None
+    return compass_region().match(name) is not None or border().fullmatch(name) is not None
 
 
 def country_part(name: str, kinds: dict[str, str]) -> bool:

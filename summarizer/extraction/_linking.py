@@ -9,10 +9,19 @@ from collections.abc import Callable, Sequence
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
-from summarizer.extraction._events import capital_phrases, coarse_part, finest_places, inside_other_name, located
+from summarizer.extraction._events import (
+    border,
+    capital_phrases,
+    coarse_part,
+    compass_region,
+    finest_places,
+    inside_other_name,
+    located,
+)
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace
 from summarizer.extraction._known import international, known_group
+from summarizer.extraction._roles import figure_victims
 from summarizer.extraction._twins import force_of, one_per_party, title_word
 from summarizer.nlp import capital_city, capital_of, find_country
 from summarizer.text import (
@@ -382,7 +391,7 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
             actor.side = home  # civilians get their country: where the story's places are
             actor.side_basis = "inferred" if home else None
     for place in out.places:
-        if place.fact.country is None and _across(places, place.name) is None and not _border().fullmatch(place.name):
+        if place.fact.country is None and _across(places, place.name) is None and not border().fullmatch(place.name):
             lookup = _named_place_country(findings, places)
             region = _region_of_named_country(place, places)
             within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
@@ -400,11 +409,6 @@ def _across(places: Places, name: str) -> PlaceFact | None:
     return PlaceFact("region", None, area.latitude, area.longitude) if area is not None else None
 
 
-@rules.table
-def _compass() -> re.Pattern[str]:
-    return rules.regex("place.compass_region")
-
-
 def _compass_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
     """A country's part named by a lowercase compass word and the country's name ("southern
     Ruritania", "north-eastern Borduria", rule `place.compass_region`) is a region of that
@@ -412,7 +416,7 @@ def _compass_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
     changes). Not a name the places already hold."""
     have = {n.casefold() for p in found for n in [p.name, *p.forms]}
     out: dict[str, FoundPlace] = {}
-    for m in _compass().finditer(text):
+    for m in compass_region().finditer(text):
         words = re.findall(r"[\w’'.-]+", text[m.end() : m.end() + 60])[:5]
         for n in range(len(words), 0, -1):
             words[n - 1] = words[n - 1] if find_country(" ".join(words[:n])) else words[n - 1].rstrip(".")
@@ -424,11 +428,6 @@ def _compass_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
                     out[name.casefold()] = FoundPlace(name, [], PlaceFact("region", country.country))
                 break
     return list(out.values())
-
-
-@rules.table
-def _border() -> re.Pattern[str]:
-    return rules.regex("place.border")
 
 
 def _capitals_named(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
@@ -454,7 +453,7 @@ def _border_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
     said). Read after the model answered (no request changes); not a name the places hold."""
     have = {n.casefold() for p in found for n in [p.name, *p.forms]}
     out: dict[str, FoundPlace] = {}
-    for m in _border().finditer(text):
+    for m in border().finditer(text):
         named = [w for w in m.group("a", "b", "c", "d") if w]
         if all(is_demonym(w) or find_country(w) is not None for w in named):
             name = m.group(0)
@@ -469,8 +468,6 @@ def victim_groups(text: str, read: str, out: Classified) -> None:
     as a group, when they are victims; their names literal): another name of the civilians actor
     the story already has, else a civilians actor of their own, of the country the story's places
     are in (none on a tie: no guess). Read after the model answered; no request changes."""
-    from summarizer.extraction._roles import figure_victims  # the one reader of a figure's noun
-
     for f in out.figures:
         if f.affected != "civilians" or f.kind not in ("killed", "wounded", "captured"):
             continue
