@@ -390,14 +390,15 @@ def actors_and_places(text: str, findings: Findings, places: Places, labelled: d
         if actor.kind == "civilians" and actor.side is None:
             actor.side = home  # civilians get their country: where the story's places are
             actor.side_basis = "inferred" if home else None
+    lookup = _named_place_country(findings, places)
     for place in out.places:
         if place.fact.country is None and _across(places, place.name) is None and not border().fullmatch(place.name):
-            lookup = _named_place_country(findings, places)
             region = _region_of_named_country(place, places)
-            within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
             if region is not None:
                 place.fact = region
-            elif within:
+                continue
+            within = _country_within(place.name, places, lookup) or country_nearby(text, place.name, lookup)
+            if within:
                 place.fact = PlaceFact(place.fact.kind, within)
 
 
@@ -409,12 +410,18 @@ def _across(places: Places, name: str) -> PlaceFact | None:
     return PlaceFact("region", None, area.latitude, area.longitude) if area is not None else None
 
 
+def _names_held(found: list[FoundPlace]) -> set[str]:
+    """Every name and form of the places found, casefolded: a place read from the text's words
+    is added only under a name none of them has."""
+    return {n.casefold() for p in found for n in [p.name, *p.forms]}
+
+
 def _compass_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
     """A country's part named by a lowercase compass word and the country's name ("southern
     Ruritania", "north-eastern Borduria", rule `place.compass_region`) is a region of that
     country, under the words the text writes; read after the model answered (no request
     changes). Not a name the places already hold."""
-    have = {n.casefold() for p in found for n in [p.name, *p.forms]}
+    have = _names_held(found)
     out: dict[str, FoundPlace] = {}
     for m in compass_region().finditer(text):
         words = re.findall(r"[\w’'.-]+", text[m.end() : m.end() + 60])[:5]
@@ -435,7 +442,7 @@ def _capitals_named(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
     writes the city's name (a dateline, "STRELSAU (Reuters) -"): a place, under the text's
     spelling, for the events told at "the capital" (`_events._capital_hits`). Read after the
     model answered."""
-    have = {n.casefold() for p in found for n in [p.name, *p.forms]}
+    have = _names_held(found)
     out: list[FoundPlace] = []
     for _m, state in capital_phrases(text):
         city = capital_city(state)
@@ -451,7 +458,7 @@ def _border_regions(text: str, found: list[FoundPlace]) -> list[FoundPlace]:
     Ruritania-Borduria border", "the border between Ruritania and Borduria", "the border between
     the two countries"; rule `place.border`) is a region in no one country (which side is not
     said). Read after the model answered (no request changes); not a name the places hold."""
-    have = {n.casefold() for p in found for n in [p.name, *p.forms]}
+    have = _names_held(found)
     out: dict[str, FoundPlace] = {}
     for m in border().finditer(text):
         named = [w for w in m.group("a", "b", "c", "d") if w]
