@@ -33,7 +33,7 @@ def test_brief_v12_asks_each_sentence_with_not_an_event_first(fake_model, fast_s
     from summarizer.extraction import summarize
     from tests.extraction.test_brief_v7 import _task
 
-    server = fake_model(labeller())
+    server = fake_model(labeller(name=lambda options: "settlement"))  # Zenda a town: the event has its place
     article = from_text(TEXT, id="v12", origin="file")
     doc = summarize(article, "fake/v", replace(fast_settings, prompt_version="brief-v12"))
     _article, task = _task(server, "EventLabels")

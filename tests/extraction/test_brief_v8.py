@@ -66,7 +66,8 @@ def test_the_clause_gate_never_asks_less_than_the_sentence_gate() -> None:
 
 
 def test_a_sentence_the_gate_asked_about_is_kept_as_an_event(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
-    server = fake_model(labeller(event="first"))
+    # every name a town: an incident is kept only at a place (`_events._add`)
+    server = fake_model(labeller(name=lambda options: "settlement", event="first"))
     article = from_text(TEXT, id="t", origin="file", published="2024-05-06")
     doc = summarize(article, "fake/v", replace(fast_settings, prompt_version="brief-v8"))
     marked, task = _task(server, "EventLabels")

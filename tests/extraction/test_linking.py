@@ -274,8 +274,8 @@ def test_an_event_is_at_a_country_when_any_mention_of_it_says_so() -> None:
     assert [ev.places for ev in out.events] == [["Yemen"]]
     acting = "Yemen said the coalition kept pounding rebel targets from the air on Friday."
     out = Classified(places=[yemen])
-    _add(acting, 0, len(acting), "explosion_remote_violence", out, {"Yemen": "country"}, None, lead=False)
-    assert out.events == []  # not the lead, no place: background
+    _add(acting, 0, len(acting), "explosion_remote_violence", out, {"Yemen": "country"}, None)
+    assert out.events == []  # no place: not kept
 
 
 def test_a_dateline_is_where_the_story_was_filed_not_where_the_event_happened() -> None:
@@ -291,21 +291,23 @@ def test_a_dateline_is_where_the_story_was_filed_not_where_the_event_happened() 
 
     def places(text: str, *found: FoundPlace) -> list[list[str]]:
         out = Classified(places=list(found))
-        _add(text, 0, len(text), "explosion_remote_violence", out, kinds, None, lead=True)
+        _add(text, 0, len(text), "explosion_remote_violence", out, kinds, None)
         return [ev.places for ev in out.events]
 
     filed = "STRELSAU (Reuters) - A car bomb exploded in Zenda on Friday, killing four soldiers."
     assert places(filed, strelsau, zenda) == [["Zenda"]]
-    assert places("Strelsau (Reuters) - A car bomb exploded on Friday.", strelsau) == [[]]  # the lead, no place
+    # an incident the text gives no place is not kept, in the lead or not (the dateline is no place)
+    assert places("Strelsau (Reuters) - A car bomb exploded on Friday.", strelsau) == []
     assert places("A car bomb exploded in Strelsau on Friday.", strelsau) == [["Strelsau"]]
 
     strip = FoundPlace("Ruritan Strip", [], PlaceFact("country", "Ruritania"))
     weekday = "A leader survived an airstrike in the Ruritan Strip Wednesday but five others were killed."
     assert places(weekday, strip) == [["Ruritan Strip"]]
-    assert places("A leader of the Ruritan Strip Council survived an airstrike.", strip) == [[]]
+    assert places("A leader of the Ruritan Strip Council survived an airstrike.", strip) == []
 
     borduria = FoundPlace("Borduria", [], PlaceFact("country", "Borduria"))
-    assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market.", borduria) == [[]]
+    assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market.", borduria) == []
+    assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market in Borduria.", borduria) == [["Borduria"]]
 
 
 def test_a_place_word_before_an_outlet_s_noun_names_the_outlet_not_the_event_s_place() -> None:
@@ -320,11 +322,11 @@ def test_a_place_word_before_an_outlet_s_noun_names_the_outlet_not_the_event_s_p
     kinds = {"Zenda": "region", "Ruritania": "country"}
     text = "Two soldiers were killed by a land mine in southeastern Ruritania, the Zenda news agency said."
     out = Classified(places=[zenda, ruritania])
-    _add(text, 0, len(text), "explosion_remote_violence", out, kinds, None, lead=False)
+    _add(text, 0, len(text), "explosion_remote_violence", out, kinds, None)
     assert [ev.places for ev in out.events] == [["Ruritania"]]
     told = "Two soldiers were killed by a land mine in Zenda, the agency reported."
     out = Classified(places=[zenda, ruritania])
-    _add(told, 0, len(told), "explosion_remote_violence", out, kinds, None, lead=False)
+    _add(told, 0, len(told), "explosion_remote_violence", out, kinds, None)
     assert [ev.places for ev in out.events] == [["Zenda"]]
 
 
