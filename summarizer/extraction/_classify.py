@@ -38,6 +38,7 @@ from summarizer.extraction._linking import (
     NEUTRAL_KINDS,
     actors_and_places,
     check_sides,
+    group_sides,
     headline_end,
     person_kinds,
     prune,
@@ -319,6 +320,7 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     passes.check()
     prune(text, out, title_end)
     victim_groups(text, model_text, out)
+    group_sides(out)
     person_kinds(findings, out)
     return out
 

@@ -51,8 +51,6 @@ def _placeless_sd() -> re.Pattern[str]:
     return rules.regex("event.placeless")
 
 
-
-
 def _as_region(hit: tuple[int, int, str], sentence: str, kinds: dict[str, str]) -> tuple[int, int, str]:
     """A town's name followed by "region"/"regional"/"oblast", or after "region of" or an area
     ("390 square miles in Kharkiv"), names the region when the article lists that region as a

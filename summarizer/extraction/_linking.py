@@ -38,6 +38,7 @@ from summarizer.text import (
     normalize_name,
     org_words,
     outlet_only,
+    peoples,
     sentences,
     side_cue,
     stated_side,
@@ -491,6 +492,33 @@ def victim_groups(text: str, read: str, out: Classified) -> None:
             continue
         home = _home_country(out.places)
         out.actors.append(FoundActor(name, [], "civilians", home, side_basis="inferred" if home else None))
+
+
+# A state's force named with no nationality ("police", "the army": rules/forces.toml).
+@rules.table
+def _home_force() -> re.Pattern[str]:
+    return rules.regex("force.home_state")
+
+
+def group_sides(out: Classified) -> None:
+    """Sides the model left empty that the story gives, read after the model answered (what it
+    is asked is as before): a group named by its nationality ("Bordurian children", "Bordurian
+    troops") is of that country, stated; a state's force the text names with no nationality
+    ("police", "the army", "security forces") is the force of the country the story happens in,
+    inferred, like civilians' (none on a tie: no guess)."""
+    home = _home_country(out.places)
+    for actor in out.actors:
+        if actor.side is not None or actor.kind not in _GROUP_KINDS:
+            continue
+        first = actor.name.split()[0].casefold()
+        if len(actor.name.split()) > 1 and first in demonyms() and first not in peoples():
+            actor.side, actor.side_basis = demonyms()[first], "stated"
+        elif home is not None and _home_force().search(actor.name.casefold()):
+            actor.side, actor.side_basis = home, "inferred"
+
+
+# The kinds of a group of people a nationality word before its noun ties to a country.
+_GROUP_KINDS = frozenset({"civilians", "armed_forces", "military_unit", "other"})
 
 
 def _home_country(places: list[FoundPlace]) -> str | None:

@@ -23,7 +23,14 @@ from typing import Any, TextIO
 from summarizer.extraction._classify import Classifier, _figures, run
 from summarizer.extraction._events import add_events
 from summarizer.extraction._findings import find
-from summarizer.extraction._linking import actors_and_places, check_sides, person_kinds, prune, victim_groups
+from summarizer.extraction._linking import (
+    actors_and_places,
+    check_sides,
+    group_sides,
+    person_kinds,
+    prune,
+    victim_groups,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,12 @@ STEPS: tuple[Step, ...] = (
         victim_groups,
         "figures of civilian harm; their counted nouns",
         "civilians actors (or their forms)",
+    ),
+    Step(
+        "group_sides",
+        group_sides,
+        "groups with no side; their names' nationality words; places",
+        "actor.side (stated by a nationality word, or the home country for a state force with none)",
     ),
     Step("person_kinds", person_kinds, "findings.candidates' NER votes; actor.kind", "actor.kind = person"),
 )

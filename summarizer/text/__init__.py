@@ -80,7 +80,7 @@ from summarizer.text._event_checks import (
 )
 from summarizer.text._faithful import copies_article, unsupported
 from summarizer.text._names import GENERIC_WORDS, any_match, names_match, tokens
-from summarizer.text._nationality import demonyms, nationality_words, short_names, state_words
+from summarizer.text._nationality import demonyms, nationality_words, peoples, short_names, state_words
 from summarizer.text._normalize import normalize, normalize_name, normalize_with_map, strip_marks
 from summarizer.text._numbers import VAGUE_BOUNDS, Figure, figure_at, figure_spans, numbers_in, parse_figure
 from summarizer.text._sentences import CUT_MARK, crosses_terminal, dateline_end, sentence_bounds, sentences
@@ -91,6 +91,7 @@ __all__ = [
     "EVENT_SENTENCES",
     "dateline_end",
     "demonyms",
+    "peoples",
     "nationality_words",
     "short_names",
     "state_words",

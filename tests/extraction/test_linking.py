@@ -307,7 +307,9 @@ def test_a_dateline_is_where_the_story_was_filed_not_where_the_event_happened() 
 
     borduria = FoundPlace("Borduria", [], PlaceFact("country", "Borduria"))
     assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market.", borduria) == []
-    assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market in Borduria.", borduria) == [["Borduria"]]
+    assert places("BELGRAVIA, Borduria (Reuters) - Bomb blasts rocked a market in Borduria.", borduria) == [
+        ["Borduria"]
+    ]
 
 
 def test_a_place_word_before_an_outlet_s_noun_names_the_outlet_not_the_event_s_place() -> None:
@@ -917,3 +919,31 @@ def test_the_capital_a_phrase_names_is_where_the_event_is_when_the_text_names_th
     prune(text, out, title_end=text.index("\n"))
     assert "PORT-AU-PRINCE" in [p.name for p in out.places]
     assert _capitals_named("Rebels shelled the Haitian capital.", [haiti]) == []  # the city is not named: no place
+
+
+def test_a_group_the_model_left_without_a_side_gets_the_one_the_story_gives() -> None:
+    """`group_sides`, after the model: a group named by its nationality is of that country
+    (stated); a state's force named with no nationality ("police", `force.home_state`) is of the
+    country the story's places are in (inferred); a tie between countries, a person or a side the
+    model gave leaves it as it is."""
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundActor, FoundPlace
+    from summarizer.extraction._linking import group_sides
+
+    zenda = FoundPlace("Zenda", [], PlaceFact("settlement", "Ruritania"))
+    hofbau = FoundPlace("Hofbau", [], PlaceFact("settlement", "Borduria"))
+
+    def sides(places: list[FoundPlace], *actors: FoundActor) -> list[tuple[str | None, str | None]]:
+        out = Classified(places=places, actors=list(actors))
+        group_sides(out)
+        return [(a.side, a.side_basis) for a in out.actors]
+
+    police = FoundActor("police", [], "other", None)
+    assert sides([zenda], police) == [("Ruritania", "inferred")]
+    assert sides([zenda], FoundActor("Army reinforcements", [], "armed_forces", None)) == [("Ruritania", "inferred")]
+    assert sides([zenda], FoundActor("Israeli children", [], "civilians", None)) == [("Israel", "stated")]
+    assert sides([zenda, hofbau], FoundActor("police", [], "other", None)) == [(None, None)]  # a tie: no guess
+    assert sides([zenda], FoundActor("police", [], "other", "Borduria")) == [("Borduria", "stated")]
+    assert sides([zenda], FoundActor("police chief Hentzau", [], "person", None)) == [(None, None)]
+    assert sides([zenda], FoundActor("Israeli police", [], "person", None)) == [(None, None)]  # a person: not a group
+    assert sides([zenda], FoundActor("Human Rights Watch", [], "organization", None)) == [(None, None)]
