@@ -16,7 +16,7 @@ from summarizer.extraction._findings import mentions
 from summarizer.extraction._found import Classified, FoundActor
 from summarizer.extraction._known import same_known_group
 from summarizer.nlp import find_country
-from summarizer.text import is_demonym, national_force, short_names, title_words
+from summarizer.text import demonyms, is_demonym, national_force, short_names, title_words
 
 
 # Abbreviated ranks and honorifics written before a name (rules/titles.toml).
@@ -112,6 +112,37 @@ def _force_twins(a: FoundActor, b: FoundActor) -> bool:
     return fa is not None and fa == force_of(b.name)
 
 
+def _state_of(name: str) -> str | None:
+    """The country a government actor named by the country itself ("Ruritania") or by its
+    state's noun ("the Ruritanian government", "Ruritania's authorities"; `force.group.state`)
+    is; None for other names (a ministry, a person, a capital)."""
+    found = find_country(name)
+    if found is not None:
+        return found.country
+    words = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).split()
+    if len(words) != 2 or words[1].casefold() not in _state_nouns():
+        return None
+    first = re.sub(r"[’']s$", "", words[0])
+    if is_demonym(words[0]):
+        return demonyms().get(words[0].casefold())
+    found = find_country(first)
+    return found.country if found is not None else None
+
+
+@rules.table
+def _state_nouns() -> frozenset[str]:
+    return frozenset(w.casefold() for w in rules.words("force.group.state")) - {"officials"}
+
+
+def _state_twins(a: FoundActor, b: FoundActor) -> bool:
+    """One state named by its country and by its government ("Ruritania", "the Ruritanian
+    government"): the guide's one government actor, the other names its aliases."""
+    if a.kind != "government" or b.kind != "government":
+        return False
+    sa, sb = _state_of(a.name), _state_of(b.name)
+    return sa is not None and sa == sb
+
+
 def _acronym_twins(a: FoundActor, b: FoundActor) -> bool:
     """ "U.N." or "UN" and "United Nations": one name is the initials of the other's capitalised
     words (of three letters or more, or dotted: "U.N."), two bodies that are not people."""
@@ -189,6 +220,7 @@ def one_per_party(text: str, out: Classified) -> None:
                 or _group_twins(k, actor)
                 or _acronym_twins(k, actor)
                 or _force_twins(k, actor)
+                or _state_twins(k, actor)
                 or same_known_group([k.name, *k.forms], [actor.name, *actor.forms])
             ),
             None,

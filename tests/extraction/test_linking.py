@@ -947,3 +947,31 @@ def test_a_group_the_model_left_without_a_side_gets_the_one_the_story_gives() ->
     assert sides([zenda], FoundActor("police chief Hentzau", [], "person", None)) == [(None, None)]
     assert sides([zenda], FoundActor("Israeli police", [], "person", None)) == [(None, None)]  # a person: not a group
     assert sides([zenda], FoundActor("Human Rights Watch", [], "organization", None)) == [(None, None)]
+
+
+def test_a_state_named_by_its_country_and_by_its_government_is_one_actor() -> None:
+    """The guide's one government actor per state: "Turkey" and "the Turkish government" (or
+    "Turkey's authorities") merge, the name written most stays; a ministry, another country's
+    government, officials and a non-government body stay apart."""
+    from summarizer.extraction._found import Classified, FoundActor
+    from summarizer.extraction._twins import one_per_party
+
+    text = "Turkey said so. Turkey and the Turkish government agreed. Greece's government and Turkish officials spoke."
+    out = Classified(
+        actors=[
+            FoundActor("Turkey", [], "government", "Turkey", True),
+            FoundActor("Turkish government", [], "government", "Turkey", True),
+            FoundActor("Turkish Defense Ministry", [], "government", "Turkey", True),
+            FoundActor("Greece's government", [], "government", "Greece", True),
+            FoundActor("Turkish officials", [], "government", "Turkey", True),
+            FoundActor("Turkish army", [], "armed_forces", "Turkey", True),
+        ]
+    )
+    one_per_party(text, out)
+    assert [(a.name, a.forms) for a in out.actors] == [
+        ("Turkey", ["Turkish government"]),
+        ("Turkish Defense Ministry", []),
+        ("Greece's government", []),
+        ("Turkish officials", []),
+        ("Turkish army", []),
+    ]
