@@ -15,8 +15,8 @@ from summarizer import rules
 from summarizer.extraction._findings import mentions
 from summarizer.extraction._found import Classified, FoundActor
 from summarizer.extraction._known import same_known_group
-from summarizer.nlp import find_country
-from summarizer.text import demonyms, is_demonym, national_force, short_names, title_words
+from summarizer.nlp import capital_of, find_country
+from summarizer.text import demonyms, is_demonym, national_force, short_names, state_words, title_words
 
 
 # Abbreviated ranks and honorifics written before a name (rules/titles.toml).
@@ -113,12 +113,17 @@ def _force_twins(a: FoundActor, b: FoundActor) -> bool:
 
 
 def _state_of(name: str) -> str | None:
-    """The country a government actor named by the country itself ("Ruritania") or by its
+    """The country a government actor named by the country itself ("Ruritania"), its capital or
+    another metonym of the state ("Strelsau"; the guide's aliases of the state actor), or its
     state's noun ("the Ruritanian government", "Ruritania's authorities"; `force.group.state`)
-    is; None for other names (a ministry, a person, a capital)."""
+    is; None for other names (a ministry, a person, officials)."""
     found = find_country(name)
     if found is not None:
         return found.country
+    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    metonym = capital_of(bare) or state_words().get(bare.casefold()) or state_words().get(bare)
+    if metonym is not None:
+        return metonym
     words = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).split()
     if len(words) != 2 or words[1].casefold() not in _state_nouns():
         return None
@@ -135,8 +140,8 @@ def _state_nouns() -> frozenset[str]:
 
 
 def _state_twins(a: FoundActor, b: FoundActor) -> bool:
-    """One state named by its country and by its government ("Ruritania", "the Ruritanian
-    government"): the guide's one government actor, the other names its aliases."""
+    """One state named by its country, its capital and its government ("Ruritania", "Strelsau",
+    "the Ruritanian government"): the guide's one government actor, the other names its aliases."""
     if a.kind != "government" or b.kind != "government":
         return False
     sa, sb = _state_of(a.name), _state_of(b.name)

@@ -961,6 +961,7 @@ def test_a_state_named_by_its_country_and_by_its_government_is_one_actor() -> No
         actors=[
             FoundActor("Turkey", [], "government", "Turkey", True),
             FoundActor("Turkish government", [], "government", "Turkey", True),
+            FoundActor("Ankara", [], "government", None, True),
             FoundActor("Turkish Defense Ministry", [], "government", "Turkey", True),
             FoundActor("Greece's government", [], "government", "Greece", True),
             FoundActor("Turkish officials", [], "government", "Turkey", True),
@@ -969,7 +970,7 @@ def test_a_state_named_by_its_country_and_by_its_government_is_one_actor() -> No
     )
     one_per_party(text, out)
     assert [(a.name, a.forms) for a in out.actors] == [
-        ("Turkey", ["Turkish government"]),
+        ("Turkey", ["Turkish government", "Ankara"]),
         ("Turkish Defense Ministry", []),
         ("Greece's government", []),
         ("Turkish officials", []),
