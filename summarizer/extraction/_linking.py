@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
@@ -20,7 +21,7 @@ from summarizer.extraction._events import (
 )
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace
-from summarizer.extraction._known import international, known_group
+from summarizer.extraction._known import armed_groups, international, known_group
 from summarizer.extraction._roles import figure_victims
 from summarizer.extraction._twins import force_of, one_per_party, title_word
 from summarizer.nlp import capital_city, capital_of, find_country
@@ -90,6 +91,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     headline = headline_end(text, title_end)
     in_lead = _named_in_lead(text, out.places, headline, filed)
     out.places = [p for p in out.places if p.fact.kind != "settlement" or _named_as_place(text, p)]
+    out.places = [p for p in out.places if not _only_in_group_names(text, p)]
     # a country's part ("southern Ruritania") is a place of the story where an event happens
     out.places = [p for p in out.places if p.name in in_events or not coarse_part(p.name)]
     out.places = [
@@ -142,6 +144,30 @@ def _named_as_place(text: str, place: FoundPlace) -> bool:
         if not inside_other_name(text, m) and not _NAME_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
             return True
     return False
+
+
+def _only_in_group_names(text: str, place: FoundPlace) -> bool:
+    """Every mention of the place is a piece of a known armed group's name ("the Arabian Sea" of
+    "the Army of the Arabian Sea", rules/groups.toml): it names the group, not where anything
+    happens."""
+    key = place.name.casefold()
+    spans = [(m.start(), m.end()) for g in _group_name_patterns(key) for m in g.finditer(text)]
+    if not spans:
+        return False
+    found = [m for f in [place.name, *place.forms] for m in mentions(text, f)]
+    return bool(found) and all(any(a <= m.start() and m.end() <= b for a, b in spans) for m in found)
+
+
+def _group_name_patterns(key: str) -> list[re.Pattern[str]]:
+    """The known groups' names of more than one word that hold `key` (casefolded), as patterns
+    that match them as a text writes them ("al - Zenda", "al-Zenda", "Al Zenda's")."""
+    return [_as_written(g) for g in armed_groups() if " " in g and key in g and key != g]
+
+
+@cache
+def _as_written(name: str) -> re.Pattern[str]:
+    body = r"\s+".join(re.escape(w).replace(r"\-", r"\s*-\s*").replace("'", "[’']") for w in name.split())
+    return re.compile(rf"\b{body}\b", re.IGNORECASE)
 
 
 def _named_groups_first(actors: list[FoundActor]) -> list[FoundActor]:

@@ -976,3 +976,17 @@ def test_a_state_named_by_its_country_and_by_its_government_is_one_actor() -> No
         ("Turkish officials", []),
         ("Turkish army", []),
     ]
+
+
+def test_a_place_named_only_inside_a_known_group_s_name_is_no_place() -> None:
+    """ "al - Qaeda in the Arabian Peninsula" (rules/groups.toml, written as tokenized corpora
+    write it) names the group, not a region of the story; named on its own too, it stays."""
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import FoundPlace
+    from summarizer.extraction._linking import _only_in_group_names
+
+    area = FoundPlace("Arabian Peninsula", [], PlaceFact("region", None))
+    text = "Fighters of al - Qaeda in the Arabian Peninsula attacked the port. AQAP said so."
+    assert _only_in_group_names(text, area)
+    assert not _only_in_group_names(text + " Storms crossed the Arabian Peninsula.", area)
+    assert not _only_in_group_names("Storms crossed the Arabian Peninsula.", area)
