@@ -147,8 +147,8 @@ def _named_as_place(text: str, place: FoundPlace) -> bool:
 
 
 def _only_in_group_names(text: str, place: FoundPlace) -> bool:
-    """Every mention of the place is a piece of a known armed group's name ("the Arabian Sea" of
-    "the Army of the Arabian Sea", rules/groups.toml): it names the group, not where anything
+    """Every mention of the place is a piece of a known armed group's name ("the Zenda Hills" of
+    "the Army of the Zenda Hills", rules/groups.toml): it names the group, not where anything
     happens."""
     key = place.name.casefold()
     spans = [(m.start(), m.end()) for g in _group_name_patterns(key) for m in g.finditer(text)]
