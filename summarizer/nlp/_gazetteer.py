@@ -535,12 +535,33 @@ class Gazetteer:
             return country
         found = self.settlements(name)
         if not found:
-            return None
+            return self._with_its_region(name)
         best = found[0]
         mentioned = [p for p in found if p.country_code in countries_in_text]
         if mentioned and mentioned[0].population * 100 >= best.population and not _landmark(best, mentioned[0]):
             return mentioned[0]
         return best if best.population >= 100_000 else None
+
+    def _with_its_region(self, name: str) -> Place | None:
+        """A town written with its country or first-level region after a comma, as datelines and
+        wires write it ("Strelsau, Ruritania", "Zenda, Upper Tarlenheim", "Zenda, U.T."): the
+        most populous town of that name there; None when the part after the comma is neither."""
+        head, _, tail = name.partition(",")
+        head, tail = head.strip(), tail.strip()
+        if not head or not tail:
+            return None
+        towns = self.settlements(head)
+        where = find_country(tail)
+        if where is not None:
+            return next((p for p in towns if p.country_code == where.country_code), None)
+        code = tail.replace(".", "").replace(" ", "").upper()
+        regions = geonames_admin1()
+
+        def named(p: Place) -> bool:
+            region = regions.get((p.country_code, p.admin1_code or ""), "")
+            return (p.admin1_code or "").upper() == code or (bool(region) and _key(region) == _key(tail))
+
+        return next((p for p in towns if named(p)), None)
 
     def locate(self, name: str, country: str | None = None) -> Place | None:
         """The place a document's location is, for its coordinates: the country called `name`;

@@ -56,3 +56,17 @@ def test_locate_gives_the_point_of_a_place_in_its_country_or_none() -> None:
     assert gaz.locate("Bakhmut", "Germany") is None  # a namesake elsewhere would be a wrong point
     kyiv = gaz.locate("Kyiv", None)
     assert kyiv is not None and kyiv.country == "Ukraine"
+
+
+def test_a_town_with_its_country_or_region_after_a_comma_resolves_there() -> None:
+    """Datelines and wires write a town with its country or first-level region ("Kano, Nigeria",
+    "Washington, D.C.", "Paris, Texas"): the town of that name there, not the most populous
+    namesake; None when the part after the comma is neither."""
+    g = Gazetteer()
+    dc = g.resolve("Washington, D.C.")
+    assert dc is not None and (dc.country, dc.admin1_code) == ("United States", "DC")
+    kano = g.resolve("Kano, Nigeria")
+    assert kano is not None and kano.country == "Nigeria"
+    texas = g.resolve("Paris, Texas")
+    assert texas is not None and (texas.country, texas.admin1_code) == ("United States", "TX")
+    assert g.resolve("Paris, Nowhere Land") is None
