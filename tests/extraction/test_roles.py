@@ -78,7 +78,8 @@ def test_passive_voice_agent_acts() -> None:
 
 
 def test_a_quantity_stands_for_what_it_counts() -> None:
-    r = roles_of("Thousands of Russian troops have already died in the battle.", "battle")
+    with rules.everything_on():  # "died" is `roles.death_verbs`, dropped after the model: the grammar with it on
+        r = roles_of("Thousands of Russian troops have already died in the battle.", "battle")
     assert r["victims"] == ["Russian troops"]
 
 
@@ -154,8 +155,10 @@ def test_aircraft_that_strike_are_the_instrument() -> None:
 
 
 def test_what_moves_is_no_party_acted_on() -> None:
-    r = roles_of("Russia was deploying significant forces near the border town.", "battle")
+    with rules.everything_on():  # "deploying" is `roles.movement_verbs`, dropped after the model
+        r = roles_of("Russia was deploying significant forces near the border town.", "battle")
     assert r["by"] == ["Russia"] and r["against"] == []
+    assert roles_of("Russia was deploying significant forces near the border town.", "battle")["by"] == []
 
 
 def test_a_copula_lends_no_subject_to_a_verb_joined_to_it() -> None:
