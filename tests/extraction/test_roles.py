@@ -155,10 +155,8 @@ def test_aircraft_that_strike_are_the_instrument() -> None:
 
 
 def test_what_moves_is_no_party_acted_on() -> None:
-    with rules.everything_on():  # "deploying" is `roles.movement_verbs`, dropped after the model
-        r = roles_of("Russia was deploying significant forces near the border town.", "battle")
+    r = roles_of("Russia was deploying significant forces near the border town.", "battle")
     assert r["by"] == ["Russia"] and r["against"] == []
-    assert roles_of("Russia was deploying significant forces near the border town.", "battle")["by"] == []
 
 
 def test_a_copula_lends_no_subject_to_a_verb_joined_to_it() -> None:
