@@ -520,6 +520,10 @@ def victim_groups(text: str, read: str, out: Classified) -> None:
         out.actors.append(FoundActor(name, [], "civilians", home, side_basis="inferred" if home else None))
 
 
+# The kinds of a group of people a nationality word before its noun ties to a country.
+_GROUP_KINDS = frozenset({"civilians", "armed_forces", "military_unit", "other"})
+
+
 # A state's force named with no nationality ("police", "the army": rules/forces.toml).
 @rules.table
 def _home_force() -> re.Pattern[str]:
@@ -541,10 +545,6 @@ def group_sides(out: Classified) -> None:
             actor.side, actor.side_basis = demonyms()[first], "stated"
         elif home is not None and _home_force().search(actor.name.casefold()):
             actor.side, actor.side_basis = home, "inferred"
-
-
-# The kinds of a group of people a nationality word before its noun ties to a country.
-_GROUP_KINDS = frozenset({"civilians", "armed_forces", "military_unit", "other"})
 
 
 def _home_country(places: list[FoundPlace]) -> str | None:

@@ -121,10 +121,10 @@ def _state_of(name: str) -> str | None:
     if found is not None:
         return found.country
     bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
-    metonym = capital_of(bare) or state_words().get(bare.casefold()) or state_words().get(bare)
+    metonym = capital_of(bare) or state_words().get(bare.casefold())
     if metonym is not None:
         return metonym
-    words = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).split()
+    words = bare.split()
     if len(words) != 2 or words[1].casefold() not in _state_nouns():
         return None
     first = re.sub(r"[’']s$", "", words[0])
