@@ -35,6 +35,7 @@ from summarizer.text import (
     group_noun_name,
     introduced_as_expert,
     is_demonym,
+    name_nationality,
     named_settlements,
     normalize_name,
     org_words,
@@ -540,9 +541,9 @@ def group_sides(out: Classified) -> None:
     for actor in out.actors:
         if actor.side is not None or actor.kind not in _GROUP_KINDS:
             continue
-        first = actor.name.split()[0].casefold()
-        if len(actor.name.split()) > 1 and first in demonyms() and first not in peoples():
-            actor.side, actor.side_basis = demonyms()[first], "stated"
+        nation = name_nationality(actor.name)
+        if nation and actor.name.split()[0].casefold() not in peoples():
+            actor.side, actor.side_basis = nation, "stated"
         elif home is not None and _home_force().search(actor.name.casefold()):
             actor.side, actor.side_basis = home, "inferred"
 

@@ -74,6 +74,13 @@ def backed_side(text: str, forms: Iterable[str], country_of: Callable[[str], str
     return found.pop() if len(found) == 1 else None
 
 
+def name_nationality(name: str) -> str | None:
+    """The country a name's own first word names when it is a nationality word and more follows
+    ("Bordurian children", "Ruritanian Prime Minister Rudolf"); None otherwise."""
+    words = name.split()
+    return demonyms().get(words[0].casefold()) if len(words) > 1 else None
+
+
 def stated_side(
     text: str,
     name: str,
@@ -95,9 +102,9 @@ def stated_side(
         side = country_of(own.group("owner") or own.group("of"))
         if side:
             return side
-    first = name.split()[0].casefold() if name.split() else ""
-    if first in demonyms() and len(name.split()) > 1:
-        return demonyms()[first]
+    side = name_nationality(name)
+    if side:
+        return side
 
     def not_title(word: str) -> str | None:
         return None if word.casefold() in title_words() or len(word) <= 3 else country_of(word)
