@@ -103,6 +103,10 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         or (p.fact.kind != "country" and counts[p.name] >= 2 and (not capital_of(p.name) or _located(text, p)))
         or (p.fact.kind == "country" and counts[p.name] >= 3 and counts[p.name] == top and _as_place(text, p))
     ]
+    # an event put only at places judged no place of the story has no place: left out, like an
+    # incident whose sentence names none (`_events._add`)
+    named = {p.name for p in out.places}
+    out.events = [ev for ev in out.events if not ev.places or set(ev.places) & named]
     for actor in out.actors:
         _body_name(text, actor, headline)
     national_forces(out)

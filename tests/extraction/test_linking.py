@@ -990,3 +990,27 @@ def test_a_place_named_only_inside_a_known_group_s_name_is_no_place() -> None:
     assert _only_in_group_names(text, area)
     assert not _only_in_group_names(text + " Storms crossed the Arabian Peninsula.", area)
     assert not _only_in_group_names("Storms crossed the Arabian Peninsula.", area)
+
+
+def test_an_event_put_only_at_what_is_no_place_is_left_out_like_a_placeless_incident() -> None:
+    """An event whose only place is judged no place of the story ("Hofbau" of "the Hofbau
+    Rovers", a name's piece) has no place left: it is left out, as an incident whose sentence
+    names none is (`_events._add`); an event with a place that stays keeps it."""
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundEvent, FoundPlace
+    from summarizer.extraction._linking import prune
+
+    text = "Gunmen attacked fans of the Hofbau Rovers. Shelling hit Zenda on Monday. Zenda was calm."
+    out = Classified(
+        places=[
+            FoundPlace("Hofbau", [], PlaceFact("settlement", None)),
+            FoundPlace("Zenda", [], PlaceFact("settlement", None)),
+        ],
+        events=[
+            FoundEvent("violence_against_civilians", 0, 42, ["Hofbau"], [], None),
+            FoundEvent("explosion_remote_violence", 43, 73, ["Zenda"], [], None),
+        ],
+    )
+    prune(text, out)
+    assert [p.name for p in out.places] == ["Zenda"]
+    assert [(ev.type, ev.places) for ev in out.events] == [("explosion_remote_violence", ["Zenda"])]
