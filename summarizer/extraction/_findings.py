@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer import rules
-from summarizer.nlp import Gazetteer, capital_of, entities, find_country
+from summarizer.nlp import SMALL_TOWN, Gazetteer, capital_of, entities, find_country
 from summarizer.text import (
     Candidate,
     candidate_names,
@@ -137,7 +137,7 @@ def _credible(text: str, cand: Candidate, places: Places) -> bool:
     """Whether a settlement the gazetteer matched is the place the article means: not a
     direction, language or institution; not a town matched by an alternate name in a country the
     article never names ("White House" is the alternate name of a city abroad); not a small town
-    (under 100,000) whose name the article also writes as a common word ("energy") unless NER
+    (under `SMALL_TOWN`) whose name the article also writes as a common word ("energy") unless NER
     read it as a place."""
     if cand.name.casefold() in _not_settlements():
         return False
@@ -147,7 +147,7 @@ def _credible(text: str, cand: Candidate, places: Places) -> bool:
     if normalize_name(place.name) != normalize_name(cand.name) and place.country_code not in places.countries:
         return False
     common = re.search(rf"(?<![\w’']){re.escape(cand.name.lower())}(?![\w’'])", text)
-    return not (place.population < 100_000 and cand.label != "PLACE" and common)
+    return not (place.population < SMALL_TOWN and cand.label != "PLACE" and common)
 
 
 def _surname(name: str, candidates: list[Candidate]) -> bool:

@@ -24,7 +24,7 @@ from summarizer.extraction._found import Classified, FoundActor, FoundPlace
 from summarizer.extraction._known import armed_groups, international, known_group
 from summarizer.extraction._roles import figure_victims
 from summarizer.extraction._twins import force_of, one_per_party, title_word
-from summarizer.nlp import capital_city, capital_of, find_country
+from summarizer.nlp import SMALL_TOWN, capital_city, capital_of, find_country
 from summarizer.text import (
     Candidate,
     backed_side,
@@ -558,10 +558,6 @@ def _home_country(places: list[FoundPlace]) -> str | None:
     return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
 
 
-# A town smaller than this is known to few beyond its country (`_hamlet_abroad`).
-SMALL_TOWN = 100_000
-
-
 def _no_hamlets_abroad(found: list[FoundPlace], findings: Findings, places: Places) -> list[FoundPlace]:
     """A capitalised word that no name tagger read as a name ("Arab" of "the Arab League",
     "Council" of "the Council on Foreign Relations"), or a name that acts as a person does
@@ -704,7 +700,7 @@ def _named_place_country(findings: Findings, places: Places) -> Callable[[str], 
         if town is None or town.population < 10_000:
             return None
         if normalize_name(town.name) != normalize_name(word) and (
-            town.population < 100_000 or town.country_code not in places.countries
+            town.population < SMALL_TOWN or town.country_code not in places.countries
         ):
             return None  # a small town's other name, or a city's in a country not named ("The": a city's other name)
         return town.country

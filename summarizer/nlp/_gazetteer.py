@@ -346,8 +346,9 @@ def build_index(path: Path) -> Path:
 
 # A city the world knows by its name alone: a national capital or a city of a million.
 LANDMARK_POPULATION = 1_000_000
-# A town in a country the article names, large enough to be meant beside such a city.
-NAMESAKE_POPULATION = 100_000
+# A small town: under it, a namesake is meant only where the article's context says so (beside a
+# city the world knows, abroad, as a common word); at or over it, a town large enough to be meant.
+SMALL_TOWN = 100_000
 
 
 def _landmark(best: Place, namesake: Place) -> bool:
@@ -355,7 +356,7 @@ def _landmark(best: Place, namesake: Place) -> bool:
     names) a small town: "Strelsau" in a story that names Borduria is still Ruritania's capital,
     not a Bordurian village of that name; a Bordurian city of 200,000 called so would be meant."""
     big = best.population >= LANDMARK_POPULATION or _capitals().get(_key(best.name)) == best.country_code
-    return big and namesake.population < NAMESAKE_POPULATION
+    return big and namesake.population < SMALL_TOWN
 
 
 class Gazetteer:
@@ -540,7 +541,7 @@ class Gazetteer:
         mentioned = [p for p in found if p.country_code in countries_in_text]
         if mentioned and mentioned[0].population * 100 >= best.population and not _landmark(best, mentioned[0]):
             return mentioned[0]
-        return best if best.population >= 100_000 else None
+        return best if best.population >= SMALL_TOWN else None
 
     def _with_its_region(self, name: str) -> Place | None:
         """A town written with its country or first-level region after a comma, as datelines and

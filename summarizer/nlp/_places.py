@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 
 from summarizer import rules
 from summarizer.nlp._gazetteer import (
+    SMALL_TOWN,
     Feature,
     Gazetteer,
     Place,
@@ -299,7 +300,7 @@ def _unsupported(fits: list[tuple[float, Place]]) -> bool:
     regions or towns), or nothing tells it from another one far away (two villages of the same
     support and size in different regions)."""
     (support, best), rest = fits[0], fits[1:]
-    if not support and best.population < 100_000:
+    if not support and best.population < SMALL_TOWN:
         return True
     return any(s == support and 10 * p.population > best.population and _km(p, best) > 50 for s, p in rest)
 
