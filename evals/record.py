@@ -46,6 +46,19 @@ def articles(dataset: str, split: str | None) -> list[tuple[str, int]]:
     return [(r["id"], len(r["text"])) for r in part.records]
 
 
+def _served(model: str) -> str | None:
+    """The address of a `summarizer serve` already serving `model` here, or None."""
+    if not model.startswith("local/"):
+        return None
+    from summarizer.local import find_running
+
+    try:
+        state = find_running(model)
+    except SummarizerError:  # not a model this machine knows: `serve` will say so
+        return None
+    return state.base_url if state is not None else None
+
+
 def deal(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
     """The ids dealt into `parts` parts, longest first, so each part has about as much text."""
     out: list[list[str]] = [[] for _ in range(parts)]
@@ -84,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     server = None
-    if args.model.startswith("local/"):
+    running = _served(args.model)
+    if running:  # another `summarizer serve` has it: the parts use that one, which stays up after
+        print(f"record: using the server already serving {args.model} at {running}")
+    elif args.model.startswith("local/"):
         server = subprocess.Popen([exe, "serve", "-m", args.model], stdout=subprocess.PIPE, text=True)
         assert server.stdout is not None
         # `serve` prints its address on stdout once the model answers (its progress goes to

@@ -39,3 +39,17 @@ def test_a_part_is_recorded_under_the_prompt_asked_for() -> None:
     args.prompt, args.split = None, None  # the default prompt; a MUC-4 split has no --split
     assert "--prompt" not in record.part_command(Path("s"), args, ["a"])
     assert "--split" not in record.part_command(Path("s"), args, ["a"])
+
+
+def test_a_model_already_served_is_used_not_reported_as_an_error(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A `summarizer serve` already serving the model is named and used: record does not start a
+    second one (whose refusal printed as an error)."""
+    import summarizer.local as local
+
+    class State:
+        base_url = "http://127.0.0.1:5/v1"
+
+    monkeypatch.setattr(local, "find_running", lambda name: State() if name == "local/served" else None)
+    assert record._served("local/served") == "http://127.0.0.1:5/v1"
+    assert record._served("local/idle") is None
+    assert record._served("openai/gpt-4o-mini") is None  # not a local model: nothing to look for
