@@ -167,7 +167,7 @@ def _predicates(sent: _Sentence, event_type: str) -> list[tuple[_Tok, str]]:
     out = []
     for t in sent.toks:
         if t.pos in ("VERB", "AUX") or (t.pos == "NOUN" and t.dep in ("ROOT", "conj", "ccomp", "xcomp", "advcl")):
-            for cls in ("harm", "attack", "arrest", "death", "movement", "agreement"):
+            for cls in ("harm", "attack", "arrest", "death", "movement", "placing", "agreement"):
                 phrasal = cls == "agreement" and sent.kids(t, "prt")  # "signed up" is no agreement
                 if t.low in _words(f"{cls}_verbs") and t.pos == "VERB" and not phrasal:
                     out.append((t, cls))
@@ -235,7 +235,10 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
         return [("by", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(_subject(sent, t, s))]
     if cls == "death":  # "Ruritanian troops have died": the subject is the victim
         return [("victims", x) for s in sent.kids(t, "nsubj") for x in sent.conjuncts(_subject(sent, t, s))]
-    moves = cls == "movement"  # "troops advanced on the town": who moved; a party moved against
+    # "troops advanced on the town": who moved; a party moved against. "Gunmen planted a bomb":
+    # who planted it; what they place is the weapon (`_weapons`), not a party acted on
+    moves = cls in ("movement", "placing")
+    places = cls == "placing"  # where a device is put is no party: "thrown to the front" (troops sent)
     if moves:
         cls = "attack"
     subjects = sent.kids(t, "nsubj") if not passive else []
@@ -249,7 +252,7 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
         subjects = parties or sent.kids(governor, "nsubj")
     for s in subjects:
         found.extend(("by", x) for x in sent.conjuncts(_subject(sent, t, s)))
-    for s in sent.kids(t, "nsubjpass"):
+    for s in [] if places else sent.kids(t, "nsubjpass"):  # "a bomb was planted": the weapon, read as one
         for x in sent.conjuncts(_subject(sent, t, s)):
             found.extend(_acted_on(sent, x, cls))
     for obj in [] if moves else sent.kids(t, "dobj"):  # "deployed forces", "entered the town": no party acted on
@@ -262,7 +265,7 @@ def _read_predicate(sent: _Sentence, t: _Tok, cls: str) -> list[tuple[str, _Tok]
                 found.extend(("weapons", x) for x in sent.conjuncts(obj))
             elif prep.low == "with" and cls == "attack":  # "clashed with rebels"
                 found.extend(("against", x) for x in sent.conjuncts(obj) if x.low not in _words("weapon_nouns"))
-            elif prep.low in ("on", "at", "against", "into", "to") and cls in ("attack", "harm"):
+            elif prep.low in ("on", "at", "against", "into", "to") and cls in ("attack", "harm") and not places:
                 found.extend(r for r in _acted_on(sent, obj, cls) if r[0] != "victims" or prep.low != "to")
             elif prep.low in _words("at_target") and cls in ("attack", "harm"):  # "exploded outside a bar"
                 found.extend(("targets", x) for x in sent.conjuncts(obj) if x.low in _words("target_nouns"))
@@ -273,7 +276,13 @@ def _weapons(sent: _Sentence) -> list[tuple[str, _Tok]]:
     """Weapon words named anywhere in the event's sentence (not a person: 'suicide bombers')."""
     out = []
     for t in sent.toks:
-        if t.pos != "NOUN" or t.low not in _words("weapon_nouns"):
+        if t.pos != "NOUN":
+            continue
+        if t.low not in _words("weapon_nouns"):
+            # "explosive devices", "a dynamite charge": a device a weapon word names
+            named = any(k.low in _words("weapon_nouns") for k in sent.kids(t, "amod", "compound"))
+            if t.low in _words("weapon_devices") and named:
+                out.append(("weapons", t))
             continue
         head = sent.toks[t.head]
         if t.dep == "compound" and (head.low in _words("person_weapons") or head.low in _words("weapon_nouns")):

@@ -362,3 +362,14 @@ def test_a_force_named_by_its_noun_beside_the_one_named_group_is_that_group_by_n
     out = Event(id="e1", type="battle", description=text, evidence=[Span(start=0, end=len(text), text=text)])
     _add_roles(text, Classified(events=[event]), [out], [hand], [], text, _Spans(text))
     assert [(f.name, f.actor_id) for f in out.by] == [("Black Hand", "a1")]
+
+
+def test_who_places_a_device_did_it_and_where_troops_are_thrown_is_no_party() -> None:
+    """A bombing told by its placing ("placed three explosive devices at the entrance", MUC-4's
+    shape): who placed them is `by`, the devices the weapon; "thrown to the front" sends troops
+    somewhere and acts on no one."""
+    placed = roles_of("At dawn, unidentified men placed three explosive devices at the entrance of the bank.")
+    assert placed["by"] == ["unidentified men"] and placed["weapons"] == ["explosive devices"]
+    assert placed["against"] == [] and placed["victims"] == []
+    sent = roles_of("The brigade had been thrown to Zenda to unprepared positions.", "battle")
+    assert sent["against"] == [] and sent["targets"] == []
