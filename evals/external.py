@@ -61,7 +61,7 @@ def assign_splits(founding: list[dict], records: list[dict], rules: dict) -> Non
 
 
 def cut(data: bytes, selector: str) -> str:
-    """The text `selector` names in a file's bytes (the four selector forms the gold uses)."""
+    """The text `selector` names in a file's bytes (the seven selector forms the gold uses)."""
     if selector.startswith("whole file"):
         return data.decode("utf-8")
     m = re.match(
@@ -82,6 +82,18 @@ def cut(data: bytes, selector: str) -> str:
         if doc.get("doc_key") != m[2].rstrip(","):
             raise ValueError(f"line {m[1]} is {doc.get('doc_key')}, not {m[2]}")
         return " ".join(" ".join(sentence) for sentence in doc["sentences"])
+    m = re.match(r"jsonlines line (\d+) \(1-based\), doc_id (\S+), field 'text'", selector)
+    if m:
+        doc = json.loads(data.decode("utf-8").splitlines()[int(m[1]) - 1])
+        if doc.get("doc_id") != m[2].rstrip(","):
+            raise ValueError(f"line {m[1]} is {doc.get('doc_id')}, not {m[2]}")
+        return doc["text"]
+    m = re.match(r"jsonlines line (\d+) \(1-based\), field '(\w+)'", selector)
+    if m:
+        return json.loads(data.decode("utf-8").splitlines()[int(m[1]) - 1])[m[2]]
+    m = re.match(r"json object, field '(\w+)'", selector)
+    if m:
+        return json.loads(data.decode("utf-8"))[m[1]]
     raise ValueError(f"a selector this script does not know: {selector[:60]}")
 
 
