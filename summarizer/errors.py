@@ -71,6 +71,11 @@ class ProviderError(SummarizerError):
     exit_code = 3
 
 
+class ContextOverflowError(ProviderError):
+    """The server refused a request longer than the model's context window: the same request
+    can never succeed, so it is not retried; a caller may ask for fewer items at a time."""
+
+
 class ModelNotInstalledError(ConfigError):
     """A local model was asked for whose weights are not in the cache."""
 

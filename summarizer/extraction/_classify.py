@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from summarizer import rules
-from summarizer.errors import ExtractionError
+from summarizer.errors import ContextOverflowError, ExtractionError, SummarizerError
 from summarizer.extraction import _labels as labels
 from summarizer.extraction._events import add_events, event_candidates
 from summarizer.extraction._findings import Findings, find, mentions
@@ -75,7 +75,7 @@ class Classifier(Passes):
     """The calls of brief-v4: every answer is a closed choice per numbered item."""
 
     answered = 0  # label passes the model answered validly
-    failed: list[ExtractionError] | None = None  # and those it could not
+    failed: list[SummarizerError] | None = None  # and those it could not
     pool: Executor | None = None  # set when the model's server has slots for passes at once
     marked: dict[str, str]  # a part of the article -> the part with its event sentences marked (brief-v6 on)
     marks: list[tuple[int, int, int]]  # (start, end, number) of every marked sentence, in the article
@@ -95,21 +95,34 @@ class Classifier(Passes):
         future = self.pool.submit(contextvars.copy_context().run, ask, *args)
         return future.result
 
-    def _labels(self, chunk: str, name: str, model: type[M], max_tokens: int, **fmt: str) -> M | None:
+    def _labels(
+        self, chunk: str, name: str, model: type[M], max_tokens: int, *, in_parts: bool = False, **fmt: str
+    ) -> M | None:
         """One label pass. A pass the model cannot answer validly (re-asks exhausted, output cut
-        off) costs only its own items: a warning, and None; the other passes and the code's
-        findings stand (`check` fails the article when no pass at all was answered)."""
+        off) or whose request the server refuses as longer than its context costs only its own
+        items: a warning, and None; the other passes and the code's findings stand (`check` fails
+        the article when no pass at all was answered). `in_parts`: a request too long is raised
+        (ContextOverflowError) for the caller to ask its items in parts."""
         try:
             answer = self._ask_labels(chunk, name, model, max_tokens, **fmt)
+        except ContextOverflowError as exc:
+            if in_parts:
+                raise
+            self._left_out(name, exc)
+            return None
         except ExtractionError as exc:
-            with self._lock:
-                self.failed = [*(self.failed or []), exc]
-                self.usage.first_try_valid = False
-                self.usage.warnings.append(f"pass {name} left out: {exc.one_line()}")
+            self._left_out(name, exc)
             return None
         with self._lock:
             self.answered += 1
         return answer
+
+    def _left_out(self, name: str, exc: SummarizerError) -> None:
+        """A pass with no answer: recorded, and warned of."""
+        with self._lock:
+            self.failed = [*(self.failed or []), exc]
+            self.usage.first_try_valid = False
+            self.usage.warnings.append(f"pass {name} left out: {exc.one_line()}")
 
     def check(self) -> None:
         """No valid answer to any pass: the model answered, but no document can be made."""
@@ -239,6 +252,34 @@ class Classifier(Passes):
             lines.append(f"{i}. “{fig}”")
         return "\n".join(lines)
 
+    def _affected(
+        self, chunk: str, listing: list[tuple[str, str, int]], affected: tuple[str, ...]
+    ) -> list[tuple[str, str]]:
+        """Who suffered each figure of `listing`, numbered from 1. Each figure comes with its
+        sentence, so a roundup of many tolls (or run-on text with no sentence breaks) can make a
+        request longer than the model's context: the server refuses it, and the figures are asked
+        in two halves, each numbered from 1, down to one figure a request. A request that fits is
+        the one asked before."""
+        shape = labels.affected_answers([str(i) for i in range(1, len(listing) + 1)], affected)
+        offered = ", ".join((*affected, labels.NONE))
+        numbered = self._figure_listing(listing)
+        try:
+            answer = self._labels(
+                chunk,
+                "figures",
+                shape,
+                20 + 8 * len(listing),
+                in_parts=len(listing) > 1,
+                figures=numbered,
+                affected=offered,
+            )
+        except ContextOverflowError:
+            half = len(listing) // 2
+            return self._affected(chunk, listing[:half], affected) + self._affected(chunk, listing[half:], affected)
+        if answer is None:
+            return [(labels.NONE, labels.NONE)] * len(listing)
+        return [(item.value, labels.NONE) for item in labels.answers(answer)]
+
     def label_figures(
         self,
         chunk: str,
@@ -251,14 +292,10 @@ class Classifier(Passes):
         figure's words and its sentence."""
         if not listing:
             return []
+        if self.numbered:  # brief-v6 on: only who suffered it (who claims it, code reads from the sentence)
+            return self._affected(chunk, listing, affected)
         numbered = self._figure_listing(listing)
         offered = ", ".join((*affected, labels.NONE))
-        if self.numbered:  # brief-v6 on: only who suffered it (who claims it, code reads from the sentence)
-            shape = labels.affected_answers([str(i) for i in range(1, len(figures) + 1)], affected)
-            answer = self._labels(chunk, "figures", shape, 20 + 8 * len(listing), figures=numbered, affected=offered)
-            if answer is None:
-                return [(labels.NONE, labels.NONE)] * len(listing)
-            return [(item.value, labels.NONE) for item in labels.answers(answer)]
         keys = [f"{i}. {f}" for i, f in enumerate(figures, 1)]
         shape = labels.figure_answers(keys, affected, claimants or (labels.NONE,))
         answer = self._labels(chunk, "figures", shape, 30 + 26 * len(listing), figures=numbered, affected=offered)

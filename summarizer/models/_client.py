@@ -28,6 +28,7 @@ from summarizer.config import Settings, trace_path
 from summarizer.errors import (
     CassetteMissError,
     ConfigError,
+    ContextOverflowError,
     ExtractionError,
     InputError,
     ProviderError,
@@ -317,6 +318,8 @@ class ModelClient:
                         f"{where}: rate limited (429); the server asks to wait {wait:g} s", hint="try again later"
                     )
                 return ProviderError(f"{where}: rate limited (429) {_times(tries)}", hint="try again later")
+            if isinstance(err, openai.APIStatusError) and err.status_code == 400 and _too_long(err):
+                return ContextOverflowError(f"{where}: HTTP 400: {_server_message(err)}")
             if isinstance(err, openai.APIStatusError):
                 again = f" {_times(tries)}" if err.status_code in RETRY_STATUSES else ""
                 return ProviderError(f"{where}: HTTP {err.status_code}{again}: {_server_message(err)}")
@@ -353,6 +356,18 @@ def _first_line(text: str, limit: int = 200) -> str:
     (servers echo keys in error bodies: "Incorrect API key provided: sk-...")."""
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     return scrub_secrets(line)[:limit]
+
+
+# How servers refuse a request longer than the context: llama-server ("request (9655 tokens)
+# exceeds the available context size (8192 tokens)"), OpenAI (code context_length_exceeded) and
+# vLLM ("This model's maximum context length is 8192 tokens").
+_TOO_LONG = re.compile(r"exceeds the available context size|context_length_exceeded|maximum context length", re.I)
+
+
+def _too_long(err: Any) -> bool:
+    """The server refused the request as longer than the model's context window."""
+    body = getattr(err, "body", None)
+    return bool(_TOO_LONG.search(f"{_server_message(err)} {body if isinstance(body, dict) else ''}"))
 
 
 def _server_message(err: Any) -> str:

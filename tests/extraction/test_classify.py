@@ -169,3 +169,48 @@ def test_a_clock_time_or_an_age_is_no_count_of_people() -> None:
     assert found["19"] is True and found["around 5"] is True
     with rules.disabled(["figures.age", "figures.clock_time"]):
         assert not any(_not_a_count(text, f) for f in casualty_figures(text))
+
+
+def _too_long(limit: int, then: Responder) -> Responder:
+    """A server that refuses, as llama-server does, a figures request listing more than `limit`
+    figures (each comes with its sentence: the requests that outgrow a context)."""
+    from tests.fakeserver import pass_name, status
+
+    def respond(request: dict) -> object:  # type: ignore[type-arg]
+        if pass_name(request) == "affectedlabels" and len(_schema(request)["properties"]) > limit:
+            message = "request (9655 tokens) exceeds the available context size (8192 tokens), try increasing it"
+            return status(400, message=message)
+        return then(request)
+
+    return respond
+
+
+def test_figures_too_many_for_the_context_are_asked_in_parts_and_no_article_is_lost(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """A request the server refuses as longer than its context (a roundup of many tolls, or
+    run-on text whose every figure comes with the whole text) is asked again in halves: every
+    figure gets its answer, the article is not lost, and a request that fits is asked as before."""
+    name = "EN_UA_026036.txt"
+    server = fake_model(labeller())
+    settings = replace(fast_settings, prompt_version="brief-v9")
+    whole = summarize(from_text(article_text(name), id=name, origin="file"), "fake/v4", settings)
+    asked = [len(_schema(r)["properties"]) for r in server.requests if _schema(r).get("title") == "AffectedLabels"]
+    assert asked and asked[0] > 2, "the article's figures are asked in one request when they fit"
+    server = fake_model(_too_long(2, labeller()))
+    parts = summarize(from_text(article_text(name), id=name, origin="file"), "fake/v4", settings)
+    sizes = [len(_schema(r)["properties"]) for r in server.requests if _schema(r).get("title") == "AffectedLabels"]
+    assert sizes[0] == asked[0] and all(n <= 2 for n in sizes[1:]) and sum(n for n in sizes if n <= 2) == asked[0]
+    assert [(c.raw, c.kind, c.affected) for c in parts.casualties] == [
+        (c.raw, c.kind, c.affected) for c in whole.casualties
+    ]
+    assert not any("left out" in w for w in parts.provenance.warnings)
+
+
+def test_a_pass_too_long_for_the_context_is_left_out_not_the_article(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """A figures list refused even one figure at a time costs that pass only: the article's
+    other findings stand, with a warning that names the refusal."""
+    name = "EN_UA_026036.txt"
+    fake_model(_too_long(0, labeller()))
+    doc = summarize(from_text(article_text(name), id=name, origin="file"), "fake/v4", fast_settings)
+    assert doc.actors and doc.casualties
+    assert all(c.affected is None for c in doc.casualties if c.affected != "civilians")
+    assert any("pass figures left out" in w and "context size" in w for w in doc.provenance.warnings)
