@@ -324,7 +324,8 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
     for (start, end), spans in zip(chunks, candidates, strict=True):
         if passes.prompt.figure_listing == "marked":  # the figures' sentences are marked too (brief-v7)
             with rules.asking():
-                spans = _with_figure_sentences(spans, _figures_found(text, model_text, start, end))
+                found = _figures_found(text, model_text, start, end, passes.prompt.figure_limit)
+                spans = _with_figure_sentences(spans, found)
         passes.mark(model_text[start:end], start, spans)
     for start, end in chunks:
         chunk = model_text[start:end]
@@ -338,7 +339,8 @@ def run(passes: Classifier, text: str, model_text: str, chunks: list[tuple[int, 
         need = [a for a in out.actors if a.side is None and a.kind not in NEUTRAL_KINDS]
         first = model_text[chunks[0][0] : chunks[0][1]]
         sides = passes.later(passes.label_sides, first, need, findings.sides) if need else None
-        asked = [_figures_asked(text, model_text, start, end, findings, out) for start, end in chunks]
+        limit = passes.prompt.figure_limit
+        asked = [_figures_asked(text, model_text, start, end, findings, out, limit) for start, end in chunks]
     answers = [
         passes.later(passes.label_figures, model_text[s:e], *item[1:]) if item else None
         for (s, e), item in zip(chunks, asked, strict=True)
@@ -366,10 +368,11 @@ _Found = list[tuple[CasualtyFigure, str, str | None]]
 _FiguresAsked = tuple[_Found, list[str], list[tuple[str, str, int]], tuple[str, ...], tuple[str, ...]]
 
 
-def _figures_found(text: str, model_text: str, start: int, end: int) -> _Found:
-    """The figures of one part that count people (with their kind, and what they count)."""
+def _figures_found(text: str, model_text: str, start: int, end: int, limit: int) -> _Found:
+    """The figures of one part that count people (with their kind, and what they count), of
+    the first `limit` it writes (the prompt's `figure_limit`)."""
     found: _Found = []
-    for fig in (f.shifted(start) for f in casualty_figures(model_text[start:end])):
+    for fig in (f.shifted(start) for f in casualty_figures(model_text[start:end], limit)):
         counts = figure_counts(text, fig.end, fig.sentence_end)
         kind = kind_near(text, *fig)
         if counts == "things" or kind is None:
@@ -390,11 +393,11 @@ def _with_figure_sentences(spans: list[tuple[int, int]], found: _Found) -> list[
 
 
 def _figures_asked(
-    text: str, model_text: str, start: int, end: int, findings: Findings, out: Classified
+    text: str, model_text: str, start: int, end: int, findings: Findings, out: Classified, limit: int
 ) -> _FiguresAsked | None:
     """The figures of one part worth asking about, and the figures pass's arguments (figures,
     listing, affected, claimants); None when there is none."""
-    found = _figures_found(text, model_text, start, end)
+    found = _figures_found(text, model_text, start, end, limit)
     if not found:
         return None
     groups = [a.name for a in out.actors if a.kind == "armed_group"]

@@ -49,6 +49,9 @@ class Prompt:
     # last (up to brief-v11), or "none_first" (brief-v12: a small model leans to the first option
     # it is offered, and it called 81% of the dev sentences it was asked about events)
     event_answer_order: str = "types"
+    # the most casualty figures (and sentences that carry them) asked about in one part of an
+    # article: 12 up to brief-v12; a day's roundup of attacks gives 30 or 40 (brief-v13: 40)
+    figure_limit: int = 12
 
     @property
     def calls_per_article(self) -> int:
@@ -113,6 +116,9 @@ def load(version: str) -> Prompt:
             gate = data.get("event_gate", "sentence")
             answer_format = data.get("answer_format", "spaced")
             order = data.get("event_answer_order", "types")
+            figure_limit = data.get("figure_limit", 12)
+            if not isinstance(figure_limit, int) or isinstance(figure_limit, bool) or not 1 <= figure_limit <= 200:
+                raise ConfigError(f"prompt file {path}: figure_limit is a whole number from 1 to 200")
             if (
                 keys not in ("words", "numbers")
                 or marked not in ("listed", "marked")
@@ -141,5 +147,6 @@ def load(version: str) -> Prompt:
                 gate,
                 answer_format,
                 order,
+                figure_limit,
             )
     raise ConfigError(f"unknown prompt version {version!r}", hint=f"available: {', '.join(available())}")

@@ -27,7 +27,7 @@ def _read(text: str, pick: str, actors: list[FoundActor] | None = None) -> list[
     from summarizer.extraction._found import Classified
 
     out = Classified(actors=actors or [])
-    found = _figures_found(text, text, 0, len(text))
+    found = _figures_found(text, text, 0, len(text), 12)
     _figures(text, found, [(pick, "none")] * len(found), out, 0)
     return [(f.affected, f.claimed_by) for f in out.figures]
 
