@@ -53,12 +53,14 @@ from summarizer.text import (
     among_bystanders,
     casualty_figures,
     claimant_in,
+    counts_things,
     demonyms,
     event_types,
     figure_at,
     figure_counts,
     institution_claimant,
     introduces_source,
+    is_day_of_date,
     kind_near,
     nationality_before,
     noun_class,
@@ -499,9 +501,17 @@ def _not_a_count_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def _not_a_count(text: str, fig: CasualtyFigure) -> bool:
     """A number the figures pass was asked about that is no count of people: a clock time, an
-    age (rules/figures.toml, read after the model answered)."""
+    age (rules/figures.toml), the day of a date ("on Feb. 15, killing two"), a count of things
+    its noun names ("five U.S.-supplied missiles that killed four", "two explosions"); read after
+    the model answered."""
     before, after = _not_a_count_words()
-    return bool(before.search(text[fig.sentence_start : fig.start])) or bool(after.match(text, fig.end))
+    if before.search(text[fig.sentence_start : fig.start]) or after.match(text, fig.end):
+        return True
+    sentence = text[fig.sentence_start : fig.sentence_end]
+    if is_day_of_date(sentence, fig.start - fig.sentence_start, fig.end - fig.sentence_start):
+        return True
+    found = counted_noun(text, fig.sentence_start, fig.sentence_end, fig.start, fig.end)
+    return found is not None and counts_things(found[1].text)
 
 
 def _institution_actor(out: Classified, written: str) -> str:
@@ -540,7 +550,11 @@ def _military_words() -> re.Pattern[str]:
 def _same_figure(text: str, a: CasualtyFigure, b: CasualtyFigure, loosely: bool = False) -> bool:
     """Two mentions of one figure: the same number read from both ("2", "two", "Two");
     `loosely` (a headline's figure, which drops the body's qualifier: "Wounds 38" for "at least
-    38"): the same number, whatever bound it is."""
+    38"): the same number, whatever bound it is. Two people each brought in by "a"/"an" in the
+    body are two ("a Ruritanian woman was shot dead ... a Bordurian man died"): an indefinite
+    article introduces someone new, a person told again is "the woman"."""
+    if not loosely and all(text[f.start : f.end].casefold() in ("a", "an") for f in (a, b)):
+        return False
     pa = figure_at(text, a.start, a.end, (a.sentence_start, a.sentence_end))
     pb = figure_at(text, b.start, b.end, (b.sentence_start, b.sentence_end))
     if pa is None or pb is None:

@@ -35,6 +35,7 @@ from summarizer.text._candidates import (
 from summarizer.text._context import (
     backed_side,
     country_nearby,
+    counts_things,
     figure_counts,
     introduced_as_expert,
     is_demonym,
@@ -59,6 +60,7 @@ from summarizer.text._cues import (
     event_words,
     institution_claimant,
     introduces_source,
+    is_day_of_date,
 )
 from summarizer.text._entities import (
     Candidate,
@@ -105,6 +107,7 @@ __all__ = [
     "clean_name",
     "copies_article",
     "dates_in",
+    "is_day_of_date",
     "country_nearby",
     "dated",
     "event_date",
@@ -120,6 +123,7 @@ __all__ = [
     "event_types",
     "event_words",
     "clause_cues",
+    "counts_things",
     "figure_counts",
     "find_candidates",
     "force_group",

@@ -68,6 +68,16 @@ def _kind_words() -> tuple[tuple[CasualtyKind, re.Pattern[str]], ...]:
     return tuple((r.data["kind"], r.regex) for r in rules.category("casualty_kind"))
 
 
+# The words between a casualty word and a figure after it that start a new clause ("killed and
+# 82 others wounded"): the word is the earlier clause's (rules/casualties.toml).
+@rules.table
+def _clause_gap() -> re.Pattern[str]:
+    return rules.union(rules.category("kind_clause_gap"))
+
+
+_FAR = 1000  # a word of an earlier clause: nearer than none, farther than any word after the figure
+
+
 _COUNTED = re.compile(
     r"(?:\b\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
     r"hundreds?|thousands?))\s+$",
@@ -86,7 +96,9 @@ def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end
     """The casualty kind said by the casualty word nearest to a figure in its sentence, after it
     ("87 more wounded" -> wounded) or before it ("killing 2" -> killed; "killed two ... and
     wounded five" -> killed 2, wounded 5) with no other figure between ("killed thousands, forced
-    millions to flee": the millions are not killed); None when no such word is near."""
+    millions to flee": the millions are not killed); a word before it that ends an earlier clause
+    ("One was killed and 82 others wounded") only where none follows it; None when no such word
+    is near."""
     after = text[fig_end : min(sent_end, fig_end + 60)]
     next_digit = re.search(r"\d", after)
     if next_digit:  # up to the next figure, less the word that is that figure's ("... and wounded 30")
@@ -98,7 +110,7 @@ def kind_near(text: str, fig_start: int, fig_end: int, sent_start: int, sent_end
     for order, (kind, pattern) in enumerate(_kind_words()):
         hits = [(m.start(), order, kind) for m in pattern.finditer(after)]
         hits += [
-            (len(before) - m.end(), order, kind)
+            (len(before) - m.end() + (_FAR if _clause_gap().match(before[m.end() :]) else 0), order, kind)
             for m in pattern.finditer(before)
             if not _COUNTED.search(before[: m.start()])  # "two dead and three ...": dead is the two's
             and not _A_FIGURE.search(before[m.end() :])  # "killed thousands, forced millions": the thousands'

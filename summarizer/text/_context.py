@@ -243,6 +243,19 @@ def figure_counts(text: str, fig_end: int, sent_end: int) -> str | None:
     return None
 
 
+# Nouns of things a number can count besides those of `casualty.counts.things`, read only after
+# the model answered (rules/figures.toml).
+@rules.table
+def _more_things() -> re.Pattern[str]:
+    return rules.union(rules.category("not_a_count_noun"))
+
+
+def counts_things(noun: str) -> bool:
+    """The noun a figure counts (by the parse: "five U.S.-supplied missiles", "two powerful
+    explosions") names things, not people: `casualty.counts.things` or `not_a_count_noun`."""
+    return bool(_counts()[1].match(noun)) or bool(_more_things().fullmatch(noun))
+
+
 def nationality_before(text: str, fig_start: int, fig_end: int, sent_end: int) -> str | None:
     """A nationality next to a figure's noun ("64 Ruritanian soldiers", "500 Black Hand fighters"
     is not a nationality): the country, or None."""

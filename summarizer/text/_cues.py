@@ -8,7 +8,7 @@ Nothing here decides alone what the article means; each cue is either offered to
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from summarizer import rules
@@ -275,14 +275,27 @@ def dates_in(sentence: str, published: str | None) -> list[tuple[int, str | None
         pub = date.fromisoformat(published) if published else None
     except ValueError:
         pub = None
-    out: list[tuple[int, str | None]] = []
+    return [(m.start(), _resolve(m, pub)) for m in _dates(sentence)]
+
+
+def _dates(sentence: str) -> Iterator[re.Match[str]]:
+    """The date mentions of a sentence (`_DATE`), less "may" the verb and weekdays not capitalised."""
     for m in _DATE.finditer(sentence):
         if (m.group("md_month") or m.group("dm_month") or "").casefold() == "may" and "May" not in m.group(0):
             continue  # "may" the verb, not the month
         if m.group("weekday") and not m.group("weekday")[0].isupper():
             continue
-        out.append((m.start(), _resolve(m, pub)))
-    return out
+        yield m
+
+
+def is_day_of_date(sentence: str, start: int, end: int) -> bool:
+    """sentence[start:end] (a number) is the day of a date the sentence writes ("on Feb. 15,
+    killing two", "on 15 February"), not a count; read as `dates_in` reads dates."""
+    for m in _dates(sentence):
+        for day in ("md_day", "dm_day"):
+            if m.group(day) is not None and m.start(day) <= start and end <= m.end(day):
+                return True
+    return False
 
 
 def _resolve(m: re.Match[str], pub: date | None) -> str | None:

@@ -152,6 +152,13 @@ def test_a_headline_figure_without_the_bodys_qualifier_is_the_same_figure() -> N
     assert _same_figure(text, head, body, loosely=True)
     assert not _same_figure(text, head, body)
     assert not _same_figure(text, body, later)
+    told = "Two people were killed in Zenda. The station said two people had died at the scene."
+    assert _same_figure(told, *casualty_figures(told))
+    # two people each brought in by an indefinite article are two, unless a headline tells it
+    two = "A Ruritanian woman was shot dead in Zenda. Outside Hofbau a Bordurian man died in a crash."
+    first, second = casualty_figures(two)
+    assert not _same_figure(two, first, second)
+    assert _same_figure(two, first, second, loosely=True)
 
 
 def test_a_clock_time_or_an_age_is_no_count_of_people() -> None:
@@ -169,6 +176,37 @@ def test_a_clock_time_or_an_age_is_no_count_of_people() -> None:
     assert found["19"] is True and found["around 5"] is True
     with rules.disabled(["figures.age", "figures.clock_time"]):
         assert not any(_not_a_count(text, f) for f in casualty_figures(text))
+
+
+def test_the_day_of_a_date_or_a_count_of_things_is_no_count_of_people() -> None:
+    """The day of a date ("on Feb. 15, killing two", "on 15 February") and a number whose noun
+    names things ("five Bordurian-supplied missiles", "two explosions", "15 locations") are
+    dropped after the model answered; the counts of people beside them stay."""
+    from summarizer.extraction._classify import _not_a_count
+    from summarizer.text import casualty_figures
+
+    text = (
+        "A car bomb hit Hofbau on Feb. 15, killing two police officers. "
+        "Five Bordurian-supplied missiles killed four people on 15 February. "
+        "Two explosions killed 12 people in Zenda, and 15 locations saw strikes. "
+        "In Strelsau 20 soldiers were wounded."
+    )
+    found = [(text[f.start : f.end], _not_a_count(text, f)) for f in casualty_figures(text)]
+    assert found == [
+        ("15", True),
+        ("two", False),
+        ("Five", True),
+        ("four", False),
+        ("Two", True),
+        ("12", False),
+        ("15", True),
+        ("20", False),
+    ]
+    with rules.disabled(["figures.thing_nouns"]):  # "explosions", "locations": read as people again
+        assert [n for f in casualty_figures(text) if (n := text[f.start : f.end]) and _not_a_count(text, f)] == [
+            "15",
+            "Five",
+        ]
 
 
 def _too_long(limit: int, then: Responder) -> Responder:

@@ -44,6 +44,11 @@ def test_casualty_figures_are_exact_spans_in_casualty_sentences() -> None:
         ("Officials said 12 soldiers were taken prisoner near the town.", ["captured"]),
         # the word before a figure that belongs to the figure before it does not count
         ("A missile hit a building, leaving two dead and three others hospitalized.", ["killed", "wounded"]),
+        # a word that ends an earlier clause yields to the figure's own (`casualty.kind.earlier_clause`) ...
+        ("One civilian was killed and 82 others wounded when the rebels fired.", ["killed", "wounded"]),
+        ("A man died and three of his relatives were injured in the crash.", ["killed", "wounded"]),
+        # ... and still gives the kind where the figure has none after it
+        ("Three soldiers were killed and 12 others in the raid on Zenda.", ["killed", "killed"]),
     ],
 )
 def test_kind_is_the_nearest_casualty_word(sentence: str, expected: list[str]) -> None:
