@@ -807,6 +807,11 @@ def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Class
         )
         out.actors.append(FoundActor(cand.name, cand.forms, kind, cue, acts))
         return
+    if any(f.casefold() in international() for f in cand.all_forms()):
+        # "the United Nations in Strelsau" as a "country": an international body is an actor, never
+        # a place, whatever the model calls it (an organization: no side, not asked about one)
+        out.actors.append(FoundActor(cand.name, cand.forms, "organization", None, acts))
+        return
     if label != "facility" and _unit_name().search(cand.name):  # "Black Sea Fleet" as a "settlement"
         return  # a unit, not a place (made an actor here, it would change what the sides pass is asked)
     if group_noun_name(cand.name):  # "separatists" as a "region": a force's noun names no place

@@ -252,3 +252,19 @@ def test_a_pass_too_long_for_the_context_is_left_out_not_the_article(fake_model,
     assert doc.actors and doc.casualties
     assert all(c.affected is None for c in doc.casualties if c.affected != "civilians")
     assert any("pass figures left out" in w and "context size" in w for w in doc.provenance.warnings)
+
+
+def test_an_international_body_is_never_a_place(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """A model that calls every name a country does not make the United Nations one (it was
+    given the country of the town beside it): an international body (`international` in
+    rules/groups.toml) is an organization actor, with no side."""
+    fake_model(labeller(name=lambda options: "country"))
+    text = (
+        "The Ruritanian president used his visit to the United Nations in Strelsau to ask why Borduria "
+        "keeps its seat. He said the UN was hostage to Bordurian policy."
+    )
+    settings = replace(fast_settings, prompt_version="brief-v4")
+    doc = summarize(from_text(text, id="un", origin="file"), "fake/v4", settings)
+    assert "United Nations" not in [loc.name for loc in doc.locations]
+    body = next(a for a in doc.actors if a.name == "United Nations")
+    assert body.kind == "organization" and body.side is None
