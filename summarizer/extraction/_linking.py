@@ -767,6 +767,11 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
             actor.side = _group_side(text, actor.name, forms, country_of)
             actor.side_basis = "stated" if actor.side else None
             continue
+        if actor.kind == "government" and (seat := capital_of(actor.name)):
+            # "Strelsau said": a capital named for its government is its own country's, whatever
+            # words stand near it ("the capital Strelsau, Bordurian forces ...")
+            actor.side, actor.side_basis = seat, "stated"
+            continue
         # a person's name is looked up only for a country it ends with ("Prince Rudolf of Ruritania")
         of_country = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w .-]+)$", actor.name) if actor.kind == "person" else None
         own = actor.name if actor.kind != "person" else ""

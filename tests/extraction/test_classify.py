@@ -268,3 +268,19 @@ def test_an_international_body_is_never_a_place(fake_model, fast_settings) -> No
     assert "United Nations" not in [loc.name for loc in doc.locations]
     body = next(a for a in doc.actors if a.name == "United Nations")
     assert body.kind == "organization" and body.side is None
+
+
+def test_a_capital_named_for_its_government_is_on_its_own_countrys_side(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """ "Kyiv" as a government is Ukraine's, though the words after one of its mentions open a
+    clause about the other side ("the Ukrainian capital Kyiv, Kremlin forces switched ...": read
+    as an apposition, they had given it Russia's side, as stated)."""
+    fake_model(labeller(name=lambda options: "government" if "government" in options else options[0]))
+    text = (
+        "After pulling back following a failed bid to capture the Ukrainian capital Kyiv, Kremlin forces "
+        "switched their attention to Donbas. Kyiv said its troops had recaptured 390 square miles. "
+        "Kyiv received more weapons."
+    )
+    settings = replace(fast_settings, prompt_version="brief-v4")
+    doc = summarize(from_text(text, id="kyiv", origin="file"), "fake/v4", settings)
+    kyiv = next(a for a in doc.actors if a.name == "Kyiv")
+    assert (kyiv.kind, kyiv.side, kyiv.side_basis) == ("government", "Ukraine", "stated")
