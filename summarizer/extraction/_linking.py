@@ -767,6 +767,11 @@ def check_sides(text: str, findings: Findings, actors: list[FoundActor], places:
             actor.side = _group_side(text, actor.name, forms, country_of)
             actor.side_basis = "stated" if actor.side else None
             continue
+        if actor.kind == "government" and (seat := capital_of(actor.name)):
+            # "Strelsau said": a capital named for its government is its own country's, whatever
+            # words stand near it ("the capital Strelsau, Bordurian forces ...")
+            actor.side, actor.side_basis = seat, "stated"
+            continue
         # a person's name is looked up only for a country it ends with ("Prince Rudolf of Ruritania")
         of_country = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w .-]+)$", actor.name) if actor.kind == "person" else None
         own = actor.name if actor.kind != "person" else ""
@@ -807,12 +812,19 @@ def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Class
         )
         out.actors.append(FoundActor(cand.name, cand.forms, kind, cue, acts))
         return
+    if any(f.casefold() in international() for f in cand.all_forms()):
+        # "the United Nations in Strelsau" as a "country": an international body is an actor, never
+        # a place, whatever the model calls it (an organization: no side, not asked about one)
+        out.actors.append(FoundActor(cand.name, cand.forms, "organization", None, acts))
+        return
     if label != "facility" and _unit_name().search(cand.name):  # "Black Sea Fleet" as a "settlement"
         return  # a unit, not a place (made an actor here, it would change what the sides pass is asked)
     if group_noun_name(cand.name):  # "separatists" as a "region": a force's noun names no place
         return
     kind = "other" if label == "other_place" else label
     fact = _across(places, cand.name) or places.fact(cand.name)
+    if kind == "country" and fact is not None and fact.kind == "settlement" and not find_country(cand.name):
+        kind = "settlement"  # the model's "country" for a town the gazetteer knows ("Strelsau"): a town
     if fact is None and cand.label in (None, "COMMON"):
         return  # a place only the model calls one: no gazetteer entry, no name tagger saw a name ("Qaeda")
     out.places.append(FoundPlace(cand.name, cand.forms, PlaceFact(kind, fact.country if fact else None)))

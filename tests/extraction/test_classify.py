@@ -252,3 +252,47 @@ def test_a_pass_too_long_for_the_context_is_left_out_not_the_article(fake_model,
     assert doc.actors and doc.casualties
     assert all(c.affected is None for c in doc.casualties if c.affected != "civilians")
     assert any("pass figures left out" in w and "context size" in w for w in doc.provenance.warnings)
+
+
+def test_an_international_body_is_never_a_place(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """A model that calls every name a country does not make the United Nations one (it was
+    given the country of the town beside it): an international body (`international` in
+    rules/groups.toml) is an organization actor, with no side."""
+    fake_model(labeller(name=lambda options: "country"))
+    text = (
+        "The Ruritanian president used his visit to the United Nations in Strelsau to ask why Borduria "
+        "keeps its seat. He said the UN was hostage to Bordurian policy."
+    )
+    settings = replace(fast_settings, prompt_version="brief-v4")
+    doc = summarize(from_text(text, id="un", origin="file"), "fake/v4", settings)
+    assert "United Nations" not in [loc.name for loc in doc.locations]
+    body = next(a for a in doc.actors if a.name == "United Nations")
+    assert body.kind == "organization" and body.side is None
+
+
+def test_a_capital_named_for_its_government_is_on_its_own_countrys_side(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """ "Kyiv" as a government is Ukraine's, though the words after one of its mentions open a
+    clause about the other side ("the Ukrainian capital Kyiv, Kremlin forces switched ...": read
+    as an apposition, they had given it Russia's side, as stated)."""
+    fake_model(labeller(name=lambda options: "government" if "government" in options else options[0]))
+    text = (
+        "After pulling back following a failed bid to capture the Ukrainian capital Kyiv, Kremlin forces "
+        "switched their attention to Donbas. Kyiv said its troops had recaptured 390 square miles. "
+        "Kyiv received more weapons."
+    )
+    settings = replace(fast_settings, prompt_version="brief-v4")
+    doc = summarize(from_text(text, id="kyiv", origin="file"), "fake/v4", settings)
+    kyiv = next(a for a in doc.actors if a.name == "Kyiv")
+    assert (kyiv.kind, kyiv.side, kyiv.side_basis) == ("government", "Ukraine", "stated")
+
+
+def test_a_town_the_model_calls_a_country_is_a_town(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
+    """The model's "country" for a town the gazetteer knows (Melitopol) gives a settlement; a
+    country stays one."""
+    fake_model(labeller(name=lambda options: "country" if "country" in options else options[0]))
+    text = "Russian missiles struck Melitopol in Ukraine on Monday. Melitopol was hit again on Tuesday."
+    settings = replace(fast_settings, prompt_version="brief-v4")
+    doc = summarize(from_text(text, id="town", origin="file"), "fake/v4", settings)
+    kinds = {loc.name: loc.kind for loc in doc.locations}
+    assert kinds["Melitopol"] == "settlement"
+    assert kinds.get("Ukraine", "country") == "country"
