@@ -454,8 +454,6 @@ def _figures(text: str, found: _Found, answers: list[tuple[str, str]], out: Clas
             # ("Dozens have died", "killing thousands,": no noun names who they were, `figures.no_noun`)
             bare = _no_noun().match(text[fig.end : fig.sentence_end]) is not None
             who = None if model_affected == labels.NONE or bare else model_affected
-        if who is not None and _mixed_toll(text, fig):
-            who = None  # "nine people, including four attackers": a toll the source does not split
         previous[fig.sentence_start] = who
         same = next(
             (
@@ -530,21 +528,6 @@ def _institution_actor(out: Classified, written: str) -> str:
     kind = "government" if words[-1] in ("officials", "authorities", "ministry") else "other"
     out.actors.append(FoundActor(name, [], kind, demonyms().get(words[0]), acts=True))
     return name
-
-
-# A toll said to include armed people, or that its source does not split (rules/figures.toml).
-@rules.table
-def _mixed_toll_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return rules.union(rules.category("mixed_toll")), rules.union(rules.category("mixed_toll_sentence"))
-
-
-def _mixed_toll(text: str, fig: CasualtyFigure) -> bool:
-    """The toll mixes armed people and others, by the words after it ("nine people, including four
-    attackers") or its sentence ("without distinguishing between civilians and combatants")."""
-    after, sentence = _mixed_toll_words()
-    return bool(
-        after.match(text[fig.end : fig.sentence_end]) or sentence.search(text[fig.sentence_start : fig.sentence_end])
-    )
 
 
 # A figure followed by no noun of its own ("Dozens have died"): it names no one (rules/figures.toml).

@@ -296,21 +296,3 @@ def test_a_town_the_model_calls_a_country_is_a_town(fake_model, fast_settings) -
     kinds = {loc.name: loc.kind for loc in doc.locations}
     assert kinds["Melitopol"] == "settlement"
     assert kinds.get("Ukraine", "country") == "country"
-
-
-def test_a_toll_that_includes_armed_people_names_no_party() -> None:
-    """ "Nine people, including four attackers" and a toll "without distinguishing between
-    civilians and combatants" are tolls the source does not split (rules figures.mixed_toll,
-    figures.toll_not_split); "including four children" is not."""
-    from summarizer.extraction._classify import _mixed_toll
-    from summarizer.text import casualty_figures
-
-    text = (
-        "Nine people, including four attackers, were killed after gunmen stormed the offices. "
-        "Nine people, including four children, were killed in Zenda. "
-        "The ministry says 35,000 people have been killed, without distinguishing between civilians and combatants."
-    )
-    found = [(text[f.start : f.end], _mixed_toll(text, f)) for f in casualty_figures(text)]
-    assert [m for n, m in found if n in ("Nine", "35,000")] == [True, False, True]
-    with rules.disabled(["figures.mixed_toll", "figures.toll_not_split"]):
-        assert not any(_mixed_toll(text, f) for f in casualty_figures(text))
