@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from summarizer.config_file import UserConfig
 
-DEFAULT_PROMPT = "brief-v9"
+DEFAULT_PROMPT = "brief-v13"
 DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"  # the embedded default; must be in local.LOCAL_MODELS
 DEFAULT_MAX_CHARS = 200_000  # longest article accepted; --max-chars / SUMMARIZER_MAX_CHARS
 MAX_MAX_CHARS = 50_000_000  # the highest --max-chars accepted

@@ -6,7 +6,7 @@ hold::
 
     model = "openai/gpt-4o-mini"          # the default model (after --model and $SUMMARIZER_MODEL)
     base_url = "http://gpu:8000/v1"       # the default server (after --base-url and $SUMMARIZER_BASE_URL)
-    prompt = "brief-v9"                   # the default prompt version (after --prompt)
+    prompt = "brief-v13"                  # the default prompt version (after --prompt)
 
     [providers.vllm]                      # `vllm/<model>`: an OpenAI-compatible server
     base_url = "http://gpu:8000/v1"

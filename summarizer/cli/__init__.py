@@ -92,7 +92,7 @@ def main_options(
         str | None,
         typer.Option(
             "--prompt",
-            help="Prompt version, a file in prompts/ (default: the config file's prompt, else brief-v9).",
+            help="Prompt version, a file in prompts/ (default: the config file's prompt, else brief-v13).",
             show_default=False,
         ),
     ] = None,
