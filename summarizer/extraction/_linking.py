@@ -823,8 +823,6 @@ def _labelled(text: str, cand: Candidate, label: str, places: Places, out: Class
         return
     kind = "other" if label == "other_place" else label
     fact = _across(places, cand.name) or places.fact(cand.name)
-    if kind == "country" and fact is not None and fact.kind == "settlement" and not find_country(cand.name):
-        kind = "settlement"  # the model's "country" for a town the gazetteer knows ("Strelsau"): a town
     if fact is None and cand.label in (None, "COMMON"):
         return  # a place only the model calls one: no gazetteer entry, no name tagger saw a name ("Qaeda")
     out.places.append(FoundPlace(cand.name, cand.forms, PlaceFact(kind, fact.country if fact else None)))

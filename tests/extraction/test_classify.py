@@ -284,15 +284,3 @@ def test_a_capital_named_for_its_government_is_on_its_own_countrys_side(fake_mod
     doc = summarize(from_text(text, id="kyiv", origin="file"), "fake/v4", settings)
     kyiv = next(a for a in doc.actors if a.name == "Kyiv")
     assert (kyiv.kind, kyiv.side, kyiv.side_basis) == ("government", "Ukraine", "stated")
-
-
-def test_a_town_the_model_calls_a_country_is_a_town(fake_model, fast_settings) -> None:  # type: ignore[no-untyped-def]
-    """The model's "country" for a town the gazetteer knows (Melitopol) gives a settlement; a
-    country stays one."""
-    fake_model(labeller(name=lambda options: "country" if "country" in options else options[0]))
-    text = "Russian missiles struck Melitopol in Ukraine on Monday. Melitopol was hit again on Tuesday."
-    settings = replace(fast_settings, prompt_version="brief-v4")
-    doc = summarize(from_text(text, id="town", origin="file"), "fake/v4", settings)
-    kinds = {loc.name: loc.kind for loc in doc.locations}
-    assert kinds["Melitopol"] == "settlement"
-    assert kinds.get("Ukraine", "country") == "country"
