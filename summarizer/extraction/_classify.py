@@ -502,7 +502,7 @@ def _not_a_count_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def _not_a_count(text: str, fig: CasualtyFigure) -> bool:
     """A number the figures pass was asked about that is no count of people: a clock time, an
     age (rules/figures.toml), the day of a date ("on Feb. 15, killing two"), a count of things
-    its noun names ("five U.S.-supplied missiles that killed four", "two explosions"); read after
+    its noun names ("five Bordurian-supplied missiles that killed four", "two explosions"); read after
     the model answered."""
     before, after = _not_a_count_words()
     if before.search(text[fig.sentence_start : fig.start]) or after.match(text, fig.end):

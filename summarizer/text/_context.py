@@ -251,7 +251,7 @@ def _more_things() -> re.Pattern[str]:
 
 
 def counts_things(noun: str) -> bool:
-    """The noun a figure counts (by the parse: "five U.S.-supplied missiles", "two powerful
+    """The noun a figure counts (by the parse: "five Bordurian-supplied missiles", "two powerful
     explosions") names things, not people: `casualty.counts.things` or `not_a_count_noun`."""
     return bool(_counts()[1].match(noun)) or bool(_more_things().fullmatch(noun))
 
