@@ -13,7 +13,9 @@ model (its slots decode the parts together; its threads are the machine's cores 
 and validation took 20 minutes against 13 with two) unless one is already serving it, splits the
 split's articles into `--parts` parts of about equal text (longest first, dealt in turn), runs
 one `summarizer --record-missing eval --id ...` per part at once, and stops the server it
-started. Articles already recorded are replayed, not asked again. Each part's output goes to
+started. Articles already recorded are replayed, not asked again; a founding article of the full
+gold is first copied from its committed answer (`cassettes/`), so it replays as committed rather
+than being asked a second time. Each part's output goes to
 `<out>/record-<model>-<part>.log`; the script prints one line per part with its exit code, and
 exits non-zero when one failed.
 """
@@ -21,6 +23,7 @@ exits non-zero when one failed.
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import time
@@ -32,6 +35,7 @@ from summarizer.errors import SummarizerError
 HERE = Path(__file__).resolve().parent
 FULL = HERE / "external" / "all.jsonl"
 CASSETTES = HERE / "external" / "cassettes"
+COMMITTED = HERE.parent / "cassettes"  # the founding articles' answers, committed
 
 
 def articles(dataset: str, split: str | None) -> list[tuple[str, int]]:
@@ -57,6 +61,32 @@ def _served(model: str) -> str | None:
     except SummarizerError:  # not a model this machine knows: `serve` will say so
         return None
     return state.base_url if state is not None else None
+
+
+def copy_committed(dataset: str, split: str | None, model: str, prompt: str | None, into: Path) -> int:
+    """Copy into `into` the committed answers (`cassettes/`) of the split's articles that `into`
+    lacks, so the founding articles of the full gold are replayed as committed rather than asked
+    again (each with its `.meta.json`); the number of articles copied."""
+    if dataset.startswith("muc4:") or into.resolve() == COMMITTED.resolve():
+        return 0
+    from summarizer.config import Settings
+    from summarizer.evaluation import load_dataset, select
+    from summarizer.evaluation._dataset import record_article
+    from summarizer.models import cassette_path
+
+    version = prompt or Settings().prompt_version
+    copied = 0
+    for record in select(load_dataset(dataset), split=split).records:
+        article = record_article(record)
+        have = cassette_path(COMMITTED, model, version, article.sha256, article.published)
+        want = cassette_path(into, model, version, article.sha256, article.published)
+        if have.exists() and not want.exists():
+            want.parent.mkdir(parents=True, exist_ok=True)
+            for src, dst in ((have, want), (have.with_suffix(".meta.json"), want.with_suffix(".meta.json"))):
+                if src.exists():
+                    shutil.copyfile(src, dst)
+            copied += 1
+    return copied
 
 
 def deal(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
@@ -88,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     exe = Path(sys.executable).with_name("summarizer")
     try:
+        copied = copy_committed(args.dataset, args.split, args.model, args.prompt, args.cassettes)
+        if copied:
+            print(f"record: {copied} articles' committed answers copied from {COMMITTED}")
         parts = deal(articles(args.dataset, args.split), max(1, args.parts))
     except SummarizerError as exc:  # no such file, no such split: one line, as the CLI says it
         print(f"record: {exc.one_line()}", file=sys.stderr)

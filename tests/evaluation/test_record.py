@@ -53,3 +53,38 @@ def test_a_model_already_served_is_used_not_reported_as_an_error(monkeypatch) ->
     assert record._served("local/served") == "http://127.0.0.1:5/v1"
     assert record._served("local/idle") is None
     assert record._served("openai/gpt-4o-mini") is None  # not a local model: nothing to look for
+
+
+def test_committed_answers_are_copied_not_asked_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An article of the full gold whose answer is committed (a founding article, `cassettes/`) is
+    copied into the full gold's cassettes with its metadata, so it is replayed as committed and
+    not recorded a second time; one already there is left as it is."""
+    from summarizer.evaluation._dataset import record_article
+    from summarizer.models import cassette_path
+
+    gold: dict[str, list[object]] = {"actors": [], "locations": [], "events": [], "casualties": []}
+    rows = [
+        {"id": "f", "text": "founding text", "split": "dev", "published": "2022-12-27", "gold": gold},
+        {"id": "n", "text": "new text", "split": "dev", "gold": gold},
+        {"id": "v", "text": "validation text", "split": "validation", "gold": gold},
+    ]
+    path = tmp_path / "all.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    committed, into = tmp_path / "committed", tmp_path / "external"
+    monkeypatch.setattr(record, "COMMITTED", committed)
+    for row in rows[::2]:  # "f" and "v" are committed, "n" is not
+        a = record_article(row)
+        src = cassette_path(committed, "local/m", "brief-v1", a.sha256, a.published)
+        src.parent.mkdir(parents=True, exist_ok=True)
+        src.write_text(row["id"], encoding="utf-8")
+        src.with_suffix(".meta.json").write_text("{}", encoding="utf-8")
+
+    assert record.copy_committed(str(path), "dev", "local/m", "brief-v1", into) == 1
+    f = record_article(rows[0])
+    dst = cassette_path(into, "local/m", "brief-v1", f.sha256, f.published)
+    assert dst.read_text(encoding="utf-8") == "f" and dst.with_suffix(".meta.json").exists()
+    assert len(list(into.rglob("*.json"))) == 2  # "v" is not of the split; "n" has nothing committed
+    dst.write_text("recorded here", encoding="utf-8")
+    assert record.copy_committed(str(path), None, "local/m", "brief-v1", into) == 1  # only "v"
+    assert dst.read_text(encoding="utf-8") == "recorded here"
+    assert record.copy_committed("muc4:test", None, "local/m", "brief-v1", into) == 0
