@@ -35,6 +35,7 @@ from summarizer.nlp._gazetteer import (
     Feature,
     Gazetteer,
     Place,
+    _region_suffix,
     country_name,
     find_country,
     find_feature,
@@ -139,7 +140,8 @@ def named_countries(text: str) -> frozenset[str]:
             found.add(home.country_code)
     for m in _CAPITALISED.finditer(text):
         name = _POSSESSIVE_END.sub("", m.group(0))
-        for part in (name, *name.split()):
+        # each word without its possessive too: "Ruritania's Zenda province" names Ruritania
+        for part in (name, *(_POSSESSIVE_END.sub("", w) for w in name.split())):
             home = find_country(part)
             if home is not None:
                 found.add(home.country_code)
@@ -264,6 +266,27 @@ class _Doc:
             if region is not None:
                 found.append(region)
         return found
+
+    def region_words(self) -> dict[tuple[str | None, str], str]:
+        """How the article itself writes each first-level region it names, by (country, the
+        region's name in the gazetteer's words): "North Zenda" for GeoNames' "Northern Zenda",
+        "Strelsavia" for "Strel ad Savia" (the guide: admin1 "named as the text names it when the
+        text does"). A place named a region is written without "the", a possessive before it and
+        its region word; a region the words name ("the Zenda region") likewise; the first wins."""
+        found = [(self.refs[i].name, region) for i, region in self.regions.items()]
+        for m in _region_named().finditer(self.text):
+            named = self.gaz.find_region(m.group(1), self.context)
+            if named is not None:
+                found.append((m.group(1), named))
+        out: dict[tuple[str | None, str], str] = {}
+        for written, region in found:
+            listed = self.gaz.admin1_name(region.country_code, region.admin1_code)
+            # without "the", a possessive before it ("Ruritania's Zenda") and its region word
+            bare = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", written.strip(), flags=re.IGNORECASE)
+            bare = _region_suffix().sub("", bare).strip()
+            if listed and bare and not find_country(bare):
+                out.setdefault((region.country, listed), bare)
+        return out
 
     def support(self, i: int, p: Place, regions: list[Place], near: list[tuple[Place, float]]) -> float | None:
         """How much the article's context supports a namesake (population aside); None when the
@@ -627,4 +650,5 @@ def situate(text: str, refs: Sequence[PlaceRef], gazetteer: Gazetteer | None = N
                 continue
             if out[i].latitude is None or (tied.precision or 3) < (out[i].precision or 9):
                 out[i] = tied
-    return out
+    written = doc.region_words()
+    return [replace(s, admin1=written.get((s.country, s.admin1), s.admin1)) if s.admin1 else s for s in out]

@@ -331,7 +331,9 @@ def test_a_disputed_territory_is_in_its_de_jure_country_whatever_kind_it_was_giv
 def test_a_region_named_with_another_compass_form_is_found() -> None:
     """News write "North Darfur" and "North Kivu" where GeoNames has "Northern Darfur" and "Nord
     Kivu": one region, whichever compass form names it."""
-    assert GAZ.find_region("North Darfur", frozenset({"SD"})).name == "Northern Darfur"  # type: ignore[union-attr]
+    north = GAZ.find_region("North Darfur", frozenset({"SD"}))
+    northern = GAZ.find_region("Northern Darfur", frozenset({"SD"}))
+    assert north is not None and north == northern and north.name == "North Darfur"  # admin1.toml's name
     assert GAZ.find_region("North Kivu province").country == "Democratic Republic of the Congo"  # type: ignore[union-attr]
     assert GAZ.find_region("Northern Sinai", frozenset({"EG"})).name == "North Sinai"  # type: ignore[union-attr]
 
@@ -356,3 +358,33 @@ def test_an_area_across_countries_is_in_none() -> None:
     text = "Boko Haram is the deadliest group in West Africa, attacks in Nigeria show."
     (area,) = situate(text, _refs(text, [("West Africa", "region", None)]), GAZ)
     assert area.country is None and area.precision == 3
+
+
+def test_a_country_s_possessive_inside_a_run_of_capitalised_words_is_a_named_country() -> None:
+    """ "Sudan's North Darfur state": the possessive stands inside the capitalised run, not at its
+    end; the country is context all the same, and a town of it is placed in it."""
+    from summarizer.nlp._places import named_countries
+
+    text = "Gunmen attacked Kutum in Sudan's North Darfur state on Monday, killing five."
+    assert named_countries(text) == {"SD"}
+    kutum, _region = situate(text, _refs(text, [("Kutum", "settlement", None), ("North Darfur", "region", None)]), GAZ)
+    assert (kutum.country, kutum.admin1, kutum.precision) == ("Sudan", "North Darfur", 1)
+    assert named_countries("Gunmen attacked Kutum in Sudanese villages.") == {"SD"}  # a nationality word
+    assert named_countries("The Sudans Conference met in Geneva.") == set()  # no possessive, no country
+
+
+def test_admin1_is_written_as_the_text_names_the_region() -> None:
+    """The guide: admin1 "named as the text names it when the text does"; else the name English
+    news use for it (admin1.toml), not GeoNames' transliteration ("Salah ad Din", "Ta‘izz", "Sagain")."""
+    text = "A bomb exploded in Tikrit, in Iraq's Salah ad Din province, on Monday."
+    tikrit, region = situate(text, _refs(text, [("Tikrit", "settlement", None), ("Salah ad Din", "region", None)]), GAZ)
+    assert tikrit.admin1 == region.admin1 == "Salah ad Din"  # the text's own form
+    text = "A bomb exploded in Tikrit, in Iraq's Salahuddin province, on Monday."
+    assert situate(text, _refs(text, [("Tikrit", "settlement", None)]), GAZ)[0].admin1 == "Salahuddin"
+    text = "Shelling hit Taiz and Monywa on Monday."
+    refs = _refs(text, [("Taiz", "settlement", "Yemen"), ("Monywa", "settlement", "Myanmar")])
+    taiz, monywa = situate(text, refs, GAZ)
+    assert (taiz.admin1, monywa.admin1) == ("Taiz", "Sagaing")
+    # a region the text names in another country is no name for this one
+    text = "Shelling hit Monywa in Myanmar; the Sagaing region of another country was calm."
+    assert situate(text, _refs(text, [("Monywa", "settlement", "Myanmar")]), GAZ)[0].admin1 == "Sagaing"
