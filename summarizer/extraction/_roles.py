@@ -336,6 +336,8 @@ def event_roles(
             continue
         if tok.low in _words("event_nouns"):
             continue  # "a rocket attack killed ...": the attack is the event, not a participant
+        if role == "by" and tok.low in _words("target_nouns") and tok.low not in _words("vehicle_weapons"):
+            continue  # "their vehicle hit a mine", "a school that was hit": a thing acts on no one
         weapon = tok.low in _words("weapon_nouns") and tok.low not in _words("target_nouns")
         if (weapon and role in ("by", "against")) or (role == "by" and tok.low in _words("vehicle_weapons")):
             role = "weapons"  # "a drone struck ...", "warplanes pounded ...": the instrument

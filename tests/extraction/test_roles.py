@@ -373,3 +373,12 @@ def test_who_places_a_device_did_it_and_where_troops_are_thrown_is_no_party() ->
     assert placed["against"] == [] and placed["victims"] == []
     sent = roles_of("The brigade had been thrown to Zenda to unprepared positions.", "battle")
     assert sent["against"] == [] and sent["targets"] == []
+
+
+def test_a_thing_that_hits_or_kills_acts_on_no_one() -> None:
+    """A building or a vehicle the grammar makes a subject ("their vehicle hit a land mine", a
+    school "that killed" by a misattached relative clause) is no perpetrator; a vehicle that is
+    a weapon stays the instrument."""
+    r = roles_of("Two soldiers were killed when their vehicle hit a land mine on Sunday.")
+    assert r["by"] == [] and "vehicle" not in r["weapons"]
+    assert roles_of("A tank opened fire on the checkpoint, killing three.", "battle")["weapons"] == ["tank"]
