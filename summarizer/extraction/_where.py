@@ -7,8 +7,14 @@ settled before (`_findings`), and this step only reads the finished locations an
 
 from __future__ import annotations
 
-from summarizer.contract import Location
-from summarizer.nlp import Gazetteer, PlaceRef, situate
+from summarizer.contract import Location, LocationKind
+from summarizer.nlp import PRECISION_REGION, PRECISION_SETTLEMENT, Gazetteer, PlaceRef, situate
+
+# What a place the model called a country is, by the precision the gazetteer placed it at: a
+# country is always placed at a country's precision, so a finer one says it is no country
+# ("Strelsau" found as a town of Ruritania, "Zenda" as its first-level region). Only the kind
+# shown changes: events and figures were settled before (they read the model's kind).
+_KIND_AT: dict[int, LocationKind] = {PRECISION_SETTLEMENT: "settlement", PRECISION_REGION: "region"}
 
 
 def place_locations(text: str, locations: list[Location], gazetteer: Gazetteer | None = None) -> None:
@@ -22,6 +28,8 @@ def place_locations(text: str, locations: list[Location], gazetteer: Gazetteer |
         PlaceRef(loc.name, loc.kind, loc.country, tuple((m.start, m.end) for m in loc.mentions)) for loc in locations
     ]
     for loc, where in zip(locations, situate(text, refs, gazetteer), strict=True):
+        if loc.kind == "country" and where.precision in _KIND_AT:  # no country bears the name
+            loc.kind = _KIND_AT[where.precision]  # the model's "country" placed as a town or a region
         loc.country = None if where.in_no_country else where.country or loc.country
         loc.admin1 = where.admin1 or loc.admin1
         loc.precision = where.precision  # type: ignore[assignment]

@@ -23,12 +23,14 @@ All load on first use, so importing this package costs nothing at start-up.
 from summarizer.nlp._clauses import DESCRIPTION_WORDS, clause_cut, in_open_clause, only_in_scope
 from summarizer.nlp._gazetteer import SMALL_TOWN, Gazetteer, Place, capital_city, capital_of, country_name, find_country
 from summarizer.nlp._ner import MODEL_SHA256, Entity, Token, entities, package_digest, parse
-from summarizer.nlp._places import PlaceRef, Situated, situate
+from summarizer.nlp._places import PRECISION_REGION, PRECISION_SETTLEMENT, PlaceRef, Situated, situate
 from summarizer.nlp._truecase import as_written, caseless, truecase
 
 __all__ = [
     "DESCRIPTION_WORDS",
     "MODEL_SHA256",
+    "PRECISION_REGION",
+    "PRECISION_SETTLEMENT",
     "SMALL_TOWN",
     "Entity",
     "Gazetteer",
