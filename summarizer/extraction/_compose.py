@@ -136,6 +136,7 @@ def compose(text: str, found: Classified, read: str | None = None) -> tuple[Grou
     _add_roles(text, found, events, actors, locations, read or text, spans)
     casualties = _casualty_items(text, found, events, spans, dropped)
     _figure_victims(text, read or text, casualties, events, actors)
+    _not_the_perpetrator(text, read or text, casualties, actors, locations)
     summary = []
     for sentence in composed_summary(text, found):
         problems = unsupported(sentence, text)
@@ -222,6 +223,24 @@ def _figure_victims(text: str, read: str, casualties: list[Casualty], events: li
         )
         if not told:
             event.victims.append(victim)
+
+
+def _not_the_perpetrator(
+    text: str, read: str, casualties: list[Casualty], actors: list[Actor], locations: list[Location]
+) -> None:
+    """Who suffered a toll is never who inflicted it (the guide: "never the perpetrator's name"):
+    a figure of killed, wounded or captured whose `affected` is a party its own sentence makes
+    the one who acts ("X was assassinated by Ruritania", "Bordurian shelling killed 12") gets
+    none; an empty field is better than the wrong party."""
+    names = {a.id: [a.name, *a.aliases] for a in actors}
+    for c in casualties:
+        if not c.affected or c.kind not in _HARMED or len(c.evidence) < 2:
+            continue
+        at = c.evidence[1]
+        roles = sentence_roles(text, read, at.start, at.end, "violence_against_civilians", actors, locations)
+        doers = {n.casefold() for f in roles["by"] for n in (names.get(f.actor_id or "", []) or [f.name])}
+        if c.affected.casefold() in doers:
+            c.affected = None
 
 
 @rules.table

@@ -382,3 +382,26 @@ def test_a_thing_that_hits_or_kills_acts_on_no_one() -> None:
     r = roles_of("Two soldiers were killed when their vehicle hit a land mine on Sunday.")
     assert r["by"] == [] and "vehicle" not in r["weapons"]
     assert roles_of("A tank opened fire on the checkpoint, killing three.", "battle")["weapons"] == ["tank"]
+
+
+def test_who_inflicted_a_toll_is_never_who_suffered_it() -> None:
+    """A figure whose `affected` is the party its own sentence makes the one who acts gets none
+    (the guide: never the perpetrator's name); a party the sentence does not make act keeps it."""
+    from summarizer.contract import Casualty
+    from summarizer.extraction._compose import _not_the_perpetrator
+
+    text = "One of the rebel commanders was assassinated by Ruritania in Zenda. Two Ruritanian soldiers died."
+    state = Actor(id="a1", name="Ruritania", kind="government", mentions=[mention(text, "Ruritania")])
+    first, second = (0, text.index(".") + 1), (text.index("Two"), len(text))
+
+    def figure(raw: str, sentence: tuple[int, int], affected: str) -> Casualty:
+        at = text.index(raw)
+        spans = [
+            Span(start=at, end=at + len(raw), text=raw),
+            Span(start=sentence[0], end=sentence[1], text=text[slice(*sentence)]),
+        ]
+        return Casualty(id="c", kind="killed", count=1, raw=raw, affected=affected, evidence=spans)
+
+    wrong, right = figure("One", first, "Ruritania"), figure("Two", second, "Ruritania")
+    _not_the_perpetrator(text, text, [wrong, right], [state], [])
+    assert wrong.affected is None and right.affected == "Ruritania"
