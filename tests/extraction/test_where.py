@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
-from summarizer.contract import Location, Span
 from summarizer.extraction._where import place_locations
-
-
-def _locations(text: str, places: list[tuple[str, str, str | None]]) -> list[Location]:
-    return [
-        Location(
-            id=f"l{i}",
-            name=name,
-            kind=kind,  # type: ignore[arg-type]
-            country=country,
-            mentions=[Span(start=m.start(), end=m.end(), text=name) for m in re.finditer(re.escape(name), text)],
-        )
-        for i, (name, kind, country) in enumerate(places, 1)
-    ]
+from tests.placehelp import locations_in
 
 
 def test_a_place_the_model_called_a_country_is_shown_as_what_the_gazetteer_placed() -> None:
     """A town or a region the model labelled a country is placed as the town or region it is, and
     its kind says so; a real country keeps its kind."""
     text = "Missiles hit Melitopol and Dagestan on Monday, Ukraine and Russia said."
-    town, dagestan, ukraine = _locations(
+    town, dagestan, ukraine = locations_in(
         text, [("Melitopol", "country", "Ukraine"), ("Dagestan", "country", "Russia"), ("Ukraine", "country", None)]
     )
     place_locations(text, [town, dagestan, ukraine])

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from summarizer import runlog
 from summarizer.config import Settings
-from summarizer.contract import Location, Span
 from summarizer.extraction._where import place_locations
+from tests.placehelp import locations_in
 
 TEXT = (
     "A tank rolled through Moscow’s Red Square on Tuesday. Drones were downed over the Black Sea, "
@@ -30,16 +29,7 @@ PLACES = [
 
 
 def _document() -> dict[str, Any]:
-    locations = [
-        Location(
-            id=f"l{i}",
-            name=name,
-            kind=kind,  # type: ignore[arg-type]
-            country=country,
-            mentions=[Span(start=m.start(), end=m.end(), text=name) for m in re.finditer(re.escape(name), TEXT)],
-        )
-        for i, (name, kind, country) in enumerate(PLACES, 1)
-    ]
+    locations = locations_in(TEXT, PLACES)
     place_locations(TEXT, locations)
     return {
         "schema_version": "1",
@@ -95,16 +85,7 @@ def test_a_place_neither_the_gazetteer_nor_the_text_places_is_exported_without_a
         ("Apache", "other", None, None),  # a helicopter's name, misread as a place
         ("Middle East", "region", None, 3),  # an area across countries: between their capitals, no country
     ]
-    locations = [
-        Location(
-            id=f"l{i}",
-            name=name,
-            kind=kind,  # type: ignore[arg-type]
-            country=country,
-            mentions=[Span(start=m.start(), end=m.end(), text=name) for m in re.finditer(re.escape(name), text)],
-        )
-        for i, (name, kind, country, _p) in enumerate(places, 1)
-    ]
+    locations = locations_in(text, [(name, kind, country) for name, kind, country, _p in places])
     place_locations(text, locations)
     document = {**_document(), "locations": [loc.model_dump() for loc in locations]}
     settings = Settings(offline=True, log_db=tmp_path / "runs.sqlite")
