@@ -260,11 +260,16 @@ class _Doc:
     def named_regions(self) -> list[Place]:
         """Every first-level region the article names, as a place or in its words ("drones
         were downed in the Zenda region")."""
-        found = list(self.regions.values())
+        return [region for _written, region in self._regions_written()]
+
+    def _regions_written(self) -> list[tuple[str, Place]]:
+        """(how the text writes it, the region) for every first-level region the article names:
+        its places of kind region, then the regions its words name."""
+        found = [(self.refs[i].name, region) for i, region in self.regions.items()]
         for m in _region_named().finditer(self.text):
             region = self.gaz.find_region(m.group(1), self.context)
             if region is not None:
-                found.append(region)
+                found.append((m.group(1), region))
         return found
 
     def region_words(self) -> dict[tuple[str | None, str], str]:
@@ -273,13 +278,8 @@ class _Doc:
         "Strelsavia" for "Strel ad Savia" (the guide: admin1 "named as the text names it when the
         text does"). A place named a region is written without "the", a possessive before it and
         its region word; a region the words name ("the Zenda region") likewise; the first wins."""
-        found = [(self.refs[i].name, region) for i, region in self.regions.items()]
-        for m in _region_named().finditer(self.text):
-            named = self.gaz.find_region(m.group(1), self.context)
-            if named is not None:
-                found.append((m.group(1), named))
         out: dict[tuple[str | None, str], str] = {}
-        for written, region in found:
+        for written, region in self._regions_written():
             listed = self.gaz.admin1_name(region.country_code, region.admin1_code)
             # without "the", a possessive before it ("Ruritania's Zenda") and its region word
             bare = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", written.strip(), flags=re.IGNORECASE)
