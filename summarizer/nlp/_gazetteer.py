@@ -214,6 +214,12 @@ def _region_suffix() -> re.Pattern[str]:
     return rules.regex("place.region_suffix")
 
 
+def region_owned(name: str) -> str:
+    """A region's name without "the" and a possessive owner before it ("Ruritania's Zenda
+    region" -> "Zenda region"); its region word stays."""
+    return re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", name.strip(), flags=re.IGNORECASE)
+
+
 def _spanning() -> frozenset[str]:
     """Areas news name like regions that span several first-level ones: no one region's point
     (rule `place.spans_regions`)."""
@@ -458,7 +464,7 @@ class Gazetteer:
         that GeoNames gives one region of the world ("Zenda province" where the article names its
         country only ambiguously); or a town that is the largest place of its region (the region
         named after its seat, under any of the town's names); None when none."""
-        base = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", name.strip(), flags=re.IGNORECASE)
+        base = region_owned(name)
         suffix = _region_suffix()
         keys = [_key(base), _key(suffix.sub("", base))]
         keys += [v for k in keys for v in _compass_variants(k)]  # "North Darfur": GeoNames' "Northern Darfur"

@@ -39,6 +39,7 @@ from summarizer.nlp._gazetteer import (
     country_name,
     find_country,
     find_feature,
+    region_owned,
     spans_countries,
     spans_regions,
 )
@@ -281,9 +282,7 @@ class _Doc:
         out: dict[tuple[str | None, str], str] = {}
         for written, region in self._regions_written():
             listed = self.gaz.admin1_name(region.country_code, region.admin1_code)
-            # without "the", a possessive before it ("Ruritania's Zenda") and its region word
-            bare = re.sub(r"^(?:the\s+)?(?:.+?[’']s\s+)?", "", written.strip(), flags=re.IGNORECASE)
-            bare = _region_suffix().sub("", bare).strip()
+            bare = _region_suffix().sub("", region_owned(written)).strip()  # "Ruritania's Zenda region": "Zenda"
             if listed and bare and not find_country(bare):
                 out.setdefault((region.country, listed), bare)
         return out
