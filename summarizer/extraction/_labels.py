@@ -12,10 +12,11 @@ cannot type a name or a figure that code did not offer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from summarizer.contract import ACTOR_KINDS, LOCATION_KINDS
 
@@ -28,8 +29,55 @@ NOT_AN_EVENT = "not_an_event"
 ENTITY_LABELS = (*ACTOR_LABELS, *PLACE_LABELS, NONE)
 
 
+# The answers that say nothing: what an item the model did not get to answer is given.
+ABSTAIN = (NONE, NOT_AN_EVENT)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @classmethod
+    def from_partial(cls, data: Mapping[str, Any]) -> tuple[Self, int, int] | None:
+        """An answer cut off at its token budget (`data`: what the model wrote before the cut,
+        parsed): the items it answered in full keep their answers, every later one gets its
+        abstention (none, not_an_event): an empty field, never a guess. With the numbers of
+        items answered and left unanswered; None when it answered none, or when an unanswered
+        item has no abstention to fall back on."""
+        values: dict[str, Any] = {}
+        answered = 0
+        for name, info in cls.model_fields.items():
+            key = info.alias or name
+            value = _valid(info.annotation, data.get(key))
+            if value is None:
+                value = _abstention(info.annotation)
+                if value is None:
+                    return None
+            else:
+                answered += 1
+            values[key] = value
+        if not answered:
+            return None
+        return cls.model_validate(values), answered, len(values) - answered
+
+
+def _valid(annotation: Any, value: Any) -> Any:
+    """`value` as a valid answer of `annotation`, or None."""
+    if value is None:
+        return None
+    try:
+        return TypeAdapter(annotation).validate_python(value)
+    except ValidationError:
+        return None
+
+
+def _abstention(annotation: Any) -> Any:
+    """The answer that says nothing, for an enum of answers or a shape of several (None if none)."""
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return next((m for m in annotation if m.value in ABSTAIN), None)
+    if isinstance(annotation, type) and issubclass(annotation, _Strict):
+        inner = {(i.alias or n): _abstention(i.annotation) for n, i in annotation.model_fields.items()}
+        return None if any(v is None for v in inner.values()) else annotation.model_validate(inner)
+    return None
 
 
 def _enum(values: tuple[str, ...], name: str) -> Any:

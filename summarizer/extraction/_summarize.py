@@ -161,6 +161,9 @@ def _recorded_latency(
     instead of its own, and says so ("recorded"; "replay" when no latency was recorded)."""
     meta = cassette.with_suffix(".meta.json")
     if settings.record and not settings.offline:
+        if settings.record_missing and meta.is_file():  # this call recorded only what was missing
+            earlier = json.loads(meta.read_text()).get("latency_s")
+            latency += float(earlier) if isinstance(earlier, int | float) else 0.0
         record = {
             "latency_s": latency,
             "model": spec.name,

@@ -251,12 +251,14 @@ class ModelClient:
         try:
             return self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
         except Exception as exc:  # translate at the library's edge
-            salvaged = _salvage(exc, response_model)
-            if salvaged is not None:
-                kept = sum(len(v) for v in salvaged.__dict__.values() if isinstance(v, list))
+            salvage = _salvage(exc, response_model)
+            if salvage is not None:
+                salvaged, kept, unanswered = salvage
+                usage.first_try_valid = False  # an answer cut off is no valid first answer, even kept in part
+                left = f"; {unanswered} item(s) after it left unanswered" if unanswered else ""
                 usage.warnings.append(
                     f"{response_model.__name__}: output cut off at the {max_tokens}-token budget; "
-                    f"kept the {kept} complete item(s) before the cut"
+                    f"kept the {kept} complete item(s) before the cut{left}"
                 )
                 return salvaged
             raise self._translate(exc, max_tokens) from exc
@@ -425,8 +427,11 @@ def _fold_control_characters(response: Any) -> None:
             message.content = _CONTROL.sub(" ", content)
 
 
-def _salvage(exc: BaseException, response_model: type[T]) -> T | None:
-    """From an answer cut off at the token budget, keep the list items that were complete."""
+def _salvage(exc: BaseException, response_model: type[T]) -> tuple[T, int, int] | None:
+    """From an answer cut off at the token budget, keep the items that were complete: the
+    list items of a list shape, or, for a shape that says how (`from_partial`: one answer per
+    key), the keys answered in full, the rest answered as abstentions. With the number of
+    items kept and of items left unanswered; None when nothing can be kept."""
     import instructor.core.exceptions as iexc
     import jiter
     from pydantic import ValidationError
@@ -440,6 +445,9 @@ def _salvage(exc: BaseException, response_model: type[T]) -> T | None:
         return None
     if not isinstance(data, dict):
         return None
+    from_partial = getattr(response_model, "from_partial", None)
+    if callable(from_partial):
+        return from_partial(data)  # type: ignore[no-any-return]
     cleaned: dict[str, Any] = {}
     for name, info in response_model.model_fields.items():
         value = data.get(name)
@@ -455,6 +463,7 @@ def _salvage(exc: BaseException, response_model: type[T]) -> T | None:
         elif value is not None:
             cleaned[name] = value
     try:
-        return response_model.model_validate(cleaned)
+        model = response_model.model_validate(cleaned)
     except ValidationError:
         return None
+    return model, sum(len(v) for v in model.__dict__.values() if isinstance(v, list)), 0

@@ -410,6 +410,23 @@ def test_record_missing_records_what_is_missing_and_keeps_what_is_there(tmp_path
     assert json.loads(replay.stdout)["actors"] == json.loads(first.stdout)["actors"]
 
 
+def test_record_missing_adds_its_latency_to_the_recorded_one(tmp_path: Path, fake_model) -> None:
+    """The latency beside a cassette is the live calls' time; recording only the missing calls
+    adds theirs to it, never replaces it with theirs alone (the replayed calls took no time)."""
+    fake_model(scripted(SCRIPT))
+    cassettes = tmp_path / "cassettes"
+    args = ["--record-missing", "--cassettes", str(cassettes), "summarize", str(_article(tmp_path)), "-m", "fake/m"]
+    assert runner.invoke(app, args).exit_code == 0
+    meta = next(p for p in cassettes.rglob("*.meta.json"))
+    cassette = meta.with_name(meta.name.replace(".meta.json", ".json"))
+    data = json.loads(cassette.read_text())
+    data["interactions"] = data["interactions"][:-1]  # one call is missing
+    cassette.write_text(json.dumps(data))
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "latency_s": 1000.0}))
+    assert runner.invoke(app, args).exit_code == 0
+    assert json.loads(meta.read_text())["latency_s"] > 1000.0
+
+
 def test_record_missing_eval_needs_no_model_when_everything_is_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
