@@ -37,12 +37,18 @@ def untitled(name: str) -> str:
     and "Prime Minister" stay as they are)."""
     words = name.split()
     n = 0
-    while n < len(words) and title_word(words[n]):
+    while n < len(words) and (title_word(words[n]) or _country_before_title(words, n)):
         n += 1
     rest = words[n:]
     if n == 0 or len(rest) < 2 or not all(w[:1].isupper() for w in rest):
         return name
     return " ".join(rest)
+
+
+def _country_before_title(words: list[str], n: int) -> bool:
+    """A country's name written before a title, as a nationality word is ("Ruritania President
+    Rudolf Elphberg", the headline style of wire copy); not one that starts a name of its own."""
+    return n + 1 < len(words) and title_word(words[n + 1]) and find_country(words[n]) is not None
 
 
 def _one_apart(a: str, b: str) -> bool:

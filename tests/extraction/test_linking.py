@@ -163,6 +163,10 @@ def test_a_person_goes_by_name_not_title_and_a_misspelling_is_the_same_person() 
     assert untitled("Estonian Prime Minister Kaja Kallas") == "Kaja Kallas"
     assert untitled("Colonel Biletsky") == "Colonel Biletsky"  # no name left but one word
     assert untitled("Prime Minister") == "Prime Minister"
+    # a country's name before a title, as wire copy writes it, is no part of the person's name
+    assert untitled("Nicaragua President Daniel Ortega") == "Daniel Ortega"
+    assert untitled("Pakistan Prime Minister Nawaz Sharif") == "Nawaz Sharif"
+    assert untitled("Chad Smith") == "Chad Smith"  # a country's name that starts a name stays
     text = (
         "Colonel Andriy Biletsky said the brigade advanced. Andriy Biletsky added that it held. "
         "Niinisto told Putin. Nijnisto said Finland would join. Putin told Niinisto that it was a mistake. "
