@@ -34,6 +34,17 @@ def country_aliases() -> dict[str, str]:
     return {w: r.data["iso"] for r in rules.category("country_alias") for w in r.words}
 
 
+@rules.table
+def _country_parts() -> frozenset[str]:
+    return frozenset(_key(w) for r in rules.category("country_part") for w in r.words)
+
+
+def country_part(name: str) -> bool:
+    """A name the aliases read as a country that names one part of its territory (rules/
+    countries.toml, country_part): a region of that country, where a place is drawn."""
+    return _key(region_owned(name)) in _country_parts()
+
+
 _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f'’ .\-]+$")
 
 

@@ -37,6 +37,7 @@ from summarizer.nlp._gazetteer import (
     Place,
     _region_suffix,
     country_name,
+    country_part,
     find_country,
     find_feature,
     region_owned,
@@ -171,7 +172,9 @@ class _Doc:
             if self.is_the_country(i):  # "Ruritania" as a region: the country, never a namesake's region
                 continue
             # a region, or a region the model called a country
-            if ref.kind == "region" or (ref.kind == "country" and find_country(ref.name) is None):
+            if ref.kind == "region" or (
+                ref.kind == "country" and (find_country(ref.name) is None or country_part(ref.name))
+            ):
                 region = gazetteer.find_region(ref.name, self.context)
                 if region is not None and (ref.country is None or region.country == ref.country):
                     self.regions[i] = region
@@ -193,7 +196,7 @@ class _Doc:
         town of the same name elsewhere is no reading the text supports)."""
         ref = self.refs[i]
         named = find_country(ref.name)
-        if named is None:
+        if named is None or country_part(ref.name):  # "the Gaza Strip": a part of its country
             return False
         home = find_country(ref.country) if ref.country else None
         return home is None or home.country_code == named.country_code

@@ -225,8 +225,8 @@ def test_a_landmark_takes_the_town_its_sentence_names_though_no_place_of_the_doc
     gaza, hospital = situate(
         text, _refs(text, [("Gaza", "country", "Palestinian Territories"), ("Al Shifa Hospital", "other", None)]), GAZ
     )
-    assert gaza.precision == 3
-    assert (hospital.precision, hospital.country) == (3, "Palestinian Territories")
+    assert gaza.precision == 2  # a part of its country (country.part.ps), a region
+    assert (hospital.precision, hospital.country) == (2, "Palestinian Territories")  # in the Gaza Strip
     assert hospital.latitude is not None and abs(hospital.latitude - 31.50) < 0.05  # Gaza City, not Gaza's capital
 
 
@@ -388,3 +388,19 @@ def test_admin1_is_written_as_the_text_names_the_region() -> None:
     # a region the text names in another country is no name for this one
     text = "Shelling hit Monywa in Myanmar; the Sagaing region of another country was calm."
     assert situate(text, _refs(text, [("Monywa", "settlement", "Myanmar")]), GAZ)[0].admin1 == "Sagaing"
+
+
+def test_a_country_alias_that_names_part_of_the_country_is_drawn_at_that_part() -> None:
+    """'Gaza' and 'the West Bank' are read as their country before the model (the aliases of
+    rules/countries.toml), but the place is the part: a region of that country, at its own
+    point, never at the country's (the country's point is Jerusalem's area)."""
+    text = "Jets struck targets in Gaza and the Gaza Strip on Tuesday; troops raided a camp in the West Bank."
+    places = [("Gaza", "country", "Palestinian Territories"), ("Gaza Strip", "country", "Palestinian Territories")]
+    places.append(("West Bank", "country", "Palestinian Territories"))
+    gaza, strip, bank = situate(text, _refs(text, places), GAZ)
+    assert gaza.precision == strip.precision == bank.precision == 2
+    assert (gaza.admin1, strip.admin1, bank.admin1) == ("Gaza Strip", "Gaza Strip", "West Bank")
+    assert gaza.longitude is not None and gaza.longitude < 34.6  # on the coast, not at the country's point
+    assert gaza.country == "Palestinian Territories"
+    (whole,) = situate("Aid reached Palestine.", _refs("Aid reached Palestine.", [("Palestine", "country", None)]), GAZ)
+    assert whole.precision == 3  # the country itself stays the country
