@@ -196,7 +196,7 @@ class _Doc:
         town of the same name elsewhere is no reading the text supports)."""
         ref = self.refs[i]
         named = find_country(ref.name)
-        if named is None or country_part(ref.name):  # "the Gaza Strip": a part of its country
+        if named is None or country_part(ref.name):  # "the Zenda Strip": a part of its country
             return False
         home = find_country(ref.country) if ref.country else None
         return home is None or home.country_code == named.country_code
