@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from summarizer import rules
 from summarizer.extraction import _labels as labels
-from summarizer.extraction._findings import mentions
+from summarizer.extraction._findings import acts, mentions
 from summarizer.extraction._found import Classified, FoundEvent, FoundPlace
 from summarizer.nlp import capital_of, find_country, in_open_clause, only_in_scope
 from summarizer.text import (
@@ -175,6 +175,7 @@ def add_events(
             chunk, [" ".join(text[s:e].split()) for s, e in spans], numbers=[n for n, _s, _e in numbered]
         )
     kinds = {p.name: p.fact.kind for p in out.places}
+    at = story_places(text, skip_until, out.places) if whole_story(text, skip_until) else []
     for (s, e), label in zip(spans, answers, strict=True):
         sentence = text[s:e]
         if label == labels.NOT_AN_EVENT:
@@ -193,7 +194,7 @@ def add_events(
             kind = "strategic_development"  # "X was captured in Y": an arrest, not a battle (ACLED)
         for k in (kind, second_type(sentence, kind)):
             if k is not None:
-                _add(text, s, e, k, out, kinds, published)
+                _add(text, s, e, k, out, kinds, published, at)
 
 
 # A capture of a person is an arrest (ACLED: strategic development), not a battle
@@ -238,6 +239,7 @@ def _add(
     out: Classified,
     kinds: dict[str, str],
     published: str | None,
+    story_at: list[str] | None = None,
 ) -> None:
     """One event of `kind` reported by the sentence text[s:e], unless it is a twin of one already
     found or it has no place. An incident of violence the text gives no place ("militants burst
@@ -283,9 +285,10 @@ def _add(
                 located(sentence, m.start()) for f in forms[h[2]] for m in mentions(sentence, f) if m.start() >= filed
             )
         ]
-        if not located_countries:
+        if not located_countries and not story_at:
             return  # no place: background, or not told well enough to be placed
-        names = list(dict.fromkeys(located_countries))
+        # a report that is all lead happens where it names ("Militants Killed in Zenda" / "... killed 14")
+        names = list(dict.fromkeys(located_countries)) or list(story_at or [])
     twin = next(
         (ev for ev in out.events if ev.type == kind and (set(ev.places) & set(names) or not (ev.places or names))),
         None,
@@ -300,6 +303,49 @@ def _add(
         return
     actors = list(dict.fromkeys(h[2] for h in _named_in(sentence, [(a.name, a.forms) for a in out.actors])))
     out.events.append(FoundEvent(kind, s, e, names, actors, event_date(sentence, published)))
+
+
+# A report whose body is at most this many sentences is all lead: a wire's headline and its one or
+# two sentences name only the story's places and parties, none in passing.
+_WHOLE_STORY = 2
+
+
+def whole_story(text: str, body: int) -> bool:
+    """The report's body (after its headline, `body`) is at most `_WHOLE_STORY` sentences: "In
+    Ruritania, Peacekeepers Take on Militants / U.N. peacekeepers and Ruritanian police moved into
+    an area controlled by militants." names no one in passing; a long report's "Zenda, whose
+    mayor visited last year" does."""
+    return 0 < len([s for s, _ in sentences(text) if s >= body]) <= _WHOLE_STORY
+
+
+def story_places(text: str, body: int, places: list[FoundPlace]) -> list[str]:
+    """Where a report that is all lead (`whole_story`) happens, for an event its sentence does not
+    place: the one town, region or facility it names outside a dateline ("14 Militants Killed in
+    Zenda"), else the one country's part, else the one country named as a place or never as the
+    state acting ("France, Ruritania relations worsen" / "France responded ..."); none when two
+    are named at that level."""
+    filed = [(s, s + d) for s, e in sentences(text) if (d := dateline_end(text[s:e]))]
+    kinds = {p.name: p.fact.kind for p in places}
+
+    def spans(p: FoundPlace) -> list[tuple[int, int, bool]]:
+        return [
+            (m.start(), m.end(), False)
+            for f in [p.name, *p.forms]
+            for m in mentions(text, f)
+            if not any(a <= m.start() < b for a, b in filed)
+        ]
+
+    named = [p for p in places if spans(p)]
+    finer = [p.name for p in named if p.fact.kind != "country" and not country_part(p.name, kinds)]
+    parts = [p.name for p in named if country_part(p.name, kinds)]
+    countries = [
+        p.name
+        for p in named
+        if p.fact.kind == "country"
+        and (any(located(text, a, loosely=True) for a, _b, _ in spans(p)) or not acts(text, spans(p)))
+    ]
+    level = finer or parts or countries
+    return level if len(level) == 1 else []
 
 
 @rules.table

@@ -18,6 +18,7 @@ from summarizer.extraction._events import (
     finest_places,
     inside_other_name,
     located,
+    whole_story,
 )
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
 from summarizer.extraction._found import Classified, FoundActor, FoundPlace
@@ -91,6 +92,11 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     top = max(counts.values(), default=0)
     headline = headline_end(text, title_end)
     in_lead = _named_in_lead(text, out.places, headline, filed)
+    story = whole_story(text, headline)
+    if story:  # a report that is its lead: a place it names outside a dateline is where it happens
+        in_lead |= {
+            p.name for p in out.places if _count(text, [p.name, *p.forms], filed) and _story_place(text, p, out.places)
+        }
     out.places = [p for p in out.places if p.fact.kind != "settlement" or _named_as_place(text, p)]
     out.places = [p for p in out.places if not _only_in_group_names(text, p)]
     # a country's part ("southern Ruritania") is a place of the story where an event happens
@@ -127,6 +133,7 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
         a
         for a in out.actors
         if a.acts
+        or story
         or a.name in involved
         or _count(text, [a.name, *a.forms]) >= 2
         or speaks_or_acts(text, [a.name, *a.forms])  # "the Ruritanian Defence Ministry said": a source
@@ -200,6 +207,17 @@ def national_forces(out: Classified) -> None:
         actor.kind = "armed_forces"
         if actor.side != country:
             actor.side, actor.side_basis = country, "stated"
+
+
+def _story_place(text: str, place: FoundPlace, places: list[FoundPlace]) -> bool:
+    """In a report that is all lead, a country is a place of it unless a finer place names it
+    ("northeastern Ruritania") or it is only the state that acts or speaks ("Ruritania said",
+    "France responded"), never where anything happens."""
+    if place.fact.kind != "country":
+        return True
+    if any(q is not place and place.name in q.name for q in places):
+        return False
+    return _as_place(text, place) or not speaks_or_acts(text, [place.name, *place.forms])
 
 
 def _named_in_lead(text: str, places: list[FoundPlace], body: int, filed: list[tuple[int, int]]) -> set[str]:

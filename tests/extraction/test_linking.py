@@ -240,9 +240,9 @@ def test_a_country_is_a_place_when_named_as_one_and_a_village_at_one_mention() -
     village = "Two rockets fell in the village of Przewodów in Poland, the army said."
     # the lead puts the story in the country too: the subject of a short report (the guide's Poland)
     assert run(village, ("Przewodów", "settlement"), ("Poland", "country")) == ["Przewodów", "Poland"]
-    filed = "Zenda, Ruritania (Reuters) - Rebels attacked a convoy. The army said Zenda was calm."
+    filed = "Zenda, Ruritania (Reuters) - Rebels attacked a convoy. The army said Zenda was calm. Talks resume soon."
     assert run(filed, ("Zenda", "settlement")) == []  # the dateline is where the story was filed
-    told = "Rebels attacked a convoy near Zenda. The army said Zenda was calm."
+    told = "Rebels attacked a convoy near Zenda. The army said Zenda was calm. Talks resume soon."
     assert run(told, ("Zenda", "settlement")) == ["Zenda"]
 
 
@@ -542,6 +542,7 @@ def test_the_places_the_lead_names_are_kept_even_named_once(monkeypatch) -> None
         "Rebels attack district headquarters\n\n"
         "ZENDA, Ruritania (Reuters) - Rebels attacked a district headquarters in Hofbau province "
         "on Sunday, Ruritania said, according to Strelsau. "
+        "The province has been quiet for a year. "
         "Traders later met in Tarlenheim."
     )
     out = Classified(
@@ -1018,3 +1019,44 @@ def test_an_event_put_only_at_what_is_no_place_is_left_out_like_a_placeless_inci
     prune(text, out)
     assert [p.name for p in out.places] == ["Zenda"]
     assert [(ev.type, ev.places) for ev in out.events] == [("explosion_remote_violence", ["Zenda"])]
+
+
+def test_a_report_that_is_all_lead_names_no_place_or_party_in_passing() -> None:
+    """A wire of a headline and one or two sentences names only its story: every actor and place
+    it names is kept, even named once and acting in no event ("U.N. peacekeepers and Ruritanian
+    police moved into an area ..."). A country named there only as the state that speaks, or
+    inside a finer place's name, is not a place of it. The same names in a longer report are
+    passing mentions and go."""
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundActor, FoundPlace
+    from summarizer.extraction._linking import prune
+
+    wire = (
+        "In Ruritania, Peacekeepers Take on Militants\n\n"
+        "U.N. peacekeepers and Ruritanian police moved into an area of northern Borduria early Sunday "
+        "controlled by militants loyal to ousted President Rudolf Elphberg, Borduria said."
+    )
+
+    def found() -> Classified:
+        return Classified(
+            actors=[
+                FoundActor("U.N. peacekeepers", [], "armed_forces", None, False),
+                FoundActor("Ruritanian police", [], "other", "Ruritania", False),
+                FoundActor("Rudolf Elphberg", [], "person", None, False),
+            ],
+            places=[
+                FoundPlace("Ruritania", [], PlaceFact("country", "Ruritania")),
+                FoundPlace("northern Borduria", [], PlaceFact("region", "Borduria")),
+                FoundPlace("Borduria", [], PlaceFact("country", "Borduria")),
+            ],
+        )
+
+    out = found()
+    prune(wire, out, title_end=wire.index("\n"))
+    assert [a.name for a in out.actors] == ["U.N. peacekeepers", "Ruritanian police", "Rudolf Elphberg"]
+    # not Borduria: inside a finer place; a country's part stays only where an event is (as in any report)
+    assert [p.name for p in out.places] == ["Ruritania"]
+    longer = wire + " The area has been quiet for a year. Talks resume on Monday. Both sides met in May."
+    out = found()
+    prune(longer, out, title_end=wire.index("\n"))
+    assert out.actors == [] and out.places == []

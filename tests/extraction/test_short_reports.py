@@ -73,3 +73,39 @@ def test_the_bombing_s_toll_is_the_civilians_it_killed_and_no_figure_is_invented
     assert (toll.kind, toll.low, toll.count, toll.raw) == ("killed", 10, None, "at least 10")
     assert toll.affected == "civilians" and toll.event_id == event.id
     assert not _brief("zabadani_ceasefire").casualties
+
+
+def test_an_event_a_wire_s_sentence_does_not_place_happens_where_the_wire_names() -> None:
+    """A wire that is all lead (headline and one or two sentences) happens where it names: its
+    one town, region or facility, else its one country's part, else its one country named as a
+    place. A country named only inside a finer place's name, or two places at the same level,
+    give no place; a longer report's event is never placed so."""
+    from summarizer.extraction._events import _add, story_places, whole_story
+    from summarizer.extraction._findings import PlaceFact
+    from summarizer.extraction._found import Classified, FoundPlace
+
+    wire = (
+        "14 Militants Killed in Zenda\n\n"
+        "Ruritanian helicopters attacked a training camp early Tuesday, killing at least 14 militants."
+    )
+    body = wire.index("\n")
+    zenda = FoundPlace("Zenda", [], PlaceFact("settlement", "Ruritania"))
+    ruritania = FoundPlace("Ruritania", [], PlaceFact("country", "Ruritania"))
+    assert whole_story(wire, body)
+    assert story_places(wire, body, [zenda, ruritania]) == ["Zenda"]  # the finest level
+    assert story_places(wire, body, [ruritania]) == []  # "Ruritanian" is no mention of the country
+    hofbau = FoundPlace("Hofbau", [], PlaceFact("settlement", "Ruritania"))
+    two = wire.replace("a training camp", "a training camp near Hofbau")
+    assert story_places(two, body, [zenda, hofbau]) == []  # two towns: which one is not said
+    relations = "Ruritania, Borduria relations worsen\n\nNine peacekeepers were killed in an air raid last week."
+    assert story_places(relations, relations.index("\n"), [ruritania]) == ["Ruritania"]
+
+    s, e = body + 2, len(wire)
+    out = Classified(places=[zenda])
+    _add(wire, s, e, "explosion_remote_violence", out, {"Zenda": "settlement"}, None, ["Zenda"])
+    assert [(ev.type, ev.places) for ev in out.events] == [("explosion_remote_violence", ["Zenda"])]
+    out = Classified(places=[zenda])
+    _add(wire, s, e, "explosion_remote_violence", out, {"Zenda": "settlement"}, None)
+    assert out.events == []  # a longer report's sentence that names no place is no event
+    longer = wire + " The camp had been quiet for a year. Talks resume on Monday."
+    assert not whole_story(longer, body)
