@@ -1060,3 +1060,24 @@ def test_a_report_that_is_all_lead_names_no_place_or_party_in_passing() -> None:
     out = found()
     prune(longer, out, title_end=wire.index("\n"))
     assert out.actors == [] and out.places == []
+
+
+def test_a_surname_alone_the_model_took_for_a_state_is_a_person() -> None:
+    """A surname alone ("Rassendyll"), read by NER as a person at two mentions or more, is the person even
+    where the model called it the government; a country's name NER read as a person, a name NER
+    read once, and a group's one-word name of another kind stay as the model gave them."""
+    from summarizer.extraction._findings import Findings
+    from summarizer.extraction._found import Classified, FoundActor
+    from summarizer.extraction._linking import person_kinds
+    from summarizer.text import Candidate
+
+    def kind(name: str, model_kind: str, person_votes: int) -> str:
+        actor = FoundActor(name, [], model_kind, None, True)
+        cand = Candidate(name=name, first=0, votes={"PERSON": person_votes})
+        person_kinds(Findings(candidates=[cand]), Classified(actors=[actor]))
+        return actor.kind
+
+    assert kind("Rassendyll", "government", 2) == "person"
+    assert kind("Rassendyll", "government", 1) == "government"  # one reading: not enough
+    assert kind("Niger", "government", 3) == "government"  # a country, whatever NER says
+    assert kind("Jundallah", "organization", 3) == "organization"  # a group's name: the model's kind
