@@ -322,7 +322,7 @@ def story_places(text: str, body: int, places: list[FoundPlace]) -> list[str]:
     """Where a report that is all lead (`whole_story`) happens, for an event its sentence does not
     place: the one town, region or facility it names outside a dateline ("14 Militants Killed in
     Zenda"), else the one country's part, else the one country named as a place or never as the
-    state acting ("France, Ruritania relations worsen" / "France responded ..."); none when two
+    state acting ("Borduria, Ruritania relations worsen" / "Borduria responded ..."); none when two
     are named at that level."""
     filed = [(s, s + d) for s, e in sentences(text) if (d := dateline_end(text[s:e]))]
     kinds = {p.name: p.fact.kind for p in places}

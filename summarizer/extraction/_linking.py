@@ -212,7 +212,7 @@ def national_forces(out: Classified) -> None:
 def _story_place(text: str, place: FoundPlace, places: list[FoundPlace]) -> bool:
     """In a report that is all lead, a country is a place of it unless a finer place names it
     ("northeastern Ruritania") or it is only the state that acts or speaks ("Ruritania said",
-    "France responded"), never where anything happens."""
+    "Borduria responded"), never where anything happens."""
     if place.fact.kind != "country":
         return True
     if any(q is not place and place.name in q.name for q in places):
