@@ -321,31 +321,39 @@ def whole_story(text: str, body: int) -> bool:
 def story_places(text: str, body: int, places: list[FoundPlace]) -> list[str]:
     """Where a report that is all lead (`whole_story`) happens, for an event its sentence does not
     place: the one town, region or facility it names outside a dateline ("14 Militants Killed in
-    Zenda"), else the one country's part, else the one country named as a place or never as the
-    state acting ("Borduria, Ruritania relations worsen" / "Borduria responded ..."); none when two
-    are named at that level."""
-    filed = [(s, s + d) for s, e in sentences(text) if (d := dateline_end(text[s:e]))]
+    Zenda"), else the one country's part, else the one country it names as a place
+    (`named_as_place`); none when two are named at that level."""
+    filed = datelines(text)
+    named = [p for p in places if outside(text, p, filed)]
     kinds = {p.name: p.fact.kind for p in places}
-
-    def spans(p: FoundPlace) -> list[tuple[int, int, bool]]:
-        return [
-            (m.start(), m.end(), False)
-            for f in [p.name, *p.forms]
-            for m in mentions(text, f)
-            if not any(a <= m.start() < b for a, b in filed)
-        ]
-
-    named = [p for p in places if spans(p)]
     finer = [p.name for p in named if p.fact.kind != "country" and not country_part(p.name, kinds)]
     parts = [p.name for p in named if country_part(p.name, kinds)]
-    countries = [
-        p.name
-        for p in named
-        if p.fact.kind == "country"
-        and (any(located(text, a, loosely=True) for a, _b, _ in spans(p)) or not acts(text, spans(p)))
-    ]
+    countries = [p.name for p in named if p.fact.kind == "country" and named_as_place(text, p, filed)]
     level = finer or parts or countries
     return level if len(level) == 1 else []
+
+
+def datelines(text: str) -> list[tuple[int, int]]:
+    """The spans of the datelines that open the text's sentences ("STRELSAU, Ruritania (Reuters) - ")."""
+    return [(s, s + d) for s, e in sentences(text) if (d := dateline_end(text[s:e]))]
+
+
+def outside(text: str, place: FoundPlace, filed: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """The place's mentions outside the datelines `filed`, as `acts` reads spans."""
+    return [
+        (m.start(), m.end(), False)
+        for f in [place.name, *place.forms]
+        for m in mentions(text, f)
+        if not any(a <= m.start() < b for a, b in filed)
+    ]
+
+
+def named_as_place(text: str, place: FoundPlace, filed: list[tuple[int, int]]) -> bool:
+    """A wire names a country as a place where a mention puts something there ("In Ruritania,
+    peacekeepers ...") or none is the state that acts or speaks: "Borduria, Ruritania relations
+    worsen" names Ruritania as a place, "Borduria responded ..." names Borduria as the state."""
+    spans = outside(text, place, filed)
+    return any(located(text, a, loosely=True) for a, _b, _ in spans) or not acts(text, spans)
 
 
 @rules.table

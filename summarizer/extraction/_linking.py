@@ -15,9 +15,12 @@ from summarizer.extraction._events import (
     capital_phrases,
     coarse_part,
     compass_region,
+    datelines,
     finest_places,
     inside_other_name,
     located,
+    named_as_place,
+    outside,
     whole_story,
 )
 from summarizer.extraction._findings import Findings, PlaceFact, Places, acts, listed_regions, mentions, region_base
@@ -30,7 +33,6 @@ from summarizer.text import (
     Candidate,
     backed_side,
     country_nearby,
-    dateline_end,
     dates_in,
     demonyms,
     group_noun_name,
@@ -59,16 +61,11 @@ def speaks_or_acts(text: str, forms: list[str]) -> bool:
     return acts(text, [(m.start(), m.end(), False) for f in forms if f for m in mentions(text, f)])
 
 
-def _datelines(text: str) -> list[tuple[int, int]]:
-    """The spans of the datelines that open the text's sentences ("STRELSAU, Ruritania (Reuters) - ")."""
-    return [(s, s + d) for s, e in sentences(text) if (d := dateline_end(text[s:e]))]
-
-
 _AGENCY = re.compile(r"\(([^()]{2,24})\)")
 
 
 def _publishers(text: str, filed: list[tuple[int, int]]) -> set[str]:
-    """The agencies that filed the story, as its datelines (`filed`, `_datelines`) name them
+    """The agencies that filed the story, as its datelines (`filed`, `datelines`) name them
     ("STRELSAU (Reuters) - ", "(CNN)"), casefolded: the publisher of the article, never a party
     to it (the guide)."""
     return {m.group(1).strip().casefold() for a, b in filed for m in _AGENCY.finditer(text[a:b])}
@@ -87,16 +84,14 @@ def prune(text: str, out: Classified, title_end: int = 0) -> None:
     finest_places(out.events, {p.name: p.fact.kind for p in out.places})
     in_events = {p for ev in out.events for p in ev.places}
     in_events |= named_settlements(text)  # "the village of Hofbau": introduced because something happened there
-    filed = _datelines(text)  # where the story was filed is no mention of a place of it (evals/README.md)
+    filed = datelines(text)  # where the story was filed is no mention of a place of it (evals/README.md)
     counts = {p.name: _count(text, [p.name, *p.forms], [] if p.fact.kind == "country" else filed) for p in out.places}
     top = max(counts.values(), default=0)
     headline = headline_end(text, title_end)
     in_lead = _named_in_lead(text, out.places, headline, filed)
     story = whole_story(text, headline)
     if story:  # a report that is its lead: a place it names outside a dateline is where it happens
-        in_lead |= {
-            p.name for p in out.places if _count(text, [p.name, *p.forms], filed) and _story_place(text, p, out.places)
-        }
+        in_lead |= {p.name for p in out.places if outside(text, p, filed) and _story_place(text, p, out.places, filed)}
     out.places = [p for p in out.places if p.fact.kind != "settlement" or _named_as_place(text, p)]
     out.places = [p for p in out.places if not _only_in_group_names(text, p)]
     # a country's part ("southern Ruritania") is a place of the story where an event happens
@@ -209,15 +204,14 @@ def national_forces(out: Classified) -> None:
             actor.side, actor.side_basis = country, "stated"
 
 
-def _story_place(text: str, place: FoundPlace, places: list[FoundPlace]) -> bool:
+def _story_place(text: str, place: FoundPlace, places: list[FoundPlace], filed: list[tuple[int, int]]) -> bool:
     """In a report that is all lead, a country is a place of it unless a finer place names it
-    ("northeastern Ruritania") or it is only the state that acts or speaks ("Ruritania said",
-    "Borduria responded"), never where anything happens."""
+    ("northeastern Ruritania") or it is only the state that acts or speaks (`named_as_place`)."""
     if place.fact.kind != "country":
         return True
     if any(q is not place and place.name in q.name for q in places):
         return False
-    return _as_place(text, place) or not speaks_or_acts(text, [place.name, *place.forms])
+    return named_as_place(text, place, filed)
 
 
 def _named_in_lead(text: str, places: list[FoundPlace], body: int, filed: list[tuple[int, int]]) -> set[str]:

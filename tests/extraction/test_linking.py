@@ -607,8 +607,9 @@ def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
     ("(DPN)") is the publisher wherever the article names it again ("told DPN", "DPN affiliate"),
     whatever kind the model gave it (a small model calls "CNN" a government or a person);
     another outlet the article names is judged by its own mentions."""
+    from summarizer.extraction._events import datelines
     from summarizer.extraction._found import FoundActor
-    from summarizer.extraction._linking import _datelines, _publisher, _publishers
+    from summarizer.extraction._linking import _publisher, _publishers
 
     text = (
         "Strelsau, Ruritania (DPN)Rebels attacked a convoy near Zenda on Monday. "
@@ -616,7 +617,7 @@ def test_the_agency_of_the_dateline_is_the_publisher_never_a_party() -> None:
         'The governor told DPN that more troops would come. "We will hold," he said. '
         "The Zenda Courier was seized by the rebels."
     )
-    publishers = _publishers(text, _datelines(text))
+    publishers = _publishers(text, datelines(text))
     assert publishers == {"dpn"}
     assert _publisher(FoundActor("DPN", [], "organization", None, False), publishers)
     assert _publisher(FoundActor("DPN", [], "government", None, False), publishers)
